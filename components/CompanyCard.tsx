@@ -1,0 +1,58 @@
+import type { CompanyView, EntryView } from '@/lib/view/tab-summary';
+import { Chip } from './Chip';
+import { useTranslator } from './i18n';
+
+export function CompanyCard({ company }: { company: CompanyView }) {
+  return (
+    <li class="company" data-company={company.company}>
+      <h3 class="company__name">{company.company}</h3>
+      <ul class="company__entries">
+        {company.entries.map((entry) => (
+          <EntryRow key={entry.id} entry={entry} />
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+function EntryRow({ entry }: { entry: EntryView }) {
+  const { t, plural } = useTranslator();
+  return (
+    <li class="entry" data-entry={entry.id}>
+      <div class="entry__head">
+        <span class="entry__product">{entry.product}</span>
+        <span class="entry__requests" data-requests={entry.requests}>
+          {plural('requests', entry.requests)}
+        </span>
+      </div>
+      <div class="entry__chips">
+        <Chip tone={`category-${entry.category}`}>{t(`category_${entry.category}` as 'category_necessary')}</Chip>
+        <Chip tone="role" title={t(`roleHelp_${entry.role}` as 'roleHelp_processor')}>
+          {t(`role_${entry.role}` as 'role_processor')}
+        </Chip>
+        {entry.via.length > 0 && <span class="entry__via">{t('viaPartners', { partners: entry.via.join(', ') })}</span>}
+      </div>
+      <p class="entry__purpose">{entry.purpose}</p>
+      <p class="entry__cookies">
+        <span class="label">{t('cookiesLabel')}: </span>
+        {entry.cookies.length === 0
+          ? t('cookiesNone')
+          : entry.cookies.map((cookie, index) => (
+              <span key={cookie.name}>
+                {index > 0 && ', '}
+                <code class="cookie" data-cookie={cookie.name}>
+                  {cookie.alreadyThere ? t('cookiePresentBefore', { name: cookie.name }) : cookie.name}
+                </code>
+              </span>
+            ))}
+      </p>
+      <details class="entry__policy">
+        <summary>{t('policySays')}</summary>
+        <blockquote lang="nl">{entry.policyQuote}</blockquote>
+        {entry.policySummary && <p class="entry__summary">{entry.policySummary}</p>}
+        {entry.policyName !== entry.product && <p class="entry__policy-name">{t('policyNameNote', { name: entry.policyName })}</p>}
+        {entry.note && <p class="entry__note">{entry.note}</p>}
+      </details>
+    </li>
+  );
+}

@@ -1,0 +1,10 @@
+import { browser } from 'wxt/browser';
+import { startBackground } from '@/lib/background';
+
+export default defineBackground(() => {
+  const background = startBackground(browser);
+  // Read by the end-to-end tests and the scan command through the DevTools protocol; a web page
+  // cannot reach the service worker's globals.
+  Object.assign(globalThis, { privacyLens: { ...background, isReady: false } });
+  void background.ready.then(() => Object.assign((globalThis as { privacyLens?: object }).privacyLens!, { isReady: true }));
+});

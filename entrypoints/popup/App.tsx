@@ -1,0 +1,74 @@
+import type { Signal } from '@preact/signals';
+import { CompanyCard } from '@/components/CompanyCard';
+import { UnlistedList } from '@/components/UnlistedList';
+import { useTranslator } from '@/components/i18n';
+import type { PopupTab } from '@/lib/view/popup-source';
+import { summariseTab } from '@/lib/view/tab-summary';
+
+export function App({ tab }: { tab: Signal<PopupTab> }) {
+  const { t, plural, language } = useTranslator();
+  const current = tab.value;
+
+  if (current.status === 'loading') {
+    return <main class="popup" aria-busy="true"><p class="empty">{t('loading')}</p></main>;
+  }
+  if (current.status === 'not-shop') {
+    return (
+      <main class="popup" data-view="not-shop">
+        <h1>{t('notShopTitle')}</h1>
+        <p>{t('notShopBody')}</p>
+      </main>
+    );
+  }
+  if (current.status === 'no-state') {
+    return (
+      <main class="popup" data-view="no-state">
+        <h1>{t('popupHeading')}</h1>
+        <p>{t('noStateBody')}</p>
+      </main>
+    );
+  }
+
+  const summary = summariseTab(current.state, language);
+  return (
+    <main class="popup" data-view="tab">
+      <header class="popup__header">
+        <h1>{t('popupHeading')}</h1>
+        <p class="popup__page">
+          <span class="label">{t('pageLabel')}: </span>
+          <span class="popup__url" title={summary.url}>{displayUrl(summary.url)}</span>
+        </p>
+        <p class="popup__counts" aria-live="polite">
+          {plural('companiesActive', summary.companies.length)} · {plural('unlistedCount', summary.unlisted.length + summary.unlistedOverflow)}
+        </p>
+      </header>
+      <section aria-labelledby="named-heading">
+        <h2 id="named-heading">{t('namedHeading')}</h2>
+        {summary.companies.length === 0 ? (
+          <p class="empty">{t('namedEmpty')}</p>
+        ) : (
+          <ul class="companies">
+            {summary.companies.map((company) => (
+              <CompanyCard key={company.company} company={company} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="unlisted-heading" class="unlisted-section">
+        <h2 id="unlisted-heading">{t('unlistedHeading')}</h2>
+        <UnlistedList hosts={summary.unlisted} overflow={summary.unlistedOverflow} />
+      </section>
+      <footer class="popup__footer">{t('liveNote')}</footer>
+    </main>
+  );
+}
+
+/** Host and path only: query strings can carry identifiers, and the popup is often screenshotted. */
+function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.host + parsed.pathname;
+  } catch {
+    return url.slice(0, 80);
+  }
+}

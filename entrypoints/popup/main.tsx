@@ -1,0 +1,23 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { createTranslator, pickLanguage } from '@/lib/i18n';
+import { watchPopupTab } from '@/lib/view/popup-source';
+import { TranslatorProvider } from '@/components/i18n';
+import { App } from './App';
+import '@/components/theme.css';
+import './style.css';
+
+// `?tabId=` and `?lang=` let a test or a support engineer open the popup for a given tab and
+// language in an ordinary tab; the toolbar popup itself uses neither.
+const params = new URLSearchParams(location.search);
+const requestedTab = Number.parseInt(params.get('tabId') ?? '', 10);
+const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
+document.documentElement.lang = language;
+
+const { tab } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
+render(
+  <TranslatorProvider value={createTranslator(language)}>
+    <App tab={tab} />
+  </TranslatorProvider>,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,49 @@
+import { Catalog, type CatalogEntry, type EntryId } from './schema';
+import shop from './shop.json';
+import aws from './entries/aws.json';
+import googleTagManager from './entries/google-tag-manager.json';
+import googleAnalytics from './entries/google-analytics.json';
+import googleAds from './entries/google-ads.json';
+import microsoftAds from './entries/microsoft-ads.json';
+import metaPixel from './entries/meta-pixel.json';
+import trustpilot from './entries/trustpilot.json';
+import adyen from './entries/adyen.json';
+
+export * from './schema';
+
+/** Bump when an entry's hosts, cookies or texts change: reports carry it. */
+export const CATALOG_VERSION = '2026-11-25.1';
+
+/**
+ * Parsed once at start-up: a broken data file fails loudly here (and in the unit test
+ * that loads it) instead of misclassifying quietly.
+ */
+export const catalog: Catalog = Catalog.parse({
+  version: CATALOG_VERSION,
+  shop,
+  entries: [aws, googleTagManager, googleAnalytics, googleAds, microsoftAds, metaPixel, trustpilot, adyen],
+});
+
+const byId = new Map(catalog.entries.map((entry) => [entry.id, entry]));
+
+export function getEntry(id: EntryId): CatalogEntry {
+  const entry = byId.get(id);
+  if (!entry) throw new Error(`unknown catalog entry ${id}`);
+  return entry;
+}
+
+/** Match patterns for the manifest: the shop and every network-observed catalog host. */
+export function hostPermissions(source: Catalog = catalog): string[] {
+  const hosts = new Set<string>(source.shop.domains);
+  for (const entry of source.entries) {
+    for (const rule of entry.hosts) if (rule.observeBy === 'network') hosts.add(rule.host);
+  }
+  // `*.example.com` already covers every subdomain: list only the outermost hosts.
+  const outermost = [...hosts].filter((host) => ![...hosts].some((other) => host.endsWith(`.${other}`)));
+  return outermost.sort().map((host) => `*://*.${host}/*`);
+}
+
+/** Match patterns for the shop's own pages (content script, tab checks). */
+export function shopMatches(source: Catalog = catalog): string[] {
+  return source.shop.domains.map((domain) => `*://*.${domain}/*`);
+}

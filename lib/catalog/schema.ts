@@ -1,0 +1,156 @@
+import * as z from 'zod';
+
+/**
+ * The catalog is data: the shop's profile and one entry per processor or tracker that the
+ * privacy policy (privacybeleid, 25 May 2018) names. Code asks the catalog; it never
+ * hard-codes a host, a cookie name or a shop address.
+ */
+
+export const CONSENT_CATEGORIES = ['necessary', 'functional', 'statistics', 'marketing'] as const;
+export const ConsentCategory = z.enum(CONSENT_CATEGORIES);
+export type ConsentCategory = z.infer<typeof ConsentCategory>;
+
+export const ENTRY_IDS = [
+  'aws',
+  'google-analytics',
+  'google-tag-manager',
+  'google-ads',
+  'microsoft-ads',
+  'meta-pixel',
+  'trustpilot',
+  'adyen',
+] as const;
+export const EntryId = z.enum(ENTRY_IDS);
+export type EntryId = z.infer<typeof EntryId>;
+
+/** Text we show in both UI languages. */
+export const LocalText = z.strictObject({ nl: z.string().min(1), en: z.string().min(1) });
+export type LocalText = z.infer<typeof LocalText>;
+
+/** A host name (lower case, no scheme, no port, no trailing dot). */
+const HostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a lower-case host name');
+
+/** What a matched request is, so the UI can tell a script load from a data-carrying hit. */
+export const RequestKind = z.enum(['script', 'hit', 'config', 'widget', 'payment', 'page', 'other']);
+export type RequestKind = z.infer<typeof RequestKind>;
+
+/**
+ * A host rule: requests to `host` or any subdomain of it belong to the entry. `path`, when
+ * given, is a regular expression tested on the path and query only after the host matched
+ * (the tds / trackerdb method: a hash lookup first, regexes only for a hit).
+ */
+export const HostRule = z.strictObject({
+  host: HostName,
+  path: z.string().optional(),
+  kind: RequestKind,
+  /** A partner reached through this entry, as the policy puts it (PayPal through Adyen). */
+  via: z.string().optional(),
+  /**
+   * network: seen by webRequest, so the host is in the manifest's host permissions.
+   * page: seen only through the page's Resource Timing, because asking for the host
+   * (all of google.com, paypal.com) would be a far broader permission than the catch is worth.
+   */
+  observeBy: z.enum(['network', 'page']).default('network'),
+});
+export type HostRule = z.infer<typeof HostRule>;
+
+/** A response header that reveals the entry on the shop's own responses (AWS hosting). */
+export const HeaderRule = z.strictObject({
+  header: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name'),
+  /** Regular expression on the header's value; absent means "present at all". */
+  value: z.string().optional(),
+});
+
+export const CookieRule = z.strictObject({
+  name: z.string().min(1),
+  /** `prefix` for cookies whose name carries an id, such as `_ga_<measurement id>`. */
+  match: z.enum(['exact', 'prefix']),
+  /** first: set on the shop's own domain; third: set on the entry's own domain. */
+  party: z.enum(['first', 'third']),
+  purpose: LocalText,
+});
+export type CookieRule = z.infer<typeof CookieRule>;
+
+export const CatalogEntry = z.strictObject({
+  id: EntryId,
+  /** The product as people know it: "Google Analytics". */
+  product: z.string().min(1),
+  /** The legal entity that receives the data. */
+  company: z.string().min(1),
+  /** How the policy itself names the company ("Ayden" for Adyen). */
+  policyName: z.string().min(1),
+  /** processor: works on the shop's behalf; third-party: sets its own cookies for its own use too. */
+  role: z.enum(['processor', 'third-party']),
+  category: ConsentCategory,
+  purpose: LocalText,
+  /** The policy's own sentence (Dutch, verbatim) and our short English summary of it. */
+  policy: z.strictObject({ quote: z.string().min(1), summaryEn: z.string().min(1) }),
+  hosts: z.array(HostRule),
+  /** Matched on responses from the shop's own domains only. */
+  responseHeaders: z.array(HeaderRule).default([]),
+  cookies: z.array(CookieRule),
+  /** Payment methods and other partners the policy says this entry handles. */
+  partners: z.array(z.string()).default([]),
+  note: LocalText.optional(),
+});
+export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+const Email = z.email();
+
+export const ShopProfile = z.strictObject({
+  name: z.string().min(1),
+  /** Registrable domains of the shop; every subdomain belongs to the shop too. */
+  domains: z.array(HostName).min(1),
+  controller: z.strictObject({
+    name: z.string().min(1),
+    address: z.string().min(1),
+    country: z.string().length(2),
+    vatNumber: z.string().min(1),
+  }),
+  contactEmail: Email,
+  dataProtectionEmail: Email,
+  privacyPolicy: z.strictObject({ url: z.url(), updated: z.iso.date() }),
+  /** "Stuur me mijn persoonsgegevens toe": the shop's own form to ask for your data. */
+  dataRequestPage: z.strictObject({
+    url: z.url(),
+    label: z.string().min(1),
+    emailFieldSelector: z.string().min(1),
+  }),
+  supervisoryAuthority: z.strictObject({
+    name: z.string().min(1),
+    address: z.string().min(1),
+    complaintUrl: z.url(),
+  }),
+  /** GDPR art. 12(3): answer within one month; the policy repeats it. */
+  answerDeadlineMonths: z.number().int().positive(),
+  /** The policy: invoices are kept up to five years by law, so erasure cannot cover them. */
+  invoiceRetentionYears: z.number().int().positive(),
+});
+export type ShopProfile = z.infer<typeof ShopProfile>;
+
+export const Catalog = z
+  .strictObject({
+    version: z.string().min(1),
+    shop: ShopProfile,
+    entries: z.array(CatalogEntry),
+  })
+  .superRefine((catalog, ctx) => {
+    const ids = catalog.entries.map((e) => e.id);
+    for (const id of ENTRY_IDS) {
+      if (!ids.includes(id)) ctx.addIssue({ code: 'custom', message: `catalog lacks entry ${id}` });
+    }
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'duplicate entry ids' });
+    for (const entry of catalog.entries) {
+      for (const rule of entry.hosts) {
+        if (rule.path === undefined) continue;
+        try {
+          new RegExp(rule.path);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `${entry.id}: bad path pattern ${rule.path}` });
+        }
+      }
+    }
+  });
+export type Catalog = z.infer<typeof Catalog>;

@@ -1,0 +1,173 @@
+import { getDomain } from 'tldts';
+import { catalog as defaultCatalog, type Catalog, type EntryId, type RequestKind } from '../catalog';
+
+/** What a URL is, seen from a page of the shop. */
+export type UrlClass =
+  | { party: 'shop'; host: string }
+  | { party: 'listed'; host: string; entryId: EntryId; kind: RequestKind; via?: string; observeBy: 'network' | 'page' }
+  | { party: 'unlisted'; host: string; site: string }
+  /** data:, blob:, about:, chrome-extension:, or not a URL at all. */
+  | { party: 'not-web' };
+
+interface CompiledRule {
+  entryId: EntryId;
+  kind: RequestKind;
+  via?: string;
+  observeBy: 'network' | 'page';
+  path: RegExp | null;
+}
+
+type HostKey = { shop: true } | { shop: false; rules: CompiledRule[] };
+
+export interface Classifier {
+  classifyUrl(url: string): UrlClass;
+  isShopHost(host: string): boolean;
+}
+
+const NOT_WEB: UrlClass = { party: 'not-web' };
+const PLAIN_HOST = /^[a-z0-9.-]+$/;
+/** Longer URLs are not worth a regex run: no tracker hit we know is this long. */
+const MAX_PATH_TESTED = 8192;
+
+/**
+ * Hostname → catalog entry by walking the host's suffixes through a Map (DuckDuckGo's tds and
+ * Ghostery's trackerdb method): a few hash look-ups per URL, never a scan over every rule.
+ * Path rules run only after a host hit, and only on that host's rules.
+ */
+export function createClassifier(catalog: Catalog = defaultCatalog): Classifier {
+  const keys = new Map<string, HostKey>();
+  for (const domain of catalog.shop.domains) keys.set(domain, { shop: true });
+  for (const entry of catalog.entries) {
+    for (const rule of entry.hosts) {
+      let key = keys.get(rule.host);
+      if (!key) keys.set(rule.host, (key = { shop: false, rules: [] }));
+      if (key.shop) throw new Error(`catalog host ${rule.host} is the shop's own`);
+      key.rules.push({
+        entryId: entry.id,
+        kind: rule.kind,
+        via: rule.via,
+        observeBy: rule.observeBy,
+        path: rule.path === undefined ? null : new RegExp(rule.path, 'i'),
+      });
+    }
+  }
+  // A catch-all rule must not shadow a path rule listed after it.
+  for (const key of keys.values()) if (!key.shop) key.rules.sort((a, b) => Number(a.path === null) - Number(b.path === null));
+
+  function lookup(host: string, pathAndQuery: string): UrlClass | null {
+    let suffix = host;
+    for (;;) {
+      const key = keys.get(suffix);
+      if (key) {
+        if (key.shop) return { party: 'shop', host };
+        const tested = pathAndQuery.length > MAX_PATH_TESTED ? pathAndQuery.slice(0, MAX_PATH_TESTED) : pathAndQuery;
+        for (const rule of key.rules) {
+          if (rule.path === null || rule.path.test(tested)) {
+            return { party: 'listed', host, entryId: rule.entryId, kind: rule.kind, via: rule.via, observeBy: rule.observeBy };
+          }
+        }
+      }
+      const dot = suffix.indexOf('.');
+      if (dot < 0) return null;
+      suffix = suffix.slice(dot + 1);
+    }
+  }
+
+  function classifyUrl(url: string): UrlClass {
+    const parts = splitUrl(url);
+    if (!parts) return NOT_WEB;
+    const hit = lookup(parts.host, parts.pathAndQuery);
+    if (hit) return hit;
+    return { party: 'unlisted', host: parts.host, site: getDomain(parts.host, { allowPrivateDomains: true }) ?? parts.host };
+  }
+
+  function isShopHost(host: string): boolean {
+    const normal = normaliseHost(host);
+    return normal !== null && lookup(normal, '/')?.party === 'shop';
+  }
+
+  return { classifyUrl, isShopHost };
+}
+
+/**
+ * Host and path of an http(s) URL. The common shape (`https://host/…`, lower-case host) is cut by
+ * hand because the classifier runs on every request; anything unusual (upper case, user info,
+ * IPv6, Unicode) goes through the WHATWG parser, which also normalises punycode.
+ */
+export function splitUrl(url: string): { host: string; pathAndQuery: string } | null {
+  let start: number;
+  if (url.startsWith('https://')) start = 8;
+  else if (url.startsWith('http://')) start = 7;
+  else return /^https?:/i.test(url) ? viaUrlParser(url) : null;
+  let end = start;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
+    end++;
+  }
+  let host = url.slice(start, end);
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && !host.includes(']')) host = host.slice(0, colon);
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (!PLAIN_HOST.test(host) || host === '' || host.startsWith('.') || host.includes('..')) return viaUrlParser(url);
+  let rest = url.slice(end);
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  return { host, pathAndQuery: rest.startsWith('/') ? rest : `/${rest}` };
+}
+
+function viaUrlParser(url: string): { host: string; pathAndQuery: string } | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  const host = normaliseHost(parsed.hostname);
+  if (host === null) return null;
+  return { host, pathAndQuery: parsed.pathname + parsed.search };
+}
+
+function normaliseHost(raw: string): string | null {
+  let host = raw.toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host.startsWith('[') && host.endsWith(']')) return host; // IPv6 literal: never a catalog host
+  return host === '' ? null : host;
+}
+
+let shared: Classifier | undefined;
+/** The classifier over the bundled catalog, built on first use. */
+export function classifier(): Classifier {
+  return (shared ??= createClassifier());
+}
+
+/** The catalog entry that sets a cookie of this name on the shop's domain, if any. */
+export function createCookieMatcher(catalog: Catalog = defaultCatalog): (name: string) => EntryId | null {
+  const exact = new Map<string, EntryId>();
+  const prefixes: [string, EntryId][] = [];
+  for (const entry of catalog.entries) {
+    for (const cookie of entry.cookies) {
+      if (cookie.party !== 'first') continue;
+      if (cookie.match === 'exact') exact.set(cookie.name, entry.id);
+      else prefixes.push([cookie.name, entry.id]);
+    }
+  }
+  return (name) => exact.get(name) ?? prefixes.find(([prefix]) => name.startsWith(prefix))?.[1] ?? null;
+}
+
+/** Whether a response's headers show one of the catalog's hosting entries (AWS CloudFront or S3). */
+export function createHostingDetector(catalog: Catalog = defaultCatalog): (headers: { name: string; value?: string }[]) => EntryId | null {
+  const rules = catalog.entries.flatMap((entry) =>
+    entry.responseHeaders.map((rule) => ({ entryId: entry.id, header: rule.header, value: rule.value ? new RegExp(rule.value, 'i') : null })),
+  );
+  return (headers) => {
+    for (const { name, value } of headers) {
+      const lower = name.toLowerCase();
+      for (const rule of rules) {
+        if (rule.header === lower && (rule.value === null || rule.value.test(value ?? ''))) return rule.entryId;
+      }
+    }
+    return null;
+  };
+}

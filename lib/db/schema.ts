@@ -1,0 +1,83 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { EntryId, RequestKind } from '../catalog';
+
+/** One page load of the shop in one tab. */
+export interface Visit {
+  id: string;
+  tabId: number;
+  url: string;
+  startedAt: number;
+}
+
+/**
+ * One request seen during a visit. `id` is `<visitId>:<source key>` so that the start and the
+ * end of a request (and a re-sent page report) land on the same row instead of two.
+ */
+export interface Observation {
+  id: string;
+  visitId: string;
+  at: number;
+  /** null: a third party the privacy policy does not name. */
+  entryId: EntryId | null;
+  host: string;
+  url: string;
+  kind: RequestKind;
+  /** The browser's resource type (script, image, ping, xmlhttprequest, main_frame, ...). */
+  type: string;
+  method: string;
+  status?: number;
+  error?: string;
+  initiator?: string;
+  frameId: number;
+  /** network: webRequest; page: the page's Resource Timing; headers: the shop's own responses. */
+  source: 'network' | 'page' | 'headers';
+  via?: string;
+}
+
+/** A catalog cookie on the shop's domain, as found at the start of a visit or set during it. */
+export interface CookieSeen {
+  id: string;
+  visitId: string;
+  entryId: EntryId;
+  name: string;
+  domain: string;
+  /** Kept locally only: a rights request can quote it so the shop can find your data. */
+  value: string;
+  at: number;
+  change: 'present' | 'set' | 'removed';
+}
+
+export type LogDatabase = Dexie & {
+  visits: EntityTable<Visit, 'id'>;
+  observations: EntityTable<Observation, 'id'>;
+  cookies: EntityTable<CookieSeen, 'id'>;
+};
+
+export const DATABASE_NAME = 'privacy-lens-log';
+
+/**
+ * Every schema version the log has had, oldest first. A new version appends an entry (with an
+ * `upgrade` when rows change shape) and never edits an old one: a user's log may be at any of them,
+ * and test/unit/db/upgrade.test.ts opens a log written at each earlier version with the current code.
+ */
+export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | null>; upgrade?: (tx: import('dexie').Transaction) => Promise<void> }[] = [
+  {
+    version: 1,
+    stores: {
+      visits: 'id, startedAt, tabId',
+      observations: 'id, visitId, [visitId+at], entryId, at',
+      cookies: 'id, visitId, name, at',
+    },
+  },
+];
+
+export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!.version;
+
+export function openLog(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]): LogDatabase {
+  const db = new Dexie(name, options) as LogDatabase;
+  for (const step of SCHEMA_HISTORY) {
+    const version = db.version(step.version).stores(step.stores);
+    if (step.upgrade) version.upgrade(step.upgrade);
+  }
+  return db;
+}

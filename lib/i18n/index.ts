@@ -1,0 +1,56 @@
+import nl from '../../public/_locales/nl/messages.json';
+import en from '../../public/_locales/en/messages.json';
+
+/**
+ * The UI's strings come from the same `_locales` files the browser uses for the manifest, read
+ * here directly so that a page can be shown in either language (tests, screenshots, a language
+ * setting) whatever the browser's own language is.
+ */
+export const LANGUAGES = ['nl', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export type MessageKey = keyof typeof nl;
+
+type MessageFile = Record<string, { message: string }>;
+const files: Record<Language, MessageFile> = { nl, en };
+
+/** Dutch for Dutch browsers (the shop's customers), English for every other language. */
+export function pickLanguage(preferred: string | undefined | null): Language {
+  return preferred?.toLowerCase().startsWith('nl') ? 'nl' : 'en';
+}
+
+export interface Translator {
+  language: Language;
+  t(key: MessageKey, values?: Record<string, string | number>): string;
+  /** `key_one` / `key_other` chosen by the language's plural rules. */
+  plural(key: string, count: number): string;
+  formatNumber(value: number): string;
+  formatDateTime(at: number): string;
+}
+
+export function createTranslator(language: Language): Translator {
+  const file = files[language];
+  const rules = new Intl.PluralRules(language);
+  const numbers = new Intl.NumberFormat(language === 'nl' ? 'nl-NL' : 'en-GB');
+  const dates = new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+
+  function lookup(key: string, values?: Record<string, string | number>): string {
+    const template = file[key]?.message ?? files.en[key]?.message ?? key;
+    if (!values) return template;
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = values[name];
+      if (value === undefined) return whole;
+      return typeof value === 'number' ? numbers.format(value) : value;
+    });
+  }
+
+  return {
+    language,
+    t: lookup,
+    plural(key, count) {
+      const form = rules.select(count) === 'one' ? 'one' : 'other';
+      return lookup(`${key}_${form}`, { count });
+    },
+    formatNumber: (value) => numbers.format(value),
+    formatDateTime: (at) => dates.format(at),
+  };
+}

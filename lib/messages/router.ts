@@ -1,0 +1,63 @@
+import { ContentMessage, ExtensionPageMessage, type Diagnostics } from './schema';
+
+/** The parts of `runtime.MessageSender` the router trusts, and only after checking them. */
+export interface Sender {
+  id?: string;
+  url?: string;
+  origin?: string;
+  frameId?: number;
+  tab?: { id?: number };
+}
+
+export interface RouterDeps {
+  extensionId: string;
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  extensionBaseUrl: string;
+  isShopUrl(url: string): boolean;
+  onContent(tabId: number, message: ContentMessage): void;
+  onExtensionPage(message: ExtensionPageMessage): Promise<unknown>;
+  onDrop?(diagnostics: Diagnostics): void;
+  now(): number;
+}
+
+/**
+ * One entry point for every runtime message (the Privacy Badger and DuckDuckGo model): the sender
+ * decides which schema applies, the schema decides whether the message is read at all. Anything
+ * else is dropped and counted, never thrown: a page must not be able to crash the background.
+ */
+export function createMessageRouter(deps: RouterDeps) {
+  const diagnostics: Diagnostics = { droppedMessages: 0, lastDropReason: null, startedAt: deps.now() };
+
+  function drop(reason: string): undefined {
+    diagnostics.droppedMessages++;
+    diagnostics.lastDropReason = reason;
+    deps.onDrop?.({ ...diagnostics });
+    return undefined;
+  }
+
+  function route(raw: unknown, sender: Sender): Promise<unknown> | undefined {
+    try {
+      if (sender.id !== deps.extensionId) return drop('sender is not this extension');
+      if (sender.tab !== undefined) {
+        // Content scripts: only from the top frame of a shop page.
+        const tabId = sender.tab.id;
+        if (typeof tabId !== 'number' || tabId < 0) return drop('content message without a tab');
+        if (sender.frameId !== 0) return drop('content message from a sub-frame');
+        if (!sender.url || !deps.isShopUrl(sender.url)) return drop('content message from a page outside the shop');
+        const parsed = ContentMessage.safeParse(raw);
+        if (!parsed.success) return drop(`malformed content message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        deps.onContent(tabId, parsed.data);
+        return undefined;
+      }
+      if (!sender.url?.startsWith(deps.extensionBaseUrl)) return drop('message from an unknown context');
+      const parsed = ExtensionPageMessage.safeParse(raw);
+      if (!parsed.success) return drop(`malformed page message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (parsed.data.type === 'get-diagnostics') return Promise.resolve({ ...diagnostics });
+      return deps.onExtensionPage(parsed.data);
+    } catch (error) {
+      return drop(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  return { route, diagnostics: () => ({ ...diagnostics }) };
+}

@@ -1,0 +1,4 @@
+export * from './tab-state';
+export * from './tab-store';
+export * from './observer';
+export * from './badge';

@@ -1,0 +1,63 @@
+import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from '../messages/limits';
+import type { ContentMessage } from '../messages/schema';
+
+export interface ReporterDeps {
+  send(message: ContentMessage): Promise<unknown>;
+  onInvalidated(stop: () => void): void;
+  /** Injected for tests; the page's own Performance API otherwise. */
+  observe?: (onEntries: (entries: { name: string; initiatorType: string; startTime: number }[]) => void) => () => void;
+  intervalMs?: number;
+}
+
+/**
+ * Runs in the content script on shop pages: reports every resource the page loaded from another
+ * origin, including those loaded before the script started (Resource Timing's buffer). webRequest
+ * sees only hosts the extension holds permission for, so this is how third parties that the policy
+ * does not name become visible, without asking for access to every site.
+ */
+export function startResourceReporter(deps: ReporterDeps) {
+  const ownOrigin = location.origin;
+  const queue: ContentMessage['resources'] = [];
+  let sending = false;
+
+  const stopObserving = (deps.observe ?? observeResourceTiming)((entries) => {
+    for (const entry of entries) {
+      if (entry.name.startsWith(ownOrigin) || entry.name.length > MAX_URL_LENGTH) continue;
+      if (!/^https?:/i.test(entry.name)) continue;
+      queue.push({ url: entry.name, initiatorType: entry.initiatorType.slice(0, 40), startTime: Math.max(0, entry.startTime) });
+    }
+  });
+
+  async function drain() {
+    if (sending || queue.length === 0) return;
+    sending = true;
+    try {
+      while (queue.length > 0) {
+        const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
+        await deps.send({ type: 'page-resources', resources });
+        // Removed only once delivered, so nothing is lost while the worker restarts.
+        queue.splice(0, resources.length);
+      }
+    } catch {
+      // The extension was reloaded or the worker is restarting: the next tick retries the rest.
+    } finally {
+      sending = false;
+    }
+  }
+
+  const timer = setInterval(() => void drain(), deps.intervalMs ?? 250);
+  const flushOnHide = () => void drain();
+  addEventListener('pagehide', flushOnHide);
+  deps.onInvalidated(() => {
+    clearInterval(timer);
+    removeEventListener('pagehide', flushOnHide);
+    stopObserving();
+  });
+}
+
+function observeResourceTiming(onEntries: (entries: PerformanceResourceTiming[]) => void): () => void {
+  const observer = new PerformanceObserver((list) => onEntries(list.getEntries() as PerformanceResourceTiming[]));
+  // `buffered` hands over the entries recorded before this script ran.
+  observer.observe({ type: 'resource', buffered: true });
+  return () => observer.disconnect();
+}

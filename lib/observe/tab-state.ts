@@ -1,0 +1,61 @@
+import * as z from 'zod';
+import { EntryId } from '../catalog';
+
+/** Per-tab bounds, so a page that fires requests without end cannot grow the worker's memory. */
+export const MAX_UNLISTED_HOSTS = 200;
+export const MAX_COOKIES_PER_ENTRY = 50;
+export const MAX_PENDING_REQUESTS = 200;
+
+export const EntryActivity = z.strictObject({
+  requests: z.number().int().nonnegative(),
+  /** Catalog cookies set during this visit. */
+  cookiesSet: z.array(z.string()).max(MAX_COOKIES_PER_ENTRY),
+  /** Catalog cookies that were already there when the visit began. */
+  cookiesPresent: z.array(z.string()).max(MAX_COOKIES_PER_ENTRY),
+  firstAt: z.number(),
+  /** Partners reached through the entry (PayPal through Adyen). */
+  via: z.array(z.string()).max(10),
+});
+export type EntryActivity = z.infer<typeof EntryActivity>;
+
+/**
+ * What the popup and the badge show for one tab. Kept in `storage.session`, so it survives the
+ * MV3 service worker being stopped mid-visit; the full detail goes to the Dexie log.
+ */
+export const TabState = z.strictObject({
+  tabId: z.number().int(),
+  visitId: z.string(),
+  url: z.string(),
+  startedAt: z.number(),
+  entries: z.partialRecord(EntryId, EntryActivity),
+  unlisted: z.record(z.string(), z.number().int().nonnegative()),
+  /** Hosts beyond MAX_UNLISTED_HOSTS: counted, not named. */
+  unlistedOverflow: z.number().int().nonnegative(),
+  /**
+   * Requests started and not yet ended. Kept with the state so a request whose end arrives after
+   * the service worker was stopped and restarted is still counted once, not twice.
+   */
+  pending: z.array(z.string()).max(MAX_PENDING_REQUESTS),
+});
+export type TabState = z.infer<typeof TabState>;
+
+export function newTabState(tabId: number, visitId: string, url: string, startedAt: number): TabState {
+  return { tabId, visitId, url, startedAt, entries: {}, unlisted: {}, unlistedOverflow: 0, pending: [] };
+}
+
+/** Entries that did something on this page: a request, or a cookie set while it was open. */
+export function activeEntries(state: TabState): EntryId[] {
+  return (Object.keys(state.entries) as EntryId[]).filter((id) => {
+    const activity = state.entries[id];
+    return activity !== undefined && (activity.requests > 0 || activity.cookiesSet.length > 0);
+  });
+}
+
+export function tabStateKey(tabId: number): string {
+  return `tab:${tabId}`;
+}
+
+export function parseTabState(raw: unknown): TabState | null {
+  const result = TabState.safeParse(raw);
+  return result.success ? result.data : null;
+}

@@ -1,0 +1,53 @@
+import { signal, type Signal } from '@preact/signals';
+import type { browser as Browser } from 'wxt/browser';
+import { isShopUrl } from '../catalog/shop-domains';
+import { parseTabState, tabStateKey, type TabState } from '../observe/tab-state';
+
+export type PopupTab =
+  | { status: 'loading' }
+  | { status: 'not-shop' }
+  /** A shop tab the extension has not seen load (installed or restarted after it). */
+  | { status: 'no-state'; url: string }
+  | { status: 'ready'; state: TabState };
+
+type WebExtension = typeof Browser;
+
+/**
+ * The popup's view of one tab, read straight from session storage (the Ghostery panel model) so
+ * that it paints without a round trip to the service worker, and kept live through storage events.
+ */
+export function watchPopupTab(browser: WebExtension, requestedTabId: number | null): { tab: Signal<PopupTab>; dispose(): void } {
+  const tab = signal<PopupTab>({ status: 'loading' });
+  const area = browser.storage.session ?? browser.storage.local;
+  let key: string | null = null;
+  let url: string | undefined;
+
+  function show(raw: unknown) {
+    const state = parseTabState(raw);
+    if (state) tab.value = { status: 'ready', state };
+    else if (url && isShopUrl(url)) tab.value = { status: 'no-state', url };
+    else tab.value = { status: 'not-shop' };
+  }
+
+  const onChanged = (changes: Record<string, { newValue?: unknown }>, areaName: string) => {
+    if (key && areaName === (browser.storage.session ? 'session' : 'local') && key in changes) show(changes[key]!.newValue);
+  };
+  browser.storage.onChanged.addListener(onChanged);
+
+  void (async () => {
+    let tabId = requestedTabId;
+    if (tabId === null) {
+      const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+      tabId = active?.id ?? null;
+      url = active?.url;
+    } else {
+      url = await browser.tabs.get(tabId).then((t) => t.url, () => undefined);
+    }
+    if (tabId === null) return show(undefined);
+    key = tabStateKey(tabId);
+    const items = await area.get(key);
+    show(items[key]);
+  })().catch(() => show(undefined));
+
+  return { tab, dispose: () => browser.storage.onChanged.removeListener(onChanged) };
+}

@@ -1,0 +1,34 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { hostPermissions } from './lib/catalog';
+
+// The manifest is a function of the catalog: the shop and each network-observed tracker host,
+// never <all_urls>. Chromium shows webRequest a sub-resource only when the extension holds
+// both the request's host and its initiator's, so both lists are needed.
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  webExt: { disabled: true },
+  manifest: ({ browser }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'nl',
+    permissions: ['storage', 'webRequest', 'cookies'],
+    host_permissions: hostPermissions(),
+    action: { default_title: '__MSG_actionTitle__' },
+    content_security_policy: {
+      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'privacy-lens@mijnliefsteboek.example',
+              strict_min_version: '115.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+});
