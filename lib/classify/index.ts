@@ -129,11 +129,13 @@ function viaUrlParser(url: string): { host: string; pathAndQuery: string } | nul
   return { host, pathAndQuery: parsed.pathname + parsed.search };
 }
 
+const VALID_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
+
+/** Lower case, no trailing dot; null for anything that is not a host name or IP literal. */
 function normaliseHost(raw: string): string | null {
   let host = raw.toLowerCase();
   if (host.endsWith('.')) host = host.slice(0, -1);
-  if (host.startsWith('[') && host.endsWith(']')) return host; // IPv6 literal: never a catalog host
-  return host === '' ? null : host;
+  return VALID_HOST.test(host) ? host : null;
 }
 
 let shared: Classifier | undefined;

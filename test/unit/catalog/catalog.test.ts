@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog, ENTRY_IDS, ShopProfile, catalog, hostPermissions } from '@/lib/catalog';
+import shop from '@/lib/catalog/shop.json';
+import { SHOP_MATCHES, isShopUrl } from '@/lib/catalog/shop-domains';
+
+describe('catalog', () => {
+  it('has exactly the entry ids other work relies on', () => {
+    expect(catalog.entries.map((e) => e.id).sort()).toEqual([...ENTRY_IDS].sort());
+  });
+
+  it('carries the shop profile from the privacy policy', () => {
+    expect(ShopProfile.parse(shop)).toBeTruthy();
+    expect(catalog.shop.controller).toEqual({
+      name: 'Mijn Liefste Boek ApS',
+      address: 'Skejby Nordlandsvej 311, 8200 Aarhus, Denemarken',
+      country: 'DK',
+      vatNumber: 'DK36088966',
+    });
+    expect(catalog.shop.contactEmail).toBe('info@mijnliefsteboek.nl');
+    expect(catalog.shop.dataProtectionEmail).toBe('dpo@mybestbook.com');
+    expect(catalog.shop.dataRequestPage.label).toBe('Stuur me mijn persoonsgegevens toe');
+    expect(catalog.shop.supervisoryAuthority.complaintUrl).toBe(
+      'https://autoriteitpersoonsgegevens.nl/nl/zelf-doen/privacyrechten/klacht-indienen-bij-de-ap',
+    );
+    expect(catalog.shop.answerDeadlineMonths).toBe(1);
+    expect(catalog.shop.invoiceRetentionYears).toBe(5);
+  });
+
+  it('detects AWS from the shop responses only, never from a cloudfront.net host list', () => {
+    const aws = catalog.entries.find((e) => e.id === 'aws')!;
+    expect(aws.hosts).toEqual([]);
+    expect(aws.responseHeaders.map((h) => h.header)).toContain('x-amz-cf-id');
+    const allHosts = catalog.entries.flatMap((e) => e.hosts.map((h) => h.host));
+    expect(allHosts.some((h) => h.endsWith('cloudfront.net') || h.endsWith('amazonaws.com'))).toBe(false);
+  });
+
+  it('names Adyen as the policy spells it and lists the payment methods it handles', () => {
+    const adyen = catalog.entries.find((e) => e.id === 'adyen')!;
+    expect(adyen.policyName).toBe('Ayden');
+    expect(adyen.partners).toEqual(['PayPal', 'Visa', 'Mastercard', 'iDEAL', 'Bancontact']);
+    expect(adyen.category).toBe('necessary');
+  });
+
+  it('quotes the policy verbatim for every entry', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const policy = await readFile(new URL('../../../../shared/policy/privacybeleid.txt', import.meta.url), 'utf8').catch(() => null);
+    if (policy === null) return; // the policy text lives beside the repository, in ../shared
+    const flat = policy.replace(/\s+/g, ' ');
+    for (const entry of catalog.entries) expect(flat, entry.id).toContain(entry.policy.quote);
+  });
+
+  it('rejects a catalog with a missing entry, a duplicate or a broken path pattern', () => {
+    const missing = { ...catalog, entries: catalog.entries.slice(1) };
+    expect(Catalog.safeParse(missing).success).toBe(false);
+    const duplicate = { ...catalog, entries: [...catalog.entries, catalog.entries[0]] };
+    expect(Catalog.safeParse(duplicate).success).toBe(false);
+    const broken = structuredClone(catalog);
+    broken.entries[1]!.hosts[0]!.path = '(unclosed';
+    expect(Catalog.safeParse(broken).success).toBe(false);
+  });
+
+  it('asks only for the shop and the network-observed catalog hosts', () => {
+    expect(hostPermissions()).toEqual([
+      '*://*.adyen.com/*',
+      '*://*.analytics.google.com/*',
+      '*://*.bat.bing.com/*',
+      '*://*.bat.r.msn.com/*',
+      '*://*.c.bing.com/*',
+      '*://*.doubleclick.net/*',
+      '*://*.facebook.com/*',
+      '*://*.facebook.net/*',
+      '*://*.google-analytics.com/*',
+      '*://*.googleadservices.com/*',
+      '*://*.googletagmanager.com/*',
+      '*://*.mijnliefsteboek.nl/*',
+      '*://*.trustpilot.com/*',
+      '*://*.trustpilot.net/*',
+    ]);
+  });
+
+  it.each([
+    ['https://www.mijnliefsteboek.nl/', true],
+    ['http://mijnliefsteboek.nl/boeken?x=1', true],
+    ['https://WWW.MIJNLIEFSTEBOEK.NL./', true],
+    ['https://mijnliefsteboek.nl.evil.example/', false],
+    ['https://notmijnliefsteboek.nl/', false],
+    ['chrome://extensions', false],
+    ['not a url', false],
+    [undefined, false],
+  ])('isShopUrl(%s) = %s', (url, expected) => {
+    expect(isShopUrl(url)).toBe(expected);
+    expect(SHOP_MATCHES).toEqual(['*://*.mijnliefsteboek.nl/*']);
+  });
+});

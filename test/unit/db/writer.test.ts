@@ -1,0 +1,57 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { createLogWriter, openLog, type Observation } from '@/lib/db';
+
+function freshLog() {
+  return openLog('test-log', { indexedDB: new IDBFactory(), IDBKeyRange });
+}
+
+function observation(id: string, patch: Partial<Observation> = {}): Observation {
+  return { id, visitId: 'v1', at: 1, entryId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/', kind: 'hit', type: 'image', method: 'GET', frameId: 0, source: 'network', ...patch };
+}
+
+describe('log writer', () => {
+  it('writes queued rows in one transaction per flush, merging a request start and end', async () => {
+    const db = freshLog();
+    const writer = createLogWriter(db, { delayMs: 10_000 });
+    writer.visit({ id: 'v1', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1 });
+    writer.observation(observation('v1:r1', { at: 5 }));
+    writer.observation(observation('v1:r1', { at: 9, status: 200 }));
+    writer.cookie({ id: 'c', visitId: 'v1', entryId: 'meta-pixel', name: '_fbp', domain: 'mijnliefsteboek.nl', value: 'fb.1', at: 2, change: 'set' });
+    expect(writer.pending()).toBe(3);
+    let transactions = 0;
+    db.on('ready', () => undefined);
+    const original = db.transaction.bind(db);
+    (db as unknown as { transaction: typeof db.transaction }).transaction = ((...args: Parameters<typeof db.transaction>) => {
+      transactions++;
+      return original(...args);
+    }) as typeof db.transaction;
+    await writer.flush();
+    expect(transactions).toBe(1);
+    expect(await db.observations.get('v1:r1')).toMatchObject({ at: 5, status: 200 });
+    expect(await db.visits.count()).toBe(1);
+    expect(await db.cookies.count()).toBe(1);
+  });
+
+  it('flushes by itself after the delay, and at once when the queue is full', async () => {
+    const db = freshLog();
+    const writer = createLogWriter(db, { delayMs: 5, maxQueued: 10 });
+    writer.observation(observation('a'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await db.observations.count()).toBe(1);
+    for (let i = 0; i < 10; i++) writer.observation(observation(`b${i}`));
+    expect(writer.pending()).toBe(0);
+    await writer.flush();
+    expect(await db.observations.count()).toBe(11);
+  });
+
+  it('keeps later batches working after a failed one', async () => {
+    const db = freshLog();
+    const writer = createLogWriter(db, { delayMs: 10_000 });
+    writer.observation({ ...observation('bad'), id: undefined as unknown as string });
+    await expect(writer.flush()).rejects.toBeTruthy();
+    writer.observation(observation('good'));
+    await writer.flush();
+    expect(await db.observations.get('good')).toBeTruthy();
+  });
+});

@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { createMessageRouter, type Sender } from '@/lib/messages';
+import { isShopUrl } from '@/lib/catalog/shop-domains';
+
+const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
+const BASE = `chrome-extension://${EXTENSION_ID}/`;
+const SHOP_TAB: Sender = { id: EXTENSION_ID, url: 'https://www.mijnliefsteboek.nl/', frameId: 0, tab: { id: 4 } };
+const VALID = { type: 'page-resources', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3.5 }] };
+
+function makeRouter() {
+  const onContent = vi.fn();
+  const router = createMessageRouter({ extensionId: EXTENSION_ID, extensionBaseUrl: BASE, isShopUrl, onContent, onExtensionPage: async () => 'ok', now: () => 1 });
+  return { router, onContent };
+}
+
+describe('message router', () => {
+  it('passes a valid content-script message from the top frame of a shop page', () => {
+    const { router, onContent } = makeRouter();
+    router.route(VALID, SHOP_TAB);
+    expect(onContent).toHaveBeenCalledWith(4, VALID);
+    expect(router.diagnostics().droppedMessages).toBe(0);
+  });
+
+  it.each<[string, unknown, Sender]>([
+    ['another extension', VALID, { ...SHOP_TAB, id: 'other' }],
+    ['a sub-frame', VALID, { ...SHOP_TAB, frameId: 3 }],
+    ['a page outside the shop', VALID, { ...SHOP_TAB, url: 'https://mijnliefsteboek.nl.evil.example/' }],
+    ['a tab without id', VALID, { ...SHOP_TAB, tab: {} }],
+    ['an unknown type', { type: 'delete-everything' }, SHOP_TAB],
+    ['extra keys', { ...VALID, extra: 1 }, SHOP_TAB],
+    ['too many resources', { type: 'page-resources', resources: Array.from({ length: 501 }, () => VALID.resources[0]) }, SHOP_TAB],
+    ['an oversized URL', { type: 'page-resources', resources: [{ ...VALID.resources[0], url: 'x'.repeat(20_000) }] }, SHOP_TAB],
+    ['a negative time', { type: 'page-resources', resources: [{ ...VALID.resources[0], startTime: -1 }] }, SHOP_TAB],
+    ['NaN time', { type: 'page-resources', resources: [{ ...VALID.resources[0], startTime: Number.NaN }] }, SHOP_TAB],
+    ['a prototype-pollution key', JSON.parse('{"type":"page-resources","resources":[],"__proto__":{"polluted":true}}'), SHOP_TAB],
+    ['null', null, SHOP_TAB],
+    ['a string', 'page-resources', SHOP_TAB],
+    ['a page message from a content script', { type: 'get-diagnostics' }, SHOP_TAB],
+    ['a content message from an unknown context', VALID, { id: EXTENSION_ID, url: 'https://evil.example/' }],
+  ])('drops and counts a message from %s', (_label, message, sender) => {
+    const { router, onContent } = makeRouter();
+    expect(router.route(message, sender)).toBeUndefined();
+    expect(onContent).not.toHaveBeenCalled();
+    expect(router.diagnostics().droppedMessages).toBe(1);
+    expect(router.diagnostics().lastDropReason).toBeTruthy();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('answers the extension pages', async () => {
+    const { router } = makeRouter();
+    await expect(router.route({ type: 'get-diagnostics' }, { id: EXTENSION_ID, url: `${BASE}popup.html` })).resolves.toMatchObject({ droppedMessages: 0 });
+  });
+
+  it('never throws, whatever arrives from whom (fuzzed)', () => {
+    const sender = fc.record(
+      { id: fc.oneof(fc.constant(EXTENSION_ID), fc.string()), url: fc.oneof(fc.constant(SHOP_TAB.url!), fc.webUrl(), fc.string()), frameId: fc.integer(), tab: fc.option(fc.record({ id: fc.integer() }), { nil: undefined }) },
+      { requiredKeys: [] },
+    );
+    const message = fc.oneof(
+      fc.anything(),
+      fc.record({ type: fc.constant('page-resources'), resources: fc.array(fc.record({ url: fc.string(), initiatorType: fc.string(), startTime: fc.double() }, { requiredKeys: [] }), { maxLength: 20 }) }),
+    );
+    fc.assert(
+      fc.property(message, sender, (raw, from) => {
+        const { router } = makeRouter();
+        expect(() => router.route(raw, from as Sender)).not.toThrow();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

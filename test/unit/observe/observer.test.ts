@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { activeEntries, MAX_UNLISTED_HOSTS } from '@/lib/observe';
+import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
+
+const SHOP = 'https://www.mijnliefsteboek.nl/';
+
+function openShopPage(observer: ReturnType<typeof makeObserver>['observer'], tabId = 7, url = SHOP) {
+  const page = request(url, { tabId, type: 'main_frame' });
+  observer.requestStarted(page);
+  observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+}
+
+describe('observer', () => {
+  it('starts a visit on a shop page and counts each catalog request once', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const hit = request('https://region1.google-analytics.com/g/collect?v=2&tid=G-1', { type: 'ping', method: 'POST' });
+    observer.requestStarted(hit);
+    observer.requestEnded({ ...hit, statusCode: 204 });
+    const state = store.get(7)!;
+    expect(state.url).toBe(SHOP);
+    expect(state.entries['google-analytics']?.requests).toBe(1);
+    expect(state.entries.aws?.requests).toBe(1);
+    expect(activeEntries(state).sort()).toEqual(['aws', 'google-analytics']);
+    expect(writer.visits).toHaveLength(1);
+    const row = writer.observations.get(`${state.visitId}:r${hit.requestId}`)!;
+    expect(row).toMatchObject({ entryId: 'google-analytics', kind: 'hit', method: 'POST', status: 204, type: 'ping', source: 'network' });
+  });
+
+  it('collects nothing on a tab that is not showing the shop', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    observer.requestStarted(request('https://www.example.org/', { type: 'main_frame' }));
+    observer.requestStarted(request('https://region1.google-analytics.com/g/collect'));
+    observer.pageResources(7, [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3 }]);
+    expect(store.all()).toEqual([]);
+    expect(writer.observations.size).toBe(0);
+  });
+
+  it('ends the visit when the tab leaves the shop, and starts a new one on the next shop page', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const first = store.get(7)!.visitId;
+    observer.tabNavigated(7, undefined, 5_000); // a site we hold no permission for: no URL
+    expect(store.get(7)).toBeUndefined();
+    openShopPage(observer, 7, `${SHOP}checkout`);
+    expect(store.get(7)!.visitId).not.toBe(first);
+    observer.tabNavigated(7, `${SHOP}checkout`, 6_000);
+    expect(store.get(7)!.url).toBe(`${SHOP}checkout`);
+  });
+
+  it('ignores service-worker requests (no tab) and tabs without a visit', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    observer.requestStarted(request('https://bat.bing.com/action/0', { tabId: -1 }));
+    observer.requestEnded(request('https://bat.bing.com/action/0', { tabId: 99 }));
+    expect(writer.observations.size).toBe(0);
+  });
+
+  it('reports third parties the policy does not name, from the page, bounded per tab', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    observer.pageResources(7, [
+      { url: 'https://static.hotjar.com/c/hotjar-3456789.js?sv=6', initiatorType: 'script', startTime: 12.5 },
+      { url: 'https://script.hotjar.com/modules.8c2b1e4f.js', initiatorType: 'script', startTime: 40 },
+      { url: 'https://static.hotjar.com/c/other.js', initiatorType: 'script', startTime: 41 },
+      // webRequest already counts hosts we hold permission for
+      { url: 'https://bat.bing.com/bat.js', initiatorType: 'script', startTime: 50 },
+      { url: 'https://www.mijnliefsteboek.nl/app.js', initiatorType: 'script', startTime: 1 },
+      { url: 'https://www.google.com/pagead/1p-conversion/1/', initiatorType: 'img', startTime: 60 },
+    ]);
+    const state = store.get(7)!;
+    expect(state.unlisted).toEqual({ 'static.hotjar.com': 2, 'script.hotjar.com': 1 });
+    expect(state.entries['microsoft-ads']).toBeUndefined();
+    expect(state.entries['google-ads']?.requests).toBe(1);
+
+    const flood = Array.from({ length: MAX_UNLISTED_HOSTS + 50 }, (_, i) => ({ url: `https://t${i}.example/x`, initiatorType: 'img', startTime: 100 + i }));
+    observer.pageResources(7, flood);
+    expect(Object.keys(store.get(7)!.unlisted)).toHaveLength(MAX_UNLISTED_HOSTS);
+    expect(store.get(7)!.unlistedOverflow).toBe(52);
+  });
+
+  it('attributes catalog cookies on the shop domain to every open shop visit', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    openShopPage(observer, 1);
+    openShopPage(observer, 2);
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: '_fbp', domain: '.mijnliefsteboek.nl', value: 'fb.1.1.2' });
+    observer.cookieChanged({ removed: true, cause: 'overwrite', name: '_fbp', domain: '.mijnliefsteboek.nl', value: 'fb.1.1.2' });
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: 'session', domain: 'www.mijnliefsteboek.nl', value: 'x' });
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: '_fbp', domain: '.example.org', value: 'x' });
+    expect(store.get(1)!.entries['meta-pixel']?.cookiesSet).toEqual(['_fbp']);
+    expect(store.get(2)!.entries['meta-pixel']?.cookiesSet).toEqual(['_fbp']);
+    expect(writer.cookies.map((c) => [c.name, c.change])).toEqual([['_fbp', 'set'], ['_fbp', 'set']]);
+  });
+
+  it('shows cookies already there at the start without calling their owner active', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const { visitId } = store.get(7)!;
+    observer.cookiesPresent(7, visitId, [
+      { name: '_ga', domain: '.mijnliefsteboek.nl', value: 'GA1.1.1.1' },
+      { name: '_uetvid', domain: '.mijnliefsteboek.nl', value: 'abc' },
+    ]);
+    observer.cookiesPresent(7, 'an-older-visit', [{ name: '_fbp', domain: '.mijnliefsteboek.nl', value: 'x' }]);
+    const state = store.get(7)!;
+    expect(state.entries['google-analytics']?.cookiesPresent).toEqual(['_ga']);
+    expect(state.entries['meta-pixel']).toBeUndefined();
+    expect(activeEntries(state)).toEqual(['aws']);
+  });
+
+  it('counts a request once when the worker restarts between its start and its end', async () => {
+    const area = memoryArea();
+    const before = makeObserver(area);
+    await before.store.ready;
+    openShopPage(before.observer);
+    const pixel = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
+    before.observer.requestStarted(pixel);
+    await before.store.flush();
+
+    // A new worker: fresh memory, the same session storage.
+    const after = makeObserver(area);
+    await after.store.ready;
+    after.observer.requestEnded({ ...pixel, statusCode: 200 });
+    const unseen = request('https://www.facebook.com/tr/?id=1&ev=AddToCart', { type: 'image' });
+    after.observer.requestEnded({ ...unseen, statusCode: 200 });
+    expect(after.store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createTabStore, newTabState, tabStateKey } from '@/lib/observe';
+import { memoryArea } from './fakes';
+
+describe('tab store', () => {
+  it('saves states to the storage area and brings them back after a restart', async () => {
+    const area = memoryArea();
+    const store = createTabStore(area, { delayMs: 0 });
+    await store.ready;
+    const state = newTabState(3, 'v1', 'https://www.mijnliefsteboek.nl/', 10);
+    store.set(state);
+    state.unlisted['static.hotjar.com'] = 2;
+    store.changed(state);
+    await store.flush();
+    const again = createTabStore(area);
+    await again.ready;
+    expect(again.get(3)).toEqual(state);
+    again.delete(3);
+    await again.flush();
+    expect(area.data).toEqual({});
+  });
+
+  it('drops stored values that do not parse, and keeps other keys alone', async () => {
+    const area = memoryArea({
+      [tabStateKey(1)]: { tabId: 1, visitId: 'v', url: 'x', startedAt: 1, entries: { 'not-an-entry': {} }, unlisted: {}, unlistedOverflow: 0, pending: [] },
+      [tabStateKey(2)]: '<script>',
+      [tabStateKey(3)]: { __proto__: { polluted: true } },
+      diagnostics: { droppedMessages: 1 },
+    });
+    const store = createTabStore(area);
+    await store.ready;
+    expect(store.all()).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('tells its listener about changes in batches', async () => {
+    const seen: number[] = [];
+    const store = createTabStore(memoryArea(), { delayMs: 0, onChange: (tabId) => seen.push(tabId) });
+    await store.ready;
+    const state = newTabState(5, 'v', 'u', 1);
+    store.set(state);
+    for (let i = 0; i < 100; i++) store.changed(state);
+    await store.flush();
+    expect(seen).toEqual([5]);
+  });
+});
