@@ -27,8 +27,8 @@ function EntryRow({ entry }: { entry: EntryView }) {
       </div>
       <div class="entry__chips">
         <Chip tone={`category-${entry.category}`}>{t(`category_${entry.category}` as 'category_necessary')}</Chip>
-        <Chip tone="role" title={t(`roleHelp_${entry.role}` as 'roleHelp_processor')}>
-          {t(`role_${entry.role}` as 'role_processor')}
+        <Chip tone="role" title={t(entry.role === 'processor' ? 'roleHelp_processor' : 'roleHelp_thirdParty')}>
+          {t(entry.role === 'processor' ? 'role_processor' : 'role_thirdParty')}
         </Chip>
         {entry.via.length > 0 && <span class="entry__via">{t('viaPartners', { partners: entry.via.join(', ') })}</span>}
       </div>

@@ -38,22 +38,23 @@ export function createMessageRouter(deps: RouterDeps) {
   function route(raw: unknown, sender: Sender): Promise<unknown> | undefined {
     try {
       if (sender.id !== deps.extensionId) return drop('sender is not this extension');
-      if (sender.tab !== undefined) {
-        // Content scripts: only from the top frame of a shop page.
-        const tabId = sender.tab.id;
-        if (typeof tabId !== 'number' || tabId < 0) return drop('content message without a tab');
-        if (sender.frameId !== 0) return drop('content message from a sub-frame');
-        if (!sender.url || !deps.isShopUrl(sender.url)) return drop('content message from a page outside the shop');
-        const parsed = ContentMessage.safeParse(raw);
-        if (!parsed.success) return drop(`malformed content message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-        deps.onContent(tabId, parsed.data);
-        return undefined;
+      // Extension pages first: one opened in a tab (the history page, a test) also has `sender.tab`.
+      if (sender.url?.startsWith(deps.extensionBaseUrl)) {
+        const parsed = ExtensionPageMessage.safeParse(raw);
+        if (!parsed.success) return drop(`malformed page message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        if (parsed.data.type === 'get-diagnostics') return Promise.resolve({ ...diagnostics });
+        return deps.onExtensionPage(parsed.data);
       }
-      if (!sender.url?.startsWith(deps.extensionBaseUrl)) return drop('message from an unknown context');
-      const parsed = ExtensionPageMessage.safeParse(raw);
-      if (!parsed.success) return drop(`malformed page message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      if (parsed.data.type === 'get-diagnostics') return Promise.resolve({ ...diagnostics });
-      return deps.onExtensionPage(parsed.data);
+      if (sender.tab === undefined) return drop('message from an unknown context');
+      // Content scripts: only from the top frame of a shop page.
+      const tabId = sender.tab.id;
+      if (typeof tabId !== 'number' || tabId < 0) return drop('content message without a tab');
+      if (sender.frameId !== 0) return drop('content message from a sub-frame');
+      if (!sender.url || !deps.isShopUrl(sender.url)) return drop('content message from a page outside the shop');
+      const parsed = ContentMessage.safeParse(raw);
+      if (!parsed.success) return drop(`malformed content message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      deps.onContent(tabId, parsed.data);
+      return undefined;
     } catch (error) {
       return drop(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -9,6 +9,10 @@ describe('locales', () => {
     for (const [key, value] of [...Object.entries(nl), ...Object.entries(en)]) expect(value.message.trim(), key).not.toBe('');
   });
 
+  it('uses only key names the browser accepts ([A-Za-z0-9_])', () => {
+    for (const key of Object.keys(nl)) expect(key).toMatch(/^[A-Za-z0-9_]+$/);
+  });
+
   it('uses no $ in messages (the browser reads $ as a placeholder)', () => {
     for (const [key, value] of [...Object.entries(nl), ...Object.entries(en)]) expect(value.message, key).not.toContain('$');
   });

@@ -47,9 +47,12 @@ describe('message router', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('answers the extension pages', async () => {
+  it('answers the extension pages, also when one is open in a tab', async () => {
     const { router } = makeRouter();
     await expect(router.route({ type: 'get-diagnostics' }, { id: EXTENSION_ID, url: `${BASE}popup.html` })).resolves.toMatchObject({ droppedMessages: 0 });
+    await expect(router.route({ type: 'get-diagnostics' }, { id: EXTENSION_ID, url: `${BASE}popup.html?tabId=3`, tab: { id: 9 }, frameId: 0 })).resolves.toMatchObject({ droppedMessages: 0 });
+    expect(router.route(VALID, { id: EXTENSION_ID, url: `${BASE}popup.html`, tab: { id: 9 }, frameId: 0 })).toBeUndefined();
+    expect(router.diagnostics().droppedMessages).toBe(1);
   });
 
   it('never throws, whatever arrives from whom (fuzzed)', () => {

@@ -1,0 +1,123 @@
+/// <reference types="chrome" />
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer';
+import type { TabState } from '../observe/tab-state';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROME_BUILD = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+
+export interface NetworkOptions {
+  /** Chromium host-resolver rules, e.g. `MAP * 127.0.0.1:8443` or `MAP www.mijnliefsteboek.nl 10.0.0.5:443`. */
+  hostRules?: string[];
+  /** Accept self-signed certificates (a staging copy, the local demo shop). */
+  insecure?: boolean;
+}
+
+/**
+ * Flags for Debian's Chromium as root on a machine without a network: without the background
+ * networking ones Chromium keeps calling Google's servers. Host-resolver rules send the shop's and
+ * the trackers' real host names to a local or staging copy.
+ */
+export function chromiumArgs({ hostRules = [], insecure = false }: NetworkOptions = {}): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--window-size=1280,800',
+    ...(hostRules.length ? [`--host-resolver-rules=${hostRules.join(',')}`] : []),
+    ...(insecure ? ['--ignore-certificate-errors'] : []),
+  ];
+}
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  worker(): Promise<WebWorker>;
+  /** Waits until the background is ready, then writes everything it has queued. */
+  settle(page?: Page): Promise<void>;
+  tabIdOf(page: Page): Promise<number>;
+  tabState(tabId: number): Promise<TabState | null>;
+  badgeText(tabId: number): Promise<string>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium with the built extension installed, the way the toolchain notes found reliable. */
+export async function launchWithExtension({
+  extensionPath = CHROME_BUILD,
+  language = 'nl',
+  ...network
+}: NetworkOptions & { extensionPath?: string; language?: string }): Promise<ExtensionBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium".`);
+  if (!existsSync(join(extensionPath, 'manifest.json'))) throw new Error(`No built extension at ${extensionPath}: run "npm run build" first.`);
+  const userDataDir = await mkdtemp(join(tmpdir(), 'privacy-lens-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    pipe: true,
+    // `enableExtensions: [path]` does not await the install in this puppeteer; install explicitly.
+    enableExtensions: true,
+    userDataDir,
+    args: chromiumArgs(network),
+    env: { ...process.env, LANGUAGE: language, LANG: language === 'nl' ? 'nl_NL.UTF-8' : 'en_US.UTF-8' },
+  });
+  const extensionId = await browser.installExtension(extensionPath);
+
+  async function worker(): Promise<WebWorker> {
+    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
+    const handle = await target.worker();
+    if (!handle) throw new Error('the extension has no service worker');
+    // The target exists before the script has run: wait for the background's own ready flag.
+    for (let i = 0; i < 200; i++) {
+      const ready = await handle.evaluate(() => (globalThis as { privacyLens?: { isReady: boolean } }).privacyLens?.isReady === true).catch(() => false);
+      if (ready) return handle;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the background never became ready');
+  }
+  await worker();
+
+  return {
+    browser,
+    extensionId,
+    worker,
+    async settle(page) {
+      // Let the content script's Resource Timing report (sent every 250 ms) arrive, then flush.
+      if (page) await page.evaluate(() => new Promise((r) => setTimeout(r, 600)));
+      else await new Promise((r) => setTimeout(r, 600));
+      const w = await worker();
+      await w.evaluate(() => (globalThis as unknown as { privacyLens: { flush(): Promise<void> } }).privacyLens.flush());
+    },
+    async tabIdOf(page) {
+      await page.bringToFront();
+      const w = await worker();
+      return w.evaluate(async () => {
+        const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+        return tab!.id!;
+      });
+    },
+    async tabState(tabId) {
+      const w = await worker();
+      return w.evaluate(async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as TabState | undefined) ?? null, tabId);
+    },
+    async badgeText(tabId) {
+      const w = await worker();
+      return w.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    },
+    async stopWorker() {
+      const w = await worker();
+      await w.close();
+    },
+    async close() {
+      await browser.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
