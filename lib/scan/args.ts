@@ -1,0 +1,99 @@
+import * as z from 'zod';
+
+export const USAGE = `Usage: npm run scan -- [URL ...] [options]
+
+Loads the real extension into a headless Chromium, visits each URL, waits for the page to settle
+and prints what the extension saw. Without a URL it scans the bundled offline demo shop.
+
+Options:
+  --json                 print the result as JSON instead of a table
+  --out FILE             also write the JSON result to FILE
+  --resolve HOST=ADDR:PORT
+                         send HOST to ADDR:PORT (repeatable), like curl --resolve; use it to scan a
+                         staging copy of the shop under its real host names
+  --map-all ADDR:PORT    send every host name to ADDR:PORT (a local copy that also plays the trackers)
+  --insecure             accept a self-signed certificate (staging, local copies)
+  --settle MS            how long to wait after the page's network is idle (default 1000)
+  --browser chromium     the browser to drive (Chromium is the one supported today)
+  -h, --help             show this help
+
+Exit codes: 0 done, 2 a usage or set-up problem (the message says what to do).`;
+
+const AddressPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected ADDR:PORT, for example 127.0.0.1:8443')
+  .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65_535, 'the port must be 65535 or lower');
+
+const WebUrl = z.string().superRefine((value, ctx) => {
+  if (!URL.canParse(value)) ctx.addIssue({ code: 'custom', message: 'not a URL (include https://)' });
+  else if (!/^https?:$/.test(new URL(value).protocol)) ctx.addIssue({ code: 'custom', message: 'only http:// and https:// URLs can be scanned' });
+});
+
+export const ScanOptions = z.strictObject({
+  urls: z.array(WebUrl).max(500),
+  json: z.boolean(),
+  out: z.string().min(1).optional(),
+  resolve: z.array(
+    z.string().regex(/^[A-Za-z0-9.-]+=.+$/, 'expected HOST=ADDR:PORT').transform((value, ctx) => {
+      const [host, target] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
+      const parsed = AddressPort.safeParse(target);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: `--resolve ${value}: ${parsed.error.issues[0]!.message}` });
+        return z.NEVER;
+      }
+      return { host: host.toLowerCase(), target };
+    }),
+  ),
+  mapAll: AddressPort.optional(),
+  insecure: z.boolean(),
+  settleMs: z.coerce.number().int().min(0).max(60_000),
+  browser: z.enum(['chromium'], { error: 'only --browser chromium is supported today' }),
+  help: z.boolean(),
+});
+export type ScanOptions = z.infer<typeof ScanOptions>;
+
+export type ParsedArgs = { ok: true; options: ScanOptions } | { ok: false; message: string };
+
+const FLAGS: Record<string, keyof ScanOptions> = { '--json': 'json', '--insecure': 'insecure', '--help': 'help', '-h': 'help' };
+const VALUED: Record<string, keyof ScanOptions> = { '--out': 'out', '--map-all': 'mapAll', '--settle': 'settleMs', '--browser': 'browser' };
+
+/** Command-line words → validated options, or a message that says what is wrong. Never throws. */
+export function parseScanArgs(argv: readonly string[]): ParsedArgs {
+  const raw: Record<string, unknown> = { urls: [], resolve: [], json: false, insecure: false, help: false, settleMs: '1000', browser: 'chromium' };
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    const [flag, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+    if (flag in FLAGS) {
+      if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
+      raw[FLAGS[flag]!] = true;
+    } else if (flag in VALUED || flag === '--resolve') {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) return { ok: false, message: `${flag} needs a value` };
+      if (flag === '--resolve') (raw.resolve as string[]).push(value);
+      else raw[VALUED[flag]!] = value;
+    } else if (word.startsWith('-')) {
+      return { ok: false, message: `unknown option ${word}` };
+    } else {
+      (raw.urls as string[]).push(word);
+    }
+  }
+  const parsed = ScanOptions.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `${describePath(issue.path)}: ` : '';
+    return { ok: false, message: `${where}${issue.message}` };
+  }
+  return { ok: true, options: parsed.data };
+}
+
+function describePath(path: PropertyKey[]): string {
+  const [key, index] = path;
+  if (key === 'urls') return `URL ${String(Number(index) + 1)}`;
+  const flag = Object.entries({ ...FLAGS, ...VALUED, '--resolve': 'resolve' }).find(([, name]) => name === key)?.[0];
+  return flag ?? String(key);
+}
+
+/** Chromium host-resolver rules for the options: specific hosts first, then the catch-all. */
+export function hostRulesFor(options: Pick<ScanOptions, 'resolve' | 'mapAll'>): string[] {
+  return [...options.resolve.map(({ host, target }) => `MAP ${host} ${target}`), ...(options.mapAll ? [`MAP * ${options.mapAll}`] : [])];
+}

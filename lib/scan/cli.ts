@@ -1,0 +1,26 @@
+import { writeFile } from 'node:fs/promises';
+import { USAGE, parseScanArgs } from './args';
+import { formatScan } from './format';
+import { SetupError, runScan } from './run';
+
+// `npm run scan -- …`: support staff and CI replay visits through the real extension.
+const parsed = parseScanArgs(process.argv.slice(2));
+if (!parsed.ok) {
+  process.stderr.write(`scan: ${parsed.message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+if (parsed.options.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const options = parsed.options;
+try {
+  const result = await runScan(options, (line) => process.stderr.write(`${line}\n`));
+  if (options.out) await writeFile(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatScan(result)}\n`);
+  process.exit(0);
+} catch (error) {
+  const message = error instanceof SetupError ? error.message : `unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  process.stderr.write(`scan: ${message}\n`);
+  process.exit(2);
+}

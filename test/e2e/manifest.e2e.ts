@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHROME_BUILD } from '../../lib/scan/chromium';
+
+// The built manifest, not the config: what a store and a user's browser actually see.
+describe('the built Chrome manifest', () => {
+  it('asks for the least it needs: the shop and the catalog hosts, never <all_urls>', async () => {
+    const manifest = JSON.parse(await readFile(join(CHROME_BUILD, 'manifest.json'), 'utf8'));
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.permissions.sort()).toEqual(['cookies', 'storage', 'webRequest']);
+    expect(manifest.host_permissions).toEqual([
+      '*://*.adyen.com/*',
+      '*://*.analytics.google.com/*',
+      '*://*.bat.bing.com/*',
+      '*://*.bat.r.msn.com/*',
+      '*://*.c.bing.com/*',
+      '*://*.doubleclick.net/*',
+      '*://*.facebook.com/*',
+      '*://*.facebook.net/*',
+      '*://*.google-analytics.com/*',
+      '*://*.googleadservices.com/*',
+      '*://*.googletagmanager.com/*',
+      '*://*.mijnliefsteboek.nl/*',
+      '*://*.trustpilot.com/*',
+      '*://*.trustpilot.net/*',
+    ]);
+    expect(manifest.content_scripts).toEqual([{ matches: ['*://*.mijnliefsteboek.nl/*'], run_at: 'document_start', js: ['content-scripts/shop.js'] }]);
+    expect(manifest.content_security_policy.extension_pages).toBe("script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    expect(manifest.externally_connectable).toBeUndefined();
+    expect(manifest.web_accessible_resources).toBeUndefined();
+  });
+});

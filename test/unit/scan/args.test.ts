@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hostRulesFor, parseScanArgs } from '@/lib/scan/args';
+
+describe('scan arguments', () => {
+  it('defaults to the demo shop', () => {
+    const parsed = parseScanArgs([]);
+    expect(parsed).toMatchObject({ ok: true, options: { urls: [], json: false, insecure: false, settleMs: 1000, browser: 'chromium' } });
+  });
+
+  it('reads URLs and every option', () => {
+    const parsed = parseScanArgs([
+      'https://staging.mijnliefsteboek.nl/',
+      '--json',
+      '--out=report.json',
+      '--resolve', 'www.mijnliefsteboek.nl=10.1.2.3:8443',
+      '--resolve=www.googletagmanager.com=[::1]:443',
+      '--map-all', '127.0.0.1:9000',
+      '--insecure',
+      '--settle', '250',
+    ]);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.options).toMatchObject({ urls: ['https://staging.mijnliefsteboek.nl/'], json: true, out: 'report.json', insecure: true, settleMs: 250, mapAll: '127.0.0.1:9000' });
+    expect(hostRulesFor(parsed.options)).toEqual(['MAP www.mijnliefsteboek.nl 10.1.2.3:8443', 'MAP www.googletagmanager.com [::1]:443', 'MAP * 127.0.0.1:9000']);
+  });
+
+  it.each([
+    [['--colour'], 'unknown option --colour'],
+    [['--out'], '--out needs a value'],
+    [['--out', '--json'], '--out needs a value'],
+    [['--json=yes'], '--json takes no value'],
+    [['ftp://www.mijnliefsteboek.nl/'], 'URL 1: only http:// and https:// URLs can be scanned'],
+    [['www.mijnliefsteboek.nl'], 'URL 1: not a URL (include https://)'],
+    [['--map-all', 'localhost'], '--map-all: expected ADDR:PORT, for example 127.0.0.1:8443'],
+    [['--map-all', '127.0.0.1:99999'], '--map-all: the port must be 65535 or lower'],
+    [['--resolve', 'www.mijnliefsteboek.nl'], 'expected HOST=ADDR:PORT'],
+    [['--resolve', 'www.mijnliefsteboek.nl=nowhere'], '--resolve www.mijnliefsteboek.nl=nowhere: expected ADDR:PORT, for example 127.0.0.1:8443'],
+    [['--browser', 'safari'], '--browser: only --browser chromium is supported today'],
+    [['--settle', 'soon'], '--settle'],
+  ])('%j → a clear message', (argv, message) => {
+    const parsed = parseScanArgs(argv);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.message).toContain(message);
+  });
+
+  it('never throws on any words (fuzzed)', () => {
+    const word = fc.oneof(fc.string(), fc.constantFrom('--json', '--out', '--resolve', '--map-all', '--settle', '--browser', '--insecure', '-h', '='), fc.webUrl());
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), (argv) => {
+        const parsed = parseScanArgs(argv);
+        if (!parsed.ok) expect(parsed.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
