@@ -9,6 +9,13 @@ import type { TabState } from '../observe/tab-state';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROME_BUILD = resolve(import.meta.dirname, '../../.output/chrome-mv3');
 
+/**
+ * Google services that Debian's Chromium calls by itself even with --disable-background-networking
+ * (sign-in, the extension updater, autofill on pages with forms). When host names are mapped to a
+ * local or staging copy, these must fail to resolve instead, or they would look like page traffic.
+ */
+export const CHROMIUM_SERVICE_HOSTS: readonly string[] = ['accounts.google.com', 'update.googleapis.com', 'clients2.google.com', 'content-autofill.googleapis.com'];
+
 export interface NetworkOptions {
   /** Chromium host-resolver rules, e.g. `MAP * 127.0.0.1:8443` or `MAP www.mijnliefsteboek.nl 10.0.0.5:443`. */
   hostRules?: string[];
@@ -31,7 +38,8 @@ export function chromiumArgs({ hostRules = [], insecure = false }: NetworkOption
     '--disable-component-update',
     '--disable-sync',
     '--window-size=1280,800',
-    ...(hostRules.length ? [`--host-resolver-rules=${hostRules.join(',')}`] : []),
+    // The first matching rule wins: the service hosts go first, a catch-all `MAP *` last.
+    ...(hostRules.length ? [`--host-resolver-rules=${[...CHROMIUM_SERVICE_HOSTS.map((h) => `MAP ${h} ~NOTFOUND`), ...hostRules].join(',')}`] : []),
     ...(insecure ? ['--ignore-certificate-errors'] : []),
   ];
 }
