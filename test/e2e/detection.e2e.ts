@@ -177,6 +177,10 @@ describe('detection in Chromium with the built extension', () => {
     await page.close();
   });
 
+  it('saw no request that the pages did not make (the extension sends nothing of its own)', () => {
+    expect(shop.unexpected.map((r) => `${r.method} ${r.host}${r.path}`)).toEqual([]);
+  });
+
   it('drops and counts forged messages without breaking', async () => {
     const popup = await popupFor(0);
     const diagnostics = await popup.evaluate(async () => {
