@@ -91,6 +91,13 @@ export const CatalogEntry = z.strictObject({
   /** Matched on responses from the shop's own domains only. */
   responseHeaders: z.array(HeaderRule).default([]),
   cookies: z.array(CookieRule),
+  /**
+   * The Google Consent Mode signal that governs the entry's storage: a request saying it is denied
+   * is a cookieless ping, judged as a warning rather than a violation.
+   */
+  consentModeSignal: z.enum(['analyticsStorage', 'adStorage']).optional(),
+  /** The policy's own promise of consent for this entry, where it makes one (Dutch, verbatim). */
+  consentQuote: z.string().min(1).optional(),
   /** Payment methods and other partners the policy says this entry handles. */
   partners: z.array(z.string()).default([]),
   note: LocalText.optional(),
@@ -123,6 +130,8 @@ export const ShopProfile = z.strictObject({
     address: z.string().min(1),
     complaintUrl: z.url(),
   }),
+  /** The policy's general promise: no passing on of data, for marketing among others, without consent. */
+  consentPromise: z.string().min(1),
   /** GDPR art. 12(3): answer within one month; the policy repeats it. */
   answerDeadlineMonths: z.number().int().positive(),
   /** The policy: invoices are kept up to five years by law, so erasure cannot cover them. */

@@ -1,0 +1,6 @@
+export * from './model';
+export * from './consent-mode';
+export * from './personal-data';
+export * from './stance';
+export * from './judge';
+export * from './readers';

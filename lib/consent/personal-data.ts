@@ -1,0 +1,63 @@
+/** Personal data found in a tracker request, named by kind and place, never by value. */
+export interface PersonalDataHit {
+  kind: 'email' | 'hashed-email' | 'phone' | 'hashed-phone';
+  /** The query or form parameter it was in, or `body`. */
+  where: string;
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/;
+const SHA256_HEX = /^[a-f0-9]{64}$/i;
+/** Parameter names the trackers use for matching by e-mail or phone (Meta advanced matching `ud[em]`, Google enhanced conversions `em`). */
+const EMAIL_PARAMS = /^(ud\[em\]|em|email|e-mail|sha256_email_address|hashed_email|user_data\.email(_address)?|cd\[email\])$/i;
+const PHONE_PARAMS = /^(ud\[ph\]|ph|phone|phone_number|sha256_phone_number|user_data\.phone_number)$/i;
+const MAX_SCANNED = 65_536;
+
+/**
+ * E-mail addresses and phone numbers in a tracker request's URL or body: in clear, or hashed with
+ * SHA-256 after normalising, as Meta's advanced matching (`ud[em]`) and Google's enhanced
+ * conversions do. A hash is still personal data: the tracker matches it against its own users.
+ */
+export function findPersonalData(url: string, body?: string): PersonalDataHit[] {
+  const hits: PersonalDataHit[] = [];
+  const seen = new Set<string>();
+  const add = (hit: PersonalDataHit) => {
+    const key = `${hit.kind}|${hit.where}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      hits.push(hit);
+    }
+  };
+  const query = url.indexOf('?');
+  if (query >= 0) scanParams(url.slice(query + 1, query + 1 + MAX_SCANNED), add);
+  if (body) {
+    const text = body.slice(0, MAX_SCANNED);
+    // Beacons often carry several hits, one query string per line.
+    for (const line of text.split('\n')) scanParams(line, add);
+    if (EMAIL.test(text) && !hits.some((h) => h.kind === 'email')) add({ kind: 'email', where: 'body' });
+  }
+  return hits;
+}
+
+function scanParams(text: string, add: (hit: PersonalDataHit) => void) {
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    return;
+  }
+  for (const [name, rawValue] of params) {
+    const value = rawValue.trim();
+    if (value === '') continue;
+    // Google's enhanced conversions pack several values: `tv.1~em.<hash>~ph.<hash>`.
+    const packed = value.includes('~') ? value.split('~') : [value];
+    for (const part of packed) {
+      const [prefix, rest] = part.includes('.') && /^(em|ph)\./.test(part) ? [part.slice(0, 2), part.slice(3)] : [null, part];
+      const isEmailParam = EMAIL_PARAMS.test(name) || prefix === 'em';
+      const isPhoneParam = PHONE_PARAMS.test(name) || prefix === 'ph';
+      if (EMAIL.test(rest)) add({ kind: 'email', where: name });
+      else if (isEmailParam && (SHA256_HEX.test(rest) || /^[A-Za-z0-9_-]{43}$/.test(rest))) add({ kind: 'hashed-email', where: name });
+      else if (isPhoneParam && SHA256_HEX.test(rest)) add({ kind: 'hashed-phone', where: name });
+      else if (isPhoneParam && /^\+?[0-9 ()-]{8,20}$/.test(rest)) add({ kind: 'phone', where: name });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseCookiebot, parseCookieInformation, parseOneTrust, parseTcString, readConsentCookies } from '@/lib/consent';
+
+/** A real-format Cookie Information value (structure from public captures; ids made up). */
+function cookieInformation(approved: string[], denied: string[], timestamp = '2026-11-20T13:57:13.949Z') {
+  return encodeURIComponent(
+    JSON.stringify({
+      website_uuid: '84b86b51-f2fc-40c7-b909-1ebccc8888c7',
+      timestamp,
+      consent_url: 'https://www.mijnliefsteboek.nl/',
+      consent_website: 'mijnliefsteboek.nl',
+      consent_domain: 'www.mijnliefsteboek.nl',
+      user_uid: 'd8f66916-0c77-4461-927c-b8edc046e666',
+      consents_approved: approved,
+      consents_denied: denied,
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0',
+    }),
+  );
+}
+const ALL = ['cookie_cat_necessary', 'cookie_cat_functional', 'cookie_cat_statistic', 'cookie_cat_marketing', 'cookie_cat_unclassified'];
+
+describe('Cookie Information', () => {
+  it('reads accept-all', () => {
+    expect(parseCookieInformation(cookieInformation(ALL, []))).toEqual({
+      source: 'cookie-information',
+      decidedAt: Date.parse('2026-11-20T13:57:13.949Z'),
+      granted: ['necessary', 'functional', 'statistics', 'marketing', 'unclassified'],
+      denied: [],
+    });
+  });
+
+  it('reads statistics only', () => {
+    const record = parseCookieInformation(cookieInformation(['cookie_cat_necessary', 'cookie_cat_statistic'], ['cookie_cat_functional', 'cookie_cat_marketing', 'cookie_cat_unclassified']));
+    expect(record?.granted).toEqual(['necessary', 'statistics']);
+    expect(record?.denied).toEqual(['functional', 'marketing', 'unclassified']);
+  });
+
+  it('reads an unencoded value and one without a timestamp', () => {
+    const plain = decodeURIComponent(cookieInformation(['cookie_cat_necessary'], ['cookie_cat_marketing']));
+    expect(parseCookieInformation(plain)?.denied).toEqual(['marketing']);
+    const noTime = encodeURIComponent(JSON.stringify({ consents_approved: ['cookie_cat_necessary'], consents_denied: [] }));
+    expect(parseCookieInformation(noTime)?.decidedAt).toBeNull();
+  });
+
+  it('never grants a category the record both approves and denies', () => {
+    const record = parseCookieInformation(cookieInformation(['cookie_cat_marketing'], ['cookie_cat_marketing']));
+    expect(record?.granted).toEqual([]);
+    expect(record?.denied).toEqual(['marketing']);
+  });
+
+  it.each([
+    ['garbage', 'x'.repeat(4096)],
+    ['truncated JSON', cookieInformation(ALL, []).slice(0, 120)],
+    ['wrong types', encodeURIComponent(JSON.stringify({ consents_approved: 'cookie_cat_marketing' }))],
+    ['a number', '42'],
+    ['prototype pollution', encodeURIComponent('{"__proto__":{"consents_approved":["cookie_cat_marketing"]},"constructor":{"prototype":{"x":1}}}')],
+    ['oversized', cookieInformation([...ALL, ...Array.from({ length: 2000 }, () => 'cookie_cat_marketing')], [])],
+    ['bad escape', '%E0%A4%A'],
+  ])('gives null (unknown) for %s', (_label, value) => {
+    expect(parseCookieInformation(value)).toBeNull();
+    expect(({} as Record<string, unknown>).consents_approved).toBeUndefined();
+  });
+});
+
+describe('Cookiebot', () => {
+  it('reads a real-format explicit choice', () => {
+    const value = encodeURIComponent("{stamp:'iL9j4mMZ0hb3WeA==',necessary:true,preferences:false,statistics:true,marketing:false,method:'explicit',ver:7,utc:1731969341591,region:'nl'}");
+    expect(parseCookiebot(value)).toEqual({ source: 'cookiebot', decidedAt: 1731969341591, granted: ['necessary', 'statistics'], denied: ['functional', 'marketing'] });
+  });
+
+  it.each([['-1'], ['{}'], ["{stamp:'x',necessary:true}"], ["{necessary:true,preferences:'true',statistics:true,marketing:true}"], ['{__proto__:true,necessary:true}'], ['x'.repeat(9000)]])('gives null for %s', (value) => {
+    expect(parseCookiebot(value)).toBeNull();
+  });
+});
+
+describe('OneTrust', () => {
+  const consent = 'isGpcEnabled=0&datestamp=Wed+Jan+29+2025+10%3A05%3A33+GMT%2B0400&version=202409.1.0&browserGpcFlag=0&isIABGlobal=false&hosts=&consentId=9fddc8b1-0000&interactionCount=1&isAnonUser=1&landingPath=NotLandingPage&groups=C0003%3A0%2CC0004%3A0%2CC0002%3A1%2CC0001%3A1';
+
+  it('reads groups and the moment the box was closed', () => {
+    expect(parseOneTrust(consent, '2025-01-29T06:05:33.000Z')).toEqual({ source: 'onetrust', decidedAt: Date.parse('2025-01-29T06:05:33.000Z'), granted: ['necessary', 'statistics'], denied: ['functional', 'marketing'] });
+  });
+
+  it('treats defaults before any interaction as no choice', () => {
+    expect(parseOneTrust(consent.replace('interactionCount=1', 'interactionCount=0'), null)).toBeNull();
+  });
+
+  it.each([['groups='], ['interactionCount=1'], ['%%%'], ['x'.repeat(9000)]])('gives null for %s', (value) => {
+    expect(parseOneTrust(value)).toBeNull();
+  });
+});
+
+describe('TCF', () => {
+  // Encoded with @iabtcf/core (purposes 1, 7, 8, 9, 10 consented), as a CMP would.
+  const statisticsOnly = 'CQuPXIAQuPXIAAKACAENCWFgAIPAAAAAAAZQAAAAAAAA.YAAAAAAAAAAA';
+  // The TCF 2.3 specification's own example: no purpose consented.
+  const specExample = 'CQSbk4AQSbk4ANwAAAENAwCgAAAAAAAAAAYgACPAAAAA.IDKQA4AAgAKAGQAygAAA.YAAAAAAAAAAA';
+
+  it('decodes the purposes into our categories', () => {
+    expect(parseTcString(statisticsOnly)).toEqual({ source: 'tcf', decidedAt: null, granted: ['necessary', 'functional', 'statistics'], denied: ['marketing'] });
+    expect(parseTcString(specExample)).toEqual({ source: 'tcf', decidedAt: null, granted: ['necessary'], denied: ['functional', 'statistics', 'marketing'] });
+  });
+
+  it.each([[''], ['not a tc string!'], ['CQSbk4'], ['A'.repeat(20_000)], ['BOEFEAyOEFEAyAHABDENAI4AAAB9vABAASA']])('gives null for %s', (value) => {
+    expect(parseTcString(value)).toBeNull();
+  });
+});
+
+describe('every reader on hostile input', () => {
+  const readers = [
+    ['Cookie Information', (v: string) => parseCookieInformation(v)],
+    ['Cookiebot', (v: string) => parseCookiebot(v)],
+    ['OneTrust', (v: string) => parseOneTrust(v, v)],
+    ['TCF', (v: string) => parseTcString(v)],
+  ] as const;
+
+  const hostile = fc.oneof(
+    fc.string({ maxLength: 5000 }),
+    fc.json().map((j) => encodeURIComponent(j)),
+    fc.anything().map((a) => {
+      try {
+        return JSON.stringify(a) ?? '';
+      } catch {
+        return '';
+      }
+    }),
+    fc.record({ consents_approved: fc.array(fc.string()), consents_denied: fc.anything() }).map((o) => encodeURIComponent(JSON.stringify(o))),
+  );
+
+  for (const [name, read] of readers) {
+    it(`${name} never throws and never grants marketing from random input`, () => {
+      fc.assert(
+        fc.property(hostile, (value) => {
+          const record = read(value);
+          // Random text can be a valid record only by spelling one out; marketing is never granted by accident.
+          if (record && !value.includes('marketing') && !value.includes('C000') && name !== 'TCF') expect(record.granted).not.toContain('marketing');
+        }),
+        { numRuns: 3000 },
+      );
+    });
+  }
+
+  it('reads the first banner present among the cookies', () => {
+    const cookies = new Map([
+      ['CookieInformationConsent', cookieInformation(['cookie_cat_necessary'], ['cookie_cat_marketing'])],
+      ['CookieConsent', "{necessary:true,preferences:true,statistics:true,marketing:true,utc:1}"],
+    ]);
+    expect(readConsentCookies(cookies)?.source).toBe('cookie-information');
+    expect(readConsentCookies(new Map())).toBeNull();
+  });
+});
