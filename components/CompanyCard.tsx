@@ -1,5 +1,6 @@
 import type { CompanyView, EntryView } from '@/lib/view/tab-summary';
 import { Chip } from './Chip';
+import { EntryVerdict } from './Verdict';
 import { useTranslator } from './i18n';
 
 export function CompanyCard({ company }: { company: CompanyView }) {
@@ -32,6 +33,7 @@ function EntryRow({ entry }: { entry: EntryView }) {
         </Chip>
         {entry.via.length > 0 && <span class="entry__via">{t('viaPartners', { partners: entry.via.join(', ') })}</span>}
       </div>
+      <EntryVerdict entry={entry} />
       <p class="entry__purpose">{entry.purpose}</p>
       <p class="entry__cookies">
         <span class="label">{t('cookiesLabel')}: </span>

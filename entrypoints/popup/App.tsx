@@ -1,11 +1,14 @@
 import type { Signal } from '@preact/signals';
 import { CompanyCard } from '@/components/CompanyCard';
+import { ConsentSummary } from '@/components/ConsentSummary';
+import { Findings } from '@/components/Findings';
 import { UnlistedList } from '@/components/UnlistedList';
+import type { Stance } from '@/lib/consent/stance';
 import { useTranslator } from '@/components/i18n';
 import type { PopupTab } from '@/lib/view/popup-source';
 import { summariseTab } from '@/lib/view/tab-summary';
 
-export function App({ tab }: { tab: Signal<PopupTab> }) {
+export function App({ tab, stance, onSetStance }: { tab: Signal<PopupTab>; stance: Signal<Stance>; onSetStance(): void }) {
   const { t, plural, language } = useTranslator();
   const current = tab.value;
 
@@ -29,7 +32,7 @@ export function App({ tab }: { tab: Signal<PopupTab> }) {
     );
   }
 
-  const summary = summariseTab(current.state, language);
+  const summary = summariseTab(current.state, language, stance.value);
   return (
     <main class="popup" data-view="tab">
       <header class="popup__header">
@@ -41,7 +44,15 @@ export function App({ tab }: { tab: Signal<PopupTab> }) {
         <p class="popup__counts" aria-live="polite">
           {plural('companiesActive', summary.companies.length)} · {plural('unlistedCount', summary.unlisted.length + summary.unlistedOverflow)}
         </p>
+        {summary.violations > 0 && (
+          <p class="popup__alert" role="alert" data-violations={summary.violations}>
+            <span aria-hidden="true">⚠ </span>
+            {plural('violationsSummary', summary.violations)}
+          </p>
+        )}
       </header>
+      <ConsentSummary now={summary.consent.now} bannerSeen={summary.consent.bannerSeen} onSetStance={onSetStance} />
+      <Findings findings={summary.findings} />
       <section aria-labelledby="named-heading">
         <h2 id="named-heading">{t('namedHeading')}</h2>
         {summary.companies.length === 0 ? (

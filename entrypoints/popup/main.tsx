@@ -14,10 +14,11 @@ const requestedTab = Number.parseInt(params.get('tabId') ?? '', 10);
 const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
 document.documentElement.lang = language;
 
-const { tab } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
+const { tab, stance } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
+const openSettings = () => void browser.runtime.openOptionsPage();
 render(
   <TranslatorProvider value={createTranslator(language)}>
-    <App tab={tab} />
+    <App tab={tab} stance={stance} onSetStance={openSettings} />
   </TranslatorProvider>,
   document.getElementById('app')!,
 );

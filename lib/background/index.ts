@@ -1,9 +1,12 @@
-import type { Browser } from 'wxt/browser';
-import { catalog, hostPermissions } from '../catalog';
+import { catalog, hasConsentModeSignal, hostPermissions } from '../catalog';
 import { classifier as sharedClassifier, createCookieMatcher, createHostingDetector } from '../classify';
+import { parseTcString } from '../consent/readers';
+import { normaliseCategories } from '../consent/model';
+import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { createLogWriter, openLog } from '../db';
-import { createMessageRouter, type Sender } from '../messages';
-import { badgeFor, createObserver, createTabStore, type RequestEvent } from '../observe';
+import { createTranslator, pickLanguage } from '../i18n';
+import { createMessageRouter, type ContentMessage, type Sender } from '../messages';
+import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, type Observer, type RequestEvent } from '../observe';
 
 type WebExtension = typeof import('wxt/browser').browser;
 
@@ -14,20 +17,28 @@ type WebExtension = typeof import('wxt/browser').browser;
  */
 export function startBackground(browser: WebExtension) {
   const classifier = sharedClassifier();
+  const t = createTranslator(pickLanguage(browser.i18n.getUILanguage()));
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  let stance: Stance = NO_STANCE;
+
+  const writer = createLogWriter(openLog());
   const store = createTabStore(browser.storage.session ?? browser.storage.local, {
     onChange(tabId, state) {
-      const badge = badgeFor(state);
+      const judgement = state ? judgeTab(state, stance) : null;
+      if (state && judgement) for (const row of findingRows(state.visitId, judgement)) writer.put('findings', row);
+      const badge = badgeFor(state, judgement);
+      const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
       // A tab may be gone by the time its badge is written; that is not an error worth a log line.
       action.setBadgeText({ tabId, text: badge.text }).catch(() => undefined);
       action.setBadgeBackgroundColor({ tabId, color: badge.color }).catch(() => undefined);
+      action.setTitle({ tabId, title }).catch(() => undefined);
     },
   });
-  const writer = createLogWriter(openLog());
   const observer = createObserver({
     classifier,
     matchCookie: createCookieMatcher(),
     detectHosting: createHostingDetector(),
+    hasConsentMode: hasConsentModeSignal,
     writer,
     store,
     now: Date.now,
@@ -45,10 +56,14 @@ export function startBackground(browser: WebExtension) {
   }
 
   const filter = { urls: hostPermissions() };
-  browser.webRequest.onBeforeRequest.addListener((details) => {
-    whenReady(() => observer.requestStarted(toRequestEvent(details)));
-    return undefined;
-  }, filter);
+  browser.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      whenReady(() => observer.requestStarted(toRequestEvent(details)));
+      return undefined;
+    },
+    filter,
+    ['requestBody'],
+  );
   browser.webRequest.onCompleted.addListener((details) => whenReady(() => observer.requestEnded(toRequestEvent(details))), filter, ['responseHeaders']);
   browser.webRequest.onErrorOccurred.addListener((details) => whenReady(() => observer.requestEnded(toRequestEvent(details))), filter);
   browser.cookies.onChanged.addListener(({ removed, cause, cookie }) =>
@@ -59,25 +74,56 @@ export function startBackground(browser: WebExtension) {
   });
   browser.tabs.onRemoved.addListener((tabId) => whenReady(() => observer.tabRemoved(tabId)));
 
+  // The user's own stance: read once, then followed; every open tab is judged again when it changes.
+  const stanceLoaded = browser.storage.local.get(STANCE_KEY).then((items) => {
+    stance = parseStance(items[STANCE_KEY]);
+  });
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local' || !(STANCE_KEY in changes)) return;
+    stance = parseStance(changes[STANCE_KEY]!.newValue);
+    whenReady(() => {
+      for (const state of store.all()) store.changed(state);
+    });
+  });
+
   const router = createMessageRouter({
     extensionId: browser.runtime.id,
     extensionBaseUrl: browser.runtime.getURL('/'),
     isShopUrl: (url) => classifier.classifyUrl(url).party === 'shop',
-    onContent(tabId, message) {
-      if (message.type === 'page-resources') whenReady(() => observer.pageResources(tabId, message.resources));
-    },
+    onContent: (tabId, message) => whenReady(() => handleContent(observer, tabId, message)),
     onExtensionPage: async () => undefined,
     onDrop: (diagnostics) => void browser.storage.session?.set({ diagnostics }).catch(() => undefined),
     now: Date.now,
   });
   browser.runtime.onMessage.addListener((message: unknown, sender: Sender) => router.route(message, sender));
 
+  const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined)]).then(() => undefined);
   return {
-    ready: store.ready,
+    ready,
     /** Writes everything queued now (tests and the scan read the log right after a page settles). */
-    flush: () => Promise.all([writer.flush(), store.flush()]).then(() => undefined),
+    flush: () => store.flush().then(() => writer.flush()),
     diagnostics: router.diagnostics,
   };
+}
+
+function handleContent(observer: Observer, tabId: number, message: ContentMessage) {
+  switch (message.type) {
+    case 'page-resources':
+      return observer.pageResources(tabId, message.resources);
+    case 'consent-banner':
+      return observer.bannerSeen(tabId, message.cmp, message.showing);
+    case 'page-consent': {
+      const report = message.report;
+      if (report.source === 'tcf') {
+        const record = parseTcString(report.tcString);
+        return observer.pageConsent(tabId, { source: 'tcf', eventStatus: report.eventStatus, record: record && { ...record, decidedAt: report.at } });
+      }
+      const denied = normaliseCategories(report.denied);
+      // A category the page both grants and denies is not granted.
+      const granted = normaliseCategories(report.granted.filter((c) => !denied.includes(c)));
+      return observer.pageConsent(tabId, { source: 'cookie-information-api', record: { source: 'cookie-information', decidedAt: report.at, granted, denied } });
+    }
+  }
 }
 
 interface AnyRequestDetails {
@@ -91,10 +137,14 @@ interface AnyRequestDetails {
   initiator?: string;
   statusCode?: number;
   error?: string;
-  responseHeaders?: Browser.webRequest.HttpHeader[];
+  responseHeaders?: { name: string; value?: string }[];
+  requestBody?: { formData?: Record<string, unknown[]>; raw?: { bytes?: ArrayBuffer }[] } | null;
   /** Firefox names the initiator differently. */
   originUrl?: string;
 }
+
+const MAX_BODY = 65_536;
+const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 function toRequestEvent(details: AnyRequestDetails): RequestEvent {
   return {
@@ -109,5 +159,18 @@ function toRequestEvent(details: AnyRequestDetails): RequestEvent {
     statusCode: details.statusCode,
     error: details.error,
     responseHeaders: details.responseHeaders,
+    body: bodyText(details.requestBody),
   };
+}
+
+/** A request body as text, for finding personal data in beacons and form posts (first 64 kB). */
+function bodyText(body: AnyRequestDetails['requestBody']): string | undefined {
+  if (!body) return undefined;
+  if (body.formData) {
+    const params = new URLSearchParams();
+    for (const [name, values] of Object.entries(body.formData)) for (const value of values) if (typeof value === 'string') params.append(name, value);
+    return params.toString().slice(0, MAX_BODY);
+  }
+  const bytes = body.raw?.find((part) => part.bytes)?.bytes;
+  return bytes ? utf8.decode(bytes.slice(0, MAX_BODY)) : undefined;
 }

@@ -32,6 +32,11 @@ export function getEntry(id: EntryId): CatalogEntry {
   return entry;
 }
 
+/** Whether Google Consent Mode governs the entry's storage (its requests carry gcs/gcd). */
+export function hasConsentModeSignal(id: EntryId): boolean {
+  return getEntry(id).consentModeSignal !== undefined;
+}
+
 /** Match patterns for the manifest: the shop and every network-observed catalog host. */
 export function hostPermissions(source: Catalog = catalog): string[] {
   const hosts = new Set<string>(source.shop.domains);

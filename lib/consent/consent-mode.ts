@@ -1,13 +1,17 @@
-/** One Consent Mode signal as a Google request reports it. */
-export type SignalState = 'granted' | 'denied' | 'not-set';
+import * as z from 'zod';
 
-export interface ConsentModeSignals {
-  adStorage: SignalState;
-  analyticsStorage: SignalState;
+/** One Consent Mode signal as a Google request reports it. */
+export const SignalState = z.enum(['granted', 'denied', 'not-set']);
+export type SignalState = z.infer<typeof SignalState>;
+
+export const ConsentModeSignals = z.strictObject({
+  adStorage: SignalState,
+  analyticsStorage: SignalState,
   /** From `gcd` only (Consent Mode v2). */
-  adUserData?: SignalState;
-  adPersonalization?: SignalState;
-}
+  adUserData: SignalState.optional(),
+  adPersonalization: SignalState.optional(),
+});
+export type ConsentModeSignals = z.infer<typeof ConsentModeSignals>;
 
 /**
  * gcd letters: what the default and the update said, and what is in force.

@@ -51,6 +51,10 @@ export interface Finding {
   category?: RecordCategory;
   at: number;
   count: number;
+  /** For a stance-mismatch: whether the banner's record grants the category. */
+  bannerGranted?: boolean;
+  /** The cookie a consent-mode-mismatch is about. */
+  cookie?: string;
   /** A plain English sentence for reports; the UI builds its own sentence from the fields. */
   detail: string;
   personalData?: PersonalDataHit[];
@@ -179,6 +183,7 @@ function consentModeMismatches(evidence: VisitEvidence, catalog: Catalog): Findi
     findings.set(key, {
       kind: 'consent-mode-mismatch',
       trackerId: entry.id,
+      cookie: write.name,
       at: write.at,
       count: 1,
       detail: `${entry.product} wrote the cookie ${write.name} while Google Consent Mode said ${signalName} was denied.`,
@@ -197,6 +202,7 @@ function stanceMismatches(stance: Stance | null, consentNow: ConsentChange | nul
       findings.push({
         kind: 'stance-mismatch',
         category,
+        bannerGranted: granted,
         at: consentNow.at,
         count: 1,
         detail: `The banner's record ${granted ? 'grants' : 'refuses'} ${category}, but your own choice is to ${wish} it.`,

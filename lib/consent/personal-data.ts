@@ -1,9 +1,12 @@
+import * as z from 'zod';
+
 /** Personal data found in a tracker request, named by kind and place, never by value. */
-export interface PersonalDataHit {
-  kind: 'email' | 'hashed-email' | 'phone' | 'hashed-phone';
+export const PersonalDataHit = z.strictObject({
+  kind: z.enum(['email', 'hashed-email', 'phone', 'hashed-phone']),
   /** The query or form parameter it was in, or `body`. */
-  where: string;
-}
+  where: z.string().max(100),
+});
+export type PersonalDataHit = z.infer<typeof PersonalDataHit>;
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/;
 const SHA256_HEX = /^[a-f0-9]{64}$/i;
@@ -22,9 +25,9 @@ export function findPersonalData(url: string, body?: string): PersonalDataHit[] 
   const seen = new Set<string>();
   const add = (hit: PersonalDataHit) => {
     const key = `${hit.kind}|${hit.where}`;
-    if (!seen.has(key)) {
+    if (!seen.has(key) && hits.length < 10) {
       seen.add(key);
-      hits.push(hit);
+      hits.push({ kind: hit.kind, where: hit.where.slice(0, 100) });
     }
   };
   const query = url.indexOf('?');

@@ -1,5 +1,9 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { EntryId, RequestKind } from '../catalog';
+import type { ConsentChange } from '../consent/model';
+import type { ConsentModeSignals } from '../consent/consent-mode';
+import type { Finding } from '../consent/judge';
+import type { PersonalDataHit } from '../consent/personal-data';
 
 /** One page load of the shop in one tab. */
 export interface Visit {
@@ -32,6 +36,22 @@ export interface Observation {
   /** network: webRequest; page: the page's Resource Timing; headers: the shop's own responses. */
   source: 'network' | 'page' | 'headers';
   via?: string;
+  /** Google Consent Mode as the request reported it (since schema version 2). */
+  consentMode?: ConsentModeSignals | null;
+  /** Personal data found in the request, by kind and place, never the value (since version 2). */
+  personalData?: PersonalDataHit[];
+}
+
+/** A change of the consent record during a visit (since schema version 2). */
+export interface ConsentChangeRow extends ConsentChange {
+  id: string;
+  visitId: string;
+}
+
+/** A finding on a visit, kept up to date while the visit goes on (since schema version 2). */
+export interface FindingRow extends Finding {
+  id: string;
+  visitId: string;
 }
 
 /** A catalog cookie on the shop's domain, as found at the start of a visit or set during it. */
@@ -51,7 +71,11 @@ export type LogDatabase = Dexie & {
   visits: EntityTable<Visit, 'id'>;
   observations: EntityTable<Observation, 'id'>;
   cookies: EntityTable<CookieSeen, 'id'>;
+  consentChanges: EntityTable<ConsentChangeRow, 'id'>;
+  findings: EntityTable<FindingRow, 'id'>;
 };
+
+export type LogTableName = 'visits' | 'observations' | 'cookies' | 'consentChanges' | 'findings';
 
 export const DATABASE_NAME = 'privacy-lens-log';
 
@@ -67,6 +91,15 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
       visits: 'id, startedAt, tabId',
       observations: 'id, visitId, [visitId+at], entryId, at',
       cookies: 'id, visitId, name, at',
+    },
+  },
+  {
+    // Consent history and findings. Existing rows keep their shape: observations only gain
+    // optional fields, so no upgrade function is needed.
+    version: 2,
+    stores: {
+      consentChanges: 'id, visitId, at',
+      findings: 'id, visitId, kind, at',
     },
   },
 ];

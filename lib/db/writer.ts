@@ -1,13 +1,22 @@
-import type { CookieSeen, LogDatabase, Observation, Visit } from './schema';
+import type { CookieSeen, ConsentChangeRow, FindingRow, LogDatabase, LogTableName, Observation, Visit } from './schema';
+
+interface Rows {
+  visits: Visit;
+  observations: Observation;
+  cookies: CookieSeen;
+  consentChanges: ConsentChangeRow;
+  findings: FindingRow;
+}
 
 export interface LogWriter {
-  visit(visit: Visit): void;
-  observation(observation: Observation): void;
-  cookie(cookie: CookieSeen): void;
+  /** Queues a row; a row with the same id queued earlier is replaced (merged, for observations). */
+  put<T extends LogTableName>(table: T, row: Rows[T]): void;
   /** Writes everything queued in one transaction; resolves when it is on disk. */
   flush(): Promise<void>;
   pending(): number;
 }
+
+const TABLES: LogTableName[] = ['visits', 'observations', 'cookies', 'consentChanges', 'findings'];
 
 /**
  * Batches log writes: one IndexedDB transaction per `delayMs` instead of one per request, which is
@@ -15,53 +24,37 @@ export interface LogWriter {
  * start and the end of one request become one write).
  */
 export function createLogWriter(db: LogDatabase, { delayMs = 150, maxQueued = 500 } = {}): LogWriter {
-  const visits = new Map<string, Visit>();
-  const observations = new Map<string, Observation>();
-  const cookies = new Map<string, CookieSeen>();
+  const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  const pending = () => visits.size + observations.size + cookies.size;
-
-  function schedule() {
-    if (pending() >= maxQueued) void flush();
-    else timer ??= setTimeout(() => void flush(), delayMs);
-  }
+  const pending = () => [...queues.values()].reduce((sum, q) => sum + q.size, 0);
 
   function flush(): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (pending() === 0) return running;
-    const batch = { visits: [...visits.values()], observations: [...observations.values()], cookies: [...cookies.values()] };
-    visits.clear();
-    observations.clear();
-    cookies.clear();
+    const batch = TABLES.map((table) => [table, [...queues.get(table)!.values()]] as const).filter(([, rows]) => rows.length > 0);
+    for (const queue of queues.values()) queue.clear();
     // Chained so that batches land in the order they were queued.
     running = running
       .catch(() => undefined)
       .then(() =>
-        db.transaction('rw', db.visits, db.observations, db.cookies, async () => {
-          if (batch.visits.length) await db.visits.bulkPut(batch.visits);
-          if (batch.observations.length) await db.observations.bulkPut(batch.observations);
-          if (batch.cookies.length) await db.cookies.bulkPut(batch.cookies);
+        db.transaction('rw', TABLES.map((t) => db.table(t)), async () => {
+          for (const [table, rows] of batch) await db.table(table).bulkPut(rows);
         }),
       );
     return running;
   }
 
   return {
-    visit(visit) {
-      visits.set(visit.id, visit);
-      schedule();
-    },
-    observation(observation) {
-      const queued = observations.get(observation.id);
-      observations.set(observation.id, queued ? { ...queued, ...withoutUndefined(observation), at: queued.at } : observation);
-      schedule();
-    },
-    cookie(cookie) {
-      cookies.set(cookie.id, cookie);
-      schedule();
+    put(table, row) {
+      const queue = queues.get(table)!;
+      const queued = queue.get(row.id);
+      // A request's end carries its status; its start carries the time it began.
+      queue.set(row.id, table === 'observations' && queued ? { ...queued, ...withoutUndefined(row), at: (queued as Observation).at } : row);
+      if (pending() >= maxQueued) void flush();
+      else timer ??= setTimeout(() => void flush(), delayMs);
     },
     flush,
     pending,

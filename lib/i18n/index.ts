@@ -25,13 +25,16 @@ export interface Translator {
   plural(key: string, count: number): string;
   formatNumber(value: number): string;
   formatDateTime(at: number): string;
+  formatTime(at: number): string;
 }
 
 export function createTranslator(language: Language): Translator {
   const file = files[language];
   const rules = new Intl.PluralRules(language);
   const numbers = new Intl.NumberFormat(language === 'nl' ? 'nl-NL' : 'en-GB');
-  const dates = new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+  const locale = language === 'nl' ? 'nl-NL' : 'en-GB';
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+  const times = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
 
   function lookup(key: string, values?: Record<string, string | number>): string {
     const template = file[key]?.message ?? files.en[key]?.message ?? key;
@@ -52,5 +55,6 @@ export function createTranslator(language: Language): Translator {
     },
     formatNumber: (value) => numbers.format(value),
     formatDateTime: (at) => dates.format(at),
+    formatTime: (at) => times.format(at),
   };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 
+import { BANNERS, CONSENT_RECORD_CATEGORIES, RecordCategory } from '../consent/model';
 import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from './limits';
 
 export { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH };
@@ -10,11 +11,40 @@ export const PageResourceMessage = z.strictObject({
   startTime: z.number().nonnegative().max(1e9),
 });
 
+const Categories = z.array(RecordCategory).max(CONSENT_RECORD_CATEGORIES.length);
+
+/** What the page's own CMP API said, relayed from the main world: data, never trusted further. */
+export const PageConsentMessage = z.discriminatedUnion('source', [
+  z.strictObject({
+    source: z.literal('tcf'),
+    eventStatus: z.enum(['tcloaded', 'cmpuishown', 'useractioncomplete']),
+    tcString: z.string().max(16_384),
+    /** When the page's API answered (the page's clock); kept within what the background saw. */
+    at: z.number().finite(),
+  }),
+  z.strictObject({
+    source: z.literal('cookie-information-api'),
+    granted: Categories,
+    denied: Categories,
+    at: z.number().finite(),
+  }),
+]);
+export type PageConsentMessage = z.infer<typeof PageConsentMessage>;
+
 /** Messages a content script on a shop page may send to the background. */
 export const ContentMessage = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('page-resources'),
     resources: z.array(PageResourceMessage).max(MAX_RESOURCES_PER_MESSAGE),
+  }),
+  z.strictObject({
+    type: z.literal('consent-banner'),
+    cmp: z.enum(BANNERS),
+    showing: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal('page-consent'),
+    report: PageConsentMessage,
   }),
 ]);
 export type ContentMessage = z.infer<typeof ContentMessage>;

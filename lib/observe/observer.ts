@@ -1,7 +1,22 @@
 import type { EntryId, RequestKind } from '../catalog';
 import type { Classifier, UrlClass } from '../classify';
+import { parseConsentMode } from '../consent/consent-mode';
+import type { BannerState, ConsentRecord } from '../consent/model';
+import { findPersonalData } from '../consent/personal-data';
+import { CONSENT_COOKIES, readConsentCookies } from '../consent/readers';
 import type { LogWriter, Observation } from '../db';
-import { MAX_COOKIES_PER_ENTRY, MAX_PENDING_REQUESTS, MAX_UNLISTED_HOSTS, newTabState, type EntryActivity, type TabState } from './tab-state';
+import {
+  MAX_CONSENT_CHANGES,
+  MAX_COOKIE_WRITES,
+  MAX_COOKIES_PER_ENTRY,
+  MAX_JUDGED_REQUESTS,
+  MAX_PENDING_REQUESTS,
+  MAX_UNLISTED_HOSTS,
+  newTabState,
+  type EntryActivity,
+  type RequestRecord,
+  type TabState,
+} from './tab-state';
 import type { TabStore } from './tab-store';
 
 /** A webRequest event, reduced to what the log keeps (the same shape on Chromium and Firefox). */
@@ -17,6 +32,8 @@ export interface RequestEvent {
   statusCode?: number;
   error?: string;
   responseHeaders?: { name: string; value?: string }[];
+  /** The request body as text (beacons, form posts), only on the request's start. */
+  body?: string;
 }
 
 export interface CookieEvent {
@@ -33,29 +50,38 @@ export interface PageResource {
   startTime: number;
 }
 
+/** What the page itself said about consent (its CMP's JavaScript API), already validated. */
+export type PageConsentReport =
+  | { source: 'tcf'; eventStatus: 'tcloaded' | 'cmpuishown' | 'useractioncomplete'; record: ConsentRecord | null }
+  | { source: 'cookie-information-api'; record: ConsentRecord };
+
 export interface ObserverDeps {
   classifier: Classifier;
   matchCookie(name: string): EntryId | null;
   detectHosting(headers: { name: string; value?: string }[]): EntryId | null;
+  /** The catalog's Consent Mode signal per entry (GA: analytics storage, Ads: ad storage). */
+  hasConsentMode(entryId: EntryId): boolean;
   writer: LogWriter;
   store: TabStore;
   now(): number;
   newId(): string;
-  /** Asks the browser for the shop's catalog cookies at the start of a visit. */
+  /** Asks the browser for the shop's cookies at the start of a visit. */
   snapshotCookies?(tabId: number, visitId: string): void;
 }
 
 /**
- * Turns browser events into visits, per-tab activity and log rows. Pure logic over injected
- * dependencies: the background wires the real browser events to it, the unit tests fake them.
+ * Turns browser events into visits, per-tab activity, consent history and log rows. Pure logic over
+ * injected dependencies: the background wires the real browser events to it, the unit tests fake them.
  */
 export function createObserver(deps: ObserverDeps) {
   const { classifier, store, writer } = deps;
+  /** The shop's consent cookies as last seen: OneTrust's record spans two of them. */
+  const consentCookies = new Map<string, string>();
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
     store.set(state);
-    writer.visit({ id: state.visitId, tabId, url, startedAt: at });
+    writer.put('visits', { id: state.visitId, tabId, url, startedAt: at });
     deps.snapshotCookies?.(tabId, state.visitId);
     return state;
   }
@@ -68,13 +94,32 @@ export function createObserver(deps: ObserverDeps) {
     return (state.entries[entryId] ??= { requests: 0, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [] });
   }
 
-  function countRequest(state: TabState, entryId: EntryId, at: number, via: string | undefined) {
+  /** Counts a catalog request and keeps what judging it needs. */
+  function countRequest(state: TabState, entryId: EntryId, at: number, via: string | undefined, record: RequestRecord | null) {
     const entry = activity(state, entryId, at);
     entry.requests++;
     if (via && !entry.via.includes(via) && entry.via.length < 10) entry.via.push(via);
+    if (!record) return;
+    // Bounded: the first half of the visit's requests stay, the second half is a rolling window,
+    // so both "before the choice" and "after it" keep their evidence on a page that never stops.
+    if (state.requests.length >= MAX_JUDGED_REQUESTS) {
+      state.requests.splice(MAX_JUDGED_REQUESTS / 2, 1);
+      state.requestsLeftOut++;
+    }
+    state.requests.push(record);
   }
 
-  function logRequest(state: TabState, event: RequestEvent, cls: Extract<UrlClass, { party: 'listed' }>, kind: RequestKind = cls.kind) {
+  function judgedRecord(entryId: EntryId, at: number, url: string, body: string | undefined): RequestRecord {
+    const query = url.indexOf('?');
+    return {
+      entryId,
+      at,
+      consentMode: deps.hasConsentMode(entryId) && query >= 0 ? parseConsentMode(url.slice(query + 1)) : null,
+      personalData: findPersonalData(url, body),
+    };
+  }
+
+  function logRequest(state: TabState, event: RequestEvent, cls: Extract<UrlClass, { party: 'listed' }>, kind: RequestKind, judged: RequestRecord | null) {
     const row: Observation = {
       id: `${state.visitId}:r${event.requestId}`,
       visitId: state.visitId,
@@ -91,8 +136,10 @@ export function createObserver(deps: ObserverDeps) {
       frameId: event.frameId,
       source: 'network',
       via: cls.via,
+      consentMode: judged?.consentMode,
+      personalData: judged?.personalData.length ? judged.personalData : undefined,
     };
-    writer.observation(row);
+    writer.put('observations', row);
   }
 
   function requestStarted(event: RequestEvent) {
@@ -107,8 +154,9 @@ export function createObserver(deps: ObserverDeps) {
     if (!state || cls.party !== 'listed') return;
     if (state.pending.length >= MAX_PENDING_REQUESTS) state.pending.shift();
     state.pending.push(event.requestId);
-    countRequest(state, cls.entryId, event.timeStamp, cls.via);
-    logRequest(state, event, cls);
+    const judged = judgedRecord(cls.entryId, event.timeStamp, event.url, event.body);
+    countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+    logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
   }
 
@@ -121,17 +169,45 @@ export function createObserver(deps: ObserverDeps) {
       // The shop's own responses say where it is hosted (CloudFront / S3 headers).
       const hosting = event.responseHeaders ? deps.detectHosting(event.responseHeaders) : null;
       if (!hosting) return;
-      countRequest(state, hosting, event.timeStamp, undefined);
-      logRequest(state, event, { party: 'listed', host: cls.host, entryId: hosting, kind: 'page', observeBy: 'network' }, event.type === 'main_frame' ? 'page' : 'other');
+      countRequest(state, hosting, event.timeStamp, undefined, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [] });
+      const listed = { party: 'listed', host: cls.host, entryId: hosting, kind: 'page', observeBy: 'network' } as const;
+      logRequest(state, event, listed, event.type === 'main_frame' ? 'page' : 'other', null);
       store.changed(state);
       return;
     }
     if (cls.party !== 'listed') return;
-    // A request whose start this worker never saw (it was stopped in between) still counts once.
     const open = state.pending.indexOf(event.requestId);
+    // A request whose start this worker never saw (it was stopped in between) still counts once.
+    let judged: RequestRecord | null = null;
     if (open >= 0) state.pending.splice(open, 1);
-    else countRequest(state, cls.entryId, event.timeStamp, cls.via);
-    logRequest(state, event, cls);
+    else {
+      judged = judgedRecord(cls.entryId, event.timeStamp, event.url, undefined);
+      countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+    }
+    logRequest(state, event, cls, cls.kind, judged);
+    store.changed(state);
+  }
+
+  /**
+   * Adds a consent record to a visit's history. A choice made during the visit counts from the
+   * moment its record gives, kept between the last moment we knew there was no (other) choice and
+   * the moment we learnt of it: a page cannot backdate its banner's answer past what we saw.
+   */
+  function addConsent(state: TabState, record: ConsentRecord, receivedAt: number, carriedOver: boolean) {
+    const last = state.consent.at(-1);
+    if (last && same(last.granted, record.granted) && same(last.denied, record.denied)) return;
+    let at: number;
+    if (carriedOver) at = Math.min(record.decidedAt ?? state.startedAt, state.startedAt);
+    else {
+      const floor = Math.max(state.noRecordSince ?? Number.NEGATIVE_INFINITY, last?.at ?? Number.NEGATIVE_INFINITY);
+      at = Math.min(Math.max(record.decidedAt ?? receivedAt, floor), receivedAt);
+    }
+    const change = { at, receivedAt, source: record.source, granted: record.granted, denied: record.denied, carriedOver };
+    if (state.consent.length >= MAX_CONSENT_CHANGES) state.consent.splice(1, 1);
+    state.consent.push(change);
+    state.noRecordSince = null;
+    if (state.banner) state.banner = { ...state.banner, showing: false };
+    writer.put('consentChanges', { id: `${state.visitId}:c${receivedAt}:${state.consent.length}`, visitId: state.visitId, ...change });
     store.changed(state);
   }
 
@@ -140,12 +216,22 @@ export function createObserver(deps: ObserverDeps) {
     if (event.removed && event.cause === 'overwrite') return;
     const domain = event.domain.replace(/^\./, '');
     if (!classifier.isShopHost(domain)) return;
+    const at = deps.now();
+    if (CONSENT_COOKIES.includes(event.name)) {
+      if (event.removed) consentCookies.delete(event.name);
+      else consentCookies.set(event.name, event.value);
+      const record = readConsentCookies(consentCookies);
+      if (record) for (const state of store.all()) addConsent(state, record, at, false);
+      return;
+    }
     const entryId = deps.matchCookie(event.name);
     if (!entryId) return;
-    const at = deps.now();
     for (const state of store.all()) {
-      if (!event.removed) addName(activity(state, entryId, at).cookiesSet, event.name);
-      writer.cookie({
+      if (!event.removed) {
+        addName(activity(state, entryId, at).cookiesSet, event.name);
+        if (state.cookieWrites.length < MAX_COOKIE_WRITES) state.cookieWrites.push({ entryId, name: event.name, at });
+      }
+      writer.put('cookies', {
         id: `${state.visitId}|${event.name}|${domain}|${event.removed ? 'removed' : 'set'}`,
         visitId: state.visitId,
         entryId,
@@ -163,14 +249,23 @@ export function createObserver(deps: ObserverDeps) {
     const state = store.get(tabId);
     if (!state || state.visitId !== visitId) return;
     const at = deps.now();
+    const consent = new Map<string, string>();
     for (const cookie of cookies) {
       const domain = cookie.domain.replace(/^\./, '');
       if (!classifier.isShopHost(domain)) continue;
+      if (CONSENT_COOKIES.includes(cookie.name)) {
+        consent.set(cookie.name, cookie.value);
+        continue;
+      }
       const entryId = deps.matchCookie(cookie.name);
       if (!entryId) continue;
       addName(activity(state, entryId, at).cookiesPresent, cookie.name);
-      writer.cookie({ id: `${visitId}|${cookie.name}|${domain}|present`, visitId, entryId, name: cookie.name, domain, value: cookie.value, at, change: 'present' });
+      writer.put('cookies', { id: `${visitId}|${cookie.name}|${domain}|present`, visitId, entryId, name: cookie.name, domain, value: cookie.value, at, change: 'present' });
     }
+    for (const [name, value] of consent) consentCookies.set(name, value);
+    const record = readConsentCookies(consent);
+    // A record already there when the visit began is the choice of an earlier visit.
+    if (record && state.consent.length === 0) addConsent(state, record, at, true);
     store.changed(state);
   }
 
@@ -185,11 +280,12 @@ export function createObserver(deps: ObserverDeps) {
       if (cls.party === 'listed' && cls.observeBy === 'network') continue;
       const at = state.startedAt + resource.startTime;
       const id = `${state.visitId}:p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`;
-      if (cls.party === 'listed') countRequest(state, cls.entryId, at, cls.via);
+      const judged = cls.party === 'listed' ? judgedRecord(cls.entryId, at, resource.url, undefined) : null;
+      if (cls.party === 'listed') countRequest(state, cls.entryId, at, cls.via, judged);
       else if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
       else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
       else state.unlistedOverflow++;
-      writer.observation({
+      writer.put('observations', {
         id,
         visitId: state.visitId,
         at,
@@ -202,10 +298,37 @@ export function createObserver(deps: ObserverDeps) {
         frameId: 0,
         source: 'page',
         via: cls.party === 'listed' ? cls.via : undefined,
+        consentMode: judged?.consentMode,
+        personalData: judged?.personalData.length ? judged.personalData : undefined,
       });
       changed = true;
     }
     if (changed) store.changed(state);
+  }
+
+  /** The content script saw a consent banner appear or go. */
+  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean) {
+    const state = store.get(tabId);
+    if (!state) return;
+    const now = deps.now();
+    if (state.banner?.cmp === cmp && state.banner.showing === showing) return;
+    state.banner = { cmp, showing, seenAt: now };
+    // A banner on screen and no record: nothing has been chosen up to now.
+    if (showing && state.consent.length === 0) state.noRecordSince = now;
+    store.changed(state);
+  }
+
+  /** What the page's CMP API reported (TCF's __tcfapi, Cookie Information's JavaScript API). */
+  function pageConsent(tabId: number, report: PageConsentReport) {
+    const state = store.get(tabId);
+    if (!state) return;
+    const now = deps.now();
+    if (report.source === 'tcf' && report.eventStatus === 'cmpuishown') return bannerSeen(tabId, 'tcf', true);
+    if (!report.record) return;
+    // `tcloaded`: a stored choice, made before this page loaded.
+    const carriedOver = report.source === 'tcf' && report.eventStatus === 'tcloaded';
+    if (carriedOver && state.consent.length > 0) return;
+    addConsent(state, report.record, now, carriedOver);
   }
 
   /** tabs.onUpdated with status "loading": `url` is only there for hosts we hold permission for. */
@@ -216,11 +339,15 @@ export function createObserver(deps: ObserverDeps) {
     if (!store.get(tabId)) startVisit(tabId, url!, at);
   }
 
-  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, tabNavigated, tabRemoved: endVisit };
+  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit };
 }
 
 export type Observer = ReturnType<typeof createObserver>;
 
 function addName(names: string[], name: string) {
   if (!names.includes(name) && names.length < MAX_COOKIES_PER_ENTRY) names.push(name);
+}
+
+function same(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

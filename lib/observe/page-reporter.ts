@@ -17,7 +17,7 @@ export interface ReporterDeps {
  */
 export function startResourceReporter(deps: ReporterDeps) {
   const ownOrigin = location.origin;
-  const queue: ContentMessage['resources'] = [];
+  const queue: Extract<ContentMessage, { type: 'page-resources' }>['resources'] = [];
   let sending = false;
 
   const stopObserving = (deps.observe ?? observeResourceTiming)((entries) => {

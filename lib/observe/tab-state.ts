@@ -1,10 +1,28 @@
 import * as z from 'zod';
 import { EntryId } from '../catalog';
+import { BannerState, ConsentChange } from '../consent/model';
+import { ConsentModeSignals } from '../consent/consent-mode';
+import { PersonalDataHit } from '../consent/personal-data';
 
 /** Per-tab bounds, so a page that fires requests without end cannot grow the worker's memory. */
 export const MAX_UNLISTED_HOSTS = 200;
 export const MAX_COOKIES_PER_ENTRY = 50;
 export const MAX_PENDING_REQUESTS = 200;
+/** Requests kept for judging: the first half of the visit's and a rolling window of the latest. */
+export const MAX_JUDGED_REQUESTS = 500;
+export const MAX_CONSENT_CHANGES = 20;
+export const MAX_COOKIE_WRITES = 100;
+
+/** One catalog request as the consent judgement needs it. */
+export const RequestRecord = z.strictObject({
+  entryId: EntryId,
+  at: z.number(),
+  consentMode: ConsentModeSignals.nullable(),
+  personalData: z.array(PersonalDataHit).max(10),
+});
+export type RequestRecord = z.infer<typeof RequestRecord>;
+
+export const CookieWrite = z.strictObject({ entryId: EntryId, name: z.string().max(256), at: z.number() });
 
 export const EntryActivity = z.strictObject({
   requests: z.number().int().nonnegative(),
@@ -36,11 +54,35 @@ export const TabState = z.strictObject({
    * the service worker was stopped and restarted is still counted once, not twice.
    */
   pending: z.array(z.string()).max(MAX_PENDING_REQUESTS),
+  /** The catalog requests for judging (bounded; see MAX_JUDGED_REQUESTS) and how many were left out. */
+  requests: z.array(RequestRecord).max(MAX_JUDGED_REQUESTS),
+  requestsLeftOut: z.number().int().nonnegative(),
+  /** Every change of the consent record during the visit, oldest first. */
+  consent: z.array(ConsentChange).max(MAX_CONSENT_CHANGES),
+  banner: BannerState.nullable(),
+  /** The last moment we knew there was no consent record: a choice cannot be older than this. */
+  noRecordSince: z.number().nullable(),
+  cookieWrites: z.array(CookieWrite).max(MAX_COOKIE_WRITES),
 });
 export type TabState = z.infer<typeof TabState>;
 
 export function newTabState(tabId: number, visitId: string, url: string, startedAt: number): TabState {
-  return { tabId, visitId, url, startedAt, entries: {}, unlisted: {}, unlistedOverflow: 0, pending: [] };
+  return {
+    tabId,
+    visitId,
+    url,
+    startedAt,
+    entries: {},
+    unlisted: {},
+    unlistedOverflow: 0,
+    pending: [],
+    requests: [],
+    requestsLeftOut: 0,
+    consent: [],
+    banner: null,
+    noRecordSince: startedAt,
+    cookieWrites: [],
+  };
 }
 
 /** Entries that did something on this page: a request, or a cookie set while it was open. */

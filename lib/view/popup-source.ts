@@ -1,6 +1,7 @@
 import { signal, type Signal } from '@preact/signals';
 import type { browser as Browser } from 'wxt/browser';
 import { isShopUrl } from '../catalog/shop-domains';
+import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { parseTabState, tabStateKey, type TabState } from '../observe/tab-state';
 
 export type PopupTab =
@@ -16,8 +17,10 @@ type WebExtension = typeof Browser;
  * The popup's view of one tab, read straight from session storage (the Ghostery panel model) so
  * that it paints without a round trip to the service worker, and kept live through storage events.
  */
-export function watchPopupTab(browser: WebExtension, requestedTabId: number | null): { tab: Signal<PopupTab>; dispose(): void } {
+export function watchPopupTab(browser: WebExtension, requestedTabId: number | null): { tab: Signal<PopupTab>; stance: Signal<Stance>; dispose(): void } {
   const tab = signal<PopupTab>({ status: 'loading' });
+  const stance = signal<Stance>(NO_STANCE);
+  void browser.storage.local.get(STANCE_KEY).then((items) => (stance.value = parseStance(items[STANCE_KEY])), () => undefined);
   const area = browser.storage.session ?? browser.storage.local;
   let key: string | null = null;
   let url: string | undefined;
@@ -30,6 +33,7 @@ export function watchPopupTab(browser: WebExtension, requestedTabId: number | nu
   }
 
   const onChanged = (changes: Record<string, { newValue?: unknown }>, areaName: string) => {
+    if (areaName === 'local' && STANCE_KEY in changes) stance.value = parseStance(changes[STANCE_KEY]!.newValue);
     if (key && areaName === (browser.storage.session ? 'session' : 'local') && key in changes) show(changes[key]!.newValue);
   };
   browser.storage.onChanged.addListener(onChanged);
@@ -49,5 +53,5 @@ export function watchPopupTab(browser: WebExtension, requestedTabId: number | nu
     show(items[key]);
   })().catch(() => show(undefined));
 
-  return { tab, dispose: () => browser.storage.onChanged.removeListener(onChanged) };
+  return { tab, stance, dispose: () => browser.storage.onChanged.removeListener(onChanged) };
 }

@@ -1,5 +1,9 @@
 import { catalog as defaultCatalog, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
 import type { Language } from '../i18n';
+import { isViolation, type Finding, type Verdict } from '../consent/judge';
+import type { ConsentChange } from '../consent/model';
+import type { Stance } from '../consent/stance';
+import { judgeTab } from '../observe/judge-tab';
 import { activeEntries, type TabState } from '../observe/tab-state';
 
 export interface EntryView {
@@ -16,6 +20,12 @@ export interface EntryView {
   policyQuote: string;
   policySummary: string | null;
   note: string | null;
+  /** null only for an entry seen without any request (cookies alone). */
+  verdict: Verdict | null;
+  /** The consent in force at the entry's worst request. */
+  consent: ConsentChange | null;
+  /** For a violation: the policy's promise of consent that it breaks (Dutch, verbatim). */
+  brokenPromise: string | null;
 }
 
 export interface CompanyView {
@@ -28,14 +38,20 @@ export interface TabSummary {
   companies: CompanyView[];
   unlisted: { host: string; requests: number }[];
   unlistedOverflow: number;
+  consent: { now: ConsentChange | null; bannerSeen: boolean };
+  /** Trackers whose verdict is before-choice or against-choice. */
+  violations: number;
+  /** Findings the tracker rows do not already show (Consent Mode, personal data, your stance). */
+  findings: Finding[];
 }
 
 /**
  * What the popup shows for a tab, grouped by company because a GDPR request goes to a company.
  * Companies and their entries keep the catalog's order, so the list does not jump as requests arrive.
  */
-export function summariseTab(state: TabState, language: Language, catalog: Catalog = defaultCatalog): TabSummary {
+export function summariseTab(state: TabState, language: Language, stance: Stance | null = null, catalog: Catalog = defaultCatalog): TabSummary {
   const active = new Set(activeEntries(state));
+  const judgement = judgeTab(state, stance, catalog);
   const companies: CompanyView[] = [];
   for (const entry of catalog.entries) {
     const activity = state.entries[entry.id];
@@ -57,6 +73,9 @@ export function summariseTab(state: TabState, language: Language, catalog: Catal
       policyQuote: entry.policy.quote,
       policySummary: language === 'nl' ? null : entry.policy.summaryEn,
       note: entry.note?.[language] ?? null,
+      verdict: judgement.entries[entry.id]?.verdict ?? null,
+      consent: judgement.entries[entry.id]?.consent ?? null,
+      brokenPromise: isViolation(judgement.entries[entry.id]?.verdict ?? null) ? (entry.consentQuote ?? catalog.shop.consentPromise) : null,
     };
     const group = companies.find((c) => c.company === entry.company);
     if (group) group.entries.push(view);
@@ -65,5 +84,15 @@ export function summariseTab(state: TabState, language: Language, catalog: Catal
   const unlisted = Object.entries(state.unlisted)
     .map(([host, requests]) => ({ host, requests }))
     .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host));
-  return { url: state.url, companies, unlisted, unlistedOverflow: state.unlistedOverflow };
+  const violations = companies.flatMap((c) => c.entries).filter((e) => isViolation(e.verdict)).length;
+  const shownElsewhere = new Set(['before-choice', 'against-choice', 'unlisted-third-party']);
+  return {
+    url: state.url,
+    companies,
+    unlisted,
+    unlistedOverflow: state.unlistedOverflow,
+    consent: { now: judgement.consentNow, bannerSeen: judgement.bannerSeen },
+    violations,
+    findings: judgement.findings.filter((f) => !shownElsewhere.has(f.kind)),
+  };
 }

@@ -25,7 +25,12 @@ describe('the built Chrome manifest', () => {
       '*://*.trustpilot.com/*',
       '*://*.trustpilot.net/*',
     ]);
-    expect(manifest.content_scripts).toEqual([{ matches: ['*://*.mijnliefsteboek.nl/*'], run_at: 'document_start', js: ['content-scripts/shop.js'] }]);
+    expect(manifest.content_scripts).toEqual([
+      // The page's own world, only to read its consent banner's JavaScript API.
+      { matches: ['*://*.mijnliefsteboek.nl/*'], run_at: 'document_start', js: ['content-scripts/consent-reader.js'], world: 'MAIN' },
+      { matches: ['*://*.mijnliefsteboek.nl/*'], run_at: 'document_start', js: ['content-scripts/shop.js'] },
+    ]);
+    expect(manifest.options_ui).toEqual({ open_in_tab: true, page: 'options.html' });
     expect(manifest.content_security_policy.extension_pages).toBe("script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
     expect(manifest.externally_connectable).toBeUndefined();
     expect(manifest.web_accessible_resources).toBeUndefined();

@@ -14,10 +14,10 @@ describe('log writer', () => {
   it('writes queued rows in one transaction per flush, merging a request start and end', async () => {
     const db = freshLog();
     const writer = createLogWriter(db, { delayMs: 10_000 });
-    writer.visit({ id: 'v1', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1 });
-    writer.observation(observation('v1:r1', { at: 5 }));
-    writer.observation(observation('v1:r1', { at: 9, status: 200 }));
-    writer.cookie({ id: 'c', visitId: 'v1', entryId: 'meta-pixel', name: '_fbp', domain: 'mijnliefsteboek.nl', value: 'fb.1', at: 2, change: 'set' });
+    writer.put('visits', { id: 'v1', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1 });
+    writer.put('observations', observation('v1:r1', { at: 5 }));
+    writer.put('observations', observation('v1:r1', { at: 9, status: 200 }));
+    writer.put('cookies', { id: 'c', visitId: 'v1', entryId: 'meta-pixel', name: '_fbp', domain: 'mijnliefsteboek.nl', value: 'fb.1', at: 2, change: 'set' });
     expect(writer.pending()).toBe(3);
     let transactions = 0;
     db.on('ready', () => undefined);
@@ -36,10 +36,10 @@ describe('log writer', () => {
   it('flushes by itself after the delay, and at once when the queue is full', async () => {
     const db = freshLog();
     const writer = createLogWriter(db, { delayMs: 5, maxQueued: 10 });
-    writer.observation(observation('a'));
+    writer.put('observations', observation('a'));
     await new Promise((r) => setTimeout(r, 50));
     expect(await db.observations.count()).toBe(1);
-    for (let i = 0; i < 10; i++) writer.observation(observation(`b${i}`));
+    for (let i = 0; i < 10; i++) writer.put('observations', observation(`b${i}`));
     expect(writer.pending()).toBe(0);
     await writer.flush();
     expect(await db.observations.count()).toBe(11);
@@ -48,9 +48,9 @@ describe('log writer', () => {
   it('keeps later batches working after a failed one', async () => {
     const db = freshLog();
     const writer = createLogWriter(db, { delayMs: 10_000 });
-    writer.observation({ ...observation('bad'), id: undefined as unknown as string });
+    writer.put('observations', { ...observation('bad'), id: undefined as unknown as string });
     await expect(writer.flush()).rejects.toBeTruthy();
-    writer.observation(observation('good'));
+    writer.put('observations', observation('good'));
     await writer.flush();
     expect(await db.observations.get('good')).toBeTruthy();
   });

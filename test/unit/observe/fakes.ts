@@ -1,5 +1,6 @@
+import { hasConsentModeSignal } from '@/lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '@/lib/classify';
-import type { CookieSeen, LogWriter, Observation, Visit } from '@/lib/db';
+import type { ConsentChangeRow, CookieSeen, FindingRow, LogWriter, Observation, Visit } from '@/lib/db';
 import { createObserver, createTabStore, type RequestEvent, type StorageArea } from '@/lib/observe';
 
 /** An in-memory storage area that behaves like `storage.session` (values are copied, as the browser does). */
@@ -21,20 +22,24 @@ export function memoryArea(initial: Record<string, unknown> = {}): StorageArea &
   };
 }
 
-export function recordingWriter(): LogWriter & { visits: Visit[]; observations: Map<string, Observation>; cookies: CookieSeen[] } {
+export function recordingWriter() {
   const visits: Visit[] = [];
   const observations = new Map<string, Observation>();
   const cookies: CookieSeen[] = [];
-  return {
-    visits,
-    observations,
-    cookies,
-    visit: (v) => void visits.push(v),
-    observation: (o) => void observations.set(o.id, o),
-    cookie: (c) => void cookies.push(c),
+  const consentChanges = new Map<string, ConsentChangeRow>();
+  const findings = new Map<string, FindingRow>();
+  const writer: LogWriter = {
+    put(table, row) {
+      if (table === 'visits') visits.push(row as Visit);
+      else if (table === 'observations') observations.set(row.id, row as Observation);
+      else if (table === 'cookies') cookies.push(row as CookieSeen);
+      else if (table === 'consentChanges') consentChanges.set(row.id, row as ConsentChangeRow);
+      else findings.set(row.id, row as FindingRow);
+    },
     flush: async () => undefined,
     pending: () => 0,
   };
+  return { ...writer, visits, observations, cookies, consentChanges, findings };
 }
 
 export function makeObserver(area = memoryArea()) {
@@ -46,6 +51,7 @@ export function makeObserver(area = memoryArea()) {
     classifier: createClassifier(),
     matchCookie: createCookieMatcher(),
     detectHosting: createHostingDetector(),
+    hasConsentMode: hasConsentModeSignal,
     writer,
     store,
     now: () => clock,

@@ -1,0 +1,48 @@
+import type { Finding } from '@/lib/consent/judge';
+import type { PersonalDataHit } from '@/lib/consent/personal-data';
+import { getEntry } from '@/lib/catalog';
+import type { MessageKey } from '@/lib/i18n';
+import { useTranslator } from './i18n';
+import { CATEGORY_KEYS } from './verdicts';
+
+const PERSONAL_DATA_KEYS: Record<PersonalDataHit['kind'], MessageKey> = {
+  email: 'pd_email',
+  'hashed-email': 'pd_hashedEmail',
+  phone: 'pd_phone',
+  'hashed-phone': 'pd_hashedPhone',
+};
+
+/** Findings that the tracker rows do not show on their own: Consent Mode, personal data, your stance. */
+export function Findings({ findings }: { findings: Finding[] }) {
+  const { t } = useTranslator();
+  if (findings.length === 0) return null;
+  return (
+    <section class="findings" aria-labelledby="findings-heading">
+      <h2 id="findings-heading">{t('findingsHeading')}</h2>
+      <ul>
+        {findings.map((finding) => (
+          <li key={`${finding.kind}-${finding.trackerId ?? finding.category ?? ''}-${finding.cookie ?? ''}`} class="finding" data-finding={finding.kind} data-tracker={finding.trackerId}>
+            <span aria-hidden="true">⚠ </span>
+            {describe(finding, t)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function describe(finding: Finding, t: (key: MessageKey, values?: Record<string, string | number>) => string): string {
+  const product = finding.trackerId ? getEntry(finding.trackerId).product : '';
+  switch (finding.kind) {
+    case 'consent-mode-mismatch':
+      return t('finding_consentModeMismatch', { product, cookie: finding.cookie ?? '' });
+    case 'personal-data':
+      return t('finding_personalData', { product, what: (finding.personalData ?? []).map((hit) => t(PERSONAL_DATA_KEYS[hit.kind], { where: hit.where })).join(', ') });
+    case 'stance-mismatch': {
+      const category = finding.category ? t(CATEGORY_KEYS[finding.category]).toLowerCase() : '';
+      return t(finding.bannerGranted ? 'finding_stanceMismatch_granted' : 'finding_stanceMismatch_denied', { category });
+    }
+    default:
+      return finding.detail;
+  }
+}

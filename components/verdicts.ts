@@ -1,0 +1,28 @@
+import type { Verdict } from '@/lib/consent/judge';
+import type { ConsentSource, RecordCategory } from '@/lib/consent/model';
+import type { MessageKey } from '@/lib/i18n';
+
+/** Locale keys per verdict: its short label and its one-sentence reason. */
+export const VERDICT_KEYS: Record<Verdict, { label: MessageKey; reason: MessageKey; tone: string }> = {
+  necessary: { label: 'verdict_necessary', reason: 'reason_necessary', tone: 'necessary' },
+  consented: { label: 'verdict_consented', reason: 'reason_consented', tone: 'ok' },
+  'denied-ping': { label: 'verdict_deniedPing', reason: 'reason_deniedPing', tone: 'warning' },
+  unknown: { label: 'verdict_unknown', reason: 'reason_unknown', tone: 'unknown' },
+  'before-choice': { label: 'verdict_beforeChoice', reason: 'reason_beforeChoice', tone: 'violation' },
+  'against-choice': { label: 'verdict_againstChoice', reason: 'reason_againstChoice', tone: 'violation' },
+};
+
+export const SOURCE_KEYS: Record<ConsentSource, MessageKey> = {
+  'cookie-information': 'source_cookieInformation',
+  cookiebot: 'source_cookiebot',
+  onetrust: 'source_onetrust',
+  tcf: 'source_tcf',
+};
+
+export const CATEGORY_KEYS: Record<RecordCategory, MessageKey> = {
+  necessary: 'category_necessary',
+  functional: 'category_functional',
+  statistics: 'category_statistics',
+  marketing: 'category_marketing',
+  unclassified: 'category_unclassified',
+};
