@@ -29,9 +29,11 @@ export function startBackground(browser: WebExtension) {
       const badge = badgeFor(state, judgement);
       const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
       // A tab may be gone by the time its badge is written; that is not an error worth a log line.
-      action.setBadgeText({ tabId, text: badge.text }).catch(() => undefined);
-      action.setBadgeBackgroundColor({ tabId, color: badge.color }).catch(() => undefined);
-      action.setTitle({ tabId, title }).catch(() => undefined);
+      return Promise.allSettled([
+        action.setBadgeText({ tabId, text: badge.text }),
+        action.setBadgeBackgroundColor({ tabId, color: badge.color }),
+        action.setTitle({ tabId, title }),
+      ]);
     },
   });
   const observer = createObserver({

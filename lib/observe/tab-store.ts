@@ -26,7 +26,7 @@ export interface TabStore {
  */
 export function createTabStore(
   area: StorageArea,
-  { delayMs = 100, onChange = (_tabId: number, _state: TabState | undefined) => {} } = {},
+  { delayMs = 100, onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {} } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
   const dirty = new Set<number>();
@@ -56,11 +56,12 @@ export function createTabStore(
     if (dirty.size === 0) return saving;
     const toSet: Record<string, unknown> = {};
     const toRemove: string[] = [];
+    const notified: (void | Promise<unknown>)[] = [];
     for (const tabId of dirty) {
       const state = states.get(tabId);
       if (state) toSet[tabStateKey(tabId)] = state;
       else toRemove.push(tabStateKey(tabId));
-      onChange(tabId, state);
+      notified.push(onChange(tabId, state));
     }
     dirty.clear();
     saving = saving
@@ -68,6 +69,7 @@ export function createTabStore(
       .then(async () => {
         if (Object.keys(toSet).length) await area.set(toSet);
         if (toRemove.length) await area.remove(toRemove);
+        await Promise.allSettled(notified);
       });
     return saving;
   }

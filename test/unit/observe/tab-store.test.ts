@@ -35,7 +35,7 @@ describe('tab store', () => {
 
   it('tells its listener about changes in batches', async () => {
     const seen: number[] = [];
-    const store = createTabStore(memoryArea(), { delayMs: 0, onChange: (tabId) => seen.push(tabId) });
+    const store = createTabStore(memoryArea(), { delayMs: 0, onChange: (tabId) => void seen.push(tabId) });
     await store.ready;
     const state = newTabState(5, 'v', 'u', 1);
     store.set(state);

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { judgeTab } from '@/lib/observe';
+import { CLOUDFRONT_HEADERS, makeObserver, request } from './fakes';
+
+const SHOP = 'https://www.mijnliefsteboek.nl/';
+const COOKIE = 'CookieInformationConsent';
+const ALL = ['cookie_cat_necessary', 'cookie_cat_functional', 'cookie_cat_statistic', 'cookie_cat_marketing', 'cookie_cat_unclassified'];
+
+function ciValue(approved: string[], at: number) {
+  const denied = ALL.filter((c) => !approved.includes(c));
+  return encodeURIComponent(JSON.stringify({ timestamp: new Date(at).toISOString(), consents_approved: approved, consents_denied: denied }));
+}
+
+async function visit(startAt = 2_000) {
+  const env = makeObserver();
+  await env.store.ready;
+  const page = request(SHOP, { type: 'main_frame', timeStamp: startAt });
+  env.observer.requestStarted(page);
+  env.observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+  return { ...env, state: () => env.store.get(7)! };
+}
+
+describe('observer and consent', () => {
+  it('judges a pixel fired after "reject all" against the choice, and logs the change', async () => {
+    const { observer, state, writer } = await visit();
+    observer.bannerSeen(7, 'cookie-information', true);
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value: ciValue(['cookie_cat_necessary'], 2_500) });
+    observer.requestStarted(request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image', timeStamp: 2_600 }));
+    const judged = judgeTab(state(), null);
+    expect(judged.entries['meta-pixel']?.verdict).toBe('against-choice');
+    expect(state().consent).toHaveLength(1);
+    expect(state().banner?.showing).toBe(false);
+    expect([...writer.consentChanges.values()]).toHaveLength(1);
+  });
+
+  it('does not let a page backdate its choice past what was seen', async () => {
+    const { observer, state, tick } = await visit(2_000);
+    tick(5_000); // the clock of the observer is now 6_000
+    observer.requestStarted(request('https://www.facebook.com/tr/?id=1', { type: 'image', timeStamp: 5_950 }));
+    observer.bannerSeen(7, 'cookie-information', true);
+    tick(1_000);
+    // The record claims the choice was made long before the banner was even seen.
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value: ciValue(ALL, 1_000) });
+    expect(state().consent[0]).toMatchObject({ at: 6_000, receivedAt: 7_000 });
+    expect(judgeTab(state(), null).entries['meta-pixel']?.verdict).toBe('before-choice');
+  });
+
+  it('takes a record already there at the start as an earlier visit’s choice', async () => {
+    const { observer, state } = await visit();
+    observer.cookiesPresent(7, state().visitId, [{ name: COOKIE, domain: 'www.mijnliefsteboek.nl', value: ciValue(ALL, 100) }]);
+    observer.requestStarted(request('https://bat.bing.com/action/0?ti=1', { type: 'image', timeStamp: 2_050 }));
+    expect(state().consent[0]).toMatchObject({ carriedOver: true, at: 100 });
+    expect(judgeTab(state(), null).entries['microsoft-ads']?.verdict).toBe('consented');
+  });
+
+  it('ignores an unchanged record written again, and a forged cookie on another domain', async () => {
+    const { observer, state } = await visit();
+    const value = ciValue(['cookie_cat_necessary'], 2_100);
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value });
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value });
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.evil.example', value: ciValue(ALL, 2_200) });
+    expect(state().consent).toHaveLength(1);
+  });
+
+  it('reads Consent Mode and personal data off each Google or Meta request', async () => {
+    const { observer, state } = await visit();
+    observer.requestStarted(request('https://region1.google-analytics.com/g/collect?v=2&gcs=G100&gcd=13p3p3p3p5', { type: 'ping', timeStamp: 2_010 }));
+    observer.requestStarted(request('https://www.facebook.com/tr/?id=1&ud[em]=' + 'a'.repeat(64), { type: 'image', timeStamp: 2_020 }));
+    const [ga, meta] = state().requests.filter((r) => r.entryId !== 'aws');
+    expect(ga).toMatchObject({ consentMode: { adStorage: 'denied', analyticsStorage: 'denied' } });
+    expect(meta).toMatchObject({ consentMode: null, personalData: [{ kind: 'hashed-email', where: 'ud[em]' }] });
+  });
+
+  it('takes the page’s TCF answer: a stored choice counts from the start, a new one from its moment', async () => {
+    const { observer, state } = await visit(2_000);
+    observer.pageConsent(7, { source: 'tcf', eventStatus: 'tcloaded', record: { source: 'tcf', decidedAt: 1_900, granted: ['necessary', 'statistics'], denied: ['marketing'] } });
+    expect(state().consent[0]).toMatchObject({ carriedOver: true });
+    observer.pageConsent(7, { source: 'tcf', eventStatus: 'cmpuishown', record: null });
+    expect(state().banner).toMatchObject({ cmp: 'tcf', showing: true });
+  });
+
+  it('keeps the first and the latest requests when a page never stops', async () => {
+    const { observer, state } = await visit();
+    for (let i = 0; i < 2_000; i++) observer.requestStarted(request(`https://www.facebook.com/tr/?id=1&n=${i}`, { type: 'image', timeStamp: 3_000 + i }));
+    expect(state().requests).toHaveLength(500);
+    expect(state().requestsLeftOut).toBe(1_501);
+    expect(state().requests[1]!.at).toBe(3_000);
+    expect(state().requests.at(-1)!.at).toBe(4_999);
+    expect(state().entries['meta-pixel']?.requests).toBe(2_000);
+  });
+});
