@@ -70,6 +70,8 @@ export const CookieRule = z.strictObject({
   /** first: set on the shop's own domain; third: set on the entry's own domain. */
   party: z.enum(['first', 'third']),
   purpose: LocalText,
+  /** Holds a lasting id of the visitor: a rights request can quote it so the shop finds its data. */
+  identifier: z.boolean().default(false),
 });
 export type CookieRule = z.infer<typeof CookieRule>;
 

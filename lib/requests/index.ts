@@ -1,0 +1,6 @@
+export * from './types';
+export * from './deadline';
+export * from './letters';
+export * from './channels';
+export * from './identifiers';
+export * from './status';

@@ -1,0 +1,68 @@
+import * as z from 'zod';
+
+export const REQUEST_TYPES = ['access', 'erasure', 'objection', 'rectification', 'portability', 'withdrawal'] as const;
+export const RequestType = z.enum(REQUEST_TYPES);
+export type RequestType = z.infer<typeof RequestType>;
+
+/** The GDPR article each request rests on. */
+export const ARTICLES: Record<RequestType, string> = {
+  access: '15',
+  erasure: '17',
+  objection: '21',
+  rectification: '16',
+  portability: '20',
+  withdrawal: '7(3)',
+};
+
+export const CHANNELS = ['shop-form', 'email-contact', 'email-dpo'] as const;
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
+
+/** Steps after the first request, when the answer does not come. */
+export const FOLLOW_UPS = ['reminder', 'dpo-complaint', 'authority-complaint'] as const;
+export type FollowUp = (typeof FOLLOW_UPS)[number];
+
+/**
+ * A shop order number. The shop's own format is not public; this accepts what order numbers
+ * look like (letters, digits and dashes, 4 to 24 characters) and says so when it is not.
+ */
+export const OrderNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,22}[A-Za-z0-9]$/, { error: 'order-number-shape' });
+
+export const Customer = z.strictObject({
+  name: z.string().trim().min(1, { error: 'name-missing' }).max(200, { error: 'name-too-long' }),
+  email: z.email({ error: 'email-invalid' }).max(254, { error: 'email-invalid' }),
+  orderNumber: z.union([z.literal(''), OrderNumber]),
+});
+export type Customer = z.infer<typeof Customer>;
+
+/** A tracking identifier seen on the shop, so that the shop can find data held under it. */
+export interface TrackingIdentifier {
+  /** Catalog entry that set it. */
+  entryId: string;
+  product: string;
+  cookie: string;
+  /** The identifier itself, e.g. the Google Analytics client id from `_ga`. */
+  value: string;
+}
+
+/** A request as the log keeps it, from the moment the customer confirms it was sent. */
+export const RightsRequestRecord = z.strictObject({
+  id: z.string(),
+  type: RequestType,
+  channel: Channel,
+  language: z.enum(['nl', 'en']),
+  sentAt: z.number(),
+  timeZone: z.string(),
+  subject: z.string(),
+  body: z.string().min(1),
+  recipient: z.string(),
+  status: z.enum(['sent', 'answered', 'extended', 'closed']),
+  /** Follow-ups sent so far, in order, each with its date. */
+  followUps: z.array(z.strictObject({ step: z.enum(FOLLOW_UPS), at: z.number() })),
+  notes: z.string().max(10_000),
+  updatedAt: z.number(),
+});
+export type RightsRequestRecord = z.infer<typeof RightsRequestRecord>;
