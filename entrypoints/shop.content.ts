@@ -3,6 +3,8 @@ import { SHOP_MATCHES } from '@/lib/catalog/shop-domains';
 import { watchConsentBanners } from '@/lib/consent/banners';
 import { relayPageConsent } from '@/lib/consent/page-relay';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
+import { fillDataRequestForm } from '@/lib/requests/form-filler';
+import shop from '@/lib/catalog/shop.json';
 
 export default defineContentScript({
   matches: SHOP_MATCHES,
@@ -13,5 +15,6 @@ export default defineContentScript({
     startResourceReporter({ send, onInvalidated });
     watchConsentBanners({ report: (cmp, showing) => void send({ type: 'consent-banner', cmp, showing }).catch(() => undefined), onInvalidated });
     relayPageConsent({ send, onInvalidated });
+    void fillDataRequestForm({ selector: shop.dataRequestPage.emailFieldSelector, ask: () => send({ type: 'data-request-form-ready' }) as Promise<{ email: string } | null> });
   },
 });

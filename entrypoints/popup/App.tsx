@@ -4,11 +4,12 @@ import { ConsentSummary } from '@/components/ConsentSummary';
 import { Findings } from '@/components/Findings';
 import { UnlistedList } from '@/components/UnlistedList';
 import type { Stance } from '@/lib/consent/stance';
+import { REQUEST_TYPES, type RequestType } from '@/lib/requests/types';
 import { useTranslator } from '@/components/i18n';
 import type { PopupTab } from '@/lib/view/popup-source';
 import { summariseTab } from '@/lib/view/tab-summary';
 
-export function App({ tab, stance, onSetStance }: { tab: Signal<PopupTab>; stance: Signal<Stance>; onSetStance(): void }) {
+export function App({ tab, stance, onSetStance, onRequest }: { tab: Signal<PopupTab>; stance: Signal<Stance>; onSetStance(): void; onRequest(type: RequestType): void }) {
   const { t, plural, language } = useTranslator();
   const current = tab.value;
 
@@ -68,6 +69,17 @@ export function App({ tab, stance, onSetStance }: { tab: Signal<PopupTab>; stanc
       <section aria-labelledby="unlisted-heading" class="unlisted-section">
         <h2 id="unlisted-heading">{t('unlistedHeading')}</h2>
         <UnlistedList hosts={summary.unlisted} overflow={summary.unlistedOverflow} />
+      </section>
+      <section class="rights" aria-labelledby="rights-heading">
+        <h2 id="rights-heading">{t('rightsHeading')}</h2>
+        <p class="explain">{t('rightsExplain')}</p>
+        <div class="rights__buttons">
+          {REQUEST_TYPES.map((type) => (
+            <button key={type} type="button" class="button button--quiet" data-request-type={type} onClick={() => onRequest(type)}>
+              {t(`requestType_${type}`)}
+            </button>
+          ))}
+        </div>
       </section>
       <footer class="popup__footer">{t('liveNote')}</footer>
     </main>

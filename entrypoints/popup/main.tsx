@@ -16,9 +16,10 @@ document.documentElement.lang = language;
 
 const { tab, stance } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
 const openSettings = () => void browser.runtime.openOptionsPage();
+const openComposer = (type: string) => void browser.tabs.create({ url: browser.runtime.getURL(`/request.html?type=${type}`) });
 render(
   <TranslatorProvider value={createTranslator(language)}>
-    <App tab={tab} stance={stance} onSetStance={openSettings} />
+    <App tab={tab} stance={stance} onSetStance={openSettings} onRequest={openComposer} />
   </TranslatorProvider>,
   document.getElementById('app')!,
 );

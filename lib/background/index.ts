@@ -88,12 +88,22 @@ export function startBackground(browser: WebExtension) {
     });
   });
 
+  const pendingFills = createPendingFills(browser.storage.session ?? browser.storage.local);
+
   const router = createMessageRouter({
     extensionId: browser.runtime.id,
     extensionBaseUrl: browser.runtime.getURL('/'),
     isShopUrl: (url) => classifier.classifyUrl(url).party === 'shop',
-    onContent: (tabId, message) => whenReady(() => handleContent(observer, tabId, message)),
-    onExtensionPage: async () => undefined,
+    onContent(tabId, message) {
+      if (message.type === 'data-request-form-ready') return pendingFills.take(tabId);
+      whenReady(() => handleContent(observer, tabId, message));
+    },
+    async onExtensionPage(message) {
+      if (message.type !== 'open-data-request-form') return undefined;
+      const tab = await browser.tabs.create({ url: catalog.shop.dataRequestPage.url });
+      if (tab.id !== undefined) await pendingFills.put(tab.id, message.email);
+      return { tabId: tab.id ?? null };
+    },
     onDrop: (diagnostics) => void browser.storage.session?.set({ diagnostics }).catch(() => undefined),
     now: Date.now,
   });
@@ -105,6 +115,24 @@ export function startBackground(browser: WebExtension) {
     /** Writes everything queued now (tests and the scan read the log right after a page settles). */
     flush: () => store.flush().then(() => writer.flush()),
     diagnostics: router.diagnostics,
+  };
+}
+
+/**
+ * Addresses waiting to be filled into the shop's data-request form, one per tab the extension
+ * opened for it. Kept in session storage so a restarted worker still has them; taken once.
+ */
+function createPendingFills(area: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void>; remove(key: string): Promise<void> }) {
+  const key = (tabId: number) => `fill:${tabId}`;
+  return {
+    put: (tabId: number, email: string) => area.set({ [key(tabId)]: { email, at: Date.now() } }),
+    async take(tabId: number): Promise<{ email: string } | null> {
+      const stored = (await area.get(key(tabId)))[key(tabId)] as { email?: unknown; at?: unknown } | undefined;
+      await area.remove(key(tabId));
+      // Ten minutes to load the page is plenty; an older one is a leftover, not a wish.
+      if (!stored || typeof stored.email !== 'string' || typeof stored.at !== 'number' || Date.now() - stored.at > 600_000) return null;
+      return { email: stored.email };
+    },
   };
 }
 

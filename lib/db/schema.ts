@@ -4,6 +4,7 @@ import type { ConsentChange } from '../consent/model';
 import type { ConsentModeSignals } from '../consent/consent-mode';
 import type { Finding } from '../consent/judge';
 import type { PersonalDataHit } from '../consent/personal-data';
+import type { RightsRequestRecord } from '../requests/types';
 
 /** One page load of the shop in one tab. */
 export interface Visit {
@@ -73,6 +74,7 @@ export type LogDatabase = Dexie & {
   cookies: EntityTable<CookieSeen, 'id'>;
   consentChanges: EntityTable<ConsentChangeRow, 'id'>;
   findings: EntityTable<FindingRow, 'id'>;
+  rightsRequests: EntityTable<RightsRequestRecord, 'id'>;
 };
 
 export type LogTableName = 'visits' | 'observations' | 'cookies' | 'consentChanges' | 'findings';
@@ -100,6 +102,13 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
     stores: {
       consentChanges: 'id, visitId, at',
       findings: 'id, visitId, kind, at',
+    },
+  },
+  {
+    // The customer's rights requests, followed to their deadline. Never pruned by retention.
+    version: 3,
+    stores: {
+      rightsRequests: 'id, type, sentAt, status',
     },
   },
 ];

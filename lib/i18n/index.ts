@@ -26,6 +26,8 @@ export interface Translator {
   formatNumber(value: number): string;
   formatDateTime(at: number): string;
   formatTime(at: number): string;
+  /** A calendar date (YYYY-MM-DD) written out: "28 februari 2027", "28 February 2027". */
+  formatCalendarDate(date: string): string;
 }
 
 export function createTranslator(language: Language): Translator {
@@ -35,6 +37,7 @@ export function createTranslator(language: Language): Translator {
   const locale = language === 'nl' ? 'nl-NL' : 'en-GB';
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
   const times = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
+  const longDates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
 
   function lookup(key: string, values?: Record<string, string | number>): string {
     const template = file[key]?.message ?? files.en[key]?.message ?? key;
@@ -56,5 +59,9 @@ export function createTranslator(language: Language): Translator {
     formatNumber: (value) => numbers.format(value),
     formatDateTime: (at) => dates.format(at),
     formatTime: (at) => times.format(at),
+    formatCalendarDate(date) {
+      const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+      return longDates.format(Date.UTC(year, month - 1, day));
+    },
   };
 }

@@ -14,7 +14,8 @@ export interface RouterDeps {
   /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
   extensionBaseUrl: string;
   isShopUrl(url: string): boolean;
-  onContent(tabId: number, message: ContentMessage): void;
+  /** May answer (the form filler asks for the address); most content messages get no answer. */
+  onContent(tabId: number, message: ContentMessage): void | Promise<unknown>;
   onExtensionPage(message: ExtensionPageMessage): Promise<unknown>;
   onDrop?(diagnostics: Diagnostics): void;
   now(): number;
@@ -53,8 +54,7 @@ export function createMessageRouter(deps: RouterDeps) {
       if (!sender.url || !deps.isShopUrl(sender.url)) return drop('content message from a page outside the shop');
       const parsed = ContentMessage.safeParse(raw);
       if (!parsed.success) return drop(`malformed content message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      deps.onContent(tabId, parsed.data);
-      return undefined;
+      return deps.onContent(tabId, parsed.data) ?? undefined;
     } catch (error) {
       return drop(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
     }

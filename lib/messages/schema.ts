@@ -46,12 +46,16 @@ export const ContentMessage = z.discriminatedUnion('type', [
     type: z.literal('page-consent'),
     report: PageConsentMessage,
   }),
+  /** The shop's data-request form is on the page: is there an e-mail address to fill in? */
+  z.strictObject({ type: z.literal('data-request-form-ready') }),
 ]);
 export type ContentMessage = z.infer<typeof ContentMessage>;
 
 /** Messages the extension's own pages (popup, history) may send to the background. */
 export const ExtensionPageMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('get-diagnostics') }),
+  /** Open the shop's own data-request form and fill in this address (never submit it). */
+  z.strictObject({ type: z.literal('open-data-request-form'), email: z.email().max(254) }),
 ]);
 export type ExtensionPageMessage = z.infer<typeof ExtensionPageMessage>;
 

@@ -4,3 +4,4 @@ export * from './letters';
 export * from './channels';
 export * from './identifiers';
 export * from './status';
+export * from './store';

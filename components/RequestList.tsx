@@ -1,0 +1,134 @@
+import { useState } from 'preact/hooks';
+import { catalog } from '@/lib/catalog';
+import type { MessageKey } from '@/lib/i18n';
+import {
+  composeFollowUp,
+  mailtoUrl,
+  requestState,
+  requestTitle,
+
+  type Customer,
+  type FollowUp,
+  type RightsRequestRecord,
+} from '@/lib/requests';
+import { useTranslator } from './i18n';
+
+const key = (prefix: string, id: string) => `${prefix}_${id.replace(/-/g, '_')}` as MessageKey;
+const STATUSES = ['sent', 'extended', 'answered', 'closed'] as const;
+
+export interface RequestActions {
+  setStatus(id: string, status: RightsRequestRecord['status']): Promise<void>;
+  setNotes(id: string, notes: string): Promise<void>;
+  followedUp(id: string, step: FollowUp): Promise<void>;
+}
+
+/** The customer's requests with their deadlines, newest first; overdue ones offer the next step. */
+export function RequestList({ requests, now, customer, actions }: { requests: RightsRequestRecord[]; now: number; customer: Customer | null; actions: RequestActions }) {
+  const { t } = useTranslator();
+  return (
+    <section class="requests" aria-labelledby="requests-heading">
+      <h2 id="requests-heading">{t('requestsHeading')}</h2>
+      {requests.length === 0 ? (
+        <p class="empty">{t('requestsEmpty')}</p>
+      ) : (
+        <ul class="requests__list">
+          {requests.map((request) => (
+            <RequestCard key={request.id} request={request} now={now} customer={customer} actions={actions} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function RequestCard({ request, now, customer, actions }: { request: RightsRequestRecord; now: number; customer: Customer | null; actions: RequestActions }) {
+  const { t, plural, language, formatCalendarDate, formatDateTime } = useTranslator();
+  const [open, setOpen] = useState<FollowUp | null>(null);
+  const state = requestState(request, now, catalog.shop.answerDeadlineMonths);
+  const sentDate = formatCalendarDate(new Date(request.sentAt).toISOString().slice(0, 10));
+  return (
+    <li class={`request ${state.overdue ? 'request--overdue' : ''}`} data-request={request.type} data-overdue={String(state.overdue)}>
+      <h3>{requestTitle(request.type, language)}</h3>
+      <p class="explain">{t('requestSentOn', { date: formatDateTime(request.sentAt), channel: t(key('channelName', request.channel)) })}</p>
+      <p>
+        <strong>{t('requestDue', { date: formatCalendarDate(state.due) })}</strong>
+        {' · '}
+        {state.overdue ? <span class="request__overdue">{t('requestOverdue')}</span> : request.status === 'sent' || request.status === 'extended' ? plural('requestDaysLeft', state.daysLeft) : ''}
+      </p>
+      {request.followUps.length > 0 && (
+        <ul class="request__history">
+          {request.followUps.map((f) => (
+            <li key={`${f.step}-${f.at}`}>{t('followUpDone', { step: t(key('followUp', f.step)), date: formatDateTime(f.at) })}</li>
+          ))}
+        </ul>
+      )}
+      <div class="request__controls">
+        <label>
+          {t('requestStatusLabel')}{' '}
+          <select value={request.status} onChange={(e) => void actions.setStatus(request.id, e.currentTarget.value as RightsRequestRecord['status'])}>
+            {STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {t(key('status', status))}
+              </option>
+            ))}
+          </select>
+        </label>
+        {state.nextStep && (
+          <button type="button" class="button" data-next-step={state.nextStep} onClick={() => setOpen(open ? null : state.nextStep)} aria-expanded={open !== null}>
+            {t('nextStep')}: {t(key('followUp', state.nextStep))}
+          </button>
+        )}
+      </div>
+      {open && customer === null && <p class="field-error">{t('error_name_missing')}</p>}
+      {open && customer && <FollowUpPanel request={request} step={open} customer={customer} sentDate={sentDate} dueDate={formatCalendarDate(state.due)} onSent={() => actions.followedUp(request.id, open).then(() => setOpen(null))} />}
+      <label class="field">
+        {t('requestNotes')}
+        <textarea rows={2} value={request.notes} onBlur={(e) => void actions.setNotes(request.id, e.currentTarget.value)} />
+      </label>
+    </li>
+  );
+}
+
+function FollowUpPanel({ request, step, customer, sentDate, dueDate, onSent }: { request: RightsRequestRecord; step: FollowUp; customer: Customer; sentDate: string; dueDate: string; onSent(): void }) {
+  const { t, language, formatDateTime } = useTranslator();
+  const letter = composeFollowUp({
+    step,
+    request,
+    shop: catalog.shop,
+    customer,
+    language,
+    sentDate,
+    dueDate,
+    history: request.followUps.map((f) => t('followUpDone', { step: t(key('followUp', f.step)), date: formatDateTime(f.at) })),
+  });
+  const authority = step === 'authority-complaint';
+  return (
+    <div class="followup" data-followup={step}>
+      {authority ? (
+        <p>
+          <a class="button" href={letter.recipient} target="_blank" rel="noreferrer noopener">
+            {t('openComplaintForm')}
+          </a>{' '}
+          {t('complaintFacts')}
+        </p>
+      ) : (
+        <p>
+          <a class="button" href={mailtoUrl(letter.recipient, letter.subject, letter.body)}>
+            {t('openMail')}
+          </a>{' '}
+          {letter.recipient}
+        </p>
+      )}
+      <textarea class="followup__text" rows={12} readOnly value={`${letter.subject}\n\n${letter.body}`} />
+      <p>
+        <button type="button" class="button button--quiet" onClick={() => void navigator.clipboard.writeText(`${letter.subject}\n\n${letter.body}`)}>
+          {t('copyLetter')}
+        </button>{' '}
+        <button type="button" class="button button--confirm" onClick={onSent}>
+          {t('confirmSent')}
+        </button>
+      </p>
+    </div>
+  );
+}
+

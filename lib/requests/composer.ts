@@ -1,0 +1,172 @@
+import { batch, computed, signal } from '@preact/signals';
+import type { browser as Browser } from 'wxt/browser';
+import { catalog } from '../catalog';
+import type { LogDatabase } from '../db/schema';
+import { createTranslator, type Language } from '../i18n';
+import { channelRecipient, emlFile, mailtoUrl, MAILTO_SAFE_LENGTH } from './channels';
+import { answerDue } from './deadline';
+import { composeLetter } from './letters';
+import { CUSTOMER_KEY, parseStoredCustomer, requestEvidence, saveRequest } from './store';
+import { Customer, type Channel, type RequestType, type TrackingIdentifier } from './types';
+
+type WebExtension = typeof Browser;
+
+export interface ComposerDeps {
+  browser: WebExtension;
+  db: LogDatabase;
+  initialType: RequestType;
+  letterLanguage: Language;
+  now(): number;
+  timeZone: string;
+  newId?: () => string;
+}
+
+/** Error codes the form shows next to its fields, as locale keys `error_<code>`. */
+export type FieldErrors = Partial<Record<'name' | 'email' | 'orderNumber' | 'body', string>>;
+
+/**
+ * The request composer's state and actions, apart from its page: the customer's details (kept only
+ * if they agree), the letter (pre-filled, editable), the channel, and nothing recorded as sent until
+ * the customer says it was.
+ */
+export function createComposer(deps: ComposerDeps) {
+  const { browser, db } = deps;
+  const shop = catalog.shop;
+  const type = signal<RequestType>(deps.initialType);
+  const letterLanguage = signal<Language>(deps.letterLanguage);
+  const name = signal('');
+  const email = signal('');
+  const orderNumber = signal('');
+  const correction = signal('');
+  const remember = signal(false);
+  const identifiers = signal<TrackingIdentifier[]>([]);
+  const recipients = signal<string[]>([]);
+  const subject = signal('');
+  const body = signal('');
+  const edited = signal(false);
+  const channel = signal<Channel>(deps.initialType === 'access' ? 'shop-form' : 'email-dpo');
+  const errors = signal<FieldErrors>({});
+  const notice = signal<{ key: string; values?: Record<string, string> } | null>(null);
+  const recordedId = signal<string | null>(null);
+
+  const due = computed(() => answerDue(deps.now(), deps.timeZone, { months: shop.answerDeadlineMonths }));
+  const recipient = computed(() => channelRecipient(channel.value, shop));
+  const mailto = computed(() => mailtoUrl(recipient.value, subject.value, body.value));
+  const mailtoTooLong = computed(() => mailto.value.length > MAILTO_SAFE_LENGTH);
+
+  function rebuild() {
+    const letter = composeLetter({
+      type: type.value,
+      language: letterLanguage.value,
+      shop,
+      customer: { name: name.value.trim() || '[naam]', email: email.value.trim() || '[e-mailadres]', orderNumber: orderNumber.value.trim() },
+      identifiers: identifiers.value,
+      recipientsSeen: recipients.value,
+      correction: correction.value,
+      dueDate: createTranslator(letterLanguage.value).formatCalendarDate(due.value),
+    });
+    batch(() => {
+      subject.value = letter.subject;
+      body.value = letter.body;
+      edited.value = false;
+    });
+  }
+
+  /** The letter follows the form until the customer edits it by hand. */
+  function changed() {
+    if (!edited.value) rebuild();
+  }
+
+  const ready = (async () => {
+    const [stored, evidence] = await Promise.all([
+      browser.storage.local.get(CUSTOMER_KEY).then((items) => parseStoredCustomer(items[CUSTOMER_KEY])),
+      requestEvidence(db).catch(() => ({ identifiers: [], recipients: [] })),
+    ]);
+    batch(() => {
+      if (stored) {
+        name.value = stored.name;
+        email.value = stored.email;
+        orderNumber.value = stored.orderNumber;
+        remember.value = true;
+      }
+      identifiers.value = evidence.identifiers;
+      recipients.value = evidence.recipients;
+    });
+    rebuild();
+  })();
+
+  function validate(): Customer | null {
+    const parsed = Customer.safeParse({ name: name.value, email: email.value, orderNumber: orderNumber.value });
+    const next: FieldErrors = {};
+    if (!parsed.success) for (const issue of parsed.error.issues) next[issue.path[0] as keyof FieldErrors] ??= issue.message;
+    if (body.value.trim() === '') next.body = 'letter-empty';
+    errors.value = next;
+    return parsed.success && !next.body ? parsed.data : null;
+  }
+
+  async function keepOrForget(customer: Customer) {
+    if (remember.value) await browser.storage.local.set({ [CUSTOMER_KEY]: customer });
+    else await browser.storage.local.remove(CUSTOMER_KEY);
+  }
+
+  return {
+    type, letterLanguage, name, email, orderNumber, correction, remember, identifiers, recipients,
+    subject, body, edited, channel, errors, notice, recordedId, due, recipient, mailto, mailtoTooLong, ready,
+    rebuild,
+    changed,
+    validate,
+    /** The customer's details go into the shop's own form; they send it themselves. */
+    async openShopForm() {
+      const customer = validate();
+      if (!customer) return false;
+      await keepOrForget(customer);
+      await browser.runtime.sendMessage({ type: 'open-data-request-form', email: customer.email });
+      notice.value = { key: 'shopFormOpened' };
+      return true;
+    },
+    async prepareMail() {
+      const customer = validate();
+      if (!customer) return null;
+      await keepOrForget(customer);
+      return { mailto: mailto.value, eml: emlFile({ to: recipient.value, subject: subject.value, body: body.value, date: new Date(deps.now()) }) };
+    },
+    /** Recorded only now, when the customer says the request left. */
+    async confirmSent() {
+      const customer = validate();
+      if (!customer) return null;
+      await keepOrForget(customer);
+      const id = deps.newId?.() ?? crypto.randomUUID();
+      const sentAt = deps.now();
+      await saveRequest(db, {
+        id,
+        type: type.value,
+        channel: channel.value,
+        language: letterLanguage.value,
+        sentAt,
+        timeZone: deps.timeZone,
+        subject: subject.value,
+        body: body.value,
+        recipient: recipient.value,
+        status: 'sent',
+        followUps: [],
+        notes: '',
+        updatedAt: sentAt,
+      });
+      recordedId.value = id;
+      return id;
+    },
+    async forgetDetails() {
+      await browser.storage.local.remove(CUSTOMER_KEY);
+      batch(() => {
+        name.value = '';
+        email.value = '';
+        orderNumber.value = '';
+        remember.value = false;
+      });
+      notice.value = { key: 'detailsForgotten' };
+      changed();
+    },
+  };
+}
+
+export type ComposerModel = ReturnType<typeof createComposer>;
