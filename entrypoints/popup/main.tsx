@@ -16,7 +16,8 @@ document.documentElement.lang = language;
 
 const { tab, stance } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
 const openSettings = () => void browser.runtime.openOptionsPage();
-const openComposer = (type: string) => void browser.tabs.create({ url: browser.runtime.getURL(`/request.html?type=${type}`) });
+// A language chosen with ?lang= carries over to the composer; otherwise it follows the browser too.
+const openComposer = (type: string) => void browser.tabs.create({ url: browser.runtime.getURL(`/request.html?type=${type}${params.has('lang') ? `&lang=${language}` : ''}`) });
 render(
   <TranslatorProvider value={createTranslator(language)}>
     <App tab={tab} stance={stance} onSetStance={openSettings} onRequest={openComposer} />

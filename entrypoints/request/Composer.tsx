@@ -69,7 +69,7 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
           </label>
         )}
         <label class="checkbox">
-          <input type="checkbox" checked={c.remember.value} onChange={(e) => (c.remember.value = e.currentTarget.checked)} />
+          <input id="remember-details" type="checkbox" checked={c.remember.value} onChange={(e) => (c.remember.value = e.currentTarget.checked)} />
           {t('rememberDetails')}
         </label>
         {c.remember.value && (

@@ -185,7 +185,8 @@ export function composeFollowUp(input: FollowUpInput): Letter & { recipient: str
   const earlier = history.length ? `\n${nl ? 'Eerdere stappen' : 'Earlier steps'}:\n${history.map((h) => `- ${h}`).join('\n')}\n` : '';
   if (step === 'reminder') {
     return {
-      recipient: request.recipient,
+      // A request filed through the shop's web form is followed up by e-mail to its contact address.
+      recipient: request.channel === 'shop-form' ? shop.contactEmail : request.recipient,
       subject: nl ? `Herinnering: ${title.toLowerCase()} (${law}) van ${sentDate}` : `Reminder: ${title.toLowerCase()} (${law}) of ${sentDate}`,
       body: nl
         ? `Geachte heer, mevrouw,\n\nOp ${sentDate} stuurde ik u een ${title.toLowerCase()} (${law}). Uw antwoord had mij uiterlijk ${dueDate} moeten bereiken (artikel 12, lid 3, AVG, en uw eigen privacybeleid), maar ik heb niets ontvangen.\n${earlier}\nIk verzoek u alsnog binnen 14 dagen te antwoorden. Zonder antwoord wend ik mij tot uw functionaris voor gegevensbescherming en daarna tot de Autoriteit Persoonsgegevens.\n\nMijn oorspronkelijke verzoek staat hieronder.\n\nMet vriendelijke groet,\n\n${customer.name}\n\n---\n${request.body}`
