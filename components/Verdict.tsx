@@ -15,7 +15,8 @@ export function EntryVerdict({ entry }: { entry: EntryView }) {
   };
   return (
     <div class={`verdict verdict--${keys.tone}`} data-verdict={entry.verdict}>
-      <Chip tone={`verdict-${keys.tone}`}>{t(keys.label)}</Chip>
+      {/* "Necessary" is already the category chip's word: no second chip saying the same. */}
+      {entry.verdict !== 'necessary' && <Chip tone={`verdict-${keys.tone}`}>{t(keys.label)}</Chip>}
       <p class="verdict__reason">{t(keys.reason, values)}</p>
       {entry.brokenPromise && (
         <p class="verdict__promise">

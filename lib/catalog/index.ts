@@ -8,6 +8,7 @@ import microsoftAds from './entries/microsoft-ads.json';
 import metaPixel from './entries/meta-pixel.json';
 import trustpilot from './entries/trustpilot.json';
 import adyen from './entries/adyen.json';
+import consentPlatforms from './consent-platforms.json';
 
 export * from './schema';
 
@@ -22,7 +23,13 @@ export const catalog: Catalog = Catalog.parse({
   version: CATALOG_VERSION,
   shop,
   entries: [aws, googleTagManager, googleAnalytics, googleAds, microsoftAds, metaPixel, trustpilot, adyen],
+  consentPlatforms,
 });
+
+/** The consent banner a host belongs to (Cookie Information, Cookiebot, OneTrust), if any. */
+export function consentPlatformOf(host: string, source: Catalog = catalog): string | null {
+  return source.consentPlatforms.find((p) => p.hosts.some((h) => host === h || host.endsWith(`.${h}`)))?.name ?? null;
+}
 
 const byId = new Map(catalog.entries.map((entry) => [entry.id, entry]));
 

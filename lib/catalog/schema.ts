@@ -141,11 +141,18 @@ export const ShopProfile = z.strictObject({
 });
 export type ShopProfile = z.infer<typeof ShopProfile>;
 
+/**
+ * Consent banners' own hosts. The policy names none of them, so they stay "not named", but the UI
+ * says what they are: the banner is the one third party a customer expects to see.
+ */
+export const ConsentPlatform = z.strictObject({ name: z.string().min(1), hosts: z.array(HostName).min(1) });
+
 export const Catalog = z
   .strictObject({
     version: z.string().min(1),
     shop: ShopProfile,
     entries: z.array(CatalogEntry),
+    consentPlatforms: z.array(ConsentPlatform),
   })
   .superRefine((catalog, ctx) => {
     const ids = catalog.entries.map((e) => e.id);

@@ -1,4 +1,4 @@
-import { catalog as defaultCatalog, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
+import { catalog as defaultCatalog, consentPlatformOf, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
 import type { Language } from '../i18n';
 import { isViolation, type Finding, type Verdict } from '../consent/judge';
 import type { ConsentChange } from '../consent/model';
@@ -36,7 +36,8 @@ export interface CompanyView {
 export interface TabSummary {
   url: string;
   companies: CompanyView[];
-  unlisted: { host: string; requests: number }[];
+  /** `platform`: the consent banner the host belongs to, when it is one. */
+  unlisted: { host: string; requests: number; platform: string | null }[];
   unlistedOverflow: number;
   consent: { now: ConsentChange | null; bannerSeen: boolean };
   /** Trackers whose verdict is before-choice or against-choice. */
@@ -82,7 +83,7 @@ export function summariseTab(state: TabState, language: Language, stance: Stance
     else companies.push({ company: entry.company, entries: [view] });
   }
   const unlisted = Object.entries(state.unlisted)
-    .map(([host, requests]) => ({ host, requests }))
+    .map(([host, requests]) => ({ host, requests, platform: consentPlatformOf(host, catalog) }))
     .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host));
   const violations = companies.flatMap((c) => c.entries).filter((e) => isViolation(e.verdict)).length;
   const shownElsewhere = new Set(['before-choice', 'against-choice', 'unlisted-third-party']);

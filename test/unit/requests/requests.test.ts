@@ -140,6 +140,8 @@ describe('request state and follow-ups', () => {
     const common = { request: sent, shop: catalog.shop, customer, language: 'nl' as const, sentDate: '31 januari 2027', dueDate: '28 februari 2027', history: ['herinnering verstuurd op 1 maart 2027'] };
     const reminder = composeFollowUp({ ...common, step: 'reminder' });
     expect(reminder).toMatchObject({ recipient: 'dpo@mybestbook.com' });
+    const viaForm = composeFollowUp({ ...common, request: { ...sent, channel: 'shop-form', recipient: catalog.shop.dataRequestPage.url }, step: 'reminder' });
+    expect(viaForm.recipient).toBe('info@mijnliefsteboek.nl');
     expect(reminder.body).toContain('31 januari 2027');
     const dpo = composeFollowUp({ ...common, step: 'dpo-complaint' });
     expect(dpo.recipient).toBe('dpo@mybestbook.com');

@@ -15,7 +15,7 @@ describe('tab summary', () => {
     const ga = summary.companies[0]!.entries[1]!;
     expect(ga.cookies).toEqual([{ name: '_ga', alreadyThere: false }, { name: '_gid', alreadyThere: true }]);
     expect(ga.policySummary).toBeNull();
-    expect(summary.unlisted).toEqual([{ host: 'static.hotjar.com', requests: 3 }, { host: 'script.hotjar.com', requests: 1 }]);
+    expect(summary.unlisted).toEqual([{ host: 'static.hotjar.com', requests: 3, platform: null }, { host: 'script.hotjar.com', requests: 1, platform: null }]);
   });
 
   it('adds the English summary of the policy sentence in English', () => {

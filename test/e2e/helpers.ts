@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'puppeteer';
+import type { ExtensionBrowser } from '../../lib/scan/chromium';
+
+export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+/** Opens a page of the fixture shop in a new tab, waits for it and for the extension to settle. */
+export async function visit(ext: ExtensionBrowser, path: string, host = 'www.mijnliefsteboek.nl') {
+  const page = await ext.browser.newPage();
+  await page.goto(`https://${host}${path}`, { waitUntil: 'networkidle0' });
+  await ext.settle(page);
+  return { page, tabId: await ext.tabIdOf(page) };
+}
+
+/** The popup for a tab, in an ordinary tab (the toolbar popup shows the active tab only). */
+export async function openPopup(ext: ExtensionBrowser, tabId: number, language = 'nl'): Promise<Page> {
+  const popup = await ext.browser.newPage();
+  await popup.setViewport({ width: 380, height: 900 });
+  await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tabId=${tabId}&lang=${language}`);
+  return popup;
+}
+
+export interface PopupContent {
+  view: string | null;
+  entries: string[];
+  requests: Record<string, number>;
+  verdicts: Record<string, string>;
+  cookies: Record<string, string[]>;
+  unlisted: string[];
+  findings: { kind: string; tracker: string | null; text: string }[];
+  consent: { source: string | null; granted: Record<string, boolean> };
+  violations: number;
+  text: string;
+}
+
+/** What a person sees in the popup, read off its markup. */
+export async function readPopup(popup: Page): Promise<PopupContent> {
+  await popup.waitForSelector('[data-view]');
+  return popup.evaluate(() => {
+    const entries = [...document.querySelectorAll<HTMLElement>('[data-entry]')];
+    const byEntry = <T,>(read: (e: HTMLElement) => T) => Object.fromEntries(entries.map((e) => [e.dataset.entry!, read(e)]));
+    return {
+      view: document.querySelector('[data-view]')?.getAttribute('data-view') ?? null,
+      entries: entries.map((e) => e.dataset.entry!).sort(),
+      requests: byEntry((e) => Number(e.querySelector<HTMLElement>('[data-requests]')!.dataset.requests)),
+      verdicts: byEntry((e) => e.querySelector<HTMLElement>('[data-verdict]')?.dataset.verdict ?? ''),
+      cookies: byEntry((e) => [...e.querySelectorAll<HTMLElement>('[data-cookie]')].map((c) => c.dataset.cookie!).sort()),
+      unlisted: [...document.querySelectorAll<HTMLElement>('[data-host]')].map((e) => e.dataset.host!).sort(),
+      findings: [...document.querySelectorAll<HTMLElement>('[data-finding]')].map((e) => ({ kind: e.dataset.finding!, tracker: e.dataset.tracker ?? null, text: e.innerText })),
+      consent: {
+        source: document.querySelector<HTMLElement>('[data-consent]')?.dataset.consent ?? null,
+        granted: Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-category]')].map((e) => [e.dataset.category!, e.dataset.granted === 'true'])),
+      },
+      violations: Number(document.querySelector<HTMLElement>('[data-violations]')?.dataset.violations ?? 0),
+      text: document.body.innerText,
+    };
+  });
+}
