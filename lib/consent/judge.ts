@@ -69,6 +69,8 @@ export interface VisitJudgement {
   bannerSeen: boolean;
   /** The worst verdict of the visit. */
   worst: Verdict | null;
+  /** The verdict of each request, in the order of `evidence.requests` (null: not in the catalog). */
+  requestVerdicts: (Verdict | null)[];
 }
 
 const rank = (verdict: Verdict) => VERDICTS.indexOf(verdict);
@@ -96,9 +98,13 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
   const violations = new Map<string, Finding>();
   const personal = new Map<string, Finding>();
 
+  const requestVerdicts: (Verdict | null)[] = [];
   for (const request of evidence.requests) {
     const entry = entryOf.get(request.entryId);
-    if (!entry) continue;
+    if (!entry) {
+      requestVerdicts.push(null);
+      continue;
+    }
     const record = consentAt(request.at);
     const signal = entry.consentModeSignal;
     const cookieless = signal !== undefined && request.consentMode?.[signal] === 'denied';
@@ -109,6 +115,7 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
     else if (record) verdict = 'against-choice';
     else verdict = bannerSeen ? 'before-choice' : 'unknown';
 
+    requestVerdicts.push(verdict);
     const judged = (entries[entry.id] ??= { entryId: entry.id, category: entry.category, verdict, counts: {}, consent: record });
     judged.counts[verdict] = (judged.counts[verdict] ?? 0) + 1;
     if (rank(verdict) > rank(judged.verdict)) {
@@ -160,7 +167,7 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
 
   let worst: Verdict | null = null;
   for (const judged of Object.values(entries)) if (worst === null || rank(judged.verdict) > rank(worst)) worst = judged.verdict;
-  return { entries, findings, consentNow, bannerSeen, worst };
+  return { entries, findings, consentNow, bannerSeen, worst, requestVerdicts };
 }
 
 /**

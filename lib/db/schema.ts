@@ -1,6 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { EntryId, RequestKind } from '../catalog';
-import type { ConsentChange } from '../consent/model';
+import type { BannerState, ConsentChange } from '../consent/model';
 import type { ConsentModeSignals } from '../consent/consent-mode';
 import type { Finding } from '../consent/judge';
 import type { PersonalDataHit } from '../consent/personal-data';
@@ -12,6 +12,8 @@ export interface Visit {
   tabId: number;
   url: string;
   startedAt: number;
+  /** The consent banner seen on the page, if any (since schema version 2; no index, no upgrade needed). */
+  banner?: BannerState | null;
 }
 
 /**

@@ -315,6 +315,8 @@ export function createObserver(deps: ObserverDeps) {
     state.banner = { cmp, showing, seenAt: now };
     // A banner on screen and no record: nothing has been chosen up to now.
     if (showing && state.consent.length === 0) state.noRecordSince = now;
+    // The log keeps the banner with the visit: an unanswered banner is what "before the choice" rests on.
+    writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
     store.changed(state);
   }
 

@@ -1,0 +1,89 @@
+import { catalog as defaultCatalog, type Catalog, type EntryId } from '../catalog';
+import { judgeVisit, type VisitEvidence } from '../consent/judge';
+import type { Stance } from '../consent/stance';
+import type { TabState } from '../observe/tab-state';
+import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';
+
+/** A visit as both the live tab state and the log can describe it. */
+export interface VisitRecord {
+  url: string;
+  startedAt: number;
+  evidence: Omit<VisitEvidence, 'stance'>;
+  activity: Partial<Record<EntryId, { requests: number; cookies: string[] }>>;
+  unlisted: Record<string, number>;
+  /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
+  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null }[];
+}
+
+const iso = (at: number) => new Date(at).toISOString();
+
+/** One page of the report: the same judgement the popup shows, written down. */
+export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: Catalog = defaultCatalog): PageReport {
+  const judgement = judgeVisit({ ...visit.evidence, stance }, catalog);
+  const now = judgement.consentNow;
+  const trackers = catalog.entries.flatMap((entry) => {
+    const activity = visit.activity[entry.id];
+    const judged = judgement.entries[entry.id];
+    if (!activity || !judged) return [];
+    return [{ id: entry.id, company: entry.company, category: entry.category, requests: activity.requests, cookies: [...activity.cookies].sort(), verdict: judged.verdict }];
+  });
+  const observations: ObservationReport[] | undefined = visit.observations?.map((o) => ({
+    at: iso(o.at),
+    trackerId: o.entryId,
+    host: o.host,
+    url: o.url,
+    type: o.type,
+    method: o.method,
+    status: o.status,
+    verdict: o.judged === null ? null : (judgement.requestVerdicts[o.judged] ?? null),
+  }));
+  return {
+    url: visit.url,
+    visitedAt: iso(visit.startedAt),
+    consent: {
+      source: now?.source ?? 'none',
+      decidedAt: now ? iso(now.at) : null,
+      granted: now?.granted ?? [],
+      denied: now?.denied ?? [],
+    },
+    trackers,
+    unlisted: Object.entries(visit.unlisted)
+      .map(([host, requests]) => ({ host, requests }))
+      .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host)),
+    findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), detail: f.detail })),
+    ...(observations ? { observations } : {}),
+  };
+}
+
+/** A live tab, as the popup and the scan see it. */
+export function visitFromTab(state: TabState): VisitRecord {
+  const activity: VisitRecord['activity'] = {};
+  for (const [id, entry] of Object.entries(state.entries)) {
+    if (!entry || (entry.requests === 0 && entry.cookiesSet.length === 0)) continue;
+    activity[id as EntryId] = { requests: entry.requests, cookies: [...new Set([...entry.cookiesSet, ...entry.cookiesPresent])] };
+  }
+  return {
+    url: state.url,
+    startedAt: state.startedAt,
+    evidence: { requests: state.requests, consent: state.consent, banner: state.banner, cookieWrites: state.cookieWrites, unlistedHosts: Object.keys(state.unlisted) },
+    activity,
+    unlisted: state.unlisted,
+  };
+}
+
+export function buildReport(pages: PageReport[], tool: { name: string; version: string }, options: { catalogVersion: string; environment?: Report['environment']; now?: number }): Report {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: iso(options.now ?? Date.now()),
+    tool,
+    catalogVersion: options.catalogVersion,
+    ...(options.environment ? { environment: options.environment } : {}),
+    redacted: false,
+    pages,
+  };
+}
+
+/** Exit status of a scan: 1 when any page has a tracker before or against the choice. */
+export function hasViolation(report: Report): boolean {
+  return report.pages.some((p) => p.findings.some((f) => f.kind === 'before-choice' || f.kind === 'against-choice'));
+}

@@ -1,0 +1,46 @@
+import type { EntryId } from '../catalog';
+import type { JudgedRequest } from '../consent/judge';
+import type { LogDatabase, Visit } from '../db/schema';
+import type { VisitRecord } from './build';
+
+/** A visit as the log holds it, in the shape the report and the history page judge. */
+export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<VisitRecord> {
+  const [rows, consent, cookies] = await Promise.all([
+    db.observations.where('[visitId+at]').between([visit.id, -Infinity], [visit.id, Infinity]).toArray(),
+    db.consentChanges.where('visitId').equals(visit.id).sortBy('at'),
+    db.cookies.where('visitId').equals(visit.id).toArray(),
+  ]);
+  const requests: JudgedRequest[] = [];
+  const activity: VisitRecord['activity'] = {};
+  const unlisted: Record<string, number> = {};
+  const observations: NonNullable<VisitRecord['observations']> = [];
+  for (const row of rows) {
+    let judged: number | null = null;
+    if (row.entryId) {
+      judged = requests.length;
+      requests.push({ entryId: row.entryId, at: row.at, consentMode: row.consentMode ?? null, personalData: row.personalData ?? [] });
+      (activity[row.entryId] ??= { requests: 0, cookies: [] }).requests++;
+    } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
+    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged });
+  }
+  const cookieWrites: { entryId: EntryId; name: string; at: number }[] = [];
+  for (const cookie of cookies) {
+    if (cookie.change === 'set') cookieWrites.push({ entryId: cookie.entryId, name: cookie.name, at: cookie.at });
+    const entry = activity[cookie.entryId];
+    if (entry && cookie.change !== 'removed' && !entry.cookies.includes(cookie.name)) entry.cookies.push(cookie.name);
+  }
+  return {
+    url: visit.url,
+    startedAt: visit.startedAt,
+    evidence: {
+      requests,
+      consent: consent.map(({ id: _id, visitId: _visit, ...change }) => change),
+      banner: visit.banner ?? null,
+      cookieWrites,
+      unlistedHosts: Object.keys(unlisted),
+    },
+    activity,
+    unlisted,
+    observations,
+  };
+}

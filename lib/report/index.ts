@@ -1,0 +1,6 @@
+export * from './schema';
+export * from './build';
+export * from './from-log';
+export * from './import';
+export * from './redact';
+export * from './csv';

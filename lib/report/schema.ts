@@ -1,0 +1,73 @@
+import * as z from 'zod';
+import { ConsentCategory, EntryId } from '../catalog/schema';
+import { FINDING_KINDS, VERDICTS } from '../consent/judge';
+import { CONSENT_SOURCES, RecordCategory } from '../consent/model';
+
+/**
+ * The one report format: every export, every support bundle and the scan command write it, and
+ * the import reads it. `schemaVersion` changes whenever a field changes meaning or goes away;
+ * `report.schema.json` beside this file is the same schema as JSON Schema, for other tools.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+const IsoTime = z.iso.datetime({ offset: true });
+const Text = (max: number) => z.string().max(max);
+
+export const TrackerReport = z.strictObject({
+  id: EntryId,
+  company: Text(200),
+  category: ConsentCategory,
+  requests: z.number().int().nonnegative(),
+  cookies: z.array(Text(256)).max(100),
+  verdict: z.enum(VERDICTS),
+});
+export type TrackerReport = z.infer<typeof TrackerReport>;
+
+export const FindingReport = z.strictObject({
+  kind: z.enum(FINDING_KINDS),
+  trackerId: EntryId.optional(),
+  detail: Text(2000),
+});
+
+/** One request, for the CSV export and for a support engineer reading a visit in order. */
+export const ObservationReport = z.strictObject({
+  at: IsoTime,
+  trackerId: EntryId.nullable(),
+  host: Text(300),
+  url: Text(16_384),
+  type: Text(40),
+  method: Text(16),
+  status: z.number().int().nullable(),
+  verdict: z.enum(VERDICTS).nullable(),
+});
+export type ObservationReport = z.infer<typeof ObservationReport>;
+
+export const PageReport = z.strictObject({
+  url: Text(16_384),
+  visitedAt: IsoTime,
+  consent: z.strictObject({
+    source: z.enum([...CONSENT_SOURCES, 'none']),
+    /** null while the banner was unanswered (or no banner was seen). */
+    decidedAt: IsoTime.nullable(),
+    granted: z.array(RecordCategory).max(5),
+    denied: z.array(RecordCategory).max(5),
+  }),
+  trackers: z.array(TrackerReport).max(50),
+  unlisted: z.array(z.strictObject({ host: Text(300), requests: z.number().int().nonnegative() })).max(1000),
+  findings: z.array(FindingReport).max(2000),
+  observations: z.array(ObservationReport).max(20_000).optional(),
+});
+export type PageReport = z.infer<typeof PageReport>;
+
+export const Report = z.strictObject({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  generatedAt: IsoTime,
+  tool: z.strictObject({ name: Text(100), version: Text(40) }),
+  catalogVersion: Text(40),
+  /** Support bundles: where the report was made. */
+  environment: z.strictObject({ browser: Text(200), extensionVersion: Text(40), language: Text(20) }).optional(),
+  /** true when personal data (e-mail addresses, order numbers, ids, query strings) was removed. */
+  redacted: z.boolean(),
+  pages: z.array(PageReport).max(10_000),
+});
+export type Report = z.infer<typeof Report>;

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CATALOG_VERSION } from '@/lib/catalog';
+import { newTabState } from '@/lib/observe';
+import { buildReport, hasViolation, pageReport, parseReport, redactReport, redactUrl, reportToCsv, visitFromTab, type Report } from '@/lib/report';
+import { reportJsonSchema } from '@/lib/report/json-schema';
+
+const T0 = Date.parse('2026-11-25T10:00:00Z');
+
+function sampleReport(): Report {
+  const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/?email=sanne%40voorbeeld.nl', T0);
+  state.entries['meta-pixel'] = { requests: 2, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [] };
+  state.entries.aws = { requests: 1, cookiesSet: ['AWSALB'], cookiesPresent: [], firstAt: T0, via: [] };
+  state.requests = [
+    { entryId: 'aws', at: T0 + 1, consentMode: null, personalData: [] },
+    { entryId: 'meta-pixel', at: T0 + 10, consentMode: null, personalData: [] },
+    { entryId: 'meta-pixel', at: T0 + 900, consentMode: null, personalData: [] },
+  ];
+  state.banner = { cmp: 'cookie-information', showing: false, seenAt: T0 + 5 };
+  state.consent = [{ at: T0 + 500, receivedAt: T0 + 520, source: 'cookie-information', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], carriedOver: false }];
+  state.unlisted = { 'static.hotjar.com': 2 };
+  const visit = visitFromTab(state);
+  visit.observations = [
+    { at: T0 + 1, entryId: 'aws', host: 'www.mijnliefsteboek.nl', url: 'https://www.mijnliefsteboek.nl/', type: 'main_frame', method: 'GET', status: 200, judged: 0 },
+    { at: T0 + 10, entryId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/?id=1&ev=PageView', type: 'image', method: 'GET', status: 200, judged: 1 },
+    { at: T0 + 900, entryId: 'meta-pixel', host: 'www.facebook.com', url: '=HYPERLINK("https://evil.example")', type: 'image', method: 'GET', status: 200, judged: 2 },
+  ];
+  return buildReport([pageReport(visit, null)], { name: 'privacy-lens', version: '0.1.0' }, { catalogVersion: CATALOG_VERSION, now: T0 + 1000 });
+}
+
+describe('report', () => {
+  it('writes the visit as the popup judges it', () => {
+    const report = sampleReport();
+    const page = report.pages[0]!;
+    expect(page.consent).toEqual({ source: 'cookie-information', decidedAt: '2026-11-25T10:00:00.500Z', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'] });
+    expect(page.trackers).toEqual([
+      { id: 'aws', company: 'Amazon Web Services, Inc.', category: 'necessary', requests: 1, cookies: ['AWSALB'], verdict: 'necessary' },
+      { id: 'meta-pixel', company: 'Meta Platforms Ireland Limited', category: 'marketing', requests: 2, cookies: ['_fbp'], verdict: 'against-choice' },
+    ]);
+    expect(page.observations!.map((o) => o.verdict)).toEqual(['necessary', 'before-choice', 'against-choice']);
+    expect(page.findings.map((f) => f.kind).sort()).toEqual(['against-choice', 'before-choice', 'unlisted-third-party']);
+    expect(hasViolation(report)).toBe(true);
+  });
+
+  it('round-trips: export, import, equal', () => {
+    const report = sampleReport();
+    const parsed = parseReport(JSON.stringify(report));
+    expect(parsed).toEqual({ ok: true, report });
+  });
+
+  it.each([
+    ['truncated', (json: string) => json.slice(0, json.length / 2), 'not-json'],
+    ['not JSON', () => 'PK\u0003\u0004 a zip file', 'not-json'],
+    ['another file', () => JSON.stringify({ name: 'package', version: '1.0.0' }), 'not-a-report'],
+    ['an array', () => '[1,2,3]', 'not-a-report'],
+    ['a newer version', (json: string) => json.replace('"schemaVersion":1', '"schemaVersion":7'), 'newer-version'],
+    ['an older version', (json: string) => json.replace('"schemaVersion":1', '"schemaVersion":0'), 'older-version'],
+    ['a bad verdict', (json: string) => json.replace('"verdict":"against-choice"', '"verdict":"fine"'), 'invalid'],
+    ['an extra key', (json: string) => json.replace('"redacted":false', '"redacted":false,"admin":true'), 'invalid'],
+    ['prototype pollution', (json: string) => json.replace('"redacted":false', '"redacted":false,"__proto__":{"polluted":1}'), null],
+  ])('refuses %s with a clear problem', (_label, mangle, code) => {
+    const result = parseReport(mangle(JSON.stringify(sampleReport())));
+    if (code === null) {
+      // The key is dropped while parsing: the report reads fine and nothing is polluted.
+      expect(result.ok).toBe(true);
+    } else {
+      expect(result).toMatchObject({ ok: false, problem: { code } });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('never throws on any text (fuzzed)', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (text) => void parseReport(text)), { numRuns: 2000 });
+  });
+
+  it('removes personal data for a support bundle', () => {
+    const redacted = redactReport(sampleReport());
+    expect(redacted.redacted).toBe(true);
+    expect(redacted.pages[0]!.url).toBe('https://www.mijnliefsteboek.nl/?[removed]');
+    expect(JSON.stringify(redacted)).not.toContain('sanne');
+    expect(redactUrl('https://www.mijnliefsteboek.nl/bestelling/MLB-204519/bedankt')).toBe('https://www.mijnliefsteboek.nl/bestelling/[id]/bedankt');
+    expect(redactUrl('https://www.facebook.com/tr/?id=1&ud[em]=abc')).toBe('https://www.facebook.com/tr/?[removed]');
+  });
+
+  it('exports one CSV row per observation, safe to open in a spreadsheet', () => {
+    const csv = reportToCsv(sampleReport(), { 'meta-pixel': 'Meta Platforms Ireland Limited', aws: 'Amazon Web Services, Inc.' });
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict"');
+    expect(lines[2]).toContain('"before-choice"');
+    expect(lines[3]).toContain(`"'=HYPERLINK(""https://evil.example"")"`);
+  });
+
+  it('keeps report.schema.json in step with the zod schema (npm run report-schema)', async () => {
+    const committed = JSON.parse(await readFile(new URL('../../../lib/report/report.schema.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+  });
+});
