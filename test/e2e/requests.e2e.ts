@@ -5,8 +5,8 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
+import { SCREENSHOTS } from './helpers';
 
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 describe('rights requests in Chromium', () => {
   let shop: FixtureShop;
