@@ -6,8 +6,11 @@ Loads the real extension into a headless Chromium, visits each URL, waits for th
 and prints what the extension saw. Without a URL it scans the bundled offline demo shop.
 
 Options:
-  --json                 print the result as JSON instead of a table
-  --out FILE             also write the JSON result to FILE
+  --consent accept-all | reject-all | none
+                         answer the consent banner (with DuckDuckGo's autoconsent rules) or leave
+                         it unanswered; default none, reject-all for the demo shop
+  --json                 print the report as JSON instead of a table
+  --out FILE             also write the JSON report to FILE
   --resolve HOST=ADDR:PORT
                          send HOST to ADDR:PORT (repeatable), like curl --resolve; use it to scan a
                          staging copy of the shop under its real host names
@@ -17,7 +20,12 @@ Options:
   --browser chromium     the browser to drive (Chromium is the one supported today)
   -h, --help             show this help
 
-Exit codes: 0 done, 2 a usage or set-up problem (the message says what to do).`;
+The report follows lib/report/report.schema.json (the same format as the extension's exports).
+Progress goes to stderr.
+
+Exit codes: 0 no page has a tracker before or against the consent choice; 1 one does (the demo
+shop always exits 0: it breaks the rules on purpose); 2 a usage or set-up problem (the message says
+what to do).`;
 
 const AddressPort = z
   .string()
@@ -48,6 +56,7 @@ export const ScanOptions = z.strictObject({
   insecure: z.boolean(),
   settleMs: z.coerce.number().int().min(0).max(60_000),
   browser: z.enum(['chromium'], { error: 'only --browser chromium is supported today' }),
+  consent: z.enum(['accept-all', 'reject-all', 'none'], { error: 'expected accept-all, reject-all or none' }),
   help: z.boolean(),
 });
 export type ScanOptions = z.infer<typeof ScanOptions>;
@@ -55,7 +64,7 @@ export type ScanOptions = z.infer<typeof ScanOptions>;
 export type ParsedArgs = { ok: true; options: ScanOptions } | { ok: false; message: string };
 
 const FLAGS: Record<string, keyof ScanOptions> = { '--json': 'json', '--insecure': 'insecure', '--help': 'help', '-h': 'help' };
-const VALUED: Record<string, keyof ScanOptions> = { '--out': 'out', '--map-all': 'mapAll', '--settle': 'settleMs', '--browser': 'browser' };
+const VALUED: Record<string, keyof ScanOptions> = { '--out': 'out', '--map-all': 'mapAll', '--settle': 'settleMs', '--browser': 'browser', '--consent': 'consent' };
 
 /** Command-line words → validated options, or a message that says what is wrong. Never throws. */
 export function parseScanArgs(argv: readonly string[]): ParsedArgs {
@@ -77,6 +86,8 @@ export function parseScanArgs(argv: readonly string[]): ParsedArgs {
       (raw.urls as string[]).push(word);
     }
   }
+  // The demo tour answers like a privacy-minded customer unless told otherwise.
+  raw.consent ??= (raw.urls as string[]).length === 0 ? 'reject-all' : 'none';
   const parsed = ScanOptions.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { hasViolation } from '../report';
 import { USAGE, parseScanArgs } from './args';
 import { formatScan } from './format';
 import { SetupError, runScan } from './run';
@@ -15,10 +16,12 @@ if (parsed.options.help) {
 }
 const options = parsed.options;
 try {
-  const result = await runScan(options, (line) => process.stderr.write(`${line}\n`));
-  if (options.out) await writeFile(options.out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatScan(result)}\n`);
-  process.exit(0);
+  const { report, demo, skipped } = await runScan(options, (line) => process.stderr.write(`${line}\n`));
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (options.out) await writeFile(options.out, json);
+  process.stdout.write(options.json ? json : `${formatScan(report, { demo, skipped })}\n`);
+  // The demo shop breaks the rules on purpose; only a real scan fails on a violation.
+  process.exit(!demo && hasViolation(report) ? 1 : 0);
 } catch (error) {
   const message = error instanceof SetupError ? error.message : `unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`scan: ${message}\n`);

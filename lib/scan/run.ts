@@ -1,34 +1,26 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CATALOG_VERSION } from '../catalog';
-import { summariseTab, type TabSummary } from '../view/tab-summary';
+import { buildReport, pageReport, visitFromTab, type PageReport, type Report } from '../report';
 import { hostRulesFor, type ScanOptions } from './args';
+import { answerBanners } from './autoconsent';
 import { CHROME_BUILD, launchWithExtension } from './chromium';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export interface ScannedPage {
-  url: string;
-  visitedAt: string;
-  /** null when the page never became a shop visit (not the shop, or it failed to load). */
-  summary: TabSummary | null;
-  error: string | null;
-}
-
-export interface ScanResult {
-  tool: { name: string; version: string };
-  catalogVersion: string;
-  generatedAt: string;
-  demo: boolean;
-  pages: ScannedPage[];
-}
-
 /** A set-up problem the user can fix; the CLI prints the message and exits with code 2. */
 export class SetupError extends Error {}
 
-/** The demo tour of the offline shop: what a customer sees on the way to paying. */
-const DEMO_PATHS = ['/', '/checkout', '/over/privacybeleid'];
+/** The demo tour of the offline shop: an eager page, a careful one, a broken one, the checkout. */
+const DEMO_PATHS = ['/', '/consent/respectful', '/consent/meta-ignores-refusal', '/checkout'];
+
+export interface ScanResult {
+  report: Report;
+  demo: boolean;
+  /** URLs that were not shop pages: the extension collects nothing there, so they have no page in the report. */
+  skipped: string[];
+}
 
 export async function runScan(options: ScanOptions, progress: (line: string) => void): Promise<ScanResult> {
   ensureBuilt(progress);
@@ -48,20 +40,30 @@ export async function runScan(options: ScanOptions, progress: (line: string) => 
   const ext = await launchWithExtension({ ...network, language: 'en' }).catch((error: Error) => {
     throw new SetupError(error.message);
   });
-  const pages: ScannedPage[] = [];
+  const pages: PageReport[] = [];
+  const skipped: string[] = [];
   try {
     for (const [index, url] of urls.entries()) {
-      progress(`[${index + 1}/${urls.length}] ${url}`);
-      const visitedAt = new Date().toISOString();
+      progress(`[${index + 1}/${urls.length}] ${url}${options.consent === 'none' ? '' : ` (consent: ${options.consent})`}`);
       const page = await ext.browser.newPage();
       try {
-        await page.goto(url, { waitUntil: 'networkidle0', timeout: 30_000 });
+        const banners = options.consent === 'none' ? null : await answerBanners(page, options.consent);
+        await page.goto(url, { waitUntil: 'networkidle0', timeout: 30_000 }).catch((error: Error) => {
+          throw new SetupError(`${url} did not load: ${error.message}. Is the address right, and does --resolve / --map-all point at a running copy?`);
+        });
+        if (banners) {
+          const outcome = await banners.done(8_000);
+          progress(`      consent banner: ${outcome === 'answered' ? `answered (${options.consent})` : outcome === 'no-banner' ? 'none found' : `could not be answered (${outcome})`}`);
+          await page.waitForNetworkIdle({ idleTime: 500, timeout: 15_000 }).catch(() => undefined);
+        }
         await new Promise((r) => setTimeout(r, options.settleMs));
         await ext.settle(page);
         const state = await ext.tabState(await ext.tabIdOf(page));
-        pages.push({ url, visitedAt, summary: state ? summariseTab(state, 'en') : null, error: null });
-      } catch (error) {
-        pages.push({ url, visitedAt, summary: null, error: error instanceof Error ? error.message : String(error) });
+        if (state) pages.push(pageReport(visitFromTab(state), null));
+        else {
+          skipped.push(url);
+          progress('      not a page of the shop: the extension collects nothing here');
+        }
       } finally {
         await page.close().catch(() => undefined);
       }
@@ -70,8 +72,8 @@ export async function runScan(options: ScanOptions, progress: (line: string) => 
     await ext.close();
     await demo?.close();
   }
-  const pkg = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(join(ROOT, 'package.json'), 'utf8'))) as { name: string; version: string };
-  return { tool: { name: pkg.name, version: pkg.version }, catalogVersion: CATALOG_VERSION, generatedAt: new Date().toISOString(), demo: demo !== null, pages };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return { report: buildReport(pages, { name: pkg.name, version: pkg.version }, { catalogVersion: CATALOG_VERSION }), demo: demo !== null, skipped };
 }
 
 /** Builds the extension when there is no build or the sources are newer than it. */

@@ -5,7 +5,9 @@ import { hostRulesFor, parseScanArgs } from '@/lib/scan/args';
 describe('scan arguments', () => {
   it('defaults to the demo shop', () => {
     const parsed = parseScanArgs([]);
-    expect(parsed).toMatchObject({ ok: true, options: { urls: [], json: false, insecure: false, settleMs: 1000, browser: 'chromium' } });
+    expect(parsed).toMatchObject({ ok: true, options: { urls: [], json: false, insecure: false, settleMs: 1000, browser: 'chromium', consent: 'reject-all' } });
+    expect(parseScanArgs(['https://www.mijnliefsteboek.nl/'])).toMatchObject({ ok: true, options: { consent: 'none' } });
+    expect(parseScanArgs(['--consent', 'accept-all'])).toMatchObject({ ok: true, options: { consent: 'accept-all' } });
   });
 
   it('reads URLs and every option', () => {
@@ -38,6 +40,7 @@ describe('scan arguments', () => {
     [['--resolve', 'www.mijnliefsteboek.nl=nowhere'], '--resolve www.mijnliefsteboek.nl=nowhere: expected ADDR:PORT, for example 127.0.0.1:8443'],
     [['--browser', 'safari'], '--browser: only --browser chromium is supported today'],
     [['--settle', 'soon'], '--settle'],
+    [['--consent', 'maybe'], '--consent: expected accept-all, reject-all or none'],
   ])('%j → a clear message', (argv, message) => {
     const parsed = parseScanArgs(argv);
     expect(parsed.ok).toBe(false);

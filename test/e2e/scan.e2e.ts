@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReport } from '../../lib/report';
+import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Runs `npm run scan -- …` as support staff would, and collects what it prints and its exit code. */
+function scan(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['lib/scan/cli.ts', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('the scan command', () => {
+  let shop: FixtureShop;
+  let mapAll: string;
+  beforeAll(async () => {
+    shop = await startFixtureShop();
+    mapAll = `127.0.0.1:${shop.port}`;
+  });
+  afterAll(() => shop?.close());
+
+  it('replays a visit on a local copy under the real host names and exits 0 when the shop respects a refusal', async () => {
+    const result = await scan(['https://www.mijnliefsteboek.nl/consent/respectful', '--map-all', mapAll, '--insecure', '--consent', 'reject-all', '--json']);
+    expect(result.code).toBe(0);
+    const parsed = parseReport(result.stdout);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const page = parsed.report.pages[0]!;
+    expect(page.consent).toMatchObject({ source: 'cookie-information', granted: ['necessary'] });
+    expect(Object.fromEntries(page.trackers.map((t) => [t.id, t.verdict]))).toEqual({ aws: 'necessary', 'google-tag-manager': 'necessary', 'google-analytics': 'denied-ping' });
+    expect(result.stderr).toContain('consent banner: answered (reject-all)');
+  });
+
+  it('exits 1 and names the tracker when one fires against the refusal', async () => {
+    const result = await scan(['https://www.mijnliefsteboek.nl/consent/meta-ignores-refusal', '--map-all', mapAll, '--insecure', '--consent', 'reject-all']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/Meta Pixel \(Facebook\).*AGAINST CHOICE/);
+  });
+
+  it('exits 1 for trackers before the choice when the banner is left unanswered, and 0 once accepted', async () => {
+    const unanswered = await scan(['https://www.mijnliefsteboek.nl/', '--map-all', mapAll, '--insecure', '--consent', 'none', '--json']);
+    expect(unanswered.code).toBe(1);
+    const accepted = await scan(['https://www.mijnliefsteboek.nl/consent/respectful', '--map-all', mapAll, '--insecure', '--consent', 'accept-all', '--json']);
+    expect(accepted.code).toBe(0);
+    const parsed = parseReport(accepted.stdout);
+    expect(parsed.ok && parsed.report.pages[0]!.trackers.find((t) => t.id === 'meta-pixel')?.verdict).toBe('consented');
+  });
+
+  it('exits 2 with a message that says what to do', async () => {
+    const usage = await scan(['--consent', 'maybe']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--consent: expected accept-all, reject-all or none');
+    const unreachable = await scan(['https://www.mijnliefsteboek.nl/', '--map-all', '127.0.0.1:9', '--insecure']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('did not load');
+  });
+});
