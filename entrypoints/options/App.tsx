@@ -1,23 +1,238 @@
 import type { Signal } from '@preact/signals';
+import { useState } from 'preact/hooks';
+import { VisitList } from '@/components/history/VisitList';
+import { PageView } from '@/components/history/PageView';
 import { RequestList, type RequestActions } from '@/components/RequestList';
 import { StanceEditor } from '@/components/StanceEditor';
 import { useTranslator } from '@/components/i18n';
+import { catalog } from '@/lib/catalog';
+import { VERDICTS } from '@/lib/consent/judge';
+import type { ConsentChange } from '@/lib/consent/model';
 import type { Stance } from '@/lib/consent/stance';
+import type { Visit } from '@/lib/db/schema';
+import { RETENTION_CHOICES, filterVisits, type HistoryFilter, type Retention } from '@/lib/history';
+import type { MessageKey } from '@/lib/i18n';
+import type { ImportResult, PageReport, Report } from '@/lib/report';
 import type { Customer, RightsRequestRecord } from '@/lib/requests';
+import { VERDICT_KEYS } from '@/components/verdicts';
+
+export type Tab = 'history' | 'requests' | 'settings' | 'import';
+const TABS: Tab[] = ['history', 'requests', 'settings', 'import'];
+const key = (prefix: string, id: string | number) => `${prefix}_${String(id).replace(/-/g, '_')}` as MessageKey;
+
+export interface HistoryActions {
+  openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[] }>;
+  exportVisits(visits: Visit[], format: 'json' | 'csv', redact: boolean): Promise<void>;
+  setRetention(days: Retention): Promise<void>;
+  eraseEverything(): Promise<void>;
+  importFile(file: File): Promise<ImportResult>;
+}
 
 export function App(props: {
+  tab: Signal<Tab>;
+  visits: Signal<Visit[]>;
   stance: Signal<Stance | null>;
   onSaveStance(next: Stance): Promise<void>;
   requests: Signal<RightsRequestRecord[]>;
   customer: Signal<Customer | null>;
+  retention: Signal<Retention>;
   requestActions: RequestActions;
+  history: HistoryActions;
 }) {
   const { t } = useTranslator();
+  const tab = props.tab.value;
   return (
-    <main class="page">
+    <main class="page page--wide">
       <h1>{t('extName')}</h1>
-      <RequestList requests={props.requests.value} now={Date.now()} customer={props.customer.value} actions={props.requestActions} />
-      {props.stance.value ? <StanceEditor stance={props.stance.value} onSave={props.onSaveStance} /> : <p aria-busy="true">{t('loading')}</p>}
+      <nav class="tabs" role="tablist" aria-label={t('extName')}>
+        {TABS.map((id) => (
+          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} class={`tabs__tab ${tab === id ? 'tabs__tab--on' : ''}`} onClick={() => (location.hash = id)}>
+            {t(key('tab', id))}
+          </button>
+        ))}
+      </nav>
+      <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'history' && <HistoryTab visits={props.visits.value} actions={props.history} />}
+        {tab === 'requests' && <RequestList requests={props.requests.value} now={Date.now()} customer={props.customer.value} actions={props.requestActions} />}
+        {tab === 'settings' && <SettingsTab {...props} />}
+        {tab === 'import' && <ImportTab actions={props.history} />}
+      </section>
     </main>
+  );
+}
+
+function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActions }) {
+  const { t, plural, formatDateTime } = useTranslator();
+  const [filter, setFilter] = useState<HistoryFilter>({});
+  const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[] } | null>(null);
+  const [redact, setRedact] = useState(false);
+  const [notice, setNotice] = useState('');
+  const shown = filterVisits(visits, filter);
+  const companies = [...new Set(catalog.entries.map((e) => e.company))];
+
+  if (open) {
+    return (
+      <div class="history-detail">
+        <button type="button" class="button button--quiet" id="visit-back" onClick={() => setOpen(null)}>
+          ← {t('visitBack')}
+        </button>
+        <h2>{t('visitHeading', { time: formatDateTime(open.visit.startedAt) })}</h2>
+        <PageView page={open.page} consentHistory={open.consent} />
+      </div>
+    );
+  }
+  const set = (patch: Partial<HistoryFilter>) => setFilter({ ...filter, ...patch });
+  return (
+    <>
+      <h2>{t('historyHeading')}</h2>
+      <p class="explain">{t('historyExplain')}</p>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('filterFrom')}
+          <input type="date" id="filter-from" value={filter.from ?? ''} onInput={(e) => set({ from: e.currentTarget.value || undefined })} />
+        </label>
+        <label>
+          {t('filterTo')}
+          <input type="date" id="filter-to" value={filter.to ?? ''} onInput={(e) => set({ to: e.currentTarget.value || undefined })} />
+        </label>
+        <label>
+          {t('filterCompany')}
+          <select id="filter-company" value={filter.company ?? ''} onChange={(e) => set({ company: e.currentTarget.value || undefined })}>
+            <option value="">{t('filterAll')}</option>
+            {companies.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filterVerdict')}
+          <select id="filter-verdict" value={filter.verdict ?? ''} onChange={(e) => set({ verdict: (e.currentTarget.value || undefined) as HistoryFilter['verdict'] })}>
+            <option value="">{t('filterAll')}</option>
+            <option value="violation">{t('filterViolations')}</option>
+            {VERDICTS.map((v) => (
+              <option key={v} value={v}>
+                {t(VERDICT_KEYS[v].label)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filterSearch')}
+          <input type="search" id="filter-search" placeholder={t('filterSearchPlaceholder')} value={filter.search ?? ''} onInput={(e) => set({ search: e.currentTarget.value || undefined })} />
+        </label>
+        <button type="button" class="button button--quiet" onClick={() => setFilter({})}>
+          {t('filterReset')}
+        </button>
+      </form>
+      <p class="explain" aria-live="polite" id="visits-count">
+        {plural('visitsShown', shown.length)}
+      </p>
+      <VisitList visits={shown} onOpen={(visit) => void actions.openVisit(visit).then((detail) => setOpen({ visit, ...detail }))} />
+      <section class="export" aria-labelledby="export-heading">
+        <h3 id="export-heading">{t('exportHeading')}</h3>
+        <p class="explain">{t('exportExplain')}</p>
+        <label class="checkbox">
+          <input type="checkbox" id="export-redact" checked={redact} onChange={(e) => setRedact(e.currentTarget.checked)} />
+          {t('exportRedact')}
+        </label>
+        <p>
+          <button type="button" class="button" id="export-json" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'json', redact).then(() => setNotice(t('exportDone', { count: shown.length })))}>
+            {t('exportJson')}
+          </button>{' '}
+          <button type="button" class="button button--quiet" id="export-csv" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'csv', redact).then(() => setNotice(t('exportDone', { count: shown.length })))}>
+            {t('exportCsv')}
+          </button>
+        </p>
+        <p role="status" class="composer__notice">
+          {notice}
+        </p>
+      </section>
+    </>
+  );
+}
+
+function SettingsTab(props: { stance: Signal<Stance | null>; onSaveStance(next: Stance): Promise<void>; retention: Signal<Retention>; history: HistoryActions }) {
+  const { t } = useTranslator();
+  const [confirming, setConfirming] = useState(false);
+  const [erased, setErased] = useState(false);
+  return (
+    <>
+      {props.stance.value ? <StanceEditor stance={props.stance.value} onSave={props.onSaveStance} /> : <p aria-busy="true">{t('loading')}</p>}
+      <section aria-labelledby="retention-heading">
+        <h2 id="retention-heading">{t('retentionHeading')}</h2>
+        <p class="explain">{t('retentionExplain')}</p>
+        <select id="retention" aria-labelledby="retention-heading" value={String(props.retention.value)} onChange={(e) => void props.history.setRetention(Number(e.currentTarget.value) as Retention)}>
+          {RETENTION_CHOICES.map((days) => (
+            <option key={days} value={String(days)}>
+              {t(key('retention', days))}
+            </option>
+          ))}
+        </select>
+      </section>
+      <section aria-labelledby="erase-heading" class="erase">
+        <h2 id="erase-heading">{t('eraseHeading')}</h2>
+        <p class="explain">{t('eraseExplain')}</p>
+        {!confirming ? (
+          <button type="button" class="button button--danger" id="erase" onClick={() => (setConfirming(true), setErased(false))}>
+            {t('eraseButton')}
+          </button>
+        ) : (
+          <div role="alertdialog" aria-labelledby="erase-confirm" class="erase__confirm">
+            <p id="erase-confirm">{t('eraseConfirm')}</p>
+            <button type="button" class="button button--danger" id="erase-yes" onClick={() => void props.history.eraseEverything().then(() => (setConfirming(false), setErased(true)))}>
+              {t('eraseConfirmYes')}
+            </button>{' '}
+            <button type="button" class="button button--quiet" onClick={() => setConfirming(false)}>
+              {t('eraseCancel')}
+            </button>
+          </div>
+        )}
+        <p role="status">{erased ? t('eraseDone') : ''}</p>
+      </section>
+    </>
+  );
+}
+
+function ImportTab({ actions }: { actions: HistoryActions }) {
+  const { t, formatDateTime } = useTranslator();
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const report: Report | null = result?.ok ? result.report : null;
+  return (
+    <>
+      <h2>{t('importHeading')}</h2>
+      <p class="explain">{t('importExplain')}</p>
+      <label class="field">
+        {t('importChoose')}
+        <input type="file" id="import-file" accept=".json,application/json" onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          if (file) void actions.importFile(file).then(setResult);
+        }} />
+      </label>
+      {result && !result.ok && (
+        <p class="field-error" role="alert" id="import-error">
+          {t(key('importProblem', result.problem.code), 'values' in result.problem ? (result.problem.values as Record<string, string | number>) : undefined)}
+        </p>
+      )}
+      {report && (
+        <div class="imported" id="imported-report">
+          <p class="imported__banner" role="status">
+            {t('importReadOnly', { date: formatDateTime(Date.parse(report.generatedAt)), tool: `${report.tool.name} ${report.tool.version}` })}
+            {report.redacted && ` ${t('importRedacted')}`}
+            {report.environment && ` ${t('importEnvironment', { browser: report.environment.browser, version: report.environment.extensionVersion, catalog: report.catalogVersion })}`}
+          </p>
+          {report.pages.map((page, i) => (
+            <section key={i} class="imported__page">
+              <h3>{formatDateTime(Date.parse(page.visitedAt))}</h3>
+              <PageView page={page} />
+            </section>
+          ))}
+          <button type="button" class="button button--quiet" onClick={() => setResult(null)}>
+            {t('importClose')}
+          </button>
+        </div>
+      )}
+    </>
   );
 }

@@ -4,30 +4,41 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider } from '@/components/i18n';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
-import { openLog } from '@/lib/db';
+import { openLog, type Visit } from '@/lib/db';
+import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { createTranslator, pickLanguage } from '@/lib/i18n';
+import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog } from '@/lib/report';
 import { CUSTOMER_KEY, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
-import { App } from './App';
+import { App, type Tab } from './App';
 import '@/components/theme.css';
 
+// The history page, which is also the options page: #history, #requests, #settings, #import.
 const params = new URLSearchParams(location.search);
 const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
 const translator = createTranslator(language);
 document.documentElement.lang = language;
-document.title = translator.t('settingsTitle');
+document.title = translator.t('historyTitle');
 
 const db = openLog();
+const tabFromHash = (): Tab => (['history', 'requests', 'settings', 'import'].includes(location.hash.slice(1)) ? (location.hash.slice(1) as Tab) : 'history');
+const tab = signal<Tab>(tabFromHash());
+addEventListener('hashchange', () => (tab.value = tabFromHash()));
+
+const visits = signal<Visit[]>([]);
 const stance = signal<Stance | null>(null);
 const requests = signal<RightsRequestRecord[]>([]);
 const customer = signal<Customer | null>(null);
-void browser.storage.local.get([STANCE_KEY, CUSTOMER_KEY]).then(
+const retention = signal<Retention>(DEFAULT_RETENTION);
+void browser.storage.local.get([STANCE_KEY, CUSTOMER_KEY, RETENTION_KEY]).then(
   (items) => {
     stance.value = parseStance(items[STANCE_KEY]);
     customer.value = parseStoredCustomer(items[CUSTOMER_KEY]);
+    retention.value = parseRetention(items[RETENTION_KEY]);
   },
   () => (stance.value = NO_STANCE),
 );
-// The list follows the log: a request recorded in the composer shows up here at once.
+// Both lists follow the log: what the background writes shows up here at once.
+liveQuery(() => db.visits.orderBy('startedAt').reverse().toArray()).subscribe({ next: (rows) => (visits.value = rows) });
 liveQuery(() => listRequests(db)).subscribe({ next: (rows) => (requests.value = rows) });
 
 async function saveStance(next: Stance) {
@@ -37,17 +48,58 @@ async function saveStance(next: Stance) {
   stance.value = valid;
 }
 
+function download(name: string, type: string, text: string) {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+const tool = { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version };
+
 render(
   <TranslatorProvider value={translator}>
     <App
+      tab={tab}
+      visits={visits}
       stance={stance}
       onSaveStance={saveStance}
       requests={requests}
       customer={customer}
+      retention={retention}
       requestActions={{
         setStatus: (id, status) => updateRequest(db, id, { status }),
         setNotes: (id, notes) => updateRequest(db, id, { notes }),
         followedUp: (id, step) => updateRequest(db, id, { followUp: step }),
+      }}
+      history={{
+        async openVisit(visit) {
+          const record = await visitFromLog(db, visit);
+          return { page: pageReport(record, stance.value), consent: record.evidence.consent };
+        },
+        async exportVisits(chosen, format, redact) {
+          const report = await exportVisits(db, chosen, { stance: stance.value, redact, tool });
+          const stamp = new Date().toISOString().slice(0, 10);
+          if (format === 'json') download(`privacy-lens-${stamp}.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`);
+          else download(`privacy-lens-${stamp}.csv`, 'text/csv', exportCsv(report));
+        },
+        async setRetention(days) {
+          await browser.storage.local.set({ [RETENTION_KEY]: days });
+          retention.value = days;
+          await pruneLog(db, days);
+        },
+        async eraseEverything() {
+          await eraseEverything(db, [browser.storage.local, ...(browser.storage.session ? [browser.storage.session] : [])]);
+          stance.value = NO_STANCE;
+          customer.value = null;
+          retention.value = DEFAULT_RETENTION;
+        },
+        async importFile(file) {
+          // Checked before reading: a huge file is refused without loading it into memory.
+          if (file.size > MAX_REPORT_BYTES) return { ok: false, problem: { code: 'too-large', values: { megabytes: Math.round(MAX_REPORT_BYTES / 1048576) } } };
+          return parseReport(await file.text());
+        },
       }}
     />
   </TranslatorProvider>,

@@ -9,7 +9,7 @@ import { useTranslator } from '@/components/i18n';
 import type { PopupTab } from '@/lib/view/popup-source';
 import { summariseTab } from '@/lib/view/tab-summary';
 
-export function App({ tab, stance, onSetStance, onRequest }: { tab: Signal<PopupTab>; stance: Signal<Stance>; onSetStance(): void; onRequest(type: RequestType): void }) {
+export function App({ tab, stance, onSetStance, onRequest, onHistory, onReportProblem }: { tab: Signal<PopupTab>; stance: Signal<Stance>; onSetStance(): void; onRequest(type: RequestType): void; onHistory(): void; onReportProblem(tabId: number): void }) {
   const { t, plural, language } = useTranslator();
   const current = tab.value;
 
@@ -81,6 +81,14 @@ export function App({ tab, stance, onSetStance, onRequest }: { tab: Signal<Popup
           ))}
         </div>
       </section>
+      <p class="popup__links">
+        <button type="button" class="link-button" id="open-history" onClick={onHistory}>
+          {t('popupHistory')}
+        </button>
+        <button type="button" class="link-button" id="report-problem" onClick={() => onReportProblem(current.state.tabId)}>
+          {t('popupReport')}
+        </button>
+      </p>
       <footer class="popup__footer">{t('liveNote')}</footer>
     </main>
   );

@@ -15,12 +15,19 @@ const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage()
 document.documentElement.lang = language;
 
 const { tab, stance } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
-const openSettings = () => void browser.runtime.openOptionsPage();
+const openSettings = () => void browser.tabs.create({ url: browser.runtime.getURL('/options.html#settings') });
 // A language chosen with ?lang= carries over to the composer; otherwise it follows the browser too.
 const openComposer = (type: string) => void browser.tabs.create({ url: browser.runtime.getURL(`/request.html?type=${type}${params.has('lang') ? `&lang=${language}` : ''}`) });
 render(
   <TranslatorProvider value={createTranslator(language)}>
-    <App tab={tab} stance={stance} onSetStance={openSettings} onRequest={openComposer} />
+    <App
+      tab={tab}
+      stance={stance}
+      onSetStance={openSettings}
+      onRequest={openComposer}
+      onHistory={() => void browser.runtime.openOptionsPage()}
+      onReportProblem={(tabId) => void browser.tabs.create({ url: browser.runtime.getURL(`/bundle.html?tabId=${tabId}${params.has('lang') ? `&lang=${language}` : ''}`) })}
+    />
   </TranslatorProvider>,
   document.getElementById('app')!,
 );

@@ -4,9 +4,10 @@ import { parseTcString } from '../consent/readers';
 import { normaliseCategories } from '../consent/model';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { createLogWriter, openLog } from '../db';
+import { RETENTION_KEY, parseRetention, pruneLog } from '../history/maintenance';
 import { createTranslator, pickLanguage } from '../i18n';
 import { createMessageRouter, type ContentMessage, type Sender } from '../messages';
-import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, type Observer, type RequestEvent } from '../observe';
+import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, visitRow, type Observer, type RequestEvent } from '../observe';
 
 type WebExtension = typeof import('wxt/browser').browser;
 
@@ -21,11 +22,15 @@ export function startBackground(browser: WebExtension) {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   let stance: Stance = NO_STANCE;
 
-  const writer = createLogWriter(openLog());
+  const db = openLog();
+  const writer = createLogWriter(db);
   const store = createTabStore(browser.storage.session ?? browser.storage.local, {
     onChange(tabId, state) {
       const judgement = state ? judgeTab(state, stance) : null;
-      if (state && judgement) for (const row of findingRows(state.visitId, judgement)) writer.put('findings', row);
+      if (state && judgement) {
+        for (const row of findingRows(state.visitId, judgement)) writer.put('findings', row);
+        writer.put('visits', visitRow(state, judgement));
+      }
       const badge = badgeFor(state, judgement);
       const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
       // A tab may be gone by the time its badge is written; that is not an error worth a log line.
@@ -108,6 +113,13 @@ export function startBackground(browser: WebExtension) {
     now: Date.now,
   });
   browser.runtime.onMessage.addListener((message: unknown, sender: Sender) => router.route(message, sender));
+
+  // The log keeps visits for as long as the user chose; pruned whenever the worker starts (it is
+  // started again many times a day) and when the setting changes on the history page.
+  void browser.storage.local
+    .get(RETENTION_KEY)
+    .then((items) => pruneLog(db, parseRetention(items[RETENTION_KEY])))
+    .catch((error) => console.error('privacy-lens: pruning failed', error));
 
   const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined)]).then(() => undefined);
   return {

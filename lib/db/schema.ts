@@ -1,8 +1,8 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { EntryId, RequestKind } from '../catalog';
-import type { BannerState, ConsentChange } from '../consent/model';
+import type { BannerState, ConsentChange, ConsentSource, RecordCategory } from '../consent/model';
 import type { ConsentModeSignals } from '../consent/consent-mode';
-import type { Finding } from '../consent/judge';
+import type { Finding, FindingKind, Verdict } from '../consent/judge';
 import type { PersonalDataHit } from '../consent/personal-data';
 import type { RightsRequestRecord } from '../requests/types';
 
@@ -14,6 +14,16 @@ export interface Visit {
   startedAt: number;
   /** The consent banner seen on the page, if any (since schema version 2; no index, no upgrade needed). */
   banner?: BannerState | null;
+  /** What the history list shows, kept up to date while the visit goes on (since version 3). */
+  summary?: VisitSummary;
+}
+
+export interface VisitSummary {
+  trackers: Partial<Record<EntryId, Verdict>>;
+  unlistedHosts: number;
+  findings: FindingKind[];
+  consent: { source: ConsentSource; at: number; granted: RecordCategory[]; denied: RecordCategory[] } | null;
+  worst: Verdict | null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog';
 import { judgeVisit, type VisitJudgement } from '../consent/judge';
 import type { Stance } from '../consent/stance';
-import type { FindingRow } from '../db/schema';
+import type { FindingRow, Visit } from '../db/schema';
 import type { TabState } from './tab-state';
 
 /** The consent judgement of what a tab has seen so far. */
@@ -19,4 +19,23 @@ export function findingRows(visitId: string, judgement: VisitJudgement): Finding
     id: `${visitId}:${finding.kind}:${finding.trackerId ?? finding.host ?? finding.category ?? ''}`,
     visitId,
   }));
+}
+
+/** The visit's log row with the summary the history list shows. */
+export function visitRow(state: TabState, judgement: VisitJudgement): Visit {
+  const now = judgement.consentNow;
+  return {
+    id: state.visitId,
+    tabId: state.tabId,
+    url: state.url,
+    startedAt: state.startedAt,
+    banner: state.banner,
+    summary: {
+      trackers: Object.fromEntries(Object.values(judgement.entries).map((e) => [e!.entryId, e!.verdict])),
+      unlistedHosts: Object.keys(state.unlisted).length + state.unlistedOverflow,
+      findings: [...new Set(judgement.findings.map((f) => f.kind))],
+      consent: now ? { source: now.source, at: now.at, granted: now.granted, denied: now.denied } : null,
+      worst: judgement.worst,
+    },
+  };
 }

@@ -1,0 +1,60 @@
+import { catalog, type EntryId } from '@/lib/catalog';
+import { isViolation, type Verdict } from '@/lib/consent/judge';
+import type { Visit } from '@/lib/db/schema';
+import { Chip } from '../Chip';
+import { useTranslator } from '../i18n';
+import { CATEGORY_KEYS, SOURCE_KEYS, VERDICT_KEYS } from '../verdicts';
+import { VirtualList } from '../VirtualList';
+
+export const VISIT_ROW_HEIGHT = 76;
+
+/** The timeline: one row per visit, newest first, only the rows in view rendered. */
+export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: Visit): void }) {
+  const { t, plural, formatDateTime } = useTranslator();
+  if (visits.length === 0) return <p class="empty">{t('visitsNone')}</p>;
+  return (
+    <VirtualList
+      items={visits}
+      rowHeight={VISIT_ROW_HEIGHT}
+      height={560}
+      label={plural('visitsShown', visits.length)}
+      rowKey={(visit) => visit.id}
+      renderRow={(visit) => {
+        const trackers = Object.entries(visit.summary?.trackers ?? {}) as [EntryId, Verdict][];
+        const violations = trackers.filter(([, v]) => isViolation(v));
+        const consent = visit.summary?.consent;
+        return (
+          <button type="button" class={`visit ${violations.length ? 'visit--violation' : ''}`} data-visit={visit.id} onClick={() => onOpen(visit)} aria-label={`${t('visitOpen')}: ${formatDateTime(visit.startedAt)}`}>
+            <span class="visit__when">{formatDateTime(visit.startedAt)}</span>
+            <span class="visit__page">{pathOf(visit.url)}</span>
+            <span class="visit__consent">{consentLine(consent, t)}</span>
+            <span class="visit__trackers">
+              {plural('visitTrackers', trackers.length)}
+              {violations.slice(0, 3).map(([id, verdict]) => (
+                <Chip key={id} tone={`verdict-${VERDICT_KEYS[verdict].tone}`}>
+                  {catalog.entries.find((e) => e.id === id)?.product.split(' (')[0]}: {t(VERDICT_KEYS[verdict].label)}
+                </Chip>
+              ))}
+              {violations.length > 3 && <span> +{violations.length - 3}</span>}
+            </span>
+          </button>
+        );
+      }}
+    />
+  );
+}
+
+function consentLine(consent: NonNullable<Visit['summary']>['consent'] | undefined, t: ReturnType<typeof useTranslator>['t']): string {
+  if (!consent) return t('consentNoChoice');
+  const granted = consent.granted.filter((c) => c !== 'necessary').map((c) => t(CATEGORY_KEYS[c]).toLowerCase());
+  return `${t(SOURCE_KEYS[consent.source])}: ${granted.length ? `✓ ${granted.join(', ')}` : t('consentAllRefused')}`;
+}
+
+export function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.host + parsed.pathname;
+  } catch {
+    return url.slice(0, 80);
+  }
+}

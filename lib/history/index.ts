@@ -1,0 +1,3 @@
+export * from './filters';
+export * from './maintenance';
+export * from './export';

@@ -1,0 +1,43 @@
+import * as z from 'zod';
+import type { LogDatabase } from '../db/schema';
+
+export const RETENTION_KEY = 'retention:v1';
+/** How long the log keeps visits, in days; 0 keeps everything. */
+export const RETENTION_CHOICES = [30, 90, 365, 0] as const;
+export const Retention = z.union([z.literal(30), z.literal(90), z.literal(365), z.literal(0)]);
+export type Retention = z.infer<typeof Retention>;
+export const DEFAULT_RETENTION: Retention = 365;
+
+export function parseRetention(raw: unknown): Retention {
+  const parsed = Retention.safeParse(raw);
+  return parsed.success ? parsed.data : DEFAULT_RETENTION;
+}
+
+/**
+ * Removes visits older than the retention, with everything logged under them, in one transaction.
+ * Rights requests are never touched: they are the customer's evidence until they delete them.
+ */
+export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = Date.now()): Promise<number> {
+  if (retentionDays === 0) return 0;
+  const cutoff = now - retentionDays * 86_400_000;
+  return db.transaction('rw', [db.visits, db.observations, db.cookies, db.consentChanges, db.findings], async () => {
+    const old = await db.visits.where('startedAt').below(cutoff).primaryKeys();
+    if (old.length === 0) return 0;
+    await Promise.all([
+      db.observations.where('visitId').anyOf(old).delete(),
+      db.cookies.where('visitId').anyOf(old).delete(),
+      db.consentChanges.where('visitId').anyOf(old).delete(),
+      db.findings.where('visitId').anyOf(old).delete(),
+    ]);
+    await db.visits.bulkDelete(old);
+    return old.length;
+  });
+}
+
+/** "Delete all my local data": the whole log, the requests, and every stored setting and detail. */
+export async function eraseEverything(db: LogDatabase, areas: { clear(): Promise<void> }[]): Promise<void> {
+  await db.transaction('rw', db.tables, async () => {
+    await Promise.all(db.tables.map((table) => table.clear()));
+  });
+  await Promise.all(areas.map((area) => area.clear()));
+}
