@@ -78,7 +78,7 @@ export function PageView({ page, consentHistory }: { page: PageReport; consentHi
               .filter((f) => f.kind !== 'unlisted-third-party')
               .map((f, i) => (
                 <li key={i} data-finding={f.kind}>
-                  {f.detail}
+                  {describeReportFinding(f, t)}
                 </li>
               ))}
           </ul>
@@ -114,4 +114,13 @@ export function PageView({ page, consentHistory }: { page: PageReport; consentHi
       )}
     </article>
   );
+}
+
+/** Verdict findings in the reader's language; the others keep the report's own English sentence. */
+function describeReportFinding(finding: PageReport['findings'][number], t: ReturnType<typeof useTranslator>['t']): string {
+  if (!finding.trackerId) return finding.detail;
+  const product = getEntry(finding.trackerId).product;
+  if (finding.kind === 'before-choice') return t('finding_beforeChoice', { product });
+  if (finding.kind === 'against-choice') return t('finding_againstChoice', { product, category: t(CATEGORY_KEYS[getEntry(finding.trackerId).category]).toLowerCase() });
+  return finding.detail;
 }

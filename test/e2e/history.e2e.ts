@@ -1,0 +1,168 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ElementHandle, Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReport } from '../../lib/report';
+import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
+import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
+import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
+import { SCREENSHOTS, openPopup, visit } from './helpers';
+
+describe('history page in Chromium', () => {
+  let shop: FixtureShop;
+  let ext: ExtensionBrowser;
+  let downloads: string;
+
+  beforeAll(async () => {
+    shop = await startFixtureShop();
+    ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
+    downloads = await mkdtemp(join(tmpdir(), 'privacy-lens-downloads-'));
+    // Three visits: the eager home page unanswered, a refusal the Meta pixel ignores, the checkout.
+    for (const [path, answer] of [['/', null], [CONSENT_SCENARIOS.metaIgnoresRefusal, CONSENT_SELECTORS.DECLINE_ALL], ['/checkout', null]] as const) {
+      const { page } = await visit(ext, path);
+      if (answer) {
+        await page.bringToFront();
+        await page.click(answer);
+        await page.waitForNetworkIdle({ idleTime: 500 });
+        await ext.settle(page);
+      }
+      await page.close();
+    }
+    await ext.settle();
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await shop?.close();
+  });
+
+  async function historyPage(language = 'nl', hash = 'history'): Promise<Page> {
+    const page = await ext.browser.newPage();
+    await page.setViewport({ width: 1100, height: 1000 });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.goto(`chrome-extension://${ext.extensionId}/options.html?lang=${language}#${hash}`);
+    await page.bringToFront();
+    return page;
+  }
+
+  const count = (page: Page) => page.$eval('#visits-count', (e) => e.textContent);
+
+  async function waitForDownload(suffix: string): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const file = (await readdir(downloads)).find((f) => f.endsWith(suffix));
+      if (file) return readFile(join(downloads, file), 'utf8');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no ${suffix} download`);
+  }
+
+  it('answers "which trackers ran anyway?" with filters, search and a detail view', async () => {
+    const page = await historyPage();
+    await page.waitForSelector('[data-visit]');
+    expect(await count(page)).toBe('3 bezoeken');
+    await page.select('#filter-verdict', 'violation');
+    expect(await count(page)).toBe('2 bezoeken');
+    await page.select('#filter-company', 'Meta Platforms Ireland Limited');
+    expect(await count(page)).toBe('2 bezoeken');
+    await page.type('#filter-search', 'meta-ignores');
+    expect(await count(page)).toBe('1 bezoek');
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'history-filtered-nl.png'), fullPage: true });
+
+    await page.click('[data-visit]');
+    await page.waitForSelector('.pageview');
+    const detail = await page.$eval('.pageview', (e) => (e as HTMLElement).innerText);
+    expect(detail).toContain('Cookie Information');
+    expect(await page.$eval('tr[data-entry="meta-pixel"]', (e) => e.getAttribute('data-verdict'))).toBe('against-choice');
+    // Every request of the visit, in order, with its own verdict.
+    const rows = await page.$$eval('[data-observation]', (els) => els.map((e) => e.getAttribute('data-observation')));
+    expect(rows).toContain('meta-pixel');
+    expect(rows).toContain('unlisted');
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'history-visit-nl.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('exports the log as a report and as CSV, and opens the report again read-only', async () => {
+    const page = await historyPage('en');
+    await page.waitForSelector('[data-visit]');
+    await page.click('#export-json');
+    const json = await waitForDownload('.json');
+    const parsed = parseReport(json);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.report.pages).toHaveLength(3);
+    expect(parsed.report.pages.every((p) => (p.observations ?? []).length > 0)).toBe(true);
+    await page.click('#export-csv');
+    const csv = await waitForDownload('.csv');
+    expect(csv.split('\r\n')[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict"');
+    expect(csv).toContain('"against-choice"');
+
+    // A support engineer opens it: a separate, read-only view; their own log is untouched.
+    await page.goto(`chrome-extension://${ext.extensionId}/options.html?lang=en#import`);
+    const good = join(downloads, 'good-report.json');
+    await writeFile(good, json);
+    const input = (await page.waitForSelector('#import-file')) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(good);
+    await page.waitForSelector('#imported-report');
+    expect(await page.$$('#imported-report .pageview')).toHaveLength(3);
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'history-import-en.png'), fullPage: true });
+
+    const cases: [string, string][] = [
+      [json.slice(0, json.length / 3), 'This file is cut off or not JSON.'],
+      [json.replace('"schemaVersion": 1', '"schemaVersion": 9'), 'This report has version 9, newer than this extension can read.'],
+      [JSON.stringify({ hello: 'world' }), 'This file is not a Privacy Lens report.'],
+      [json.replace('"verdict": "against-choice"', '"verdict": "<img src=x onerror=alert(1)>"'), 'This report is wrong at pages.'],
+    ];
+    for (const [index, [text, message]] of cases.entries()) {
+      const file = join(downloads, `bad-${index}.json`);
+      await writeFile(file, text);
+      await page.reload();
+      const again = (await page.waitForSelector('#import-file')) as ElementHandle<HTMLInputElement>;
+      await again.uploadFile(file);
+      await page.waitForSelector('#import-error');
+      expect(await page.$eval('#import-error', (e) => e.textContent)).toContain(message);
+      expect(await page.$('#imported-report')).toBeNull();
+    }
+    await page.goto(`chrome-extension://${ext.extensionId}/options.html?lang=en#history`);
+    await page.waitForSelector('[data-visit]');
+    expect(await count(page)).toBe('3 visits');
+    await page.close();
+  });
+
+  it('reports a tracker problem from the popup: the current visit, personal data removed, shown before it is saved', async () => {
+    const { page: shopPage, tabId } = await visit(ext, '/?email=sanne%40voorbeeld.nl');
+    const popup = await openPopup(ext, tabId);
+    await popup.waitForSelector('#report-problem');
+    await popup.click('#report-problem');
+    const target = await ext.browser.waitForTarget((t) => t.url().includes('/bundle.html'));
+    const bundle = (await target.page())!;
+    await bundle.bringToFront();
+    await bundle.waitForSelector('#bundle-preview');
+    const preview = await bundle.$eval('#bundle-preview', (e) => e.textContent!);
+    const report = JSON.parse(preview);
+    expect(report.redacted).toBe(true);
+    expect(report.environment.extensionVersion).toBe('0.1.0');
+    expect(report.pages).toHaveLength(1);
+    expect(preview).not.toContain('sanne');
+    expect(report.pages[0].url).toBe('https://www.mijnliefsteboek.nl/?[removed]');
+    await bundle.screenshot({ path: resolve(SCREENSHOTS, 'bundle-nl.png') });
+    await bundle.close();
+    await popup.close();
+    await shopPage.close();
+  });
+
+  it('keeps the log for the chosen time, and deletes everything when asked', async () => {
+    const page = await historyPage('nl', 'settings');
+    await page.waitForSelector('#retention');
+    await page.select('#retention', '30');
+    await page.click('#erase');
+    await page.waitForSelector('#erase-yes');
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'settings-erase-nl.png'), fullPage: true });
+    await page.click('#erase-yes');
+    await page.waitForFunction(() => document.body.innerText.includes('Alles is gewist.'));
+    await page.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#history`);
+    await page.waitForSelector('.empty');
+    expect(await count(page)).toBe('0 bezoeken');
+    await page.close();
+  });
+});
