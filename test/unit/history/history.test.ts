@@ -1,12 +1,12 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { openLog, type Visit } from '@/lib/db';
+import { openLog, type Visit, type VisitSummary } from '@/lib/db';
 import { eraseEverything, filterVisits, parseRetention, pruneLog } from '@/lib/history';
 
 const day = 86_400_000;
 const NOW = new Date(2026, 10, 25, 12, 0).getTime();
 
-function visit(id: string, daysAgo: number, url: string, trackers: Visit['summary'] extends infer S ? NonNullable<S>['trackers'] : never): Visit {
+function visit(id: string, daysAgo: number, url: string, trackers: VisitSummary['trackers']): Visit {
   return { id, tabId: 1, url, startedAt: NOW - daysAgo * day, summary: { trackers, unlistedHosts: 0, findings: [], consent: null, worst: null } };
 }
 
