@@ -13,7 +13,9 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'nl',
-    permissions: ['storage', 'webRequest', 'cookies'],
+    permissions: ['storage', 'webRequest', 'cookies', 'alarms'],
+    // Asked for only when the customer wants deadline notifications (settings page).
+    optional_permissions: ['notifications'],
     host_permissions: hostPermissions(),
     action: { default_title: '__MSG_actionTitle__' },
     content_security_policy: {

@@ -13,7 +13,7 @@ import type { Visit } from '@/lib/db/schema';
 import { RETENTION_CHOICES, filterVisits, type HistoryFilter, type Retention } from '@/lib/history';
 import type { MessageKey } from '@/lib/i18n';
 import type { ImportResult, PageReport, Report } from '@/lib/report';
-import type { Customer, RightsRequestRecord } from '@/lib/requests';
+import type { Customer, ReminderSettings, RightsRequestRecord } from '@/lib/requests';
 import { VERDICT_KEYS } from '@/components/verdicts';
 
 export type Tab = 'history' | 'requests' | 'settings' | 'import';
@@ -24,6 +24,7 @@ export interface HistoryActions {
   openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[] }>;
   exportVisits(visits: Visit[], format: 'json' | 'csv', redact: boolean): Promise<void>;
   setRetention(days: Retention): Promise<void>;
+  setNotify(wanted: boolean): Promise<boolean>;
   eraseEverything(): Promise<void>;
   importFile(file: File): Promise<ImportResult>;
 }
@@ -36,6 +37,7 @@ export function App(props: {
   requests: Signal<RightsRequestRecord[]>;
   customer: Signal<Customer | null>;
   retention: Signal<Retention>;
+  reminders: Signal<ReminderSettings>;
   requestActions: RequestActions;
   history: HistoryActions;
 }) {
@@ -153,13 +155,23 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
   );
 }
 
-function SettingsTab(props: { stance: Signal<Stance | null>; onSaveStance(next: Stance): Promise<void>; retention: Signal<Retention>; history: HistoryActions }) {
+function SettingsTab(props: { stance: Signal<Stance | null>; onSaveStance(next: Stance): Promise<void>; retention: Signal<Retention>; reminders: Signal<ReminderSettings>; history: HistoryActions }) {
   const { t } = useTranslator();
   const [confirming, setConfirming] = useState(false);
   const [erased, setErased] = useState(false);
+  const [denied, setDenied] = useState(false);
   return (
     <>
       {props.stance.value ? <StanceEditor stance={props.stance.value} onSave={props.onSaveStance} /> : <p aria-busy="true">{t('loading')}</p>}
+      <section aria-labelledby="reminders-heading">
+        <h2 id="reminders-heading">{t('remindersHeading')}</h2>
+        <p class="explain">{t('remindersExplain')}</p>
+        <label class="checkbox">
+          <input type="checkbox" id="reminders-notify" checked={props.reminders.value.notify} onChange={(e) => void props.history.setNotify(e.currentTarget.checked).then((granted) => setDenied(e.currentTarget.checked && !granted))} />
+          {t('remindersNotify')}
+        </label>
+        <p role="status">{denied ? t('remindersDenied') : ''}</p>
+      </section>
       <section aria-labelledby="retention-heading">
         <h2 id="retention-heading">{t('retentionHeading')}</h2>
         <p class="explain">{t('retentionExplain')}</p>

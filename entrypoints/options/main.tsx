@@ -8,7 +8,7 @@ import { openLog, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { createTranslator, pickLanguage } from '@/lib/i18n';
 import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog } from '@/lib/report';
-import { CUSTOMER_KEY, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
+import { CUSTOMER_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
 import { App, type Tab } from './App';
 import '@/components/theme.css';
 
@@ -29,8 +29,11 @@ const stance = signal<Stance | null>(null);
 const requests = signal<RightsRequestRecord[]>([]);
 const customer = signal<Customer | null>(null);
 const retention = signal<Retention>(DEFAULT_RETENTION);
-void browser.storage.local.get([STANCE_KEY, CUSTOMER_KEY, RETENTION_KEY]).then(
+const reminders = signal<ReminderSettings>({ notify: false });
+void browser.storage.local.get([STANCE_KEY, CUSTOMER_KEY, RETENTION_KEY, REMINDER_SETTINGS_KEY]).then(
   (items) => {
+    const stored = ReminderSettings.safeParse(items[REMINDER_SETTINGS_KEY]);
+    if (stored.success) reminders.value = stored.data;
     stance.value = parseStance(items[STANCE_KEY]);
     customer.value = parseStoredCustomer(items[CUSTOMER_KEY]);
     retention.value = parseRetention(items[RETENTION_KEY]);
@@ -56,6 +59,8 @@ function download(name: string, type: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+const requestsChanged = () => void browser.runtime.sendMessage({ type: 'requests-changed' }).catch(() => undefined);
+
 const tool = { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version };
 
 render(
@@ -69,10 +74,11 @@ render(
       customer={customer}
       retention={retention}
       requestActions={{
-        setStatus: (id, status) => updateRequest(db, id, { status }),
+        setStatus: (id, status) => updateRequest(db, id, { status }).then(requestsChanged),
         setNotes: (id, notes) => updateRequest(db, id, { notes }),
-        followedUp: (id, step) => updateRequest(db, id, { followUp: step }),
+        followedUp: (id, step) => updateRequest(db, id, { followUp: step }).then(requestsChanged),
       }}
+      reminders={reminders}
       history={{
         async openVisit(visit) {
           const record = await visitFromLog(db, visit);
@@ -83,6 +89,14 @@ render(
           const stamp = new Date().toISOString().slice(0, 10);
           if (format === 'json') download(`privacy-lens-${stamp}.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`);
           else download(`privacy-lens-${stamp}.csv`, 'text/csv', exportCsv(report));
+        },
+        async setNotify(wanted) {
+          // Notifications are an optional permission, asked for only here, on the customer's click.
+          const granted = wanted ? await browser.permissions.request({ permissions: ['notifications'] }).catch(() => false) : false;
+          await browser.storage.local.set({ [REMINDER_SETTINGS_KEY]: { notify: granted } });
+          reminders.value = { notify: granted };
+          requestsChanged();
+          return granted;
         },
         async setRetention(days) {
           await browser.storage.local.set({ [RETENTION_KEY]: days });

@@ -5,6 +5,9 @@ import { normaliseCategories } from '../consent/model';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { createLogWriter, openLog } from '../db';
 import { RETENTION_KEY, parseRetention, pruneLog } from '../history/maintenance';
+import { NOTIFIED_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, dueReminders, newReminders } from '../requests/reminders';
+import { listRequests } from '../requests/store';
+import { requestTitle } from '../requests/letters';
 import { createTranslator, pickLanguage } from '../i18n';
 import { createMessageRouter, type ContentMessage, type Sender } from '../messages';
 import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, visitRow, type Observer, type RequestEvent } from '../observe';
@@ -104,6 +107,7 @@ export function startBackground(browser: WebExtension) {
       whenReady(() => handleContent(observer, tabId, message));
     },
     async onExtensionPage(message) {
+      if (message.type === 'requests-changed') return checkDeadlines();
       if (message.type !== 'open-data-request-form') return undefined;
       const tab = await browser.tabs.create({ url: catalog.shop.dataRequestPage.url });
       if (tab.id !== undefined) await pendingFills.put(tab.id, message.email);
@@ -120,6 +124,38 @@ export function startBackground(browser: WebExtension) {
     .get(RETENTION_KEY)
     .then((items) => pruneLog(db, parseRetention(items[RETENTION_KEY])))
     .catch((error) => console.error('privacy-lens: pruning failed', error));
+
+  // Deadlines of rights requests: checked at start, twice a day, and when a page says they changed.
+  async function checkDeadlines() {
+    const requests = await listRequests(db);
+    const reminders = dueReminders(requests, Date.now(), catalog.shop.answerDeadlineMonths);
+    // The badge without a tab id shows on every tab that has no badge of its own.
+    await action.setBadgeText({ text: reminders.length ? '!' : '' });
+    await action.setBadgeBackgroundColor({ color: '#b3261e' });
+    await action.setTitle({ title: reminders.length ? t.plural('reminderBadgeTitle', reminders.length) : t.t('actionTitle') });
+    const items = await browser.storage.local.get([REMINDER_SETTINGS_KEY, NOTIFIED_KEY]);
+    const settings = ReminderSettings.safeParse(items[REMINDER_SETTINGS_KEY]);
+    const notified = Array.isArray(items[NOTIFIED_KEY]) ? (items[NOTIFIED_KEY] as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+    if (!settings.success || !settings.data.notify || !browser.notifications) return;
+    const fresh = newReminders(reminders, notified);
+    for (const reminder of fresh) {
+      const type = requestTitle(reminder.type, t.language).toLowerCase();
+      const due = t.formatCalendarDate(reminder.due);
+      await browser.notifications.create(`deadline:${reminder.requestId}:${reminder.kind}`, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: t.t(reminder.kind === 'overdue' ? 'reminderOverdueTitle' : 'reminderDueSoonTitle'),
+        message: t.t(reminder.kind === 'overdue' ? 'reminderOverdueBody' : 'reminderDueSoonBody', { type, due }),
+      });
+    }
+    if (fresh.length) await browser.storage.local.set({ [NOTIFIED_KEY]: [...notified, ...fresh.map((r) => `${r.requestId}:${r.kind}`)].slice(-500) });
+  }
+  browser.alarms?.onAlarm.addListener((alarm) => {
+    if (alarm.name === 'request-deadlines') void checkDeadlines().catch(() => undefined);
+  });
+  browser.notifications?.onClicked.addListener(() => void browser.tabs.create({ url: browser.runtime.getURL('/options.html#requests') }));
+  void browser.alarms?.create('request-deadlines', { periodInMinutes: 720, delayInMinutes: 1 });
+  void checkDeadlines().catch((error) => console.error('privacy-lens: deadline check failed', error));
 
   const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined)]).then(() => undefined);
   return {

@@ -54,6 +54,8 @@ export type ContentMessage = z.infer<typeof ContentMessage>;
 /** Messages the extension's own pages (popup, history) may send to the background. */
 export const ExtensionPageMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('get-diagnostics') }),
+  /** A rights request was recorded or changed: check the deadlines again. */
+  z.strictObject({ type: z.literal('requests-changed') }),
   /** Open the shop's own data-request form and fill in this address (never submit it). */
   z.strictObject({ type: z.literal('open-data-request-form'), email: z.email().max(254) }),
 ]);

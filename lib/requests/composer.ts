@@ -153,6 +153,8 @@ export function createComposer(deps: ComposerDeps) {
         updatedAt: sentAt,
       });
       recordedId.value = id;
+      // The background keeps the deadline badge; it learns of the new request at once.
+      void browser.runtime.sendMessage({ type: 'requests-changed' }).catch(() => undefined);
       return id;
     },
     async forgetDetails() {

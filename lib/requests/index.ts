@@ -5,3 +5,4 @@ export * from './channels';
 export * from './identifiers';
 export * from './status';
 export * from './store';
+export * from './reminders';

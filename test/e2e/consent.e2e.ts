@@ -155,7 +155,7 @@ describe('consent verdicts in Chromium', () => {
 
   it('says so when the banner’s record contradicts your own stance', async () => {
     const settings = await ext.browser.newPage();
-    await settings.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl`);
+    await settings.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#settings`);
     await settings.waitForSelector('input[name="stance-marketing"][value="refuse"]');
     await settings.click('input[name="stance-marketing"][value="refuse"]');
     await settings.waitForFunction(() => document.querySelector('.stance__saved')?.textContent === 'Opgeslagen.');

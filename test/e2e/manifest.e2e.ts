@@ -8,7 +8,8 @@ describe('the built Chrome manifest', () => {
   it('asks for the least it needs: the shop and the catalog hosts, never <all_urls>', async () => {
     const manifest = JSON.parse(await readFile(join(CHROME_BUILD, 'manifest.json'), 'utf8'));
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.permissions.sort()).toEqual(['cookies', 'storage', 'webRequest']);
+    expect(manifest.permissions.sort()).toEqual(['alarms', 'cookies', 'storage', 'webRequest']);
+    expect(manifest.optional_permissions).toEqual(['notifications']);
     expect(manifest.host_permissions).toEqual([
       '*://*.adyen.com/*',
       '*://*.analytics.google.com/*',

@@ -70,7 +70,7 @@ describe('rights requests in Chromium', () => {
 
     // Nothing is recorded as sent until the customer says so.
     const options = await ext.browser.newPage();
-    await options.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl`);
+    await options.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#requests`);
     await options.waitForSelector('.requests');
     expect(await options.$$('[data-request]')).toHaveLength(0);
 
@@ -146,7 +146,7 @@ describe('rights requests in Chromium', () => {
 
   it('shows a request past its deadline as overdue and offers the reminder, then the complaint', async () => {
     const options = await ext.browser.newPage();
-    await options.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl`);
+    await options.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#requests`);
     await options.waitForSelector('[data-request="access"]');
     // Move the recorded request 40 days into the past, as if the shop never answered.
     await options.evaluate(
@@ -175,8 +175,35 @@ describe('rights requests in Chromium', () => {
     await options.click('[data-followup="reminder"] .button--confirm');
     await options.waitForFunction(() => document.querySelector('.request__history')?.textContent?.includes('herinnering'));
 
+    // The toolbar icon says a request needs attention, on every tab without a badge of its own.
+    await options.evaluate(() => chrome.runtime.sendMessage({ type: 'requests-changed' }));
+    const worker = await ext.worker();
+    await expect.poll(() => worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!');
+
+    // Fourteen days after the reminder, the complaint to the data-protection contact is next.
+    await options.evaluate(
+      () =>
+        new Promise<void>((res) => {
+          const open = indexedDB.open('privacy-lens-log');
+          open.onsuccess = () => {
+            const store = open.result.transaction('rightsRequests', 'readwrite').objectStore('rightsRequests');
+            const all = store.getAll();
+            all.onsuccess = () => {
+              for (const row of all.result) if (row.followUps.length) store.put({ ...row, followUps: row.followUps.map((f: { at: number }) => ({ ...f, at: f.at - 15 * 86_400_000 })) });
+              store.transaction.oncomplete = () => res();
+            };
+          };
+        }),
+    );
+    await options.reload();
+    await options.waitForSelector('[data-next-step="dpo-complaint"]');
+    await options.click('[data-next-step="dpo-complaint"]');
+    await options.waitForSelector('[data-followup="dpo-complaint"]');
+    const complaint = await options.$eval('[data-followup="dpo-complaint"] a.button', (a) => (a as HTMLAnchorElement).href);
+    expect(complaint.startsWith('mailto:dpo@mybestbook.com')).toBe(true);
+
     const english = await ext.browser.newPage();
-    await english.goto(`chrome-extension://${ext.extensionId}/options.html?lang=en`);
+    await english.goto(`chrome-extension://${ext.extensionId}/options.html?lang=en#requests`);
     await english.waitForSelector('[data-request="access"][data-overdue="true"]');
     expect(await english.$eval('[data-request="access"]', (e) => (e as HTMLElement).innerText)).toContain('Overdue');
     await english.screenshot({ path: resolve(SCREENSHOTS, 'requests-overdue-en.png'), fullPage: true });

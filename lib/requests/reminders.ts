@@ -1,0 +1,30 @@
+import * as z from 'zod';
+import { requestState } from './status';
+import type { RightsRequestRecord } from './types';
+
+export const REMINDER_SETTINGS_KEY = 'reminders:v1';
+export const NOTIFIED_KEY = 'reminders-notified:v1';
+export const ReminderSettings = z.strictObject({ notify: z.boolean() });
+export type ReminderSettings = z.infer<typeof ReminderSettings>;
+
+export interface Reminder {
+  requestId: string;
+  type: RightsRequestRecord['type'];
+  kind: 'due-soon' | 'overdue';
+  due: string;
+}
+
+/** The requests worth a reminder now: an answer due within a week, or one that is late. */
+export function dueReminders(requests: RightsRequestRecord[], now: number, months = 1): Reminder[] {
+  return requests.flatMap((request): Reminder[] => {
+    const state = requestState(request, now, months);
+    if (state.overdue) return [{ requestId: request.id, type: request.type, kind: 'overdue', due: state.due }];
+    if (state.dueSoon) return [{ requestId: request.id, type: request.type, kind: 'due-soon', due: state.due }];
+    return [];
+  });
+}
+
+/** Reminders not notified before: each request is announced once as due soon and once as late. */
+export function newReminders(reminders: Reminder[], notified: readonly string[]): Reminder[] {
+  return reminders.filter((r) => !notified.includes(`${r.requestId}:${r.kind}`));
+}
