@@ -1,3 +1,4 @@
+import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { createTranslator, pickLanguage } from '@/lib/i18n';
@@ -31,3 +32,10 @@ render(
   </TranslatorProvider>,
   document.getElementById('app')!,
 );
+
+// A mark for the benchmark (npm run bench): the first frame with the tab's content on screen.
+const stop = effect(() => {
+  if (tab.value.status === 'loading') return;
+  requestAnimationFrame(() => performance.mark('privacy-lens:content-painted'));
+  queueMicrotask(() => stop());
+});

@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BUILD = join(ROOT, '.output/chrome-mv3');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+/** Gzip size of every script and page of the Chrome build, and of the zip `wxt zip` makes. */
+export async function bundleSizes() {
+  const list = files(BUILD)
+    .filter((path) => /\.(js|html|css)$/.test(path))
+    .map((path) => {
+      const data = readFileSync(path);
+      return { path: relative(BUILD, path).replace(/-[A-Za-z0-9_-]{8}\.(js|css)$/, '.$1'), bytes: data.length, gzip: gzipSync(data, { level: 9 }).length };
+    })
+    .sort((a, b) => b.gzip - a.gzip);
+  const zip = spawnSync('npx', ['wxt', 'zip'], { cwd: ROOT, encoding: 'utf8' });
+  const zipFile = readdirSync(join(ROOT, '.output')).find((name) => name.endsWith('-chrome.zip'));
+  return { files: list, zipBytes: zip.status === 0 && zipFile ? statSync(join(ROOT, '.output', zipFile)).size : -1 };
+}
