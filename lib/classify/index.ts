@@ -25,7 +25,6 @@ export interface Classifier {
 }
 
 const NOT_WEB: UrlClass = { party: 'not-web' };
-const PLAIN_HOST = /^[a-z0-9.-]+$/;
 /** Longer URLs are not worth a regex run: no tracker hit we know is this long. */
 const MAX_PATH_TESTED = 8192;
 
@@ -78,7 +77,15 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
     if (!parts) return NOT_WEB;
     const hit = lookup(parts.host, parts.pathAndQuery);
     if (hit) return hit;
-    return { party: 'unlisted', host: parts.host, site: getDomain(parts.host, { allowPrivateDomains: true }) ?? parts.host };
+    const host = parts.host;
+    // The registrable domain costs a Public Suffix List walk: worked out only when asked for.
+    return {
+      party: 'unlisted',
+      host,
+      get site() {
+        return registrableDomain(host);
+      },
+    };
   }
 
   function isShopHost(host: string): boolean {
@@ -99,21 +106,27 @@ export function splitUrl(url: string): { host: string; pathAndQuery: string } | 
   if (url.startsWith('https://')) start = 8;
   else if (url.startsWith('http://')) start = 7;
   else return /^https?:/i.test(url) ? viaUrlParser(url) : null;
+  // One pass over the authority: where it ends, where a port starts, and whether every character
+  // is one a plain lower-case host has (a-z, 0-9, '.', '-'); anything else takes the slow path.
   let end = start;
-  while (end < url.length) {
+  let colon = -1;
+  let plain = true;
+  for (; end < url.length; end++) {
     const c = url.charCodeAt(end);
     if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
-    end++;
+    if (colon >= 0) {
+      if (c < 48 || c > 57) plain = false; // the port: digits only
+    } else if (c === 58 /* : */) colon = end;
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45)) plain = false;
   }
-  let host = url.slice(start, end);
-  const colon = host.lastIndexOf(':');
-  if (colon >= 0 && !host.includes(']')) host = host.slice(0, colon);
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  if (!PLAIN_HOST.test(host) || host === '' || host.startsWith('.') || host.includes('..')) return viaUrlParser(url);
-  let rest = url.slice(end);
-  const hash = rest.indexOf('#');
-  if (hash >= 0) rest = rest.slice(0, hash);
-  return { host, pathAndQuery: rest.startsWith('/') ? rest : `/${rest}` };
+  let hostEnd = colon >= 0 ? colon : end;
+  if (url.charCodeAt(hostEnd - 1) === 46) hostEnd--; // trailing dot
+  if (!plain || hostEnd <= start || url.charCodeAt(start) === 46) return viaUrlParser(url);
+  const host = url.slice(start, hostEnd);
+  if (host.includes('..')) return viaUrlParser(url);
+  const hash = url.indexOf('#', end);
+  const rest = hash >= 0 ? url.slice(end, hash) : url.slice(end);
+  return { host, pathAndQuery: rest.charCodeAt(0) === 47 ? rest : `/${rest}` };
 }
 
 function viaUrlParser(url: string): { host: string; pathAndQuery: string } | null {
@@ -136,6 +149,11 @@ function normaliseHost(raw: string): string | null {
   let host = raw.toLowerCase();
   if (host.endsWith('.')) host = host.slice(0, -1);
   return VALID_HOST.test(host) ? host : null;
+}
+
+/** The registrable domain (eTLD+1) of a host, from the Public Suffix List; the host itself for IPs. */
+export function registrableDomain(host: string): string {
+  return getDomain(host, { allowPrivateDomains: true }) ?? host;
 }
 
 let shared: Classifier | undefined;

@@ -131,7 +131,7 @@ describe('detection in Chromium with the built extension', () => {
         open.onerror = () => rej(open.error);
       });
       const rows = await new Promise<{ entryId: string | null; url: string; source: string }[]>((res) => {
-        const get = db.transaction('observations').objectStore('observations').index('visitId').getAll(visitId);
+        const get = db.transaction('observations').objectStore('observations').index('[visitId+at]').getAll(IDBKeyRange.bound([visitId, -Infinity], [visitId, Infinity]));
         get.onsuccess = () => res(get.result);
       });
       return rows.filter((r) => r.source === 'network').map((r) => r.url);

@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleSizes } from '../bench/sizes';
+
+// The size budget (size-budget.json): checked on every test run, measured by npm run bench too.
+describe('bundle size budget', () => {
+  it('keeps every budgeted file and the store zip within its limit', async () => {
+    const budget = JSON.parse(await readFile(resolve(import.meta.dirname, '../../size-budget.json'), 'utf8')) as { files: Record<string, number>; zip: number };
+    const sizes = await bundleSizes();
+    for (const [path, limit] of Object.entries(budget.files)) {
+      const file = sizes.files.find((f) => f.path === path);
+      expect(file, `${path} is in the build`).toBeDefined();
+      expect(file!.gzip, `${path} gzip size`).toBeLessThanOrEqual(limit);
+    }
+    expect(sizes.zipBytes).toBeGreaterThan(0);
+    expect(sizes.zipBytes, 'store zip').toBeLessThanOrEqual(budget.zip);
+  });
+});
