@@ -51,14 +51,17 @@ export async function runScan(options: ScanOptions, progress: (line: string) => 
         await page.goto(url, { waitUntil: 'networkidle0', timeout: 30_000 }).catch((error: Error) => {
           throw new SetupError(`${url} did not load: ${error.message}. Is the address right, and does --resolve / --map-all point at a running copy?`);
         });
-        if (banners) {
-          const outcome = await banners.done(8_000);
-          progress(`      consent banner: ${outcome === 'answered' ? `answered (${options.consent})` : outcome === 'no-banner' ? 'none found' : `could not be answered (${outcome})`}`);
-          await page.waitForNetworkIdle({ idleTime: 500, timeout: 15_000 }).catch(() => undefined);
-        }
+        const outcome = banners ? await banners.done(8_000) : null;
+        if (banners) await page.waitForNetworkIdle({ idleTime: 500, timeout: 15_000 }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, options.settleMs));
         await ext.settle(page);
         const state = await ext.tabState(await ext.tabIdOf(page));
+        if (outcome) {
+          // What the extension recorded is the judge of whether the banner was answered, not autoconsent's own word.
+          const answered = state?.consent.some((c) => !c.carriedOver);
+          const kept = state?.consent.some((c) => c.carriedOver);
+          progress(`      consent banner: ${answered ? `answered (${options.consent})` : kept ? 'already answered on an earlier page' : outcome === 'no-banner' ? 'none found' : `could not be answered (${outcome})`}`);
+        }
         if (state) pages.push(pageReport(visitFromTab(state), null));
         else {
           skipped.push(url);
