@@ -5,16 +5,13 @@ import { TranslatorProvider, useTranslator } from '@/components/i18n';
 import { STANCE_KEY, parseStance } from '@/lib/consent/stance';
 import { openLog } from '@/lib/db';
 import { exportVisits } from '@/lib/history';
-import { createTranslator, pickLanguage } from '@/lib/i18n';
+import { setUpPage } from '@/lib/i18n/page';
 import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
 import type { Report } from '@/lib/report';
 
 // bundle.html?tabId=N: "report a tracker problem" for the visit in that tab, from the popup.
-const params = new URLSearchParams(location.search);
-const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
-const translator = createTranslator(language);
-document.documentElement.lang = language;
-document.title = translator.t('bundleTitle');
+const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'bundleTitle');
+const language = translator.language;
 
 const db = openLog();
 const redact = signal(true);

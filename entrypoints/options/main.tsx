@@ -6,18 +6,14 @@ import { TranslatorProvider } from '@/components/i18n';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
 import { openLog, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
-import { createTranslator, pickLanguage } from '@/lib/i18n';
+import { setUpPage } from '@/lib/i18n/page';
 import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog } from '@/lib/report';
 import { CUSTOMER_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
 import { App, type Tab } from './App';
 import '@/components/theme.css';
 
 // The history page, which is also the options page: #history, #requests, #settings, #import.
-const params = new URLSearchParams(location.search);
-const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
-const translator = createTranslator(language);
-document.documentElement.lang = language;
-document.title = translator.t('historyTitle');
+const { translator } = setUpPage(browser.i18n.getUILanguage(), 'historyTitle');
 
 const db = openLog();
 const tabFromHash = (): Tab => (['history', 'requests', 'settings', 'import'].includes(location.hash.slice(1)) ? (location.hash.slice(1) as Tab) : 'history');

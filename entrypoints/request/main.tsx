@@ -2,18 +2,14 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider } from '@/components/i18n';
 import { openLog } from '@/lib/db';
-import { createTranslator, pickLanguage } from '@/lib/i18n';
+import { setUpPage } from '@/lib/i18n/page';
 import { createComposer } from '@/lib/requests/composer';
 import { RequestType } from '@/lib/requests';
 import { Composer } from './Composer';
 import '@/components/theme.css';
 
 // request.html?type=access[&lang=en]: one page per request, opened from the popup or the request list.
-const params = new URLSearchParams(location.search);
-const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
-const translator = createTranslator(language);
-document.documentElement.lang = language;
-document.title = translator.t('composerTitle');
+const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'composerTitle');
 
 const type = RequestType.safeParse(params.get('type'));
 const composer = createComposer({

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROME_BUILD } from '../../lib/scan/chromium';
+import { EXPECTED_HOST_PERMISSIONS } from '../fixtures/permissions';
 
 // The built manifest, not the config: what a store and a user's browser actually see.
 describe('the built Chrome manifest', () => {
@@ -10,22 +11,7 @@ describe('the built Chrome manifest', () => {
     expect(manifest.manifest_version).toBe(3);
     expect(manifest.permissions.sort()).toEqual(['alarms', 'cookies', 'storage', 'webRequest']);
     expect(manifest.optional_permissions).toEqual(['notifications']);
-    expect(manifest.host_permissions).toEqual([
-      '*://*.adyen.com/*',
-      '*://*.analytics.google.com/*',
-      '*://*.bat.bing.com/*',
-      '*://*.bat.r.msn.com/*',
-      '*://*.c.bing.com/*',
-      '*://*.doubleclick.net/*',
-      '*://*.facebook.com/*',
-      '*://*.facebook.net/*',
-      '*://*.google-analytics.com/*',
-      '*://*.googleadservices.com/*',
-      '*://*.googletagmanager.com/*',
-      '*://*.mijnliefsteboek.nl/*',
-      '*://*.trustpilot.com/*',
-      '*://*.trustpilot.net/*',
-    ]);
+    expect(manifest.host_permissions).toEqual(EXPECTED_HOST_PERMISSIONS);
     expect(manifest.content_scripts).toEqual([
       // The page's own world, only to read its consent banner's JavaScript API.
       { matches: ['*://*.mijnliefsteboek.nl/*'], run_at: 'document_start', js: ['content-scripts/consent-reader.js'], world: 'MAIN' },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog, ENTRY_IDS, ShopProfile, catalog, hostPermissions } from '@/lib/catalog';
 import shop from '@/lib/catalog/shop.json';
 import { SHOP_MATCHES, isShopUrl } from '@/lib/catalog/shop-domains';
+import { EXPECTED_HOST_PERMISSIONS } from '../../fixtures/permissions';
 
 describe('catalog', () => {
   it('has exactly the entry ids other work relies on', () => {
@@ -60,22 +61,7 @@ describe('catalog', () => {
   });
 
   it('asks only for the shop and the network-observed catalog hosts', () => {
-    expect(hostPermissions()).toEqual([
-      '*://*.adyen.com/*',
-      '*://*.analytics.google.com/*',
-      '*://*.bat.bing.com/*',
-      '*://*.bat.r.msn.com/*',
-      '*://*.c.bing.com/*',
-      '*://*.doubleclick.net/*',
-      '*://*.facebook.com/*',
-      '*://*.facebook.net/*',
-      '*://*.google-analytics.com/*',
-      '*://*.googleadservices.com/*',
-      '*://*.googletagmanager.com/*',
-      '*://*.mijnliefsteboek.nl/*',
-      '*://*.trustpilot.com/*',
-      '*://*.trustpilot.net/*',
-    ]);
+    expect(hostPermissions()).toEqual(EXPECTED_HOST_PERMISSIONS);
   });
 
   it.each([
