@@ -1,6 +1,8 @@
 import type { Signal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import { VisitList } from '@/components/history/VisitList';
+import { LogHealthNotice } from '@/components/LogHealthNotice';
+import type { LogHealth } from '@/lib/db/health';
 import { PageView } from '@/components/history/PageView';
 import { RequestList, type RequestActions } from '@/components/RequestList';
 import { StanceEditor } from '@/components/StanceEditor';
@@ -31,6 +33,7 @@ export interface HistoryActions {
 
 export function App(props: {
   tab: Signal<Tab>;
+  health: Signal<LogHealth['state'] | null>;
   visits: Signal<Visit[]>;
   stance: Signal<Stance | null>;
   onSaveStance(next: Stance): Promise<void>;
@@ -46,6 +49,7 @@ export function App(props: {
   return (
     <main class="page page--wide">
       <h1>{t('extName')}</h1>
+      <LogHealthNotice state={props.health.value} />
       <nav class="tabs" role="tablist" aria-label={t('extName')}>
         {TABS.map((id) => (
           <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} class={`tabs__tab ${tab === id ? 'tabs__tab--on' : ''}`} onClick={() => (location.hash = id)}>

@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider } from '@/components/i18n';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
-import { openLog, type Visit } from '@/lib/db';
+import { healthOf, logVersionState, openLog, type LogHealth, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
 import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog } from '@/lib/report';
@@ -16,6 +16,12 @@ import '@/components/theme.css';
 const { translator } = setUpPage(browser.i18n.getUILanguage(), 'historyTitle');
 
 const db = openLog();
+// A log written by a newer version of the extension is said so and left alone (Dexie never wipes it).
+const health = signal<LogHealth['state'] | null>(null);
+db.open().then(
+  () => (health.value = logVersionState(db)),
+  (error: unknown) => (health.value = healthOf(error)),
+);
 const tabFromHash = (): Tab => (['history', 'requests', 'settings', 'import'].includes(location.hash.slice(1)) ? (location.hash.slice(1) as Tab) : 'history');
 const tab = signal<Tab>(tabFromHash());
 addEventListener('hashchange', () => (tab.value = tabFromHash()));
@@ -75,6 +81,7 @@ render(
   <TranslatorProvider value={translator}>
     <App
       tab={tab}
+      health={health}
       visits={visits}
       stance={stance}
       onSaveStance={saveStance}

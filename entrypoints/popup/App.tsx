@@ -2,6 +2,8 @@ import type { Signal } from '@preact/signals';
 import { CompanyCard } from '@/components/CompanyCard';
 import { ConsentSummary } from '@/components/ConsentSummary';
 import { Findings } from '@/components/Findings';
+import { LogHealthNotice } from '@/components/LogHealthNotice';
+import type { LogHealth } from '@/lib/db/health';
 import { UnlistedList } from '@/components/UnlistedList';
 import type { Stance } from '@/lib/consent/stance';
 import { REQUEST_TYPES, type RequestType } from '@/lib/requests/types';
@@ -9,7 +11,7 @@ import { useTranslator } from '@/components/i18n';
 import type { PopupTab } from '@/lib/view/popup-source';
 import { summariseTab } from '@/lib/view/tab-summary';
 
-export function App({ tab, stance, onSetStance, onRequest, onHistory, onReportProblem }: { tab: Signal<PopupTab>; stance: Signal<Stance>; onSetStance(): void; onRequest(type: RequestType): void; onHistory(): void; onReportProblem(tabId: number): void }) {
+export function App({ tab, health, stance, onSetStance, onRequest, onHistory, onReportProblem }: { tab: Signal<PopupTab>; health: Signal<LogHealth['state'] | null>; stance: Signal<Stance>; onSetStance(): void; onRequest(type: RequestType): void; onHistory(): void; onReportProblem(tabId: number): void }) {
   const { t, plural, language } = useTranslator();
   const current = tab.value;
 
@@ -52,6 +54,7 @@ export function App({ tab, stance, onSetStance, onRequest, onHistory, onReportPr
           </p>
         )}
       </header>
+      <LogHealthNotice state={health.value} />
       <ConsentSummary now={summary.consent.now} bannerSeen={summary.consent.bannerSeen} onSetStance={onSetStance} />
       <Findings findings={summary.findings} />
       <section aria-labelledby="named-heading">

@@ -15,7 +15,7 @@ const requestedTab = Number.parseInt(params.get('tabId') ?? '', 10);
 const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
 document.documentElement.lang = language;
 
-const { tab, stance } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
+const { tab, stance, health } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
 const openSettings = () => void browser.tabs.create({ url: browser.runtime.getURL('/options.html#settings') });
 // A language chosen with ?lang= carries over to the composer; otherwise it follows the browser too.
 const openComposer = (type: string) => void browser.tabs.create({ url: browser.runtime.getURL(`/request.html?type=${type}${params.has('lang') ? `&lang=${language}` : ''}`) });
@@ -23,6 +23,7 @@ render(
   <TranslatorProvider value={createTranslator(language)}>
     <App
       tab={tab}
+      health={health}
       stance={stance}
       onSetStance={openSettings}
       onRequest={openComposer}

@@ -4,7 +4,9 @@ import { parseTcString } from '../consent/readers';
 import { normaliseCategories } from '../consent/model';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { createLogWriter, openLog } from '../db';
-import { RETENTION_KEY, parseRetention, pruneLog } from '../history/maintenance';
+import { RETENTION_KEY, makeRoom, parseRetention, pruneLog } from '../history/maintenance';
+import { LOG_HEALTH_KEY, healthOf, type LogHealth } from '../db/health';
+import { logVersionState } from '../db/schema';
 import { NOTIFIED_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, dueReminders, newReminders } from '../requests/reminders';
 import { listRequests } from '../requests/store';
 import { requestTitle } from '../requests/letters';
@@ -26,7 +28,31 @@ export function startBackground(browser: WebExtension) {
   let stance: Stance = NO_STANCE;
 
   const db = openLog();
-  const writer = createLogWriter(db);
+  const session = browser.storage.session ?? browser.storage.local;
+  let health: LogHealth['state'] = 'ok';
+  const setHealth = (state: LogHealth['state']) => {
+    if (state === health) return;
+    health = state;
+    void session.set({ [LOG_HEALTH_KEY]: { state, at: Date.now() } }).catch(() => undefined);
+  };
+  const writer = createLogWriter(db, {
+    async onError(error) {
+      const state = healthOf(error);
+      setHealth(state);
+      console.error('privacy-lens: a log batch failed', error);
+      // A full disk: make room (never from consent history or requests) and try the batch again.
+      // A log from a newer version of the extension is left exactly as it is.
+      if (state !== 'full') return false;
+      const retention = parseRetention((await browser.storage.local.get(RETENTION_KEY))[RETENTION_KEY]);
+      return (await makeRoom(db, retention)) > 0;
+    },
+    // A write that lands clears a full disk, not a log from a newer version.
+    onWritten: () => health !== 'newer-version' && setHealth('ok'),
+  });
+  void db.open().then(
+    () => setHealth(logVersionState(db)),
+    (error: unknown) => setHealth(healthOf(error)),
+  );
   const store = createTabStore(browser.storage.session ?? browser.storage.local, {
     onChange(tabId, state) {
       const judgement = state ? judgeTab(state, stance) : null;

@@ -144,3 +144,12 @@ export function openLog(name = DATABASE_NAME, options?: ConstructorParameters<ty
   }
   return db;
 }
+
+/**
+ * Dexie 4 opens a database that a newer version of the extension upgraded, as it is, without a
+ * downgrade or a wipe. It still works; the pages say that it is newer than this version knows.
+ */
+export function logVersionState(db: { backendDB(): IDBDatabase }): 'ok' | 'newer-version' {
+  // IndexedDB holds Dexie's version times ten.
+  return db.backendDB().version / 10 > CURRENT_SCHEMA_VERSION ? 'newer-version' : 'ok';
+}

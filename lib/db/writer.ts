@@ -23,7 +23,22 @@ const TABLES: LogTableName[] = ['visits', 'observations', 'cookies', 'consentCha
  * where a logging extension spends its time. Rows with the same id are merged in the queue (the
  * start and the end of one request become one write).
  */
-export function createLogWriter(db: LogDatabase, { delayMs = 150, maxQueued = 500 } = {}): LogWriter {
+export interface WriterOptions {
+  delayMs?: number;
+  maxQueued?: number;
+  /**
+   * Called when a batch could not be written. Return true to have the batch queued again (after
+   * making room, say); false to let it go. Either way nothing throws into the page's events.
+   */
+  onError?(error: unknown): Promise<boolean>;
+  /** Called after each batch that reached the disk. */
+  onWritten?(): void;
+}
+
+/** Rows kept in memory while the disk refuses them; beyond this the oldest queued rows give way. */
+const MAX_REQUEUED = 5_000;
+
+export function createLogWriter(db: LogDatabase, { delayMs = 150, maxQueued = 500, onError, onWritten }: WriterOptions = {}): LogWriter {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -36,14 +51,25 @@ export function createLogWriter(db: LogDatabase, { delayMs = 150, maxQueued = 50
     if (pending() === 0) return running;
     const batch = TABLES.map((table) => [table, [...queues.get(table)!.values()]] as const).filter(([, rows]) => rows.length > 0);
     for (const queue of queues.values()) queue.clear();
-    // Chained so that batches land in the order they were queued.
+    const write = () =>
+      db.transaction('rw', TABLES.map((t) => db.table(t)), async () => {
+        for (const [table, rows] of batch) await db.table(table).bulkPut(rows);
+      });
+    // Chained so that batches land in the order they were queued. A failed batch goes back into the
+    // queue (unless newer rows with the same id replaced it) when the error handler says to retry.
     running = running
       .catch(() => undefined)
-      .then(() =>
-        db.transaction('rw', TABLES.map((t) => db.table(t)), async () => {
-          for (const [table, rows] of batch) await db.table(table).bulkPut(rows);
-        }),
-      );
+      .then(write)
+      .then(() => onWritten?.())
+      .catch(async (error: unknown) => {
+        if (!onError || !(await onError(error).catch(() => false))) throw error;
+        for (const [table, rows] of batch) {
+          const queue = queues.get(table)!;
+          for (const row of rows) if (!queue.has(row.id) && pending() < MAX_REQUEUED) queue.set(row.id, row);
+        }
+        timer ??= setTimeout(() => void flush(), delayMs * 10);
+        throw error;
+      });
     return running;
   }
 

@@ -34,6 +34,20 @@ export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = 
   });
 }
 
+/**
+ * Makes room when the disk is full: first what the retention setting already allows to go, then the
+ * observations (the request-by-request detail) of the oldest visits. The visits themselves, their
+ * consent history, findings and the rights requests stay: they are the customer's evidence.
+ */
+export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = Date.now()): Promise<number> {
+  const pruned = await pruneLog(db, retentionDays, now);
+  if (pruned > 0) return pruned;
+  // The oldest tenth of the visits (at least one) lose their request-by-request detail.
+  const oldest = await db.visits.orderBy('startedAt').limit(Math.max(1, Math.floor((await db.visits.count()) / 10))).primaryKeys();
+  if (oldest.length === 0) return 0;
+  return db.observations.where('visitId').anyOf(oldest).delete();
+}
+
 /** "Delete all my local data": the whole log, the requests, and every stored setting and detail. */
 export async function eraseEverything(db: LogDatabase, areas: { clear(): Promise<void> }[]): Promise<void> {
   await db.transaction('rw', db.tables, async () => {

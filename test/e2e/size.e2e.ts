@@ -6,13 +6,14 @@ import { bundleSizes } from '../bench/sizes';
 // The size budget (size-budget.json): checked on every test run, measured by npm run bench too.
 describe('bundle size budget', () => {
   it('keeps every budgeted file and the store zip within its limit', async () => {
-    const budget = JSON.parse(await readFile(resolve(import.meta.dirname, '../../size-budget.json'), 'utf8')) as { files: Record<string, number>; zip: number };
+    const budget = JSON.parse(await readFile(resolve(import.meta.dirname, '../../size-budget.json'), 'utf8')) as { files: Record<string, number>; eachChunk: number; zip: number };
     const sizes = await bundleSizes();
     for (const [path, limit] of Object.entries(budget.files)) {
       const file = sizes.files.find((f) => f.path === path);
       expect(file, `${path} is in the build`).toBeDefined();
       expect(file!.gzip, `${path} gzip size`).toBeLessThanOrEqual(limit);
     }
+    for (const chunk of sizes.files.filter((f) => f.path.startsWith('chunks/'))) expect(chunk.gzip, `${chunk.path} gzip size`).toBeLessThanOrEqual(budget.eachChunk);
     expect(sizes.zipBytes).toBeGreaterThan(0);
     expect(sizes.zipBytes, 'store zip').toBeLessThanOrEqual(budget.zip);
   });
