@@ -51,6 +51,9 @@ export function App({ tab, health, stance, onSetStance, onRequest, onHistory, on
           <p class="popup__alert" role="alert" data-violations={summary.violations}>
             <span aria-hidden="true">⚠ </span>
             {plural('violationsSummary', summary.violations)}
+            <span class="popup__promise">
+              {t('policyPromise')} <q lang="nl">{summary.consentPromise}</q>
+            </span>
           </p>
         )}
       </header>

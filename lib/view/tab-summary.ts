@@ -42,6 +42,8 @@ export interface TabSummary {
   consent: { now: ConsentChange | null; bannerSeen: boolean };
   /** Trackers whose verdict is before-choice or against-choice. */
   violations: number;
+  /** The policy's general promise of consent (Dutch, verbatim), quoted when there are violations. */
+  consentPromise: string;
   /** Findings the tracker rows do not already show (Consent Mode, personal data, your stance). */
   findings: Finding[];
 }
@@ -76,7 +78,8 @@ export function summariseTab(state: TabState, language: Language, stance: Stance
       note: entry.note?.[language] ?? null,
       verdict: judgement.entries[entry.id]?.verdict ?? null,
       consent: judgement.entries[entry.id]?.consent ?? null,
-      brokenPromise: isViolation(judgement.entries[entry.id]?.verdict ?? null) ? (entry.consentQuote ?? catalog.shop.consentPromise) : null,
+      // The shop's general promise is quoted once above the list; an entry's own promise (Trustpilot) here.
+      brokenPromise: isViolation(judgement.entries[entry.id]?.verdict ?? null) ? (entry.consentQuote ?? null) : null,
     };
     const group = companies.find((c) => c.company === entry.company);
     if (group) group.entries.push(view);
@@ -94,6 +97,7 @@ export function summariseTab(state: TabState, language: Language, stance: Stance
     unlistedOverflow: state.unlistedOverflow,
     consent: { now: judgement.consentNow, bannerSeen: judgement.bannerSeen },
     violations,
+    consentPromise: catalog.shop.consentPromise,
     findings: judgement.findings.filter((f) => !shownElsewhere.has(f.kind)),
   };
 }
