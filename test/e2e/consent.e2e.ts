@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, openPopup, readPopup, visit } from './helpers';
+import { SCREENSHOTS, openPopup, readPopup, settledBadge, visit } from './helpers';
 
 type Answer = 'none' | 'accept-all' | 'reject-all' | 'statistics-only';
 
@@ -53,7 +53,7 @@ describe('consent verdicts in Chromium', () => {
     const popup = await openPopup(ext, tabId);
     const shown = await readPopup(popup);
     if (screenshot) await popup.screenshot({ path: resolve(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
-    const badge = await ext.badgeText(tabId);
+    const badge = await settledBadge(ext, tabId);
     await popup.close();
     await page.close();
     return { shown, badge };
