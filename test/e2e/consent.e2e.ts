@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
-import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
-import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, openPopup, readPopup, settledBadge, visit } from './helpers';
+import type { FixtureShop } from '../fixtures/shop/server';
+import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { SCREENSHOTS, openPopup, readPopup, settledBadge, visit, withShopAndExtension } from './helpers';
 
 type Answer = 'none' | 'accept-all' | 'reject-all' | 'statistics-only';
 
@@ -30,13 +30,9 @@ describe('consent verdicts in Chromium', () => {
   let shop: FixtureShop;
   let ext: ExtensionBrowser;
 
-  beforeAll(async () => {
-    shop = await startFixtureShop();
-    ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
-  });
-  afterAll(async () => {
-    await ext?.close();
-    await shop?.close();
+  withShopAndExtension((startedShop, startedExt) => {
+    shop = startedShop;
+    ext = startedExt;
   });
   // Each scenario starts as a first visit: no consent cookie, no tracker cookies.
   beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
-import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, openPopup, readPopup, visit as visitPage } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { FixtureShop } from '../fixtures/shop/server';
+import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { SCREENSHOTS, openPopup, readPopup, visit as visitPage, withShopAndExtension } from './helpers';
 
 /** What the popup must show per fixture page: exactly these entries and unlisted hosts, nothing else. */
 const PAGES: { path: string; entries: string[]; unlisted: string[]; badge?: string }[] = [
@@ -31,14 +31,9 @@ describe('detection in Chromium with the built extension', () => {
   let shop: FixtureShop;
   let ext: ExtensionBrowser;
 
-  beforeAll(async () => {
-    shop = await startFixtureShop();
-    ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
-  });
-
-  afterAll(async () => {
-    await ext?.close();
-    await shop?.close();
+  withShopAndExtension((startedShop, startedExt) => {
+    shop = startedShop;
+    ext = startedExt;
   });
 
   const visit = (path: string, host?: string) => visitPage(ext, path, host);

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { afterAll, beforeAll } from 'vitest';
+import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
+import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 
 export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -69,4 +71,22 @@ export async function settledBadge(ext: ExtensionBrowser, tabId: number): Promis
     last = next;
   }
   return last;
+}
+
+/**
+ * For a suite: the fixture shop and a Chromium with the built extension, mapped to it, started
+ * before the suite's tests and closed after them; handed over through `use`.
+ */
+export function withShopAndExtension(use: (shop: FixtureShop, ext: ExtensionBrowser) => void) {
+  let shop: FixtureShop | undefined;
+  let ext: ExtensionBrowser | undefined;
+  beforeAll(async () => {
+    shop = await startFixtureShop();
+    ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
+    use(shop, ext);
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await shop?.close();
+  });
 }

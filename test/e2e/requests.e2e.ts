@@ -2,23 +2,19 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
-import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { FixtureShop } from '../fixtures/shop/server';
+import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { SCREENSHOTS, withShopAndExtension } from './helpers';
 
 
 describe('rights requests in Chromium', () => {
   let shop: FixtureShop;
   let ext: ExtensionBrowser;
 
-  beforeAll(async () => {
-    shop = await startFixtureShop();
-    ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
-  });
-  afterAll(async () => {
-    await ext?.close();
-    await shop?.close();
+  withShopAndExtension((startedShop, startedExt) => {
+    shop = startedShop;
+    ext = startedExt;
   });
 
   async function newTabTo(predicate: (url: string) => boolean): Promise<Page> {
