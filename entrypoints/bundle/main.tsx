@@ -8,6 +8,7 @@ import { exportVisits } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
 import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
 import type { Report } from '@/lib/report';
+import '@/components/theme.css';
 
 // bundle.html?tabId=N: "report a tracker problem" for the visit in that tab, from the popup.
 const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'bundleTitle');
