@@ -1,7 +1,7 @@
 import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { createTranslator, pickLanguage } from '@/lib/i18n';
+import { setUpPage } from '@/lib/i18n/page';
 import { watchPopupTab } from '@/lib/view/popup-source';
 import { TranslatorProvider } from '@/components/i18n';
 import { App } from './App';
@@ -10,25 +10,27 @@ import './style.css';
 
 // `?tabId=` and `?lang=` let a test or a support engineer open the popup for a given tab and
 // language in an ordinary tab; the toolbar popup itself uses neither.
-const params = new URLSearchParams(location.search);
+const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'actionTitle');
 const requestedTab = Number.parseInt(params.get('tabId') ?? '', 10);
-const language = pickLanguage(params.get('lang') ?? browser.i18n.getUILanguage());
-document.documentElement.lang = language;
 
 const { tab, stance, health } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
-const openSettings = () => void browser.tabs.create({ url: browser.runtime.getURL('/options.html#settings') });
-// A language chosen with ?lang= carries over to the composer; otherwise it follows the browser too.
-const openComposer = (type: string) => void browser.tabs.create({ url: browser.runtime.getURL(`/request.html?type=${type}${params.has('lang') ? `&lang=${language}` : ''}`) });
+/** Opens one of the extension's pages; a language chosen with ?lang= carries over to it. */
+function openExtensionPage(page: 'request' | 'bundle' | 'options', query: Record<string, string | number> = {}, hash = '') {
+  const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  if (params.has('lang')) search.set('lang', translator.language);
+  const url = `/${page}.html${search.size ? `?${search}` : ''}${hash}` as `/request.html${string}`;
+  void browser.tabs.create({ url: browser.runtime.getURL(url) });
+}
 render(
-  <TranslatorProvider value={createTranslator(language)}>
+  <TranslatorProvider value={translator}>
     <App
       tab={tab}
       health={health}
       stance={stance}
-      onSetStance={openSettings}
-      onRequest={openComposer}
-      onHistory={() => void browser.runtime.openOptionsPage()}
-      onReportProblem={(tabId) => void browser.tabs.create({ url: browser.runtime.getURL(`/bundle.html?tabId=${tabId}${params.has('lang') ? `&lang=${language}` : ''}`) })}
+      onSetStance={() => openExtensionPage('options', {}, '#settings')}
+      onRequest={(type) => openExtensionPage('request', { type })}
+      onHistory={() => openExtensionPage('options', {}, '#history')}
+      onReportProblem={(tabId) => openExtensionPage('bundle', { tabId })}
     />
   </TranslatorProvider>,
   document.getElementById('app')!,

@@ -2,30 +2,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { DETECTION_PAGES } from './expected-pages';
 import { SCREENSHOTS, openPopup, readPopup, visit as visitPage, withShopAndExtension } from './helpers';
-
-/** What the popup must show per fixture page: exactly these entries and unlisted hosts, nothing else. */
-const PAGES: { path: string; entries: string[]; unlisted: string[]; badge?: string }[] = [
-  { path: '/test/none', entries: [], unlisted: [] },
-  { path: '/test/aws', entries: ['aws'], unlisted: [] },
-  { path: '/test/google-tag-manager', entries: ['aws', 'google-tag-manager'], unlisted: [] },
-  // gtag.js comes from googletagmanager.com: the loader is Tag Manager, the hit is Analytics.
-  { path: '/test/google-analytics', entries: ['aws', 'google-analytics', 'google-tag-manager'], unlisted: [] },
-  { path: '/test/google-ads', entries: ['aws', 'google-ads'], unlisted: [] },
-  { path: '/test/meta-pixel', entries: ['aws', 'meta-pixel'], unlisted: [] },
-  { path: '/test/microsoft-ads', entries: ['aws', 'microsoft-ads'], unlisted: [] },
-  { path: '/test/trustpilot', entries: ['aws', 'trustpilot'], unlisted: [] },
-  { path: '/test/unlisted', entries: ['aws'], unlisted: ['script.hotjar.com', 'static.hotjar.com'] },
-  // The shop's own consent banner (Cookie Information) is a third party the policy does not name.
-  { path: '/checkout', entries: ['adyen', 'aws'], unlisted: ['policy.app.cookieinformation.com'] },
-  {
-    path: '/',
-    entries: ['aws', 'google-ads', 'google-analytics', 'google-tag-manager', 'meta-pixel', 'microsoft-ads', 'trustpilot'],
-    unlisted: ['policy.app.cookieinformation.com', 'script.hotjar.com', 'static.hotjar.com'],
-    // The home page fires its trackers while the banner waits: the badge warns.
-    badge: '7!',
-  },
-];
 
 describe('detection in Chromium with the built extension', () => {
   let shop: FixtureShop;
@@ -39,7 +17,7 @@ describe('detection in Chromium with the built extension', () => {
   const visit = (path: string, host?: string) => visitPage(ext, path, host);
   const popupFor = (tabId: number, language = 'nl') => openPopup(ext, tabId, language);
 
-  for (const expected of PAGES) {
+  for (const expected of DETECTION_PAGES) {
     it(`shows exactly what fired on ${expected.path}`, async () => {
       const { page, tabId } = await visit(expected.path);
       const popup = await popupFor(tabId);

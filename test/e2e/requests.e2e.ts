@@ -8,6 +8,31 @@ import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { SCREENSHOTS, withShopAndExtension } from './helpers';
 
 
+/**
+ * Moves the stored rights requests back in time, as if days had passed: `sentDays` for when they were
+ * sent, `followUpDays` for their follow-ups. Written straight to IndexedDB from an extension page.
+ */
+function ageRequests(page: Page, { sentDays = 0, followUpDays = 0 }: { sentDays?: number; followUpDays?: number }) {
+  return page.evaluate(
+    (sentMs, followUpMs) =>
+      new Promise<void>((res) => {
+        const open = indexedDB.open('privacy-lens-log');
+        open.onsuccess = () => {
+          const store = open.result.transaction('rightsRequests', 'readwrite').objectStore('rightsRequests');
+          const all = store.getAll();
+          all.onsuccess = () => {
+            for (const row of all.result) {
+              store.put({ ...row, sentAt: row.sentAt - sentMs, followUps: row.followUps.map((f: { at: number }) => ({ ...f, at: f.at - followUpMs })) });
+            }
+            store.transaction.oncomplete = () => res();
+          };
+        };
+      }),
+    sentDays * 86_400_000,
+    followUpDays * 86_400_000,
+  );
+}
+
 describe('rights requests in Chromium', () => {
   let shop: FixtureShop;
   let ext: ExtensionBrowser;
@@ -145,20 +170,7 @@ describe('rights requests in Chromium', () => {
     await options.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#requests`);
     await options.waitForSelector('[data-request="access"]');
     // Move the recorded request 40 days into the past, as if the shop never answered.
-    await options.evaluate(
-      () =>
-        new Promise<void>((res) => {
-          const open = indexedDB.open('privacy-lens-log');
-          open.onsuccess = () => {
-            const store = open.result.transaction('rightsRequests', 'readwrite').objectStore('rightsRequests');
-            const all = store.getAll();
-            all.onsuccess = () => {
-              for (const row of all.result) store.put({ ...row, sentAt: row.sentAt - 40 * 86_400_000 });
-              store.transaction.oncomplete = () => res();
-            };
-          };
-        }),
-    );
+    await ageRequests(options, { sentDays: 40 });
     await options.reload();
     await options.bringToFront();
     await options.waitForSelector('[data-request="access"][data-overdue="true"]');
@@ -177,20 +189,7 @@ describe('rights requests in Chromium', () => {
     await expect.poll(() => worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!');
 
     // Fourteen days after the reminder, the complaint to the data-protection contact is next.
-    await options.evaluate(
-      () =>
-        new Promise<void>((res) => {
-          const open = indexedDB.open('privacy-lens-log');
-          open.onsuccess = () => {
-            const store = open.result.transaction('rightsRequests', 'readwrite').objectStore('rightsRequests');
-            const all = store.getAll();
-            all.onsuccess = () => {
-              for (const row of all.result) if (row.followUps.length) store.put({ ...row, followUps: row.followUps.map((f: { at: number }) => ({ ...f, at: f.at - 15 * 86_400_000 })) });
-              store.transaction.oncomplete = () => res();
-            };
-          };
-        }),
-    );
+    await ageRequests(options, { followUpDays: 15 });
     await options.reload();
     await options.waitForSelector('[data-next-step="dpo-complaint"]');
     await options.click('[data-next-step="dpo-complaint"]');
