@@ -26,3 +26,14 @@ export const CATEGORY_KEYS: Record<RecordCategory, MessageKey> = {
   marketing: 'category_marketing',
   unclassified: 'category_unclassified',
 };
+
+/** One line for a consent record: "Cookie Information: ✓ statistics; ✗ marketing" or "… everything refused". */
+export function consentText(
+  record: { source: ConsentSource; granted: readonly RecordCategory[]; denied: readonly RecordCategory[] },
+  t: (key: MessageKey) => string,
+): string {
+  const granted = record.granted.filter((c) => c !== 'necessary').map((c) => `✓ ${t(CATEGORY_KEYS[c]).toLowerCase()}`);
+  const denied = record.denied.map((c) => `✗ ${t(CATEGORY_KEYS[c]).toLowerCase()}`);
+  const choices = granted.length ? [...granted, ...denied].join(', ') : t('consentAllRefused');
+  return `${t(SOURCE_KEYS[record.source])}: ${choices}`;
+}

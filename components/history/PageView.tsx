@@ -3,7 +3,7 @@ import type { ConsentChange } from '@/lib/consent/model';
 import type { PageReport } from '@/lib/report';
 import { Chip } from '../Chip';
 import { useTranslator } from '../i18n';
-import { CATEGORY_KEYS, SOURCE_KEYS, VERDICT_KEYS } from '../verdicts';
+import { CATEGORY_KEYS, VERDICT_KEYS, consentText } from '../verdicts';
 import { VirtualList } from '../VirtualList';
 
 /**
@@ -12,6 +12,8 @@ import { VirtualList } from '../VirtualList';
  */
 export function PageView({ page, consentHistory }: { page: PageReport; consentHistory?: ConsentChange[] }) {
   const { t, formatDateTime, formatTime } = useTranslator();
+  const { source } = page.consent;
+  const recorded = source === 'none' ? null : { ...page.consent, source };
   return (
     <article class="pageview" data-page={page.url}>
       <p class="popup__url">{page.url}</p>
@@ -21,17 +23,12 @@ export function PageView({ page, consentHistory }: { page: PageReport; consentHi
           <ul class="consent-history">
             {consentHistory.map((change) => (
               <li key={`${change.at}-${change.receivedAt}`}>
-                {formatDateTime(change.at)} · {t(SOURCE_KEYS[change.source])}:{' '}
-                {change.granted.filter((c) => c !== 'necessary').map((c) => `✓ ${t(CATEGORY_KEYS[c])}`).join(', ') || '—'}
-                {change.denied.length > 0 && `; ${change.denied.map((c) => `✗ ${t(CATEGORY_KEYS[c])}`).join(', ')}`}
+                {formatDateTime(change.at)} · {consentText(change, t)}
               </li>
             ))}
           </ul>
-        ) : page.consent.source !== 'none' ? (
-          <p>
-            {t(SOURCE_KEYS[page.consent.source])}: {page.consent.granted.filter((c) => c !== 'necessary').map((c) => `✓ ${t(CATEGORY_KEYS[c])}`).join(', ') || '—'}
-            {page.consent.denied.length > 0 && `; ${page.consent.denied.map((c) => `✗ ${t(CATEGORY_KEYS[c])}`).join(', ')}`}
-          </p>
+        ) : recorded ? (
+          <p>{consentText(recorded, t)}</p>
         ) : (
           <p>{t('visitConsentNone')}</p>
         )}

@@ -3,7 +3,7 @@ import { isViolation, type Verdict } from '@/lib/consent/judge';
 import type { Visit } from '@/lib/db/schema';
 import { Chip } from '../Chip';
 import { useTranslator } from '../i18n';
-import { CATEGORY_KEYS, SOURCE_KEYS, VERDICT_KEYS } from '../verdicts';
+import { VERDICT_KEYS, consentText } from '../verdicts';
 import { VirtualList } from '../VirtualList';
 
 export const VISIT_ROW_HEIGHT = 76;
@@ -45,9 +45,7 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
 }
 
 function consentLine(consent: NonNullable<Visit['summary']>['consent'] | undefined, t: ReturnType<typeof useTranslator>['t']): string {
-  if (!consent) return t('consentNoChoice');
-  const granted = consent.granted.filter((c) => c !== 'necessary').map((c) => t(CATEGORY_KEYS[c]).toLowerCase());
-  return `${t(SOURCE_KEYS[consent.source])}: ${granted.length ? `✓ ${granted.join(', ')}` : t('consentAllRefused')}`;
+  return consent ? consentText(consent, t) : t('consentNoChoice');
 }
 
 export function pathOf(url: string): string {

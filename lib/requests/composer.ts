@@ -59,7 +59,12 @@ export function createComposer(deps: ComposerDeps) {
       type: type.value,
       language: letterLanguage.value,
       shop,
-      customer: { name: name.value.trim() || '[naam]', email: email.value.trim() || '[e-mailadres]', orderNumber: orderNumber.value.trim() },
+      // Until the customer fills them in, the letter shows where their details go, in its own language.
+      customer: {
+        name: name.value.trim() || (letterLanguage.value === 'nl' ? '[naam]' : '[name]'),
+        email: email.value.trim() || (letterLanguage.value === 'nl' ? '[e-mailadres]' : '[e-mail address]'),
+        orderNumber: orderNumber.value.trim(),
+      },
       identifiers: identifiers.value,
       recipientsSeen: recipients.value,
       correction: correction.value,
