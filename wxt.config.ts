@@ -6,6 +6,10 @@ import { hostPermissions } from './lib/catalog';
 // never <all_urls>. Chromium shows webRequest a sub-resource only when the extension holds
 // both the request's host and its initiator's, so both lists are needed.
 export default defineConfig({
+  // Manifest V3 for Firefox too (WXT's default there is V2): Firefox 128+ runs the page-world consent
+  // reader (`world: "MAIN"`) and `storage.session` as Chromium does, so both browsers share one code path.
+  // The price: Firefox lets a user withhold host access, which the popup detects and asks for again.
+  manifestVersion: 3,
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   webExt: { disabled: true },
@@ -26,7 +30,8 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'privacy-lens@mijnliefsteboek.example',
-              strict_min_version: '115.0',
+              // 140 is the ESR that knows `data_collection_permissions`.
+              strict_min_version: '140.0',
               data_collection_permissions: { required: ['none'] },
             },
           },

@@ -2,21 +2,52 @@ import type { Signal } from '@preact/signals';
 import { CompanyCard } from '@/components/CompanyCard';
 import { ConsentSummary } from '@/components/ConsentSummary';
 import { Findings } from '@/components/Findings';
+import { HostAccessNotice } from '@/components/HostAccessNotice';
 import { LogHealthNotice } from '@/components/LogHealthNotice';
 import type { LogHealth } from '@/lib/db/health';
 import { UnlistedList } from '@/components/UnlistedList';
 import type { Stance } from '@/lib/consent/stance';
 import { REQUEST_TYPES, type RequestType } from '@/lib/requests/types';
 import { useTranslator } from '@/components/i18n';
+import type { HostAccess } from '@/lib/view/host-access';
 import type { PopupTab } from '@/lib/view/popup-source';
 import { summariseTab } from '@/lib/view/tab-summary';
 
-export function App({ tab, health, stance, onSetStance, onRequest, onHistory, onReportProblem }: { tab: Signal<PopupTab>; health: Signal<LogHealth['state'] | null>; stance: Signal<Stance>; onSetStance(): void; onRequest(type: RequestType): void; onHistory(): void; onReportProblem(tabId: number): void }) {
+interface AppProps {
+  tab: Signal<PopupTab>;
+  health: Signal<LogHealth['state'] | null>;
+  stance: Signal<Stance>;
+  access: Signal<HostAccess>;
+  /** True once the user granted host access from this popup: the open page must be reloaded. */
+  accessGranted: Signal<boolean>;
+  onGrantAccess(): void;
+  onSetStance(): void;
+  onRequest(type: RequestType): void;
+  onHistory(): void;
+  onReportProblem(tabId: number): void;
+}
+
+export function App({ tab, health, stance, access, accessGranted, onGrantAccess, onSetStance, onRequest, onHistory, onReportProblem }: AppProps) {
   const { t, plural, language } = useTranslator();
   const current = tab.value;
 
-  if (current.status === 'loading') {
+  if (current.status === 'loading' || access.value === 'checking') {
     return <main class="popup" aria-busy="true"><p class="empty">{t('loading')}</p></main>;
+  }
+  const accessNotice = <HostAccessNotice access={access.value} onRequest={onGrantAccess} />;
+  const grantedNote = accessGranted.value && access.value === 'granted' && (
+    <p class="notice" role="status" data-host-access="granted">{t('hostAccessGranted')}</p>
+  );
+  // Without host access the browser hides the tab's address too, so "not the shop" could be wrong:
+  // the notice alone says what is going on.
+  if ((access.value === 'missing' || grantedNote) && current.status !== 'ready') {
+    return (
+      <main class="popup" data-view="no-access">
+        <h1>{t('popupHeading')}</h1>
+        {accessNotice}
+        {grantedNote}
+      </main>
+    );
   }
   if (current.status === 'not-shop') {
     return (
@@ -57,6 +88,8 @@ export function App({ tab, health, stance, onSetStance, onRequest, onHistory, on
           </p>
         )}
       </header>
+      {accessNotice}
+      {grantedNote}
       <LogHealthNotice state={health.value} />
       <ConsentSummary now={summary.consent.now} bannerSeen={summary.consent.bannerSeen} onSetStance={onSetStance} />
       <Findings findings={summary.findings} />

@@ -1,7 +1,8 @@
-import { effect } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { setUpPage } from '@/lib/i18n/page';
+import { requestHostAccess, watchHostAccess } from '@/lib/view/host-access';
 import { watchPopupTab } from '@/lib/view/popup-source';
 import { TranslatorProvider } from '@/components/i18n';
 import { App } from './App';
@@ -14,6 +15,8 @@ const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'actionTi
 const requestedTab = Number.parseInt(params.get('tabId') ?? '', 10);
 
 const { tab, stance, health } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
+const { access } = watchHostAccess(browser);
+const accessGranted = signal(false);
 /** Opens one of the extension's pages; a language chosen with ?lang= carries over to it. */
 function openExtensionPage(page: 'request' | 'bundle' | 'options', query: Record<string, string | number> = {}, hash = '') {
   const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
@@ -27,6 +30,9 @@ render(
       tab={tab}
       health={health}
       stance={stance}
+      access={access}
+      accessGranted={accessGranted}
+      onGrantAccess={() => void requestHostAccess(browser).then((granted) => (accessGranted.value = granted))}
       onSetStance={() => openExtensionPage('options', {}, '#settings')}
       onRequest={(type) => openExtensionPage('request', { type })}
       onHistory={() => openExtensionPage('options', {}, '#history')}

@@ -4,7 +4,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer';
 import type { TabState } from '../observe/tab-state';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-export const FIREFOX_BUILD = resolve(import.meta.dirname, '../../.output/firefox-mv2');
+export const FIREFOX_BUILD = resolve(import.meta.dirname, '../../.output/firefox-mv3');
 const GECKO_ID = 'privacy-lens@mijnliefsteboek.example';
 /** Pinned, so the tests know the extension's moz-extension:// address. */
 const UUID = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -14,23 +14,47 @@ export interface FirefoxExtension {
   base: string;
   /** Opens one of the extension's pages. Firefox never resolves a moz-extension navigation; wait for the page instead. */
   openPage(path: string, ready: string): Promise<Page>;
-  tabIdOf(url: string): Promise<number>;
+  /** The extension's id for a tab, found by the page's address (or the address itself). */
+  tabIdOf(pageOrUrl: Page | string): Promise<number>;
   tabState(tabId: number): Promise<TabState | null>;
+  badgeText(tabId: number): Promise<string>;
+  /** Lets the content script's reports arrive, then has the background write everything it queued. */
+  settle(page?: Page): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The extension API as an extension page sees it (typed just enough for the calls made here). */
+interface PageBrowser {
+  tabs: { query(q: object): Promise<{ id: number; url?: string }[]> };
+  storage: { session: { get(k: string): Promise<Record<string, unknown>> } };
+  action: { getBadgeText(d: { tabId: number }): Promise<string> };
+  runtime: { getBackgroundPage(): Promise<{ privacyLens?: { flush(): Promise<void>; isReady: boolean } }> };
+}
+type PageGlobal = { browser: PageBrowser };
 
 /**
  * Debian's Firefox ESR with the built extension, over WebDriver BiDi. Firefox has no host-resolver
  * rules: `prefs` route it through the fixture (or a staging copy) as an HTTP proxy.
  */
-export async function launchFirefoxWithExtension({ prefs, env = {}, extensionPath = FIREFOX_BUILD }: { prefs: Record<string, string | number | boolean>; env?: Record<string, string>; extensionPath?: string }): Promise<FirefoxExtension> {
+export async function launchFirefoxWithExtension({
+  prefs,
+  env = {},
+  extensionPath = FIREFOX_BUILD,
+  insecure = true,
+}: {
+  prefs: Record<string, string | number | boolean>;
+  env?: Record<string, string>;
+  extensionPath?: string;
+  /** Accept self-signed certificates (the local demo shop, a staging copy). */
+  insecure?: boolean;
+}): Promise<FirefoxExtension> {
   if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install it with "apt-get install -y firefox-esr".`);
   if (!existsSync(join(extensionPath, 'manifest.json'))) throw new Error(`No Firefox build at ${extensionPath}: run "npm run build:firefox" first.`);
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
-    acceptInsecureCerts: true,
+    acceptInsecureCerts: insecure,
     // Without it Firefox refuses WebDriver navigation to moz-extension:// pages.
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: { ...prefs, 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }) },
@@ -61,20 +85,33 @@ export async function launchFirefoxWithExtension({ prefs, env = {}, extensionPat
     return helper.evaluate(fn, arg);
   }
 
+  // The background page starts with the install; wait until it says it is ready, as in Chromium.
+  const deadline = Date.now() + 20_000;
+  while (!(await ask(async () => (await (globalThis as unknown as PageGlobal).browser.runtime.getBackgroundPage()).privacyLens?.isReady === true, '').catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('the extension’s background never became ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
   return {
     browser,
     base,
     openPage,
-    tabIdOf: (url) =>
+    tabIdOf: (pageOrUrl) =>
       ask(async (wanted) => {
-        const tabs = await (globalThis as unknown as { browser: { tabs: { query(q: object): Promise<{ id: number; url?: string }[]> } } }).browser.tabs.query({});
-        return tabs.find((t) => t.url === wanted)!.id;
-      }, url),
+        const tabs = await (globalThis as unknown as PageGlobal).browser.tabs.query({});
+        const tab = tabs.find((t) => t.url === wanted);
+        if (!tab) throw new Error(`no tab shows ${wanted}`);
+        return tab.id;
+      }, typeof pageOrUrl === 'string' ? pageOrUrl : pageOrUrl.url()),
     tabState: (tabId) =>
-      ask(async (id) => {
-        const area = (globalThis as unknown as { browser: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).browser.storage.session;
-        return ((await area.get(`tab:${id}`))[`tab:${id}`] as TabState | undefined) ?? null;
-      }, String(tabId)),
+      ask(async (id) => ((await (globalThis as unknown as PageGlobal).browser.storage.session.get(`tab:${id}`))[`tab:${id}`] as TabState | undefined) ?? null, String(tabId)),
+    badgeText: (tabId) => ask(async (id) => (globalThis as unknown as PageGlobal).browser.action.getBadgeText({ tabId: Number(id) }), String(tabId)),
+    async settle(page) {
+      // The content script reports Resource Timing every 250 ms; then the background's batch is flushed.
+      if (page) await page.evaluate(() => new Promise((r) => setTimeout(r, 600))).catch(() => undefined);
+      else await new Promise((r) => setTimeout(r, 600));
+      await ask(async () => (await (globalThis as unknown as PageGlobal).browser.runtime.getBackgroundPage()).privacyLens?.flush(), '');
+    },
     close: () => browser.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
@@ -7,6 +7,19 @@ import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 
 export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
+
+/** The README's pictures of the product. `README_SCREENSHOTS=1 npm run test:e2e` refreshes the committed copies. */
+export const README_SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
+
+/** A screenshot for the README: always into test-results, into docs/screenshots when asked to refresh them. */
+export async function readmeScreenshot(page: Page, name: string) {
+  const path = resolve(SCREENSHOTS, `readme-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  if (process.env.README_SCREENSHOTS === '1') {
+    mkdirSync(README_SCREENSHOTS, { recursive: true });
+    copyFileSync(path, resolve(README_SCREENSHOTS, `${name}.png`));
+  }
+}
 
 /** Opens a page of the fixture shop in a new tab, waits for it and for the extension to settle. */
 export async function visit(ext: ExtensionBrowser, path: string, host = 'www.mijnliefsteboek.nl') {
