@@ -13,6 +13,12 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   webExt: { disabled: true },
+  // Store packages (npm run zip): the Chrome Web Store zip, the Firefox add-on zip, and the sources zip
+  // Firefox's review asks for, which must build the same add-on and hold nothing else (test/e2e/packages.e2e.ts).
+  zip: {
+    exclude: ['**/*.map'],
+    excludeSources: ['test/**', 'test-results/**', 'docs/**', '.ci/**', '.github/**', 'BENCHMARKS.md', 'size-budget.json', 'vitest*.config.ts', 'lib/scan/**', '**/*.pem', '**/*.key', '**/*.log'],
+  },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

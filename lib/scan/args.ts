@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import type { ResolveRule } from './resolving-proxy';
 
 export const USAGE = `Usage: npm run scan -- [URL ...] [options]
 
-Loads the real extension into a headless Chromium, visits each URL, waits for the page to settle
+Loads the real extension into a headless Chromium (or Firefox), visits each URL, waits for the page to settle
 and prints what the extension saw. Without a URL it scans the bundled offline demo shop.
 
 Options:
@@ -17,7 +18,9 @@ Options:
   --map-all ADDR:PORT    send every host name to ADDR:PORT (a local copy that also plays the trackers)
   --insecure             accept a self-signed certificate (staging, local copies)
   --settle MS            how long to wait after the page's network is idle (default 1000)
-  --browser chromium     the browser to drive (Chromium is the one supported today)
+  --browser chromium | firefox
+                         the browser to drive (default chromium; firefox uses Debian's firefox-esr,
+                         and --resolve / --map-all go through a local proxy there)
   -h, --help             show this help
 
 The report follows lib/report/report.schema.json (the same format as the extension's exports).
@@ -55,7 +58,7 @@ export const ScanOptions = z.strictObject({
   mapAll: AddressPort.optional(),
   insecure: z.boolean(),
   settleMs: z.coerce.number().int().min(0).max(60_000),
-  browser: z.enum(['chromium'], { error: 'only --browser chromium is supported today' }),
+  browser: z.enum(['chromium', 'firefox'], { error: 'expected chromium or firefox' }),
   consent: z.enum(['accept-all', 'reject-all', 'none'], { error: 'expected accept-all, reject-all or none' }),
   help: z.boolean(),
 });
@@ -102,6 +105,11 @@ function describePath(path: PropertyKey[]): string {
   if (key === 'urls') return `URL ${String(Number(index) + 1)}`;
   const flag = Object.entries({ ...FLAGS, ...VALUED, '--resolve': 'resolve' }).find(([, name]) => name === key)?.[0];
   return flag ?? String(key);
+}
+
+/** The options' host mapping as rules for Firefox's resolving proxy: specific hosts, then the catch-all `*`. */
+export function resolveRulesFor(options: Pick<ScanOptions, 'resolve' | 'mapAll'>): ResolveRule[] {
+  return [...options.resolve, ...(options.mapAll ? [{ host: '*', target: options.mapAll }] : [])];
 }
 
 /** Chromium host-resolver rules for the options: specific hosts first, then the catch-all. */

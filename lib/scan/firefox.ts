@@ -9,6 +9,35 @@ const GECKO_ID = 'privacy-lens@mijnliefsteboek.example';
 /** Pinned, so the tests know the extension's moz-extension:// address. */
 const UUID = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
+/**
+ * Preferences that send Firefox's http:// and https:// traffic through a local proxy on `port` (https://
+ * as `CONNECT host:443`): the fixture shop, which is one, or the scan's resolving proxy. Firefox has no
+ * host-resolver rules; this is how it reaches a local or staging copy under the real host names.
+ */
+export function firefoxProxyPrefs(port: number): Record<string, string | number | boolean> {
+  return {
+    'network.proxy.type': 1,
+    'network.proxy.http': '127.0.0.1',
+    'network.proxy.http_port': port,
+    'network.proxy.ssl': '127.0.0.1',
+    'network.proxy.ssl_port': port,
+    'network.proxy.no_proxies_on': '',
+  };
+}
+
+/**
+ * Firefox calls Mozilla's services by itself; without a network they fail slowly, and through the
+ * fixture they would look like traffic the pages made. A data: URL silences Remote Settings; release
+ * builds only honour it with `MOZ_REMOTE_SETTINGS_DEVTOOLS` set, hence `FIREFOX_ENV`.
+ */
+export const FIREFOX_QUIET_PREFS: Readonly<Record<string, string | number | boolean>> = {
+  'services.settings.server': 'data:,#remote-settings-dummy/v1',
+  'app.update.disabledForTesting': true,
+  'browser.safebrowsing.update.enabled': false,
+  'extensions.getAddons.cache.enabled': false,
+};
+export const FIREFOX_ENV: Readonly<Record<string, string>> = { MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' };
+
 export interface FirefoxExtension {
   browser: Browser;
   base: string;
@@ -38,7 +67,7 @@ type PageGlobal = { browser: PageBrowser };
  */
 export async function launchFirefoxWithExtension({
   prefs,
-  env = {},
+  env = FIREFOX_ENV,
   extensionPath = FIREFOX_BUILD,
   insecure = true,
 }: {
@@ -57,7 +86,7 @@ export async function launchFirefoxWithExtension({
     acceptInsecureCerts: insecure,
     // Without it Firefox refuses WebDriver navigation to moz-extension:// pages.
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { ...prefs, 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }) },
+    extraPrefsFirefox: { ...FIREFOX_QUIET_PREFS, ...prefs, 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }) },
     env: { ...process.env, ...env },
   });
   await browser.installExtension(extensionPath);

@@ -5,9 +5,8 @@ import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseReport } from '../../lib/report';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
-import { FIREFOX_ENV, firefoxProxyPrefs } from '../fixtures/shop/browsers';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
-import { launchFirefoxWithExtension, type FirefoxExtension } from '../../lib/scan/firefox';
+import { firefoxProxyPrefs, launchFirefoxWithExtension, type FirefoxExtension } from '../../lib/scan/firefox';
 import { DETECTION_PAGES } from './expected-pages';
 import { SCREENSHOTS, readPopup, readmeScreenshot } from './helpers';
 
@@ -22,7 +21,6 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
     shop = await startFixtureShop();
     downloads = await mkdtemp(join(tmpdir(), 'privacy-lens-ff-downloads-'));
     ff = await launchFirefoxWithExtension({
-      env: FIREFOX_ENV,
       prefs: {
         ...firefoxProxyPrefs(shop.port),
         // Exports land in a folder the test reads, without a dialog.

@@ -54,6 +54,18 @@ describe('the scan command', () => {
     expect(parsed.ok && parsed.report.pages[0]!.trackers.find((t) => t.id === 'meta-pixel')?.verdict).toBe('consented');
   });
 
+  it('drives Firefox too: the same verdicts, with --map-all and the banner answered by autoconsent', async () => {
+    const result = await scan(['https://www.mijnliefsteboek.nl/consent/meta-ignores-refusal', '--browser', 'firefox', '--map-all', mapAll, '--insecure', '--consent', 'reject-all', '--json']);
+    expect(result.stderr).toContain('consent banner: answered (reject-all)');
+    expect(result.code).toBe(1);
+    const parsed = parseReport(result.stdout);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const page = parsed.report.pages[0]!;
+    expect(page.consent).toMatchObject({ source: 'cookie-information', granted: ['necessary'] });
+    expect(Object.fromEntries(page.trackers.map((t) => [t.id, t.verdict]))).toMatchObject({ aws: 'necessary', 'meta-pixel': 'against-choice' });
+  });
+
   it('exits 2 with a message that says what to do', async () => {
     const usage = await scan(['--consent', 'maybe']);
     expect(usage.code).toBe(2);

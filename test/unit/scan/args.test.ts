@@ -38,7 +38,7 @@ describe('scan arguments', () => {
     [['--map-all', '127.0.0.1:99999'], '--map-all: the port must be 65535 or lower'],
     [['--resolve', 'www.mijnliefsteboek.nl'], 'expected HOST=ADDR:PORT'],
     [['--resolve', 'www.mijnliefsteboek.nl=nowhere'], '--resolve www.mijnliefsteboek.nl=nowhere: expected ADDR:PORT, for example 127.0.0.1:8443'],
-    [['--browser', 'safari'], '--browser: only --browser chromium is supported today'],
+    [['--browser', 'safari'], '--browser: expected chromium or firefox'],
     [['--settle', 'soon'], '--settle'],
     [['--consent', 'maybe'], '--consent: expected accept-all, reject-all or none'],
   ])('%j → a clear message', (argv, message) => {
