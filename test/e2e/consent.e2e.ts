@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, openPopup, readPopup, settledBadge, visit, withShopAndExtension } from './helpers';
+import { SCREENSHOTS, openPopup, readPopup, readmeScreenshot, settledBadge, visit, withShopAndExtension } from './helpers';
 
 type Answer = 'none' | 'accept-all' | 'reject-all' | 'statistics-only';
 
@@ -42,13 +42,14 @@ describe('consent verdicts in Chromium', () => {
     await cdp.detach();
   });
 
-  async function scenario(path: string, how: Answer, screenshot?: string) {
+  async function scenario(path: string, how: Answer, screenshot?: string, readme?: string) {
     const { page, tabId } = await visit(ext, path);
     await answer(page, how);
     await ext.settle(page);
     const popup = await openPopup(ext, tabId);
     const shown = await readPopup(popup);
     if (screenshot) await popup.screenshot({ path: resolve(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
+    if (readme) await readmeScreenshot(popup, readme);
     const badge = await settledBadge(ext, tabId);
     await popup.close();
     await page.close();
@@ -93,7 +94,7 @@ describe('consent verdicts in Chromium', () => {
   });
 
   it('reject all: nothing but the cookieless pings, and no violation', async () => {
-    const { shown, badge } = await scenario(CONSENT_SCENARIOS.respectful, 'reject-all');
+    const { shown, badge } = await scenario(CONSENT_SCENARIOS.respectful, 'reject-all', undefined, 'chromium-popup-clean');
     expect(shown.verdicts).toEqual({ aws: 'necessary', 'google-tag-manager': 'necessary', 'google-analytics': 'denied-ping' });
     expect(shown.consent.granted).toEqual({ functional: false, statistics: false, marketing: false, unclassified: false });
     expect(badge).toBe('3');
@@ -106,7 +107,7 @@ describe('consent verdicts in Chromium', () => {
   });
 
   it('reject all, then the Meta pixel fires anyway: against your choice, with the policy’s promise', async () => {
-    const { shown, badge } = await scenario(CONSENT_SCENARIOS.metaIgnoresRefusal, 'reject-all', 'popup-against-choice-nl');
+    const { shown, badge } = await scenario(CONSENT_SCENARIOS.metaIgnoresRefusal, 'reject-all', 'popup-against-choice-nl', 'chromium-popup-violation');
     expect(shown.verdicts['meta-pixel']).toBe('against-choice');
     expect(shown.violations).toBe(1);
     expect(shown.text).toContain('Tegen je keuze');

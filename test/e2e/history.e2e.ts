@@ -7,7 +7,7 @@ import { parseReport } from '../../lib/report';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, openPopup, visit } from './helpers';
+import { SCREENSHOTS, openPopup, readmeScreenshot, visit } from './helpers';
 
 describe('history page in Chromium', () => {
   let shop: FixtureShop;
@@ -61,6 +61,7 @@ describe('history page in Chromium', () => {
     const page = await historyPage();
     await page.waitForSelector('[data-visit]');
     expect(await count(page)).toBe('3 bezoeken');
+    await readmeScreenshot(page, 'chromium-history');
     await page.select('#filter-verdict', 'violation');
     expect(await count(page)).toBe('2 bezoeken');
     await page.select('#filter-company', 'Meta Platforms Ireland Limited');

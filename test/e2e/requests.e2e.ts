@@ -5,7 +5,7 @@ import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, withShopAndExtension } from './helpers';
+import { SCREENSHOTS, readmeScreenshot, withShopAndExtension } from './helpers';
 
 
 /**
@@ -78,6 +78,8 @@ describe('rights requests in Chromium', () => {
     expect(letter).toContain('Sanne de Vries');
     expect(letter).toContain(clientId);
     expect(letter).toContain('Google Ireland Limited');
+    await composer.setViewport({ width: 900, height: 1000 });
+    await readmeScreenshot(composer, 'chromium-composer');
 
     shop.clearRequests();
     await composer.click('#open-shop-form');
