@@ -255,6 +255,10 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
     });
   });
 
+  it('saw no request that the pages did not make (neither the extension nor Firefox sent anything of its own)', () => {
+    expect(shop.unexpected.map((r) => `${r.method} ${r.host}${r.path}`)).toEqual([]);
+  });
+
   describe('host access', () => {
     it('says so when the browser withholds access to the shop, and asks for it again', async () => {
       const { page, tabId } = await visit('/test/meta-pixel');
