@@ -20,3 +20,20 @@ export const DETECTION_PAGES: { path: string; entries: string[]; unlisted: strin
     badge: '7!',
   },
 ];
+
+/** The verdicts the popup must show on the careful page (/consent/respectful), per answer to its banner; both browsers. */
+export const RESPECTFUL_VERDICTS = {
+  // Before any choice, after a refusal, and for Analytics pinged before a later choice: the loader, the host
+  // and Google's cookieless pings only.
+  cookielessOnly: { aws: 'necessary', 'google-tag-manager': 'necessary', 'google-analytics': 'denied-ping' },
+  acceptedAll: {
+    aws: 'necessary',
+    'google-tag-manager': 'necessary',
+    // The pings before the choice stay a warning: a tracker's verdict is its worst request's.
+    'google-analytics': 'denied-ping',
+    'google-ads': 'consented',
+    'meta-pixel': 'consented',
+    'microsoft-ads': 'consented',
+    trustpilot: 'consented',
+  },
+} as const satisfies Record<string, Record<string, string>>;
