@@ -119,7 +119,10 @@ function FollowUpPanel({ request, step, customer, sentDate, dueDate, onSent }: {
           {letter.recipient}
         </p>
       )}
-      <textarea class="followup__text" rows={12} readOnly value={`${letter.subject}\n\n${letter.body}`} />
+      <label class="field">
+        {t('followUpLetter')}
+        <textarea class="followup__text" rows={12} readOnly value={`${letter.subject}\n\n${letter.body}`} />
+      </label>
       <p>
         <button type="button" class="button button--quiet" onClick={() => void navigator.clipboard.writeText(`${letter.subject}\n\n${letter.body}`)}>
           {t('copyLetter')}

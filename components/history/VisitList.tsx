@@ -24,7 +24,10 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
         const violations = trackers.filter(([, v]) => isViolation(v));
         const consent = visit.summary?.consent;
         return (
-          <button type="button" class={`visit ${violations.length ? 'visit--violation' : ''}`} data-visit={visit.id} onClick={() => onOpen(visit)} aria-label={`${t('visitOpen')}: ${formatDateTime(visit.startedAt)}`}>
+          <button type="button" class={`visit ${violations.length ? 'visit--violation' : ''}`} data-visit={visit.id} onClick={() => onOpen(visit)}>
+            {/* The verb goes into the button's name as hidden text, not as an aria-label: a label would
+                hide the row's visible words from speech input ("click 10 March…"), WCAG 2.5.3. */}
+            <span class="visually-hidden">{t('visitOpen')}: </span>
             <span class="visit__when">{formatDateTime(visit.startedAt)}</span>
             <span class="visit__page">{pathOf(visit.url)}</span>
             <span class="visit__consent">{consentLine(consent, t)}</span>

@@ -50,19 +50,23 @@ export function App(props: {
     <main class="page page--wide">
       <h1>{t('extName')}</h1>
       <LogHealthNotice state={props.health.value} />
-      <nav class="tabs" role="tablist" aria-label={t('extName')}>
+      {/* Links, not ARIA tabs: each part has its own address (#history, #requests, ...), and ARIA tabs
+          would promise arrow-key navigation and one tab stop that a row of links does not need. */}
+      <nav class="tabs" aria-label={t('optionsNav')}>
         {TABS.map((id) => (
-          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} class={`tabs__tab ${tab === id ? 'tabs__tab--on' : ''}`} onClick={() => (location.hash = id)}>
+          <a key={id} href={`#${id}`} id={`tab-${id}`} aria-current={tab === id ? 'page' : undefined} class={`tabs__tab ${tab === id ? 'tabs__tab--on' : ''}`}>
             {t(key('tab', id))}
-          </button>
+          </a>
         ))}
       </nav>
-      <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      {/* A plain container, not a region: each part brings its own headings and sections, and a
+          region named after the link would repeat the name of the section inside it. */}
+      <div>
         {tab === 'history' && <HistoryTab visits={props.visits.value} actions={props.history} />}
         {tab === 'requests' && <RequestList requests={props.requests.value} now={Date.now()} customer={props.customer.value} actions={props.requestActions} />}
         {tab === 'settings' && <SettingsTab {...props} />}
         {tab === 'import' && <ImportTab actions={props.history} />}
-      </section>
+      </div>
     </main>
   );
 }
