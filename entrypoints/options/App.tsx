@@ -8,7 +8,7 @@ import { RequestList, type RequestActions } from '@/components/RequestList';
 import { StanceEditor } from '@/components/StanceEditor';
 import { useTranslator } from '@/components/i18n';
 import { catalog } from '@/lib/catalog';
-import { VERDICTS } from '@/lib/consent/judge';
+import { VERDICTS, type Finding } from '@/lib/consent/judge';
 import type { ConsentChange } from '@/lib/consent/model';
 import type { Stance } from '@/lib/consent/stance';
 import type { Visit } from '@/lib/db/schema';
@@ -23,7 +23,7 @@ const TABS: Tab[] = ['history', 'requests', 'settings', 'import'];
 const key = (prefix: string, id: string | number) => `${prefix}_${String(id).replace(/-/g, '_')}` as MessageKey;
 
 export interface HistoryActions {
-  openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[] }>;
+  openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[]; findings: Finding[] }>;
   exportVisits(visits: Visit[], format: 'json' | 'csv', redact: boolean): Promise<void>;
   setRetention(days: Retention): Promise<void>;
   setNotify(wanted: boolean): Promise<boolean>;
@@ -74,7 +74,7 @@ export function App(props: {
 function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActions }) {
   const { t, plural, formatDateTime } = useTranslator();
   const [filter, setFilter] = useState<HistoryFilter>({});
-  const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[] } | null>(null);
+  const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[]; findings: Finding[] } | null>(null);
   const [redact, setRedact] = useState(false);
   const [notice, setNotice] = useState('');
   const shown = filterVisits(visits, filter);
@@ -87,7 +87,7 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
           ← {t('visitBack')}
         </button>
         <h2>{t('visitHeading', { time: formatDateTime(open.visit.startedAt) })}</h2>
-        <PageView page={open.page} consentHistory={open.consent} />
+        <PageView page={open.page} consentHistory={open.consent} findings={open.findings} />
       </div>
     );
   }

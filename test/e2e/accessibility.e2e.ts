@@ -223,6 +223,10 @@ describe('accessibility in Chromium', () => {
       if (!report) report = await exportReport(options);
       await options.evaluate(() => document.querySelector<HTMLElement>('[data-visit]')!.click());
       await options.waitForSelector('.pageview');
+      // Findings are said in the page's language, not in the log's English sentences.
+      const findings = await options.$$eval('.pageview [data-finding]', (els) => els.map((e) => e.textContent ?? ''));
+      expect(findings.length).toBeGreaterThan(0);
+      for (const finding of findings) expect(finding).toMatch(language === 'nl' ? /kreeg/ : /received/);
       await bothSchemes(options, `visit detail ${language}`);
       await darkScreenshot(options, `a11y-visit-dark-${language}.png`);
       for (const [hash, ready] of [['requests', '[data-request]'], ['settings', '[data-stance]'], ['import', '#import-file']] as const) {
