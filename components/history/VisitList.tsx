@@ -10,7 +10,7 @@ export const VISIT_ROW_HEIGHT = 76;
 
 /** The timeline: one row per visit, newest first, only the rows in view rendered. */
 export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: Visit): void }) {
-  const { t, plural, formatDateTime } = useTranslator();
+  const { t, plural, formatDateTime, formatNumber } = useTranslator();
   if (visits.length === 0) return <p class="empty">{t('visitsNone')}</p>;
   return (
     <VirtualList
@@ -38,7 +38,7 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
                   {catalog.entries.find((e) => e.id === id)?.product.split(' (')[0]}: {t(VERDICT_KEYS[verdict].label)}
                 </Chip>
               ))}
-              {violations.length > 3 && <span> +{violations.length - 3}</span>}
+              {violations.length > 3 && <span> +{formatNumber(violations.length - 3)}</span>}
             </span>
           </button>
         );

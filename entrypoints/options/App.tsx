@@ -148,10 +148,10 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
           {t('exportRedact')}
         </label>
         <p>
-          <button type="button" class="button" id="export-json" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'json', redact).then(() => setNotice(t('exportDone', { count: shown.length })))}>
+          <button type="button" class="button" id="export-json" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'json', redact).then(() => setNotice(plural('exportDone', shown.length)))}>
             {t('exportJson')}
           </button>{' '}
-          <button type="button" class="button button--quiet" id="export-csv" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'csv', redact).then(() => setNotice(t('exportDone', { count: shown.length })))}>
+          <button type="button" class="button button--quiet" id="export-csv" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'csv', redact).then(() => setNotice(plural('exportDone', shown.length)))}>
             {t('exportCsv')}
           </button>
         </p>
