@@ -23,7 +23,7 @@ export function Findings({ findings }: { findings: Finding[] }) {
         {findings.map((finding) => (
           <li key={`${finding.kind}-${finding.trackerId ?? finding.category ?? ''}-${finding.cookie ?? ''}`} class="finding" data-finding={finding.kind} data-tracker={finding.trackerId}>
             <span aria-hidden="true">⚠ </span>
-            {describe(finding, t)}
+            {describeFinding(finding, t)}
           </li>
         ))}
       </ul>
@@ -31,7 +31,8 @@ export function Findings({ findings }: { findings: Finding[] }) {
   );
 }
 
-function describe(finding: Finding, t: (key: MessageKey, values?: Record<string, string | number>) => string): string {
+/** A finding in the reader's language, from its facts rather than its English `detail`. */
+export function describeFinding(finding: Finding, t: (key: MessageKey, values?: Record<string, string | number>) => string): string {
   const product = finding.trackerId ? getEntry(finding.trackerId).product : '';
   switch (finding.kind) {
     case 'consent-mode-mismatch':
@@ -42,7 +43,13 @@ function describe(finding: Finding, t: (key: MessageKey, values?: Record<string,
       const category = finding.category ? t(CATEGORY_KEYS[finding.category]).toLowerCase() : '';
       return t(finding.bannerGranted ? 'finding_stanceMismatch_granted' : 'finding_stanceMismatch_denied', { category });
     }
-    default:
-      return finding.detail;
+    case 'before-choice':
+      return t('finding_beforeChoice', { product });
+    case 'against-choice': {
+      const category = finding.trackerId ? t(CATEGORY_KEYS[getEntry(finding.trackerId).category]).toLowerCase() : '';
+      return t('finding_againstChoice', { product, category });
+    }
+    case 'unlisted-third-party':
+      return t('finding_unlisted', { host: finding.host ?? '' });
   }
 }

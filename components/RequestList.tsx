@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import { catalog } from '@/lib/catalog';
 import type { MessageKey } from '@/lib/i18n';
 import {
+  calendarDate,
   composeFollowUp,
   mailtoUrl,
   requestState,
   requestTitle,
-
   type Customer,
   type FollowUp,
   type RightsRequestRecord,
@@ -45,7 +45,8 @@ function RequestCard({ request, now, customer, actions }: { request: RightsReque
   const { t, plural, language, formatCalendarDate, formatDateTime } = useTranslator();
   const [open, setOpen] = useState<FollowUp | null>(null);
   const state = requestState(request, now, catalog.shop.answerDeadlineMonths);
-  const sentDate = formatCalendarDate(new Date(request.sentAt).toISOString().slice(0, 10));
+  // The day it was sent where the customer sent it: the UTC day is the day before after midnight in Europe.
+  const sentDate = formatCalendarDate(calendarDate(request.sentAt, request.timeZone));
   return (
     <li class={`request ${state.overdue ? 'request--overdue' : ''}`} data-request={request.type} data-overdue={String(state.overdue)}>
       <h3>{requestTitle(request.type, language)}</h3>
@@ -119,7 +120,10 @@ function FollowUpPanel({ request, step, customer, sentDate, dueDate, onSent }: {
           {letter.recipient}
         </p>
       )}
-      <textarea class="followup__text" rows={12} readOnly value={`${letter.subject}\n\n${letter.body}`} />
+      <label class="field">
+        {t('followUpLetter')}
+        <textarea class="followup__text" rows={12} readOnly value={`${letter.subject}\n\n${letter.body}`} />
+      </label>
       <p>
         <button type="button" class="button button--quiet" onClick={() => void navigator.clipboard.writeText(`${letter.subject}\n\n${letter.body}`)}>
           {t('copyLetter')}

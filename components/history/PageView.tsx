@@ -1,7 +1,9 @@
 import { getEntry } from '@/lib/catalog';
+import type { Finding } from '@/lib/consent/judge';
 import type { ConsentChange } from '@/lib/consent/model';
 import type { PageReport } from '@/lib/report';
 import { Chip } from '../Chip';
+import { describeFinding } from '../Findings';
 import { useTranslator } from '../i18n';
 import { CATEGORY_KEYS, VERDICT_KEYS, consentText } from '../verdicts';
 import { VirtualList } from '../VirtualList';
@@ -9,11 +11,17 @@ import { VirtualList } from '../VirtualList';
 /**
  * One visit in full: the consent during it, every tracker with its verdict, the findings, and every
  * request in order. Used for the customer's own log and, read-only, for an imported report.
+ * `findings`, for a visit of the customer's own log, are the judgement's own: they carry the facts
+ * (cookie, category, personal data) that let every finding be said in the reader's language.
  */
-export function PageView({ page, consentHistory }: { page: PageReport; consentHistory?: ConsentChange[] }) {
-  const { t, formatDateTime, formatTime } = useTranslator();
+export function PageView({ page, consentHistory, findings }: { page: PageReport; consentHistory?: ConsentChange[]; findings?: Finding[] }) {
+  const { t, formatDateTime, formatTime, formatNumber } = useTranslator();
   const { source } = page.consent;
   const recorded = source === 'none' ? null : { ...page.consent, source };
+  // Unlisted hosts have their own line above.
+  const shownFindings = findings
+    ? findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, text: describeFinding(f, t), lang: undefined }))
+    : page.findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, ...describeReportFinding(f, t) }));
   return (
     <article class="pageview" data-page={page.url}>
       <p class="popup__url">{page.url}</p>
@@ -50,7 +58,7 @@ export function PageView({ page, consentHistory }: { page: PageReport; consentHi
                   {getEntry(tracker.id).product}
                   <br />
                   <small>
-                    {tracker.company} · {tracker.requests}×
+                    {tracker.company} · {formatNumber(tracker.requests)}×
                   </small>
                 </td>
                 <td>{tracker.cookies.join(', ') || '—'}</td>
@@ -67,17 +75,15 @@ export function PageView({ page, consentHistory }: { page: PageReport; consentHi
           </p>
         )}
       </section>
-      {page.findings.filter((f) => f.kind !== 'unlisted-third-party').length > 0 && (
+      {shownFindings.length > 0 && (
         <section>
           <h3>{t('findingsHeading')}</h3>
           <ul class="findings-list">
-            {page.findings
-              .filter((f) => f.kind !== 'unlisted-third-party')
-              .map((f, i) => (
-                <li key={i} data-finding={f.kind}>
-                  {describeReportFinding(f, t)}
-                </li>
-              ))}
+            {shownFindings.map((f, i) => (
+              <li key={i} data-finding={f.kind} lang={f.lang}>
+                {f.text}
+              </li>
+            ))}
           </ul>
         </section>
       )}
@@ -113,11 +119,14 @@ export function PageView({ page, consentHistory }: { page: PageReport; consentHi
   );
 }
 
-/** Verdict findings in the reader's language; the others keep the report's own English sentence. */
-function describeReportFinding(finding: PageReport['findings'][number], t: ReturnType<typeof useTranslator>['t']): string {
-  if (!finding.trackerId) return finding.detail;
-  const product = getEntry(finding.trackerId).product;
-  if (finding.kind === 'before-choice') return t('finding_beforeChoice', { product });
-  if (finding.kind === 'against-choice') return t('finding_againstChoice', { product, category: t(CATEGORY_KEYS[getEntry(finding.trackerId).category]).toLowerCase() });
-  return finding.detail;
+/**
+ * A finding of an imported report. A report keeps only the kind, the tracker and an English sentence,
+ * so verdict findings are said again in the reader's language and the others are shown as written,
+ * marked as English for screen readers (WCAG 3.1.2, language of parts).
+ */
+function describeReportFinding(finding: PageReport['findings'][number], t: ReturnType<typeof useTranslator>['t']): { text: string; lang: 'en' | undefined } {
+  const product = finding.trackerId ? getEntry(finding.trackerId).product : null;
+  if (product && finding.kind === 'before-choice') return { text: t('finding_beforeChoice', { product }), lang: undefined };
+  if (product && finding.kind === 'against-choice') return { text: t('finding_againstChoice', { product, category: t(CATEGORY_KEYS[getEntry(finding.trackerId!).category]).toLowerCase() }), lang: undefined };
+  return { text: finding.detail, lang: 'en' };
 }

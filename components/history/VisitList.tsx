@@ -10,7 +10,7 @@ export const VISIT_ROW_HEIGHT = 76;
 
 /** The timeline: one row per visit, newest first, only the rows in view rendered. */
 export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: Visit): void }) {
-  const { t, plural, formatDateTime } = useTranslator();
+  const { t, plural, formatDateTime, formatNumber } = useTranslator();
   if (visits.length === 0) return <p class="empty">{t('visitsNone')}</p>;
   return (
     <VirtualList
@@ -24,7 +24,10 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
         const violations = trackers.filter(([, v]) => isViolation(v));
         const consent = visit.summary?.consent;
         return (
-          <button type="button" class={`visit ${violations.length ? 'visit--violation' : ''}`} data-visit={visit.id} onClick={() => onOpen(visit)} aria-label={`${t('visitOpen')}: ${formatDateTime(visit.startedAt)}`}>
+          <button type="button" class={`visit ${violations.length ? 'visit--violation' : ''}`} data-visit={visit.id} onClick={() => onOpen(visit)}>
+            {/* The verb goes into the button's name as hidden text, not as an aria-label: a label would
+                hide the row's visible words from speech input ("click 10 March…"), WCAG 2.5.3. */}
+            <span class="visually-hidden">{t('visitOpen')}: </span>
             <span class="visit__when">{formatDateTime(visit.startedAt)}</span>
             <span class="visit__page">{pathOf(visit.url)}</span>
             <span class="visit__consent">{consentLine(consent, t)}</span>
@@ -35,7 +38,7 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
                   {catalog.entries.find((e) => e.id === id)?.product.split(' (')[0]}: {t(VERDICT_KEYS[verdict].label)}
                 </Chip>
               ))}
-              {violations.length > 3 && <span> +{violations.length - 3}</span>}
+              {violations.length > 3 && <span> +{formatNumber(violations.length - 3)}</span>}
             </span>
           </button>
         );

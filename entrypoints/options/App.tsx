@@ -8,7 +8,7 @@ import { RequestList, type RequestActions } from '@/components/RequestList';
 import { StanceEditor } from '@/components/StanceEditor';
 import { useTranslator } from '@/components/i18n';
 import { catalog } from '@/lib/catalog';
-import { VERDICTS } from '@/lib/consent/judge';
+import { VERDICTS, type Finding } from '@/lib/consent/judge';
 import type { ConsentChange } from '@/lib/consent/model';
 import type { Stance } from '@/lib/consent/stance';
 import type { Visit } from '@/lib/db/schema';
@@ -23,7 +23,7 @@ const TABS: Tab[] = ['history', 'requests', 'settings', 'import'];
 const key = (prefix: string, id: string | number) => `${prefix}_${String(id).replace(/-/g, '_')}` as MessageKey;
 
 export interface HistoryActions {
-  openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[] }>;
+  openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[]; findings: Finding[] }>;
   exportVisits(visits: Visit[], format: 'json' | 'csv', redact: boolean): Promise<void>;
   setRetention(days: Retention): Promise<void>;
   setNotify(wanted: boolean): Promise<boolean>;
@@ -50,19 +50,23 @@ export function App(props: {
     <main class="page page--wide">
       <h1>{t('extName')}</h1>
       <LogHealthNotice state={props.health.value} />
-      <nav class="tabs" role="tablist" aria-label={t('extName')}>
+      {/* Links, not ARIA tabs: each part has its own address (#history, #requests, ...), and ARIA tabs
+          would promise arrow-key navigation and one tab stop that a row of links does not need. */}
+      <nav class="tabs" aria-label={t('optionsNav')}>
         {TABS.map((id) => (
-          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} class={`tabs__tab ${tab === id ? 'tabs__tab--on' : ''}`} onClick={() => (location.hash = id)}>
+          <a key={id} href={`#${id}`} id={`tab-${id}`} aria-current={tab === id ? 'page' : undefined} class={`tabs__tab ${tab === id ? 'tabs__tab--on' : ''}`}>
             {t(key('tab', id))}
-          </button>
+          </a>
         ))}
       </nav>
-      <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      {/* A plain container, not a region: each part brings its own headings and sections, and a
+          region named after the link would repeat the name of the section inside it. */}
+      <div>
         {tab === 'history' && <HistoryTab visits={props.visits.value} actions={props.history} />}
         {tab === 'requests' && <RequestList requests={props.requests.value} now={Date.now()} customer={props.customer.value} actions={props.requestActions} />}
         {tab === 'settings' && <SettingsTab {...props} />}
         {tab === 'import' && <ImportTab actions={props.history} />}
-      </section>
+      </div>
     </main>
   );
 }
@@ -70,7 +74,7 @@ export function App(props: {
 function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActions }) {
   const { t, plural, formatDateTime } = useTranslator();
   const [filter, setFilter] = useState<HistoryFilter>({});
-  const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[] } | null>(null);
+  const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[]; findings: Finding[] } | null>(null);
   const [redact, setRedact] = useState(false);
   const [notice, setNotice] = useState('');
   const shown = filterVisits(visits, filter);
@@ -83,7 +87,7 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
           ← {t('visitBack')}
         </button>
         <h2>{t('visitHeading', { time: formatDateTime(open.visit.startedAt) })}</h2>
-        <PageView page={open.page} consentHistory={open.consent} />
+        <PageView page={open.page} consentHistory={open.consent} findings={open.findings} />
       </div>
     );
   }
@@ -144,10 +148,10 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
           {t('exportRedact')}
         </label>
         <p>
-          <button type="button" class="button" id="export-json" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'json', redact).then(() => setNotice(t('exportDone', { count: shown.length })))}>
+          <button type="button" class="button" id="export-json" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'json', redact).then(() => setNotice(plural('exportDone', shown.length)))}>
             {t('exportJson')}
           </button>{' '}
-          <button type="button" class="button button--quiet" id="export-csv" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'csv', redact).then(() => setNotice(t('exportDone', { count: shown.length })))}>
+          <button type="button" class="button button--quiet" id="export-csv" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'csv', redact).then(() => setNotice(plural('exportDone', shown.length)))}>
             {t('exportCsv')}
           </button>
         </p>

@@ -3,6 +3,7 @@ import { liveQuery } from 'dexie';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider } from '@/components/i18n';
+import { judgeVisit } from '@/lib/consent/judge';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
 import { healthOf, logVersionState, openLog, type LogHealth, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
@@ -97,7 +98,8 @@ render(
       history={{
         async openVisit(visit) {
           const record = await visitFromLog(db, visit);
-          return { page: pageReport(record, stance.value), consent: record.evidence.consent };
+          const { findings } = judgeVisit({ ...record.evidence, stance: stance.value });
+          return { page: pageReport(record, stance.value), consent: record.evidence.consent, findings };
         },
         async exportVisits(chosen, format, redact) {
           const report = await exportVisits(db, chosen, { stance: stance.value, redact, tool });

@@ -85,8 +85,12 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
           <label>
             {t('letterLanguage')}{' '}
             <select value={c.letterLanguage.value} onChange={(e) => ((c.letterLanguage.value = e.currentTarget.value as 'nl' | 'en'), c.rebuild())}>
-              <option value="nl">Nederlands</option>
-              <option value="en">English</option>
+              <option value="nl" lang="nl">
+                Nederlands
+              </option>
+              <option value="en" lang="en">
+                English
+              </option>
             </select>
           </label>
           <button type="button" class="button button--quiet" onClick={() => c.rebuild()}>

@@ -103,3 +103,28 @@ export function withShopAndExtension(use: (shop: FixtureShop, ext: ExtensionBrow
     await shop?.close();
   });
 }
+
+/**
+ * Moves the stored rights requests back in time, as if days had passed: `sentDays` for when they were
+ * sent, `followUpDays` for their follow-ups. Written straight to IndexedDB from an extension page.
+ */
+export function ageRequests(page: Page, { sentDays = 0, followUpDays = 0 }: { sentDays?: number; followUpDays?: number }) {
+  return page.evaluate(
+    (sentMs, followUpMs) =>
+      new Promise<void>((res) => {
+        const open = indexedDB.open('privacy-lens-log');
+        open.onsuccess = () => {
+          const store = open.result.transaction('rightsRequests', 'readwrite').objectStore('rightsRequests');
+          const all = store.getAll();
+          all.onsuccess = () => {
+            for (const row of all.result) {
+              store.put({ ...row, sentAt: row.sentAt - sentMs, followUps: row.followUps.map((f: { at: number }) => ({ ...f, at: f.at - followUpMs })) });
+            }
+            store.transaction.oncomplete = () => res();
+          };
+        };
+      }),
+    sentDays * 86_400_000,
+    followUpDays * 86_400_000,
+  );
+}

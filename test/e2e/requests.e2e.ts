@@ -5,33 +5,7 @@ import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, readmeScreenshot, withShopAndExtension } from './helpers';
-
-
-/**
- * Moves the stored rights requests back in time, as if days had passed: `sentDays` for when they were
- * sent, `followUpDays` for their follow-ups. Written straight to IndexedDB from an extension page.
- */
-function ageRequests(page: Page, { sentDays = 0, followUpDays = 0 }: { sentDays?: number; followUpDays?: number }) {
-  return page.evaluate(
-    (sentMs, followUpMs) =>
-      new Promise<void>((res) => {
-        const open = indexedDB.open('privacy-lens-log');
-        open.onsuccess = () => {
-          const store = open.result.transaction('rightsRequests', 'readwrite').objectStore('rightsRequests');
-          const all = store.getAll();
-          all.onsuccess = () => {
-            for (const row of all.result) {
-              store.put({ ...row, sentAt: row.sentAt - sentMs, followUps: row.followUps.map((f: { at: number }) => ({ ...f, at: f.at - followUpMs })) });
-            }
-            store.transaction.oncomplete = () => res();
-          };
-        };
-      }),
-    sentDays * 86_400_000,
-    followUpDays * 86_400_000,
-  );
-}
+import { SCREENSHOTS, ageRequests, readmeScreenshot, withShopAndExtension } from './helpers';
 
 describe('rights requests in Chromium', () => {
   let shop: FixtureShop;
