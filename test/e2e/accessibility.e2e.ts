@@ -1,48 +1,16 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import axe from 'axe-core';
 import type { ElementHandle, Page } from 'puppeteer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
+import { audit, readable, type Problem } from './axe';
 import { SCREENSHOTS, ageRequests, openPopup, visit, withShopAndExtension } from './helpers';
 
 type Scheme = 'light' | 'dark';
 const LANGUAGES = ['nl', 'en'] as const;
 const SCHEMES: Scheme[] = ['light', 'dark'];
-
-/** One axe finding, flattened to what a person needs to fix it. */
-interface Problem {
-  where: string;
-  rule: string;
-  impact: string;
-  target: string;
-  summary: string;
-}
-
-/**
- * Runs axe-core with its default rules (every WCAG 2.x A/AA rule plus its best practices, colour
- * contrast included) on what the page shows now. axe is evaluated through the DevTools protocol,
- * which the pages' `script-src 'self'` does not govern; a <script> tag with inline content would be
- * refused by that policy.
- */
-async function audit(page: Page, where: string): Promise<Problem[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      rule: v.id,
-      impact: v.impact ?? '',
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary ?? v.help })),
-    }));
-  });
-  return violations.flatMap((v) => v.nodes.map((n) => ({ where, rule: v.rule, impact: v.impact, target: n.target, summary: n.summary.replace(/\s+/g, ' ') })));
-}
-
-function readable(problems: Problem[]): string {
-  return problems.map((p) => `- [${p.where}] ${p.rule} (${p.impact}) at ${p.target}: ${p.summary}`).join('\n');
-}
 
 /** What the element in focus is, for the printed order: its tag, id or data attribute, and text. */
 async function focused(page: Page) {

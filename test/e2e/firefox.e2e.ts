@@ -8,6 +8,7 @@ import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-s
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { firefoxProxyPrefs, launchFirefoxWithExtension, type FirefoxExtension } from '../../lib/scan/firefox';
 import { DETECTION_PAGES, RESPECTFUL_VERDICTS } from './expected-pages';
+import { audit, readable } from './axe';
 import { SCREENSHOTS, readPopup, readmeScreenshot } from './helpers';
 
 const SHOP = 'https://www.mijnliefsteboek.nl';
@@ -75,6 +76,12 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error('the extension opened no such tab');
+  }
+
+  /** axe-core's rules in Firefox too: its rendering (fonts, form controls, colours) is its own. */
+  async function expectAccessible(page: Page, where: string) {
+    const problems = await audit(page, where);
+    expect(problems, `axe found:\n${readable(problems)}`).toEqual([]);
   }
 
   async function waitForDownload(suffix: string): Promise<string> {
@@ -161,6 +168,7 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       expect(shown.text).toContain('Het privacybeleid belooft:');
       expect(await ff.badgeText(tabId)).toBe('4!');
       await readmeScreenshot(popup, 'firefox-popup-violation');
+      await expectAccessible(popup, 'Firefox popup with a violation');
       await popup.close();
       await page.close();
     });
@@ -206,6 +214,7 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       expect(letter).toContain('Sanne de Vries');
       expect(letter).toContain('Google Ireland Limited');
       await readmeScreenshot(composer, 'firefox-composer');
+      await expectAccessible(composer, 'Firefox composer');
 
       await composer.click('#confirm-sent');
       await composer.waitForFunction(() => document.querySelector('.composer__notice')?.textContent?.includes('Vastgelegd'));
@@ -226,6 +235,7 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       const visits = Number((await history.$eval('#visits-count', (e) => e.textContent!)).match(/\d+/)![0]);
       expect(visits).toBeGreaterThan(0);
       await readmeScreenshot(history, 'firefox-history');
+      await expectAccessible(history, 'Firefox history');
 
       await history.click('#export-json');
       const json = await waitForDownload('.json');
@@ -267,6 +277,7 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       await popup.waitForSelector('[data-host-access="missing"]');
       expect(await popup.$eval('[data-host-access="missing"]', (e) => (e as HTMLElement).innerText)).toContain('Privacylens kan deze winkel niet zien');
       await popup.screenshot({ path: resolve(SCREENSHOTS, 'firefox-popup-no-access-nl.png'), fullPage: true });
+      await expectAccessible(popup, 'Firefox popup without host access');
 
       await popup.bringToFront();
       await popup.click('#grant-host-access');
