@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { SHOP_MATCHES } from '@/lib/catalog/shop-domains';
 import { watchConsentBanners } from '@/lib/consent/banners';
 import { relayPageConsent } from '@/lib/consent/page-relay';
+import { watchExtensionLifetime } from '@/lib/observe/lifetime';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
 import { fillDataRequestForm } from '@/lib/requests/form-filler';
 import shop from '@/lib/catalog/shop.json';
@@ -9,9 +10,13 @@ import shop from '@/lib/catalog/shop.json';
 export default defineContentScript({
   matches: SHOP_MATCHES,
   runAt: 'document_start',
-  main(ctx) {
+  // WXT also announces the script to older copies of itself by window.postMessage, which tells
+  // every shop page that the extension is installed, and its id. Its context is not used here.
+  noScriptStartedPostMessage: true,
+  main() {
     const send = (message: unknown) => browser.runtime.sendMessage(message);
-    const onInvalidated = (stop: () => void) => ctx.onInvalidated(stop);
+    // Not ctx.onInvalidated: a page can fire that (lifetime.ts).
+    const onInvalidated = watchExtensionLifetime(() => browser.runtime?.id !== undefined);
     startResourceReporter({ send, onInvalidated });
     watchConsentBanners({ report: (cmp, showing) => void send({ type: 'consent-banner', cmp, showing }).catch(() => undefined), onInvalidated });
     relayPageConsent({ send, onInvalidated });

@@ -1,11 +1,12 @@
+import { pairPageChannel } from './page-channel';
+
 /**
  * Runs in the page's own JavaScript world (a MAIN-world content script), where the consent banner's
  * API lives: IAB TCF's `__tcfapi` and Cookie Information's `window.CookieInformation`. It has no
- * extension API at all: it only passes plain JSON text to the content script through a DOM event,
- * and the background validates that text like any other message from a page.
+ * extension API at all: it only passes plain JSON text to the content script through a DOM event
+ * whose name the two agreed on before the page's scripts ran (page-channel.ts), and the background
+ * validates that text like any other message from a page.
  */
-export const PAGE_CONSENT_EVENT = 'privacy-lens:page-consent';
-
 const CI_CATEGORIES = {
   cookie_cat_necessary: 'necessary',
   cookie_cat_functional: 'functional',
@@ -25,9 +26,13 @@ export function startPageConsentReader(win: PageWindow = window as PageWindow) {
   const dispatch = EventTarget.prototype.dispatchEvent;
   const Custom = CustomEvent;
   const now = Date.now;
+  let channel: string | null = null;
+  pairPageChannel(win.document, (name) => (channel = name), { dispatch: (event) => dispatch.call(win.document, event), Custom });
   const post = (payload: object) => {
+    // Unpaired, the content script is not there to hear it (or the page would be).
+    if (channel === null) return;
     try {
-      dispatch.call(win.document, new Custom(PAGE_CONSENT_EVENT, { detail: stringify({ ...payload, at: now() }) }));
+      dispatch.call(win.document, new Custom(channel, { detail: stringify({ ...payload, at: now() }) }));
     } catch {
       // The page broke something; there is nothing to report then.
     }

@@ -152,7 +152,10 @@ export function createObserver(deps: ObserverDeps) {
     }
     const state = store.get(event.tabId);
     if (!state || cls.party !== 'listed') return;
-    if (state.pending.length >= MAX_PENDING_REQUESTS) state.pending.shift();
+    if (state.pending.length >= MAX_PENDING_REQUESTS) {
+      state.pending.shift();
+      state.pendingEvicted++;
+    }
     state.pending.push(event.requestId);
     const judged = judgedRecord(cls.entryId, event.timeStamp, event.url, event.body);
     countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
@@ -178,8 +181,11 @@ export function createObserver(deps: ObserverDeps) {
     if (cls.party !== 'listed') return;
     const open = state.pending.indexOf(event.requestId);
     // A request whose start this worker never saw (it was stopped in between) still counts once.
+    // While started requests were pushed out of `pending`, an unknown end is taken to be one of
+    // those (counted at its start): a flood must not count its requests twice.
     let judged: RequestRecord | null = null;
     if (open >= 0) state.pending.splice(open, 1);
+    else if (state.pendingEvicted > 0) state.pendingEvicted--;
     else {
       judged = judgedRecord(cls.entryId, event.timeStamp, event.url, undefined);
       countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);

@@ -54,6 +54,11 @@ export const TabState = z.strictObject({
    * the service worker was stopped and restarted is still counted once, not twice.
    */
   pending: z.array(z.string()).max(MAX_PENDING_REQUESTS),
+  /**
+   * Started requests pushed out of `pending` by newer ones (a page with more than
+   * MAX_PENDING_REQUESTS in flight). Each still ends once; its end must not count it again.
+   */
+  pendingEvicted: z.number().int().nonnegative().default(0),
   /** The catalog requests for judging (bounded; see MAX_JUDGED_REQUESTS) and how many were left out. */
   requests: z.array(RequestRecord).max(MAX_JUDGED_REQUESTS),
   requestsLeftOut: z.number().int().nonnegative(),
@@ -76,6 +81,7 @@ export function newTabState(tabId: number, visitId: string, url: string, started
     unlisted: {},
     unlistedOverflow: 0,
     pending: [],
+    pendingEvicted: 0,
     requests: [],
     requestsLeftOut: 0,
     consent: [],

@@ -1,8 +1,20 @@
 import type { Report } from './schema';
 
 const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-/** Long digit or hex runs in a path: order numbers, ids. */
-const ID_IN_PATH = /\b(?:[0-9]{5,}|[0-9a-f]{16,}|[A-Z]{2,5}-[0-9]{3,})\b/gi;
+/** Long digit or hex runs in a path: order numbers, ids; digits also when glued to a letter (`s1718000000`). */
+const ID_IN_PATH = /(?<![0-9])[0-9]{5,}(?![0-9])|\b(?:[0-9a-f]{16,}|[A-Z]{2,5}-[0-9]{3,})\b/gi;
+/**
+ * Random tokens, base64 or base64url, URL-encoded or not (`+`, `%2B`, `%2F`, `%3D` stay inside the
+ * token): the form of most tracking ids (AWSALB, IDE, a gclid or fbclid, the parts of Meta's `fr`).
+ * Letters with digits from 8 characters, or both cases from 16, tell one from a plain word such as
+ * `viewthroughconversion`; a product slug with a year in it is masked too, which a bundle can afford.
+ */
+const TOKEN_IN_PATH = /(?:[A-Za-z0-9_+-]|%[0-9A-Fa-f]{2}){8,}/g;
+function looksRandom(token: string): boolean {
+  const plain = token.replace(/%[0-9A-Fa-f]{2}/g, '');
+  const letters = /[A-Za-z]/.test(plain);
+  return (letters && /[0-9]/.test(plain)) || (token.length >= 16 && /[a-z]/.test(plain) && /[A-Z]/.test(plain));
+}
 
 /**
  * A report with personal data taken out, for sharing with support: query strings (where e-mail
@@ -31,5 +43,8 @@ export function redactUrl(url: string): string {
   } catch {
     base = url.split(/[?#]/)[0]!;
   }
-  return base.replace(EMAIL, '[e-mail]').replace(ID_IN_PATH, '[id]');
+  return base
+    .replace(EMAIL, '[e-mail]')
+    .replace(TOKEN_IN_PATH, (token) => (looksRandom(token) ? '[id]' : token))
+    .replace(ID_IN_PATH, '[id]');
 }

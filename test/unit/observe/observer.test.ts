@@ -130,4 +130,21 @@ describe('observer', () => {
     after.observer.requestEnded({ ...unseen, statusCode: 200 });
     expect(after.store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
   });
+
+  it('counts each request of a flood once, though more are in flight than it keeps ids for', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    // 3× MAX_PENDING_REQUESTS started before the first ends, as a page firing without end does.
+    const hits = Array.from({ length: 600 }, (_, n) => request(`https://www.facebook.com/tr/?id=1&ev=Flood&n=${n}`, { type: 'image' }));
+    for (const hit of hits) observer.requestStarted(hit);
+    for (const hit of hits) observer.requestEnded({ ...hit, statusCode: 200 });
+    const state = store.get(7)!;
+    expect(state.entries['meta-pixel']?.requests).toBe(600);
+    expect(state.pending).toEqual([]);
+    expect(state.pendingEvicted).toBe(0);
+    // An end whose start was never seen still counts once afterwards.
+    observer.requestEnded({ ...request('https://www.facebook.com/tr/?id=1&ev=Late', { type: 'image' }), statusCode: 200 });
+    expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(601);
+  });
 });

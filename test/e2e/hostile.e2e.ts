@@ -1,0 +1,280 @@
+import { resolve } from 'node:path';
+import type { Page } from 'puppeteer';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MAX_JUDGED_REQUESTS, MAX_UNLISTED_HOSTS } from '../../lib/observe/tab-state';
+import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { FLOOD_UNLISTED_HOSTS, FORGED_CONSENT_COOKIES, HONEST_COOKIE_INFORMATION, HOSTILE_PAGES, MARKUP } from '../fixtures/shop/hostile';
+import { TRACKER_HOSTS } from '../fixtures/shop/hosts';
+import type { FixtureShop } from '../fixtures/shop/server';
+import { SCREENSHOTS, openPopup, readPopup, settledBadge, visit, withShopAndExtension, type PopupContent } from './helpers';
+
+/** Far above what a flooded tab's state comes to with the caps in tab-state.ts (about 60 kB). */
+const TAB_STATE_BOUND_BYTES = 256 * 1024;
+/**
+ * What the flood page fires. The fixture shop answers in this test's own Node process, and on a
+ * 2-core machine it serves a few hundred requests a second: more than this only queues requests in
+ * Chromium and slows the test's own DevTools connection, not the extension (whose worker profiled
+ * mostly idle during the flood).
+ */
+const FLOOD_PER_SECOND = 600;
+
+/** The parts of the popup that say what happened; the page's own text differs between attack and control. */
+const verdictsOf = (shown: PopupContent) => ({
+  entries: shown.entries,
+  requests: shown.requests,
+  verdicts: shown.verdicts,
+  unlisted: shown.unlisted,
+  consent: shown.consent,
+  violations: shown.violations,
+});
+
+describe('hostile pages in Chromium', () => {
+  let shop: FixtureShop;
+  let ext: ExtensionBrowser;
+
+  withShopAndExtension((startedShop, startedExt) => {
+    shop = startedShop;
+    ext = startedExt;
+  });
+  // Each scenario starts without cookies, so one page's forged consent cannot colour the next.
+  beforeEach(async () => {
+    const page = (await ext.browser.pages())[0]!;
+    const cdp = await page.createCDPSession();
+    await cdp.send('Network.clearBrowserCookies');
+    await cdp.detach();
+  });
+
+  /** Visits a page, lets its late scripts run, and reads the popup as a person sees it. */
+  async function look(path: string, { waitMs = 0, screenshot }: { waitMs?: number; screenshot?: string } = {}) {
+    const { page, tabId } = await visit(ext, path);
+    if (waitMs) {
+      await new Promise((r) => setTimeout(r, waitMs));
+      await page.waitForNetworkIdle({ idleTime: 300 });
+    }
+    await ext.settle(page);
+    const started = Date.now();
+    const popup = await openPopup(ext, tabId);
+    const shown = await readPopup(popup);
+    const renderMs = Date.now() - started;
+    if (screenshot) await popup.screenshot({ path: resolve(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
+    return { page, tabId, popup, shown, renderMs };
+  }
+
+  async function closeAll(...pages: Page[]) {
+    for (const page of pages) await page.close();
+  }
+
+  /** No object in the service worker has gained a property through a forged `__proto__`. */
+  async function workerPrototypesClean(): Promise<boolean> {
+    const worker = await ext.worker();
+    return worker.evaluate(() => {
+      const probe: Record<string, unknown> = {};
+      return probe['polluted'] === undefined && !('polluted' in Object.prototype) && !('polluted' in Array.prototype);
+    });
+  }
+
+  async function droppedMessages(): Promise<number> {
+    const worker = await ext.worker();
+    return worker.evaluate(async () => {
+      const { diagnostics } = (await chrome.storage.session.get('diagnostics')) as { diagnostics?: { droppedMessages: number } };
+      return diagnostics?.droppedMessages ?? 0;
+    });
+  }
+
+  /** Nothing a payload in the shown text could have made: no injected element, no handler, no flag. */
+  async function injected(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      const found: string[] = [];
+      if ((window as { __pwned?: unknown }).__pwned !== undefined) found.push('window.__pwned');
+      if (document.querySelector('img[src="x"], svg[onload], iframe')) found.push('an injected element');
+      for (const element of document.querySelectorAll('*')) {
+        for (const attribute of element.attributes) if (attribute.name.startsWith('on')) found.push(`${element.tagName} ${attribute.name}`);
+      }
+      for (const script of document.querySelectorAll('script')) if (!script.src) found.push('an inline script');
+      return found;
+    });
+  }
+
+  it('forged extension messages and relay events change nothing the popup shows', async () => {
+    const control = await look(`${HOSTILE_PAGES.forgedMessages}?attack=0`, { waitMs: 1800 });
+    const droppedBefore = await droppedMessages();
+    const attacked = await look(HOSTILE_PAGES.forgedMessages, { waitMs: 1800, screenshot: 'hostile-forged-messages-nl' });
+    const droppedAfter = await droppedMessages();
+    const overheard = await attacked.page.evaluate(() => (window as { __overheard?: string[] }).__overheard ?? []);
+    console.log(`forged messages: router dropped ${droppedAfter - droppedBefore} messages; the page overheard ${overheard.length} window messages`);
+
+    // The truth: the Meta pixel and Hotjar, both loads and the late hits, and no consent record.
+    expect(verdictsOf(attacked.shown)).toEqual(verdictsOf(control.shown));
+    expect(attacked.shown.consent.source).toBe('none');
+    expect(attacked.shown.entries).toEqual(['meta-pixel']);
+    expect(attacked.shown.unlisted).not.toContain('forged-tracker.example');
+    // Hotjar is seen only by the content script: it was still running after the forged "newer script" events.
+    expect(attacked.shown.unlisted).toContain(TRACKER_HOSTS.hotjarStatic);
+    // The page learnt nothing that names the extension from the messages it overheard.
+    expect(overheard.join('\n')).not.toContain(ext.extensionId);
+    expect(await workerPrototypesClean()).toBe(true);
+    await closeAll(control.popup, control.page, attacked.popup, attacked.page);
+  });
+
+  it('forged and oversized consent cookies read as no choice, and pollute nothing', async () => {
+    const control = await look(`${HOSTILE_PAGES.forgedCookies}?attack=0`);
+    const { page, tabId } = await visit(ext, HOSTILE_PAGES.forgedCookies);
+    await page.waitForFunction((count) => document.documentElement.dataset['cookiesWritten'] === String(count), { timeout: 20_000 }, FORGED_CONSENT_COOKIES.length);
+    await ext.settle(page);
+    // Each reader's cookie is really there (a browser drops a cookie over 4 kB without a word).
+    const cookies = Object.fromEntries((await page.cookies()).map((c) => [c.name, c.value]));
+    for (const [name] of FORGED_CONSENT_COOKIES) expect(cookies[name], name).toBe(FORGED_CONSENT_COOKIES.findLast(([n]) => n === name)![1]);
+
+    const popup = await openPopup(ext, tabId);
+    const shown = await readPopup(popup);
+    await popup.screenshot({ path: resolve(SCREENSHOTS, 'hostile-forged-cookies-nl.png'), fullPage: true });
+    expect(shown.consent.source).toBe('none');
+    expect(shown.text).toContain('Geen cookiebanner en geen toestemmingsrecord gevonden op deze pagina.');
+    expect(verdictsOf(shown)).toEqual(verdictsOf(control.shown));
+    expect(await workerPrototypesClean()).toBe(true);
+    expect(await popup.evaluate(() => ({} as Record<string, unknown>)['polluted'] === undefined)).toBe(true);
+
+    // The extension goes on working on the next ordinary page, forged cookies still in the jar.
+    const next = await look('/test/google-analytics');
+    expect(next.shown.entries).toEqual(['aws', 'google-analytics', 'google-tag-manager']);
+    expect(await settledBadge(ext, next.tabId)).toBe('3');
+    await closeAll(control.popup, control.page, popup, page, next.popup, next.page);
+  });
+
+  it('a __tcfapi that throws, never answers or lies: the popup renders, and the verdicts come from elsewhere', async () => {
+    const control = await look(`${HOSTILE_PAGES.tcfapi}?cmp=none`);
+    console.log(`__tcfapi none: popup rendered in ${control.renderMs} ms`);
+    for (const mode of ['throws', 'silent'] as const) {
+      const hostile = await look(`${HOSTILE_PAGES.tcfapi}?cmp=${mode}`, { screenshot: `hostile-tcfapi-${mode}-nl` });
+      console.log(`__tcfapi ${mode}: popup rendered in ${hostile.renderMs} ms`);
+      expect(hostile.shown.view).toBe('tab');
+      expect(hostile.shown.consent.source).toBe('none');
+      expect(verdictsOf(hostile.shown)).toEqual(verdictsOf(control.shown));
+      await closeAll(hostile.popup, hostile.page);
+    }
+
+    // The lying CMP next to a real Cookie Information record: the record is what counts.
+    const honest = await look(`${HOSTILE_PAGES.tcfapi}?cmp=none&cookie=1`, { waitMs: 1000 });
+    const lying = await look(`${HOSTILE_PAGES.tcfapi}?cmp=lies&cookie=1`, { waitMs: 1000, screenshot: 'hostile-tcfapi-lies-nl' });
+    console.log(`__tcfapi lies: popup rendered in ${lying.renderMs} ms`);
+    expect(lying.shown.consent).toEqual({ source: 'cookie-information', granted: { functional: false, statistics: true, marketing: false, unclassified: false } });
+    expect(lying.shown.consent).toEqual(honest.shown.consent);
+    expect(lying.shown.entries).toEqual(honest.shown.entries);
+    expect(lying.shown.verdicts['meta-pixel']).not.toBe('consented');
+    expect(HONEST_COOKIE_INFORMATION.granted).toContain('statistics');
+    await closeAll(control.popup, control.page, honest.popup, honest.page, lying.popup, lying.page);
+  });
+
+  it('a flood of requests: the popup stays responsive, the tab state stays bounded, counts are right or capped', async () => {
+    shop.clearRequests();
+    const page = await ext.browser.newPage();
+    await page.goto(`https://www.mijnliefsteboek.nl${HOSTILE_PAGES.flood}?perSecond=${FLOOD_PER_SECOND}&seconds=40`, { waitUntil: 'domcontentloaded' });
+    const tabId = await ext.tabIdOf(page);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    // While the flood runs: the popup, then for comparison a blank page. The machine, not only the
+    // extension, is loaded by a flood; the blank page shows how much.
+    const timed = async (url: string, selector: string) => {
+      const started = Date.now();
+      const opened = await ext.browser.newPage();
+      await opened.setViewport({ width: 380, height: 900 });
+      await opened.goto(url, { timeout: 60_000 });
+      await opened.waitForSelector(selector, { timeout: 60_000 });
+      return { page: opened, ms: Date.now() - started };
+    };
+    const popup = await timed(`chrome-extension://${ext.extensionId}/popup.html?tabId=${tabId}&lang=nl`, '[data-view="tab"]');
+    const blank = await timed('data:text/html,<p id=blank>blank</p>', '#blank');
+    const stillFlooding = await page.evaluate(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt === null);
+    await popup.page.screenshot({ path: resolve(SCREENSHOTS, 'hostile-flood-during-nl.png'), fullPage: true });
+    console.log(`flood: the popup rendered in ${popup.ms} ms (a blank page: ${blank.ms} ms) while the flood was ${stillFlooding ? 'still running' : 'over'}`);
+
+    await page.evaluate(() => (window as unknown as { __stopFlood(): void }).__stopFlood());
+    const issued = await page.evaluate(() => (window as unknown as { __flood: { meta: number; ga: number; unlisted: number; startedAt: number; endedAt: number } }).__flood);
+    // The queued requests drain: wait until the fixture has heard nothing new for a second.
+    for (let seen = -1, i = 0; seen !== shop.requests.length && i < 60; i++) {
+      seen = shop.requests.length;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await ext.settle(page);
+
+    const worker = await ext.worker();
+    const stateBytes = await worker.evaluate(async (id) => JSON.stringify((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null).length, tabId);
+    const state = (await ext.tabState(tabId))!;
+    const received = {
+      meta: shop.requests.filter((r) => r.host === TRACKER_HOSTS.facebook && r.path.includes('ev=Flood')).length,
+      ga: shop.requests.filter((r) => r.host === TRACKER_HOSTS.googleAnalytics && r.path.includes('en=flood')).length,
+      unlisted: shop.requests.filter((r) => r.host.endsWith('.flood-beacons.example')).length,
+    };
+    const floodSeconds = (issued.endedAt - issued.startedAt) / 1000;
+    const issuedTotal = issued.meta + issued.ga + issued.unlisted;
+    const receivedTotal = received.meta + received.ga + received.unlisted;
+    console.log(
+      `flood: issued ${issuedTotal} requests in ${floodSeconds.toFixed(1)} s (${Math.round(issuedTotal / floodSeconds)}/s); ` +
+        `the fixture received ${receivedTotal} (${JSON.stringify(received)}); ` +
+        `the extension counted meta-pixel ${state.entries['meta-pixel']?.requests}, google-analytics ${state.entries['google-analytics']?.requests}, ` +
+        `${Object.keys(state.unlisted).length} unlisted hosts named + ${state.unlistedOverflow} beyond; ` +
+        `${state.requests.length} requests kept for judging + ${state.requestsLeftOut} left out; tab state ${stateBytes} bytes`,
+    );
+
+    expect(stillFlooding).toBe(true);
+    expect(stateBytes).toBeLessThan(TAB_STATE_BOUND_BYTES);
+    // webRequest sees every catalog request the browser sent: at least what arrived, at most what the page issued.
+    expect(state.entries['meta-pixel']!.requests).toBeGreaterThanOrEqual(received.meta);
+    expect(state.entries['meta-pixel']!.requests).toBeLessThanOrEqual(issued.meta);
+    expect(state.entries['google-analytics']!.requests).toBeGreaterThanOrEqual(received.ga);
+    expect(state.entries['google-analytics']!.requests).toBeLessThanOrEqual(issued.ga);
+    // Capped as designed: 200 hosts by name, the rest counted; 500 requests kept for judging, the rest counted.
+    const hostsSeen = new Set(shop.requests.filter((r) => r.host.endsWith('.flood-beacons.example')).map((r) => r.host)).size;
+    expect(hostsSeen).toBeGreaterThan(MAX_UNLISTED_HOSTS);
+    expect(hostsSeen).toBeLessThanOrEqual(FLOOD_UNLISTED_HOSTS);
+    expect(Object.keys(state.unlisted)).toHaveLength(MAX_UNLISTED_HOSTS);
+    expect(state.unlistedOverflow).toBeGreaterThan(0);
+    expect(state.requests).toHaveLength(MAX_JUDGED_REQUESTS);
+    expect(state.requests.length + state.requestsLeftOut).toBe(state.entries['meta-pixel']!.requests + state.entries['google-analytics']!.requests);
+
+    // And the popup, once the flood is over, says so.
+    const after = await openPopup(ext, tabId);
+    const shown = await readPopup(after);
+    await after.screenshot({ path: resolve(SCREENSHOTS, 'hostile-flood-after-nl.png'), fullPage: true });
+    expect(shown.requests['meta-pixel']).toBe(state.entries['meta-pixel']!.requests);
+    expect(shown.unlisted).toHaveLength(MAX_UNLISTED_HOSTS);
+    await closeAll(popup.page, blank.page, after, page);
+  });
+
+  it('markup in URLs is shown as text in the popup, the visit view and the support bundle', async () => {
+    const { page, tabId, popup, shown } = await look(`${HOSTILE_PAGES.markupRaw}${MARKUP.query}`, { waitMs: 500, screenshot: 'hostile-markup-popup-nl' });
+    // The payload is on screen, as text.
+    expect(shown.text).toContain('onerror=window.__pwned=1');
+    expect(shown.unlisted).toContain(MARKUP.unlistedHost);
+    expect(shown.entries).toContain('meta-pixel');
+    expect(await injected(popup)).toEqual([]);
+
+    const history = await ext.browser.newPage();
+    await history.setViewport({ width: 1100, height: 1000 });
+    await history.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#history`);
+    await history.waitForSelector('[data-visit]');
+    await history.type('#filter-search', 'onerror');
+    await history.waitForFunction(() => document.querySelectorAll('[data-visit]').length === 1);
+    await history.click('[data-visit]');
+    await history.waitForSelector('.pageview');
+    const detail = await history.$eval('.pageview', (e) => (e as HTMLElement).innerText);
+    expect(detail).toContain('onerror=window.__pwned=1');
+    expect(detail).toContain(MARKUP.unlistedHost);
+    await history.screenshot({ path: resolve(SCREENSHOTS, 'hostile-markup-history-nl.png'), fullPage: true });
+    expect(await injected(history)).toEqual([]);
+
+    const bundle = await ext.browser.newPage();
+    await bundle.setViewport({ width: 1100, height: 1000 });
+    await bundle.goto(`chrome-extension://${ext.extensionId}/bundle.html?tabId=${tabId}&lang=nl`);
+    await bundle.waitForSelector('#bundle-preview');
+    // Redaction off, so that the queries with their payloads are in the preview too.
+    await bundle.click('#bundle-redact');
+    await bundle.waitForFunction(() => document.querySelector('#bundle-preview')!.textContent!.includes('"redacted": false'));
+    const preview = await bundle.$eval('#bundle-preview', (e) => e.textContent!);
+    expect(preview).toContain('onerror=window.__pwned=1');
+    expect(preview).toContain('%3Cscript%3Ewindow.__pwned=1%3C/script%3E');
+    await bundle.screenshot({ path: resolve(SCREENSHOTS, 'hostile-markup-bundle-nl.png') });
+    expect(await injected(bundle)).toEqual([]);
+    await closeAll(bundle, history, popup, page);
+  });
+});
