@@ -341,6 +341,9 @@ export function createObserver(deps: ObserverDeps) {
 
   /** tabs.onUpdated with status "loading": `url` is only there for hosts we hold permission for. */
   function tabNavigated(tabId: number, url: string | undefined, at: number) {
+    // A new tab's placeholder, not a place: Firefox can report its first "loading" with the stale
+    // about:blank after the shop page's own request has already started the visit.
+    if (url === 'about:blank') return;
     const cls = url === undefined ? null : classifier.classifyUrl(url);
     if (cls?.party !== 'shop') return endVisit(tabId);
     // Back/forward cache: the page comes back without a main_frame request.

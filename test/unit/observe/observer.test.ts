@@ -51,6 +51,14 @@ describe('observer', () => {
     expect(store.get(7)!.url).toBe(`${SHOP}checkout`);
   });
 
+  it('keeps a visit when a new tab reports its stale about:blank after the shop page started loading', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    observer.tabNavigated(7, 'about:blank', 5_000);
+    expect(store.get(7)?.entries.aws?.requests).toBe(1);
+  });
+
   it('ignores service-worker requests (no tab) and tabs without a visit', async () => {
     const { observer, store, writer } = makeObserver();
     await store.ready;
