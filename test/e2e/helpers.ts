@@ -90,12 +90,13 @@ export async function settledBadge(ext: ExtensionBrowser, tabId: number): Promis
  * For a suite: the fixture shop and a Chromium with the built extension, mapped to it, started
  * before the suite's tests and closed after them; handed over through `use`.
  */
-export function withShopAndExtension(use: (shop: FixtureShop, ext: ExtensionBrowser) => void) {
+export function withShopAndExtension(use: (shop: FixtureShop, ext: ExtensionBrowser) => void, { hostRules = [] }: { hostRules?: string[] } = {}) {
   let shop: FixtureShop | undefined;
   let ext: ExtensionBrowser | undefined;
   beforeAll(async () => {
     shop = await startFixtureShop();
-    ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
+    // Rules of the suite's own first (the first match wins), then everything to the fixture.
+    ext = await launchWithExtension({ hostRules: [...hostRules, `MAP * 127.0.0.1:${shop.port}`], insecure: true });
     use(shop, ext);
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_JUDGED_REQUESTS, MAX_UNLISTED_HOSTS } from '../../lib/observe/tab-state';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
-import { FLOOD_UNLISTED_HOSTS, FORGED_CONSENT_COOKIES, HONEST_COOKIE_INFORMATION, HOSTILE_PAGES, MARKUP } from '../fixtures/shop/hostile';
+import { FLOOD_UNLISTED_HOSTS, FORGED_CONSENT_COOKIES, UNREACHABLE_FLOOD_HOSTS, HONEST_COOKIE_INFORMATION, HOSTILE_PAGES, MARKUP } from '../fixtures/shop/hostile';
 import { TRACKER_HOSTS } from '../fixtures/shop/hosts';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { SCREENSHOTS, openPopup, readPopup, settledBadge, visit, withShopAndExtension, type PopupContent } from './helpers';
@@ -17,6 +17,8 @@ const TAB_STATE_BOUND_BYTES = 256 * 1024;
  * mostly idle during the flood).
  */
 const FLOOD_PER_SECOND = 600;
+/** The burst to hosts that resolve nowhere: no server answers, so only the browser and the extension set the pace. */
+const BURST_PER_SECOND = 3000;
 
 /** The parts of the popup that say what happened; the page's own text differs between attack and control. */
 const verdictsOf = (shown: PopupContent) => ({
@@ -32,10 +34,13 @@ describe('hostile pages in Chromium', () => {
   let shop: FixtureShop;
   let ext: ExtensionBrowser;
 
-  withShopAndExtension((startedShop, startedExt) => {
-    shop = startedShop;
-    ext = startedExt;
-  });
+  withShopAndExtension(
+    (startedShop, startedExt) => {
+      shop = startedShop;
+      ext = startedExt;
+    },
+    { hostRules: Object.values(UNREACHABLE_FLOOD_HOSTS).map((host) => `MAP ${host} ~NOTFOUND`) },
+  );
   // Each scenario starts without cookies, so one page's forged consent cannot colour the next.
   beforeEach(async () => {
     const page = (await ext.browser.pages())[0]!;
@@ -239,6 +244,32 @@ describe('hostile pages in Chromium', () => {
     expect(shown.requests['meta-pixel']).toBe(state.entries['meta-pixel']!.requests);
     expect(shown.unlisted).toHaveLength(MAX_UNLISTED_HOSTS);
     await closeAll(popup.page, blank.page, after, page);
+  });
+
+  it('a burst of thousands of requests a second that fail in the browser: each one counted once, the state bounded', async () => {
+    const page = await ext.browser.newPage();
+    await page.goto(`https://www.mijnliefsteboek.nl${HOSTILE_PAGES.flood}?unreachable=1&perSecond=${BURST_PER_SECOND}&seconds=5`, { waitUntil: 'domcontentloaded' });
+    const tabId = await ext.tabIdOf(page);
+    await page.waitForFunction(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt !== null, { timeout: 60_000, polling: 200 });
+    const issued = await page.evaluate(() => (window as unknown as { __flood: { meta: number; ga: number; startedAt: number; endedAt: number } }).__flood);
+    // Every request ends (in an error) quickly; give the worker time to hear the last ones, then flush.
+    await new Promise((r) => setTimeout(r, 1500));
+    await ext.settle(page);
+    const state = (await ext.tabState(tabId))!;
+    const worker = await ext.worker();
+    const stateBytes = await worker.evaluate(async (id) => JSON.stringify((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null).length, tabId);
+    const seconds = (issued.endedAt - issued.startedAt) / 1000;
+    console.log(
+      `burst: issued ${issued.meta + issued.ga} catalog requests in ${seconds.toFixed(1)} s (${Math.round((issued.meta + issued.ga) / seconds)}/s); ` +
+        `the extension counted meta-pixel ${state.entries['meta-pixel']?.requests} of ${issued.meta}, google-analytics ${state.entries['google-analytics']?.requests} of ${issued.ga}; tab state ${stateBytes} bytes`,
+    );
+    expect(state.entries['meta-pixel']!.requests).toBe(issued.meta);
+    expect(state.entries['google-analytics']!.requests).toBe(issued.ga);
+    expect(state.requests).toHaveLength(MAX_JUDGED_REQUESTS);
+    expect(stateBytes).toBeLessThan(TAB_STATE_BOUND_BYTES);
+    const popup = await openPopup(ext, tabId);
+    expect((await readPopup(popup)).requests['meta-pixel']).toBe(issued.meta);
+    await closeAll(popup, page);
   });
 
   it('markup in URLs is shown as text in the popup, the visit view and the support bundle', async () => {
