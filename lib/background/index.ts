@@ -48,6 +48,7 @@ export function startBackground(browser: WebExtension) {
     },
     // A write that lands clears a full disk, not a log from a newer version.
     onWritten: () => health !== 'newer-version' && setHealth('ok'),
+    journal: session,
   });
   void db.open().then(
     () => setHealth(logVersionState(db)),
@@ -183,11 +184,11 @@ export function startBackground(browser: WebExtension) {
   void browser.alarms?.create('request-deadlines', { periodInMinutes: 720, delayInMinutes: 1 });
   void checkDeadlines().catch((error) => console.error('privacy-lens: deadline check failed', error));
 
-  const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined)]).then(() => undefined);
+  const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined), writer.recovered]).then(() => undefined);
   return {
     ready,
     /** Writes everything queued now (tests and the scan read the log right after a page settles). */
-    flush: () => store.flush().then(() => writer.flush()),
+    flush: () => ready.then(() => store.flush()).then(() => writer.flush()),
     diagnostics: router.diagnostics,
   };
 }
