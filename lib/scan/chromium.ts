@@ -79,13 +79,13 @@ export async function launchWithExtension({
   const extensionId = await browser.installExtension(extensionPath);
 
   async function worker(): Promise<WebWorker> {
-    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
-    const handle = await target.worker();
-    if (!handle) throw new Error('the extension has no service worker');
-    // The target exists before the script has run: wait for the background's own ready flag.
+    // The target exists before the script has run: wait for the background's own ready flag. The
+    // target is looked up again on each try: a worker stopped meanwhile leaves a dead handle behind.
     for (let i = 0; i < 200; i++) {
-      const ready = await handle.evaluate(() => (globalThis as { privacyLens?: { isReady: boolean } }).privacyLens?.isReady === true).catch(() => false);
-      if (ready) return handle;
+      const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
+      const handle = await target.worker().catch(() => null);
+      const ready = await handle?.evaluate(() => (globalThis as { privacyLens?: { isReady: boolean } }).privacyLens?.isReady === true).catch(() => false);
+      if (handle && ready) return handle;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the background never became ready');
