@@ -16,6 +16,9 @@ import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, visitR
 
 type WebExtension = typeof import('wxt/browser').browser;
 
+/** storage.local: `{ reason, previousVersion, version, at }` of the last `runtime.onInstalled`. */
+export const INSTALLED_KEY = 'installed:v1';
+
 /**
  * Builds the background from its parts and registers every listener synchronously, as MV3 asks:
  * a service worker woken by an event must have its listener in place before its first await.
@@ -121,6 +124,13 @@ export function startBackground(browser: WebExtension) {
     whenReady(() => {
       for (const state of store.all()) store.changed(state);
     });
+  });
+
+  // How the extension last started (install, update, browser update), so that an update can be told
+  // from a fresh install afterwards: the end-to-end test of updates checks it.
+  browser.runtime.onInstalled.addListener(({ reason, previousVersion }) => {
+    const record = { reason, previousVersion: previousVersion ?? null, version: browser.runtime.getManifest().version, at: Date.now() };
+    void browser.storage.local.set({ [INSTALLED_KEY]: record }).catch(() => undefined);
   });
 
   const pendingFills = createPendingFills(browser.storage.session ?? browser.storage.local);
