@@ -197,8 +197,11 @@ export function startBackground(browser: WebExtension) {
   const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined), writer.recovered]).then(() => undefined);
   return {
     ready,
-    /** Writes everything queued now (tests and the scan read the log right after a page settles). */
-    flush: () => ready.then(() => store.flush()).then(() => writer.flush()),
+    /**
+     * Writes everything queued now (tests and the scan read the log right after a page settles). A
+     * refused write is not thrown at the caller: it is already in the log's health for every page.
+     */
+    flush: () => ready.then(() => store.flush()).then(() => writer.flush().catch(() => undefined)),
     diagnostics: router.diagnostics,
   };
 }
