@@ -44,6 +44,8 @@ export interface WorkerControl {
   wake(): Promise<void>;
   /** Every row of the log's tables the tests compare, read from an extension page. */
   readLog(): Promise<LogSnapshot>;
+  /** The same, read in the worker: no page of the extension's origin has touched IndexedDB then. */
+  readLogInWorker(): Promise<LogSnapshot>;
   close(): Promise<void>;
 }
 
@@ -95,31 +97,33 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
       await cdp.send('ServiceWorker.startWorker', { scopeURL });
       await cdp.send('ServiceWorker.disable');
     },
-    readLog: () =>
-      reader.evaluate(
-        () =>
-          new Promise<LogSnapshot>((resolve, reject) => {
-            const open = indexedDB.open('privacy-lens-log');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const db = open.result;
-              const names = ['visits', 'observations', 'consentChanges', 'rightsRequests'] as const;
-              const tx = db.transaction([...names]);
-              const out: Record<string, unknown[]> = {};
-              for (const name of names) {
-                const all = tx.objectStore(name).getAll();
-                all.onsuccess = () => (out[name] = all.result);
-              }
-              tx.oncomplete = () => {
-                db.close();
-                resolve(out as unknown as LogSnapshot);
-              };
-              tx.onerror = () => reject(tx.error);
-            };
-          }),
-      ),
+    readLog: () => reader.evaluate(readAllRows),
+    readLogInWorker: async () => (await ext.worker()).evaluate(readAllRows),
     close: () => reader.close(),
   };
+}
+
+/** Runs in an extension context (page or worker): every row the tests compare, with plain IndexedDB. */
+function readAllRows(): Promise<LogSnapshot> {
+  return new Promise<LogSnapshot>((resolve, reject) => {
+    const open = indexedDB.open('privacy-lens-log');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const names = ['visits', 'observations', 'consentChanges', 'rightsRequests'] as const;
+      const tx = db.transaction([...names]);
+      const out: Record<string, unknown[]> = {};
+      for (const name of names) {
+        const all = tx.objectStore(name).getAll();
+        all.onsuccess = () => (out[name] = all.result);
+      }
+      tx.oncomplete = () => {
+        db.close();
+        resolve(out as unknown as LogSnapshot);
+      };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
 }
 
 /** A request as both sides can name it: the method and the full URL, without the fragment the browser never sends. */
