@@ -1,11 +1,11 @@
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { liveQuery } from 'dexie';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider } from '@/components/i18n';
 import { judgeVisit } from '@/lib/consent/judge';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
-import { healthOf, logVersionState, openLog, type LogHealth, type Visit } from '@/lib/db';
+import { LOG_HEALTH_KEY, LogHealth, healthOf, logVersionState, openLog, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
 import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog } from '@/lib/report';
@@ -18,11 +18,21 @@ const { translator } = setUpPage(browser.i18n.getUILanguage(), 'historyTitle');
 
 const db = openLog();
 // A log written by a newer version of the extension is said so and left alone (Dexie never wipes it).
-const health = signal<LogHealth['state'] | null>(null);
+const openHealth = signal<LogHealth['state'] | null>(null);
 db.open().then(
-  () => (health.value = logVersionState(db)),
-  (error: unknown) => (health.value = healthOf(error)),
+  () => (openHealth.value = logVersionState(db)),
+  (error: unknown) => (openHealth.value = healthOf(error)),
 );
+// A full disk shows when the background writes, not when this page opens the log: the background
+// keeps what it found in session storage, and this page follows it as the popup does.
+const writeHealth = signal<LogHealth['state'] | null>(null);
+const sessionArea = browser.storage.session ?? browser.storage.local;
+const readWriteHealth = (raw: unknown) => (writeHealth.value = LogHealth.safeParse(raw).data?.state ?? null);
+void sessionArea.get(LOG_HEALTH_KEY).then((items) => readWriteHealth(items[LOG_HEALTH_KEY]), () => undefined);
+browser.storage.onChanged.addListener((changes) => {
+  if (LOG_HEALTH_KEY in changes) readWriteHealth(changes[LOG_HEALTH_KEY]!.newValue);
+});
+const health = computed(() => (writeHealth.value && writeHealth.value !== 'ok' ? writeHealth.value : openHealth.value));
 const tabFromHash = (): Tab => (['history', 'requests', 'settings', 'import'].includes(location.hash.slice(1)) ? (location.hash.slice(1) as Tab) : 'history');
 const tab = signal<Tab>(tabFromHash());
 addEventListener('hashchange', () => (tab.value = tabFromHash()));

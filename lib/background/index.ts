@@ -16,6 +16,9 @@ import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, visitR
 
 type WebExtension = typeof import('wxt/browser').browser;
 
+/** storage.local: `{ reason, previousVersion, version, at }` of the last `runtime.onInstalled`. */
+export const INSTALLED_KEY = 'installed:v1';
+
 /**
  * Builds the background from its parts and registers every listener synchronously, as MV3 asks:
  * a service worker woken by an event must have its listener in place before its first await.
@@ -48,6 +51,7 @@ export function startBackground(browser: WebExtension) {
     },
     // A write that lands clears a full disk, not a log from a newer version.
     onWritten: () => health !== 'newer-version' && setHealth('ok'),
+    journal: session,
   });
   void db.open().then(
     () => setHealth(logVersionState(db)),
@@ -122,6 +126,13 @@ export function startBackground(browser: WebExtension) {
     });
   });
 
+  // How the extension last started (install, update, browser update), so that an update can be told
+  // from a fresh install afterwards: the end-to-end test of updates checks it.
+  browser.runtime.onInstalled.addListener(({ reason, previousVersion }) => {
+    const record = { reason, previousVersion: previousVersion ?? null, version: browser.runtime.getManifest().version, at: Date.now() };
+    void browser.storage.local.set({ [INSTALLED_KEY]: record }).catch(() => undefined);
+  });
+
   const pendingFills = createPendingFills(browser.storage.session ?? browser.storage.local);
 
   const router = createMessageRouter({
@@ -183,11 +194,14 @@ export function startBackground(browser: WebExtension) {
   void browser.alarms?.create('request-deadlines', { periodInMinutes: 720, delayInMinutes: 1 });
   void checkDeadlines().catch((error) => console.error('privacy-lens: deadline check failed', error));
 
-  const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined)]).then(() => undefined);
+  const ready = Promise.all([store.ready, stanceLoaded.catch(() => undefined), writer.recovered]).then(() => undefined);
   return {
     ready,
-    /** Writes everything queued now (tests and the scan read the log right after a page settles). */
-    flush: () => store.flush().then(() => writer.flush()),
+    /**
+     * Writes everything queued now (tests and the scan read the log right after a page settles). A
+     * refused write is not thrown at the caller: it is already in the log's health for every page.
+     */
+    flush: () => ready.then(() => store.flush()).then(() => writer.flush().catch(() => undefined)),
     diagnostics: router.diagnostics,
   };
 }

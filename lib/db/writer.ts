@@ -16,6 +16,16 @@ export interface LogWriter {
   pending(): number;
 }
 
+/** The part of `storage.session` the journal needs. */
+export interface JournalArea {
+  get(keys: null): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+const JOURNAL_PREFIX = 'log-queue|';
+const journalKey = (table: LogTableName, id: string) => `${JOURNAL_PREFIX}${table}|${id}`;
+
 const TABLES: LogTableName[] = ['visits', 'observations', 'cookies', 'consentChanges', 'findings'];
 
 /**
@@ -33,17 +43,82 @@ export interface WriterOptions {
   onError?(error: unknown): Promise<boolean>;
   /** Called after each batch that reached the disk. */
   onWritten?(): void;
+  /**
+   * Where queued rows wait until they are on disk (`storage.session`). An MV3 service worker can be
+   * stopped between any two tasks, and the queue in memory with it: each queued row is handed to the
+   * journal in the task that queued it, and the next worker writes what the last one left behind.
+   * Rows have fixed ids, so a row written twice is still one row.
+   */
+  journal?: JournalArea;
 }
 
 /** Rows kept in memory while the disk refuses them; beyond this the oldest queued rows give way. */
 const MAX_REQUEUED = 5_000;
 
-export function createLogWriter(db: LogDatabase, { delayMs = 150, maxQueued = 500, onError, onWritten }: WriterOptions = {}): LogWriter {
+export function createLogWriter(
+  db: LogDatabase,
+  { delayMs = 150, maxQueued = 500, onError, onWritten, journal }: WriterOptions = {},
+): LogWriter & { /** The number of rows brought back from the journal at start (0 without one). */ recovered: Promise<number> } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
+  /** Rows queued in this task, handed to the journal in one call at its end. */
+  const unjournaled = new Map<string, unknown>();
 
   const pending = () => [...queues.values()].reduce((sum, q) => sum + q.size, 0);
+
+  function journalSoon(table: LogTableName, row: { id: string }) {
+    if (!journal) return;
+    if (unjournaled.size === 0) {
+      queueMicrotask(() => {
+        const items = Object.fromEntries(unjournaled);
+        unjournaled.clear();
+        void journal.set(items).catch(() => undefined);
+      });
+    }
+    unjournaled.set(journalKey(table, row.id), { table, row });
+  }
+
+  /** Takes rows off the journal once they are on disk (or given up), unless a newer version waits. */
+  function unjournal(batch: readonly (readonly [LogTableName, readonly { id: string }[]])[]) {
+    if (!journal) return;
+    const keys = batch.flatMap(([table, rows]) => rows.filter((row) => !queues.get(table)!.has(row.id)).map((row) => journalKey(table, row.id)));
+    const done = keys.filter((key) => !unjournaled.has(key));
+    if (done.length) void journal.remove(done).catch(() => undefined);
+  }
+
+  function queue(table: LogTableName, row: { id: string }) {
+    const queued = queues.get(table)!;
+    const earlier = queued.get(row.id);
+    // A request's end carries its status; its start carries the time it began.
+    const merged = table === 'observations' && earlier ? { ...earlier, ...withoutUndefined(row), at: (earlier as Observation).at } : row;
+    queued.set(row.id, merged);
+    return merged;
+  }
+
+  // Rows a stopped worker queued but never wrote: older than anything queued since this start.
+  // The journal is the extension's own session storage; its rows are still checked for shape.
+  const recovered: Promise<number> = journal
+    ? journal.get(null).then(
+        (items) => {
+          let count = 0;
+          for (const [key, value] of Object.entries(items)) {
+            if (!key.startsWith(JOURNAL_PREFIX)) continue;
+            const { table, row } = (value ?? {}) as { table?: unknown; row?: { id?: unknown } };
+            if (!TABLES.includes(table as LogTableName) || typeof row?.id !== 'string') continue;
+            const queued = queues.get(table as LogTableName)!;
+            const newer = queued.get(row.id);
+            queued.delete(row.id);
+            queue(table as LogTableName, row as { id: string });
+            if (newer) queue(table as LogTableName, newer);
+            count++;
+          }
+          if (count) timer ??= setTimeout(() => void flush(), delayMs);
+          return count;
+        },
+        () => 0,
+      )
+    : Promise.resolve(0);
 
   function flush(): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
@@ -60,9 +135,15 @@ export function createLogWriter(db: LogDatabase, { delayMs = 150, maxQueued = 50
     running = running
       .catch(() => undefined)
       .then(write)
-      .then(() => onWritten?.())
+      .then(() => {
+        unjournal(batch);
+        onWritten?.();
+      })
       .catch(async (error: unknown) => {
-        if (!onError || !(await onError(error).catch(() => false))) throw error;
+        if (!onError || !(await onError(error).catch(() => false))) {
+          unjournal(batch);
+          throw error;
+        }
         for (const [table, rows] of batch) {
           const queue = queues.get(table)!;
           for (const row of rows) if (!queue.has(row.id) && pending() < MAX_REQUEUED) queue.set(row.id, row);
@@ -75,15 +156,13 @@ export function createLogWriter(db: LogDatabase, { delayMs = 150, maxQueued = 50
 
   return {
     put(table, row) {
-      const queue = queues.get(table)!;
-      const queued = queue.get(row.id);
-      // A request's end carries its status; its start carries the time it began.
-      queue.set(row.id, table === 'observations' && queued ? { ...queued, ...withoutUndefined(row), at: (queued as Observation).at } : row);
+      journalSoon(table, queue(table, row));
       if (pending() >= maxQueued) void flush();
       else timer ??= setTimeout(() => void flush(), delayMs);
     },
     flush,
     pending,
+    recovered,
   };
 }
 

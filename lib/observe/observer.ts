@@ -152,13 +152,17 @@ export function createObserver(deps: ObserverDeps) {
     }
     const state = store.get(event.tabId);
     if (!state || cls.party !== 'listed') return;
-    if (state.pending.length >= MAX_PENDING_REQUESTS) {
-      state.pending.shift();
-      state.pendingEvicted++;
-    }
-    state.pending.push(event.requestId);
     const judged = judgedRecord(cls.entryId, event.timeStamp, event.url, event.body);
-    countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+    // One request's start can reach the log twice: seen when the service worker was stopped while
+    // handling it (the tab state kept it, and the start came again). Counted once, logged once.
+    if (!state.pending.includes(event.requestId)) {
+      if (state.pending.length >= MAX_PENDING_REQUESTS) {
+        state.pending.shift();
+        state.pendingEvicted++;
+      }
+      state.pending.push(event.requestId);
+      countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+    }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
   }

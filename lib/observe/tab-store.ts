@@ -20,16 +20,24 @@ export interface TabStore {
 }
 
 /**
- * Per-tab state in memory, mirrored to session storage in small batches. The service worker may
- * be stopped at any moment; whatever was saved comes back with `ready`. Stored values are parsed
- * on the way in, like any other input: a bad one is dropped, not trusted.
+ * Per-tab state in memory, mirrored to session storage. The service worker may be stopped between
+ * any two tasks (Chrome does so when it is idle, on an update, or when DevTools asks), and whatever
+ * was only in memory is gone then: so a changed state is handed to storage in the task that changed
+ * it (a microtask later, one call for all changes of that task), while `onChange` (badge, verdicts,
+ * the visit's row) hears of changes in batches. Whatever was saved comes back with `ready`, and is
+ * judged once again then, in case the worker stopped before it was. Stored values are parsed on the
+ * way in, like any other input: a bad one is dropped, not trusted.
  */
 export function createTabStore(
   area: StorageArea,
   { delayMs = 100, onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {} } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
+  /** Changed since `onChange` last heard of them. */
   const dirty = new Set<number>();
+  /** Changed since they were last handed to storage. */
+  const unsaved = new Set<number>();
+  let saveQueued = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let saving: Promise<void> = Promise.resolve();
 
@@ -39,39 +47,51 @@ export function createTabStore(
         if (!key.startsWith('tab:')) continue;
         const state = parseTabState(value);
         // Anything written earlier in this start-up is newer than what is on disk.
-        if (state && !states.has(state.tabId)) states.set(state.tabId, state);
+        if (state && !states.has(state.tabId)) {
+          states.set(state.tabId, state);
+          dirty.add(state.tabId);
+        }
       }
+      if (dirty.size) timer ??= setTimeout(() => void flush(), delayMs);
     },
     () => undefined,
   );
 
   function schedule(tabId: number) {
     dirty.add(tabId);
+    unsaved.add(tabId);
+    if (!saveQueued) {
+      saveQueued = true;
+      queueMicrotask(() => void save());
+    }
     timer ??= setTimeout(() => void flush(), delayMs);
+  }
+
+  function save(): Promise<void> {
+    saveQueued = false;
+    if (unsaved.size === 0) return saving;
+    const toSet: Record<string, unknown> = {};
+    const toRemove: string[] = [];
+    for (const tabId of unsaved) {
+      const state = states.get(tabId);
+      if (state) toSet[tabStateKey(tabId)] = state;
+      else toRemove.push(tabStateKey(tabId));
+    }
+    unsaved.clear();
+    // Called now, not after the previous save: the browser takes the values (and keeps the calls'
+    // order) even if this worker is stopped before the answer comes back.
+    const calls = [Object.keys(toSet).length ? area.set(toSet) : undefined, toRemove.length ? area.remove(toRemove) : undefined];
+    saving = Promise.all([saving.catch(() => undefined), ...calls]).then(() => undefined);
+    return saving;
   }
 
   function flush(): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (dirty.size === 0) return saving;
-    const toSet: Record<string, unknown> = {};
-    const toRemove: string[] = [];
-    const notified: (void | Promise<unknown>)[] = [];
-    for (const tabId of dirty) {
-      const state = states.get(tabId);
-      if (state) toSet[tabStateKey(tabId)] = state;
-      else toRemove.push(tabStateKey(tabId));
-      notified.push(onChange(tabId, state));
-    }
+    const saved = save();
+    const notified = [...dirty].map((tabId) => onChange(tabId, states.get(tabId)));
     dirty.clear();
-    saving = saving
-      .catch(() => undefined)
-      .then(async () => {
-        if (Object.keys(toSet).length) await area.set(toSet);
-        if (toRemove.length) await area.remove(toRemove);
-        await Promise.allSettled(notified);
-      });
-    return saving;
+    return Promise.all([saved, Promise.allSettled(notified)]).then(() => undefined);
   }
 
   return {

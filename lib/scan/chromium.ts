@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer';
+import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer';
 import type { TabState } from '../observe/tab-state';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -78,14 +78,20 @@ export async function launchWithExtension({
   });
   const extensionId = await browser.installExtension(extensionPath);
 
+  const isOurWorker = (t: Target) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`);
+  const within = <T,>(ms: number, work: Promise<T>, otherwise: T) => Promise.race([work, new Promise<T>((r) => setTimeout(() => r(otherwise), ms))]);
+
   async function worker(): Promise<WebWorker> {
-    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 20_000 });
-    const handle = await target.worker();
-    if (!handle) throw new Error('the extension has no service worker');
-    // The target exists before the script has run: wait for the background's own ready flag.
+    // The target exists before the script has run: wait for the background's own ready flag. The
+    // targets are looked up again on each try, newest first: a worker stopped or replaced (by an
+    // update) can leave a target behind whose handle never answers.
     for (let i = 0; i < 200; i++) {
-      const ready = await handle.evaluate(() => (globalThis as { privacyLens?: { isReady: boolean } }).privacyLens?.isReady === true).catch(() => false);
-      if (ready) return handle;
+      await browser.waitForTarget(isOurWorker, { timeout: 20_000 });
+      for (const target of browser.targets().filter(isOurWorker).reverse()) {
+        const handle = await within(1_000, target.worker().catch(() => null), null);
+        const ready = await within(1_000, handle?.evaluate(() => (globalThis as { privacyLens?: { isReady: boolean } }).privacyLens?.isReady === true).catch(() => false) ?? Promise.resolve(false), false);
+        if (handle && ready) return handle;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the background never became ready');

@@ -55,3 +55,53 @@ describe('log writer', () => {
     expect(await db.observations.get('good')).toBeTruthy();
   });
 });
+
+describe('log writer journal (the service worker stopped before a batch was written)', () => {
+  function memoryJournal() {
+    const data: Record<string, unknown> = {};
+    return {
+      data,
+      get: async () => structuredClone(data),
+      set: async (items: Record<string, unknown>) => void Object.assign(data, structuredClone(items)),
+      remove: async (keys: string[]) => keys.forEach((k) => delete data[k]),
+    };
+  }
+
+  it('hands each queued row to the journal in the task that queued it, and the next worker writes it once', async () => {
+    const db = freshLog();
+    const journal = memoryJournal();
+    const stopped = createLogWriter(db, { delayMs: 10_000, journal });
+    stopped.put('observations', observation('v1:r1', { at: 5 }));
+    stopped.put('observations', observation('v1:r1', { at: 9, status: 200 }));
+    await Promise.resolve();
+    expect(Object.keys(journal.data)).toEqual(['log-queue|observations|v1:r1']);
+    // The worker is stopped here: its queue and timer are gone, the journal is not.
+    const next = createLogWriter(db, { delayMs: 10_000, journal });
+    next.put('observations', observation('v1:r2', { at: 12 }));
+    expect(await next.recovered).toBe(1);
+    await next.flush();
+    expect(await db.observations.toArray()).toMatchObject([{ id: 'v1:r1', at: 5, status: 200 }, { id: 'v1:r2' }]);
+    expect(journal.data).toEqual({});
+  });
+
+  it('keeps a newer version of a row queued after the start over the one the journal brings back', async () => {
+    const db = freshLog();
+    const journal = memoryJournal();
+    createLogWriter(db, { journal }).put('observations', observation('v1:r1', { at: 5 }));
+    await Promise.resolve();
+    const next = createLogWriter(db, { delayMs: 10_000, journal });
+    next.put('observations', observation('v1:r1', { at: 9, status: 204 }));
+    await next.recovered;
+    await next.flush();
+    expect(await db.observations.get('v1:r1')).toMatchObject({ at: 5, status: 204 });
+  });
+
+  it('ignores journal entries that are not rows', async () => {
+    const db = freshLog();
+    const journal = memoryJournal();
+    Object.assign(journal.data, { 'log-queue|x|1': { table: 'rightsRequests', row: { id: '1' } }, 'log-queue|y': '<script>', 'tab:1': {} });
+    const writer = createLogWriter(db, { journal });
+    expect(await writer.recovered).toBe(0);
+    expect(await db.rightsRequests.count()).toBe(0);
+  });
+});

@@ -28,6 +28,20 @@ describe('observer', () => {
     expect(row).toMatchObject({ entryId: 'google-analytics', kind: 'hit', method: 'POST', status: 204, type: 'ping', source: 'network' });
   });
 
+  it('counts a request once when its start arrives twice (the worker was stopped while handling it)', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const hit = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
+    observer.requestStarted(hit);
+    observer.requestStarted(hit);
+    observer.requestEnded({ ...hit, statusCode: 200 });
+    const state = store.get(7)!;
+    expect(state.entries['meta-pixel']?.requests).toBe(1);
+    expect(state.requests.filter((r) => r.entryId === 'meta-pixel')).toHaveLength(1);
+    expect([...writer.observations.keys()].filter((id) => id.endsWith(`:r${hit.requestId}`))).toHaveLength(1);
+  });
+
   it('collects nothing on a tab that is not showing the shop', async () => {
     const { observer, store, writer } = makeObserver();
     await store.ready;

@@ -43,4 +43,24 @@ describe('tab store', () => {
     await store.flush();
     expect(seen).toEqual([5]);
   });
+
+  it('hands a changed state to storage in the task that changed it, not after the batch delay', async () => {
+    const area = memoryArea();
+    const seen: number[] = [];
+    const store = createTabStore(area, { delayMs: 10_000, onChange: (tabId) => void seen.push(tabId) });
+    await store.ready;
+    store.set(newTabState(7, 'v', 'https://www.mijnliefsteboek.nl/', 1));
+    await Promise.resolve();
+    expect(area.data[tabStateKey(7)]).toMatchObject({ visitId: 'v' });
+    expect(seen).toEqual([]);
+  });
+
+  it('judges the states it brings back once more, in case the last worker stopped before it did', async () => {
+    const area = memoryArea({ [tabStateKey(4)]: newTabState(4, 'v', 'https://www.mijnliefsteboek.nl/', 1) });
+    const seen: number[] = [];
+    const store = createTabStore(area, { delayMs: 0, onChange: (tabId) => void seen.push(tabId) });
+    await store.ready;
+    await store.flush();
+    expect(seen).toEqual([4]);
+  });
 });

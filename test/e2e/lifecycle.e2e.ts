@@ -1,0 +1,270 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSTALLED_KEY } from '../../lib/background';
+import { RETENTION_KEY } from '../../lib/history/maintenance';
+import { parseReport } from '../../lib/report';
+import { CHROME_BUILD, type ExtensionBrowser } from '../../lib/scan/chromium';
+import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
+import type { FixtureShop } from '../fixtures/shop/server';
+import { openPopup, readPopup, settledBadge, withShopAndExtension } from './helpers';
+import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, seededRandom, type WorkerControl } from './worker';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SHOP = 'https://www.mijnliefsteboek.nl';
+
+describe('the service worker stopped at random moments, and an update', () => {
+  // Replay a failing run with LIFECYCLE_SEED=<the seed it printed>.
+  const seed = Number(process.env.LIFECYCLE_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  const random = seededRandom(seed);
+  console.log(`lifecycle: seed ${seed} (replay with LIFECYCLE_SEED=${seed})`);
+  let shop: FixtureShop;
+  let ext: ExtensionBrowser;
+  let worker: WorkerControl;
+  let downloads: string;
+  const started = Date.now();
+  const tally = { stops: 0, restartsVerified: 0, compared: 0, lost: 0, duplicated: 0, consentChanges: 0, exports: 0, popupOvercounts: 0 };
+
+  withShopAndExtension((startedShop, startedExt) => {
+    shop = startedShop;
+    ext = startedExt;
+  });
+  beforeAll(async () => {
+    worker = await controlWorker(ext);
+    downloads = await mkdtemp(join(tmpdir(), 'privacy-lens-lifecycle-'));
+  });
+  afterAll(async () => {
+    console.log(
+      `lifecycle: ${tally.stops} worker stops survived (a fresh worker, without the old one's globals, at ${tally.restartsVerified} checks), ` +
+        `${tally.compared} requests compared with the log: ${tally.lost} lost, ${tally.duplicated} duplicated; ` +
+        `${tally.consentChanges} consent changes and ${tally.exports} exports checked; popup counted ${tally.popupOvercounts} request(s) more than the log; ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed})`,
+    );
+    await rm(downloads, { recursive: true, force: true });
+  });
+
+  /** Stops the worker after a random delay of up to `maxDelayMs`. */
+  async function stopSoon(maxDelayMs: number) {
+    await sleep(random() * maxDelayMs);
+    if (await worker.stop()) tally.stops++;
+  }
+
+  /**
+   * After the stops: what the page requested from catalog hosts (as the fixture server received it)
+   * is in the log once each, and the popup and the badge say what the log says.
+   */
+  async function expectVisitLogged(page: Page) {
+    await page.waitForNetworkIdle({ idleTime: 300 });
+    await worker.wake();
+    if (await worker.restarted()) tally.restartsVerified++;
+    const tabId = await ext.tabIdOf(page);
+    await ext.settle(page);
+    const log = await worker.readLog();
+    const visitIds = new Set(log.visits.filter((v) => v.tabId === tabId).map((v) => v.id));
+    const made = catalogRequests(shop.requests);
+    const { lost, duplicated } = compareRequests(made, loggedCatalogRequests(log, visitIds));
+    tally.compared += made.length;
+    tally.lost += lost.length;
+    tally.duplicated += duplicated.length;
+    expect({ lost, duplicated }, `seed ${seed}`).toEqual({ lost: [], duplicated: [] });
+    expect(made.length).toBeGreaterThan(0);
+
+    // The tab's state survived too: the popup counts what the log holds, and the badge agrees.
+    const state = (await ext.tabState(tabId))!;
+    const rows = log.observations.filter((o) => o.visitId === state.visitId);
+    const perEntry: Record<string, number> = {};
+    for (const row of rows) if (row.entryId) perEntry[row.entryId] = (perEntry[row.entryId] ?? 0) + 1;
+    const popup = await openPopup(ext, tabId);
+    const shown = await readPopup(popup);
+    await popup.close();
+    // Every entry of the log is in the popup, never with fewer requests than the log holds. One more
+    // than the log is possible (counted, printed, not failed): see the report on issue #8.
+    expect(Object.keys(shown.requests).sort(), `seed ${seed}`).toEqual(Object.keys(perEntry).sort());
+    for (const [entry, count] of Object.entries(perEntry)) {
+      expect(shown.requests[entry], `${entry}, seed ${seed}`).toBeGreaterThanOrEqual(count);
+      tally.popupOvercounts += shown.requests[entry]! - count;
+    }
+    const badge = await settledBadge(ext, tabId);
+    expect(badge).toBe(shown.entries.length === 0 ? '' : `${shown.entries.length}${shown.violations > 0 ? '!' : ''}`);
+    return { tabId, visitId: state.visitId, log, shown };
+  }
+
+  it('during visits, while the page’s trackers fire', async () => {
+    for (let round = 0; round < 8; round++) {
+      shop.clearRequests();
+      const page = await ext.browser.newPage();
+      const loading = page.goto(`${SHOP}/`, { waitUntil: 'networkidle0' });
+      await stopSoon(500);
+      await loading;
+      // More hits from the tags already loaded, with the worker stopped again among them.
+      const firing = page.evaluate(async () => {
+        for (const id of ['meta-pixel', 'google-analytics', 'microsoft-ads', 'google-ads', 'meta-pixel']) {
+          (window as unknown as { mlbFixture: { fire(id: string): void } }).mlbFixture.fire(id);
+          await new Promise((r) => setTimeout(r, 30));
+        }
+      });
+      await stopSoon(250);
+      await firing;
+      await expectVisitLogged(page);
+      await page.close();
+    }
+  });
+
+  it('during a batch write to IndexedDB', async () => {
+    for (let round = 0; round < 4; round++) {
+      shop.clearRequests();
+      const page = await ext.browser.newPage();
+      await page.goto(`${SHOP}/test/meta-pixel`, { waitUntil: 'networkidle0' });
+      // Forty hits at once: more rows than one 150 ms batch, so a stop lands in a transaction or
+      // between two; a random delay picks the moment.
+      await page.evaluate(() => {
+        for (let i = 0; i < 40; i++) (window as unknown as { mlbFixture: { fire(id: string): void } }).mlbFixture.fire('meta-pixel');
+      });
+      await stopSoon(300);
+      await expectVisitLogged(page);
+      await page.close();
+    }
+  });
+
+  it('during a consent change in the banner', async () => {
+    for (let round = 0; round < 4; round++) {
+      shop.clearRequests();
+      const page = await ext.browser.newPage();
+      await page.goto(`${SHOP}${CONSENT_SCENARIOS.respectful}`, { waitUntil: 'networkidle0' });
+      // A fresh choice each time: no consent cookie from the round before.
+      const cdp = await page.createCDPSession();
+      await cdp.send('Network.clearBrowserCookies');
+      await cdp.detach();
+      await page.reload({ waitUntil: 'networkidle0' });
+      const accept = random() < 0.5;
+      await page.bringToFront();
+      await page.waitForSelector(CONSENT_SELECTORS.OVERLAY, { visible: true });
+      await page.click(accept ? CONSENT_SELECTORS.ACCEPT_ALL : CONSENT_SELECTORS.DECLINE_ALL);
+      await stopSoon(300);
+      await page.waitForSelector(CONSENT_SELECTORS.OVERLAY, { hidden: true });
+      const { log, visitId, shown } = await expectVisitLogged(page);
+      const changes = log.consentChanges.filter((c) => c.visitId === visitId);
+      expect(changes.at(-1)?.granted.includes('marketing')).toBe(accept);
+      expect(shown.consent.granted.marketing).toBe(accept);
+      tally.consentChanges++;
+      await page.close();
+    }
+  });
+
+  async function historyPage(): Promise<Page> {
+    const page = await ext.browser.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.goto(`chrome-extension://${ext.extensionId}/options.html?lang=en#history`);
+    await page.bringToFront();
+    await page.waitForSelector('[data-visit]');
+    return page;
+  }
+
+  it('during an export on the history page', async () => {
+    await worker.wake();
+    await ext.settle();
+    const log = await worker.readLog();
+    const page = await historyPage();
+    for (let round = 0; round < 3; round++) {
+      for (const file of await readdir(downloads)) await rm(join(downloads, file));
+      await page.click('#export-json');
+      await stopSoon(200);
+      let json = '';
+      for (let i = 0; i < 100 && !json; i++) {
+        const file = (await readdir(downloads)).find((f) => f.endsWith('.json'));
+        if (file) json = await readFile(join(downloads, file), 'utf8');
+        else await sleep(100);
+      }
+      const parsed = parseReport(json);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) return;
+      // Complete: every visit of the log, with every request it holds.
+      expect(parsed.report.pages).toHaveLength(log.visits.length);
+      expect(parsed.report.pages.reduce((n, p) => n + (p.observations ?? []).length, 0)).toBe(log.observations.length);
+      tally.exports++;
+    }
+    await page.close();
+  });
+
+  it('keeps the log, the settings and the rights requests through an update, and works on the next visit', async () => {
+    await worker.wake();
+    await ext.settle();
+    const before = await worker.readLog();
+    const w = await ext.worker();
+    await w.evaluate((key) => chrome.storage.local.set({ [key]: 90 }), RETENTION_KEY);
+    // A rights request as the composer stores it, written straight into the log's table.
+    const request = {
+      id: 'lifecycle-request',
+      type: 'access',
+      channel: 'email-dpo',
+      language: 'nl',
+      sentAt: Date.now(),
+      timeZone: 'Europe/Amsterdam',
+      subject: 'Inzageverzoek (artikel 15 AVG)',
+      body: 'Geachte heer, mevrouw,',
+      recipient: 'privacy@mijnliefsteboek.nl',
+      status: 'sent',
+      followUps: [],
+      notes: '',
+      updatedAt: Date.now(),
+    };
+    const reader = await ext.browser.newPage();
+    await reader.goto(`chrome-extension://${ext.extensionId}/manifest.json`);
+    await reader.evaluate(
+      (row) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('privacy-lens-log');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('rightsRequests', 'readwrite');
+            tx.objectStore('rightsRequests').put(row);
+            tx.oncomplete = () => (open.result.close(), resolve());
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      request,
+    );
+    await reader.close();
+    await worker.close();
+
+    // An update: the same unpacked directory loaded again over the installed extension, as the store
+    // would install a new version over the old (onInstalled with reason "update"). chrome.runtime.reload()
+    // from the worker or a page did not bring a worker back in this Chromium under DevTools.
+    const updatedAt = Date.now();
+    expect(await ext.browser.installExtension(CHROME_BUILD)).toBe(ext.extensionId);
+    let installed: { reason?: string; previousVersion?: string | null; at?: number } | undefined;
+    for (let i = 0; i < 100 && !(installed?.at && installed.at >= updatedAt); i++) {
+      await sleep(100);
+      const next = await ext.worker();
+      installed = (await next.evaluate((key) => chrome.storage.local.get(key).then((items) => items[key]), INSTALLED_KEY)) as typeof installed;
+    }
+    expect(installed).toMatchObject({ reason: 'update', previousVersion: '0.1.0' });
+
+    worker = await controlWorker(ext);
+    const after = await worker.readLog();
+    expect(after.visits.length).toBe(before.visits.length);
+    expect(after.observations.length).toBe(before.observations.length);
+    expect(after.consentChanges.length).toBe(before.consentChanges.length);
+    expect(after.rightsRequests.map((r) => r.id)).toContain('lifecycle-request');
+    const w2 = await ext.worker();
+    expect(await w2.evaluate((key) => chrome.storage.local.get(key).then((items) => items[key]), RETENTION_KEY)).toBe(90);
+    const requestsPage = await ext.browser.newPage();
+    await requestsPage.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#requests`);
+    await requestsPage.waitForSelector('[data-request="access"]', { timeout: 10_000 });
+    await requestsPage.close();
+
+    // The updated extension logs the next visit as before.
+    shop.clearRequests();
+    const page = await ext.browser.newPage();
+    await page.goto(`${SHOP}/test/meta-pixel`, { waitUntil: 'networkidle0' });
+    const { shown } = await expectVisitLogged(page);
+    expect(shown.entries).toEqual(['aws', 'meta-pixel']);
+    await page.close();
+  });
+
+  it('lost nothing at all', () => {
+    expect(tally.stops).toBeGreaterThanOrEqual(20);
+    expect(tally.lost + tally.duplicated).toBe(0);
+  });
+});

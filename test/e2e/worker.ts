@@ -1,0 +1,165 @@
+/**
+ * Stopping and reading the extension's MV3 service worker from a test, the way Chrome itself stops
+ * it when it has been idle (or updates the extension): the worker's globals and timers are gone,
+ * and the next event starts a fresh one.
+ */
+import type { CDPSession, Page, Target } from 'puppeteer';
+import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { classifier } from '../../lib/classify';
+import type { ConsentChangeRow, Observation, Visit } from '../../lib/db';
+import type { RecordedRequest } from '../fixtures/shop/server';
+
+/** mulberry32: a small seeded PRNG, so that a failing run can be replayed with its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface LogSnapshot {
+  visits: Visit[];
+  observations: Observation[];
+  consentChanges: ConsentChangeRow[];
+  rightsRequests: { id: string; type: string }[];
+}
+
+export interface WorkerControl {
+  /**
+   * Stops the worker if one is running and waits until its target is gone; false when none ran.
+   * `Target.closeTarget` on the worker's target plus a detach (puppeteer's `WebWorker.close()`) is
+   * what stops it in Chromium 156: DevTools reports the version `stopping` then `stopped`, the target
+   * goes away, and the next start has fresh globals. `ServiceWorker.stopAllWorkers` stops it too, but
+   * puppeteer keeps the old target attached and hands out a dead handle afterwards (and so it does
+   * for every stopped worker once the `ServiceWorker` domain is enabled: this never enables it).
+   */
+  stop(): Promise<boolean>;
+  /** Whether the running worker is a new one: the mark `stop` left in the old one's globals is gone. */
+  restarted(): Promise<boolean>;
+  /** Starts the worker if it is not running (`ServiceWorker.startWorker`), as any event would. */
+  wake(): Promise<void>;
+  /** Every row of the log's tables the tests compare, read from an extension page. */
+  readLog(): Promise<LogSnapshot>;
+  /** The same, read in the worker: no page of the extension's origin has touched IndexedDB then. */
+  readLogInWorker(): Promise<LogSnapshot>;
+  close(): Promise<void>;
+}
+
+export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerControl> {
+  // An extension page: it shares the log's IndexedDB origin and carries the DevTools session.
+  const reader: Page = await ext.browser.newPage();
+  await reader.goto(`chrome-extension://${ext.extensionId}/manifest.json`);
+  const cdp: CDPSession = await reader.createCDPSession();
+  const scopeURL = `chrome-extension://${ext.extensionId}/`;
+  const isOurs = (t: Target) => t.type() === 'service_worker' && t.url().startsWith(scopeURL);
+
+  return {
+    async stop() {
+      const target = ext.browser.targets().filter(isOurs).at(-1);
+      if (!target) return false;
+      const destroyed = new Promise<void>((resolve) => {
+        const onDestroyed = (t: Target) => {
+          if (t !== target) return;
+          ext.browser.off('targetdestroyed', onDestroyed);
+          resolve();
+        };
+        ext.browser.on('targetdestroyed', onDestroyed);
+      });
+      // A close that lands while the worker is still starting can be ignored: ask again.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const handle = await target.worker().catch(() => null);
+        if (!handle) return false;
+        // A mark in the worker's globals: the next worker must not have it (see `restarted`).
+        await Promise.race([handle.evaluate(() => void Object.assign(globalThis, { stoppedByTest: true })).catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
+        const closed = await handle.close().then(
+          () => true,
+          () => false,
+        );
+        // The worker went away by itself meanwhile: not a stop of ours.
+        if (!closed) return false;
+        const gone = await Promise.race([destroyed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
+        if (gone) return true;
+      }
+      throw new Error('the service worker did not stop');
+    },
+    async restarted() {
+      const current = await ext.worker();
+      return current.evaluate(() => !('stoppedByTest' in globalThis));
+    },
+    async wake() {
+      if (ext.browser.targets().some(isOurs)) return;
+      // Enabled only for this call: while it is on, stopped workers' targets linger (see `stop`).
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.startWorker', { scopeURL });
+      await cdp.send('ServiceWorker.disable');
+    },
+    readLog: () => reader.evaluate(readAllRows),
+    readLogInWorker: async () => (await ext.worker()).evaluate(readAllRows),
+    close: () => reader.close(),
+  };
+}
+
+/** Runs in an extension context (page or worker): every row the tests compare, with plain IndexedDB. */
+function readAllRows(): Promise<LogSnapshot> {
+  return new Promise<LogSnapshot>((resolve, reject) => {
+    const open = indexedDB.open('privacy-lens-log');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const names = ['visits', 'observations', 'consentChanges', 'rightsRequests'] as const;
+      const tx = db.transaction([...names]);
+      const out: Record<string, unknown[]> = {};
+      for (const name of names) {
+        const all = tx.objectStore(name).getAll();
+        all.onsuccess = () => (out[name] = all.result);
+      }
+      tx.oncomplete = () => {
+        db.close();
+        resolve(out as unknown as LogSnapshot);
+      };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+
+/** A request as both sides can name it: the method and the full URL, without the fragment the browser never sends. */
+const requestKey = (method: string, url: string) => `${method} ${url.split('#')[0]}`;
+
+/**
+ * The requests to catalog hosts the extension watches on the network (webRequest), as the fixture
+ * server received them: what the log must hold, once each. Hosts the catalog observes through the
+ * page (Resource Timing) and the shop's own pages are left out.
+ */
+export function catalogRequests(received: readonly RecordedRequest[]): string[] {
+  const classify = classifier();
+  return received
+    .filter((r) => {
+      const cls = classify.classifyUrl(`https://${r.host}${r.path}`);
+      return cls.party === 'listed' && cls.observeBy === 'network' && !classify.isShopHost(r.host);
+    })
+    .map((r) => requestKey(r.method, `https://${r.host}${r.path}`));
+}
+
+/** The same requests as the log holds them for the given visits. */
+export function loggedCatalogRequests(log: LogSnapshot, visitIds: ReadonlySet<string>): string[] {
+  const classify = classifier();
+  return log.observations
+    .filter((o) => visitIds.has(o.visitId) && o.source === 'network' && !classify.isShopHost(o.host))
+    .map((o) => requestKey(o.method, o.url));
+}
+
+/** Requests the page made that the log lacks, and rows the log holds more often than they were made. */
+export function compareRequests(made: readonly string[], logged: readonly string[]) {
+  const count = (keys: readonly string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+  const madeCount = count(made);
+  const loggedCount = count(logged);
+  const lost: string[] = [];
+  const duplicated: string[] = [];
+  for (const [key, n] of madeCount) for (let i = loggedCount.get(key) ?? 0; i < n; i++) lost.push(key);
+  for (const [key, n] of loggedCount) for (let i = madeCount.get(key) ?? 0; i < n; i++) duplicated.push(key);
+  return { lost, duplicated };
+}
