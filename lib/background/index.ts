@@ -227,7 +227,7 @@ function createPendingFills(area: { get(key: string): Promise<Record<string, unk
 function handleContent(observer: Observer, tabId: number, message: ContentMessage) {
   switch (message.type) {
     case 'page-resources':
-      return observer.pageResources(tabId, message.resources);
+      return observer.pageResources(tabId, message.resources, message.page);
     case 'consent-banner':
       return observer.bannerSeen(tabId, message.cmp, message.showing);
     case 'page-consent': {

@@ -9,6 +9,8 @@ export const PageResourceMessage = z.strictObject({
   url: z.string().max(MAX_URL_LENGTH),
   initiatorType: z.string().max(40),
   startTime: z.number().nonnegative().max(1e9),
+  /** The entry's place in the page's report, from 1: a report delivered twice is counted once. */
+  seq: z.number().int().positive().max(1e9),
 });
 
 const Categories = z.array(RecordCategory).max(CONSENT_RECORD_CATEGORIES.length);
@@ -35,6 +37,8 @@ export type PageConsentMessage = z.infer<typeof PageConsentMessage>;
 export const ContentMessage = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('page-resources'),
+    /** Which page load reports (random, per content script): `seq` counts within it. */
+    page: z.string().regex(/^[0-9a-f]{16}$/),
     resources: z.array(PageResourceMessage).max(MAX_RESOURCES_PER_MESSAGE),
   }),
   z.strictObject({

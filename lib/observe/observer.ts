@@ -11,9 +11,11 @@ import {
   MAX_COOKIES_PER_ENTRY,
   MAX_JUDGED_REQUESTS,
   MAX_PENDING_REQUESTS,
+  MAX_RECONCILED_URLS,
   MAX_UNLISTED_HOSTS,
   newTabState,
   type EntryActivity,
+  type Reconcile,
   type RequestRecord,
   type TabState,
 } from './tab-state';
@@ -48,6 +50,35 @@ export interface PageResource {
   url: string;
   initiatorType: string;
   startTime: number;
+  /** Place in the page's report, from 1. */
+  seq: number;
+}
+
+/** Reporting page loads whose last `seq` a visit remembers: the current one and a few before it. */
+const MAX_REPORTING_PAGES = 4;
+
+/** A short, stable key for a request URL (FNV-1a, 32 bits): enough to tell one visit's URLs apart. */
+export function urlKey(url: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < url.length; i++) {
+    hash ^= url.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36);
+}
+
+/** Counts one more request for `url` on one side of the reconciliation; false once it is off. */
+function tally(reconcile: Reconcile, side: 'network' | 'page', url: string): number | null {
+  if (reconcile.off) return null;
+  const key = urlKey(url);
+  if (!(key in reconcile.network) && !(key in reconcile.page)) {
+    if (reconcile.urls >= MAX_RECONCILED_URLS) {
+      Object.assign(reconcile, { network: {}, page: {}, urls: 0, off: true });
+      return null;
+    }
+    reconcile.urls++;
+  }
+  return (reconcile[side][key] = (reconcile[side][key] ?? 0) + 1);
 }
 
 /** What the page itself said about consent (its CMP's JavaScript API), already validated. */
@@ -162,6 +193,7 @@ export function createObserver(deps: ObserverDeps) {
       }
       state.pending.push(event.requestId);
       countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+      tally(state.reconcile, 'network', event.url);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -193,6 +225,7 @@ export function createObserver(deps: ObserverDeps) {
     else {
       judged = judgedRecord(cls.entryId, event.timeStamp, event.url, undefined);
       countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+      tally(state.reconcile, 'network', event.url);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -279,16 +312,31 @@ export function createObserver(deps: ObserverDeps) {
     store.changed(state);
   }
 
-  function pageResources(tabId: number, resources: PageResource[]) {
+  function pageResources(tabId: number, resources: PageResource[], page: string) {
     const state = store.get(tabId);
     if (!state) return;
+    const seen = state.reconcile.seqByPage;
+    if (!(page in seen)) {
+      const pages = Object.keys(seen);
+      if (pages.length >= MAX_REPORTING_PAGES) delete seen[pages[0]!];
+      seen[page] = 0;
+    }
     let changed = false;
     for (const resource of resources) {
+      // Delivered before (the worker stopped before it could say so): already counted.
+      if (resource.seq <= seen[page]!) continue;
+      seen[page] = resource.seq;
+      changed = true;
       const cls = classifier.classifyUrl(resource.url);
       if (cls.party === 'shop' || cls.party === 'not-web') continue;
-      // Hosts in the host permissions are counted from webRequest, which sees more (status, method).
-      if (cls.party === 'listed' && cls.observeBy === 'network') continue;
       const at = state.startedAt + resource.startTime;
+      // Hosts in the host permissions are counted from webRequest, which sees more (status, method).
+      // The page's own report only makes up for a request webRequest never showed a running worker.
+      if (cls.party === 'listed' && cls.observeBy === 'network') {
+        const pageCount = tally(state.reconcile, 'page', resource.url);
+        if (pageCount !== null && pageCount > (state.reconcile.network[urlKey(resource.url)] ?? 0)) recoverRequest(state, cls, resource, at, pageCount);
+        continue;
+      }
       const id = `${state.visitId}:p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`;
       const judged = cls.party === 'listed' ? judgedRecord(cls.entryId, at, resource.url, undefined) : null;
       if (cls.party === 'listed') countRequest(state, cls.entryId, at, cls.via, judged);
@@ -311,9 +359,34 @@ export function createObserver(deps: ObserverDeps) {
         consentMode: judged?.consentMode,
         personalData: judged?.personalData.length ? judged.personalData : undefined,
       });
-      changed = true;
     }
     if (changed) store.changed(state);
+  }
+
+  /**
+   * A catalog request the page loaded but no running worker saw (its webRequest events went to a
+   * worker that was stopped before handling them): counted and logged from the page's report. Its id
+   * is the URL and its occurrence, so the same recovery written twice is one row.
+   */
+  function recoverRequest(state: TabState, cls: Extract<UrlClass, { party: 'listed' }>, resource: PageResource, at: number, occurrence: number) {
+    const judged = judgedRecord(cls.entryId, at, resource.url, undefined);
+    countRequest(state, cls.entryId, at, cls.via, judged);
+    writer.put('observations', {
+      id: `${state.visitId}:t${urlKey(resource.url)}:${occurrence}`,
+      visitId: state.visitId,
+      at,
+      entryId: cls.entryId,
+      host: cls.host,
+      url: resource.url,
+      kind: cls.kind,
+      type: resource.initiatorType,
+      method: 'GET',
+      frameId: 0,
+      source: 'page',
+      via: cls.via,
+      consentMode: judged?.consentMode,
+      personalData: judged?.personalData.length ? judged.personalData : undefined,
+    });
   }
 
   /** The content script saw a consent banner appear or go. */

@@ -19,12 +19,14 @@ export function startResourceReporter(deps: ReporterDeps) {
   const ownOrigin = location.origin;
   const queue: Extract<ContentMessage, { type: 'page-resources' }>['resources'] = [];
   let sending = false;
+  let seq = 0;
+  const page = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
   const stopObserving = (deps.observe ?? observeResourceTiming)((entries) => {
     for (const entry of entries) {
       if (entry.name.startsWith(ownOrigin) || entry.name.length > MAX_URL_LENGTH) continue;
       if (!/^https?:/i.test(entry.name)) continue;
-      queue.push({ url: entry.name, initiatorType: entry.initiatorType.slice(0, 40), startTime: Math.max(0, entry.startTime) });
+      queue.push({ url: entry.name, initiatorType: entry.initiatorType.slice(0, 40), startTime: Math.max(0, entry.startTime), seq: ++seq });
     }
   });
 
@@ -34,7 +36,7 @@ export function startResourceReporter(deps: ReporterDeps) {
     try {
       while (queue.length > 0) {
         const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
-        await deps.send({ type: 'page-resources', resources });
+        await deps.send({ type: 'page-resources', page, resources });
         // Removed only once delivered, so nothing is lost while the worker restarts.
         queue.splice(0, resources.length);
       }

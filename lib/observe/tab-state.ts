@@ -36,6 +36,31 @@ export const EntryActivity = z.strictObject({
 });
 export type EntryActivity = z.infer<typeof EntryActivity>;
 
+/** Distinct request URLs a visit reconciles; beyond it (a flood of unique URLs) it stops reconciling. */
+export const MAX_RECONCILED_URLS = 1000;
+
+/**
+ * The page's own Resource Timing against what webRequest showed, per request URL (a short hash), to
+ * recover a catalog request whose webRequest events were handed to a service worker that was stopped
+ * before it handled them: the browser does not deliver those again, the page's report does.
+ */
+const Reconcile = z.strictObject({
+  /**
+   * Per reporting page load (the old page's last report can arrive after the next one started), the
+   * last Resource Timing entry handled: a report delivered twice is counted once.
+   */
+  seqByPage: z.record(z.string(), z.number().int().nonnegative()),
+  /** webRequest's and the page's request counts per URL key. */
+  network: z.record(z.string(), z.number().int().nonnegative()),
+  page: z.record(z.string(), z.number().int().nonnegative()),
+  /** Distinct URL keys in the two maps. */
+  urls: z.number().int().nonnegative(),
+  /** Too many distinct URLs: no longer reconciled on this visit (the counts stay webRequest's). */
+  off: z.boolean(),
+});
+export type Reconcile = z.infer<typeof Reconcile>;
+const newReconcile = (): Reconcile => ({ seqByPage: {}, network: {}, page: {}, urls: 0, off: false });
+
 /**
  * What the popup and the badge show for one tab. Kept in `storage.session`, so it survives the
  * MV3 service worker being stopped mid-visit; the full detail goes to the Dexie log.
@@ -68,6 +93,7 @@ export const TabState = z.strictObject({
   /** The last moment we knew there was no consent record: a choice cannot be older than this. */
   noRecordSince: z.number().nullable(),
   cookieWrites: z.array(CookieWrite).max(MAX_COOKIE_WRITES),
+  reconcile: Reconcile.default(newReconcile),
 });
 export type TabState = z.infer<typeof TabState>;
 
@@ -88,6 +114,7 @@ export function newTabState(tabId: number, visitId: string, url: string, started
     banner: null,
     noRecordSince: startedAt,
     cookieWrites: [],
+    reconcile: newReconcile(),
   };
 }
 

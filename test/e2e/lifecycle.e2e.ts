@@ -10,7 +10,7 @@ import { CHROME_BUILD, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { openPopup, readPopup, settledBadge, withShopAndExtension } from './helpers';
-import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, seededRandom, type WorkerControl } from './worker';
+import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, seededRandom, type WorkerControl } from './worker';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHOP = 'https://www.mijnliefsteboek.nl';
@@ -25,7 +25,7 @@ describe('the service worker stopped at random moments, and an update', () => {
   let worker: WorkerControl;
   let downloads: string;
   const started = Date.now();
-  const tally = { stops: 0, restartsVerified: 0, compared: 0, lost: 0, duplicated: 0, consentChanges: 0, exports: 0, popupOvercounts: 0 };
+  const tally = { stops: 0, restartsVerified: 0, compared: 0, recovered: 0, lost: 0, duplicated: 0, consentChanges: 0, exports: 0, popupOvercounts: 0 };
 
   withShopAndExtension((startedShop, startedExt) => {
     shop = startedShop;
@@ -38,7 +38,8 @@ describe('the service worker stopped at random moments, and an update', () => {
   afterAll(async () => {
     console.log(
       `lifecycle: ${tally.stops} worker stops survived (a fresh worker, without the old one's globals, at ${tally.restartsVerified} checks), ` +
-        `${tally.compared} requests compared with the log: ${tally.lost} lost, ${tally.duplicated} duplicated; ` +
+        `${tally.compared} requests compared with the log: ${tally.lost} lost, ${tally.duplicated} duplicated ` +
+        `(${tally.recovered} recovered from the page's Resource Timing after their webRequest events went to a stopped worker); ` +
         `${tally.consentChanges} consent changes and ${tally.exports} exports checked; popup counted ${tally.popupOvercounts} request(s) more than the log; ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed})`,
     );
     await rm(downloads, { recursive: true, force: true });
@@ -63,8 +64,10 @@ describe('the service worker stopped at random moments, and an update', () => {
     const log = await worker.readLog();
     const visitIds = new Set(log.visits.filter((v) => v.tabId === tabId).map((v) => v.id));
     const made = catalogRequests(shop.requests);
-    const { lost, duplicated } = compareRequests(made, loggedCatalogRequests(log, visitIds));
+    const logged = loggedCatalogRequests(log, visitIds);
+    const { lost, duplicated } = compareRequests(made, logged);
     tally.compared += made.length;
+    tally.recovered += recoveredCount(logged);
     tally.lost += lost.length;
     tally.duplicated += duplicated.length;
     expect({ lost, duplicated }, `seed ${seed}`).toEqual({ lost: [], duplicated: [] });

@@ -144,12 +144,20 @@ export function catalogRequests(received: readonly RecordedRequest[]): string[] 
     .map((r) => requestKey(r.method, `https://${r.host}${r.path}`));
 }
 
-/** The same requests as the log holds them for the given visits. */
+/** Recovered from the page's Resource Timing, which does not say the method: matched by URL alone. */
+const RECOVERED = '*';
+
+/** The same requests as the log holds them for the given visits (recovered ones as `* url`). */
 export function loggedCatalogRequests(log: LogSnapshot, visitIds: ReadonlySet<string>): string[] {
   const classify = classifier();
   return log.observations
-    .filter((o) => visitIds.has(o.visitId) && o.source === 'network' && !classify.isShopHost(o.host))
-    .map((o) => requestKey(o.method, o.url));
+    .filter((o) => visitIds.has(o.visitId) && !classify.isShopHost(o.host))
+    .filter((o) => {
+      if (o.source === 'network') return true;
+      const cls = classify.classifyUrl(o.url);
+      return o.source === 'page' && cls.party === 'listed' && cls.observeBy === 'network';
+    })
+    .map((o) => requestKey(o.source === 'network' ? o.method : RECOVERED, o.url));
 }
 
 /** Requests the page made that the log lacks, and rows the log holds more often than they were made. */
@@ -159,7 +167,19 @@ export function compareRequests(made: readonly string[], logged: readonly string
   const loggedCount = count(logged);
   const lost: string[] = [];
   const duplicated: string[] = [];
-  for (const [key, n] of madeCount) for (let i = loggedCount.get(key) ?? 0; i < n; i++) lost.push(key);
-  for (const [key, n] of loggedCount) for (let i = madeCount.get(key) ?? 0; i < n; i++) duplicated.push(key);
+  for (const [key, n] of madeCount) {
+    for (let i = loggedCount.get(key) ?? 0; i < n; i++) {
+      // Not seen on the network by a running worker: recovered from the page's report?
+      const recovered = requestKey(RECOVERED, key.slice(key.indexOf(' ') + 1));
+      if ((loggedCount.get(recovered) ?? 0) > 0) loggedCount.set(recovered, loggedCount.get(recovered)! - 1);
+      else lost.push(key);
+    }
+  }
+  for (const [key, n] of loggedCount) for (let i = key.startsWith(`${RECOVERED} `) ? 0 : (madeCount.get(key) ?? 0); i < n; i++) duplicated.push(key);
   return { lost, duplicated };
+}
+
+/** How many of the log's rows for these visits were recovered from the page's report. */
+export function recoveredCount(logged: readonly string[]): number {
+  return logged.filter((key) => key.startsWith(`${RECOVERED} `)).length;
 }

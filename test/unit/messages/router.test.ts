@@ -6,7 +6,7 @@ import { isShopUrl } from '@/lib/catalog/shop-domains';
 const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXTENSION_ID}/`;
 const SHOP_TAB: Sender = { id: EXTENSION_ID, url: 'https://www.mijnliefsteboek.nl/', frameId: 0, tab: { id: 4 } };
-const VALID = { type: 'page-resources', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3.5 }] };
+const VALID = { type: 'page-resources', page: '0123456789abcdef', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3.5, seq: 1 }] };
 
 function makeRouter() {
   const onContent = vi.fn();
@@ -29,10 +29,13 @@ describe('message router', () => {
     ['a tab without id', VALID, { ...SHOP_TAB, tab: {} }],
     ['an unknown type', { type: 'delete-everything' }, SHOP_TAB],
     ['extra keys', { ...VALID, extra: 1 }, SHOP_TAB],
-    ['too many resources', { type: 'page-resources', resources: Array.from({ length: 501 }, () => VALID.resources[0]) }, SHOP_TAB],
-    ['an oversized URL', { type: 'page-resources', resources: [{ ...VALID.resources[0], url: 'x'.repeat(20_000) }] }, SHOP_TAB],
-    ['a negative time', { type: 'page-resources', resources: [{ ...VALID.resources[0], startTime: -1 }] }, SHOP_TAB],
-    ['NaN time', { type: 'page-resources', resources: [{ ...VALID.resources[0], startTime: Number.NaN }] }, SHOP_TAB],
+    ['too many resources', { ...VALID, resources: Array.from({ length: 501 }, () => VALID.resources[0]) }, SHOP_TAB],
+    ['an oversized URL', { ...VALID, resources: [{ ...VALID.resources[0], url: 'x'.repeat(20_000) }] }, SHOP_TAB],
+    ['a negative time', { ...VALID, resources: [{ ...VALID.resources[0], startTime: -1 }] }, SHOP_TAB],
+    ['NaN time', { ...VALID, resources: [{ ...VALID.resources[0], startTime: Number.NaN }] }, SHOP_TAB],
+    ['a report without its page', { type: 'page-resources', resources: VALID.resources }, SHOP_TAB],
+    ['an entry numbered 0', { ...VALID, resources: [{ ...VALID.resources[0], seq: 0 }] }, SHOP_TAB],
+    ['a page id that is not hex', { ...VALID, page: '<script>alert(1)' }, SHOP_TAB],
     ['a prototype-pollution key', JSON.parse('{"type":"page-resources","resources":[],"__proto__":{"polluted":true}}'), SHOP_TAB],
     ['null', null, SHOP_TAB],
     ['a string', 'page-resources', SHOP_TAB],
@@ -62,7 +65,7 @@ describe('message router', () => {
     );
     const message = fc.oneof(
       fc.anything(),
-      fc.record({ type: fc.constant('page-resources'), resources: fc.array(fc.record({ url: fc.string(), initiatorType: fc.string(), startTime: fc.double() }, { requiredKeys: [] }), { maxLength: 20 }) }),
+      fc.record({ type: fc.constant('page-resources'), page: fc.string(), resources: fc.array(fc.record({ url: fc.string(), initiatorType: fc.string(), startTime: fc.double(), seq: fc.integer() }, { requiredKeys: [] }), { maxLength: 20 }) }, { requiredKeys: ['type'] }),
     );
     fc.assert(
       fc.property(message, sender, (raw, from) => {

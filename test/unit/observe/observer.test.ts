@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { activeEntries, MAX_UNLISTED_HOSTS } from '@/lib/observe';
+import { MAX_RECONCILED_URLS } from '@/lib/observe/tab-state';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
+/** One page load's Resource Timing report. */
+const PAGE = '0123456789abcdef';
+
+/** Resource Timing entries numbered in report order, as the content script sends them. */
+function reported(entries: { url: string; initiatorType: string; startTime: number }[], from = 1) {
+  return entries.map((entry, i) => ({ ...entry, seq: from + i }));
+}
 
 function openShopPage(observer: ReturnType<typeof makeObserver>['observer'], tabId = 7, url = SHOP) {
   const page = request(url, { tabId, type: 'main_frame' });
@@ -47,7 +55,7 @@ describe('observer', () => {
     await store.ready;
     observer.requestStarted(request('https://www.example.org/', { type: 'main_frame' }));
     observer.requestStarted(request('https://region1.google-analytics.com/g/collect'));
-    observer.pageResources(7, [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3 }]);
+    observer.pageResources(7, reported([{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3 }]), PAGE);
     expect(store.all()).toEqual([]);
     expect(writer.observations.size).toBe(0);
   });
@@ -85,7 +93,10 @@ describe('observer', () => {
     const { observer, store } = makeObserver();
     await store.ready;
     openShopPage(observer);
-    observer.pageResources(7, [
+    const batJs = request('https://bat.bing.com/bat.js', { type: 'script' });
+    observer.requestStarted(batJs);
+    observer.requestEnded({ ...batJs, statusCode: 200 });
+    observer.pageResources(7, reported([
       { url: 'https://static.hotjar.com/c/hotjar-3456789.js?sv=6', initiatorType: 'script', startTime: 12.5 },
       { url: 'https://script.hotjar.com/modules.8c2b1e4f.js', initiatorType: 'script', startTime: 40 },
       { url: 'https://static.hotjar.com/c/other.js', initiatorType: 'script', startTime: 41 },
@@ -93,16 +104,61 @@ describe('observer', () => {
       { url: 'https://bat.bing.com/bat.js', initiatorType: 'script', startTime: 50 },
       { url: 'https://www.mijnliefsteboek.nl/app.js', initiatorType: 'script', startTime: 1 },
       { url: 'https://www.google.com/pagead/1p-conversion/1/', initiatorType: 'img', startTime: 60 },
-    ]);
+    ]), PAGE);
     const state = store.get(7)!;
     expect(state.unlisted).toEqual({ 'static.hotjar.com': 2, 'script.hotjar.com': 1 });
-    expect(state.entries['microsoft-ads']).toBeUndefined();
+    expect(state.entries['microsoft-ads']?.requests).toBe(1);
     expect(state.entries['google-ads']?.requests).toBe(1);
 
     const flood = Array.from({ length: MAX_UNLISTED_HOSTS + 50 }, (_, i) => ({ url: `https://t${i}.example/x`, initiatorType: 'img', startTime: 100 + i }));
-    observer.pageResources(7, flood);
+    observer.pageResources(7, reported(flood, 7), PAGE);
     expect(Object.keys(store.get(7)!.unlisted)).toHaveLength(MAX_UNLISTED_HOSTS);
     expect(store.get(7)!.unlistedOverflow).toBe(52);
+  });
+
+  it('recovers a catalog request from the page’s report when webRequest never showed it (a stopped worker), once', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const seen = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
+    observer.requestStarted(seen);
+    observer.requestEnded({ ...seen, statusCode: 200 });
+    const timing = reported([
+      { url: seen.url, initiatorType: 'img', startTime: 20 },
+      // Its webRequest events went to a worker stopped before it handled them: only the page saw it.
+      { url: 'https://www.facebook.com/tr/?id=1&ev=AddToCart', initiatorType: 'img', startTime: 30 },
+      // The same URL twice, seen once by webRequest: one of the two is recovered.
+      { url: seen.url, initiatorType: 'img', startTime: 40 },
+    ]);
+    observer.pageResources(7, timing, PAGE);
+    // The worker stopped before it could answer: the content script sends the same report again.
+    observer.pageResources(7, timing, PAGE);
+    const state = store.get(7)!;
+    expect(state.entries['meta-pixel']?.requests).toBe(3);
+    const rows = [...writer.observations.values()].filter((o) => o.entryId === 'meta-pixel');
+    expect(rows.map((o) => o.source).sort()).toEqual(['network', 'page', 'page']);
+    expect(rows.filter((o) => o.source === 'page').map((o) => o.url).sort()).toEqual(['https://www.facebook.com/tr/?id=1&ev=AddToCart', seen.url]);
+
+    // The next page load numbers its report from 1 again.
+    observer.pageResources(7, reported([{ url: 'https://www.facebook.com/tr/?id=1&ev=Purchase', initiatorType: 'img', startTime: 50 }]), 'fedcba9876543210');
+    expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(4);
+  });
+
+  it('stops reconciling a visit with more distinct URLs than it can remember, and counts what webRequest saw', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const urls = Array.from({ length: MAX_RECONCILED_URLS + 10 }, (_, i) => `https://www.facebook.com/tr/?id=1&n=${i}`);
+    for (const url of urls) {
+      const hit = request(url, { type: 'image' });
+      observer.requestStarted(hit);
+      observer.requestEnded({ ...hit, statusCode: 200 });
+    }
+    observer.pageResources(7, reported(urls.map((url, i) => ({ url, initiatorType: 'img', startTime: i }))), PAGE);
+    const state = store.get(7)!;
+    expect(state.reconcile.off).toBe(true);
+    expect(state.entries['meta-pixel']?.requests).toBe(urls.length);
+    expect(JSON.stringify(state.reconcile).length).toBeLessThan(200);
   });
 
   it('attributes catalog cookies on the shop domain to every open shop visit', async () => {
