@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import { catalog, hasConsentModeSignal, hostPermissions } from '../catalog';
 import { classifier as sharedClassifier, createCookieMatcher, createHostingDetector } from '../classify';
 import { parseTcString } from '../consent/readers';
@@ -83,6 +84,11 @@ export function startBackground(browser: WebExtension) {
     store,
     now: Date.now,
     newId: () => crypto.randomUUID(),
+    async loggedRows(visitId, url) {
+      // Rare (only after a stopped worker lost events): write what is queued, then count on disk.
+      await writer.flush();
+      return db.observations.where('[visitId+at]').between([visitId, Dexie.minKey], [visitId, Dexie.maxKey]).filter((row) => row.url === url).count();
+    },
     snapshotCookies(tabId, visitId) {
       void Promise.all(catalog.shop.domains.map((domain) => browser.cookies.getAll({ domain })))
         .then((lists) => whenReady(() => observer.cookiesPresent(tabId, visitId, lists.flat())))

@@ -98,6 +98,12 @@ export interface ObserverDeps {
   newId(): string;
   /** Asks the browser for the shop's cookies at the start of a visit. */
   snapshotCookies?(tabId: number, visitId: string): void;
+  /**
+   * How many rows the log holds for a request URL in a visit (queued rows included). Asked before a
+   * recovered request is logged: a stop can lose the tab state's count while the row was already
+   * journaled. Without it (unit tests), a recovered request is always logged.
+   */
+  loggedRows?(visitId: string, url: string): Promise<number>;
 }
 
 /**
@@ -370,8 +376,10 @@ export function createObserver(deps: ObserverDeps) {
    */
   function recoverRequest(state: TabState, cls: Extract<UrlClass, { party: 'listed' }>, resource: PageResource, at: number, occurrence: number) {
     const judged = judgedRecord(cls.entryId, at, resource.url, undefined);
+    // The tab state lacks it either way (webRequest's events were lost, or the state saved before
+    // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls.entryId, at, cls.via, judged);
-    writer.put('observations', {
+    const row: Observation = {
       id: `${state.visitId}:t${urlKey(resource.url)}:${occurrence}`,
       visitId: state.visitId,
       at,
@@ -386,7 +394,12 @@ export function createObserver(deps: ObserverDeps) {
       via: cls.via,
       consentMode: judged?.consentMode,
       personalData: judged?.personalData.length ? judged.personalData : undefined,
-    });
+    };
+    if (!deps.loggedRows) return writer.put('observations', row);
+    void deps.loggedRows(state.visitId, resource.url).then(
+      (rows) => rows < occurrence && writer.put('observations', row),
+      () => writer.put('observations', row),
+    );
   }
 
   /** The content script saw a consent banner appear or go. */

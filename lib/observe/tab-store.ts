@@ -30,7 +30,21 @@ export interface TabStore {
  */
 export function createTabStore(
   area: StorageArea,
-  { delayMs = 100, onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {} } = {},
+  {
+    delayMs = 100,
+    saveSpacingMs = 50,
+    onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {},
+  }: {
+    delayMs?: number;
+    /**
+     * The least time between two saves. A change after a quiet spell is saved in its own task; under a
+     * flood of requests the saves come at most this often, each with every change since the last (a
+     * state is tens of kB: one save per request would keep the worker busy serialising). What a stop
+     * loses in between, the page's Resource Timing report recovers (observer.ts, `reconcile`).
+     */
+    saveSpacingMs?: number;
+    onChange?: (tabId: number, state: TabState | undefined) => void | Promise<unknown>;
+  } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
   /** Changed since `onChange` last heard of them. */
@@ -38,6 +52,7 @@ export function createTabStore(
   /** Changed since they were last handed to storage. */
   const unsaved = new Set<number>();
   let saveQueued = false;
+  let lastSaveAt = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let saving: Promise<void> = Promise.resolve();
 
@@ -62,13 +77,16 @@ export function createTabStore(
     unsaved.add(tabId);
     if (!saveQueued) {
       saveQueued = true;
-      queueMicrotask(() => void save());
+      const wait = lastSaveAt + saveSpacingMs - Date.now();
+      if (wait <= 0) queueMicrotask(() => void save());
+      else setTimeout(() => void save(), wait);
     }
     timer ??= setTimeout(() => void flush(), delayMs);
   }
 
   function save(): Promise<void> {
     saveQueued = false;
+    lastSaveAt = Date.now();
     if (unsaved.size === 0) return saving;
     const toSet: Record<string, unknown> = {};
     const toRemove: string[] = [];

@@ -175,6 +175,7 @@ export function compareRequests(made: readonly string[], logged: readonly string
       else lost.push(key);
     }
   }
+  // Recovered rows not needed to make up for a missing one are doubles too.
   for (const [key, n] of loggedCount) for (let i = key.startsWith(`${RECOVERED} `) ? 0 : (madeCount.get(key) ?? 0); i < n; i++) duplicated.push(key);
   return { lost, duplicated };
 }

@@ -1,7 +1,7 @@
 import { hasConsentModeSignal } from '@/lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '@/lib/classify';
 import type { ConsentChangeRow, CookieSeen, FindingRow, LogWriter, Observation, Visit } from '@/lib/db';
-import { createObserver, createTabStore, type RequestEvent, type StorageArea } from '@/lib/observe';
+import { createObserver, createTabStore, type ObserverDeps, type RequestEvent, type StorageArea } from '@/lib/observe';
 
 /** An in-memory storage area that behaves like `storage.session` (values are copied, as the browser does). */
 export function memoryArea(initial: Record<string, unknown> = {}): StorageArea & { data: Record<string, unknown> } {
@@ -42,7 +42,7 @@ export function recordingWriter() {
   return { ...writer, visits, observations, cookies, consentChanges, findings };
 }
 
-export function makeObserver(area = memoryArea()) {
+export function makeObserver(area = memoryArea(), extra: Pick<ObserverDeps, 'loggedRows'> = {}) {
   const store = createTabStore(area, { delayMs: 0 });
   const writer = recordingWriter();
   let ids = 0;
@@ -56,6 +56,7 @@ export function makeObserver(area = memoryArea()) {
     store,
     now: () => clock,
     newId: () => `visit-${++ids}`,
+    ...extra,
   });
   return { observer, store, writer, area, tick: (ms: number) => (clock += ms) };
 }

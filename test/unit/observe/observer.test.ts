@@ -144,6 +144,22 @@ describe('observer', () => {
     expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(4);
   });
 
+  it('counts a request the saved tab state lost, but logs it only if the log lacks its row', async () => {
+    const logged = new Map<string, number>([['https://www.facebook.com/tr/?id=1&ev=PageView', 1]]);
+    const { observer, store, writer } = makeObserver(undefined, { loggedRows: async (_visit, url) => logged.get(url) ?? 0 });
+    await store.ready;
+    openShopPage(observer);
+    // The worker logged (journaled) both requests, then stopped before the tab state was saved with
+    // them: the next worker's state counts neither. One of the two rows did not make it either.
+    observer.pageResources(7, reported([
+      { url: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 20 },
+      { url: 'https://www.facebook.com/tr/?id=1&ev=AddToCart', initiatorType: 'img', startTime: 30 },
+    ]), PAGE);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
+    expect([...writer.observations.values()].filter((o) => o.entryId === 'meta-pixel').map((o) => o.url)).toEqual(['https://www.facebook.com/tr/?id=1&ev=AddToCart']);
+  });
+
   it('stops reconciling a visit with more distinct URLs than it can remember, and counts what webRequest saw', async () => {
     const { observer, store } = makeObserver();
     await store.ready;

@@ -55,6 +55,28 @@ describe('tab store', () => {
     expect(seen).toEqual([]);
   });
 
+  it('under a flood of changes saves at most once per spacing, each save with the latest state', async () => {
+    const area = memoryArea();
+    let sets = 0;
+    const counting = { ...area, set: (items: Record<string, unknown>) => (sets++, area.set(items)) };
+    const store = createTabStore(counting, { delayMs: 10_000, saveSpacingMs: 40 });
+    await store.ready;
+    const state = newTabState(8, 'v', 'https://www.mijnliefsteboek.nl/', 1);
+    store.set(state);
+    await Promise.resolve();
+    expect(sets).toBe(1);
+    // Two hundred changes in separate tasks within the spacing: one more save, after it, with the last.
+    for (let i = 0; i < 200; i++) {
+      state.unlistedOverflow = i;
+      store.changed(state);
+      await Promise.resolve();
+    }
+    expect(sets).toBe(1);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(sets).toBe(2);
+    expect(area.data[tabStateKey(8)]).toMatchObject({ unlistedOverflow: 199 });
+  });
+
   it('judges the states it brings back once more, in case the last worker stopped before it did', async () => {
     const area = memoryArea({ [tabStateKey(4)]: newTabState(4, 'v', 'https://www.mijnliefsteboek.nl/', 1) });
     const seen: number[] = [];
