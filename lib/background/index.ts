@@ -18,6 +18,9 @@ import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, visitR
 type WebExtension = typeof import('wxt/browser').browser;
 
 /** storage.local: `{ reason, previousVersion, version, at }` of the last `runtime.onInstalled`. */
+/** How long after a "loading" event without an address the tab is asked again (see tabs.onUpdated). */
+const HIDDEN_URL_SETTLE_MS = 500;
+
 export const INSTALLED_KEY = 'installed:v1';
 
 /**
@@ -116,7 +119,19 @@ export function startBackground(browser: WebExtension) {
     whenReady(() => observer.cookieChanged({ removed, cause, name: cookie.name, domain: cookie.domain, value: cookie.value })),
   );
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
-    if (change.status === 'loading') whenReady(() => observer.tabNavigated(tabId, change.url ?? tab.url, Date.now()));
+    if (change.status !== 'loading') return;
+    const at = Date.now();
+    const url = change.url ?? tab.url;
+    if (url !== undefined) return whenReady(() => observer.tabNavigated(tabId, url, at));
+    // No address: the browser hides it for a page we hold no access to, but Firefox also hides a new
+    // tab's placeholder while the shop page's own request has already started the visit. Look again
+    // once the navigation has settled: a shop page shows its address by then.
+    setTimeout(() => {
+      void browser.tabs.get(tabId).then(
+        (settled) => whenReady(() => observer.tabNavigated(tabId, settled.url, at)),
+        () => undefined,
+      );
+    }, HIDDEN_URL_SETTLE_MS);
   });
   browser.tabs.onRemoved.addListener((tabId) => whenReady(() => observer.tabRemoved(tabId)));
 
@@ -147,7 +162,14 @@ export function startBackground(browser: WebExtension) {
     isShopUrl: (url) => classifier.classifyUrl(url).party === 'shop',
     onContent(tabId, message) {
       if (message.type === 'data-request-form-ready') return pendingFills.take(tabId);
-      whenReady(() => handleContent(observer, tabId, message));
+      // Answered once the tab state it changed is saved: a report the worker handled but could not
+      // save before it was stopped is sent again by the content script, not lost.
+      return new Promise<void>((resolve) =>
+        whenReady(() => {
+          handleContent(observer, tabId, message);
+          resolve(store.saved());
+        }),
+      );
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return checkDeadlines();

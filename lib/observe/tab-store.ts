@@ -17,6 +17,11 @@ export interface TabStore {
   /** Marks a state as changed: it is saved soon, and `onChange` hears of it then (batched). */
   changed(state: TabState): void;
   flush(): Promise<void>;
+  /**
+   * Hands every unsaved change to storage now, whatever the spacing, and resolves once it is there.
+   * A content script's report is answered only then: if the worker stops first, the report is sent again.
+   */
+  saved(): Promise<void>;
 }
 
 /**
@@ -129,5 +134,6 @@ export function createTabStore(
       schedule(state.tabId);
     },
     flush,
+    saved: save,
   };
 }
