@@ -6,7 +6,7 @@ import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { SCREENSHOTS, openPopup, readPopup, visit, withShopAndExtension } from './helpers';
-import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, type WorkerControl } from './worker';
+import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, storeRightsRequest, type WorkerControl } from './worker';
 
 const DAY = 86_400_000;
 
@@ -66,31 +66,7 @@ describe('a full disk, in the browser', () => {
     const reader = await ext.browser.newPage();
     await reader.goto(`${origin}/manifest.json`);
     await ageVisit(reader, visitIds.old, 60);
-    await reader.evaluate(
-      () =>
-        new Promise<void>((resolve) => {
-          const open = indexedDB.open('privacy-lens-log');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('rightsRequests', 'readwrite');
-            tx.objectStore('rightsRequests').put({
-              id: 'full-disk-request',
-              type: 'erasure',
-              channel: 'email-dpo',
-              language: 'nl',
-              sentAt: Date.now() - 40 * 86_400_000,
-              timeZone: 'Europe/Amsterdam',
-              subject: 'Verzoek om verwijdering (artikel 17 AVG)',
-              body: 'Geachte heer, mevrouw,',
-              recipient: 'privacy@mijnliefsteboek.nl',
-              status: 'sent',
-              followUps: [],
-              notes: '',
-              updatedAt: Date.now(),
-            });
-            tx.oncomplete = () => (open.result.close(), resolve());
-          };
-        }),
-    );
+    await storeRightsRequest(reader, { id: 'full-disk-request', type: 'erasure', subject: 'Verzoek om verwijdering (artikel 17 AVG)', sentAt: Date.now() - 40 * 86_400_000 });
     await reader.close();
   });
 

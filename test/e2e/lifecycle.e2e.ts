@@ -10,7 +10,7 @@ import { CHROME_BUILD, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { openPopup, readPopup, settledBadge, withShopAndExtension } from './helpers';
-import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, seededRandom, type WorkerControl } from './worker';
+import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, seededRandom, storeRightsRequest, type WorkerControl } from './worker';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHOP = 'https://www.mijnliefsteboek.nl';
@@ -197,37 +197,10 @@ describe('the service worker stopped at random moments, and an update', () => {
     const before = await worker.readLog();
     const w = await ext.worker();
     await w.evaluate((key) => chrome.storage.local.set({ [key]: 90 }), RETENTION_KEY);
-    // A rights request as the composer stores it, written straight into the log's table.
-    const request = {
-      id: 'lifecycle-request',
-      type: 'access',
-      channel: 'email-dpo',
-      language: 'nl',
-      sentAt: Date.now(),
-      timeZone: 'Europe/Amsterdam',
-      subject: 'Inzageverzoek (artikel 15 AVG)',
-      body: 'Geachte heer, mevrouw,',
-      recipient: 'privacy@mijnliefsteboek.nl',
-      status: 'sent',
-      followUps: [],
-      notes: '',
-      updatedAt: Date.now(),
-    };
+    const request = { id: 'lifecycle-request', type: 'access', subject: 'Inzageverzoek (artikel 15 AVG)', sentAt: Date.now() };
     const reader = await ext.browser.newPage();
     await reader.goto(`chrome-extension://${ext.extensionId}/manifest.json`);
-    await reader.evaluate(
-      (row) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('privacy-lens-log');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('rightsRequests', 'readwrite');
-            tx.objectStore('rightsRequests').put(row);
-            tx.oncomplete = () => (open.result.close(), resolve());
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      request,
-    );
+    await storeRightsRequest(reader, request);
     await reader.close();
     await worker.close();
 

@@ -184,3 +184,35 @@ export function compareRequests(made: readonly string[], logged: readonly string
 export function recoveredCount(logged: readonly string[]): number {
   return logged.filter((key) => key.startsWith(`${RECOVERED} `)).length;
 }
+
+/**
+ * A rights request as the composer stores it, written straight into the log's table from an extension
+ * page (any page of the extension's origin will do).
+ */
+export function storeRightsRequest(page: Page, request: { id: string; type: string; subject: string; sentAt: number }) {
+  const row = {
+    ...request,
+    channel: 'email-dpo',
+    language: 'nl',
+    timeZone: 'Europe/Amsterdam',
+    body: 'Geachte heer, mevrouw,',
+    recipient: 'privacy@mijnliefsteboek.nl',
+    status: 'sent',
+    followUps: [],
+    notes: '',
+    updatedAt: Date.now(),
+  };
+  return page.evaluate(
+    (stored) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('privacy-lens-log');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('rightsRequests', 'readwrite');
+          tx.objectStore('rightsRequests').put(stored);
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    row,
+  );
+}
