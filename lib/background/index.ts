@@ -229,7 +229,11 @@ export function startBackground(browser: WebExtension) {
      * Writes everything queued now (tests and the scan read the log right after a page settles). A
      * refused write is not thrown at the caller: it is already in the log's health for every page.
      */
-    flush: () => ready.then(() => store.flush()).then(() => writer.flush().catch(() => undefined)),
+    flush: () =>
+      ready
+        .then(() => store.flush())
+        .then(() => observer.recovered())
+        .then(() => writer.flush().catch(() => undefined)),
     diagnostics: router.diagnostics,
   };
 }

@@ -114,6 +114,8 @@ export function createObserver(deps: ObserverDeps) {
   const { classifier, store, writer } = deps;
   /** The shop's consent cookies as last seen: OneTrust's record spans two of them. */
   const consentCookies = new Map<string, string>();
+  /** Recovered requests whose log row waits on the log's answer (see recoverRequest). */
+  const recovering = new Set<Promise<void>>();
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
@@ -396,10 +398,17 @@ export function createObserver(deps: ObserverDeps) {
       personalData: judged?.personalData.length ? judged.personalData : undefined,
     };
     if (!deps.loggedRows) return writer.put('observations', row);
-    void deps.loggedRows(state.visitId, resource.url).then(
-      (rows) => rows < occurrence && writer.put('observations', row),
+    const logging = deps.loggedRows(state.visitId, resource.url).then(
+      (rows) => void (rows < occurrence && writer.put('observations', row)),
       () => writer.put('observations', row),
     );
+    recovering.add(logging);
+    void logging.finally(() => recovering.delete(logging));
+  }
+
+  /** Resolves once every recovered request is queued for the log (a flush then writes them). */
+  async function recovered(): Promise<void> {
+    while (recovering.size) await Promise.allSettled([...recovering]);
   }
 
   /** The content script saw a consent banner appear or go. */
@@ -440,7 +449,7 @@ export function createObserver(deps: ObserverDeps) {
     if (!store.get(tabId)) startVisit(tabId, url!, at);
   }
 
-  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit };
+  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, recovered };
 }
 
 export type Observer = ReturnType<typeof createObserver>;
