@@ -119,6 +119,14 @@ export function startBackground(browser: WebExtension) {
     whenReady(() => observer.cookieChanged({ removed, cause, name: cookie.name, domain: cookie.domain, value: cookie.value })),
   );
   browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+    // Chromium clears a tab's own badge when its navigation commits, which on a slow page comes after
+    // the visit's first requests set it: once the page has loaded, the badge is drawn again.
+    if (change.status === 'complete') {
+      return whenReady(() => {
+        const state = store.get(tabId);
+        if (state) store.changed(state);
+      });
+    }
     if (change.status !== 'loading') return;
     const at = Date.now();
     const url = change.url ?? tab.url;
