@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import { audit, readable, type Problem } from './axe';
-import { SCREENSHOTS, ageRequests, openPopup, visit, withShopAndExtension } from './helpers';
+import { SCREENSHOTS, ageRequests, waitForDownload, wholeJson, openPopup, visit, withShopAndExtension } from './helpers';
 
 type Scheme = 'light' | 'dark';
 const LANGUAGES = ['nl', 'en'] as const;
@@ -241,11 +241,6 @@ describe('accessibility in Chromium', () => {
   /** The history as a report file, through the page's own export button, for the import view. */
   async function exportReport(page: Page): Promise<string> {
     await page.evaluate(() => document.querySelector<HTMLElement>('#export-json')!.click());
-    for (let i = 0; i < 100; i++) {
-      const file = (await readdir(downloads)).find((f) => f.endsWith('.json'));
-      if (file) return join(downloads, file);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the report was never downloaded');
+    return (await waitForDownload(downloads, '.json', wholeJson)).path;
   }
 });

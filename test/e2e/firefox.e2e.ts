@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
@@ -9,7 +9,7 @@ import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { firefoxProxyPrefs, launchFirefoxWithExtension, type FirefoxExtension } from '../../lib/scan/firefox';
 import { DETECTION_PAGES, RESPECTFUL_VERDICTS } from './expected-pages';
 import { audit, readable } from './axe';
-import { SCREENSHOTS, readPopup, readmeScreenshot } from './helpers';
+import { SCREENSHOTS, readPopup, readmeScreenshot, waitForDownload, wholeJson } from './helpers';
 
 const SHOP = 'https://www.mijnliefsteboek.nl';
 
@@ -82,17 +82,6 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
   async function expectAccessible(page: Page, where: string) {
     const problems = await audit(page, where);
     expect(problems, `axe found:\n${readable(problems)}`).toEqual([]);
-  }
-
-  async function waitForDownload(suffix: string): Promise<string> {
-    for (let i = 0; i < 100; i++) {
-      const file = (await readdir(downloads)).find((f) => f.endsWith(suffix));
-      // Firefox creates the file first and writes it after: wait until it is whole.
-      const text = file ? await readFile(join(downloads, file), 'utf8') : '';
-      if (text.trim().endsWith('}')) return text;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no ${suffix} download`);
   }
 
   describe('detection', () => {
@@ -238,7 +227,7 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       await expectAccessible(history, 'Firefox history');
 
       await history.click('#export-json');
-      const json = await waitForDownload('.json');
+      const { text: json } = await waitForDownload(downloads, '.json', wholeJson);
       const parsed = parseReport(json);
       expect(parsed.ok).toBe(true);
       if (!parsed.ok) return;
@@ -278,11 +267,17 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       expect(await popup.$eval('[data-host-access="missing"]', (e) => (e as HTMLElement).innerText)).toContain('Privacylens kan deze winkel niet zien');
       await popup.screenshot({ path: resolve(SCREENSHOTS, 'firefox-popup-no-access-nl.png'), fullPage: true });
       await expectAccessible(popup, 'Firefox popup without host access');
+      const english = await openPopup(tabId, 'en');
+      await english.waitForSelector('[data-host-access="missing"]');
+      expect(await english.$eval('[data-host-access="missing"]', (e) => (e as HTMLElement).innerText)).toContain('Privacy Lens cannot see this shop');
+      await english.screenshot({ path: resolve(SCREENSHOTS, 'firefox-popup-no-access-en.png'), fullPage: true });
+      await english.close();
 
       await popup.bringToFront();
       await popup.click('#grant-host-access');
       await popup.waitForSelector('[data-host-access="granted"]');
       expect(await popup.$('[data-host-access="missing"]')).toBeNull();
+      await popup.screenshot({ path: resolve(SCREENSHOTS, 'firefox-popup-access-granted-nl.png'), fullPage: true });
       await popup.close();
 
       // With access back, the next load is seen again.

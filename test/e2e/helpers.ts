@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
@@ -128,4 +129,18 @@ export function ageRequests(page: Page, { sentDays = 0, followUpDays = 0 }: { se
     sentDays * 86_400_000,
     followUpDays * 86_400_000,
   );
+}
+
+/** A JSON export is whole once it closes: Firefox creates the file first and writes it after. */
+export const wholeJson = (text: string) => text.trim().endsWith('}');
+
+/** The first file in `dir` ending in `suffix` once it is whole, and its text: the browser saves downloads when it likes. */
+export async function waitForDownload(dir: string, suffix: string, isWhole: (text: string) => boolean = (text) => text.length > 0): Promise<{ path: string; text: string }> {
+  for (let i = 0; i < 100; i++) {
+    const file = (await readdir(dir)).find((f) => f.endsWith(suffix));
+    const text = file ? await readFile(join(dir, file), 'utf8') : '';
+    if (file && isWhole(text)) return { path: join(dir, file), text };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no whole ${suffix} download in ${dir}`);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
@@ -7,7 +7,7 @@ import { parseReport } from '../../lib/report';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, openPopup, readmeScreenshot, visit } from './helpers';
+import { SCREENSHOTS, openPopup, readmeScreenshot, visit, waitForDownload, wholeJson } from './helpers';
 
 describe('history page in Chromium', () => {
   let shop: FixtureShop;
@@ -48,14 +48,7 @@ describe('history page in Chromium', () => {
 
   const count = (page: Page) => page.$eval('#visits-count', (e) => e.textContent);
 
-  async function waitForDownload(suffix: string): Promise<string> {
-    for (let i = 0; i < 100; i++) {
-      const file = (await readdir(downloads)).find((f) => f.endsWith(suffix));
-      if (file) return readFile(join(downloads, file), 'utf8');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no ${suffix} download`);
-  }
+  const downloaded = async (suffix: string) => (await waitForDownload(downloads, suffix, suffix === '.json' ? wholeJson : undefined)).text;
 
   it('answers "which trackers ran anyway?" with filters, search and a detail view', async () => {
     const page = await historyPage();
@@ -87,14 +80,14 @@ describe('history page in Chromium', () => {
     const page = await historyPage('en');
     await page.waitForSelector('[data-visit]');
     await page.click('#export-json');
-    const json = await waitForDownload('.json');
+    const json = await downloaded('.json');
     const parsed = parseReport(json);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.report.pages).toHaveLength(3);
     expect(parsed.report.pages.every((p) => (p.observations ?? []).length > 0)).toBe(true);
     await page.click('#export-csv');
-    const csv = await waitForDownload('.csv');
+    const csv = await downloaded('.csv');
     expect(csv.split('\r\n')[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict"');
     expect(csv).toContain('"against-choice"');
 

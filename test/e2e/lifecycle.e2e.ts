@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer';
@@ -9,7 +9,7 @@ import { parseReport } from '../../lib/report';
 import { CHROME_BUILD, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
-import { openPopup, readPopup, settledBadge, withShopAndExtension } from './helpers';
+import { openPopup, readPopup, settledBadge, waitForDownload, wholeJson, withShopAndExtension } from './helpers';
 import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, seededRandom, storeRightsRequest, type WorkerControl } from './worker';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -174,12 +174,7 @@ describe('the service worker stopped at random moments, and an update', () => {
       for (const file of await readdir(downloads)) await rm(join(downloads, file));
       await page.click('#export-json');
       await stopSoon(200);
-      let json = '';
-      for (let i = 0; i < 100 && !json; i++) {
-        const file = (await readdir(downloads)).find((f) => f.endsWith('.json'));
-        if (file) json = await readFile(join(downloads, file), 'utf8');
-        else await sleep(100);
-      }
+      const { text: json } = await waitForDownload(downloads, '.json', wholeJson);
       const parsed = parseReport(json);
       expect(parsed.ok).toBe(true);
       if (!parsed.ok) return;

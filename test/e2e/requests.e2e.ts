@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, ageRequests, readmeScreenshot, withShopAndExtension } from './helpers';
+import { SCREENSHOTS, ageRequests, readmeScreenshot, waitForDownload, withShopAndExtension } from './helpers';
 
 describe('rights requests in Chromium', () => {
   let shop: FixtureShop;
@@ -128,12 +128,7 @@ describe('rights requests in Chromium', () => {
     expect(params.get('body')).toContain('tot 5 jaar te bewaren');
 
     await composer.click('#download-eml');
-    let files: string[] = [];
-    for (let i = 0; i < 50 && files.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      files = (await readdir(downloads)).filter((f) => f.endsWith('.eml'));
-    }
-    const eml = await readFile(join(downloads, files[0]!), 'utf8');
+    const { text: eml } = await waitForDownload(downloads, '.eml');
     expect(eml).toContain('To: dpo@mybestbook.com');
     expect(eml).toContain('X-Unsent: 1');
     const body = Buffer.from(eml.split('\r\n\r\n')[1]!.replace(/\r\n/g, ''), 'base64').toString('utf8');
