@@ -11,6 +11,11 @@ interface Rows {
 export interface LogWriter {
   /** Queues a row; a row with the same id queued earlier is replaced (merged, for observations). */
   put<T extends LogTableName>(table: T, row: Rows[T]): void;
+  /**
+   * Queues the later part of a request's row (its end: status, error) whose start may already be on
+   * disk: it is merged into the stored row when written (mergeObservation), never put over it.
+   */
+  amend(table: 'observations', row: Observation): void;
   /** Writes everything queued in one transaction; resolves when it is on disk. */
   flush(): Promise<void>;
   pending(): number;
@@ -27,6 +32,14 @@ const JOURNAL_PREFIX = 'log-queue|';
 const journalKey = (table: LogTableName, id: string) => `${JOURNAL_PREFIX}${table}|${id}`;
 
 const TABLES: LogTableName[] = ['visits', 'observations', 'cookies', 'consentChanges', 'findings'];
+
+/**
+ * How a request's later report joins its earlier one, wherever the earlier one waits (the queue or
+ * the disk): the start's time and judgement stay, the end adds its outcome. The one merge rule.
+ */
+export function mergeObservation(earlier: Observation, later: Observation): Observation {
+  return { ...earlier, ...withoutUndefined(later), at: earlier.at };
+}
 
 /**
  * Batches log writes: one IndexedDB transaction per `delayMs` instead of one per request, which is
@@ -60,6 +73,8 @@ export function createLogWriter(
   { delayMs = 150, maxQueued = 500, onError, onWritten, journal }: WriterOptions = {},
 ): LogWriter & { /** The number of rows brought back from the journal at start (0 without one). */ recovered: Promise<number> } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
+  /** Queued observations that are only a request's end: merged with the stored row when written. */
+  const amendments = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   /** Rows queued in this task, handed to the journal in one call at its end. */
@@ -67,7 +82,7 @@ export function createLogWriter(
 
   const pending = () => [...queues.values()].reduce((sum, q) => sum + q.size, 0);
 
-  function journalSoon(table: LogTableName, row: { id: string }) {
+  function journalSoon(table: LogTableName, row: { id: string }, amend: boolean) {
     if (!journal) return;
     if (unjournaled.size === 0) {
       queueMicrotask(() => {
@@ -76,7 +91,7 @@ export function createLogWriter(
         void journal.set(items).catch(() => undefined);
       });
     }
-    unjournaled.set(journalKey(table, row.id), { table, row });
+    unjournaled.set(journalKey(table, row.id), amend ? { table, row, amend } : { table, row });
   }
 
   /** Takes rows off the journal once they are on disk (or given up), unless a newer version waits. */
@@ -87,11 +102,19 @@ export function createLogWriter(
     if (done.length) void journal.remove(done).catch(() => undefined);
   }
 
-  function queue(table: LogTableName, row: { id: string }) {
+  function queue(table: LogTableName, row: { id: string }, amend = false) {
     const queued = queues.get(table)!;
     const earlier = queued.get(row.id);
-    // A request's end carries its status; its start carries the time it began.
-    const merged = table === 'observations' && earlier ? { ...earlier, ...withoutUndefined(row), at: (earlier as Observation).at } : row;
+    if (table !== 'observations' || !earlier) {
+      queued.set(row.id, row);
+      if (amend) amendments.add(row.id);
+      else amendments.delete(row.id);
+      return row;
+    }
+    // A request's start re-sent after its end was queued (a restarted worker): the start leads.
+    const startLate = amendments.has(row.id) && !amend;
+    const merged = startLate ? mergeObservation(row as Observation, earlier as Observation) : mergeObservation(earlier as Observation, row as Observation);
+    if (startLate) amendments.delete(row.id);
     queued.set(row.id, merged);
     return merged;
   }
@@ -104,13 +127,15 @@ export function createLogWriter(
           let count = 0;
           for (const [key, value] of Object.entries(items)) {
             if (!key.startsWith(JOURNAL_PREFIX)) continue;
-            const { table, row } = (value ?? {}) as { table?: unknown; row?: { id?: unknown } };
+            const { table, row, amend } = (value ?? {}) as { table?: unknown; row?: { id?: unknown }; amend?: unknown };
             if (!TABLES.includes(table as LogTableName) || typeof row?.id !== 'string') continue;
             const queued = queues.get(table as LogTableName)!;
             const newer = queued.get(row.id);
+            const newerAmends = amendments.has(row.id);
             queued.delete(row.id);
-            queue(table as LogTableName, row as { id: string });
-            if (newer) queue(table as LogTableName, newer);
+            amendments.delete(row.id);
+            queue(table as LogTableName, row as { id: string }, amend === true && table === 'observations');
+            if (newer) queue(table as LogTableName, newer, newerAmends);
             count++;
           }
           if (count) timer ??= setTimeout(() => void flush(), delayMs);
@@ -125,10 +150,15 @@ export function createLogWriter(
     timer = undefined;
     if (pending() === 0) return running;
     const batch = TABLES.map((table) => [table, [...queues.get(table)!.values()]] as const).filter(([, rows]) => rows.length > 0);
+    const amended = new Set(amendments);
     for (const queue of queues.values()) queue.clear();
+    amendments.clear();
     const write = () =>
       db.transaction('rw', TABLES.map((t) => db.table(t)), async () => {
-        for (const [table, rows] of batch) await db.table(table).bulkPut(rows);
+        for (const [table, rows] of batch) {
+          if (table === 'observations' && amended.size > 0) await db.observations.bulkPut(await withStored(rows as Observation[], amended));
+          else await db.table(table).bulkPut(rows);
+        }
       });
     // Chained so that batches land in the order they were queued. A failed batch goes back into the
     // queue (unless newer rows with the same id replaced it) when the error handler says to retry.
@@ -146,7 +176,11 @@ export function createLogWriter(
         }
         for (const [table, rows] of batch) {
           const queue = queues.get(table)!;
-          for (const row of rows) if (!queue.has(row.id) && pending() < MAX_REQUEUED) queue.set(row.id, row);
+          for (const row of rows) {
+            if (queue.has(row.id) || pending() >= MAX_REQUEUED) continue;
+            queue.set(row.id, row);
+            if (amended.has(row.id)) amendments.add(row.id);
+          }
         }
         timer ??= setTimeout(() => void flush(), delayMs * 10);
         throw error;
@@ -154,12 +188,25 @@ export function createLogWriter(
     return running;
   }
 
+  /** Rows whose end alone was queued, merged into what the disk holds for them (if anything). */
+  async function withStored(rows: Observation[], amended: ReadonlySet<string>): Promise<Observation[]> {
+    const ids = rows.filter((row) => amended.has(row.id)).map((row) => row.id);
+    const stored = new Map((await db.observations.bulkGet(ids)).filter((row) => row !== undefined).map((row) => [row.id, row]));
+    return rows.map((row) => {
+      const earlier = amended.has(row.id) ? stored.get(row.id) : undefined;
+      return earlier ? mergeObservation(earlier, row) : row;
+    });
+  }
+
+  function put(table: LogTableName, row: { id: string }, amend = false) {
+    journalSoon(table, queue(table, row, amend), amend && amendments.has(row.id));
+    if (pending() >= maxQueued) void flush();
+    else timer ??= setTimeout(() => void flush(), delayMs);
+  }
+
   return {
-    put(table, row) {
-      journalSoon(table, queue(table, row));
-      if (pending() >= maxQueued) void flush();
-      else timer ??= setTimeout(() => void flush(), delayMs);
-    },
+    put,
+    amend: (table, row) => put(table, row, true),
     flush,
     pending,
     recovered,

@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import * as z from 'zod';
 import type { LogDatabase } from '../db/schema';
 
@@ -42,11 +43,24 @@ export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = 
 export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = Date.now()): Promise<number> {
   const pruned = await pruneLog(db, retentionDays, now);
   if (pruned > 0) return pruned;
-  // The oldest tenth of the visits (at least one) lose their request-by-request detail.
-  const oldest = await db.visits.orderBy('startedAt').limit(Math.max(1, Math.floor((await db.visits.count()) / 10))).primaryKeys();
-  if (oldest.length === 0) return 0;
-  return db.observations.where('visitId').anyOf(oldest).delete();
+  // The oldest tenth of the visits (at least one) that still hold request detail lose it. Visits whose
+  // detail went on an earlier call are passed over, so every call frees something while any is left.
+  const want = Math.max(1, Math.floor((await db.visits.count()) / 10));
+  const chosen: string[] = [];
+  for (let offset = 0; chosen.length < want; offset += ROOM_PAGE) {
+    const page = await db.visits.orderBy('startedAt').offset(offset).limit(ROOM_PAGE).primaryKeys();
+    for (const visitId of page) {
+      if (chosen.length >= want) break;
+      if ((await db.observations.where('[visitId+at]').between([visitId, Dexie.minKey], [visitId, Dexie.maxKey]).limit(1).count()) > 0) chosen.push(visitId);
+    }
+    if (page.length < ROOM_PAGE) break;
+  }
+  if (chosen.length === 0) return 0;
+  return db.observations.where('visitId').anyOf(chosen).delete();
 }
+
+/** Visits looked at per step while looking for ones that still hold detail. */
+const ROOM_PAGE = 200;
 
 /** "Delete all my local data": the whole log, the requests, and every stored setting and detail. */
 export async function eraseEverything(db: LogDatabase, areas: { clear(): Promise<void> }[]): Promise<void> {

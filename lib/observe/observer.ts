@@ -158,7 +158,8 @@ export function createObserver(deps: ObserverDeps) {
     };
   }
 
-  function logRequest(state: TabState, event: RequestEvent, cls: Extract<UrlClass, { party: 'listed' }>, kind: RequestKind, judged: RequestRecord | null) {
+  /** `end`: the request's end, merged into its start's row wherever that row is (queue or disk). */
+  function logRequest(state: TabState, event: RequestEvent, cls: Extract<UrlClass, { party: 'listed' }>, kind: RequestKind, judged: RequestRecord | null, end = false) {
     const row: Observation = {
       id: `${state.visitId}:r${event.requestId}`,
       visitId: state.visitId,
@@ -178,7 +179,8 @@ export function createObserver(deps: ObserverDeps) {
       consentMode: judged?.consentMode,
       personalData: judged?.personalData.length ? judged.personalData : undefined,
     };
-    writer.put('observations', row);
+    if (end) writer.amend('observations', row);
+    else writer.put('observations', row);
   }
 
   function requestStarted(event: RequestEvent) {
@@ -235,7 +237,7 @@ export function createObserver(deps: ObserverDeps) {
       countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
       tally(state.reconcile, 'network', event.url);
     }
-    logRequest(state, event, cls, cls.kind, judged);
+    logRequest(state, event, cls, cls.kind, judged, true);
     store.changed(state);
   }
 

@@ -81,7 +81,7 @@ function classificationBench() {
 // 2. The hot path in the background: classify + Consent Mode + personal data + count + queue.
 function hotPathBench() {
   const queued: unknown[] = [];
-  const writer: LogWriter = { put: (_t, row) => void queued.push(row), flush: async () => undefined, pending: () => queued.length };
+  const writer: LogWriter = { put: (_t, row) => void queued.push(row), amend: (_t, row) => void queued.push(row), flush: async () => undefined, pending: () => queued.length };
   const area = { get: async () => ({}), set: async () => undefined, remove: async () => undefined };
   const store = createTabStore(area, { delayMs: 1e9 });
   const observer = createObserver({ classifier: createClassifier(), matchCookie: createCookieMatcher(), detectHosting: createHostingDetector(), hasConsentMode: hasConsentModeSignal, writer, store, now: Date.now, newId: () => 'v' });

@@ -96,6 +96,21 @@ describe('log writer journal (the service worker stopped before a batch was writ
     expect(await db.observations.get('v1:r1')).toMatchObject({ at: 5, status: 204 });
   });
 
+  it('merges a journaled request end into the start already on disk, after a stop', async () => {
+    const db = freshLog();
+    const journal = memoryJournal();
+    const first = createLogWriter(db, { delayMs: 10_000, journal });
+    first.put('observations', observation('v1:r1', { at: 5, consentMode: { adStorage: 'denied', analyticsStorage: 'denied' } }));
+    await first.flush();
+    first.amend('observations', observation('v1:r1', { at: 9, status: 200 }));
+    await Promise.resolve();
+    // Stopped before the end was written: the next worker finds it in the journal.
+    const next = createLogWriter(db, { delayMs: 10_000, journal });
+    expect(await next.recovered).toBe(1);
+    await next.flush();
+    expect(await db.observations.get('v1:r1')).toMatchObject({ at: 5, status: 200, consentMode: { analyticsStorage: 'denied' } });
+  });
+
   it('ignores journal entries that are not rows', async () => {
     const db = freshLog();
     const journal = memoryJournal();

@@ -2,6 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { openLog, type Visit, type VisitSummary } from '@/lib/db';
 import { eraseEverything, filterVisits, parseRetention, pruneLog } from '@/lib/history';
+import { makeRoom } from '@/lib/history/maintenance';
 
 const day = 86_400_000;
 const NOW = new Date(2026, 10, 25, 12, 0).getTime();
@@ -60,5 +61,33 @@ describe('retention and erasure', () => {
 
   it.each([[30, 30], [0, 0], [7, 365], ['90', 365], [null, 365]])('retention %j reads as %j', (raw, expected) => {
     expect(parseRetention(raw)).toBe(expected);
+  });
+});
+
+describe('making room on a full disk', () => {
+  it('frees request detail on every call until none is left, oldest visits first, and keeps the visits', async () => {
+    const db = openLog('room', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const visits = Array.from({ length: 20 }, (_, i) => visit(`v${String(i).padStart(2, '0')}`, 20 - i, 'https://www.mijnliefsteboek.nl/', {}));
+    await db.visits.bulkAdd(visits);
+    await db.observations.bulkAdd(
+      visits.flatMap((v) => [1, 2, 3].map((n) => ({ id: `${v.id}:r${n}`, visitId: v.id, at: v.startedAt + n, entryId: null, host: 'x', url: 'x', kind: 'other' as const, type: 'script', method: 'GET', frameId: 0, source: 'page' as const }))),
+    );
+    const freed: number[] = [];
+    for (let call = 0; call < 12; call++) freed.push(await makeRoom(db, 0, NOW));
+    // Two visits' detail (a tenth of twenty) per call, oldest first, until nothing is left to free.
+    expect(freed).toEqual([6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0]);
+    expect(await db.visits.count()).toBe(20);
+    const left = async () => (await db.observations.toArray()).map((o) => o.visitId);
+    expect(await left()).toEqual([]);
+  });
+
+  it('takes the oldest visits that still hold detail, not the oldest visits', async () => {
+    const db = openLog('room2', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const visits = Array.from({ length: 10 }, (_, i) => visit(`v${i}`, 10 - i, 'https://www.mijnliefsteboek.nl/', {}));
+    await db.visits.bulkAdd(visits);
+    // The five oldest lost their detail already.
+    await db.observations.bulkAdd(visits.slice(5).map((v) => ({ id: `${v.id}:r`, visitId: v.id, at: v.startedAt, entryId: null, host: 'x', url: 'x', kind: 'other' as const, type: 'script', method: 'GET', frameId: 0, source: 'page' as const })));
+    expect(await makeRoom(db, 0, NOW)).toBe(1);
+    expect((await db.observations.toArray()).map((o) => o.visitId)).toEqual(['v6', 'v7', 'v8', 'v9']);
   });
 });

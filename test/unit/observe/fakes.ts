@@ -1,5 +1,6 @@
 import { hasConsentModeSignal } from '@/lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '@/lib/classify';
+import { mergeObservation } from '@/lib/db/writer';
 import type { ConsentChangeRow, CookieSeen, FindingRow, LogWriter, Observation, Visit } from '@/lib/db';
 import { createObserver, createTabStore, type ObserverDeps, type RequestEvent, type StorageArea } from '@/lib/observe';
 
@@ -31,10 +32,17 @@ export function recordingWriter() {
   const writer: LogWriter = {
     put(table, row) {
       if (table === 'visits') visits.push(row as Visit);
-      else if (table === 'observations') observations.set(row.id, row as Observation);
+      else if (table === 'observations') {
+        // As the real writer: a row with the same id is merged, the earlier one's time kept.
+        const earlier = observations.get(row.id);
+        observations.set(row.id, earlier ? mergeObservation(earlier, row as Observation) : (row as Observation));
+      }
       else if (table === 'cookies') cookies.push(row as CookieSeen);
       else if (table === 'consentChanges') consentChanges.set(row.id, row as ConsentChangeRow);
       else findings.set(row.id, row as FindingRow);
+    },
+    amend(table, row) {
+      this.put(table, row);
     },
     flush: async () => undefined,
     pending: () => 0,
