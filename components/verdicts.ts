@@ -16,7 +16,18 @@ export const SOURCE_KEYS: Record<ConsentSource, MessageKey> = {
   'cookie-information': 'source_cookieInformation',
   cookiebot: 'source_cookiebot',
   onetrust: 'source_onetrust',
+  cookieyes: 'source_cookieyes',
+  usercentrics: 'source_usercentrics',
+  didomi: 'source_didomi',
+  complianz: 'source_complianz',
+  shopify: 'source_shopify',
+  iubenda: 'source_iubenda',
+  klaro: 'source_klaro',
+  cookiefirst: 'source_cookiefirst',
+  axeptio: 'source_axeptio',
   tcf: 'source_tcf',
+  gpp: 'source_gpp',
+  'consent-mode': 'source_consentMode',
 };
 
 export const CATEGORY_KEYS: Record<RecordCategory, MessageKey> = {

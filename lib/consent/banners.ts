@@ -4,7 +4,7 @@ import type { BannerState } from './model';
  * How each consent banner shows itself in the page (ids from the banners' own markup, as
  * Consent-O-Matic and autoconsent match them). The first visible one counts as "showing".
  */
-export const BANNER_SELECTORS: Record<Exclude<BannerState['cmp'], 'tcf'>, readonly string[]> = {
+export const BANNER_SELECTORS: Partial<Record<Exclude<BannerState['cmp'], 'tcf'>, readonly string[]>> = {
   'cookie-information': ['#coiOverlay', '#coiConsentBanner', '#coi-banner-wrapper', '#cookie-information-template-wrapper'],
   cookiebot: ['#CybotCookiebotDialog'],
   onetrust: ['#onetrust-banner-sdk'],

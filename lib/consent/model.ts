@@ -5,7 +5,32 @@ export const CONSENT_RECORD_CATEGORIES = ['necessary', 'functional', 'statistics
 export const RecordCategory = z.enum(CONSENT_RECORD_CATEGORIES);
 export type RecordCategory = z.infer<typeof RecordCategory>;
 
-export const CONSENT_SOURCES = ['cookie-information', 'cookiebot', 'onetrust', 'tcf'] as const;
+/**
+ * Consent management platforms whose record the extension reads (their cookie, their page API or
+ * both): one module each in `lib/consent/platforms/`.
+ */
+export const PLATFORM_IDS = [
+  'cookie-information',
+  'cookiebot',
+  'onetrust',
+  'cookieyes',
+  'usercentrics',
+  'didomi',
+  'complianz',
+  'shopify',
+  'iubenda',
+  'klaro',
+  'cookiefirst',
+  'axeptio',
+] as const;
+export const PlatformId = z.enum(PLATFORM_IDS);
+export type PlatformId = z.infer<typeof PlatformId>;
+
+/**
+ * Which reader decided a record: a platform's own record, or one of the standard signals
+ * (IAB TCF, IAB GPP's EU section, Google Consent Mode as the page set it).
+ */
+export const CONSENT_SOURCES = [...PLATFORM_IDS, 'tcf', 'gpp', 'consent-mode'] as const;
 export const ConsentSource = z.enum(CONSENT_SOURCES);
 export type ConsentSource = z.infer<typeof ConsentSource>;
 
@@ -36,7 +61,7 @@ export const ConsentChange = z.strictObject({
 });
 export type ConsentChange = z.infer<typeof ConsentChange>;
 
-export const BANNERS = ['cookie-information', 'cookiebot', 'onetrust', 'tcf'] as const;
+export const BANNERS = [...PLATFORM_IDS, 'tcf'] as const;
 export const BannerState = z.strictObject({
   cmp: z.enum(BANNERS),
   /** The banner is on screen, waiting for an answer. */
