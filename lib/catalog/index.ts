@@ -1,4 +1,4 @@
-import { Catalog, type CatalogEntry, type EntryId } from './schema';
+import { Catalog, ruleHosts, type CatalogEntry, type EntryId } from './schema';
 import shop from './shop.json';
 import aws from './entries/aws.json';
 import googleTagManager from './entries/google-tag-manager.json';
@@ -13,7 +13,7 @@ import consentPlatforms from './consent-platforms.json';
 export * from './schema';
 
 /** Bump when an entry's hosts, cookies or texts change: reports carry it. */
-export const CATALOG_VERSION = '2026-11-25.1';
+export const CATALOG_VERSION = '2026-12-01.1';
 
 /**
  * Parsed once at start-up: a broken data file fails loudly here (and in the unit test
@@ -48,14 +48,9 @@ export function hasConsentModeSignal(id: EntryId): boolean {
 export function hostPermissions(source: Catalog = catalog): string[] {
   const hosts = new Set<string>(source.shop.domains);
   for (const entry of source.entries) {
-    for (const rule of entry.hosts) if (rule.observeBy === 'network') hosts.add(rule.host);
+    for (const rule of entry.hosts) if (rule.observeBy === 'network') for (const host of ruleHosts(rule)) hosts.add(host);
   }
   // `*.example.com` already covers every subdomain: list only the outermost hosts.
   const outermost = [...hosts].filter((host) => ![...hosts].some((other) => host.endsWith(`.${other}`)));
   return outermost.sort().map((host) => `*://*.${host}/*`);
-}
-
-/** Match patterns for the shop's own pages (content script, tab checks). */
-export function shopMatches(source: Catalog = catalog): string[] {
-  return source.shop.domains.map((domain) => `*://*.${domain}/*`);
 }

@@ -42,7 +42,8 @@ export type RequestKind = z.infer<typeof RequestKind>;
  * (the tds / trackerdb method: a hash lookup first, regexes only for a hit).
  */
 export const HostRule = z.strictObject({
-  host: HostName,
+  /** One host, or the same rule for several (Google's country domains). */
+  host: z.union([HostName, z.array(HostName).min(1)]),
   path: z.string().optional(),
   kind: RequestKind,
   /** A partner reached through this entry, as the policy puts it (PayPal through Adyen). */
@@ -55,6 +56,25 @@ export const HostRule = z.strictObject({
   observeBy: z.enum(['network', 'page']).default('network'),
 });
 export type HostRule = z.infer<typeof HostRule>;
+
+/**
+ * A vendor's protocol, recognised on any host: how a hit looks, wherever it is sent. Server-side
+ * tagging and Google's tag gateway send the vendors' own requests to the shop's own host names (or to
+ * a tagging server elsewhere), where no host list can see them; their paths and parameters stay the
+ * vendor's. Tested only on requests the host rules did not decide.
+ */
+export const ProtocolRule = z.strictObject({
+  /** What the request is, in words ("GA4 measurement hit"). */
+  name: z.string().min(1),
+  /** Regular expression on the path alone (no query), anchored at its end by the author. */
+  path: z.string().min(2),
+  /** Query parameters that must be there, each with a regular expression its value must match. */
+  params: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** The parameters may come in the first line of a POST body instead (GA4 batches its events). */
+  paramsInBody: z.boolean().default(false),
+  kind: RequestKind,
+});
+export type ProtocolRule = z.infer<typeof ProtocolRule>;
 
 /** A response header that reveals the entry on the shop's own responses (AWS hosting). */
 export const HeaderRule = z.strictObject({
@@ -90,6 +110,7 @@ export const CatalogEntry = z.strictObject({
   /** The policy's own sentence (Dutch, verbatim) and our short English summary of it. */
   policy: z.strictObject({ quote: z.string().min(1), summaryEn: z.string().min(1) }),
   hosts: z.array(HostRule),
+  protocols: z.array(ProtocolRule).default([]),
   /** Matched on responses from the shop's own domains only. */
   responseHeaders: z.array(HeaderRule).default([]),
   cookies: z.array(CookieRule),
@@ -103,8 +124,13 @@ export const CatalogEntry = z.strictObject({
   /** Payment methods and other partners the policy says this entry handles. */
   partners: z.array(z.string()).default([]),
   note: LocalText.optional(),
+  /** Where the hosts, paths and cookies come from: vendor documentation first, then real captures. */
+  sources: z.array(z.string().min(1)).min(1),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+/** The hosts a host rule covers. */
+export const ruleHosts = (rule: HostRule): readonly string[] => (typeof rule.host === 'string' ? [rule.host] : rule.host);
 
 const Email = z.email();
 
@@ -160,14 +186,23 @@ export const Catalog = z
       if (!ids.includes(id)) ctx.addIssue({ code: 'custom', message: `catalog lacks entry ${id}` });
     }
     if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'duplicate entry ids' });
+    const compiles = (pattern: string) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     for (const entry of catalog.entries) {
       for (const rule of entry.hosts) {
-        if (rule.path === undefined) continue;
-        try {
-          new RegExp(rule.path);
-        } catch {
-          ctx.addIssue({ code: 'custom', message: `${entry.id}: bad path pattern ${rule.path}` });
+        if (rule.path !== undefined && !compiles(rule.path)) ctx.addIssue({ code: 'custom', message: `${entry.id}: bad path pattern ${rule.path}` });
+      }
+      for (const rule of entry.protocols) {
+        for (const pattern of [rule.path, ...Object.values(rule.params)]) {
+          if (!compiles(pattern)) ctx.addIssue({ code: 'custom', message: `${entry.id}: bad protocol pattern ${pattern}` });
         }
+        if (!rule.path.endsWith('$')) ctx.addIssue({ code: 'custom', message: `${entry.id}: protocol path ${rule.path} must be anchored at its end` });
       }
     }
   });

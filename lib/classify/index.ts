@@ -1,10 +1,22 @@
 import { getDomain } from 'tldts';
-import { catalog as defaultCatalog, type Catalog, type EntryId, type RequestKind } from '../catalog';
+import { catalog as defaultCatalog, ruleHosts, type Catalog, type EntryId, type RequestKind } from '../catalog';
 
 /** What a URL is, seen from a page of the shop. */
 export type UrlClass =
   | { party: 'shop'; host: string }
-  | { party: 'listed'; host: string; entryId: EntryId; kind: RequestKind; via?: string; observeBy: 'network' | 'page' }
+  | {
+      party: 'listed';
+      host: string;
+      entryId: EntryId;
+      kind: RequestKind;
+      via?: string;
+      observeBy: 'network' | 'page';
+      /**
+       * Recognised by the vendor's protocol on a host that is not the vendor's: `shop` for the shop's
+       * own servers (server-side tagging, Google's tag gateway), `other` for a tagging server elsewhere.
+       */
+      relay?: 'shop' | 'other';
+    }
   | { party: 'unlisted'; host: string; site: string }
   /** data:, blob:, about:, chrome-extension:, or not a URL at all. */
   | { party: 'not-web' };
@@ -19,8 +31,17 @@ interface CompiledRule {
 
 type HostKey = { shop: true } | { shop: false; rules: CompiledRule[] };
 
+interface CompiledProtocol {
+  entryId: EntryId;
+  kind: RequestKind;
+  path: RegExp;
+  params: [name: string, value: RegExp][];
+  paramsInBody: boolean;
+}
+
 export interface Classifier {
-  classifyUrl(url: string): UrlClass;
+  /** `body`: a request body as text, for protocols that may carry their parameters there. */
+  classifyUrl(url: string, body?: string): UrlClass;
   isShopHost(host: string): boolean;
 }
 
@@ -38,17 +59,52 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
   for (const domain of catalog.shop.domains) keys.set(domain, { shop: true });
   for (const entry of catalog.entries) {
     for (const rule of entry.hosts) {
-      let key = keys.get(rule.host);
-      if (!key) keys.set(rule.host, (key = { shop: false, rules: [] }));
-      if (key.shop) throw new Error(`catalog host ${rule.host} is the shop's own`);
-      key.rules.push({
-        entryId: entry.id,
-        kind: rule.kind,
-        via: rule.via,
-        observeBy: rule.observeBy,
-        path: rule.path === undefined ? null : new RegExp(rule.path, 'i'),
-      });
+      for (const host of ruleHosts(rule)) {
+        let key = keys.get(host);
+        if (!key) keys.set(host, (key = { shop: false, rules: [] }));
+        if (key.shop) throw new Error(`catalog host ${host} is the shop's own`);
+        key.rules.push({
+          entryId: entry.id,
+          kind: rule.kind,
+          via: rule.via,
+          observeBy: rule.observeBy,
+          path: rule.path === undefined ? null : new RegExp(rule.path, 'i'),
+        });
+      }
     }
+  }
+  const protocols: CompiledProtocol[] = catalog.entries.flatMap((entry) =>
+    entry.protocols.map((rule) => ({
+      entryId: entry.id,
+      kind: rule.kind,
+      path: new RegExp(rule.path),
+      params: Object.entries(rule.params).map(([name, value]) => [name, new RegExp(value)] as [string, RegExp]),
+      paramsInBody: rule.paramsInBody,
+    })),
+  );
+  // One test of every protocol's path at once: almost every URL fails it, and only a URL that passes
+  // pays for finding which protocol it was and for reading its parameters.
+  const anyProtocolPath = protocols.length ? new RegExp(protocols.map((p) => `(?:${p.path.source})`).join('|')) : null;
+
+  /** The protocol a request on a host the host rules did not decide speaks, if any. */
+  function protocolOf(pathAndQuery: string, body: string | undefined): CompiledProtocol | null {
+    if (anyProtocolPath === null || pathAndQuery.length > MAX_PATH_TESTED) return null;
+    const query = pathAndQuery.indexOf('?');
+    const path = query >= 0 ? pathAndQuery.slice(0, query) : pathAndQuery;
+    if (!anyProtocolPath.test(path)) return null;
+    let params: URLSearchParams | undefined;
+    let bodyParams: URLSearchParams | undefined;
+    for (const protocol of protocols) {
+      if (!protocol.path.test(path)) continue;
+      if (protocol.params.length === 0) return protocol;
+      params ??= new URLSearchParams(query >= 0 ? pathAndQuery.slice(query + 1) : '');
+      if (protocol.params.every(([name, value]) => value.test(params!.get(name) ?? ''))) return protocol;
+      if (!protocol.paramsInBody || !body) continue;
+      // GA4 sends several events in one POST: the parameters they share can come in its first line.
+      bodyParams ??= new URLSearchParams(body.slice(0, Math.min(body.length, 4096)).split('\n', 1)[0]);
+      if (protocol.params.every(([name, value]) => value.test(params!.get(name) ?? bodyParams!.get(name) ?? ''))) return protocol;
+    }
+    return null;
   }
   // A catch-all rule must not shadow a path rule listed after it.
   for (const key of keys.values()) if (!key.shop) key.rules.sort((a, b) => Number(a.path === null) - Number(b.path === null));
@@ -72,12 +128,20 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
     }
   }
 
-  function classifyUrl(url: string): UrlClass {
+  function classifyUrl(url: string, body?: string): UrlClass {
     const parts = splitUrl(url);
     if (!parts) return NOT_WEB;
     const hit = lookup(parts.host, parts.pathAndQuery);
-    if (hit) return hit;
+    if (hit?.party === 'listed') return hit;
     const host = parts.host;
+    const protocol = protocolOf(parts.pathAndQuery, body);
+    if (protocol) {
+      // The shop's own hosts are in the host permissions, so webRequest sees them; a tagging server
+      // elsewhere is seen only through the page's Resource Timing.
+      const relay = hit ? 'shop' : 'other';
+      return { party: 'listed', host, entryId: protocol.entryId, kind: protocol.kind, observeBy: relay === 'shop' ? 'network' : 'page', relay };
+    }
+    if (hit) return hit;
     // The registrable domain costs a Public Suffix List walk: worked out only when asked for.
     return {
       party: 'unlisted',

@@ -1,4 +1,4 @@
-import { catalog as defaultCatalog, type Catalog, type ConsentCategory, type EntryId } from '../catalog';
+import { catalog as defaultCatalog, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
 import type { ConsentModeSignals } from './consent-mode';
 import type { BannerState, ConsentChange, RecordCategory } from './model';
 import type { PersonalDataHit } from './personal-data';
@@ -23,6 +23,8 @@ export interface CookieWrite {
   entryId: EntryId;
   name: string;
   at: number;
+  /** `server`: the shop's own server set it (a Set-Cookie on its response, as server-side tagging does). */
+  by?: 'server';
 }
 
 /** Everything known about one visit that bears on consent. */
@@ -39,9 +41,16 @@ export interface EntryJudgement {
   entryId: EntryId;
   category: ConsentCategory;
   verdict: Verdict;
+  /** Verdicts of the entry's requests. */
   counts: Partial<Record<Verdict, number>>;
-  /** The consent in force at the worst request, if any (for the "why" sentence). */
+  /** The consent in force at the worst request or cookie write, if any (for the "why" sentence). */
   consent: ConsentChange | null;
+  /**
+   * The cookie write the verdict rests on, when a cookie (not a request) is the worst evidence:
+   * storing an identifier on the customer's device needs consent by itself (ePrivacy directive
+   * art. 5(3); Telecommunicatiewet art. 11.7a).
+   */
+  cookie?: CookieWrite;
 }
 
 export interface Finding {
@@ -53,8 +62,10 @@ export interface Finding {
   count: number;
   /** For a stance-mismatch: whether the banner's record grants the category. */
   bannerGranted?: boolean;
-  /** The cookie a consent-mode-mismatch is about. */
+  /** The cookie a consent-mode-mismatch, or a violation by a cookie write, is about. */
   cookie?: string;
+  /** For a violation by a cookie write: the shop's own server set it. */
+  cookieBy?: 'server';
   /** A plain English sentence for reports; the UI builds its own sentence from the fields. */
   detail: string;
   personalData?: PersonalDataHit[];
@@ -98,6 +109,34 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
   const violations = new Map<string, Finding>();
   const personal = new Map<string, Finding>();
 
+  /** What a request or a cookie write at `at` is, given the consent in force then. */
+  const verdictAt = (entry: CatalogEntry, at: number, cookieless: boolean): { verdict: Verdict; record: ConsentChange | null } => {
+    const record = consentAt(at);
+    if (entry.category === 'necessary') return { verdict: 'necessary', record };
+    if (record?.granted.includes(entry.category)) return { verdict: 'consented', record };
+    if (cookieless) return { verdict: 'denied-ping', record };
+    if (record) return { verdict: 'against-choice', record };
+    return { verdict: bannerSeen ? 'before-choice' : 'unknown', record };
+  };
+  const addViolation = (entry: CatalogEntry, verdict: Verdict, record: ConsentChange | null, at: number, cookie?: CookieWrite) => {
+    const key = `${verdict}|${entry.id}`;
+    const finding = violations.get(key);
+    if (finding) {
+      finding.count++;
+      return;
+    }
+    const what = cookie ? `${entry.product} wrote the cookie ${cookie.name}${cookie.by === 'server' ? ' (through the shop’s own server)' : ''}` : `${entry.product} received data`;
+    violations.set(key, {
+      kind: verdict as FindingKind,
+      trackerId: entry.id,
+      category: entry.category,
+      at,
+      count: 1,
+      ...(cookie ? { cookie: cookie.name, ...(cookie.by ? { cookieBy: cookie.by } : {}) } : {}),
+      detail: verdict === 'before-choice' ? `${what} before a choice was made in the consent banner.` : `${what} after ${entry.category} was refused (${record!.source}).`,
+    });
+  };
+
   const requestVerdicts: (Verdict | null)[] = [];
   for (const request of evidence.requests) {
     const entry = entryOf.get(request.entryId);
@@ -105,16 +144,8 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
       requestVerdicts.push(null);
       continue;
     }
-    const record = consentAt(request.at);
     const signal = entry.consentModeSignal;
-    const cookieless = signal !== undefined && request.consentMode?.[signal] === 'denied';
-    let verdict: Verdict;
-    if (entry.category === 'necessary') verdict = 'necessary';
-    else if (record?.granted.includes(entry.category)) verdict = 'consented';
-    else if (cookieless) verdict = 'denied-ping';
-    else if (record) verdict = 'against-choice';
-    else verdict = bannerSeen ? 'before-choice' : 'unknown';
-
+    const { verdict, record } = verdictAt(entry, request.at, signal !== undefined && request.consentMode?.[signal] === 'denied');
     requestVerdicts.push(verdict);
     const judged = (entries[entry.id] ??= { entryId: entry.id, category: entry.category, verdict, counts: {}, consent: record });
     judged.counts[verdict] = (judged.counts[verdict] ?? 0) + 1;
@@ -122,23 +153,7 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
       judged.verdict = verdict;
       judged.consent = record;
     }
-    if (isViolation(verdict)) {
-      const key = `${verdict}|${entry.id}`;
-      const finding = violations.get(key);
-      if (finding) finding.count++;
-      else
-        violations.set(key, {
-          kind: verdict as FindingKind,
-          trackerId: entry.id,
-          category: entry.category,
-          at: request.at,
-          count: 1,
-          detail:
-            verdict === 'before-choice'
-              ? `${entry.product} received data before a choice was made in the consent banner.`
-              : `${entry.product} received data after ${entry.category} was refused (${record!.source}).`,
-        });
-    }
+    if (isViolation(verdict)) addViolation(entry, verdict, record, request.at);
     if (request.personalData?.length) {
       const finding = personal.get(entry.id);
       if (finding) {
@@ -155,6 +170,18 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
         });
       }
     }
+  }
+  // A cookie written or refreshed on the customer's device is judged like a request, whoever wrote it
+  // (the page's scripts, or the shop's server through Set-Cookie): it counts only where it is worse
+  // than every request, so the sentence of why names the cookie exactly when the cookie decides.
+  for (const write of [...evidence.cookieWrites].sort((a, b) => a.at - b.at)) {
+    const entry = entryOf.get(write.entryId);
+    if (!entry) continue;
+    const { verdict, record } = verdictAt(entry, write.at, false);
+    const judged = entries[entry.id];
+    if (!judged) entries[entry.id] = { entryId: entry.id, category: entry.category, verdict, counts: {}, consent: record, cookie: write };
+    else if (rank(verdict) > rank(judged.verdict)) Object.assign(judged, { verdict, consent: record, cookie: write });
+    if (isViolation(verdict)) addViolation(entry, verdict, record, write.at, write);
   }
   for (const finding of personal.values()) finding.detail = `${entryOf.get(finding.trackerId!)!.product} received ${describeHits(finding.personalData!)}.`;
 

@@ -49,6 +49,8 @@ export interface Observation {
   /** network: webRequest; page: the page's Resource Timing; headers: the shop's own responses. */
   source: 'network' | 'page' | 'headers';
   via?: string;
+  /** Recognised by its protocol on a host that is not the vendor's: the shop's own, or another (since 2026-12). */
+  relay?: 'shop' | 'other';
   /** Google Consent Mode as the request reported it (since schema version 2). */
   consentMode?: ConsentModeSignals | null;
   /** Personal data found in the request, by kind and place, never the value (since version 2). */
@@ -78,6 +80,8 @@ export interface CookieSeen {
   value: string;
   at: number;
   change: 'present' | 'set' | 'removed';
+  /** For a write: the shop's own server set it (a Set-Cookie header), since 2026-12. */
+  by?: 'server';
 }
 
 export type LogDatabase = Dexie & {

@@ -1,5 +1,5 @@
 import type { EntryId, RequestKind } from '../catalog';
-import type { Classifier, UrlClass } from '../classify';
+import { splitUrl, type Classifier, type UrlClass } from '../classify';
 import { parseConsentMode } from '../consent/consent-mode';
 import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
@@ -17,6 +17,7 @@ import {
   type EntryActivity,
   type Reconcile,
   type RequestRecord,
+  type CookieWrite,
   type TabState,
 } from './tab-state';
 import type { TabStore } from './tab-store';
@@ -53,6 +54,9 @@ export interface PageResource {
   /** Place in the page's report, from 1. */
   seq: number;
 }
+
+/** A cookie write reported by the jar and by a Set-Cookie header this close together is one write. */
+const SAME_WRITE_MS = 3_000;
 
 /** Reporting page loads whose last `seq` a visit remembers: the current one and a few before it. */
 const MAX_REPORTING_PAGES = 4;
@@ -130,14 +134,16 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   function activity(state: TabState, entryId: EntryId, at: number): EntryActivity {
-    return (state.entries[entryId] ??= { requests: 0, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [] });
+    return (state.entries[entryId] ??= { requests: 0, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [] });
   }
 
   /** Counts a catalog request and keeps what judging it needs. */
-  function countRequest(state: TabState, entryId: EntryId, at: number, via: string | undefined, record: RequestRecord | null) {
-    const entry = activity(state, entryId, at);
+  function countRequest(state: TabState, cls: Pick<Extract<UrlClass, { party: 'listed' }>, 'entryId' | 'via' | 'relay' | 'host'>, at: number, record: RequestRecord | null) {
+    const entry = activity(state, cls.entryId, at);
     entry.requests++;
+    const via = cls.via;
     if (via && !entry.via.includes(via) && entry.via.length < 10) entry.via.push(via);
+    if (cls.relay && entry.relays.length < 10 && !entry.relays.some((r) => r.host === cls.host)) entry.relays.push({ host: cls.host, party: cls.relay });
     if (!record) return;
     // Bounded: the first half of the visit's requests stay, the second half is a rolling window,
     // so both "before the choice" and "after it" keep their evidence on a page that never stops.
@@ -176,6 +182,7 @@ export function createObserver(deps: ObserverDeps) {
       frameId: event.frameId,
       source: 'network',
       via: cls.via,
+      relay: cls.relay,
       consentMode: judged?.consentMode,
       personalData: judged?.personalData.length ? judged.personalData : undefined,
     };
@@ -185,12 +192,12 @@ export function createObserver(deps: ObserverDeps) {
 
   function requestStarted(event: RequestEvent) {
     if (event.tabId < 0) return;
-    const cls = classifier.classifyUrl(event.url);
     if (event.type === 'main_frame') {
-      if (cls.party === 'shop') startVisit(event.tabId, event.url, event.timeStamp);
+      if (isShopPage(event.url)) startVisit(event.tabId, event.url, event.timeStamp);
       else endVisit(event.tabId);
       return;
     }
+    const cls = classifier.classifyUrl(event.url, event.body);
     const state = store.get(event.tabId);
     if (!state || cls.party !== 'listed') return;
     const judged = judgedRecord(cls.entryId, event.timeStamp, event.url, event.body);
@@ -202,7 +209,7 @@ export function createObserver(deps: ObserverDeps) {
         state.pendingEvicted++;
       }
       state.pending.push(event.requestId);
-      countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+      countRequest(state, cls, event.timeStamp, judged);
       tally(state.reconcile, 'network', event.url);
     }
     logRequest(state, event, cls, cls.kind, judged);
@@ -214,12 +221,16 @@ export function createObserver(deps: ObserverDeps) {
     const state = store.get(event.tabId);
     if (!state) return;
     const cls = classifier.classifyUrl(event.url);
+    if (cls.party === 'shop' || (cls.party === 'listed' && cls.relay === 'shop')) serverCookies(state, event);
     if (cls.party === 'shop') {
+      // A protocol recognised only by its POST body at the start: its end carries no body.
+      const open = state.pending.indexOf(event.requestId);
+      if (open >= 0) state.pending.splice(open, 1);
       // The shop's own responses say where it is hosted (CloudFront / S3 headers).
       const hosting = event.responseHeaders ? deps.detectHosting(event.responseHeaders) : null;
       if (!hosting) return;
-      countRequest(state, hosting, event.timeStamp, undefined, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [] });
       const listed = { party: 'listed', host: cls.host, entryId: hosting, kind: 'page', observeBy: 'network' } as const;
+      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [] });
       logRequest(state, event, listed, event.type === 'main_frame' ? 'page' : 'other', null);
       store.changed(state);
       return;
@@ -234,7 +245,7 @@ export function createObserver(deps: ObserverDeps) {
     else if (state.pendingEvicted > 0) state.pendingEvicted--;
     else {
       judged = judgedRecord(cls.entryId, event.timeStamp, event.url, undefined);
-      countRequest(state, cls.entryId, event.timeStamp, cls.via, judged);
+      countRequest(state, cls, event.timeStamp, judged);
       tally(state.reconcile, 'network', event.url);
     }
     logRequest(state, event, cls, cls.kind, judged, true);
@@ -280,22 +291,82 @@ export function createObserver(deps: ObserverDeps) {
     const entryId = deps.matchCookie(event.name);
     if (!entryId) return;
     for (const state of store.all()) {
-      if (!event.removed) {
+      if (event.removed) {
+        writer.put('cookies', { id: `${state.visitId}|${event.name}|${domain}|removed`, visitId: state.visitId, entryId, name: event.name, domain, value: event.value, at, change: 'removed' });
+      } else {
         addName(activity(state, entryId, at).cookiesSet, event.name);
-        if (state.cookieWrites.length < MAX_COOKIE_WRITES) state.cookieWrites.push({ entryId, name: event.name, at });
+        // The shop's server may have told us of this very write already (its Set-Cookie header).
+        if (!recentWrite(state, event.name, at, 'server')) addCookieWrite(state, { entryId, name: event.name, at }, domain, event.value);
       }
-      writer.put('cookies', {
-        id: `${state.visitId}|${event.name}|${domain}|${event.removed ? 'removed' : 'set'}`,
-        visitId: state.visitId,
-        entryId,
-        name: event.name,
-        domain,
-        value: event.value,
-        at,
-        change: event.removed ? 'removed' : 'set',
-      });
       store.changed(state);
     }
+  }
+
+  /**
+   * Catalog cookies the shop's own server sets (Set-Cookie on its responses: server-side tagging sets
+   * FPID, _ga and _fbp that way). The cookie jar reports the same write without saying who made it;
+   * the two are matched by name within a few seconds, whichever arrives first.
+   */
+  function serverCookies(state: TabState, event: RequestEvent) {
+    if (!event.responseHeaders) return;
+    let changed = false;
+    for (const header of event.responseHeaders) {
+      if (header.name.toLowerCase() !== 'set-cookie' || !header.value) continue;
+      // Chromium joins several Set-Cookie headers with line breaks; Firefox does too.
+      for (const line of header.value.split('\n')) {
+        const eq = line.indexOf('=');
+        const name = line.slice(0, eq).trim();
+        if (eq < 1 || /;\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(line)) continue;
+        const entryId = deps.matchCookie(name);
+        if (!entryId) continue;
+        const value = line.slice(eq + 1).split(';', 1)[0]!.trim();
+        const domain = /;\s*domain=\.?([^;\s]+)/i.exec(line)?.[1]?.toLowerCase() ?? splitUrl(event.url)?.host ?? '';
+        const seen = recentWrite(state, name, event.timeStamp);
+        if (seen) {
+          seen.by = 'server';
+          logCookieWrite(state, seen, domain, value);
+        } else addCookieWrite(state, { entryId, name, at: event.timeStamp, by: 'server' }, domain, value);
+        addName(activity(state, entryId, event.timeStamp).cookiesSet, name);
+        changed = true;
+      }
+    }
+    if (changed) store.changed(state);
+  }
+
+  /** The write of `name` within a few seconds of `at`, if one is recorded (of the given origin). */
+  function recentWrite(state: TabState, name: string, at: number, by?: 'server') {
+    for (let i = state.cookieWrites.length - 1; i >= 0; i--) {
+      const write = state.cookieWrites[i]!;
+      if (at - write.at > SAME_WRITE_MS) break;
+      if (write.name === name && Math.abs(at - write.at) <= SAME_WRITE_MS && (by === undefined || write.by === by)) return write;
+    }
+    return undefined;
+  }
+
+  /** Bounded like the requests: the visit's first writes stay, the latest ones roll. */
+  function addCookieWrite(state: TabState, write: CookieWrite, domain: string, value: string) {
+    if (state.cookieWrites.length >= MAX_COOKIE_WRITES) state.cookieWrites.splice(MAX_COOKIE_WRITES / 2, 1);
+    state.cookieWrites.push(write);
+    logCookieWrite(state, write, domain, value);
+  }
+
+  /**
+   * The log keeps a cookie's latest write per consent state of the visit (the number of changes so
+   * far), so a refresh after a refusal does not overwrite the write before the choice, and a cookie
+   * refreshed on every hit still costs one row per state.
+   */
+  function logCookieWrite(state: TabState, write: CookieWrite, domain: string, value: string) {
+    writer.put('cookies', {
+      id: `${state.visitId}|${write.name}|${domain}|set|${state.consent.length}`,
+      visitId: state.visitId,
+      entryId: write.entryId,
+      name: write.name,
+      domain,
+      value,
+      at: write.at,
+      change: 'set',
+      ...(write.by ? { by: write.by } : {}),
+    });
   }
 
   function cookiesPresent(tabId: number, visitId: string, cookies: { name: string; domain: string; value: string }[]) {
@@ -349,7 +420,7 @@ export function createObserver(deps: ObserverDeps) {
       }
       const id = `${state.visitId}:p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`;
       const judged = cls.party === 'listed' ? judgedRecord(cls.entryId, at, resource.url, undefined) : null;
-      if (cls.party === 'listed') countRequest(state, cls.entryId, at, cls.via, judged);
+      if (cls.party === 'listed') countRequest(state, cls, at, judged);
       else if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
       else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
       else state.unlistedOverflow++;
@@ -366,6 +437,7 @@ export function createObserver(deps: ObserverDeps) {
         frameId: 0,
         source: 'page',
         via: cls.party === 'listed' ? cls.via : undefined,
+        relay: cls.party === 'listed' ? cls.relay : undefined,
         consentMode: judged?.consentMode,
         personalData: judged?.personalData.length ? judged.personalData : undefined,
       });
@@ -382,7 +454,7 @@ export function createObserver(deps: ObserverDeps) {
     const judged = judgedRecord(cls.entryId, at, resource.url, undefined);
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
-    countRequest(state, cls.entryId, at, cls.via, judged);
+    countRequest(state, cls, at, judged);
     const row: Observation = {
       id: `${state.visitId}:t${urlKey(resource.url)}:${occurrence}`,
       visitId: state.visitId,
@@ -396,6 +468,7 @@ export function createObserver(deps: ObserverDeps) {
       frameId: 0,
       source: 'page',
       via: cls.via,
+      relay: cls.relay,
       consentMode: judged?.consentMode,
       personalData: judged?.personalData.length ? judged.personalData : undefined,
     };
@@ -441,12 +514,17 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /** tabs.onUpdated with status "loading": `url` is only there for hosts we hold permission for. */
+  /** A page of the shop: its host is the shop's, whatever its path looks like. */
+  function isShopPage(url: string): boolean {
+    const parts = splitUrl(url);
+    return parts !== null && classifier.isShopHost(parts.host);
+  }
+
   function tabNavigated(tabId: number, url: string | undefined, at: number) {
     // A new tab's placeholder, not a place: Firefox can report its first "loading" with the stale
     // about:blank after the shop page's own request has already started the visit.
     if (url === 'about:blank') return;
-    const cls = url === undefined ? null : classifier.classifyUrl(url);
-    if (cls?.party !== 'shop') return endVisit(tabId);
+    if (url === undefined || !isShopPage(url)) return endVisit(tabId);
     // Back/forward cache: the page comes back without a main_frame request.
     if (!store.get(tabId)) startVisit(tabId, url!, at);
   }

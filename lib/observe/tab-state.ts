@@ -22,7 +22,14 @@ export const RequestRecord = z.strictObject({
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
 
-export const CookieWrite = z.strictObject({ entryId: EntryId, name: z.string().max(256), at: z.number() });
+export const CookieWrite = z.strictObject({
+  entryId: EntryId,
+  name: z.string().max(256),
+  at: z.number(),
+  /** The shop's own server set it (Set-Cookie on one of its responses). */
+  by: z.literal('server').optional(),
+});
+export type CookieWrite = z.infer<typeof CookieWrite>;
 
 export const EntryActivity = z.strictObject({
   requests: z.number().int().nonnegative(),
@@ -33,6 +40,11 @@ export const EntryActivity = z.strictObject({
   firstAt: z.number(),
   /** Partners reached through the entry (PayPal through Adyen). */
   via: z.array(z.string()).max(10),
+  /**
+   * Hosts that relayed the entry's own protocol: the shop's servers (server-side tagging, a tag
+   * gateway) or a tagging server elsewhere. The data still reaches the vendor.
+   */
+  relays: z.array(z.strictObject({ host: z.string().max(253), party: z.enum(['shop', 'other']) })).max(10).default([]),
 });
 export type EntryActivity = z.infer<typeof EntryActivity>;
 
@@ -92,6 +104,7 @@ export const TabState = z.strictObject({
   banner: BannerState.nullable(),
   /** The last moment we knew there was no consent record: a choice cannot be older than this. */
   noRecordSince: z.number().nullable(),
+  /** Catalog cookies written during the visit: the first half of them, then a rolling window. */
   cookieWrites: z.array(CookieWrite).max(MAX_COOKIE_WRITES),
   reconcile: Reconcile.default(newReconcile),
 });

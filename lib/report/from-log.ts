@@ -1,5 +1,4 @@
-import type { EntryId } from '../catalog';
-import type { JudgedRequest } from '../consent/judge';
+import type { CookieWrite, JudgedRequest } from '../consent/judge';
 import type { LogDatabase, Visit } from '../db/schema';
 import type { VisitRecord } from './build';
 
@@ -23,9 +22,9 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
     observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged });
   }
-  const cookieWrites: { entryId: EntryId; name: string; at: number }[] = [];
+  const cookieWrites: CookieWrite[] = [];
   for (const cookie of cookies) {
-    if (cookie.change === 'set') cookieWrites.push({ entryId: cookie.entryId, name: cookie.name, at: cookie.at });
+    if (cookie.change === 'set') cookieWrites.push({ entryId: cookie.entryId, name: cookie.name, at: cookie.at, ...(cookie.by ? { by: cookie.by } : {}) });
     const entry = activity[cookie.entryId];
     if (entry && cookie.change !== 'removed' && !entry.cookies.includes(cookie.name)) entry.cookies.push(cookie.name);
   }

@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { FiltersEngine, Request } from '@ghostery/adblocker';
 import puppeteer from 'puppeteer';
-import { catalog, hasConsentModeSignal } from '../../lib/catalog';
+import { catalog, hasConsentModeSignal, ruleHosts } from '../../lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '../../lib/classify';
 import { createObserver, createTabStore, judgeTab, newTabState } from '../../lib/observe';
 import type { LogWriter } from '../../lib/db';
@@ -41,9 +41,11 @@ function classificationBench() {
   const naive: { re: RegExp; entryId: string }[] = [];
   for (const entry of catalog.entries) {
     for (const rule of entry.hosts) {
-      const hostPart = `^https?:\\/\\/([^/?#]*\\.)?${escape(rule.host)}\\.?(:\\d+)?`;
-      filters.push(rule.path === undefined ? `||${rule.host}^` : `/${hostPart}\\/?${rule.path.replace(/^\^\//, '').replace(/\//g, '\\/')}/`);
-      naive.push({ re: new RegExp(`${hostPart}(\\/|\\?|#|$)${rule.path === undefined ? '' : `.*`}`, 'i'), entryId: entry.id });
+      for (const host of ruleHosts(rule)) {
+        const hostPart = `^https?:\\/\\/([^/?#]*\\.)?${escape(host)}\\.?(:\\d+)?`;
+        filters.push(rule.path === undefined ? `||${host}^` : `/${hostPart}\\/?${rule.path.replace(/^\^\//, '').replace(/\//g, '\\/')}/`);
+        naive.push({ re: new RegExp(`${hostPart}(\\/|\\?|#|$)${rule.path === undefined ? '' : `.*`}`, 'i'), entryId: entry.id });
+      }
     }
   }
   const engine = FiltersEngine.parse(filters.join('\n'));

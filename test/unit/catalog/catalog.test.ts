@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, ENTRY_IDS, ShopProfile, catalog, hostPermissions } from '@/lib/catalog';
+import { Catalog, ENTRY_IDS, ShopProfile, catalog, hostPermissions, ruleHosts } from '@/lib/catalog';
 import shop from '@/lib/catalog/shop.json';
 import { SHOP_MATCHES, isShopUrl } from '@/lib/catalog/shop-domains';
 import { EXPECTED_HOST_PERMISSIONS } from '../../fixtures/permissions';
@@ -31,7 +31,7 @@ describe('catalog', () => {
     const aws = catalog.entries.find((e) => e.id === 'aws')!;
     expect(aws.hosts).toEqual([]);
     expect(aws.responseHeaders.map((h) => h.header)).toContain('x-amz-cf-id');
-    const allHosts = catalog.entries.flatMap((e) => e.hosts.map((h) => h.host));
+    const allHosts = catalog.entries.flatMap((e) => e.hosts.flatMap(ruleHosts));
     expect(allHosts.some((h) => h.endsWith('cloudfront.net') || h.endsWith('amazonaws.com'))).toBe(false);
   });
 

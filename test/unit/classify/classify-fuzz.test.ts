@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalog } from '@/lib/catalog';
+import { catalog, ruleHosts } from '@/lib/catalog';
 import { createClassifier } from '@/lib/classify';
 
 const { classifyUrl } = createClassifier();
@@ -16,7 +16,7 @@ describe('classifyUrl, fuzzed', () => {
   });
 
   it('files any subdomain of a catch-all catalog host under that entry, and nothing that merely ends in its name', () => {
-    const catchAll = catalog.entries.flatMap((e) => e.hosts.filter((h) => h.path === undefined && h.observeBy === 'network').map((h) => ({ host: h.host, id: e.id })));
+    const catchAll = catalog.entries.flatMap((e) => e.hosts.filter((h) => h.path === undefined && h.observeBy === 'network').flatMap((h) => ruleHosts(h).map((host) => ({ host, id: e.id }))));
     const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
     fc.assert(
       fc.property(fc.constantFrom(...catchAll), label, fc.webPath(), (rule, sub, path) => {

@@ -49,8 +49,39 @@ describe('judgeVisit', () => {
     const judged = judgeVisit(
       evidence({ banner, requests: [req('google-analytics', T0 + 10, { consentMode: G100 })], cookieWrites: [{ entryId: 'google-analytics', name: '_ga', at: T0 + 12 }, { entryId: 'meta-pixel', name: '_fbp', at: T0 + 13 }] }),
     );
-    expect(judged.findings.map((f) => [f.kind, f.trackerId])).toEqual([['consent-mode-mismatch', 'google-analytics']]);
-    expect(judged.findings[0]!.detail).toContain('_ga');
+    const mismatch = judged.findings.find((f) => f.kind === 'consent-mode-mismatch')!;
+    expect(mismatch).toMatchObject({ trackerId: 'google-analytics', cookie: '_ga' });
+    expect(mismatch.detail).toContain('_ga');
+    // Both cookies were written while the banner waited: each is a violation of its own.
+    expect(judged.findings.filter((f) => f.kind === 'before-choice').map((f) => [f.trackerId, f.cookie])).toEqual([
+      ['google-analytics', '_ga'],
+      ['meta-pixel', '_fbp'],
+    ]);
+  });
+
+  describe('a cookie is evidence on its own (ePrivacy art. 5(3))', () => {
+    const write = (entryId: JudgedRequest['entryId'], name: string, at: number, by?: 'server') => ({ entryId, name, at, ...(by ? { by } : {}) });
+    it.each<[string, Partial<VisitEvidence>, Record<string, string>, string | null]>([
+      ['written before the choice, no request at all', { banner, cookieWrites: [write('google-analytics', '_ga', T0 + 5)] }, { 'google-analytics': 'before-choice' }, '_ga'],
+      ['written by the shop’s server before the choice', { banner, cookieWrites: [write('google-analytics', 'FPID', T0 + 5, 'server')] }, { 'google-analytics': 'before-choice' }, 'FPID'],
+      ['refreshed after a refusal', { banner, consent: [granted(T0 + 100, [])], cookieWrites: [write('meta-pixel', '_fbp', T0 + 300)] }, { 'meta-pixel': 'against-choice' }, '_fbp'],
+      ['written after a grant', { banner, consent: [granted(T0 + 100, ['marketing'])], cookieWrites: [write('meta-pixel', '_fbp', T0 + 300)] }, { 'meta-pixel': 'consented' }, '_fbp'],
+      ['a cookieless ping and its cookie while denied: the cookie decides', { banner, requests: [req('google-analytics', T0 + 10, { consentMode: G100 })], cookieWrites: [write('google-analytics', '_ga', T0 + 12)] }, { 'google-analytics': 'before-choice' }, '_ga'],
+      ['a request already worse than the cookie: the request decides', { banner, consent: [granted(T0 + 100, [])], requests: [req('meta-pixel', T0 + 300)], cookieWrites: [write('meta-pixel', '_fbp', T0 + 10)] }, { 'meta-pixel': 'against-choice' }, null],
+      ['the hosting’s own cookie needs no consent', { banner, cookieWrites: [write('aws', 'AWSALB', T0 + 1)] }, { aws: 'necessary' }, 'AWSALB'],
+      ['no banner, no record: unknown', { cookieWrites: [write('microsoft-ads', '_uetvid', T0 + 1)] }, { 'microsoft-ads': 'unknown' }, '_uetvid'],
+    ])('%s', (_label, patch, expected, cookie) => {
+      const judged = judgeVisit(evidence(patch));
+      expect(Object.fromEntries(Object.entries(judged.entries).map(([id, j]) => [id, j!.verdict]))).toEqual(expected);
+      const [entry] = Object.values(judged.entries);
+      expect(entry!.cookie?.name ?? null).toBe(cookie);
+    });
+
+    it('says in the finding which cookie, when, and that the shop’s server set it', () => {
+      const judged = judgeVisit(evidence({ banner, cookieWrites: [write('google-analytics', 'FPID', T0 + 5, 'server'), write('google-analytics', '_ga', T0 + 6)] }));
+      expect(judged.findings).toEqual([expect.objectContaining({ kind: 'before-choice', trackerId: 'google-analytics', cookie: 'FPID', cookieBy: 'server', at: T0 + 5, count: 2 })]);
+      expect(judged.entries['google-analytics']!.cookie).toEqual(write('google-analytics', 'FPID', T0 + 5, 'server'));
+    });
   });
 
   it('does not call a cookie written after a grant a mismatch', () => {

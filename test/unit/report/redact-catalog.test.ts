@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { catalog, type CookieRule, type EntryId } from '@/lib/catalog';
+import { catalog, ruleHosts, type CookieRule, type EntryId } from '@/lib/catalog';
 import { openLog, type CookieSeen, type Observation } from '@/lib/db';
 import { exportVisits } from '@/lib/history';
 
@@ -31,6 +31,8 @@ const COOKIE_VALUES: Record<string, fc.Arbitrary<string> | null> = {
   _ga_: fc.tuple(seconds, seconds).map(([s, t]) => `GS2.1.s${s}$o3$g1$t${t}$j60$l0$h0`),
   _gid: fc.tuple(digits(9), seconds).map(([id, at]) => `GA1.1.${id}.${at}`),
   FPID: fc.tuple(base64url(40, 60), seconds).map(([id, at]) => `FPID2.2.${id}%3D.${at}`),
+  // The server-set linker that carries FPID across domains: a short-lived, URL-encoded base64 id.
+  FPLC: base64url(60, 90).map((id) => `${id}%3D%3D`),
   __utm: fc.tuple(digits(9), digits(10), seconds).map(([a, b, at]) => `${a}.${b}.${at}.${at}.${at}.3`),
   _gat: null,
   _dc_gtm_: null,
@@ -39,6 +41,9 @@ const COOKIE_VALUES: Record<string, fc.Arbitrary<string> | null> = {
     fc.tuple(digits(10), seconds).map(([id, at]) => `1.1.${id}.${at}`),
     fc.tuple(seconds, base64url(60, 90)).map(([at, gclid]) => `GCL.${at}.${gclid}`),
   ),
+  // The tagging server's own copies: FPAU like _gcl_au, FPGCLAW (`2.1.k<gclid>$i<time>`).
+  FPAU: fc.tuple(digits(10), seconds).map(([id, at]) => `1.2.${id}.${at}`),
+  FPGCL: fc.tuple(base64url(60, 90), seconds).map(([gclid, at]) => `2.1.k${gclid}$i${at}`),
   IDE: base64url(60, 80),
   test_cookie: null,
   // Meta: browser id, click id, its own ad cookie.
@@ -60,7 +65,7 @@ const COOKIE_VALUES: Record<string, fc.Arbitrary<string> | null> = {
 const CATALOG_COOKIES: { entryId: EntryId; rule: CookieRule }[] = catalog.entries.flatMap((entry) => entry.cookies.map((rule) => ({ entryId: entry.id, rule })));
 
 /** A cookie name the rule matches: the prefix rules get a realistic suffix. */
-const cookieName = (rule: CookieRule) => (rule.match === 'exact' ? rule.name : `${rule.name}${rule.name === '_ga_' ? 'MLB1234567' : rule.name === '_gcl_' ? 'au' : rule.name === '__utm' ? 'a' : 'UA_1'}`);
+const cookieName = (rule: CookieRule) => (rule.match === 'exact' ? rule.name : `${rule.name}${rule.name === '_ga_' ? 'MLB1234567' : rule.name === '_gcl_' ? 'au' : rule.name === '__utm' ? 'a' : rule.name === 'FPGCL' ? 'AW' : 'UA_1'}`);
 
 /**
  * The parts of a value that would identify someone: digit runs of 5 or more, runs of 8 or more
@@ -106,7 +111,8 @@ describe('support bundle redaction against every identifier the catalog knows', 
           const name = cookieName(rule);
           const value = generated[i]!;
           // AWS has no host of its own: its cookies travel to the shop.
-          const host = catalog.entries.find((e) => e.id === entryId)!.hosts[0]?.host ?? 'mijnliefsteboek.nl';
+          const firstRule = catalog.entries.find((e) => e.id === entryId)!.hosts[0];
+          const host = firstRule ? ruleHosts(firstRule)[0]! : 'mijnliefsteboek.nl';
           cookies.push({ id: `${visitId}|${name}`, visitId, entryId, name, domain: 'mijnliefsteboek.nl', value, at, change: 'present' });
           urlsCarrying(name, value, `www.${host}`).forEach((url, j) =>
             observations.push({ id: `${visitId}:r${i}-${j}`, visitId, at: at + i * 10 + j, entryId, host, url, kind: 'hit', type: 'image', method: 'GET', status: 200, frameId: 0, source: 'network' }),

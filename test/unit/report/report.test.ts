@@ -10,8 +10,8 @@ const T0 = Date.parse('2026-11-25T10:00:00Z');
 
 function sampleReport(): Report {
   const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/?email=sanne%40voorbeeld.nl', T0);
-  state.entries['meta-pixel'] = { requests: 2, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [] };
-  state.entries.aws = { requests: 1, cookiesSet: ['AWSALB'], cookiesPresent: [], firstAt: T0, via: [] };
+  state.entries['meta-pixel'] = { requests: 2, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+  state.entries.aws = { requests: 1, cookiesSet: ['AWSALB'], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
   state.requests = [
     { entryId: 'aws', at: T0 + 1, consentMode: null, personalData: [] },
     { entryId: 'meta-pixel', at: T0 + 10, consentMode: null, personalData: [] },

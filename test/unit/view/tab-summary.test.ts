@@ -4,9 +4,9 @@ import { summariseTab } from '@/lib/view/tab-summary';
 
 describe('tab summary', () => {
   const state = newTabState(1, 'v', 'https://www.mijnliefsteboek.nl/', 1);
-  state.entries['google-analytics'] = { requests: 2, cookiesSet: ['_ga'], cookiesPresent: ['_ga', '_gid'], firstAt: 1, via: [] };
-  state.entries['google-tag-manager'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: 1, via: [] };
-  state.entries['meta-pixel'] = { requests: 0, cookiesSet: [], cookiesPresent: ['_fbp'], firstAt: 1, via: [] };
+  state.entries['google-analytics'] = { requests: 2, cookiesSet: ['_ga'], cookiesPresent: ['_ga', '_gid'], firstAt: 1, via: [], relays: [] };
+  state.entries['google-tag-manager'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: 1, via: [], relays: [] };
+  state.entries['meta-pixel'] = { requests: 0, cookiesSet: [], cookiesPresent: ['_fbp'], firstAt: 1, via: [], relays: [] };
   state.unlisted = { 'script.hotjar.com': 1, 'static.hotjar.com': 3 };
 
   it('groups active entries by company in catalog order, and leaves inactive ones out', () => {
