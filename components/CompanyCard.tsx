@@ -8,15 +8,31 @@ export function CompanyCard({ company }: { company: CompanyView }) {
     <li class="company" data-company={company.company}>
       <h3 class="company__name">{company.company}</h3>
       <ul class="company__entries">
-        {company.entries.map((entry) => (
-          <EntryRow key={entry.id} entry={entry} />
+        {company.entries.map((entry, index) => (
+          // What server-side tagging means is said once per company, at its first relayed product.
+          <EntryRow key={entry.id} entry={entry} company={company.company} explainRelays={index === company.entries.findIndex((e) => e.relays.length > 0)} />
         ))}
       </ul>
     </li>
   );
 }
 
-function EntryRow({ entry }: { entry: EntryView }) {
+/** Server-side tagging: which hosts passed the vendor's own requests on, and what that means. */
+function Relays({ entry, company, explain }: { entry: EntryView; company: string; explain: boolean }) {
+  const { t } = useTranslator();
+  if (entry.relays.length === 0) return null;
+  const hosts = (party: 'shop' | 'other') => entry.relays.filter((r) => r.party === party).map((r) => r.host);
+  return (
+    <div class="entry__relays" data-relays={entry.relays.map((r) => r.host).join(' ')}>
+      {(['shop', 'other'] as const).map(
+        (party) => hosts(party).length > 0 && <p key={party} class="entry__relay">{t(party === 'shop' ? 'relayShop' : 'relayOther', { hosts: hosts(party).join(', ') })}</p>,
+      )}
+      {explain && <p class="entry__relay-explain">{t('relayExplain', { company })}</p>}
+    </div>
+  );
+}
+
+function EntryRow({ entry, company, explainRelays }: { entry: EntryView; company: string; explainRelays: boolean }) {
   const { t, plural } = useTranslator();
   return (
     <li class="entry" data-entry={entry.id}>
@@ -33,6 +49,7 @@ function EntryRow({ entry }: { entry: EntryView }) {
         </Chip>
         {entry.via.length > 0 && <span class="entry__via">{t('viaPartners', { partners: entry.via.join(', ') })}</span>}
       </div>
+      <Relays entry={entry} company={company} explain={explainRelays} />
       <EntryVerdict entry={entry} />
       <p class="entry__purpose">{entry.purpose}</p>
       <p class="entry__cookies">

@@ -1,4 +1,6 @@
 import { getEntry } from '@/lib/catalog';
+import { THIRD_PARTY_PURPOSE_LABELS, countryName, type ThirdPartyPurpose } from '@/lib/catalog/third-parties';
+import type { Language } from '@/lib/i18n';
 import type { Finding } from '@/lib/consent/judge';
 import type { ConsentChange } from '@/lib/consent/model';
 import type { PageReport } from '@/lib/report';
@@ -15,7 +17,7 @@ import { VirtualList } from '../VirtualList';
  * (cookie, category, personal data) that let every finding be said in the reader's language.
  */
 export function PageView({ page, consentHistory, findings }: { page: PageReport; consentHistory?: ConsentChange[]; findings?: Finding[] }) {
-  const { t, formatDateTime, formatTime, formatNumber } = useTranslator();
+  const { t, formatDateTime, formatTime, formatNumber, language } = useTranslator();
   const { source } = page.consent;
   const recorded = source === 'none' ? null : { ...page.consent, source };
   // Unlisted hosts have their own line above.
@@ -70,9 +72,17 @@ export function PageView({ page, consentHistory, findings }: { page: PageReport;
           </tbody>
         </table>
         {page.unlisted.length > 0 && (
-          <p>
-            <strong>{t('unlistedHeading')}:</strong> {page.unlisted.map((u) => u.host).join(', ')}
-          </p>
+          <>
+            <h4 class="pageview__unlisted-heading">{t('unlistedHeading')}</h4>
+            <ul class="pageview__unlisted">
+              {page.unlisted.map((u) => (
+                <li key={u.host} data-host={u.host}>
+                  <span class="unlisted__host">{u.host}</span> · {formatNumber(u.requests)}×{' '}
+                  <span class="unlisted__who">{unlistedWho(u, language) ?? t('unlistedUnknown')}</span>
+                </li>
+              ))}
+            </ul>
+          </>
         )}
       </section>
       {shownFindings.length > 0 && (
@@ -117,6 +127,13 @@ export function PageView({ page, consentHistory, findings }: { page: PageReport;
       )}
     </article>
   );
+}
+
+/** Who is behind an unnamed host, as the report says (an imported report carries its own answer). */
+function unlistedWho(u: PageReport['unlisted'][number], language: Language): string | null {
+  if (!u.company) return null;
+  const purpose = u.purpose && u.purpose in THIRD_PARTY_PURPOSE_LABELS ? THIRD_PARTY_PURPOSE_LABELS[u.purpose as ThirdPartyPurpose][language] : null;
+  return `${u.company}${u.country ? ` (${countryName(u.country, language)})` : ''}${purpose ? `, ${purpose}` : ''}`;
 }
 
 /**

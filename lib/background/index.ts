@@ -113,7 +113,11 @@ export function startBackground(browser: WebExtension) {
     filter,
     ['requestBody'],
   );
-  browser.webRequest.onCompleted.addListener((details) => whenReady(() => observer.requestEnded(toRequestEvent(details))), filter, ['responseHeaders']);
+  // Chromium hides Set-Cookie from responseHeaders unless asked with 'extraHeaders' (Firefox shows it
+  // and knows no such option): it is how a cookie the shop's server sets is told from a script's.
+  const completedOptions = browser.webRequest.OnCompletedOptions as Record<string, string> | undefined;
+  const extraHeaders = completedOptions && 'EXTRA_HEADERS' in completedOptions ? ['extraHeaders' as const] : [];
+  browser.webRequest.onCompleted.addListener((details) => whenReady(() => observer.requestEnded(toRequestEvent(details))), filter, ['responseHeaders', ...extraHeaders]);
   browser.webRequest.onErrorOccurred.addListener((details) => whenReady(() => observer.requestEnded(toRequestEvent(details))), filter);
   browser.cookies.onChanged.addListener(({ removed, cause, cookie }) =>
     whenReady(() => observer.cookieChanged({ removed, cause, name: cookie.name, domain: cookie.domain, value: cookie.value })),

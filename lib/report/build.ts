@@ -1,6 +1,7 @@
 import { catalog as defaultCatalog, type Catalog, type EntryId } from '../catalog';
 import { judgeVisit, type VisitEvidence } from '../consent/judge';
 import type { Stance } from '../consent/stance';
+import { nameThirdParty } from '../catalog/third-parties';
 import type { TabState } from '../observe/tab-state';
 import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';
 
@@ -9,7 +10,7 @@ export interface VisitRecord {
   url: string;
   startedAt: number;
   evidence: Omit<VisitEvidence, 'stance'>;
-  activity: Partial<Record<EntryId, { requests: number; cookies: string[] }>>;
+  activity: Partial<Record<EntryId, { requests: number; cookies: string[]; relays?: { host: string; party: 'shop' | 'other' }[] }>>;
   unlisted: Record<string, number>;
   /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
   observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null }[];
@@ -25,7 +26,19 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     const activity = visit.activity[entry.id];
     const judged = judgement.entries[entry.id];
     if (!activity || !judged) return [];
-    return [{ id: entry.id, company: entry.company, category: entry.category, requests: activity.requests, cookies: [...activity.cookies].sort(), verdict: judged.verdict }];
+    const cookie = judged.cookie;
+    return [
+      {
+        id: entry.id,
+        company: entry.company,
+        category: entry.category,
+        requests: activity.requests,
+        cookies: [...activity.cookies].sort(),
+        verdict: judged.verdict,
+        relays: activity.relays ?? [],
+        cookieEvidence: cookie ? { name: cookie.name, at: iso(cookie.at), by: cookie.by ?? ('script' as const) } : null,
+      },
+    ];
   });
   const observations: ObservationReport[] | undefined = visit.observations?.map((o) => ({
     at: iso(o.at),
@@ -48,9 +61,12 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     },
     trackers,
     unlisted: Object.entries(visit.unlisted)
-      .map(([host, requests]) => ({ host, requests }))
+      .map(([host, requests]) => {
+        const party = nameThirdParty(host);
+        return { host, requests, company: party?.company ?? null, country: party?.country ?? null, purpose: party?.purpose ?? null };
+      })
       .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host)),
-    findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), detail: f.detail })),
+    findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), ...(f.cookie ? { cookie: f.cookie } : {}), detail: f.detail })),
     ...(observations ? { observations } : {}),
   };
 }
@@ -60,7 +76,7 @@ export function visitFromTab(state: TabState): VisitRecord {
   const activity: VisitRecord['activity'] = {};
   for (const [id, entry] of Object.entries(state.entries)) {
     if (!entry || (entry.requests === 0 && entry.cookiesSet.length === 0)) continue;
-    activity[id as EntryId] = { requests: entry.requests, cookies: [...new Set([...entry.cookiesSet, ...entry.cookiesPresent])] };
+    activity[id as EntryId] = { requests: entry.requests, cookies: [...new Set([...entry.cookiesSet, ...entry.cookiesPresent])], relays: entry.relays };
   }
   return {
     url: state.url,

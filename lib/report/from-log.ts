@@ -18,14 +18,17 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
     if (row.entryId) {
       judged = requests.length;
       requests.push({ entryId: row.entryId, at: row.at, consentMode: row.consentMode ?? null, personalData: row.personalData ?? [] });
-      (activity[row.entryId] ??= { requests: 0, cookies: [] }).requests++;
+      const entry = (activity[row.entryId] ??= { requests: 0, cookies: [], relays: [] });
+      entry.requests++;
+      if (row.relay && !entry.relays!.some((r) => r.host === row.host) && entry.relays!.length < 10) entry.relays!.push({ host: row.host, party: row.relay });
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
     observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged });
   }
   const cookieWrites: CookieWrite[] = [];
   for (const cookie of cookies) {
     if (cookie.change === 'set') cookieWrites.push({ entryId: cookie.entryId, name: cookie.name, at: cookie.at, ...(cookie.by ? { by: cookie.by } : {}) });
-    const entry = activity[cookie.entryId];
+    // A cookie written with no request of its tracker is evidence on its own: the tracker is listed.
+    const entry = cookie.change === 'set' ? (activity[cookie.entryId] ??= { requests: 0, cookies: [], relays: [] }) : activity[cookie.entryId];
     if (entry && cookie.change !== 'removed' && !entry.cookies.includes(cookie.name)) entry.cookies.push(cookie.name);
   }
   return {

@@ -20,13 +20,31 @@ export const TrackerReport = z.strictObject({
   requests: z.number().int().nonnegative(),
   cookies: z.array(Text(256)).max(100),
   verdict: z.enum(VERDICTS),
+  /** Hosts that relayed the vendor's own protocol (server-side tagging, a tag gateway). Since 2026-12. */
+  relays: z.array(z.strictObject({ host: Text(300), party: z.enum(['shop', 'other']) })).max(10).default([]),
+  /** The cookie write the verdict rests on, when a cookie (not a request) decided it. Since 2026-12. */
+  cookieEvidence: z.strictObject({ name: Text(256), at: IsoTime, by: z.enum(['script', 'server']) }).nullable().default(null),
 });
 export type TrackerReport = z.infer<typeof TrackerReport>;
 
 export const FindingReport = z.strictObject({
   kind: z.enum(FINDING_KINDS),
   trackerId: EntryId.optional(),
+  /** The cookie the finding is about (a write before or against the choice, a Consent Mode mismatch). */
+  cookie: Text(256).optional(),
   detail: Text(2000),
+});
+
+/**
+ * A third party the policy does not name, with who it is when the directory of common third parties
+ * knows it (`null` when it does not; reports written before 2026-12 have neither field).
+ */
+export const UnlistedReport = z.strictObject({
+  host: Text(300),
+  requests: z.number().int().nonnegative(),
+  company: Text(200).nullable().default(null),
+  country: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
+  purpose: Text(40).nullable().default(null),
 });
 
 /** One request, for the CSV export and for a support engineer reading a visit in order. */
@@ -53,7 +71,7 @@ export const PageReport = z.strictObject({
     denied: z.array(RecordCategory).max(5),
   }),
   trackers: z.array(TrackerReport).max(50),
-  unlisted: z.array(z.strictObject({ host: Text(300), requests: z.number().int().nonnegative() })).max(1000),
+  unlisted: z.array(UnlistedReport).max(1000),
   findings: z.array(FindingReport).max(2000),
   observations: z.array(ObservationReport).max(20_000).optional(),
 });

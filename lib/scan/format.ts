@@ -1,4 +1,5 @@
 import { getEntry } from '../catalog';
+import { THIRD_PARTY_PURPOSE_LABELS, countryName, type ThirdPartyPurpose } from '../catalog/third-parties';
 import type { Report } from '../report';
 
 const VERDICT_WORDS: Record<string, string> = {
@@ -23,12 +24,23 @@ export function formatScan(report: Report, { demo, skipped }: { demo: boolean; s
     );
     if (page.trackers.length === 0) lines.push('  named in the privacy policy: none active');
     else {
-      const rows = page.trackers.map((t) => [getEntry(t.id).product, t.company, t.category, String(t.requests), VERDICT_WORDS[t.verdict] ?? t.verdict, t.cookies.join(' ') || '-']);
-      lines.push('  named in the privacy policy:', ...table(['tracker / processor', 'company', 'category', 'requests', 'verdict', 'cookies'], rows).map((l) => `    ${l}`));
+      const rows = page.trackers.map((t) => [
+        getEntry(t.id).product,
+        t.company,
+        t.category,
+        String(t.requests),
+        (VERDICT_WORDS[t.verdict] ?? t.verdict) + (t.cookieEvidence ? ` (cookie ${t.cookieEvidence.name}${t.cookieEvidence.by === 'server' ? ', set by the shop server' : ''})` : ''),
+        t.cookies.join(' ') || '-',
+        t.relays.map((r) => r.host).join(' ') || '-',
+      ]);
+      lines.push('  named in the privacy policy:', ...table(['tracker / processor', 'company', 'category', 'requests', 'verdict', 'cookies', 'through'], rows).map((l) => `    ${l}`));
     }
     if (page.unlisted.length > 0) {
       lines.push('  NOT named in the privacy policy:');
-      for (const { host, requests } of page.unlisted) lines.push(`    ${host}  (${requests} ${requests === 1 ? 'request' : 'requests'})`);
+      for (const { host, requests, company, country, purpose } of page.unlisted) {
+        const who = company ? `  ${company}${country ? ` (${countryName(country, 'en')})` : ''}${purpose && purpose in THIRD_PARTY_PURPOSE_LABELS ? `, ${THIRD_PARTY_PURPOSE_LABELS[purpose as ThirdPartyPurpose].en}` : ''}` : '  (unknown company)';
+        lines.push(`    ${host}  (${requests} ${requests === 1 ? 'request' : 'requests'})${who}`);
+      }
     }
     const findings = page.findings.filter((f) => f.kind !== 'unlisted-third-party');
     if (findings.length > 0) lines.push('  findings:', ...findings.map((f) => `    - ${f.kind}: ${f.detail}`));

@@ -1,8 +1,9 @@
 import { catalog as defaultCatalog, consentPlatformOf, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
 import type { Language } from '../i18n';
-import { isViolation, type Finding, type Verdict } from '../consent/judge';
+import { isViolation, type CookieWrite, type Finding, type Verdict } from '../consent/judge';
 import type { ConsentChange } from '../consent/model';
 import type { Stance } from '../consent/stance';
+import { nameThirdParty, type ThirdParty } from '../catalog/third-parties';
 import { judgeTab } from '../observe/judge-tab';
 import { activeEntries, type TabState } from '../observe/tab-state';
 
@@ -22,8 +23,12 @@ export interface EntryView {
   note: string | null;
   /** null only for an entry seen without any request (cookies alone). */
   verdict: Verdict | null;
-  /** The consent in force at the entry's worst request. */
+  /** The consent in force at the entry's worst request or cookie write. */
   consent: ConsentChange | null;
+  /** The cookie write the verdict rests on, when a cookie (not a request) is the worst evidence. */
+  cookie: CookieWrite | null;
+  /** Hosts that relayed the vendor's own protocol (server-side tagging): the data still reaches it. */
+  relays: { host: string; party: 'shop' | 'other' }[];
   /** For a violation: the policy's promise of consent that it breaks (Dutch, verbatim). */
   brokenPromise: string | null;
 }
@@ -33,11 +38,21 @@ export interface CompanyView {
   entries: EntryView[];
 }
 
+export interface UnlistedView {
+  host: string;
+  requests: number;
+  platform: string | null;
+  party: ThirdParty | null;
+}
+
 export interface TabSummary {
   url: string;
   companies: CompanyView[];
-  /** `platform`: the consent banner the host belongs to, when it is one. */
-  unlisted: { host: string; requests: number; platform: string | null }[];
+  /**
+   * `platform`: the consent banner the host belongs to, when it is one; `party`: who is behind the
+   * host, when the directory of common third parties knows (it stays "not named in the policy").
+   */
+  unlisted: UnlistedView[];
   unlistedOverflow: number;
   consent: { now: ConsentChange | null; bannerSeen: boolean };
   /** Trackers whose verdict is before-choice or against-choice. */
@@ -78,6 +93,8 @@ export function summariseTab(state: TabState, language: Language, stance: Stance
       note: entry.note?.[language] ?? null,
       verdict: judgement.entries[entry.id]?.verdict ?? null,
       consent: judgement.entries[entry.id]?.consent ?? null,
+      cookie: judgement.entries[entry.id]?.cookie ?? null,
+      relays: activity.relays,
       // The shop's general promise is quoted once above the list; an entry's own promise (Trustpilot) here.
       brokenPromise: isViolation(judgement.entries[entry.id]?.verdict ?? null) ? (entry.consentQuote ?? null) : null,
     };
@@ -86,7 +103,7 @@ export function summariseTab(state: TabState, language: Language, stance: Stance
     else companies.push({ company: entry.company, entries: [view] });
   }
   const unlisted = Object.entries(state.unlisted)
-    .map(([host, requests]) => ({ host, requests, platform: consentPlatformOf(host, catalog) }))
+    .map(([host, requests]) => ({ host, requests, platform: consentPlatformOf(host, catalog), party: nameThirdParty(host) }))
     .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host));
   const violations = companies.flatMap((c) => c.entries).filter((e) => isViolation(e.verdict)).length;
   const shownElsewhere = new Set(['before-choice', 'against-choice', 'unlisted-third-party']);

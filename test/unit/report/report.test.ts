@@ -30,14 +30,29 @@ function sampleReport(): Report {
 }
 
 describe('report', () => {
+  it('imports a report written before unnamed parties had names, and before relays and cookie evidence', () => {
+    const report = sampleReport();
+    const old = JSON.parse(JSON.stringify(report)) as { pages: { unlisted: Record<string, unknown>[]; trackers: Record<string, unknown>[] }[] };
+    for (const page of old.pages) {
+      for (const u of page.unlisted) for (const key of ['company', 'country', 'purpose']) delete u[key];
+      for (const t of page.trackers) for (const key of ['relays', 'cookieEvidence']) delete t[key];
+    }
+    const parsed = parseReport(JSON.stringify(old));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.report.pages[0]!.unlisted[0]).toEqual({ host: 'static.hotjar.com', requests: 2, company: null, country: null, purpose: null });
+    expect(parsed.report.pages[0]!.trackers[0]).toMatchObject({ relays: [], cookieEvidence: null });
+  });
+
   it('writes the visit as the popup judges it', () => {
     const report = sampleReport();
     const page = report.pages[0]!;
     expect(page.consent).toEqual({ source: 'cookie-information', decidedAt: '2026-11-25T10:00:00.500Z', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'] });
     expect(page.trackers).toEqual([
-      { id: 'aws', company: 'Amazon Web Services, Inc.', category: 'necessary', requests: 1, cookies: ['AWSALB'], verdict: 'necessary' },
-      { id: 'meta-pixel', company: 'Meta Platforms Ireland Limited', category: 'marketing', requests: 2, cookies: ['_fbp'], verdict: 'against-choice' },
+      { id: 'aws', company: 'Amazon Web Services, Inc.', category: 'necessary', requests: 1, cookies: ['AWSALB'], verdict: 'necessary', relays: [], cookieEvidence: null },
+      { id: 'meta-pixel', company: 'Meta Platforms Ireland Limited', category: 'marketing', requests: 2, cookies: ['_fbp'], verdict: 'against-choice', relays: [], cookieEvidence: null },
     ]);
+    expect(page.unlisted).toEqual([{ host: 'static.hotjar.com', requests: 2, company: 'Hotjar Ltd', country: 'MT', purpose: 'session-recording' }]);
     expect(page.observations!.map((o) => o.verdict)).toEqual(['necessary', 'before-choice', 'against-choice']);
     expect(page.findings.map((f) => f.kind).sort()).toEqual(['against-choice', 'before-choice', 'unlisted-third-party']);
     expect(hasViolation(report)).toBe(true);

@@ -15,7 +15,10 @@ describe('tab summary', () => {
     const ga = summary.companies[0]!.entries[1]!;
     expect(ga.cookies).toEqual([{ name: '_ga', alreadyThere: false }, { name: '_gid', alreadyThere: true }]);
     expect(ga.policySummary).toBeNull();
-    expect(summary.unlisted).toEqual([{ host: 'static.hotjar.com', requests: 3, platform: null }, { host: 'script.hotjar.com', requests: 1, platform: null }]);
+    expect(summary.unlisted.map((u) => [u.host, u.requests, u.platform, u.party?.company])).toEqual([
+      ['static.hotjar.com', 3, null, 'Hotjar Ltd'],
+      ['script.hotjar.com', 1, null, 'Hotjar Ltd'],
+    ]);
   });
 
   it('adds the English summary of the policy sentence in English', () => {

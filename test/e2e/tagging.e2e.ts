@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import type { FixtureShop } from '../fixtures/shop/server';
+import { SCREENSHOTS, openPopup, readPopup, visit as visitPage, withShopAndExtension } from './helpers';
+
+/**
+ * The shop as it really runs: the vendors' newer endpoints, tracking through the shop's own hosts
+ * (server-side GTM, Google's tag gateway, Meta's gateway), cookies written without any request, and
+ * third parties the policy does not name: each shows up in the popup with the right verdict.
+ */
+describe('the shop as it really runs, in Chromium with the built extension', () => {
+  let shop: FixtureShop;
+  let ext: ExtensionBrowser;
+  withShopAndExtension((startedShop, startedExt) => {
+    shop = startedShop;
+    ext = startedExt;
+  });
+
+  it('sees Google Analytics through the shop’s own tagging server, judges the hit and the FPID cookie it set', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/server-side');
+    expect(shop.requests.some((r) => r.host === 'sst.mijnliefsteboek.nl' && r.path.startsWith('/g/collect'))).toBe(true);
+    const popup = await openPopup(ext, tabId);
+    const shown = await readPopup(popup);
+    // The container (gtm.js) comes from the tagging server too: the loader is Tag Manager.
+    expect(shown.entries).toEqual(['aws', 'google-analytics', 'google-tag-manager']);
+    expect(shown.verdicts['google-analytics']).toBe('before-choice');
+    expect(shown.requests['google-analytics']).toBeGreaterThan(0);
+    expect(await popup.$eval('[data-entry="google-analytics"] [data-relays]', (e) => (e as HTMLElement).dataset.relays)).toBe('sst.mijnliefsteboek.nl');
+    expect(shown.text).toContain('via de eigen server van de winkel: sst.mijnliefsteboek.nl');
+    expect(shown.text).toContain('Ze komen dus nog steeds bij Google Ireland Limited terecht.');
+    // FPID is HttpOnly, set by the tagging server: the cookie list shows it all the same.
+    expect(shown.cookies['google-analytics']).toContain('FPID');
+    const state = (await ext.tabState(tabId))!;
+    expect(state.cookieWrites.find((w) => w.name === 'FPID')).toMatchObject({ entryId: 'google-analytics', by: 'server' });
+    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-server-side-nl.png'), fullPage: true });
+    await popup.close();
+    await page.close();
+  });
+
+  it('sees Google’s tag gateway on the shop’s own address: the loader and a cookieless ping', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/tag-gateway');
+    const popup = await openPopup(ext, tabId, 'en');
+    const shown = await readPopup(popup);
+    expect(shown.entries).toEqual(['aws', 'google-analytics', 'google-tag-manager']);
+    expect(shown.verdicts['google-analytics']).toBe('denied-ping');
+    expect(shown.text).toContain("through the shop's own server: www.mijnliefsteboek.nl");
+    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-tag-gateway-en.png'), fullPage: true });
+    await popup.close();
+    await page.close();
+  });
+
+  it('recognises every newer endpoint of the named companies, and Meta’s gateway on a shop subdomain', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/endpoints-2026');
+    const state = (await ext.tabState(tabId))!;
+    const popup = await openPopup(ext, tabId);
+    const shown = await readPopup(popup);
+    expect(shown.entries).toEqual(['adyen', 'aws', 'google-ads', 'google-analytics', 'meta-pixel', 'microsoft-ads']);
+    // Nothing of theirs is left over as an unnamed host.
+    expect(shown.unlisted).toEqual([]);
+    // Meta: /tr, its Privacy Sandbox twin and the gateway; Ads: ccm (page-observed), rmkt (page-observed), td.
+    expect(state.entries['meta-pixel']!.requests).toBe(3);
+    expect(state.entries['meta-pixel']!.relays).toEqual([{ host: 'capig.mijnliefsteboek.nl', party: 'shop' }]);
+    expect(state.entries['google-ads']!.requests).toBe(3);
+    expect(state.entries['microsoft-ads']!.requests).toBe(2);
+    await popup.close();
+    await page.close();
+  });
+
+  it('judges cookies a page writes without any request: “0 requests” is no longer “no verdict”', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/cookies-only');
+    for (const language of ['nl', 'en'] as const) {
+      const popup = await openPopup(ext, tabId, language);
+      const shown = await readPopup(popup);
+      expect(shown.entries).toEqual(['aws', 'google-analytics', 'meta-pixel']);
+      expect(shown.requests['google-analytics']).toBe(0);
+      expect(shown.verdicts).toMatchObject({ 'google-analytics': 'before-choice', 'meta-pixel': 'before-choice' });
+      expect(await popup.$eval('[data-entry="google-analytics"] [data-cookie-evidence]', (e) => (e as HTMLElement).dataset.cookieEvidence)).toBe('_ga');
+      expect(shown.text).toContain(language === 'nl' ? 'Zette de cookie _ga om' : 'Wrote the cookie _ga at');
+      expect(shown.violations).toBe(2);
+      await popup.screenshot({ path: resolve(SCREENSHOTS, `popup-cookies-only-${language}.png`), fullPage: true });
+      await popup.close();
+    }
+    await page.close();
+  });
+
+  it('names the third parties the policy does not', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/unnamed');
+    const popup = await openPopup(ext, tabId, 'en');
+    const shown = await readPopup(popup);
+    expect(shown.unlisted).toEqual(['cdn.jsdelivr.net', 'fonts.googleapis.com', 'static.klaviyo.com', 'www.clarity.ms', 'www.kiyoh.com']);
+    const who = await popup.$$eval('[data-host]', (rows) => Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.host, r.querySelector('.unlisted__who')?.textContent ?? ''])));
+    expect(who['www.clarity.ms']).toBe('Microsoft Clarity – Microsoft Corporation (United States), session recording');
+    expect(who['fonts.googleapis.com']).toMatch(/^Google Fonts – Google Ireland Limited \(Ireland\), fonts$/);
+    expect(who['static.klaviyo.com']).toMatch(/^Klaviyo/);
+    expect(who['www.kiyoh.com']).toMatch(/^Kiyoh.*\(Netherlands\), reviews/);
+    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-unnamed-en.png'), fullPage: true });
+    await popup.close();
+    await page.close();
+  });
+
+  it('saw no request that the pages did not make', () => {
+    expect(shop.unexpected.map((r) => `${r.method} ${r.host}${r.path}`)).toEqual([]);
+  });
+});

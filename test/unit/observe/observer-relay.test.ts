@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { judgeTab } from '@/lib/observe';
+import { CLOUDFRONT_HEADERS, makeObserver, request } from './fakes';
+
+const SHOP = 'https://www.mijnliefsteboek.nl/';
+
+function openShopPage(observer: ReturnType<typeof makeObserver>['observer']) {
+  const page = request(SHOP, { type: 'main_frame' });
+  observer.requestStarted(page);
+  observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+}
+
+describe('server-side tagging through the shop’s own hosts', () => {
+  it('counts a GA4 hit through sst.<shop> as Google Analytics, names the relay, and judges its Consent Mode', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    observer.bannerSeen(7, 'cookie-information', true);
+    const ping = request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&gcs=G100&gcd=13p3p3p3p5&en=page_view', { type: 'ping', method: 'POST' });
+    observer.requestStarted(ping);
+    observer.requestEnded({ ...ping, statusCode: 204 });
+    const full = request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&gcs=G111&cid=123.456&en=page_view', { type: 'ping', method: 'POST' });
+    observer.requestStarted(full);
+    const state = store.get(7)!;
+    expect(state.entries['google-analytics']).toMatchObject({ requests: 2, relays: [{ host: 'sst.mijnliefsteboek.nl', party: 'shop' }] });
+    const judged = judgeTab(state, null);
+    expect(judged.requestVerdicts).toEqual(['necessary', 'denied-ping', 'before-choice']);
+    expect(writer.observations.get(`${state.visitId}:r${full.requestId}`)).toMatchObject({ entryId: 'google-analytics', host: 'sst.mijnliefsteboek.nl', relay: 'shop', kind: 'hit' });
+  });
+
+  it('leaves the shop’s own pages, images and API calls alone', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    for (const url of ['https://www.mijnliefsteboek.nl/api/cart', 'https://static.mijnliefsteboek.nl/covers/noor.webp', 'https://www.mijnliefsteboek.nl/boeken/noor?id=1234567&ev=1']) {
+      const r = request(url, { type: 'image' });
+      observer.requestStarted(r);
+      observer.requestEnded({ ...r, statusCode: 200 });
+    }
+    expect(Object.keys(store.get(7)!.entries)).toEqual(['aws']);
+  });
+
+  it('starts a visit on a shop page whose path happens to look like a tracker’s', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    observer.requestStarted(request('https://www.mijnliefsteboek.nl/tr?id=1234567890&ev=PageView', { type: 'main_frame' }));
+    expect(store.get(7)?.url).toBe('https://www.mijnliefsteboek.nl/tr?id=1234567890&ev=PageView');
+  });
+});
+
+describe('cookies the shop’s server sets', () => {
+  it('records a catalog cookie from a Set-Cookie header once, however the cookie jar reports it too', async () => {
+    const { observer, store, writer, tick } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    observer.bannerSeen(7, 'cookie-information', true);
+    const hit = request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2', { type: 'ping', timeStamp: 1_000 });
+    observer.requestStarted(hit);
+    observer.requestEnded({
+      ...hit,
+      timeStamp: 1_050,
+      statusCode: 204,
+      responseHeaders: [{ name: 'Set-Cookie', value: 'FPID=FPID2.2.abc%3D.1764000000; Domain=.mijnliefsteboek.nl; Path=/; Max-Age=63072000; Secure; HttpOnly\nsession=1; Path=/' }],
+    });
+    tick(50);
+    // The jar's own report of the same write, a moment later: not a second write.
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: 'FPID', domain: '.mijnliefsteboek.nl', value: 'FPID2.2.abc%3D.1764000000' });
+    const state = store.get(7)!;
+    expect(state.cookieWrites).toEqual([{ entryId: 'google-analytics', name: 'FPID', at: 1_050, by: 'server' }]);
+    expect(state.entries['google-analytics']!.cookiesSet).toEqual(['FPID']);
+    const judged = judgeTab(state, null);
+    expect(judged.entries['google-analytics']).toMatchObject({ verdict: 'before-choice' });
+    expect(judged.findings.find((f) => f.kind === 'before-choice')).toMatchObject({ trackerId: 'google-analytics' });
+    expect(writer.cookies.filter((c) => c.name === 'FPID')).toEqual([expect.objectContaining({ change: 'set', by: 'server', domain: 'mijnliefsteboek.nl', at: 1_050 })]);
+  });
+
+  it('marks a write the jar reported first as the server’s when its Set-Cookie arrives', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: '_fbp', domain: '.mijnliefsteboek.nl', value: 'fb.1.1.2' });
+    const page = request('https://www.mijnliefsteboek.nl/checkout', { type: 'xmlhttprequest', timeStamp: 1_200 });
+    observer.requestEnded({ ...page, statusCode: 200, responseHeaders: [{ name: 'set-cookie', value: '_fbp=fb.1.1.2; Path=/; Max-Age=7776000' }] });
+    expect(store.get(7)!.cookieWrites).toEqual([{ entryId: 'meta-pixel', name: '_fbp', at: 1_000, by: 'server' }]);
+  });
+
+  it('ignores a Set-Cookie that deletes the cookie', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const page = request('https://www.mijnliefsteboek.nl/uitloggen', { type: 'xmlhttprequest' });
+    observer.requestEnded({ ...page, statusCode: 200, responseHeaders: [{ name: 'set-cookie', value: '_ga=; Path=/; Max-Age=0' }] });
+    expect(store.get(7)!.cookieWrites).toEqual([]);
+  });
+});
