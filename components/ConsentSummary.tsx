@@ -1,10 +1,28 @@
-import type { ConsentChange } from '@/lib/consent/model';
+import type { BannerState, ConsentChange } from '@/lib/consent/model';
 import { useTranslator } from './i18n';
 import { CATEGORY_KEYS, SOURCE_KEYS } from './verdicts';
 
 /** What the shop's banner recorded for this visit, in one line per category. */
-export function ConsentSummary({ now, bannerSeen, onSetStance }: { now: ConsentChange | null; bannerSeen: boolean; onSetStance?: () => void }) {
+export function ConsentSummary({
+  now,
+  bannerSeen,
+  from = now ? 'record' : 'none',
+  banner = null,
+  onSetStance,
+}: {
+  now: ConsentChange | null;
+  bannerSeen: boolean;
+  from?: 'record' | 'consent-mode' | 'none';
+  banner?: BannerState['cmp'] | null;
+  onSetStance?: () => void;
+}) {
   const { t, formatTime } = useTranslator();
+  // The banner is named even when its record cannot be read, rather than a silent "unknown".
+  const bannerLine = banner && from !== 'record' && (
+    <p class="consent__banner" data-banner={banner}>
+      {t('consentBannerUnread', { name: t(SOURCE_KEYS[banner]) })}
+    </p>
+  );
   let body;
   if (!now) body = <p data-consent="none">{t(bannerSeen ? 'consentWaiting' : 'consentNone')}</p>;
   else {
@@ -12,7 +30,13 @@ export function ConsentSummary({ now, bannerSeen, onSetStance }: { now: ConsentC
     const optional = [...now.granted, ...now.denied].filter((c) => c !== 'necessary');
     body = (
       <>
-        <p data-consent={now.source}>{now.carriedOver ? t('consentCarriedOver', { source }) : t('consentFrom', { source, time: formatTime(now.at) })}</p>
+        <p data-consent={now.source} data-consent-from={from}>
+          {from === 'consent-mode'
+            ? t('consentFromConsentMode', { time: formatTime(now.at) })
+            : now.carriedOver
+              ? t('consentCarriedOver', { source })
+              : t('consentFrom', { source, time: formatTime(now.at) })}
+        </p>
         <ul class="consent__list">
           {optional.map((category) => {
             const granted = now.granted.includes(category);
@@ -29,6 +53,7 @@ export function ConsentSummary({ now, bannerSeen, onSetStance }: { now: ConsentC
   return (
     <section class="consent" aria-labelledby="consent-heading">
       <h2 id="consent-heading">{t('consentHeading')}</h2>
+      {bannerLine}
       {body}
       {onSetStance && (
         <button type="button" class="link-button" onClick={onSetStance}>

@@ -3,7 +3,7 @@ import type { PersonalDataHit } from '@/lib/consent/personal-data';
 import { getEntry } from '@/lib/catalog';
 import type { MessageKey } from '@/lib/i18n';
 import { useTranslator } from './i18n';
-import { CATEGORY_KEYS } from './verdicts';
+import { CATEGORY_KEYS, SOURCE_KEYS } from './verdicts';
 
 const PERSONAL_DATA_KEYS: Record<PersonalDataHit['kind'], MessageKey> = {
   email: 'pd_email',
@@ -14,7 +14,7 @@ const PERSONAL_DATA_KEYS: Record<PersonalDataHit['kind'], MessageKey> = {
 
 /** Findings that the tracker rows do not show on their own: Consent Mode, personal data, your stance. */
 export function Findings({ findings }: { findings: Finding[] }) {
-  const { t } = useTranslator();
+  const { t, formatTime } = useTranslator();
   if (findings.length === 0) return null;
   return (
     <section class="findings" aria-labelledby="findings-heading">
@@ -23,7 +23,7 @@ export function Findings({ findings }: { findings: Finding[] }) {
         {findings.map((finding) => (
           <li key={`${finding.kind}-${finding.trackerId ?? finding.category ?? ''}-${finding.cookie ?? ''}`} class="finding" data-finding={finding.kind} data-tracker={finding.trackerId}>
             <span aria-hidden="true">⚠ </span>
-            {describeFinding(finding, t)}
+            {describeFinding(finding, t, formatTime)}
           </li>
         ))}
       </ul>
@@ -32,9 +32,20 @@ export function Findings({ findings }: { findings: Finding[] }) {
 }
 
 /** A finding in the reader's language, from its facts rather than its English `detail`. */
-export function describeFinding(finding: Finding, t: (key: MessageKey, values?: Record<string, string | number>) => string): string {
+export function describeFinding(finding: Finding, t: (key: MessageKey, values?: Record<string, string | number>) => string, formatTime: (at: number) => string): string {
   const product = finding.trackerId ? getEntry(finding.trackerId).product : '';
   switch (finding.kind) {
+    case 'consent-signal-conflict': {
+      const conflict = finding.conflict;
+      if (!conflict) return finding.detail;
+      return t(conflict.direction === 'granted' ? 'finding_signalConflict_granted' : 'finding_signalConflict_denied', {
+        category: finding.category ? t(CATEGORY_KEYS[finding.category]).toLowerCase() : '',
+        recordSource: t(SOURCE_KEYS[conflict.record.source]),
+        recordTime: formatTime(conflict.record.at),
+        signalSource: t(SOURCE_KEYS[conflict.signal.source]),
+        signalTime: formatTime(conflict.signal.at),
+      });
+    }
     case 'consent-mode-mismatch':
       return t('finding_consentModeMismatch', { product, cookie: finding.cookie ?? '' });
     case 'personal-data':

@@ -28,6 +28,8 @@ export const SOURCE_KEYS: Record<ConsentSource, MessageKey> = {
   tcf: 'source_tcf',
   gpp: 'source_gpp',
   'consent-mode': 'source_consentMode',
+  uet: 'source_uet',
+  meta: 'source_meta',
 };
 
 export const CATEGORY_KEYS: Record<RecordCategory, MessageKey> = {

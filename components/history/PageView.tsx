@@ -22,7 +22,7 @@ export function PageView({ page, consentHistory, findings }: { page: PageReport;
   const recorded = source === 'none' ? null : { ...page.consent, source };
   // Unlisted hosts have their own line above.
   const shownFindings = findings
-    ? findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, text: describeFinding(f, t), lang: undefined }))
+    ? findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, text: describeFinding(f, t, formatTime), lang: undefined }))
     : page.findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, ...describeReportFinding(f, t) }));
   return (
     <article class="pageview" data-page={page.url}>

@@ -91,7 +91,7 @@ export function App({ tab, health, stance, access, accessGranted, onGrantAccess,
       {accessNotice}
       {grantedNote}
       <LogHealthNotice state={health.value} />
-      <ConsentSummary now={summary.consent.now} bannerSeen={summary.consent.bannerSeen} onSetStance={onSetStance} />
+      <ConsentSummary now={summary.consent.now} bannerSeen={summary.consent.bannerSeen} from={summary.consent.from} banner={summary.consent.banner} onSetStance={onSetStance} />
       <Findings findings={summary.findings} />
       <section aria-labelledby="named-heading">
         <h2 id="named-heading">{t('namedHeading')}</h2>

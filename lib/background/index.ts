@@ -1,8 +1,6 @@
 import Dexie from 'dexie';
 import { catalog, hasConsentModeSignal, hostPermissions } from '../catalog';
 import { classifier as sharedClassifier, createCookieMatcher, createHostingDetector } from '../classify';
-import { parseTcString } from '../consent/readers';
-import { normaliseCategories } from '../consent/model';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { createLogWriter, openLog } from '../db';
 import { RETENTION_KEY, makeRoom, parseRetention, pruneLog } from '../history/maintenance';
@@ -13,6 +11,7 @@ import { listRequests } from '../requests/store';
 import { requestTitle } from '../requests/letters';
 import { createTranslator, pickLanguage } from '../i18n';
 import { createMessageRouter, type ContentMessage, type Sender } from '../messages';
+import { readPageConsent } from '../observe/page-consent';
 import { badgeFor, createObserver, createTabStore, findingRows, judgeTab, visitRow, type Observer, type RequestEvent } from '../observe';
 
 type WebExtension = typeof import('wxt/browser').browser;
@@ -275,15 +274,8 @@ function handleContent(observer: Observer, tabId: number, message: ContentMessag
     case 'consent-banner':
       return observer.bannerSeen(tabId, message.cmp, message.showing);
     case 'page-consent': {
-      const report = message.report;
-      if (report.source === 'tcf') {
-        const record = parseTcString(report.tcString);
-        return observer.pageConsent(tabId, { source: 'tcf', eventStatus: report.eventStatus, record: record && { ...record, decidedAt: report.at } });
-      }
-      const denied = normaliseCategories(report.denied);
-      // A category the page both grants and denies is not granted.
-      const granted = normaliseCategories(report.granted.filter((c) => !denied.includes(c)));
-      return observer.pageConsent(tabId, { source: 'cookie-information-api', record: { source: 'cookie-information', decidedAt: report.at, granted, denied } });
+      const report = readPageConsent(message.report);
+      return report && observer.pageConsent(tabId, report);
     }
   }
 }

@@ -121,6 +121,11 @@ export const CatalogEntry = z.strictObject({
   consentModeSignal: z.enum(['analyticsStorage', 'adStorage']).optional(),
   /** The policy's own promise of consent for this entry, where it makes one (Dutch, verbatim). */
   consentQuote: z.string().min(1).optional(),
+  /**
+   * The vendor's id on IAB Europe's Global Vendor List, where it has one: a TCF or GPP record then
+   * judges the entry on its purposes AND on the customer's consent to this vendor.
+   */
+  gvlId: z.number().int().positive().optional(),
   /** Payment methods and other partners the policy says this entry handles. */
   partners: z.array(z.string()).default([]),
   note: LocalText.optional(),
@@ -128,6 +133,9 @@ export const CatalogEntry = z.strictObject({
   sources: z.array(z.string().min(1)).min(1),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+/** GVL ids of the catalog's vendors, for the TCF and GPP readers (they keep only these). */
+export const catalogGvlIds = (catalog: Catalog): number[] => [...new Set(catalog.entries.flatMap((e) => (e.gvlId ? [e.gvlId] : [])))];
 
 /** The hosts a host rule covers. */
 export const ruleHosts = (rule: HostRule): readonly string[] => (typeof rule.host === 'string' ? [rule.host] : rule.host);
@@ -138,6 +146,11 @@ export const ShopProfile = z.strictObject({
   name: z.string().min(1),
   /** Registrable domains of the shop; every subdomain belongs to the shop too. */
   domains: z.array(HostName).min(1),
+  /**
+   * Where the shop's customers are (ISO 3166-1 codes): a Google Consent Mode default scoped to other
+   * regions (`region: ['US']`) does not apply to them.
+   */
+  customerRegions: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1),
   controller: z.strictObject({
     name: z.string().min(1),
     address: z.string().min(1),

@@ -1,14 +1,14 @@
 import type { BannerState } from './model';
+import { PLATFORM_SIGNATURES } from './platforms/signatures';
 
 /**
- * How each consent banner shows itself in the page (ids from the banners' own markup, as
- * Consent-O-Matic and autoconsent match them). The first visible one counts as "showing".
+ * How each consent banner shows itself in the page: its root elements, from each platform's signature
+ * (lib/consent/platforms, as autoconsent and Consent-O-Matic match them). The first visible one
+ * counts as "showing".
  */
-export const BANNER_SELECTORS: Partial<Record<Exclude<BannerState['cmp'], 'tcf'>, readonly string[]>> = {
-  'cookie-information': ['#coiOverlay', '#coiConsentBanner', '#coi-banner-wrapper', '#cookie-information-template-wrapper'],
-  cookiebot: ['#CybotCookiebotDialog'],
-  onetrust: ['#onetrust-banner-sdk'],
-};
+export const BANNER_SELECTORS: Partial<Record<Exclude<BannerState['cmp'], 'tcf'>, readonly string[]>> = Object.fromEntries(
+  PLATFORM_SIGNATURES.filter((s) => s.selectors.length > 0).map((s) => [s.platform, s.selectors]),
+);
 
 type BannerCmp = keyof typeof BANNER_SELECTORS;
 

@@ -1,6 +1,6 @@
 import { catalog as defaultCatalog, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
 import type { ConsentModeSignals } from './consent-mode';
-import type { BannerState, ConsentChange, RecordCategory } from './model';
+import { SIGNAL_SOURCES, type BannerState, type ConsentChange, type ConsentSource, type RecordCategory } from './model';
 import type { PersonalDataHit } from './personal-data';
 import type { Stance } from './stance';
 
@@ -8,7 +8,7 @@ export const VERDICTS = ['necessary', 'consented', 'denied-ping', 'unknown', 'be
 /** Ordered from harmless to worst: a tracker's verdict on a page is its worst request's. */
 export type Verdict = (typeof VERDICTS)[number];
 
-export const FINDING_KINDS = ['before-choice', 'against-choice', 'consent-mode-mismatch', 'personal-data', 'unlisted-third-party', 'stance-mismatch'] as const;
+export const FINDING_KINDS = ['before-choice', 'against-choice', 'consent-mode-mismatch', 'personal-data', 'unlisted-third-party', 'stance-mismatch', 'consent-signal-conflict'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** One catalog request, as the judgement needs it. */
@@ -66,6 +66,12 @@ export interface Finding {
   cookie?: string;
   /** For a violation by a cookie write: the shop's own server set it. */
   cookieBy?: 'server';
+  /**
+   * For a consent-signal-conflict: the customer's record and the signal that contradicts it. `granted`:
+   * the signal grants what the customer refused (the shop tells the vendor "yes" for a "no"); `denied`:
+   * the signal denies what the customer accepted (a broken setup, not a violation against them).
+   */
+  conflict?: { direction: 'granted' | 'denied'; record: { source: ConsentSource; at: number }; signal: { source: ConsentSource; at: number } };
   /** A plain English sentence for reports; the UI builds its own sentence from the fields. */
   detail: string;
   personalData?: PersonalDataHit[];
@@ -76,6 +82,11 @@ export interface VisitJudgement {
   findings: Finding[];
   /** The consent in force now (the latest change), or null if no record was ever read. */
   consentNow: ConsentChange | null;
+  /**
+   * `record`: verdicts follow the customer's recorded choice; `consent-mode`: no record could be read
+   * and Google Consent Mode's updates stand in for it; `none`: neither.
+   */
+  consentFrom: 'record' | 'consent-mode' | 'none';
   /** A banner was seen on the visit, or a choice was made during it. */
   bannerSeen: boolean;
   /** The worst verdict of the visit. */
@@ -93,8 +104,16 @@ export const isViolation = (verdict: Verdict | null) => verdict === 'before-choi
  * its choice set off, and it is judged by the moment it records, not by when we learnt of it.
  */
 export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCatalog): VisitJudgement {
-  const consent = [...evidence.consent].sort((a, b) => a.at - b.at);
-  const bannerSeen = evidence.banner !== null || consent.some((c) => !c.carriedOver);
+  const sorted = [...evidence.consent].sort((a, b) => a.at - b.at);
+  const records = sorted.filter((c) => c.signal === undefined);
+  const signals = sorted.filter((c) => c.signal !== undefined);
+  // The customer's record decides. Only where none can be read do Consent Mode's updates stand in:
+  // they are what the banner told Google of the choice. Its defaults are no choice at all.
+  const standIns = signals.filter((c) => c.source === 'consent-mode' && c.signal === 'update');
+  const consentFrom = records.length > 0 ? 'record' : standIns.length > 0 ? 'consent-mode' : 'none';
+  const consent = consentFrom === 'consent-mode' ? standIns : records;
+  // A Consent Mode default says a consent mechanism is there, waiting, even where no banner was seen.
+  const bannerSeen = evidence.banner !== null || consent.some((c) => !c.carriedOver) || signals.some((c) => c.source === 'consent-mode');
   const consentAt = (at: number): ConsentChange | null => {
     let current: ConsentChange | null = null;
     for (const change of consent) {
@@ -113,7 +132,7 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
   const verdictAt = (entry: CatalogEntry, at: number, cookieless: boolean): { verdict: Verdict; record: ConsentChange | null } => {
     const record = consentAt(at);
     if (entry.category === 'necessary') return { verdict: 'necessary', record };
-    if (record?.granted.includes(entry.category)) return { verdict: 'consented', record };
+    if (record?.granted.includes(entry.category) && vendorAllowed(record, entry)) return { verdict: 'consented', record };
     if (cookieless) return { verdict: 'denied-ping', record };
     if (record) return { verdict: 'against-choice', record };
     return { verdict: bannerSeen ? 'before-choice' : 'unknown', record };
@@ -191,10 +210,50 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
   }
   const consentNow = consent.at(-1) ?? null;
   findings.push(...stanceMismatches(evidence.stance, consentNow));
+  if (consentFrom === 'record') findings.push(...signalConflicts(records, signals));
 
   let worst: Verdict | null = null;
   for (const judged of Object.values(entries)) if (worst === null || rank(judged.verdict) > rank(worst)) worst = judged.verdict;
-  return { entries, findings, consentNow, bannerSeen, worst, requestVerdicts };
+  return { entries, findings, consentNow, consentFrom, bannerSeen, worst, requestVerdicts };
+}
+
+/**
+ * A TCF or GPP record grants purposes and vendors: an entry on IAB's vendor list is consented only
+ * when its vendor is too. Entries without a GVL id (Meta, Trustpilot) are judged on purposes alone.
+ */
+function vendorAllowed(record: ConsentChange, entry: CatalogEntry): boolean {
+  return !record.vendors || entry.gvlId === undefined || record.vendors.consents.includes(entry.gvlId);
+}
+
+/**
+ * The customer's latest record against the latest update of each kind of signal the shop sent the
+ * vendors' tags (Consent Mode, UET, Meta), per category the signal speaks for. An update sent before
+ * the record and never renewed is what the tags still act on, so it is compared too.
+ */
+function signalConflicts(records: ConsentChange[], signals: ConsentChange[]): Finding[] {
+  const record = records.at(-1);
+  if (!record) return [];
+  const findings: Finding[] = [];
+  for (const source of SIGNAL_SOURCES) {
+    const signal = signals.filter((c) => c.source === source && c.signal === 'update').at(-1);
+    if (!signal) continue;
+    for (const category of ['statistics', 'marketing', 'functional'] as const) {
+      const direction = record.denied.includes(category) && signal.granted.includes(category) ? 'granted' : record.granted.includes(category) && signal.denied.includes(category) ? 'denied' : null;
+      if (!direction) continue;
+      findings.push({
+        kind: 'consent-signal-conflict',
+        category,
+        at: signal.at,
+        count: 1,
+        conflict: { direction, record: { source: record.source, at: record.at }, signal: { source: signal.source, at: signal.at } },
+        detail:
+          direction === 'granted'
+            ? `The customer refused ${category} (${record.source}), but the shop told the tags it was granted (${signal.source}).`
+            : `The customer accepted ${category} (${record.source}), but the shop told the tags it was denied (${signal.source}): a broken setup.`,
+      });
+    }
+  }
+  return findings;
 }
 
 /**

@@ -30,7 +30,11 @@ export type PlatformId = z.infer<typeof PlatformId>;
  * Which reader decided a record: a platform's own record, or one of the standard signals
  * (IAB TCF, IAB GPP's EU section, Google Consent Mode as the page set it).
  */
-export const CONSENT_SOURCES = [...PLATFORM_IDS, 'tcf', 'gpp', 'consent-mode'] as const;
+export const CONSENT_SOURCES = [...PLATFORM_IDS, 'tcf', 'gpp', 'consent-mode', 'uet', 'meta'] as const;
+
+/** The sources that are signals to vendors' tags, never a record of the customer's own choice. */
+export const SIGNAL_SOURCES = ['consent-mode', 'uet', 'meta'] as const satisfies readonly ConsentSourceName[];
+type ConsentSourceName = (typeof CONSENT_SOURCES)[number];
 export const ConsentSource = z.enum(CONSENT_SOURCES);
 export type ConsentSource = z.infer<typeof ConsentSource>;
 
@@ -38,12 +42,26 @@ export type ConsentSource = z.infer<typeof ConsentSource>;
  * What a consent banner recorded, reduced to what the judgement needs. Identifiers the records
  * carry (Cookie Information's user_uid, the user agent, Cookiebot's stamp) are left out on purpose.
  */
+/**
+ * IAB TCF's vendor consents, for the catalog's vendors that are on IAB's Global Vendor List: a TC
+ * string grants purposes AND vendors, and a customer may accept the purposes but refuse Google.
+ */
+export const VendorConsents = z.strictObject({
+  /** GVL ids (among those the catalog knows) the customer consented to. */
+  consents: z.array(z.number().int().positive()).max(50),
+  /** GVL ids (among those the catalog knows) whose legitimate interest the customer objected to. */
+  objections: z.array(z.number().int().positive()).max(50).default([]),
+});
+export type VendorConsents = z.infer<typeof VendorConsents>;
+
 export const ConsentRecord = z.strictObject({
   source: ConsentSource,
   /** When the choice was made, as the record says (ms since epoch); null when it does not say. */
   decidedAt: z.number().nullable(),
   granted: z.array(RecordCategory),
   denied: z.array(RecordCategory),
+  /** TCF and GPP records only. */
+  vendors: VendorConsents.optional(),
 });
 export type ConsentRecord = z.infer<typeof ConsentRecord>;
 
@@ -58,6 +76,14 @@ export const ConsentChange = z.strictObject({
   denied: z.array(RecordCategory),
   /** true: already there when the visit began (an earlier visit's choice). */
   carriedOver: z.boolean(),
+  vendors: VendorConsents.optional(),
+  /**
+   * Set for a signal, not a record of the customer's choice: what the shop told a vendor's tags
+   * (Google Consent Mode's `default` or `update`, UET's consent command, Meta's `fbq('consent')`).
+   * A signal stands in for the choice only where no record can be read, and a signal that
+   * contradicts the record is a finding of its own.
+   */
+  signal: z.enum(['default', 'update']).optional(),
 });
 export type ConsentChange = z.infer<typeof ConsentChange>;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 
-import { BANNERS, CONSENT_RECORD_CATEGORIES, RecordCategory } from '../consent/model';
+import { CONSENT_TYPES } from '../consent/consent-mode-commands';
+import { BANNERS, CONSENT_RECORD_CATEGORIES, PlatformId, RecordCategory } from '../consent/model';
 import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from './limits';
 
 export { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH };
@@ -28,6 +29,32 @@ export const PageConsentMessage = z.discriminatedUnion('source', [
     source: z.literal('cookie-information-api'),
     granted: Categories,
     denied: Categories,
+    at: z.number().finite(),
+  }),
+  /** A consent platform's page API (lib/consent/platforms), already in the catalog's categories. */
+  z.discriminatedUnion('state', [
+    z.strictObject({ source: z.literal('platform'), platform: PlatformId, state: z.literal('answered'), granted: Categories, denied: Categories, at: z.number().finite() }),
+    z.strictObject({ source: z.literal('platform'), platform: PlatformId, state: z.literal('unanswered'), at: z.number().finite() }),
+  ]),
+  /** A platform's API is on the page, whether or not its record can be read. */
+  z.strictObject({ source: z.literal('banner'), platform: PlatformId, at: z.number().finite() }),
+  /** IAB GPP's string once its CMP said 'ready'; decoded in the background. */
+  z.strictObject({ source: z.literal('gpp'), gppString: z.string().max(16_384), at: z.number().finite() }),
+  /** Google Consent Mode as the page set it, resolved for the shop's customers' region. */
+  z.strictObject({
+    source: z.literal('consent-mode'),
+    command: z.enum(['default', 'update']),
+    values: z.partialRecord(z.enum(CONSENT_TYPES), z.enum(['granted', 'denied'])),
+    origin: z.enum(['dataLayer', 'ics']),
+    waitForUpdate: z.number().finite().nonnegative().optional(),
+    at: z.number().finite(),
+  }),
+  /** Another vendor's own consent command (UET's ad_storage, Meta's grant / revoke). */
+  z.strictObject({
+    source: z.literal('vendor-consent'),
+    vendor: z.enum(['uet', 'meta']),
+    command: z.enum(['default', 'update']),
+    granted: z.boolean(),
     at: z.number().finite(),
   }),
 ]);

@@ -3,7 +3,7 @@ import { splitUrl, type Classifier, type UrlClass } from '../classify';
 import { parseConsentMode } from '../consent/consent-mode';
 import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
-import { CONSENT_COOKIES, readConsentCookies } from '../consent/readers';
+import { isConsentCookie, readConsentCookies } from '../consent/readers';
 import type { LogWriter, Observation } from '../db';
 import {
   MAX_CONSENT_CHANGES,
@@ -55,6 +55,12 @@ export interface PageResource {
   seq: number;
 }
 
+/**
+ * The longest a live consent report takes from the customer's click to the background: the page's
+ * event, or the cookie jar's change, handed to a service worker that may have to start first.
+ */
+const MAX_REPORT_DELAY_MS = 5_000;
+
 /** A cookie write reported by the jar and by a Set-Cookie header this close together is one write. */
 const SAME_WRITE_MS = 3_000;
 
@@ -85,10 +91,21 @@ function tally(reconcile: Reconcile, side: 'network' | 'page', url: string): num
   return (reconcile[side][key] = (reconcile[side][key] ?? 0) + 1);
 }
 
-/** What the page itself said about consent (its CMP's JavaScript API), already validated. */
+/**
+ * What the page itself said about consent, already validated and read: a record of the customer's
+ * choice (a platform's API, TCF, GPP), or a signal the shop sent the vendors' tags.
+ */
 export type PageConsentReport =
-  | { source: 'tcf'; eventStatus: 'tcloaded' | 'cmpuishown' | 'useractioncomplete'; record: ConsentRecord | null }
-  | { source: 'cookie-information-api'; record: ConsentRecord };
+  /**
+   * `carriedOver`: a stored choice, made before this page loaded (TCF's `tcloaded`); for a platform's
+   * answer, unless its banner was seen waiting on this visit (or it answered before).
+   */
+  | { kind: 'record'; record: ConsentRecord; carriedOver: boolean | 'unless-banner-waited' }
+  /** The platform's API says no choice has been made yet: its banner waits. */
+  | { kind: 'pending'; cmp: BannerState['cmp'] }
+  /** A platform's API is on the page: the banner is named even when its record cannot be read. */
+  | { kind: 'named'; cmp: BannerState['cmp'] }
+  | { kind: 'signal'; signal: ConsentRecord & { signal: 'default' | 'update' } };
 
 export interface ObserverDeps {
   classifier: Classifier;
@@ -257,20 +274,41 @@ export function createObserver(deps: ObserverDeps) {
    * moment its record gives, kept between the last moment we knew there was no (other) choice and
    * the moment we learnt of it: a page cannot backdate its banner's answer past what we saw.
    */
-  function addConsent(state: TabState, record: ConsentRecord, receivedAt: number, carriedOver: boolean) {
-    const last = state.consent.at(-1);
-    if (last && same(last.granted, record.granted) && same(last.denied, record.denied)) return;
+  function addConsent(state: TabState, record: ConsentRecord & { signal?: 'default' | 'update' }, receivedAt: number, carriedOver: boolean) {
+    // Records and signals each keep their own history: a signal never clamps or replaces a record.
+    const signal = record.signal;
+    const sameKind = (c: TabState['consent'][number]) => c.signal === signal && (signal === undefined || c.source === record.source);
+    const last = state.consent.findLast(sameKind);
+    if (last && same(last.granted, record.granted) && same(last.denied, record.denied) && sameVendors(last.vendors, record.vendors)) return;
     let at: number;
     if (carriedOver) at = Math.min(record.decidedAt ?? state.startedAt, state.startedAt);
     else {
-      const floor = Math.max(state.noRecordSince ?? Number.NEGATIVE_INFINITY, last?.at ?? Number.NEGATIVE_INFINITY);
+      // A live report reaches the background within moments of the click (the page's event, the cookie
+      // jar's change): a choice claimed to be older than that is clamped too, so a page cannot backdate
+      // it over the requests it sent while its banner waited.
+      const floor = Math.max(
+        signal === undefined ? (state.noRecordSince ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY,
+        last?.at ?? Number.NEGATIVE_INFINITY,
+        receivedAt - MAX_REPORT_DELAY_MS,
+      );
       at = Math.min(Math.max(record.decidedAt ?? receivedAt, floor), receivedAt);
     }
-    const change = { at, receivedAt, source: record.source, granted: record.granted, denied: record.denied, carriedOver };
+    const change: TabState['consent'][number] = {
+      at,
+      receivedAt,
+      source: record.source,
+      granted: record.granted,
+      denied: record.denied,
+      carriedOver,
+      ...(record.vendors ? { vendors: record.vendors } : {}),
+      ...(signal ? { signal } : {}),
+    };
     if (state.consent.length >= MAX_CONSENT_CHANGES) state.consent.splice(1, 1);
     state.consent.push(change);
-    state.noRecordSince = null;
-    if (state.banner) state.banner = { ...state.banner, showing: false };
+    if (signal === undefined) {
+      state.noRecordSince = null;
+      if (state.banner) state.banner = { ...state.banner, showing: false };
+    }
     writer.put('consentChanges', { id: `${state.visitId}:c${receivedAt}:${state.consent.length}`, visitId: state.visitId, ...change });
     store.changed(state);
   }
@@ -281,7 +319,7 @@ export function createObserver(deps: ObserverDeps) {
     const domain = event.domain.replace(/^\./, '');
     if (!classifier.isShopHost(domain)) return;
     const at = deps.now();
-    if (CONSENT_COOKIES.includes(event.name)) {
+    if (isConsentCookie(event.name)) {
       if (event.removed) consentCookies.delete(event.name);
       else consentCookies.set(event.name, event.value);
       const record = readConsentCookies(consentCookies);
@@ -377,7 +415,7 @@ export function createObserver(deps: ObserverDeps) {
     for (const cookie of cookies) {
       const domain = cookie.domain.replace(/^\./, '');
       if (!classifier.isShopHost(domain)) continue;
-      if (CONSENT_COOKIES.includes(cookie.name)) {
+      if (isConsentCookie(cookie.name)) {
         consent.set(cookie.name, cookie.value);
         continue;
       }
@@ -389,7 +427,7 @@ export function createObserver(deps: ObserverDeps) {
     for (const [name, value] of consent) consentCookies.set(name, value);
     const record = readConsentCookies(consent);
     // A record already there when the visit began is the choice of an earlier visit.
-    if (record && state.consent.length === 0) addConsent(state, record, at, true);
+    if (record && !state.consent.some((c) => c.signal === undefined)) addConsent(state, record, at, true);
     store.changed(state);
   }
 
@@ -494,26 +532,39 @@ export function createObserver(deps: ObserverDeps) {
     if (state.banner?.cmp === cmp && state.banner.showing === showing) return;
     state.banner = { cmp, showing, seenAt: now };
     // A banner on screen and no record: nothing has been chosen up to now.
-    if (showing && state.consent.length === 0) state.noRecordSince = now;
+    if (showing && !state.consent.some((c) => c.signal === undefined)) state.noRecordSince = now;
     // The log keeps the banner with the visit: an unanswered banner is what "before the choice" rests on.
     writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
     store.changed(state);
   }
 
-  /** What the page's CMP API reported (TCF's __tcfapi, Cookie Information's JavaScript API). */
+  /** What the page's consent APIs reported (page-consent.ts turns the messages into these). */
   function pageConsent(tabId: number, report: PageConsentReport) {
     const state = store.get(tabId);
     if (!state) return;
     const now = deps.now();
-    if (report.source === 'tcf' && report.eventStatus === 'cmpuishown') return bannerSeen(tabId, 'tcf', true);
-    if (!report.record) return;
-    // `tcloaded`: a stored choice, made before this page loaded.
-    const carriedOver = report.source === 'tcf' && report.eventStatus === 'tcloaded';
-    if (carriedOver && state.consent.length > 0) return;
-    addConsent(state, report.record, now, carriedOver);
+    switch (report.kind) {
+      case 'pending':
+        return bannerSeen(tabId, report.cmp, true);
+      case 'named':
+        // Named, not claimed visible: a returning customer's banner stays hidden.
+        if (state.banner) return;
+        state.banner = { cmp: report.cmp, showing: false, seenAt: now };
+        writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
+        store.changed(state);
+        return;
+      case 'signal':
+        return addConsent(state, report.signal, now, false);
+      case 'record': {
+        const hasRecord = state.consent.some((c) => c.signal === undefined);
+        const carriedOver = report.carriedOver === 'unless-banner-waited' ? !hasRecord && !(state.banner?.cmp === report.record.source && state.banner.showing) : report.carriedOver;
+        // A stored choice reported after this visit already has a record adds nothing.
+        if (carriedOver && hasRecord) return;
+        return addConsent(state, report.record, now, carriedOver);
+      }
+    }
   }
 
-  /** tabs.onUpdated with status "loading": `url` is only there for hosts we hold permission for. */
   /** A page of the shop: its host is the shop's, whatever its path looks like. */
   function isShopPage(url: string): boolean {
     const parts = splitUrl(url);
@@ -540,4 +591,8 @@ function addName(names: string[], name: string) {
 
 function same(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameVendors(a: ConsentRecord['vendors'], b: ConsentRecord['vendors']): boolean {
+  return a === b || (a !== undefined && b !== undefined && same(a.consents.map(String), b.consents.map(String)) && same(a.objections.map(String), b.objections.map(String)));
 }

@@ -58,6 +58,8 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
       decidedAt: now ? iso(now.at) : null,
       granted: now?.granted ?? [],
       denied: now?.denied ?? [],
+      from: judgement.consentFrom,
+      banner: visit.evidence.banner?.cmp ?? null,
     },
     trackers,
     unlisted: Object.entries(visit.unlisted)
@@ -66,7 +68,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
         return { host, requests, company: party?.company ?? null, country: party?.country ?? null, purpose: party?.purpose ?? null };
       })
       .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host)),
-    findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), ...(f.cookie ? { cookie: f.cookie } : {}), detail: f.detail })),
+    findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), ...(f.category ? { category: f.category } : {}), ...(f.cookie ? { cookie: f.cookie } : {}), detail: f.detail })),
     ...(observations ? { observations } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ConsentCategory, EntryId } from '../catalog/schema';
 import { FINDING_KINDS, VERDICTS } from '../consent/judge';
-import { CONSENT_SOURCES, RecordCategory } from '../consent/model';
+import { BANNERS, CONSENT_SOURCES, RecordCategory } from '../consent/model';
 
 /**
  * The one report format: every export, every support bundle and the scan command write it, and
@@ -30,6 +30,8 @@ export type TrackerReport = z.infer<typeof TrackerReport>;
 export const FindingReport = z.strictObject({
   kind: z.enum(FINDING_KINDS),
   trackerId: EntryId.optional(),
+  /** The category a consent-signal-conflict or stance-mismatch is about. */
+  category: RecordCategory.optional(),
   /** The cookie the finding is about (a write before or against the choice, a Consent Mode mismatch). */
   cookie: Text(256).optional(),
   detail: Text(2000),
@@ -64,11 +66,19 @@ export const PageReport = z.strictObject({
   url: Text(16_384),
   visitedAt: IsoTime,
   consent: z.strictObject({
+    /** Which reader decided: a platform's record (`cookiebot`, …), `tcf`, `gpp`, or `consent-mode` standing in. */
     source: z.enum([...CONSENT_SOURCES, 'none']),
     /** null while the banner was unanswered (or no banner was seen). */
     decidedAt: IsoTime.nullable(),
     granted: z.array(RecordCategory).max(5),
     denied: z.array(RecordCategory).max(5),
+    /**
+     * `record`: the customer's recorded choice; `consent-mode`: no record could be read, and Google
+     * Consent Mode's updates stood in for it. Since 2026-12; absent in older reports.
+     */
+    from: z.enum(['record', 'consent-mode', 'none']).optional(),
+    /** The banner seen on the page, named even when its record could not be read. Since 2026-12. */
+    banner: z.enum(BANNERS).nullable().optional(),
   }),
   trackers: z.array(TrackerReport).max(50),
   unlisted: z.array(UnlistedReport).max(1000),

@@ -1,7 +1,7 @@
 import { catalog as defaultCatalog, consentPlatformOf, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
 import type { Language } from '../i18n';
-import { isViolation, type CookieWrite, type Finding, type Verdict } from '../consent/judge';
-import type { ConsentChange } from '../consent/model';
+import { isViolation, type CookieWrite, type Finding, type Verdict, type VisitJudgement } from '../consent/judge';
+import type { BannerState, ConsentChange } from '../consent/model';
 import type { Stance } from '../consent/stance';
 import { nameThirdParty, type ThirdParty } from '../catalog/third-parties';
 import { judgeTab } from '../observe/judge-tab';
@@ -54,7 +54,12 @@ export interface TabSummary {
    */
   unlisted: UnlistedView[];
   unlistedOverflow: number;
-  consent: { now: ConsentChange | null; bannerSeen: boolean };
+  /**
+   * `from`: whether the customer's record decides, or Consent Mode stands in for it; `banner`: the
+   * banner on the page when it is not waiting for an answer (so a choice may exist that no reader
+   * could read): named rather than a silent "unknown".
+   */
+  consent: { now: ConsentChange | null; bannerSeen: boolean; from: VisitJudgement['consentFrom']; banner: BannerState['cmp'] | null };
   /** Trackers whose verdict is before-choice or against-choice. */
   violations: number;
   /** The policy's general promise of consent (Dutch, verbatim), quoted when there are violations. */
@@ -112,7 +117,7 @@ export function summariseTab(state: TabState, language: Language, stance: Stance
     companies,
     unlisted,
     unlistedOverflow: state.unlistedOverflow,
-    consent: { now: judgement.consentNow, bannerSeen: judgement.bannerSeen },
+    consent: { now: judgement.consentNow, bannerSeen: judgement.bannerSeen, from: judgement.consentFrom, banner: state.banner && !state.banner.showing ? state.banner.cmp : null },
     violations,
     consentPromise: catalog.shop.consentPromise,
     findings: judgement.findings.filter((f) => !shownElsewhere.has(f.kind)),

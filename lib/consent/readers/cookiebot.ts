@@ -27,6 +27,9 @@ export function parseCookiebot(raw: string): ConsentRecord | null {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     if (!fields.has(key)) fields.set(key, match[2]!.trim());
   }
+  // Written without a choice: `stamp:'-1'` where the region needs no consent, `method:'implied'` under
+  // implied consent, both with every category true (lib/consent/platforms/cookiebot.ts).
+  if (fields.get('stamp') === "'-1'" || fields.get('method') === "'implied'") return null;
   const granted: RecordCategory[] = [];
   const denied: RecordCategory[] = [];
   for (const [field, category] of Object.entries(CATEGORY)) {

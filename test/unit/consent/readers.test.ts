@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCookiebot, parseCookieInformation, parseOneTrust, parseTcString, readConsentCookies } from '@/lib/consent';
+import { GppModel } from '@iabgpp/cmpapi';
+import { parseCookiebot, parseCookieInformation, parseGppString, parseOneTrust, parseTcString, readConsentCookies } from '@/lib/consent';
 
 /** A real-format Cookie Information value (structure from public captures; ids made up). */
 function cookieInformation(approved: string[], denied: string[], timestamp = '2026-11-20T13:57:13.949Z') {
@@ -97,13 +98,62 @@ describe('TCF', () => {
   const specExample = 'CQSbk4AQSbk4ANwAAAENAwCgAAAAAAAAAAYgACPAAAAA.IDKQA4AAgAKAGQAygAAA.YAAAAAAAAAAA';
 
   it('decodes the purposes into our categories', () => {
-    expect(parseTcString(statisticsOnly)).toEqual({ source: 'tcf', decidedAt: null, granted: ['necessary', 'functional', 'statistics'], denied: ['marketing'] });
-    expect(parseTcString(specExample)).toEqual({ source: 'tcf', decidedAt: null, granted: ['necessary'], denied: ['functional', 'statistics', 'marketing'] });
+    expect(parseTcString(statisticsOnly)).toEqual({ source: 'tcf', decidedAt: null, granted: ['necessary', 'functional', 'statistics'], denied: ['marketing'], vendors: { consents: [], objections: [755, 1126] } });
+    expect(parseTcString(specExample)).toMatchObject({ source: 'tcf', decidedAt: null, granted: ['necessary'], denied: ['functional', 'statistics', 'marketing'] });
+  });
+
+  it('keeps the consents of the catalog’s own vendors (Google 755, Microsoft 1126), and only theirs', () => {
+    // The EU section of a GPP string is a TC string's core segment in the same encoding: made with
+    // the IAB's GPP library here because @iabtcf/core will not encode without a downloaded vendor list.
+    const model = new GppModel();
+    model.setFieldValue('tcfeuv2', 'CmpId', 31);
+    model.setFieldValue('tcfeuv2', 'PurposeConsents', Array.from({ length: 24 }, (_, i) => [1, 3, 4, 7, 8, 9, 10].includes(i + 1)));
+    model.setFieldValue('tcfeuv2', 'VendorConsents', [32, 91, 755]);
+    model.setFieldValue('tcfeuv2', 'VendorLegitimateInterests', [755, 1126]);
+    const record = parseTcString(model.encode().split('~')[1]!);
+    expect(record).toMatchObject({ granted: ['necessary', 'functional', 'statistics', 'marketing'], vendors: { consents: [755], objections: [] } });
   });
 
   it.each([[''], ['not a tc string!'], ['CQSbk4'], ['A'.repeat(20_000)], ['BOEFEAyOEFEAyAHABDENAI4AAAB9vABAASA']])('gives null for %s', (value) => {
     expect(parseTcString(value)).toBeNull();
   });
+});
+
+describe('IAB GPP strings (the EU section tcfeuv2)', () => {
+  /** A GPP string as a CMP writes it, encoded with the IAB's own library. */
+  function gpp(purposes: number[], vendors: number[], interests: number[] = []) {
+    const model = new GppModel();
+    model.setFieldValue('tcfeuv2', 'CmpId', 31);
+    model.setFieldValue('tcfeuv2', 'PurposeConsents', Array.from({ length: 24 }, (_, i) => purposes.includes(i + 1)));
+    model.setFieldValue('tcfeuv2', 'VendorConsents', vendors);
+    model.setFieldValue('tcfeuv2', 'VendorLegitimateInterests', interests);
+    return model.encode();
+  }
+
+  it('reads purposes and the catalog’s vendors, like a TC string', () => {
+    expect(parseGppString(gpp([1, 3, 4, 8], [755, 1126], [755]))).toEqual({
+      source: 'gpp',
+      decidedAt: null,
+      granted: ['necessary', 'functional', 'statistics', 'marketing'],
+      denied: [],
+      vendors: { consents: [755, 1126], objections: [1126] },
+    });
+    expect(parseGppString(gpp([1], []))).toMatchObject({ granted: ['necessary', 'functional'], denied: ['statistics', 'marketing'], vendors: { consents: [] } });
+  });
+
+  it.each([[''], ['DBABMA~garbage'], ['DBABMA'], ['not gpp'], ['DBABMA~'.padEnd(20_000, 'A')]])('gives null for %j', (value) => {
+    expect(parseGppString(value)).toBeNull();
+  });
+
+  it('never throws on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.stringMatching(/^D[A-Za-z0-9_-]{2,12}~[A-Za-z0-9_.-]{0,200}$/)), (value) => {
+        const record = parseGppString(value);
+        if (record) expect(record.granted.filter((c) => record.denied.includes(c))).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  }, 15_000);
 });
 
 describe('every reader on hostile input', () => {
@@ -112,6 +162,7 @@ describe('every reader on hostile input', () => {
     ['Cookiebot', (v: string) => parseCookiebot(v)],
     ['OneTrust', (v: string) => parseOneTrust(v, v)],
     ['TCF', (v: string) => parseTcString(v)],
+    ['GPP', (v: string) => parseGppString(v)],
   ] as const;
 
   const hostile = fc.oneof(

@@ -73,9 +73,9 @@ describe('observer and consent', () => {
 
   it('takes the page’s TCF answer: a stored choice counts from the start, a new one from its moment', async () => {
     const { observer, state } = await visit(2_000);
-    observer.pageConsent(7, { source: 'tcf', eventStatus: 'tcloaded', record: { source: 'tcf', decidedAt: 1_900, granted: ['necessary', 'statistics'], denied: ['marketing'] } });
+    observer.pageConsent(7, { kind: 'record', record: { source: 'tcf', decidedAt: 1_900, granted: ['necessary', 'statistics'], denied: ['marketing'] }, carriedOver: true });
     expect(state().consent[0]).toMatchObject({ carriedOver: true });
-    observer.pageConsent(7, { source: 'tcf', eventStatus: 'cmpuishown', record: null });
+    observer.pageConsent(7, { kind: 'pending', cmp: 'tcf' });
     expect(state().banner).toMatchObject({ cmp: 'tcf', showing: true });
   });
 

@@ -47,7 +47,7 @@ describe('report', () => {
   it('writes the visit as the popup judges it', () => {
     const report = sampleReport();
     const page = report.pages[0]!;
-    expect(page.consent).toEqual({ source: 'cookie-information', decidedAt: '2026-11-25T10:00:00.500Z', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'] });
+    expect(page.consent).toEqual({ source: 'cookie-information', decidedAt: '2026-11-25T10:00:00.500Z', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], from: 'record', banner: 'cookie-information' });
     expect(page.trackers).toEqual([
       { id: 'aws', company: 'Amazon Web Services, Inc.', category: 'necessary', requests: 1, cookies: ['AWSALB'], verdict: 'necessary', relays: [], cookieEvidence: null },
       { id: 'meta-pixel', company: 'Meta Platforms Ireland Limited', category: 'marketing', requests: 2, cookies: ['_fbp'], verdict: 'against-choice', relays: [], cookieEvidence: null },
