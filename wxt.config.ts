@@ -11,7 +11,14 @@ export default defineConfig({
   // The price: Firefox lets a user withhold host access, which the popup detects and asks for again.
   manifestVersion: 3,
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({
+    plugins: [preact()],
+    // The project's own modules have no side effects at load: a bundle keeps only the exports it uses
+    // and what they import. That keeps the content scripts small, although a consent platform's module
+    // holds its cookie reader (background only, with zod and the IAB decoders) next to its page reader
+    // and banner signature (page and content script).
+    build: { rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') } } },
+  }),
   webExt: { disabled: true },
   // Store packages (npm run zip): the Chrome Web Store zip, the Firefox add-on zip, and the sources zip
   // Firefox's review asks for, which must build the same add-on and hold nothing else (test/e2e/packages.e2e.ts).

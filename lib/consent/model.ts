@@ -1,28 +1,12 @@
 import * as z from 'zod';
 
-/** The banner's categories: the catalog's four, plus `unclassified` where a banner has it. */
-export const CONSENT_RECORD_CATEGORIES = ['necessary', 'functional', 'statistics', 'marketing', 'unclassified'] as const;
+import { CONSENT_RECORD_CATEGORIES, PLATFORM_IDS } from './categories';
+
+export { CONSENT_RECORD_CATEGORIES, PLATFORM_IDS, normaliseCategories } from './categories';
+
 export const RecordCategory = z.enum(CONSENT_RECORD_CATEGORIES);
 export type RecordCategory = z.infer<typeof RecordCategory>;
 
-/**
- * Consent management platforms whose record the extension reads (their cookie, their page API or
- * both): one module each in `lib/consent/platforms/`.
- */
-export const PLATFORM_IDS = [
-  'cookie-information',
-  'cookiebot',
-  'onetrust',
-  'cookieyes',
-  'usercentrics',
-  'didomi',
-  'complianz',
-  'shopify',
-  'iubenda',
-  'klaro',
-  'cookiefirst',
-  'axeptio',
-] as const;
 export const PlatformId = z.enum(PLATFORM_IDS);
 export type PlatformId = z.infer<typeof PlatformId>;
 
@@ -95,9 +79,3 @@ export const BannerState = z.strictObject({
   seenAt: z.number(),
 });
 export type BannerState = z.infer<typeof BannerState>;
-
-/** The categories in a stable order, without duplicates. */
-export function normaliseCategories(categories: Iterable<RecordCategory>): RecordCategory[] {
-  const set = new Set(categories);
-  return CONSENT_RECORD_CATEGORIES.filter((c) => set.has(c));
-}

@@ -1,4 +1,5 @@
-import { normaliseCategories, type ConsentRecord, type PlatformId, type RecordCategory } from '../model';
+import { normaliseCategories, type PlatformId, type RecordCategory } from '../categories';
+import type { ConsentRecord } from '../model';
 import { decodeCookieValue, MAX_CONSENT_COOKIE_LENGTH, parseJsonSafely } from '../readers/util';
 import type { PageReading } from './types';
 

@@ -13,11 +13,15 @@ const CATEGORY: Record<string, RecordCategory> = {
 };
 
 // Only the fields we use; the real cookie also carries user_uid, user_agent and URLs, which we drop.
-const Value = z.looseObject({
-  timestamp: z.string().max(64).optional(),
-  consents_approved: z.array(z.string().max(64)).max(32),
-  consents_denied: z.array(z.string().max(64)).max(32).default([]),
-});
+// Built on first use: the page's own world imports this module for the cookie's name alone, and must
+// not carry zod for it.
+const valueSchema = () =>
+  (Value ??= z.looseObject({
+    timestamp: z.string().max(64).optional(),
+    consents_approved: z.array(z.string().max(64)).max(32),
+    consents_denied: z.array(z.string().max(64)).max(32).default([]),
+  }));
+let Value: z.ZodType<{ timestamp?: string; consents_approved: string[]; consents_denied: string[] }, unknown> | undefined;
 
 /**
  * Cookie Information's `CookieInformationConsent` cookie: URL-encoded JSON with
@@ -27,7 +31,7 @@ const Value = z.looseObject({
 export function parseCookieInformation(raw: string): ConsentRecord | null {
   if (raw.length > MAX_CONSENT_COOKIE_LENGTH) return null;
   const json = parseJsonSafely(decodeCookieValue(raw));
-  const parsed = Value.safeParse(json);
+  const parsed = valueSchema().safeParse(json);
   if (!parsed.success) return null;
   const granted = parsed.data.consents_approved.map((c) => CATEGORY[c]).filter((c) => c !== undefined);
   const denied = parsed.data.consents_denied.map((c) => CATEGORY[c]).filter((c) => c !== undefined);

@@ -1,4 +1,5 @@
-import { normaliseCategories, type ConsentRecord, type RecordCategory } from '../model';
+import { normaliseCategories, type RecordCategory } from '../categories';
+import type { ConsentRecord } from '../model';
 import { decodeCookieValue, MAX_CONSENT_COOKIE_LENGTH } from './util';
 
 export const ONETRUST_COOKIE = 'OptanonConsent';
