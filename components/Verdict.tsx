@@ -21,6 +21,7 @@ export function EntryVerdict({ entry }: { entry: EntryView }) {
     category: t(CATEGORY_KEYS[entry.category]).toLowerCase(),
     source: entry.consent ? t(SOURCE_KEYS[entry.consent.source]) : '',
     time: entry.consent ? formatTime(entry.consent.at) : '',
+    product: entry.product.split(' (')[0]!,
     cookie: entry.cookie?.name ?? '',
     cookieTime: entry.cookie ? formatTime(entry.cookie.at) : '',
   };

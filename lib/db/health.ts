@@ -7,7 +7,8 @@ import * as z from 'zod';
 // No Dexie here: the popup reads this without loading the database code.
 export const LOG_HEALTH_KEY = 'log-health';
 export const LogHealth = z.strictObject({
-  state: z.enum(['ok', 'full', 'newer-version', 'failed']),
+  /** `journal-failed`: session storage refused the queue's journal, so a stopped worker may lose rows. */
+  state: z.enum(['ok', 'full', 'newer-version', 'failed', 'journal-failed']),
   at: z.number(),
 });
 export type LogHealth = z.infer<typeof LogHealth>;

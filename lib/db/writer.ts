@@ -63,6 +63,11 @@ export interface WriterOptions {
    * Rows have fixed ids, so a row written twice is still one row.
    */
   journal?: JournalArea;
+  /**
+   * Called when the journal refused rows (session storage full): crash safety has stopped for them,
+   * which the log's health must say rather than keep quiet about.
+   */
+  onJournalError?(error: unknown): void;
 }
 
 /** Rows kept in memory while the disk refuses them; beyond this the oldest queued rows give way. */
@@ -70,7 +75,7 @@ const MAX_REQUEUED = 5_000;
 
 export function createLogWriter(
   db: LogDatabase,
-  { delayMs = 150, maxQueued = 500, onError, onWritten, journal }: WriterOptions = {},
+  { delayMs = 150, maxQueued = 500, onError, onWritten, journal, onJournalError }: WriterOptions = {},
 ): LogWriter & { /** The number of rows brought back from the journal at start (0 without one). */ recovered: Promise<number> } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   /** Queued observations that are only a request's end: merged with the stored row when written. */
@@ -88,7 +93,7 @@ export function createLogWriter(
       queueMicrotask(() => {
         const items = Object.fromEntries(unjournaled);
         unjournaled.clear();
-        void journal.set(items).catch(() => undefined);
+        void journal.set(items).catch((error: unknown) => onJournalError?.(error));
       });
     }
     unjournaled.set(journalKey(table, row.id), amend ? { table, row, amend } : { table, row });

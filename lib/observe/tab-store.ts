@@ -16,6 +16,11 @@ export interface TabStore {
   delete(tabId: number): void;
   /** Marks a state as changed: it is saved soon, and `onChange` hears of it then (batched). */
   changed(state: TabState): void;
+  /**
+   * Has `onChange` judge a tab again although its state did not change (the user's stance did):
+   * nothing is saved for it.
+   */
+  rejudge(tabId: number): void;
   flush(): Promise<void>;
   /**
    * Hands every unsaved change to storage now, whatever the spacing, and resolves once it is there.
@@ -132,6 +137,11 @@ export function createTabStore(
     changed(state) {
       if (states.get(state.tabId) !== state) return;
       schedule(state.tabId);
+    },
+    rejudge(tabId) {
+      if (!states.has(tabId)) return;
+      dirty.add(tabId);
+      timer ??= setTimeout(() => void flush(), delayMs);
     },
     flush,
     saved: save,

@@ -20,8 +20,9 @@ export function formatScan(report: Report, { demo, skipped }: { demo: boolean; s
     lines.push(
       consent.source === 'none'
         ? '  consent: no choice recorded'
-        : `  consent (${consent.source}, ${consent.decidedAt}): granted ${consent.granted.filter((c) => c !== 'necessary').join(', ') || 'nothing optional'}; refused ${consent.denied.join(', ') || 'nothing'}`,
+        : `  consent (${consent.source}${consent.from === 'consent-mode' ? ', read from Google Consent Mode: no banner record could be read' : ''}, ${consent.decidedAt}): granted ${consent.granted.filter((c) => c !== 'necessary').join(', ') || 'nothing optional'}; refused ${consent.denied.join(', ') || 'nothing'}`,
     );
+    if (consent.banner && consent.from !== 'record') lines.push(`  banner: ${consent.banner}; its record could not be read`);
     if (page.trackers.length === 0) lines.push('  named in the privacy policy: none active');
     else {
       const rows = page.trackers.map((t) => [

@@ -1,0 +1,52 @@
+import { RETENTION_KEY, makeRoom, parseRetention, pruneLog } from '../history/maintenance';
+import { LOG_HEALTH_KEY, healthOf, type LogHealth } from './health';
+import { logVersionState, openLog } from './schema';
+import { createLogWriter } from './writer';
+
+interface Area {
+  get(keys: string | string[] | null): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+/**
+ * The background's side of the log: the database, its batched writer with a journal in session
+ * storage, and the log's health, which every page shows (a full disk, a log from a newer version,
+ * a failing journal are told, never hidden).
+ */
+export function startBackgroundLog({ session, local }: { session: Area; local: Area }) {
+  const db = openLog();
+  let health: LogHealth['state'] = 'ok';
+  const setHealth = (state: LogHealth['state']) => {
+    if (state === health) return;
+    health = state;
+    void session.set({ [LOG_HEALTH_KEY]: { state, at: Date.now() } }).catch(() => undefined);
+  };
+  const writer = createLogWriter(db, {
+    async onError(error) {
+      const state = healthOf(error);
+      setHealth(state);
+      console.error('privacy-lens: a log batch failed', error);
+      // A full disk: make room (never from consent history or requests) and try the batch again.
+      // A log from a newer version of the extension is left exactly as it is.
+      if (state !== 'full') return false;
+      const retention = parseRetention((await local.get(RETENTION_KEY))[RETENTION_KEY]);
+      return (await makeRoom(db, retention)) > 0;
+    },
+    // A write that lands clears a full disk, not a log from a newer version or a failing journal.
+    onWritten: () => health !== 'newer-version' && health !== 'journal-failed' && setHealth('ok'),
+    journal: session,
+    onJournalError: () => setHealth('journal-failed'),
+  });
+  void db.open().then(
+    () => setHealth(logVersionState(db)),
+    (error: unknown) => setHealth(healthOf(error)),
+  );
+  // The log keeps visits for as long as the user chose; pruned whenever the worker starts (it is
+  // started again many times a day) and when the setting changes on the history page.
+  void local
+    .get(RETENTION_KEY)
+    .then((items) => pruneLog(db, parseRetention(items[RETENTION_KEY])))
+    .catch((error) => console.error('privacy-lens: pruning failed', error));
+  return { db, writer };
+}

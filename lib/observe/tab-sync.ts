@@ -1,0 +1,63 @@
+import type { VisitJudgement } from '../consent/judge';
+import type { Stance } from '../consent/stance';
+import type { LogWriter } from '../db/writer';
+import type { Translator } from '../i18n';
+import { badgeFor } from './badge';
+import { findingRows, judgeTab, visitRow } from './judge-tab';
+import type { TabState } from './tab-state';
+
+type WebExtension = typeof import('wxt/browser').browser;
+
+/**
+ * What follows a tab's state when it changes: its judgement, written to the log (the visit's row the
+ * history lists, and the findings a page reads), and its toolbar badge. Rows are written only when
+ * they changed, so a redraw or a rejudge does not rewrite the log.
+ */
+export function createTabSync({ browser, writer, t, stance }: { browser: WebExtension; writer: Pick<LogWriter, 'put'>; t: Translator; stance(): Stance }) {
+  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  /** Per tab: the visit whose rows were written, its row as last written, the findings written. */
+  const written = new Map<number, { visitId: string; visit: string; findings: Set<string> }>();
+
+  function logVisit(state: TabState, judgement: VisitJudgement) {
+    let memo = written.get(state.tabId);
+    if (memo?.visitId !== state.visitId) written.set(state.tabId, (memo = { visitId: state.visitId, visit: '', findings: new Set() }));
+    const visit = visitRow(state, judgement);
+    const text = JSON.stringify(visit);
+    if (text !== memo.visit) {
+      memo.visit = text;
+      writer.put('visits', visit);
+    }
+    // Only the unnamed parties are read back from the log (the rights composer lists them); they
+    // only ever grow within a visit, so no finding row goes stale.
+    for (const row of findingRows(state.visitId, judgement)) {
+      if (row.kind !== 'unlisted-third-party' || memo.findings.has(row.id)) continue;
+      memo.findings.add(row.id);
+      writer.put('findings', row);
+    }
+  }
+
+  function redrawBadge(tabId: number, state: TabState | undefined, judgement: VisitJudgement | null) {
+    const badge = badgeFor(state, judgement);
+    const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
+    // A tab may be gone by the time its badge is written; that is not an error worth a log line.
+    return Promise.allSettled([
+      action.setBadgeText({ tabId, text: badge.text }),
+      action.setBadgeBackgroundColor({ tabId, color: badge.color }),
+      action.setTitle({ tabId, title }),
+    ]);
+  }
+
+  return {
+    /** The tab store's `onChange`: judge, log what changed, draw the badge. */
+    onChange(tabId: number, state: TabState | undefined) {
+      if (!state) written.delete(tabId);
+      const judgement = state ? judgeTab(state, stance()) : null;
+      if (state && judgement) logVisit(state, judgement);
+      return redrawBadge(tabId, state, judgement);
+    },
+    /** The badge again, from the state as it is (Chromium clears a tab's badge when its page commits). */
+    redrawBadge(tabId: number, state: TabState | undefined) {
+      return redrawBadge(tabId, state, state ? judgeTab(state, stance()) : null);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Observer, RequestEvent } from './observer';
+
+type WebExtension = typeof import('wxt/browser').browser;
+
+/** A webRequest event as either browser hands it over: the fields the observer reads, and Firefox's names. */
+interface AnyRequestDetails {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  url: string;
+  type: string;
+  method: string;
+  timeStamp: number;
+  initiator?: string;
+  /** Firefox names the initiator differently. */
+  originUrl?: string;
+  statusCode?: number;
+  error?: string;
+  responseHeaders?: { name: string; value?: string }[];
+  requestBody?: { formData?: Record<string, unknown[]>; raw?: { bytes?: ArrayBuffer }[] } | null;
+}
+
+/** The first 64 kB of a request body: enough for personal data in a beacon or a form post. */
+const MAX_BODY = 65_536;
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** The observer's event, the same on Chromium and Firefox. */
+export function toRequestEvent(details: AnyRequestDetails): RequestEvent {
+  return {
+    requestId: details.requestId,
+    tabId: details.tabId,
+    frameId: details.frameId,
+    url: details.url,
+    type: details.type,
+    method: details.method,
+    timeStamp: details.timeStamp,
+    initiator: details.initiator ?? details.originUrl,
+    statusCode: details.statusCode,
+    error: details.error,
+    responseHeaders: details.responseHeaders,
+    body: bodyText(details.requestBody),
+  };
+}
+
+function bodyText(body: AnyRequestDetails['requestBody']): string | undefined {
+  if (!body) return undefined;
+  if (body.formData) {
+    const params = new URLSearchParams();
+    for (const [name, values] of Object.entries(body.formData)) for (const value of values) if (typeof value === 'string') params.append(name, value);
+    return params.toString().slice(0, MAX_BODY);
+  }
+  const bytes = body.raw?.find((part) => part.bytes)?.bytes;
+  return bytes ? utf8.decode(bytes.slice(0, MAX_BODY)) : undefined;
+}
+
+/**
+ * The observer's request events, for the hosts in the manifest (`urls`). Observation only: nothing is
+ * blocked or changed. `handle` queues each event behind start-up (events keep their order).
+ */
+export function listenToRequests(browser: WebExtension, urls: string[], observer: Observer, handle: (work: () => void) => void) {
+  const filter = { urls };
+  browser.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      handle(() => observer.requestStarted(toRequestEvent(details)));
+      return undefined;
+    },
+    filter,
+    ['requestBody'],
+  );
+  // Chromium hides Set-Cookie from responseHeaders unless asked with 'extraHeaders' (Firefox shows it
+  // and knows no such option): it is how a cookie the shop's server sets is told from a script's.
+  const completedOptions = browser.webRequest.OnCompletedOptions as Record<string, string> | undefined;
+  const extraHeaders = completedOptions && 'EXTRA_HEADERS' in completedOptions ? ['extraHeaders' as const] : [];
+  browser.webRequest.onCompleted.addListener((details) => handle(() => observer.requestEnded(toRequestEvent(details))), filter, ['responseHeaders', ...extraHeaders]);
+  browser.webRequest.onErrorOccurred.addListener((details) => handle(() => observer.requestEnded(toRequestEvent(details))), filter);
+}

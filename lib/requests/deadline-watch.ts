@@ -1,0 +1,52 @@
+import { catalog } from '../catalog';
+import type { LogDatabase } from '../db/schema';
+import type { Translator } from '../i18n';
+import { requestTitle } from './letters';
+import { NOTIFIED_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, dueReminders, newReminders } from './reminders';
+import { listRequests } from './store';
+
+type WebExtension = typeof import('wxt/browser').browser;
+
+const ALARM = 'request-deadlines';
+
+/**
+ * The deadlines of the customer's rights requests (GDPR art. 12(3), one month): a "!" on every tab
+ * without a badge of its own while one is due or late, and a notification once each if they asked
+ * for them. Checked at start, twice a day, and whenever a page says the requests changed.
+ */
+export function watchDeadlines(browser: WebExtension, db: LogDatabase, t: Translator) {
+  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+
+  async function check() {
+    const requests = await listRequests(db);
+    const reminders = dueReminders(requests, Date.now(), catalog.shop.answerDeadlineMonths);
+    // The badge without a tab id shows on every tab that has no badge of its own.
+    await action.setBadgeText({ text: reminders.length ? '!' : '' });
+    await action.setBadgeBackgroundColor({ color: '#b3261e' });
+    await action.setTitle({ title: reminders.length ? t.plural('reminderBadgeTitle', reminders.length) : t.t('actionTitle') });
+    const items = await browser.storage.local.get([REMINDER_SETTINGS_KEY, NOTIFIED_KEY]);
+    const settings = ReminderSettings.safeParse(items[REMINDER_SETTINGS_KEY]);
+    const notified = Array.isArray(items[NOTIFIED_KEY]) ? (items[NOTIFIED_KEY] as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+    if (!settings.success || !settings.data.notify || !browser.notifications) return;
+    const fresh = newReminders(reminders, notified);
+    for (const reminder of fresh) {
+      const type = requestTitle(reminder.type, t.language).toLowerCase();
+      const due = t.formatCalendarDate(reminder.due);
+      await browser.notifications.create(`deadline:${reminder.requestId}:${reminder.kind}`, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: t.t(reminder.kind === 'overdue' ? 'reminderOverdueTitle' : 'reminderDueSoonTitle'),
+        message: t.t(reminder.kind === 'overdue' ? 'reminderOverdueBody' : 'reminderDueSoonBody', { type, due }),
+      });
+    }
+    if (fresh.length) await browser.storage.local.set({ [NOTIFIED_KEY]: [...notified, ...fresh.map((r) => `${r.requestId}:${r.kind}`)].slice(-500) });
+  }
+
+  browser.alarms?.onAlarm.addListener((alarm) => {
+    if (alarm.name === ALARM) void check().catch(() => undefined);
+  });
+  browser.notifications?.onClicked.addListener(() => void browser.tabs.create({ url: browser.runtime.getURL('/options.html#requests') }));
+  void browser.alarms?.create(ALARM, { periodInMinutes: 720, delayInMinutes: 1 });
+  void check().catch((error) => console.error('privacy-lens: deadline check failed', error));
+  return { check };
+}
