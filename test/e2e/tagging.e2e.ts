@@ -1,21 +1,23 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import type { FixtureShop } from '../fixtures/shop/server';
-import { SCREENSHOTS, openPopup, readPopup, visit as visitPage, withShopAndExtension } from './helpers';
+import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
+import { SCREENSHOTS, readPopup } from './helpers';
 
 /**
  * The shop as it really runs: the vendors' newer endpoints, tracking through the shop's own hosts
  * (server-side GTM, Google's tag gateway, Meta's gateway), cookies written without any request, and
  * third parties the policy does not name: each shows up in the popup with the right verdict.
  */
-describe('the shop as it really runs, in Chromium with the built extension', () => {
+describe.each(BROWSERS)('the shop as it really runs, in %s with the built extension', (name) => {
   let shop: FixtureShop;
-  let ext: ExtensionBrowser;
-  withShopAndExtension((startedShop, startedExt) => {
+  let ext: BrowserUnderTest;
+  withBrowser(name, (startedShop, started) => {
     shop = startedShop;
-    ext = startedExt;
+    ext = started;
   });
+  const visitPage = (driver: BrowserUnderTest, path: string) => driver.visit(path);
+  const openPopup = (driver: BrowserUnderTest, tabId: number, language: 'nl' | 'en' = 'nl') => driver.openPopup(tabId, language);
 
   it('sees Google Analytics through the shop’s own tagging server, judges the hit and the FPID cookie it set', async () => {
     const { page, tabId } = await visitPage(ext, '/test/server-side');
@@ -33,7 +35,7 @@ describe('the shop as it really runs, in Chromium with the built extension', () 
     expect(shown.cookies['google-analytics']).toContain('FPID');
     const state = (await ext.tabState(tabId))!;
     expect(state.cookieWrites.find((w) => w.name === 'FPID')).toMatchObject({ entryId: 'google-analytics', by: 'server' });
-    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-server-side-nl.png'), fullPage: true });
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-server-side-nl.png`), fullPage: true });
     await popup.close();
     await page.close();
   });
@@ -45,7 +47,7 @@ describe('the shop as it really runs, in Chromium with the built extension', () 
     expect(shown.entries).toEqual(['aws', 'google-analytics', 'google-tag-manager']);
     expect(shown.verdicts['google-analytics']).toBe('denied-ping');
     expect(shown.text).toContain("through the shop's own server: www.mijnliefsteboek.nl");
-    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-tag-gateway-en.png'), fullPage: true });
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-tag-gateway-en.png`), fullPage: true });
     await popup.close();
     await page.close();
   });
@@ -78,7 +80,7 @@ describe('the shop as it really runs, in Chromium with the built extension', () 
       expect(await popup.$eval('[data-entry="google-analytics"] [data-cookie-evidence]', (e) => (e as HTMLElement).dataset.cookieEvidence)).toBe('_ga');
       expect(shown.text).toContain(language === 'nl' ? 'Zette de cookie _ga om' : 'Wrote the cookie _ga at');
       expect(shown.violations).toBe(2);
-      await popup.screenshot({ path: resolve(SCREENSHOTS, `popup-cookies-only-${language}.png`), fullPage: true });
+      await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-cookies-only-${language}.png`), fullPage: true });
       await popup.close();
     }
     await page.close();
@@ -94,7 +96,7 @@ describe('the shop as it really runs, in Chromium with the built extension', () 
     expect(who['fonts.googleapis.com']).toMatch(/^Google Fonts – Google Ireland Limited \(Ireland\), fonts$/);
     expect(who['static.klaviyo.com']).toMatch(/^Klaviyo/);
     expect(who['www.kiyoh.com']).toMatch(/^Kiyoh.*\(Netherlands\), reviews/);
-    await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-unnamed-en.png'), fullPage: true });
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-unnamed-en.png`), fullPage: true });
     await popup.close();
     await page.close();
   });

@@ -1,0 +1,94 @@
+import type { Page } from 'puppeteer';
+import { afterAll, beforeAll } from 'vitest';
+import { launchWithExtension } from '../../lib/scan/chromium';
+import { firefoxProxyPrefs, launchFirefoxWithExtension } from '../../lib/scan/firefox';
+import type { TabState } from '../../lib/observe/tab-state';
+import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
+
+export const BROWSERS = ['chromium', 'firefox'] as const;
+export type BrowserName = (typeof BROWSERS)[number];
+
+/**
+ * One interface for both browsers under test, so a scenario is written once and run under
+ * `describe.each(BROWSERS)`: Chromium over the DevTools protocol, Firefox ESR over WebDriver BiDi.
+ */
+export interface BrowserUnderTest {
+  name: BrowserName;
+  /** Opens a page of the fixture shop in a new tab and waits for it and for the extension to settle. */
+  visit(path: string, host?: string): Promise<{ page: Page; tabId: number }>;
+  /** The popup for a tab, in an ordinary tab (the toolbar popup shows the active tab only). */
+  openPopup(tabId: number, language?: 'nl' | 'en'): Promise<Page>;
+  tabState(tabId: number): Promise<TabState | null>;
+  badgeText(tabId: number): Promise<string>;
+  /** Lets the content script's reports arrive, then has the background write everything it queued. */
+  settle(page?: Page): Promise<void>;
+  /** Every cookie of the profile gone: the next visit is a first visit. */
+  clearCookies(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnderTest> {
+  if (name === 'chromium') {
+    const ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
+    return {
+      name,
+      async visit(path, host = 'www.mijnliefsteboek.nl') {
+        const page = await ext.browser.newPage();
+        await page.goto(`https://${host}${path}`, { waitUntil: 'networkidle0' });
+        await ext.settle(page);
+        return { page, tabId: await ext.tabIdOf(page) };
+      },
+      async openPopup(tabId, language = 'nl') {
+        const popup = await ext.browser.newPage();
+        await popup.setViewport({ width: 380, height: 900 });
+        await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tabId=${tabId}&lang=${language}`);
+        await popup.waitForSelector('[data-view]');
+        return popup;
+      },
+      tabState: (tabId) => ext.tabState(tabId),
+      badgeText: (tabId) => ext.badgeText(tabId),
+      settle: (page) => ext.settle(page),
+      async clearCookies() {
+        await ext.browser.deleteCookie(...(await ext.browser.cookies()));
+      },
+      close: () => ext.close(),
+    };
+  }
+  const ff = await launchFirefoxWithExtension({ prefs: firefoxProxyPrefs(shop.port) });
+  return {
+    name,
+    async visit(path, host = 'www.mijnliefsteboek.nl') {
+      const page = await ff.browser.newPage();
+      await page.goto(`https://${host}${path}`, { waitUntil: 'networkidle0' });
+      await ff.settle(page);
+      return { page, tabId: await ff.tabIdOf(page) };
+    },
+    async openPopup(tabId, language = 'nl') {
+      const popup = await ff.openPage(`popup.html?lang=${language}&tabId=${tabId}`, '[data-view]');
+      await popup.setViewport({ width: 380, height: 900 });
+      return popup;
+    },
+    tabState: (tabId) => ff.tabState(tabId),
+    badgeText: (tabId) => ff.badgeText(tabId),
+    settle: (page) => ff.settle(page),
+    async clearCookies() {
+      await ff.browser.deleteCookie(...(await ff.browser.cookies()));
+    },
+    close: () => ff.close(),
+  };
+}
+
+/** For a suite: the fixture shop and the browser with the built extension, started before its tests and closed after. */
+export function withBrowser(name: BrowserName, use: (shop: FixtureShop, browser: BrowserUnderTest) => void) {
+  let shop: FixtureShop | undefined;
+  let driver: BrowserUnderTest | undefined;
+  beforeAll(async () => {
+    shop = await startFixtureShop();
+    driver = await launch(name, shop);
+    use(shop, driver);
+  });
+  afterAll(async () => {
+    await driver?.close();
+    await shop?.close();
+  });
+}
