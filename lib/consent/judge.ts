@@ -96,6 +96,12 @@ export interface VisitJudgement {
 }
 
 const rank = (verdict: Verdict) => VERDICTS.indexOf(verdict);
+
+/**
+ * A banner tells Google of the choice in its click handler, and is seen going away a moment later
+ * (the content script looks at most four times a second): an update this much before counts.
+ */
+const BANNER_HIDE_SLACK_MS = 2_000;
 export const isViolation = (verdict: Verdict | null) => verdict === 'before-choice' || verdict === 'against-choice';
 
 /**
@@ -108,8 +114,14 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
   const records = sorted.filter((c) => c.signal === undefined);
   const signals = sorted.filter((c) => c.signal !== undefined);
   // The customer's record decides. Only where none can be read do Consent Mode's updates stand in:
-  // they are what the banner told Google of the choice. Its defaults are no choice at all.
-  const standIns = signals.filter((c) => c.source === 'consent-mode' && c.signal === 'update');
+  // they are what the banner told Google of the choice. Its defaults are no choice at all, and neither
+  // is an update sent while the banner still waits (platforms send one on every load) or long before
+  // it last went away.
+  const banner = evidence.banner;
+  const standIns =
+    banner?.showing === true
+      ? []
+      : signals.filter((c) => c.source === 'consent-mode' && c.signal === 'update' && (banner === null || c.receivedAt >= banner.seenAt - BANNER_HIDE_SLACK_MS));
   const consentFrom = records.length > 0 ? 'record' : standIns.length > 0 ? 'consent-mode' : 'none';
   const consent = consentFrom === 'consent-mode' ? standIns : records;
   // A Consent Mode default says a consent mechanism is there, waiting, even where no banner was seen.

@@ -55,6 +55,12 @@ export interface PageResource {
   seq: number;
 }
 
+/** A platform's Consent Mode update and its record of the same click arrive this close together. */
+const SAME_CHOICE_MS = 2_000;
+
+/** A consent change's log row: one per change, whatever is later learnt about its moment. */
+const changeId = (state: TabState, change: TabState['consent'][number]) => `${state.visitId}:c${change.receivedAt}:${change.signal ?? 'record'}:${change.source}`;
+
 /**
  * The longest a live consent report takes from the customer's click to the background: the page's
  * event, or the cookie jar's change, handed to a service worker that may have to start first.
@@ -279,7 +285,13 @@ export function createObserver(deps: ObserverDeps) {
     const signal = record.signal;
     const sameKind = (c: TabState['consent'][number]) => c.signal === signal && (signal === undefined || c.source === record.source);
     const last = state.consent.findLast(sameKind);
-    if (last && same(last.granted, record.granted) && same(last.denied, record.denied) && sameVendors(last.vendors, record.vendors)) return;
+    if (last && same(last.granted, record.granted) && same(last.denied, record.denied) && sameVendors(last.vendors, record.vendors)) {
+      // The same choice reported again (the page's API and the cookie jar race to tell us): the report
+      // that says it earlier wins, within the same bounds as the first, so a tracker that fired right
+      // after the click is not judged as before it.
+      if (!carriedOver && !last.carriedOver) moveEarlier(state, last, record.decidedAt);
+      return;
+    }
     let at: number;
     if (carriedOver) at = Math.min(record.decidedAt ?? state.startedAt, state.startedAt);
     else {
@@ -292,6 +304,12 @@ export function createObserver(deps: ObserverDeps) {
         receivedAt - MAX_REPORT_DELAY_MS,
       );
       at = Math.min(Math.max(record.decidedAt ?? receivedAt, floor), receivedAt);
+      // The banner told Google of this very choice a moment ago (its Consent Mode update): the choice
+      // was made by then, whatever the record's own report says (some are read asynchronously).
+      if (signal === undefined) {
+        const told = state.consent.findLast((c) => c.source === 'consent-mode' && c.signal === 'update' && receivedAt - c.receivedAt <= SAME_CHOICE_MS && c.at >= floor && agrees(c, record));
+        if (told) at = Math.min(at, told.at);
+      }
     }
     const change: TabState['consent'][number] = {
       at,
@@ -305,11 +323,23 @@ export function createObserver(deps: ObserverDeps) {
     };
     if (state.consent.length >= MAX_CONSENT_CHANGES) state.consent.splice(1, 1);
     state.consent.push(change);
-    if (signal === undefined) {
-      state.noRecordSince = null;
-      if (state.banner) state.banner = { ...state.banner, showing: false };
-    }
-    writer.put('consentChanges', { id: `${state.visitId}:c${receivedAt}:${state.consent.length}`, visitId: state.visitId, ...change });
+    if (signal === undefined && state.banner) state.banner = { ...state.banner, showing: false };
+    writer.put('consentChanges', { id: changeId(state, change), visitId: state.visitId, ...change });
+    store.changed(state);
+  }
+
+  function moveEarlier(state: TabState, change: TabState['consent'][number], claimed: number | null) {
+    const index = state.consent.indexOf(change);
+    const before = state.consent.slice(0, index).findLast((c) => c.signal === change.signal && (change.signal === undefined || c.source === change.source));
+    const floor = Math.max(
+      change.signal === undefined ? (state.noRecordSince ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY,
+      before?.at ?? Number.NEGATIVE_INFINITY,
+      change.receivedAt - MAX_REPORT_DELAY_MS,
+    );
+    const at = Math.max(claimed ?? change.receivedAt, floor);
+    if (at >= change.at) return;
+    change.at = at;
+    writer.put('consentChanges', { id: changeId(state, change), visitId: state.visitId, ...change });
     store.changed(state);
   }
 
@@ -591,6 +621,11 @@ function addName(names: string[], name: string) {
 
 function same(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A Consent Mode update and a record that say the same of the categories Consent Mode speaks for. */
+function agrees(signal: { granted: readonly string[]; denied: readonly string[] }, record: { granted: readonly string[]; denied: readonly string[] }): boolean {
+  return (['statistics', 'marketing'] as const).every((c) => signal.granted.includes(c) === record.granted.includes(c) && signal.denied.includes(c) === record.denied.includes(c));
 }
 
 function sameVendors(a: ConsentRecord['vendors'], b: ConsentRecord['vendors']): boolean {

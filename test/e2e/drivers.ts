@@ -1,4 +1,4 @@
-import type { Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
 import { launchWithExtension } from '../../lib/scan/chromium';
 import { firefoxProxyPrefs, launchFirefoxWithExtension } from '../../lib/scan/firefox';
@@ -22,7 +22,7 @@ export interface BrowserUnderTest {
   badgeText(tabId: number): Promise<string>;
   /** Lets the content script's reports arrive, then has the background write everything it queued. */
   settle(page?: Page): Promise<void>;
-  /** Every cookie of the profile gone: the next visit is a first visit. */
+  /** Every cookie of the profile and the shop's own storage gone: the next visit is a first visit. */
   clearCookies(): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,6 +50,7 @@ async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnde
       settle: (page) => ext.settle(page),
       async clearCookies() {
         await ext.browser.deleteCookie(...(await ext.browser.cookies()));
+        await clearShopStorage(ext.browser);
       },
       close: () => ext.close(),
     };
@@ -73,9 +74,24 @@ async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnde
     settle: (page) => ff.settle(page),
     async clearCookies() {
       await ff.browser.deleteCookie(...(await ff.browser.cookies()));
+      await clearShopStorage(ff.browser);
     },
     close: () => ff.close(),
   };
+}
+
+/**
+ * The shop's localStorage and sessionStorage, where some platforms keep their record (Usercentrics):
+ * cleared from a page of the shop that loads nothing (the extension sees no visit worth judging).
+ */
+async function clearShopStorage(browser: Browser) {
+  const page = await browser.newPage();
+  await page.goto('https://www.mijnliefsteboek.nl/test/none', { waitUntil: 'load' });
+  await page.evaluate(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+  await page.close();
 }
 
 /** For a suite: the fixture shop and the browser with the built extension, started before its tests and closed after. */

@@ -110,6 +110,39 @@ describe('the page’s consent signals, through the observer into the judgement'
     expect(judgement.entries['microsoft-ads']!.verdict).toBe('consented');
   });
 
+  it('the same choice told twice counts from the earlier telling: the cookie jar first, the page’s event second', async () => {
+    const { report, hit, judged, tick, observer } = await visit();
+    report({ source: 'platform', platform: 'cookieyes', state: 'unanswered', at: 1_050 });
+    tick(1_000);
+    // The jar's report: CookieYes's hosted script writes no time of the choice, so it counts from now (2,000).
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: 'cookieyes-consent', domain: '.mijnliefsteboek.nl', value: 'consentid:abc,consent:yes,action:yes,necessary:yes,functional:yes,analytics:yes,performance:yes,advertisement:yes,other:yes' });
+    hit(META, 1_960);
+    // The page's event arrives a moment later and says when the click was.
+    report({ source: 'platform', platform: 'cookieyes', state: 'answered', granted: ['necessary', 'functional', 'statistics', 'marketing', 'unclassified'], denied: [], at: 1_900 });
+    expect(judged().consentNow!.at).toBe(1_900);
+    expect(judged().entries['meta-pixel']!.verdict).toBe('consented');
+  });
+
+  it('a Consent Mode update sent while the banner still waits is no choice (platforms send one on every load)', async () => {
+    const { report, observer, judged } = await visit();
+    report({ source: 'consent-mode', command: 'update', values: { ...CM_DENIED, functionality_storage: 'granted' }, origin: 'dataLayer', at: 1_001 });
+    observer.bannerSeen(7, 'complianz', true);
+    expect(judged()).toMatchObject({ consentFrom: 'none', consentNow: null });
+  });
+
+  it('a record read after the banner’s Consent Mode update of the same click counts from the update', async () => {
+    const { report, hit, judged, tick, observer } = await visit();
+    observer.bannerSeen(7, 'usercentrics', true);
+    tick(1_000);
+    report({ source: 'consent-mode', command: 'update', values: CM_GRANTED, origin: 'dataLayer', at: 2_000 });
+    hit('https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&gcs=G111&cid=1.2', 2_005);
+    tick(300);
+    // Usercentrics v3 answers through a promise: the record comes a little later.
+    report({ source: 'platform', platform: 'usercentrics', state: 'answered', granted: ['necessary', 'functional', 'statistics', 'marketing'], denied: [], at: 2_300 });
+    expect(judged().consentNow).toMatchObject({ source: 'usercentrics', at: 2_000 });
+    expect(judged().entries['google-analytics']!.verdict).toBe('consented');
+  });
+
   it('a page cannot backdate a choice through any of the new signals', async () => {
     const { report, hit, judged, tick } = await visit();
     report({ source: 'platform', platform: 'cookiefirst', state: 'unanswered', at: 1_050 });
