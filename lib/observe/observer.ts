@@ -3,6 +3,9 @@ import { splitUrl, type Classifier, type UrlClass } from '../classify';
 import { parseConsentMode } from '../consent/consent-mode';
 import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
+import { placeConsent } from '../consent/timeline';
+import { requestToRecover, tally, urlKey } from './reconcile';
+import { observationRow } from './rows';
 import { isConsentCookie, readConsentCookies } from '../consent/readers';
 import type { LogWriter, Observation } from '../db';
 import {
@@ -55,47 +58,15 @@ export interface PageResource {
   seq: number;
 }
 
-/** A platform's Consent Mode update and its record of the same click arrive this close together. */
-const SAME_CHOICE_MS = 2_000;
-
 /** A consent change's log row: one per change, whatever is later learnt about its moment. */
 const changeId = (state: TabState, change: TabState['consent'][number]) => `${state.visitId}:c${change.receivedAt}:${change.signal ?? 'record'}:${change.source}`;
 
-/**
- * The longest a live consent report takes from the customer's click to the background: the page's
- * event, or the cookie jar's change, handed to a service worker that may have to start first.
- */
-const MAX_REPORT_DELAY_MS = 5_000;
 
 /** A cookie write reported by the jar and by a Set-Cookie header this close together is one write. */
 const SAME_WRITE_MS = 3_000;
 
 /** Reporting page loads whose last `seq` a visit remembers: the current one and a few before it. */
 const MAX_REPORTING_PAGES = 4;
-
-/** A short, stable key for a request URL (FNV-1a, 32 bits): enough to tell one visit's URLs apart. */
-export function urlKey(url: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < url.length; i++) {
-    hash ^= url.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(36);
-}
-
-/** Counts one more request for `url` on one side of the reconciliation; false once it is off. */
-function tally(reconcile: Reconcile, side: 'network' | 'page', url: string): number | null {
-  if (reconcile.off) return null;
-  const key = urlKey(url);
-  if (!(key in reconcile.network) && !(key in reconcile.page)) {
-    if (reconcile.urls >= MAX_RECONCILED_URLS) {
-      Object.assign(reconcile, { network: {}, page: {}, urls: 0, off: true });
-      return null;
-    }
-    reconcile.urls++;
-  }
-  return (reconcile[side][key] = (reconcile[side][key] ?? 0) + 1);
-}
 
 /**
  * What the page itself said about consent, already validated and read: a record of the customer's
@@ -189,29 +160,12 @@ export function createObserver(deps: ObserverDeps) {
 
   /** `end`: the request's end, merged into its start's row wherever that row is (queue or disk). */
   function logRequest(state: TabState, event: RequestEvent, cls: Extract<UrlClass, { party: 'listed' }>, kind: RequestKind, judged: RequestRecord | null, end = false) {
-    const row: Observation = {
-      id: `${state.visitId}:r${event.requestId}`,
-      visitId: state.visitId,
-      at: event.timeStamp,
-      entryId: cls.entryId,
-      host: cls.host,
-      url: event.url,
-      kind,
-      type: event.type,
-      method: event.method,
-      status: event.statusCode,
-      error: event.error,
-      initiator: event.initiator,
-      frameId: event.frameId,
-      source: 'network',
-      via: cls.via,
-      relay: cls.relay,
-      consentMode: judged?.consentMode,
-      personalData: judged?.personalData.length ? judged.personalData : undefined,
-    };
+    const seen = { source: 'network', requestId: event.requestId, at: event.timeStamp, url: event.url, type: event.type, method: event.method, frameId: event.frameId, status: event.statusCode, error: event.error, initiator: event.initiator } as const;
+    const row = observationRow(state.visitId, seen, cls, kind, judged);
     if (end) writer.amend('observations', row);
     else writer.put('observations', row);
   }
+
 
   function requestStarted(event: RequestEvent) {
     if (event.tabId < 0) return;
@@ -275,70 +229,17 @@ export function createObserver(deps: ObserverDeps) {
     store.changed(state);
   }
 
-  /**
-   * Adds a consent record to a visit's history. A choice made during the visit counts from the
-   * moment its record gives, kept between the last moment we knew there was no (other) choice and
-   * the moment we learnt of it: a page cannot backdate its banner's answer past what we saw.
-   */
+  /** Adds a record or a signal to the visit's consent timeline (lib/consent/timeline.ts decides where). */
   function addConsent(state: TabState, record: ConsentRecord & { signal?: 'default' | 'update' }, receivedAt: number, carriedOver: boolean) {
-    // Records and signals each keep their own history: a signal never clamps or replaces a record.
-    const signal = record.signal;
-    const sameKind = (c: TabState['consent'][number]) => c.signal === signal && (signal === undefined || c.source === record.source);
-    const last = state.consent.findLast(sameKind);
-    if (last && same(last.granted, record.granted) && same(last.denied, record.denied) && sameVendors(last.vendors, record.vendors)) {
-      // The same choice reported again (the page's API and the cookie jar race to tell us): the report
-      // that says it earlier wins, within the same bounds as the first, so a tracker that fired right
-      // after the click is not judged as before it.
-      if (!carriedOver && !last.carriedOver) moveEarlier(state, last, record.decidedAt);
-      return;
-    }
-    let at: number;
-    if (carriedOver) at = Math.min(record.decidedAt ?? state.startedAt, state.startedAt);
+    const placed = placeConsent(state, record, receivedAt, carriedOver);
+    if (placed.kind === 'same') return;
+    let change = placed.change;
+    if (placed.kind === 'earlier') change.at = placed.at;
     else {
-      // A live report reaches the background within moments of the click (the page's event, the cookie
-      // jar's change): a choice claimed to be older than that is clamped too, so a page cannot backdate
-      // it over the requests it sent while its banner waited.
-      const floor = Math.max(
-        signal === undefined ? (state.noRecordSince ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY,
-        last?.at ?? Number.NEGATIVE_INFINITY,
-        receivedAt - MAX_REPORT_DELAY_MS,
-      );
-      at = Math.min(Math.max(record.decidedAt ?? receivedAt, floor), receivedAt);
-      // The banner told Google of this very choice a moment ago (its Consent Mode update): the choice
-      // was made by then, whatever the record's own report says (some are read asynchronously).
-      if (signal === undefined) {
-        const told = state.consent.findLast((c) => c.source === 'consent-mode' && c.signal === 'update' && receivedAt - c.receivedAt <= SAME_CHOICE_MS && c.at >= floor && agrees(c, record));
-        if (told) at = Math.min(at, told.at);
-      }
+      if (state.consent.length >= MAX_CONSENT_CHANGES) state.consent.splice(1, 1);
+      state.consent.push((change = placed.change));
+      if (change.signal === undefined && state.banner) state.banner = { ...state.banner, showing: false };
     }
-    const change: TabState['consent'][number] = {
-      at,
-      receivedAt,
-      source: record.source,
-      granted: record.granted,
-      denied: record.denied,
-      carriedOver,
-      ...(record.vendors ? { vendors: record.vendors } : {}),
-      ...(signal ? { signal } : {}),
-    };
-    if (state.consent.length >= MAX_CONSENT_CHANGES) state.consent.splice(1, 1);
-    state.consent.push(change);
-    if (signal === undefined && state.banner) state.banner = { ...state.banner, showing: false };
-    writer.put('consentChanges', { id: changeId(state, change), visitId: state.visitId, ...change });
-    store.changed(state);
-  }
-
-  function moveEarlier(state: TabState, change: TabState['consent'][number], claimed: number | null) {
-    const index = state.consent.indexOf(change);
-    const before = state.consent.slice(0, index).findLast((c) => c.signal === change.signal && (change.signal === undefined || c.source === change.source));
-    const floor = Math.max(
-      change.signal === undefined ? (state.noRecordSince ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY,
-      before?.at ?? Number.NEGATIVE_INFINITY,
-      change.receivedAt - MAX_REPORT_DELAY_MS,
-    );
-    const at = Math.max(claimed ?? change.receivedAt, floor);
-    if (at >= change.at) return;
-    change.at = at;
     writer.put('consentChanges', { id: changeId(state, change), visitId: state.visitId, ...change });
     store.changed(state);
   }
@@ -482,33 +383,17 @@ export function createObserver(deps: ObserverDeps) {
       // Hosts in the host permissions are counted from webRequest, which sees more (status, method).
       // The page's own report only makes up for a request webRequest never showed a running worker.
       if (cls.party === 'listed' && cls.observeBy === 'network') {
-        const pageCount = tally(state.reconcile, 'page', resource.url);
-        if (pageCount !== null && pageCount > (state.reconcile.network[urlKey(resource.url)] ?? 0)) recoverRequest(state, cls, resource, at, pageCount);
+        const occurrence = requestToRecover(state.reconcile, resource.url);
+        if (occurrence !== null) recoverRequest(state, cls, resource, at, occurrence);
         continue;
       }
-      const id = `${state.visitId}:p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`;
       const judged = cls.party === 'listed' ? judgedRecord(cls.entryId, at, resource.url, undefined) : null;
       if (cls.party === 'listed') countRequest(state, cls, at, judged);
       else if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
       else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
       else state.unlistedOverflow++;
-      writer.put('observations', {
-        id,
-        visitId: state.visitId,
-        at,
-        entryId: cls.party === 'listed' ? cls.entryId : null,
-        host: cls.host,
-        url: resource.url,
-        kind: cls.party === 'listed' ? cls.kind : 'other',
-        type: resource.initiatorType,
-        method: 'GET',
-        frameId: 0,
-        source: 'page',
-        via: cls.party === 'listed' ? cls.via : undefined,
-        relay: cls.party === 'listed' ? cls.relay : undefined,
-        consentMode: judged?.consentMode,
-        personalData: judged?.personalData.length ? judged.personalData : undefined,
-      });
+      const sighting = { source: 'page', key: `p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`, at, url: resource.url, type: resource.initiatorType } as const;
+      writer.put('observations', observationRow(state.visitId, sighting, cls, cls.party === 'listed' ? cls.kind : 'other', judged));
     }
     if (changed) store.changed(state);
   }
@@ -523,23 +408,8 @@ export function createObserver(deps: ObserverDeps) {
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls, at, judged);
-    const row: Observation = {
-      id: `${state.visitId}:t${urlKey(resource.url)}:${occurrence}`,
-      visitId: state.visitId,
-      at,
-      entryId: cls.entryId,
-      host: cls.host,
-      url: resource.url,
-      kind: cls.kind,
-      type: resource.initiatorType,
-      method: 'GET',
-      frameId: 0,
-      source: 'page',
-      via: cls.via,
-      relay: cls.relay,
-      consentMode: judged?.consentMode,
-      personalData: judged?.personalData.length ? judged.personalData : undefined,
-    };
+    const seen = { source: 'page', key: `t${urlKey(resource.url)}:${occurrence}`, at, url: resource.url, type: resource.initiatorType } as const;
+    const row = observationRow(state.visitId, seen, cls, cls.kind, judged);
     if (!deps.loggedRows) return writer.put('observations', row);
     const logging = deps.loggedRows(state.visitId, resource.url).then(
       (rows) => void (rows < occurrence && writer.put('observations', row)),
@@ -617,17 +487,4 @@ export type Observer = ReturnType<typeof createObserver>;
 
 function addName(names: string[], name: string) {
   if (!names.includes(name) && names.length < MAX_COOKIES_PER_ENTRY) names.push(name);
-}
-
-function same(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** A Consent Mode update and a record that say the same of the categories Consent Mode speaks for. */
-function agrees(signal: { granted: readonly string[]; denied: readonly string[] }, record: { granted: readonly string[]; denied: readonly string[] }): boolean {
-  return (['statistics', 'marketing'] as const).every((c) => signal.granted.includes(c) === record.granted.includes(c) && signal.denied.includes(c) === record.denied.includes(c));
-}
-
-function sameVendors(a: ConsentRecord['vendors'], b: ConsentRecord['vendors']): boolean {
-  return a === b || (a !== undefined && b !== undefined && same(a.consents.map(String), b.consents.map(String)) && same(a.objections.map(String), b.objections.map(String)));
 }
