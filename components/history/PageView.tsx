@@ -115,7 +115,7 @@ export function PageView({ page, consentHistory, findings }: { page: PageReport;
             renderRow={(o) => (
               <div class="obs" data-observation={o.trackerId ?? 'unlisted'}>
                 <span>{formatTime(Date.parse(o.at))}</span>
-                <span>{o.trackerId ? getEntry(o.trackerId).product.split(' (')[0] : t('notNamed')}</span>
+                <span>{o.trackerId ? getEntry(o.trackerId).product.split(' (')[0] : o.retiredEntry ? t('retiredEntry', { id: o.retiredEntry }) : t('notNamed')}</span>
                 <span class="obs__url" title={o.url}>
                   {o.method} {o.url}
                 </span>

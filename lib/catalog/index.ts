@@ -33,6 +33,11 @@ export function consentPlatformOf(host: string, source: Catalog = catalog): stri
 
 const byId = new Map(catalog.entries.map((entry) => [entry.id, entry]));
 
+/** The entry for any id, or undefined for one the catalog does not (or no longer) have. */
+export function findEntry(id: string): CatalogEntry | undefined {
+  return byId.get(id as EntryId);
+}
+
 export function getEntry(id: EntryId): CatalogEntry {
   const entry = byId.get(id);
   if (!entry) throw new Error(`unknown catalog entry ${id}`);

@@ -13,7 +13,7 @@ export interface VisitRecord {
   activity: Partial<Record<EntryId, { requests: number; cookies: string[]; relays?: { host: string; party: 'shop' | 'other' }[] }>>;
   unlisted: Record<string, number>;
   /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
-  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null }[];
+  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; retiredEntry?: string }[];
 }
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -49,6 +49,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     method: o.method,
     status: o.status,
     verdict: o.judged === null ? null : (judgement.requestVerdicts[o.judged] ?? null),
+    ...(o.retiredEntry ? { retiredEntry: o.retiredEntry } : {}),
   }));
   return {
     url: visit.url,

@@ -1,14 +1,19 @@
 import type { CookieWrite, JudgedRequest } from '../consent/judge';
+import { readConsentChange, readCookie, readObservation, readRows } from '../db/read';
 import type { LogDatabase, Visit } from '../db/schema';
 import type { VisitRecord } from './build';
 
 /** A visit as the log holds it, in the shape the report and the history page judge. */
 export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<VisitRecord> {
-  const [rows, consent, cookies] = await Promise.all([
+  const [rawRows, rawConsent, rawCookies] = await Promise.all([
     db.observations.where('[visitId+at]').between([visit.id, -Infinity], [visit.id, Infinity]).toArray(),
     db.consentChanges.where('visitId').equals(visit.id).sortBy('at'),
     db.cookies.where('visitId').equals(visit.id).toArray(),
   ]);
+  // Through the one reader of log rows: an entry the catalog no longer has is kept, never thrown on.
+  const rows = readRows(rawRows, readObservation);
+  const consent = readRows(rawConsent, readConsentChange);
+  const cookies = readRows(rawCookies, readCookie).filter((c) => c.entryId !== null);
   const requests: JudgedRequest[] = [];
   const activity: VisitRecord['activity'] = {};
   const unlisted: Record<string, number> = {};
@@ -22,13 +27,14 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
       entry.requests++;
       if (row.relay && !entry.relays!.some((r) => r.host === row.host) && entry.relays!.length < 10) entry.relays!.push({ host: row.host, party: row.relay });
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
-    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged });
+    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}) });
   }
   const cookieWrites: CookieWrite[] = [];
   for (const cookie of cookies) {
-    if (cookie.change === 'set') cookieWrites.push({ entryId: cookie.entryId, name: cookie.name, at: cookie.at, ...(cookie.by ? { by: cookie.by } : {}) });
+    const entryId = cookie.entryId!;
+    if (cookie.change === 'set') cookieWrites.push({ entryId, name: cookie.name, at: cookie.at, ...(cookie.by ? { by: cookie.by } : {}) });
     // A cookie written with no request of its tracker is evidence on its own: the tracker is listed.
-    const entry = cookie.change === 'set' ? (activity[cookie.entryId] ??= { requests: 0, cookies: [], relays: [] }) : activity[cookie.entryId];
+    const entry = cookie.change === 'set' ? (activity[entryId] ??= { requests: 0, cookies: [], relays: [] }) : activity[entryId];
     if (entry && cookie.change !== 'removed' && !entry.cookies.includes(cookie.name)) entry.cookies.push(cookie.name);
   }
   return {

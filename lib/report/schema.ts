@@ -59,6 +59,8 @@ export const ObservationReport = z.strictObject({
   method: Text(16),
   status: z.number().int().nullable(),
   verdict: z.enum(VERDICTS).nullable(),
+  /** A catalog entry this version no longer has (from an older log): shown as "no longer in the catalog". */
+  retiredEntry: Text(100).optional(),
 });
 export type ObservationReport = z.infer<typeof ObservationReport>;
 

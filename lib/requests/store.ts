@@ -1,4 +1,4 @@
-import { catalog, getEntry, type EntryId } from '../catalog';
+import { catalog, findEntry } from '../catalog';
 import type { LogDatabase } from '../db/schema';
 import { trackingIdentifiers } from './identifiers';
 import { Customer, RightsRequestRecord, type FollowUp, type TrackingIdentifier } from './types';
@@ -11,8 +11,9 @@ export async function requestEvidence(db: LogDatabase): Promise<{ identifiers: T
   const cookies = await db.cookies.orderBy('at').filter((c) => c.change !== 'removed' && (identifierNames.has(c.name) || c.name.startsWith('_gcl_'))).toArray();
   // The latest value of each cookie wins: ordered by time, later rows overwrite earlier ones.
   const identifiers = trackingIdentifiers(cookies.map((c) => ({ name: c.name, value: c.value })));
-  const entryIds = (await db.observations.orderBy('entryId').uniqueKeys()) as EntryId[];
-  const companies = new Set(entryIds.filter((id) => typeof id === 'string').map((id) => getEntry(id).company));
+  const entryIds = await db.observations.orderBy('entryId').uniqueKeys();
+  // An entry the catalog no longer has (an older log) names no company this version knows.
+  const companies = new Set(entryIds.flatMap((id) => (typeof id === 'string' ? [findEntry(id)?.company] : [])).filter((c): c is string => c !== undefined));
   const unlisted = (await db.findings.where('kind').equals('unlisted-third-party').toArray()).map((f) => f.host).filter((h): h is string => !!h);
   return { identifiers, recipients: [...companies, ...new Set(unlisted)] };
 }

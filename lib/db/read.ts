@@ -1,0 +1,100 @@
+import * as z from 'zod';
+import { EntryId, RequestKind } from '../catalog/schema';
+import { ConsentModeSignals } from '../consent/consent-mode';
+import { BannerState, ConsentChange } from '../consent/model';
+import { PersonalDataHit } from '../consent/personal-data';
+import type { ConsentChangeRow, CookieSeen, Observation, Visit } from './schema';
+
+/**
+ * The one way rows come back out of the log. IndexedDB is the extension's own, but a log outlives
+ * versions of the extension: an entry the catalog no longer has (retired, renamed) must not throw in
+ * the visit view or the composer. Such a row is kept and says which entry it was (`retiredEntry`);
+ * a row that is not a row at all is left out.
+ */
+
+/** An entry id: a current one, or one the catalog no longer has. */
+const AnyEntryId = z.string().max(100);
+
+const ObservationRow = z.looseObject({
+  id: z.string(),
+  visitId: z.string(),
+  at: z.number(),
+  entryId: AnyEntryId.nullable(),
+  host: z.string(),
+  url: z.string(),
+  kind: RequestKind.catch('other'),
+  type: z.string(),
+  method: z.string(),
+  status: z.number().optional(),
+  error: z.string().optional(),
+  initiator: z.string().optional(),
+  frameId: z.number(),
+  source: z.enum(['network', 'page', 'headers']),
+  via: z.string().optional(),
+  relay: z.enum(['shop', 'other']).optional(),
+  consentMode: ConsentModeSignals.nullable().optional().catch(undefined),
+  personalData: z.array(PersonalDataHit).optional().catch(undefined),
+});
+
+const CookieRow = z.looseObject({
+  id: z.string(),
+  visitId: z.string(),
+  entryId: AnyEntryId,
+  name: z.string(),
+  domain: z.string(),
+  value: z.string(),
+  at: z.number(),
+  change: z.enum(['present', 'set', 'removed']),
+  by: z.literal('server').optional(),
+});
+
+const ChangeRow = ConsentChange.extend({ id: z.string(), visitId: z.string() });
+
+const VisitRow = z.looseObject({
+  id: z.string(),
+  tabId: z.number(),
+  url: z.string(),
+  startedAt: z.number(),
+  banner: BannerState.nullable().optional().catch(null),
+});
+
+const isEntryId = (id: string): id is EntryId => EntryId.safeParse(id).success;
+
+export type ReadObservation = Observation & { retiredEntry?: string };
+export type ReadCookie = Omit<CookieSeen, 'entryId'> & { entryId: EntryId | null; retiredEntry?: string };
+
+/** An observation, with an entry the catalog no longer has kept as `retiredEntry` (and no entry). */
+export function readObservation(raw: unknown): ReadObservation | null {
+  const parsed = ObservationRow.safeParse(raw);
+  if (!parsed.success) return null;
+  const { entryId, ...row } = parsed.data;
+  if (entryId === null || isEntryId(entryId)) return { ...(row as Omit<Observation, 'entryId'>), entryId };
+  return { ...(row as Omit<Observation, 'entryId'>), entryId: null, retiredEntry: entryId };
+}
+
+export function readCookie(raw: unknown): ReadCookie | null {
+  const parsed = CookieRow.safeParse(raw);
+  if (!parsed.success) return null;
+  const { entryId, ...row } = parsed.data;
+  return isEntryId(entryId) ? { ...(row as Omit<CookieSeen, 'entryId'>), entryId } : { ...(row as Omit<CookieSeen, 'entryId'>), entryId: null, retiredEntry: entryId };
+}
+
+export function readConsentChange(raw: unknown): ConsentChangeRow | null {
+  const parsed = ChangeRow.safeParse(raw);
+  return parsed.success ? (parsed.data as ConsentChangeRow) : null;
+}
+
+export function readVisit(raw: unknown): Visit | null {
+  const parsed = VisitRow.safeParse(raw);
+  return parsed.success ? (parsed.data as Visit) : null;
+}
+
+/** Rows read one by one: the ones that parse, in order. */
+export function readRows<T>(rows: readonly unknown[], read: (raw: unknown) => T | null): T[] {
+  const out: T[] = [];
+  for (const raw of rows) {
+    const row = read(raw);
+    if (row !== null) out.push(row);
+  }
+  return out;
+}
