@@ -3,6 +3,7 @@ import { SHOP_MATCHES } from '@/lib/catalog/shop-domains';
 import { watchConsentBanners } from '@/lib/consent/banners';
 import { relayPageConsent } from '@/lib/consent/page-relay';
 import { watchExtensionLifetime } from '@/lib/observe/lifetime';
+import { answerReportNow, sendReliably } from '@/lib/observe/content-channel';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
 import { fillDataRequestForm } from '@/lib/requests/form-filler';
 import shop from '@/lib/catalog/shop.json';
@@ -17,9 +18,13 @@ export default defineContentScript({
     const send = (message: unknown) => browser.runtime.sendMessage(message);
     // Not ctx.onInvalidated: a page can fire that (lifetime.ts).
     const onInvalidated = watchExtensionLifetime(() => browser.runtime?.id !== undefined);
-    startResourceReporter({ send, onInvalidated });
-    watchConsentBanners({ report: (cmp, showing) => void send({ type: 'consent-banner', cmp, showing }).catch(() => undefined), onInvalidated });
-    relayPageConsent({ send, onInvalidated });
+    const reporter = startResourceReporter({ send, onInvalidated });
+    const banners = watchConsentBanners({ report: (cmp, showing) => sendReliably(send, { type: 'consent-banner', cmp, showing }), onInvalidated });
+    relayPageConsent({ send: (message) => sendReliably(send, message), onInvalidated });
+    answerReportNow(browser, () => {
+      banners.checkNow();
+      return reporter.reportNow();
+    });
     void fillDataRequestForm({ selector: shop.dataRequestPage.emailFieldSelector, ask: () => send({ type: 'data-request-form-ready' }) as Promise<{ email: string } | null> });
   },
 });

@@ -129,14 +129,25 @@ export function startBackground(browser: WebExtension) {
   return {
     ready: started,
     /**
-     * Writes everything queued now (tests and the scan read the log right after a page settles). A
-     * refused write is not thrown at the caller: it is already in the log's health for every page.
+     * Has every shop tab report what it has, then writes everything queued (tests and the scan read the
+     * log right after a page settles). A refused write is not thrown at the caller: it is already in
+     * the log's health for every page.
      */
     flush: () =>
       started
+        .then(() => askForReports(browser, store.all().map((state) => state.tabId)))
         .then(() => store.flush())
         .then(() => observer.recovered())
         .then(() => writer.flush().catch(() => undefined)),
     diagnostics: router.diagnostics,
   };
+}
+
+/** How long a shop tab's content script gets to deliver its reports when asked (it may be gone). */
+const REPORT_NOW_MS = 3_000;
+
+/** Asks each tab's content script to deliver its pending reports now, and waits until they have (or it is gone). */
+function askForReports(browser: WebExtension, tabIds: number[]): Promise<unknown> {
+  const within = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((done) => setTimeout(done, REPORT_NOW_MS))]);
+  return Promise.all(tabIds.map((tabId) => within(browser.tabs.sendMessage(tabId, { type: 'report-now' }))));
 }

@@ -52,6 +52,8 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
   };
   if (root.documentElement) start();
   deps.onInvalidated(() => observer.disconnect());
+  /** Looks now, rather than at the next throttled mutation (the background asks before it writes the log). */
+  return { checkNow: check };
 }
 
 function isVisible(element: HTMLElement): boolean {

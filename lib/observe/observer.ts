@@ -195,7 +195,9 @@ export function createObserver(deps: ObserverDeps) {
 
   function requestEnded(event: RequestEvent) {
     if (event.tabId < 0) return;
-    const state = store.get(event.tabId);
+    // The page's own response starts its visit if nothing else did yet (a browser that told us of the
+    // navigation late, or a worker that missed its start): the document's headers always count.
+    const state = store.get(event.tabId) ?? (event.type === 'main_frame' && isShopPage(event.url) ? startVisit(event.tabId, event.url, event.timeStamp) : undefined);
     if (!state) return;
     const cls = classifier.classifyUrl(event.url);
     if (cls.party === 'shop' || (cls.party === 'listed' && cls.relay === 'shop')) serverCookies(state, event);

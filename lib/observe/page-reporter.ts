@@ -5,7 +5,7 @@ export interface ReporterDeps {
   send(message: ContentMessage): Promise<unknown>;
   onInvalidated(stop: () => void): void;
   /** Injected for tests; the page's own Performance API otherwise. */
-  observe?: (onEntries: (entries: { name: string; initiatorType: string; startTime: number }[]) => void) => () => void;
+  observe?: (onEntries: (entries: { name: string; initiatorType: string; startTime: number }[]) => void) => { stop(): void; take(): void };
   intervalMs?: number;
 }
 
@@ -22,7 +22,7 @@ export function startResourceReporter(deps: ReporterDeps) {
   let seq = 0;
   const page = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
-  const stopObserving = (deps.observe ?? observeResourceTiming)((entries) => {
+  const observing = (deps.observe ?? observeResourceTiming)((entries) => {
     for (const entry of entries) {
       if (entry.name.startsWith(ownOrigin) || entry.name.length > MAX_URL_LENGTH) continue;
       if (!/^https?:/i.test(entry.name)) continue;
@@ -30,21 +30,25 @@ export function startResourceReporter(deps: ReporterDeps) {
     }
   });
 
-  async function drain() {
-    if (sending || queue.length === 0) return;
+  let draining: Promise<void> = Promise.resolve();
+  function drain(): Promise<void> {
+    if (sending || queue.length === 0) return draining;
     sending = true;
-    try {
-      while (queue.length > 0) {
-        const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
-        await deps.send({ type: 'page-resources', page, resources });
-        // Removed only once delivered, so nothing is lost while the worker restarts.
-        queue.splice(0, resources.length);
+    draining = (async () => {
+      try {
+        while (queue.length > 0) {
+          const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
+          await deps.send({ type: 'page-resources', page, resources });
+          // Removed only once delivered, so nothing is lost while the worker restarts.
+          queue.splice(0, resources.length);
+        }
+      } catch {
+        // The extension was reloaded or the worker is restarting: the next tick retries the rest.
+      } finally {
+        sending = false;
       }
-    } catch {
-      // The extension was reloaded or the worker is restarting: the next tick retries the rest.
-    } finally {
-      sending = false;
-    }
+    })();
+    return draining;
   }
 
   const timer = setInterval(() => void drain(), deps.intervalMs ?? 250);
@@ -53,13 +57,29 @@ export function startResourceReporter(deps: ReporterDeps) {
   deps.onInvalidated(() => {
     clearInterval(timer);
     removeEventListener('pagehide', flushOnHide);
-    stopObserving();
+    observing.stop();
   });
+  return {
+    /**
+     * Reports everything the page has loaded so far, now, and resolves once it is delivered: the
+     * background asks before it writes the log (the scan and the tests), instead of waiting a while.
+     */
+    async reportNow(): Promise<void> {
+      observing.take();
+      await draining;
+      await drain();
+      if (queue.length > 0) throw new Error('not delivered');
+    },
+  };
 }
 
-function observeResourceTiming(onEntries: (entries: PerformanceResourceTiming[]) => void): () => void {
+function observeResourceTiming(onEntries: (entries: PerformanceResourceTiming[]) => void) {
   const observer = new PerformanceObserver((list) => onEntries(list.getEntries() as PerformanceResourceTiming[]));
   // `buffered` hands over the entries recorded before this script ran.
   observer.observe({ type: 'resource', buffered: true });
-  return () => observer.disconnect();
+  return {
+    stop: () => observer.disconnect(),
+    // Entries recorded but not yet handed to the callback (it runs when the browser likes).
+    take: () => onEntries(observer.takeRecords() as PerformanceResourceTiming[]),
+  };
 }

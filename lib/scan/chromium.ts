@@ -48,7 +48,7 @@ export interface ExtensionBrowser {
   browser: Browser;
   extensionId: string;
   worker(): Promise<WebWorker>;
-  /** Waits until the background is ready, then writes everything it has queued. */
+  /** Once the background is ready: every shop tab's reports delivered, everything queued written. */
   settle(page?: Page): Promise<void>;
   tabIdOf(page: Page): Promise<number>;
   tabState(tabId: number): Promise<TabState | null>;
@@ -102,10 +102,8 @@ export async function launchWithExtension({
     browser,
     extensionId,
     worker,
-    async settle(page) {
-      // Let the content script's Resource Timing report (sent every 250 ms) arrive, then flush.
-      if (page) await page.evaluate(() => new Promise((r) => setTimeout(r, 600)));
-      else await new Promise((r) => setTimeout(r, 600));
+    async settle() {
+      // The background asks each shop tab's content script to deliver its reports, then writes the log.
       const w = await worker();
       await w.evaluate(() => (globalThis as unknown as { privacyLens: { flush(): Promise<void> } }).privacyLens.flush());
     },

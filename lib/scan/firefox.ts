@@ -135,10 +135,8 @@ export async function launchFirefoxWithExtension({
     tabState: (tabId) =>
       ask(async (id) => ((await (globalThis as unknown as PageGlobal).browser.storage.session.get(`tab:${id}`))[`tab:${id}`] as TabState | undefined) ?? null, String(tabId)),
     badgeText: (tabId) => ask(async (id) => (globalThis as unknown as PageGlobal).browser.action.getBadgeText({ tabId: Number(id) }), String(tabId)),
-    async settle(page) {
-      // The content script reports Resource Timing every 250 ms; then the background's batch is flushed.
-      if (page) await page.evaluate(() => new Promise((r) => setTimeout(r, 600))).catch(() => undefined);
-      else await new Promise((r) => setTimeout(r, 600));
+    async settle() {
+      // The background asks each shop tab's content script to deliver its reports, then writes the log.
       await ask(async () => (await (globalThis as unknown as PageGlobal).browser.runtime.getBackgroundPage()).privacyLens?.flush(), '');
     },
     close: () => browser.close(),

@@ -93,3 +93,20 @@ describe('cookies the shop’s server sets', () => {
     expect(store.get(7)!.cookieWrites).toEqual([]);
   });
 });
+
+describe('the page’s own response', () => {
+  it('starts the visit when its request’s start was never seen, so its hosting headers count', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    const page = request(SHOP, { type: 'main_frame', tabId: 9 });
+    observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    expect(store.get(9)?.entries.aws?.requests).toBe(1);
+  });
+
+  it('starts nothing for a page of another site', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    observer.requestEnded({ ...request('https://www.example.org/', { type: 'main_frame', tabId: 9 }), statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    expect(store.get(9)).toBeUndefined();
+  });
+});

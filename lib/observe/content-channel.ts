@@ -1,0 +1,39 @@
+/**
+ * The content script's side of its messages to the background. No zod here: the content script runs
+ * on every shop page and stays small; what it receives is only ever the extension's own question.
+ */
+
+type Send = (message: unknown) => Promise<unknown>;
+
+/** Tries a report this many times, waiting longer each time: a worker that restarts takes a moment. */
+const ATTEMPTS = 5;
+const FIRST_WAIT_MS = 200;
+
+/**
+ * Sends a report until the background answers it (it answers once the state the report changed is
+ * saved), so a banner or consent report handed to a worker that stopped before saving is sent again,
+ * not lost. Gives up quietly after a few tries: the extension may be gone.
+ */
+export async function sendReliably(send: Send, message: unknown): Promise<void> {
+  for (let attempt = 0, wait = FIRST_WAIT_MS; attempt < ATTEMPTS; attempt++, wait *= 2) {
+    try {
+      await send(message);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+interface RuntimeLike {
+  runtime: { id?: string; onMessage: { addListener(listener: (message: unknown, sender: { id?: string }) => Promise<unknown> | undefined): void } };
+}
+
+/** The background's "report now": answered once everything the page has to report is delivered. */
+export function answerReportNow(browser: RuntimeLike, reportNow: () => Promise<void>) {
+  browser.runtime.onMessage.addListener((message, sender) => {
+    if (sender.id !== browser.runtime.id) return undefined;
+    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'report-now') return undefined;
+    return reportNow().then(() => true);
+  });
+}
