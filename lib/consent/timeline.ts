@@ -27,7 +27,11 @@ export interface TimelineState {
 }
 
 export type Placement =
-  | { kind: 'new'; change: ConsentChange }
+  /**
+   * `earlierRecord`: a Consent Mode update that tells Google of the latest record's choice, arriving just
+   * after that record: the choice was made by the update's moment, so the record counts from it.
+   */
+  | { kind: 'new'; change: ConsentChange; earlierRecord?: { change: ConsentChange; at: number } }
   /** The same choice told again, earlier than we had it: the change already there now counts from `at`. */
   | { kind: 'earlier'; change: ConsentChange; at: number }
   | { kind: 'same' };
@@ -61,20 +65,33 @@ export function placeConsent(state: TimelineState, report: Report, receivedAt: n
       if (told) at = Math.min(at, told.at);
     }
   }
-  return {
-    kind: 'new',
-    change: {
-      at,
-      receivedAt,
-      source: report.source,
-      granted: report.granted,
-      denied: report.denied,
-      carriedOver,
-      ...(report.vendors ? { vendors: report.vendors } : {}),
-      ...(signal ? { signal } : {}),
-    },
+  const change: ConsentChange = {
+    at,
+    receivedAt,
+    source: report.source,
+    granted: report.granted,
+    denied: report.denied,
+    carriedOver,
+    ...(report.vendors ? { vendors: report.vendors } : {}),
+    ...(signal ? { signal } : {}),
   };
+  return { kind: 'new', change, ...recordToMoveEarlier(state, change) };
 }
+
+/**
+ * The other order of the same race: the record arrived first (the cookie jar), the banner's Consent
+ * Mode update for the same click a moment later. The update was pushed before the tags it unblocked
+ * sent anything, so the record counts from the update's moment, within the record's own bounds.
+ */
+function recordToMoveEarlier(state: TimelineState, signal: ConsentChange): { earlierRecord?: { change: ConsentChange; at: number } } {
+  if (signal.source !== 'consent-mode' || signal.signal !== 'update') return {};
+  const record = state.consent.findLast((c) => c.signal === undefined);
+  if (!record || record.carriedOver || signal.receivedAt - record.receivedAt > SAME_CHOICE_MS || signal.at >= record.at || !agrees(signal, record)) return {};
+  const before = state.consent.slice(0, state.consent.indexOf(record)).findLast((c) => c.signal === undefined);
+  const at = Math.max(signal.at, floorFor(state, undefined, before, record.receivedAt));
+  return at < record.at ? { earlierRecord: { change: record, at } } : {};
+}
+
 
 /**
  * The earliest a live report learnt of at `receivedAt` may count from: not before the last moment we

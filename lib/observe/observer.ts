@@ -241,6 +241,10 @@ export function createObserver(deps: ObserverDeps) {
       if (state.consent.length >= MAX_CONSENT_CHANGES) state.consent.splice(1, 1);
       state.consent.push((change = placed.change));
       if (change.signal === undefined && state.banner) state.banner = { ...state.banner, showing: false };
+      if (placed.earlierRecord) {
+        placed.earlierRecord.change.at = placed.earlierRecord.at;
+        writer.put('consentChanges', { id: changeId(state, placed.earlierRecord.change), visitId: state.visitId, ...placed.earlierRecord.change });
+      }
     }
     writer.put('consentChanges', { id: changeId(state, change), visitId: state.visitId, ...change });
     store.changed(state);

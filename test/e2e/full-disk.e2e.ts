@@ -98,10 +98,13 @@ describe('a full disk, in the browser', () => {
       await new Promise((r) => setTimeout(r, 3_000));
       shop.clearRequests();
       ({ page, tabId } = await visit(ext, '/test/google-analytics'));
-      // The first failed batch makes room and tries again (after 1.5 s); wait for both.
-      await new Promise((r) => setTimeout(r, 2_500));
+      // The first failed batch makes room and tries again (after 1.5 s): watch the log's health for it.
       const w = await ext.worker();
-      health = await w.evaluate(() => chrome.storage.session.get('log-health').then((items) => items['log-health'] as { state: string } | undefined));
+      const readHealth = () => w.evaluate(() => chrome.storage.session.get('log-health').then((items) => items['log-health'] as { state: string } | undefined));
+      for (const until = Date.now() + 4_000; Date.now() < until && health?.state !== 'full'; ) {
+        await ext.settle(page);
+        health = await readHealth();
+      }
       console.log(`full-disk: visit ${attempt} under the quota, log health ${health?.state ?? 'ok'}`);
     }
     // healthOf() says "full" only for a QuotaExceededError: Dexie's writes really were refused.

@@ -75,16 +75,13 @@ export async function readPopup(popup: Page): Promise<PopupContent> {
   });
 }
 
-/** The tab's badge once it has settled: the badge follows the tab's state in 100 ms batches. */
+/**
+ * The tab's badge once the page's reports are in: settling flushes the tab store, whose flush waits for
+ * the badge it draws, so the badge read after it is the settled one.
+ */
 export async function settledBadge(ext: ExtensionBrowser, tabId: number): Promise<string> {
-  let last = await ext.badgeText(tabId);
-  for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 150));
-    const next = await ext.badgeText(tabId);
-    if (next === last) return next;
-    last = next;
-  }
-  return last;
+  await ext.settle();
+  return ext.badgeText(tabId);
 }
 
 /**

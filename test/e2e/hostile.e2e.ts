@@ -242,9 +242,17 @@ describe('hostile pages in Chromium', () => {
     const tabId = await ext.tabIdOf(page);
     await page.waitForFunction(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt !== null, { timeout: 60_000, polling: 200 });
     const issued = await page.evaluate(() => (window as unknown as { __flood: { meta: number; ga: number; startedAt: number; endedAt: number } }).__flood);
-    // Every request ends (in an error) quickly; give the worker time to hear the last ones, then flush.
-    await new Promise((r) => setTimeout(r, 1500));
-    await ext.settle(page);
+    // Every request ends (in an error) quickly: settle until the worker has heard the last of them.
+    await expect
+      .poll(
+        async () => {
+          await ext.settle(page);
+          const counted = (await ext.tabState(tabId))?.entries;
+          return (counted?.['meta-pixel']?.requests ?? 0) + (counted?.['google-analytics']?.requests ?? 0);
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe(issued.meta + issued.ga);
     const state = (await ext.tabState(tabId))!;
     const worker = await ext.worker();
     const stateBytes = await worker.evaluate(async (id) => JSON.stringify((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null).length, tabId);

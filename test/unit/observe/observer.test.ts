@@ -155,7 +155,7 @@ describe('observer', () => {
       { url: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 20 },
       { url: 'https://www.facebook.com/tr/?id=1&ev=AddToCart', initiatorType: 'img', startTime: 30 },
     ]), PAGE);
-    await new Promise((r) => setTimeout(r, 0));
+    await observer.recovered();
     expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
     expect([...writer.observations.values()].filter((o) => o.entryId === 'meta-pixel').map((o) => o.url)).toEqual(['https://www.facebook.com/tr/?id=1&ev=AddToCart']);
   });

@@ -143,6 +143,23 @@ describe('the page’s consent signals, through the observer into the judgement'
     expect(judged().entries['google-analytics']!.verdict).toBe('consented');
   });
 
+  it('the other order: the record first (the cookie jar), the banner’s Consent Mode update a moment later', async () => {
+    const { report, hit, judged, tick, observer } = await visit();
+    observer.bannerSeen(7, 'complianz', true);
+    tick(1_000);
+    // Complianz's cookies reach the background at 2,000 (they carry no time of their own)…
+    for (const [name, value] of [['cmplz_functional', 'allow'], ['cmplz_preferences', 'allow'], ['cmplz_statistics', 'allow'], ['cmplz_marketing', 'allow'], ['cmplz_banner-status', 'dismissed']]) {
+      observer.cookieChanged({ removed: false, cause: 'explicit', name: name!, domain: '.mijnliefsteboek.nl', value: value! });
+    }
+    // …but its Consent Mode update was pushed at 1,900, and Analytics wrote its cookie right after.
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: '_ga', domain: '.mijnliefsteboek.nl', value: 'GA1.1.1.1' });
+    tick(100);
+    report({ source: 'consent-mode', command: 'update', values: CM_GRANTED, origin: 'dataLayer', at: 1_900 });
+    hit('https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&gcs=G111&cid=1.2', 1_950);
+    expect(judged().consentNow).toMatchObject({ source: 'complianz', at: 1_900 });
+    expect(judged().entries['google-analytics']!.verdict).toBe('consented');
+  });
+
   it('a page cannot backdate a choice through any of the new signals', async () => {
     const { report, hit, judged, tick } = await visit();
     report({ source: 'platform', platform: 'cookiefirst', state: 'unanswered', at: 1_050 });
