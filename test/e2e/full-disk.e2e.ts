@@ -6,28 +6,14 @@ import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { SCREENSHOTS, openPopup, readPopup, visit, withShopAndExtension } from './helpers';
+import { changeLog } from './log';
 import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, storeRightsRequest, type WorkerControl } from './worker';
 
 const DAY = 86_400_000;
 
 /** Runs in an extension page: moves one visit back in time, straight in IndexedDB. */
 function ageVisit(page: Page, visitId: string, days: number) {
-  return page.evaluate(
-    (id, ms) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('privacy-lens-log');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('visits', 'readwrite');
-          const store = tx.objectStore('visits');
-          const get = store.get(id);
-          get.onsuccess = () => store.put({ ...get.result, startedAt: get.result.startedAt - ms });
-          tx.oncomplete = () => (open.result.close(), resolve());
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    visitId,
-    days * DAY,
-  );
+  return changeLog(page, 'visits', { earlier: { fields: { startedAt: days * DAY }, ids: [visitId] } });
 }
 
 describe('a full disk, in the browser', () => {

@@ -5,6 +5,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
+import { changeLog } from './log';
 
 export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -103,29 +104,9 @@ export function withShopAndExtension(use: (shop: FixtureShop, ext: ExtensionBrow
   });
 }
 
-/**
- * Moves the stored rights requests back in time, as if days had passed: `sentDays` for when they were
- * sent, `followUpDays` for their follow-ups. Written straight to IndexedDB from an extension page.
- */
+/** Moves the stored rights requests back in time, as if days had passed: `sentDays` for when they were sent, `followUpDays` for their follow-ups. */
 export function ageRequests(page: Page, { sentDays = 0, followUpDays = 0 }: { sentDays?: number; followUpDays?: number }) {
-  return page.evaluate(
-    (sentMs, followUpMs) =>
-      new Promise<void>((res) => {
-        const open = indexedDB.open('privacy-lens-log');
-        open.onsuccess = () => {
-          const store = open.result.transaction('rightsRequests', 'readwrite').objectStore('rightsRequests');
-          const all = store.getAll();
-          all.onsuccess = () => {
-            for (const row of all.result) {
-              store.put({ ...row, sentAt: row.sentAt - sentMs, followUps: row.followUps.map((f: { at: number }) => ({ ...f, at: f.at - followUpMs })) });
-            }
-            store.transaction.oncomplete = () => res();
-          };
-        };
-      }),
-    sentDays * 86_400_000,
-    followUpDays * 86_400_000,
-  );
+  return changeLog(page, 'rightsRequests', { earlier: { fields: { sentAt: sentDays * 86_400_000, 'followUps.at': followUpDays * 86_400_000 } } });
 }
 
 /** A JSON export is whole once it closes: Firefox creates the file first and writes it after. */

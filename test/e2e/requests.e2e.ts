@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readLogTable } from './log';
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
@@ -96,16 +97,7 @@ describe('rights requests in Chromium', () => {
     expect(messages).toEqual(['Fill in your name.', 'Fill in a valid e-mail address, such as name@example.com.', 'An order number is letters, digits and dashes (4 to 24 characters), without spaces.']);
     expect(await composer.$eval('#field-email', (e) => e.getAttribute('aria-invalid'))).toBe('true');
     await composer.screenshot({ path: resolve(SCREENSHOTS, 'composer-errors-en.png'), fullPage: true });
-    const count = await composer.evaluate(
-      () =>
-        new Promise<number>((res) => {
-          const open = indexedDB.open('privacy-lens-log');
-          open.onsuccess = () => {
-            const get = open.result.transaction('rightsRequests').objectStore('rightsRequests').count();
-            get.onsuccess = () => res(get.result);
-          };
-        }),
-    );
+    const count = (await readLogTable(composer, 'rightsRequests')).length;
     expect(count).toBe(1); // only the access request of the test before
     await composer.close();
   });

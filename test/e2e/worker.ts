@@ -3,7 +3,8 @@
  * it when it has been idle (or updates the extension): the worker's globals and timers are gone,
  * and the next event starts a fresh one.
  */
-import type { CDPSession, Page, Target } from 'puppeteer';
+import { changeLog, readLogTable } from './log';
+import type { CDPSession, Page, Target, WebWorker } from 'puppeteer';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { classifier } from '../../lib/classify';
 import type { ConsentChangeRow, Observation, Visit } from '../../lib/db';
@@ -97,33 +98,16 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
       await cdp.send('ServiceWorker.startWorker', { scopeURL });
       await cdp.send('ServiceWorker.disable');
     },
-    readLog: () => reader.evaluate(readAllRows),
-    readLogInWorker: async () => (await ext.worker()).evaluate(readAllRows),
+    readLog: () => readAllRows(reader),
+    readLogInWorker: async () => readAllRows(await ext.worker()),
     close: () => reader.close(),
   };
 }
 
-/** Runs in an extension context (page or worker): every row the tests compare, with plain IndexedDB. */
-function readAllRows(): Promise<LogSnapshot> {
-  return new Promise<LogSnapshot>((resolve, reject) => {
-    const open = indexedDB.open('privacy-lens-log');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const names = ['visits', 'observations', 'consentChanges', 'rightsRequests'] as const;
-      const tx = db.transaction([...names]);
-      const out: Record<string, unknown[]> = {};
-      for (const name of names) {
-        const all = tx.objectStore(name).getAll();
-        all.onsuccess = () => (out[name] = all.result);
-      }
-      tx.oncomplete = () => {
-        db.close();
-        resolve(out as unknown as LogSnapshot);
-      };
-      tx.onerror = () => reject(tx.error);
-    };
-  });
+/** Every row the tests compare, read from an extension context (a page or the worker). */
+async function readAllRows(context: Page | WebWorker): Promise<LogSnapshot> {
+  const [visits, observations, consentChanges, rightsRequests] = await Promise.all(['visits', 'observations', 'consentChanges', 'rightsRequests'].map((table) => readLogTable(context, table)));
+  return { visits, observations, consentChanges, rightsRequests } as unknown as LogSnapshot;
 }
 
 /** A request as both sides can name it: the method and the full URL, without the fragment the browser never sends. */
@@ -202,17 +186,5 @@ export function storeRightsRequest(page: Page, request: { id: string; type: stri
     notes: '',
     updatedAt: Date.now(),
   };
-  return page.evaluate(
-    (stored) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('privacy-lens-log');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('rightsRequests', 'readwrite');
-          tx.objectStore('rightsRequests').put(stored);
-          tx.oncomplete = () => (open.result.close(), resolve());
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    row,
-  );
+  return changeLog(page, 'rightsRequests', { put: [row] });
 }
