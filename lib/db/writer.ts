@@ -38,7 +38,15 @@ const TABLES: LogTableName[] = ['visits', 'observations', 'cookies', 'consentCha
  * the disk): the start's time and judgement stay, the end adds its outcome. The one merge rule.
  */
 export function mergeObservation(earlier: Observation, later: Observation): Observation {
-  return { ...earlier, ...withoutUndefined(later), at: earlier.at };
+  // The start read the request's body too: its personal data is kept and the end's added to it.
+  const personalData = [...(earlier.personalData ?? []), ...(later.personalData ?? []).filter((hit) => !earlier.personalData?.some((h) => h.kind === hit.kind && h.where === hit.where))];
+  return {
+    ...earlier,
+    ...withoutUndefined(later),
+    at: earlier.at,
+    consentMode: earlier.consentMode ?? later.consentMode,
+    ...(personalData.length ? { personalData } : {}),
+  };
 }
 
 /**

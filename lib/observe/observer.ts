@@ -211,7 +211,8 @@ export function createObserver(deps: ObserverDeps) {
       const listed = { party: 'listed', host: cls.host, entryId: hosting, kind: 'page', observeBy: 'network' } as const;
       countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [] });
       logRequest(state, event, listed, event.type === 'main_frame' ? 'page' : 'other', null);
-      store.changed(state);
+      // No report of the page's own recovers the document's response: saved now, with its row.
+      store.changed(state, { now: event.type === 'main_frame' });
       return;
     }
     if (cls.party !== 'listed') return;
@@ -227,7 +228,8 @@ export function createObserver(deps: ObserverDeps) {
       countRequest(state, cls, event.timeStamp, judged);
       tally(state.reconcile, 'network', event.url);
     }
-    logRequest(state, event, cls, cls.kind, judged, true);
+    // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
+    logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls.entryId, event.timeStamp, event.url, undefined), true);
     store.changed(state);
   }
 
@@ -247,7 +249,7 @@ export function createObserver(deps: ObserverDeps) {
       }
     }
     writer.put('consentChanges', { id: changeId(state, change), visitId: state.visitId, ...change });
-    store.changed(state);
+    store.changed(state, { now: true });
   }
 
   function cookieChanged(event: CookieEvent) {

@@ -14,8 +14,12 @@ export interface TabStore {
   all(): TabState[];
   set(state: TabState): void;
   delete(tabId: number): void;
-  /** Marks a state as changed: it is saved soon, and `onChange` hears of it then (batched). */
-  changed(state: TabState): void;
+  /**
+   * Marks a state as changed: it is saved soon, and `onChange` hears of it then (batched). `now`: saved
+   * in this very task whatever the spacing, for the rare changes a stop must not lose while the log's
+   * journal keeps their rows (a visit's start, its hosting, a consent change).
+   */
+  changed(state: TabState, options?: { now?: boolean }): void;
   /**
    * Has `onChange` judge a tab again although its state did not change (the user's stance did):
    * nothing is saved for it.
@@ -82,10 +86,11 @@ export function createTabStore(
     () => undefined,
   );
 
-  function schedule(tabId: number) {
+  function schedule(tabId: number, now = false) {
     dirty.add(tabId);
     unsaved.add(tabId);
-    if (!saveQueued) {
+    if (now) queueMicrotask(() => void save());
+    else if (!saveQueued) {
       saveQueued = true;
       const wait = lastSaveAt + saveSpacingMs - Date.now();
       if (wait <= 0) queueMicrotask(() => void save());
@@ -128,15 +133,15 @@ export function createTabStore(
     all: () => [...states.values()],
     set(state) {
       states.set(state.tabId, state);
-      schedule(state.tabId);
+      schedule(state.tabId, true);
     },
     delete(tabId) {
       if (!states.delete(tabId)) return;
       schedule(tabId);
     },
-    changed(state) {
+    changed(state, options) {
       if (states.get(state.tabId) !== state) return;
-      schedule(state.tabId);
+      schedule(state.tabId, options?.now);
     },
     rejudge(tabId) {
       if (!states.has(tabId)) return;

@@ -10,7 +10,7 @@ import { CHROME_BUILD, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { openPopup, readPopup, settledBadge, waitForDownload, wholeJson, withShopAndExtension } from './helpers';
-import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, seededRandom, storeRightsRequest, type WorkerControl } from './worker';
+import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, rowsAtOddsWithTheirRequests, seededRandom, storeRightsRequest, type WorkerControl } from './worker';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHOP = 'https://www.mijnliefsteboek.nl';
@@ -45,11 +45,17 @@ describe('the service worker stopped at random moments, and an update', () => {
     await rm(downloads, { recursive: true, force: true });
   });
 
-  /** Stops the worker after a random delay of up to `maxDelayMs`. */
+  /**
+   * Stops the worker after a random delay of up to `maxDelayMs`. It is started first if nothing woke it
+   * since the last stop, so every call stops a running worker at a random moment: their number does not
+   * depend on how fast the machine is.
+   */
   async function stopSoon(maxDelayMs: number) {
+    await worker.wake();
     await sleep(random() * maxDelayMs);
     if (await worker.stop()) tally.stops++;
   }
+
 
   /**
    * After the stops: what the page requested from catalog hosts (as the fixture server received it)
@@ -71,6 +77,8 @@ describe('the service worker stopped at random moments, and an update', () => {
     tally.lost += lost.length;
     tally.duplicated += duplicated.length;
     expect({ lost, duplicated }, `seed ${seed}`).toEqual({ lost: [], duplicated: [] });
+    // Not only there: each row says what its request was (time, kind, Consent Mode, personal data).
+    expect(rowsAtOddsWithTheirRequests(log, visitIds), `seed ${seed}`).toEqual([]);
     expect(made.length).toBeGreaterThan(0);
 
     // The tab's state survived too: the popup counts what the log holds, and the badge agrees.

@@ -6,7 +6,10 @@
 import { changeLog, readLogTable } from './log';
 import type { CDPSession, Page, Target, WebWorker } from 'puppeteer';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { hasConsentModeSignal } from '../../lib/catalog';
 import { classifier } from '../../lib/classify';
+import { parseConsentMode } from '../../lib/consent/consent-mode';
+import { findPersonalData } from '../../lib/consent/personal-data';
 import type { ConsentChangeRow, Observation, Visit } from '../../lib/db';
 import type { RecordedRequest } from '../fixtures/shop/server';
 
@@ -162,6 +165,40 @@ export function compareRequests(made: readonly string[], logged: readonly string
   // Recovered rows not needed to make up for a missing one are doubles too.
   for (const [key, n] of loggedCount) for (let i = key.startsWith(`${RECOVERED} `) ? 0 : (madeCount.get(key) ?? 0); i < n; i++) duplicated.push(key);
   return { lost, duplicated };
+}
+
+/**
+ * Rows whose stored contents disagree with their own request: the entry and kind its URL classifies to,
+ * the Consent Mode its query carries, the personal data in it, a time within its visit. A row written
+ * twice, or a request's end stored over its start, shows here (a stop must lose nothing of a row).
+ */
+export function rowsAtOddsWithTheirRequests(log: LogSnapshot, visitIds: ReadonlySet<string>, now = Date.now()): string[] {
+  const classify = classifier();
+  const started = new Map(log.visits.map((v) => [v.id, v.startedAt]));
+  const odd: string[] = [];
+  for (const row of log.observations) {
+    if (!visitIds.has(row.visitId) || row.entryId === null || row.source === 'headers') continue;
+    const cls = classify.classifyUrl(row.url);
+    const problems: string[] = [];
+    if (cls.party === 'listed' && (cls.entryId !== row.entryId || cls.kind !== row.kind)) problems.push(`filed as ${row.entryId}/${row.kind}`);
+    const query = row.url.includes('?') ? row.url.slice(row.url.indexOf('?') + 1) : '';
+    const consentMode = hasConsentModeSignal(row.entryId) && query ? parseConsentMode(query) : null;
+    if (!sameJson(row.consentMode ?? null, consentMode)) problems.push(`consent mode ${JSON.stringify(row.consentMode)} for ${JSON.stringify(consentMode)}`);
+    const inUrl = findPersonalData(row.url, undefined);
+    if (!inUrl.every((hit) => (row.personalData ?? []).some((h) => h.kind === hit.kind && h.where === hit.where))) problems.push('personal data lost');
+    const visitStart = started.get(row.visitId) ?? 0;
+    // The page's Resource Timing measures from the navigation's start, a moment before the visit's first event.
+    if (row.at < visitStart - 5_000 || row.at > now) problems.push(`time ${row.at} outside its visit`);
+    if (problems.length) odd.push(`${row.url}: ${problems.join('; ')}`);
+  }
+  return odd;
+}
+
+/** The same JSON value, whatever the order of object keys (IndexedDB keeps its own). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const sorted = (value: unknown): unknown =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, sorted(v)])) : value;
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 }
 
 /** How many of the log's rows for these visits were recovered from the page's report. */

@@ -1,6 +1,6 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { createLogWriter, openLog, type Observation } from '@/lib/db';
+import { createLogWriter, mergeObservation, openLog, type Observation } from '@/lib/db';
 
 function freshLog() {
   return openLog('test-log', { indexedDB: new IDBFactory(), IDBKeyRange });
@@ -31,6 +31,12 @@ describe('log writer', () => {
     expect(await db.observations.get('v1:r1')).toMatchObject({ at: 5, status: 200 });
     expect(await db.visits.count()).toBe(1);
     expect(await db.cookies.count()).toBe(1);
+  });
+
+  it('merges an end into its start: the start’s time, Consent Mode and body’s personal data stay, the end’s status and URL findings join', () => {
+    const start = observation('v1:r1', { at: 5, consentMode: { adStorage: 'denied', analyticsStorage: 'denied' }, personalData: [{ kind: 'email', where: 'body' }] });
+    const end = observation('v1:r1', { at: 9, status: 204, consentMode: { adStorage: 'granted', analyticsStorage: 'granted' }, personalData: [{ kind: 'email', where: 'em' }, { kind: 'email', where: 'body' }] });
+    expect(mergeObservation(start, end)).toMatchObject({ at: 5, status: 204, consentMode: { adStorage: 'denied' }, personalData: [{ kind: 'email', where: 'body' }, { kind: 'email', where: 'em' }] });
   });
 
   it('flushes by itself after the delay, and at once when the queue is full', async () => {

@@ -24,12 +24,14 @@ describe('tab store', () => {
     const area = memoryArea({
       [tabStateKey(1)]: { tabId: 1, visitId: 'v', url: 'x', startedAt: 1, entries: { 'not-an-entry': {} }, unlisted: {}, unlistedOverflow: 0, pending: [] },
       [tabStateKey(2)]: '<script>',
-      [tabStateKey(3)]: { __proto__: { polluted: true } },
+      // An own "__proto__" key, as JSON.parse makes it (a literal `__proto__:` would only set the prototype).
+      [tabStateKey(3)]: JSON.parse('{"__proto__": {"polluted": true}, "tabId": 3}'),
       diagnostics: { droppedMessages: 1 },
     });
     const store = createTabStore(area);
     await store.ready;
     expect(store.all()).toEqual([]);
+    expect(Object.keys(area.data[tabStateKey(3)] as object)).toContain('__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
