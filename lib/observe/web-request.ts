@@ -3,22 +3,11 @@ import type { Observer, RequestEvent } from './observer';
 type WebExtension = typeof import('wxt/browser').browser;
 
 /** A webRequest event as either browser hands it over: the fields the observer reads, and Firefox's names. */
-interface AnyRequestDetails {
-  requestId: string;
-  tabId: number;
-  frameId: number;
-  url: string;
-  type: string;
-  method: string;
-  timeStamp: number;
-  initiator?: string;
+type AnyRequestDetails = Omit<RequestEvent, 'body'> & {
   /** Firefox names the initiator differently. */
   originUrl?: string;
-  statusCode?: number;
-  error?: string;
-  responseHeaders?: { name: string; value?: string }[];
   requestBody?: { formData?: Record<string, unknown[]>; raw?: { bytes?: ArrayBuffer }[] } | null;
-}
+};
 
 /** The first 64 kB of a request body: enough for personal data in a beacon or a form post. */
 const MAX_BODY = 65_536;

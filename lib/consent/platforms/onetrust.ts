@@ -1,5 +1,4 @@
-import type { RecordCategory } from '../model';
-import { ONETRUST_CLOSED_COOKIE, ONETRUST_COOKIE, parseOneTrust } from '../readers/onetrust';
+import { ONETRUST_CLOSED_COOKIE, ONETRUST_COOKIE, ONETRUST_GROUPS as GROUP, parseOneTrust } from '../readers/onetrust';
 import { call, get, listen, snapshot, toReading, unanswered, type Decision } from './shared';
 import type { CookieReader, PageReader, PlatformSignature } from './types';
 
@@ -16,14 +15,6 @@ import type { CookieReader, PageReader, PlatformSignature } from './types';
  * `OptanonWrapper` is a function the page defines and OneTrust calls; wrapping it would change the
  * page's code, so the events are used instead.
  */
-const GROUP: Record<string, RecordCategory> = {
-  C0001: 'necessary',
-  C0002: 'statistics',
-  C0003: 'functional',
-  C0004: 'marketing',
-  C0005: 'marketing',
-};
-
 export const cookieReader: CookieReader = {
   platform: 'onetrust',
   cookies: [ONETRUST_COOKIE, ONETRUST_CLOSED_COOKIE],

@@ -6,7 +6,7 @@ export const ONETRUST_COOKIE = 'OptanonConsent';
 export const ONETRUST_CLOSED_COOKIE = 'OptanonAlertBoxClosed';
 
 /** OneTrust's default groups. Tenants can rename them; unknown groups are ignored. */
-const GROUP: Record<string, RecordCategory> = {
+export const ONETRUST_GROUPS: Record<string, RecordCategory> = {
   C0001: 'necessary',
   C0002: 'statistics',
   C0003: 'functional',
@@ -37,7 +37,7 @@ export function parseOneTrust(raw: string, alertBoxClosed?: string | null): Cons
   const denied = new Set<RecordCategory>();
   for (const item of groups.split(',')) {
     const [id, state] = item.split(':');
-    const category = id ? GROUP[id] : undefined;
+    const category = id ? ONETRUST_GROUPS[id] : undefined;
     if (!category) continue;
     if (state === '1') granted.add(category);
     else if (state === '0') denied.add(category);

@@ -50,9 +50,13 @@ export function recordingWriter() {
   return { ...writer, visits, observations, cookies, consentChanges, findings };
 }
 
-export function makeObserver(area = memoryArea(), extra: Pick<ObserverDeps, 'loggedRows'> = {}) {
+/** The observer over fakes; `writer` swaps in another log writer (the real one over fake-indexeddb). */
+export function makeObserver<W extends ObserverDeps['writer'] = ReturnType<typeof recordingWriter>>(
+  area = memoryArea(),
+  extra: Pick<ObserverDeps, 'loggedRows'> & { writer?: W } = {},
+) {
   const store = createTabStore(area, { delayMs: 0 });
-  const writer = recordingWriter();
+  const writer = (extra.writer ?? recordingWriter()) as W;
   let ids = 0;
   let clock = 1_000;
   const observer = createObserver({
@@ -64,7 +68,7 @@ export function makeObserver(area = memoryArea(), extra: Pick<ObserverDeps, 'log
     store,
     now: () => clock,
     newId: () => `visit-${++ids}`,
-    ...extra,
+    loggedRows: extra.loggedRows,
   });
   return { observer, store, writer, area, tick: (ms: number) => (clock += ms) };
 }

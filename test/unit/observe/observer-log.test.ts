@@ -1,27 +1,13 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { hasConsentModeSignal } from '@/lib/catalog';
-import { createClassifier, createCookieMatcher, createHostingDetector } from '@/lib/classify';
 import { createLogWriter, openLog } from '@/lib/db';
-import { createObserver, createTabStore } from '@/lib/observe';
-import { CLOUDFRONT_HEADERS, memoryArea, request } from './fakes';
+import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 /** The observer over the real log writer and a real (fake-indexeddb) database: what the browser runs. */
 function observerOnRealLog() {
   const db = openLog('observer-log', { indexedDB: new IDBFactory(), IDBKeyRange });
   const writer = createLogWriter(db, { delayMs: 10_000 });
-  const store = createTabStore(memoryArea(), { delayMs: 0 });
-  let ids = 0;
-  const observer = createObserver({
-    classifier: createClassifier(),
-    matchCookie: createCookieMatcher(),
-    detectHosting: createHostingDetector(),
-    hasConsentMode: hasConsentModeSignal,
-    writer,
-    store,
-    now: () => 1_000,
-    newId: () => `visit-${++ids}`,
-  });
+  const { observer, store } = makeObserver(memoryArea(), { writer });
   return { db, writer, store, observer };
 }
 
