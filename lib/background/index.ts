@@ -11,6 +11,7 @@ import { createTabSync } from '../observe/tab-sync';
 import { listenToRequests } from '../observe/web-request';
 import { watchDeadlines } from '../requests/deadline-watch';
 import { createPendingFills } from '../requests/pending-fills';
+import { workerTimings } from './timings';
 
 type WebExtension = typeof import('wxt/browser').browser;
 
@@ -28,6 +29,7 @@ export const INSTALLED_KEY = 'installed:v1';
  * per-tab states saved before the stop (each event changes one).
  */
 export function startBackground(browser: WebExtension) {
+  workerTimings.modulesLoaded = performance.now();
   const classifier = sharedClassifier();
   const t = createTranslator(pickLanguage(browser.i18n.getUILanguage()));
   const session = browser.storage.session ?? browser.storage.local;
@@ -40,7 +42,8 @@ export function startBackground(browser: WebExtension) {
     .then(() => browser.storage.local.get(STANCE_KEY))
     .then((items) => void (stance = parseStance(items[STANCE_KEY])))
     .catch(() => undefined)
-    .then(() => store.ready);
+    .then(() => store.ready)
+    .then(() => void (workerTimings.started = performance.now()));
   /** Runs `work` after start-up, in the order the events came; its failure is the caller's to answer. */
   const afterStart = <T,>(work: () => T): Promise<T> => started.then(work);
   const handle = (work: () => void) => void afterStart(work).catch((error) => console.error('privacy-lens: event failed', error));
@@ -66,7 +69,12 @@ export function startBackground(browser: WebExtension) {
     },
   });
 
-  listenToRequests(browser, hostPermissions(), observer, handle);
+  listenToRequests(browser, hostPermissions(), observer, (work) =>
+    handle(() => {
+      work();
+      workerTimings.firstRequestHandled ??= performance.now();
+    }),
+  );
   browser.cookies.onChanged.addListener(({ removed, cause, cookie }) =>
     handle(() => observer.cookieChanged({ removed, cause, name: cookie.name, domain: cookie.domain, value: cookie.value })),
   );
@@ -140,6 +148,7 @@ export function startBackground(browser: WebExtension) {
         .then(() => observer.recovered())
         .then(() => writer.flush().catch(() => undefined)),
     diagnostics: router.diagnostics,
+    timings: workerTimings,
   };
 }
 

@@ -7,14 +7,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { FiltersEngine, Request } from '@ghostery/adblocker';
-import puppeteer from 'puppeteer';
 import { catalog, hasConsentModeSignal, ruleHosts } from '../../lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '../../lib/classify';
 import { createObserver, createTabStore, judgeTab, newTabState } from '../../lib/observe';
 import type { LogWriter } from '../../lib/db';
-import { CHROMIUM, chromiumArgs, launchWithExtension } from '../../lib/scan/chromium';
+import { launchWithExtension } from '../../lib/scan/chromium';
 import { startFixtureShop } from '../fixtures/shop/server';
 import { buildCorpus } from './corpus';
+import { coldStarts, launchArms, measurePageLoads, profileWorker, REALISTIC_NETWORK } from './page-load';
+import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -24,11 +25,6 @@ const say = (line = '') => {
   lines.push(line);
   process.stdout.write(`${line}\n`);
 };
-const median = (xs: number[]) => quantile(xs, 0.5);
-function quantile(xs: number[], q: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
 // ---------------------------------------------------------------------------------------------
@@ -107,40 +103,45 @@ function hotPathBench() {
   say(`   median ${fmt(median(times) / 1000, 3)} µs  p99 ${fmt(quantile(times, 0.99) / 1000, 3)} µs; judging a tab (${state.requests.length} kept requests, once per 100 ms batch) median ${fmt(median(judgeTimes) / 1000)} µs`);
 }
 
-// 3–5: in Chromium with the built extension.
+// 3. Page load: no extension, a control extension with our permissions and listeners, ours. Then
+// our worker's profile during page loads, and its cold start.
+async function pageLoadBench() {
+  const shop = await startFixtureShop();
+  const network = { hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true };
+  const { arms, ours, close } = await launchArms(network);
+  const pct = (r: { ratio: number; ci95: [number, number] }) => `${fmt(r.ratio, 3)} [${fmt(r.ci95[0], 3)}–${fmt(r.ci95[1], 3)}]`;
+  try {
+    const pages = ['/', '/checkout'];
+    // BENCH_LOADS: fewer loads for a quick look; the figures in BENCHMARKS.md use the default.
+    const loads = Number(process.env.BENCH_LOADS ?? 30);
+    const { rows } = await measurePageLoads({ origin: 'https://www.mijnliefsteboek.nl', hostRules: network.hostRules, pages, loads, arms });
+    say(`3. Page load, load event (${loads} loads per arm, interleaved in rotating order; median ratios with bootstrap 95% intervals)`);
+    say(`   realistic network: DevTools' emulation, ${REALISTIC_NETWORK.latency} ms latency, 20/5 Mbit/s`);
+    for (const row of rows) {
+      const m = row.medianMs;
+      say(`   ${row.page.padEnd(10)} ${row.network.padEnd(9)} none ${fmt(m.none, 1)} ms, control ${fmt(m.control, 1)} ms, ours ${fmt(m.ours, 1)} ms`);
+      say(`   ${''.padEnd(20)} with/without ${pct(row.withWithout)}; control/none ${pct(row.controlNone)} (the platform); ours/control ${pct(row.oursControl)} (ours, budget ≤ 1.01)`);
+    }
+    const profile = await profileWorker(ours, 'https://www.mijnliefsteboek.nl/checkout', 10);
+    say(`   our worker during 10 checkout loads: ${fmt(profile.perLoadMs, 1)} ms of CPU per load; the most self time:`);
+    for (const { fn, ms } of profile.top.slice(0, 8)) say(`     ${fmt(ms / 10, 2).padStart(6)} ms/load  ${fn}`);
+    const cold = await coldStarts(ours, 'https://www.mijnliefsteboek.nl/', 10);
+    const coldFirst = median(cold.map((c) => c.firstRequestHandled));
+    const coldScript = median(cold.map((c) => c.scriptStarted));
+    const coldStarted = median(cold.map((c) => c.started));
+    say(`   cold start (worker stopped, then a shop page; worker's clock, median of ${cold.length}): our code runs at ${fmt(coldScript, 1)} ms, start-up done at ${fmt(coldStarted, 1)} ms, first webRequest event handled at ${fmt(coldFirst, 1)} ms (budget ≤ 50 ms)`);
+    results.pageLoad = { rows, workerProfile: profile, coldStart: { runs: cold, medianScriptStartedMs: coldScript, medianStartedMs: coldStarted, medianFirstRequestHandledMs: coldFirst } };
+  } finally {
+    await close();
+    await shop.close();
+  }
+}
+
+// 4–5: in Chromium with the built extension.
 async function browserBench() {
   const shop = await startFixtureShop();
   const ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
-  const plain = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, args: chromiumArgs({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true }) });
   try {
-    // 3. Page-load overhead, A B A B.
-    const loadTime = async (browser: typeof plain) => {
-      const page = await browser.newPage();
-      await page.goto('https://www.mijnliefsteboek.nl/', { waitUntil: 'load' });
-      const ms = await page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-        return nav.loadEventEnd - nav.startTime;
-      });
-      await page.close();
-      return ms;
-    };
-    for (let i = 0; i < 3; i++) await Promise.all([loadTime(plain), loadTime(ext.browser)]);
-    const without: number[] = [];
-    const withExt: number[] = [];
-    for (let i = 0; i < 24; i++) {
-      if (i % 2 === 0) {
-        without.push(await loadTime(plain));
-        withExt.push(await loadTime(ext.browser));
-      } else {
-        withExt.push(await loadTime(ext.browser));
-        without.push(await loadTime(plain));
-      }
-    }
-    const ratio = median(withExt) / median(without);
-    results.pageLoad = { loads: without.length, withoutMs: median(without), withMs: median(withExt), ratio };
-    say('3. Page load of the fixture home page (load event, 24 loads each, interleaved A B B A)');
-    say(`   without ${fmt(median(without), 1)} ms, with the extension ${fmt(median(withExt), 1)} ms: median ratio ${fmt(ratio, 3)} (budget ≤ 1.03)`);
-
     // 4. Popup and history with 0, 10,000 and 100,000 logged observations.
     const options = await ext.browser.newPage();
     await options.goto(`chrome-extension://${ext.extensionId}/options.html#history`);
@@ -257,7 +258,6 @@ async function browserBench() {
     say(`   heap ${fmt(heapBefore / 1048576)} MB → ${fmt(heapAfter / 1048576)} MB; tab state ${sizeAt2k} bytes after 2,000 requests, ${sizeAt10k} bytes after 10,000 (bounded); ${counted} requests counted`);
     void worker;
   } finally {
-    await plain.close();
     await ext.close();
     await shop.close();
   }
@@ -265,22 +265,38 @@ async function browserBench() {
 
 async function main() {
   say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, log, sizes).
+  const only = process.argv.slice(2);
+  const run = (name: string) => only.length === 0 || only.includes(name);
   say();
-  classificationBench();
-  say();
-  hotPathBench();
-  say();
-  await browserBench();
-  say();
-  const sizes = await bundleSizes();
-  results.bundle = sizes;
-  say('6. Bundle sizes (gzip -9 per file; the store zip as wxt zip makes it)');
-  for (const file of sizes.files) say(`   ${file.path.padEnd(44)} ${String(file.gzip).padStart(8)} B gzip (${file.bytes} B)`);
-  say(`   zipped extension: ${sizes.zipBytes} B (issue budget 200 kB; size-budget.json holds the checked limits)`);
+  if (run('classification')) {
+    classificationBench();
+    say();
+  }
+  if (run('hot-path')) {
+    hotPathBench();
+    say();
+  }
+  if (run('page-load')) {
+    await pageLoadBench();
+    say();
+  }
+  if (run('log')) {
+    await browserBench();
+    say();
+  }
+  if (run('sizes')) {
+    const sizes = await bundleSizes();
+    results.bundle = sizes;
+    say('6. Bundle sizes (gzip -9 per file; the store zip as wxt zip makes it)');
+    for (const file of sizes.files) say(`   ${file.path.padEnd(44)} ${String(file.gzip).padStart(8)} B gzip (${file.bytes} B)`);
+    say(`   zipped extension: ${sizes.zipBytes} B (issue budget 200 kB; size-budget.json holds the checked limits)`);
+  }
   await mkdir(resolve(ROOT, 'test-results'), { recursive: true });
-  await writeFile(resolve(ROOT, 'test-results/bench.json'), `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+  const file = only.length ? `test-results/bench-${only.join('-')}.json` : 'test-results/bench.json';
+  await writeFile(resolve(ROOT, file), `${JSON.stringify({ at: new Date().toISOString(), sections: only.length ? only : 'all', results }, null, 2)}\n`);
   say();
-  say('Written to test-results/bench.json');
+  say(`Written to ${only.length ? `test-results/bench-${only.join('-')}.json` : 'test-results/bench.json'}`);
 }
 
 await main();

@@ -1,0 +1,239 @@
+/**
+ * Page load with and without the extension, against a control: where does the extension's cost come
+ * from? Three arms, each a Chromium of its own, loads interleaved in rotating order:
+ *
+ * - `none`: no extension;
+ * - `control`: an extension with exactly our manifest's permissions and host permissions, and our
+ *   webRequest listeners (same events, filters and extra info: `requestBody`, `responseHeaders`,
+ *   `extraHeaders`) doing nothing. What Chromium charges any extension that watches these hosts;
+ * - `ours`: the built extension.
+ *
+ * `control / none` is the platform's floor; `ours / control` is the part that is ours.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer';
+import { CHROME_BUILD, CHROMIUM, chromiumArgs, launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
+import { bootstrapRatio, median, quantile } from './stats';
+
+export type Arm = 'none' | 'control' | 'ours';
+const ARMS: Arm[] = ['none', 'control', 'ours'];
+
+/** A customer's connection, roughly: DevTools' network emulation on each page (latency is per request). */
+export const REALISTIC_NETWORK = { latency: 40, download: (20 * 1024 * 1024) / 8, upload: (5 * 1024 * 1024) / 8 };
+
+interface Sample {
+  page: string;
+  network: 'local' | 'realistic';
+  arm: Arm;
+  ms: number;
+}
+
+/**
+ * The control extension: our built manifest's permissions, with a background that registers our three
+ * webRequest listeners and returns. No content scripts, no pages, no storage.
+ */
+export async function writeControlExtension(): Promise<string> {
+  const ours = JSON.parse(await readFile(join(CHROME_BUILD, 'manifest.json'), 'utf8')) as { permissions: string[]; host_permissions: string[] };
+  const dir = await mkdtemp(join(tmpdir(), 'privacy-lens-control-'));
+  const manifest = {
+    manifest_version: 3,
+    name: 'privacy-lens control',
+    version: '1.0.0',
+    permissions: ours.permissions,
+    host_permissions: ours.host_permissions,
+    background: { service_worker: 'background.js' },
+  };
+  const background = `
+const filter = { urls: ${JSON.stringify(ours.host_permissions)} };
+chrome.webRequest.onBeforeRequest.addListener(() => undefined, filter, ['requestBody']);
+chrome.webRequest.onCompleted.addListener(() => undefined, filter, ['responseHeaders', 'extraHeaders']);
+chrome.webRequest.onErrorOccurred.addListener(() => undefined, filter);
+chrome.cookies.onChanged.addListener(() => undefined);
+chrome.tabs.onUpdated.addListener(() => undefined);
+globalThis.privacyLens = { isReady: true, flush: async () => undefined };
+`;
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  await writeFile(join(dir, 'background.js'), background);
+  return dir;
+}
+
+/** Milliseconds from navigation start to the end of the load event, in a fresh tab. */
+async function loadTime(browser: Browser, url: string, network: Sample['network']): Promise<number> {
+  const page = await browser.newPage();
+  try {
+    if (network === 'realistic') await page.emulateNetworkConditions(REALISTIC_NETWORK);
+    await page.goto(url, { waitUntil: 'load' });
+    return await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return nav.loadEventEnd - nav.startTime;
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+export interface PageLoadResult {
+  rows: {
+    page: string;
+    network: Sample['network'];
+    loads: number;
+    medianMs: Record<Arm, number>;
+    iqrMs: Record<Arm, [number, number]>;
+    withWithout: { ratio: number; ci95: [number, number] };
+    controlNone: { ratio: number; ci95: [number, number] };
+    oursControl: { ratio: number; ci95: [number, number] };
+  }[];
+}
+
+/**
+ * `loads` loads per arm of each page on each network, interleaved: each round loads the page once in
+ * every arm, the arms' order rotating from round to round, so drift on a noisy machine hits all alike.
+ */
+export async function measurePageLoads({
+  origin,
+  hostRules,
+  pages,
+  loads,
+  arms,
+}: {
+  origin: string;
+  hostRules: string[];
+  pages: string[];
+  loads: number;
+  arms: Record<Arm, Browser>;
+}): Promise<PageLoadResult> {
+  const samples: Sample[] = [];
+  void hostRules;
+  for (const network of ['local', 'realistic'] as const) {
+    for (const path of pages) {
+      const url = `${origin}${path}`;
+      // Warm-up: the fixture's first responses, each browser's caches of the TLS session.
+      for (const arm of ARMS) for (let i = 0; i < 2; i++) await loadTime(arms[arm], url, network);
+      for (let round = 0; round < loads; round++) {
+        for (let k = 0; k < ARMS.length; k++) {
+          const arm = ARMS[(round + k) % ARMS.length]!;
+          samples.push({ page: path, network, arm, ms: await loadTime(arms[arm], url, network) });
+        }
+      }
+    }
+  }
+  const rows: PageLoadResult['rows'] = [];
+  for (const network of ['local', 'realistic'] as const) {
+    for (const path of pages) {
+      const of = (arm: Arm) => samples.filter((s) => s.page === path && s.network === network && s.arm === arm).map((s) => s.ms);
+      const none = of('none');
+      const control = of('control');
+      const ours = of('ours');
+      rows.push({
+        page: path,
+        network,
+        loads: none.length,
+        medianMs: { none: median(none), control: median(control), ours: median(ours) },
+        iqrMs: { none: [quantile(none, 0.25), quantile(none, 0.75)], control: [quantile(control, 0.25), quantile(control, 0.75)], ours: [quantile(ours, 0.25), quantile(ours, 0.75)] },
+        withWithout: bootstrapRatio(ours, none),
+        controlNone: bootstrapRatio(control, none),
+        oursControl: bootstrapRatio(ours, control),
+      });
+    }
+  }
+  return { rows };
+}
+
+export async function launchArms(network: { hostRules: string[]; insecure: boolean }): Promise<{ arms: Record<Arm, Browser>; ours: ExtensionBrowser; close(): Promise<void> }> {
+  const controlDir = await writeControlExtension();
+  const none = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, args: chromiumArgs(network) });
+  const control = await launchWithExtension({ ...network, extensionPath: controlDir });
+  const ours = await launchWithExtension(network);
+  return {
+    arms: { none, control: control.browser, ours: ours.browser },
+    ours,
+    async close() {
+      await Promise.allSettled([none.close(), control.close(), ours.close()]);
+      await rm(controlDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Our worker's CPU during page loads: the DevTools protocol's sampling profiler on the service worker
+ * while `loads` pages load, self time summed per function. What shows here is ours to remove.
+ */
+export async function profileWorker(ext: ExtensionBrowser, url: string, loads: number): Promise<{ totalMs: number; perLoadMs: number; top: { fn: string; ms: number }[] }> {
+  const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${ext.extensionId}/`));
+  const cdp: CDPSession = await target.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  for (let i = 0; i < loads; i++) {
+    const page: Page = await ext.browser.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    await ext.settle(page);
+    await page.close();
+  }
+  type ProfileNode = { id: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } };
+  const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+  await cdp.detach();
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const frame = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'}${node.callFrame.url ? ` ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}:${node.callFrame.columnNumber + 1}` : ''}`;
+  /** A browser function (no script of ours) is named with the nearest of our functions that called it. */
+  const withCaller = (node: ProfileNode) => {
+    if (node.callFrame.url) return frame(node);
+    let up = parent.get(node.id);
+    while (up !== undefined && !byNode.get(up)!.callFrame.url) up = parent.get(up);
+    return up === undefined ? frame(node) : `${frame(node)} ← ${frame(byNode.get(up)!)}`;
+  };
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const node = byNode.get(id)!;
+    const name = node.callFrame.functionName;
+    if (name === '(idle)' || name === '(program)') return;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const key = withCaller(node);
+    self.set(key, (self.get(key) ?? 0) + ms);
+    total += ms;
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, ms]) => ({ fn, ms }));
+  return { totalMs: total, perLoadMs: total / loads, top };
+}
+
+/**
+ * Cold start: the worker stopped, then a shop page loaded. On the worker's own clock (zero when the
+ * browser started it): when our code began to run (fetch, parse and compile of the bundle before it),
+ * when start-up was done, and when the first webRequest event had been handled.
+ */
+export async function coldStarts(ext: ExtensionBrowser, url: string, times: number): Promise<{ scriptStarted: number; modulesLoaded: number; started: number; firstRequestHandled: number }[]> {
+  const runs: { scriptStarted: number; modulesLoaded: number; started: number; firstRequestHandled: number }[] = [];
+  for (let i = 0; i < times; i++) {
+    await ext.stopWorker();
+    // Wait until the browser has no running worker of ours, so the page's first request starts one.
+    await waitFor(async () => !(await ext.browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${ext.extensionId}/`))));
+    const page = await ext.browser.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    const worker = await ext.worker();
+    const timings = await waitFor(() =>
+      worker.evaluate(() => {
+        const t = (globalThis as unknown as { privacyLens: { timings: { scriptStarted: number; modulesLoaded: number; started?: number; firstRequestHandled?: number } } }).privacyLens.timings;
+        return t.started !== undefined && t.firstRequestHandled !== undefined ? { scriptStarted: t.scriptStarted, modulesLoaded: t.modulesLoaded, started: t.started, firstRequestHandled: t.firstRequestHandled } : null;
+      }),
+    );
+    runs.push(timings);
+    await page.close();
+  }
+  return runs;
+}
+
+/** Polls `check` until it answers something truthy (bounded: 20 s). */
+async function waitFor<T>(check: () => Promise<T | null | false>): Promise<T> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('timed out waiting in the benchmark');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
