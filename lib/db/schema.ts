@@ -55,6 +55,12 @@ export interface Observation {
   consentMode?: ConsentModeSignals | null;
   /** Personal data found in the request, by kind and place, never the value (since version 2). */
   personalData?: PersonalDataHit[];
+  /**
+   * What the policy's promises read (lib/promises/signals.ts): the watched parameters the request
+   * carried, by name, and the event it reported (since 2026-12; older rows are read from `url`).
+   */
+  carried?: string[];
+  event?: string;
 }
 
 /** A change of the consent record during a visit (since schema version 2). */

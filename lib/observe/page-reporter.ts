@@ -30,16 +30,20 @@ export function startResourceReporter(deps: ReporterDeps) {
     }
   });
 
+  /** The first report goes even when empty: "nothing unnamed loaded" is then told from "no report came". */
+  let announced = false;
+
   async function drain() {
-    if (sending || queue.length === 0) return;
+    if (sending || (announced && queue.length === 0)) return;
     sending = true;
     try {
-      while (queue.length > 0) {
+      do {
         const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
         await deps.send({ type: 'page-resources', page, resources });
+        announced = true;
         // Removed only once delivered, so nothing is lost while the worker restarts.
         queue.splice(0, resources.length);
-      }
+      } while (queue.length > 0);
     } catch {
       // The extension was reloaded or the worker is restarting: the next tick retries the rest.
     } finally {
