@@ -57,6 +57,7 @@ export function describeEvidence(facts: PromiseFacts, t: Translator, catalog: Ca
     case 'unnamed-not-watched':
     case 'answer-no-requests':
     case 'answer-not-known':
+    case 'not-in-report':
       return t.t(key);
     case 'plain-http':
       return t.t(key, { products: list(facts.entries.map(product)), requests: facts.requests, host: facts.host });

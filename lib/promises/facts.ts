@@ -65,6 +65,8 @@ export const PromiseFacts = z.discriminatedUnion('code', [
   z.strictObject({ code: z.literal('answer-pending'), type: z.enum(REQUEST_TYPES), due: CalendarDate }),
   z.strictObject({ code: z.literal('answer-no-requests') }),
   z.strictObject({ code: z.literal('answer-not-known') }),
+  // An imported report that keeps neither the requests' parameters nor its own judgement.
+  z.strictObject({ code: z.literal('not-in-report') }),
 ]);
 export type PromiseFacts = z.infer<typeof PromiseFacts>;
 export type PromiseCode = PromiseFacts['code'];

@@ -44,7 +44,7 @@ export function judgePromises(input: PromiseInput, catalog: Catalog = defaultCat
   return catalog.promises.map(({ id, rule }) => ({ id, ...(RULES[rule.kind] as (r: typeof rule, i: PromiseInput, c: Catalog) => Omit<PromiseCheck, 'id'>)(rule, input, catalog) }));
 }
 
-/** How many promises a visit broke, kept or could not tell: what the history lists. */
-export function promiseTally(checks: readonly PromiseCheck[]): Partial<Record<PromiseCheck['id'], PromiseCheck['status']>> {
+/** Each promise's status on a visit: what the history lists and filters by. */
+export function promiseStatuses(checks: readonly PromiseCheck[]): Partial<Record<PromiseCheck['id'], PromiseCheck['status']>> {
   return Object.fromEntries(checks.map((check) => [check.id, check.status]));
 }

@@ -4,7 +4,7 @@ import type { ConsentSource } from '../consent/model';
 import type { PersonalDataHit } from '../consent/personal-data';
 import { calendarDate } from '../requests/deadline';
 import { requestState } from '../requests/status';
-import type { RightsRequestRecord } from '../requests/types';
+import type { RightsDigest } from '../requests/standing';
 import type { PromiseFacts, PromiseStatus } from './facts';
 import { EMAIL_MARK } from './signals';
 
@@ -21,8 +21,7 @@ export interface PromiseRequest {
   verdict: Verdict | null;
 }
 
-/** A rights request as far as its deadline goes: no letter, no address. */
-export type RightsDigest = Pick<RightsRequestRecord, 'id' | 'type' | 'sentAt' | 'timeZone' | 'status'>;
+export type { RightsDigest };
 
 /** Everything a visit offers to judge the policy's promises by. */
 export interface PromiseInput {

@@ -36,6 +36,7 @@ const SAMPLES: { [C in PromiseCode]: Extract<PromiseFacts, { code: C }> } = {
   'answer-pending': { code: 'answer-pending', type: 'access', due: '2027-04-03' },
   'answer-no-requests': { code: 'answer-no-requests' },
   'answer-not-known': { code: 'answer-not-known' },
+  'not-in-report': { code: 'not-in-report' },
 };
 
 const nl = createTranslator('nl');
@@ -58,7 +59,7 @@ describe('the evidence of a promise, in words', () => {
   });
 
   it.each([
-    ['identifiers-sent', en, '3 of the 4 Google Analytics hits carried cid and uid'],
+    ['identifiers-sent', en, 'Google Analytics hits carried cid and uid (3 of 4)'],
     ['events-other', nl, 'Meta Pixel kreeg PageView en ViewContent (3×)'],
     ['consent-violations', en, 'Google Analytics before your choice; Meta Pixel after you refused'],
     ['region-eu', nl, 'eu-central-1 (Frankfurt, Duitsland), in de EU: dat zegt Amazon S3 zelf'],
