@@ -1,6 +1,6 @@
 import { catalog as defaultCatalog, getEntry, type Catalog, type EntryId } from '../catalog';
 import type { Translator, MessageKey } from '../i18n';
-import { requestTitle } from '../requests/letters';
+import { requestTitle } from '../requests/titles';
 import type { PromiseCode, PromiseFacts } from './facts';
 
 /** The locale key of a sentence of evidence: `promise_<code>`, dashes as underscores. */
@@ -49,7 +49,9 @@ export function describeEvidence(facts: PromiseFacts, t: Translator, catalog: Ca
     case 'consent-unreadable':
       return t.t(key, { products: list(facts.entries.map(product)) });
     case 'consent-respected':
-      return t.t(key, { count: facts.consented, source: facts.source ? t.t(sourceKey(facts.source)) : '—' });
+      return t.t(key, { count: facts.consented, source: t.t(sourceKey(facts.source)) });
+    case 'consent-pings-only':
+      return t.t(key, { products: list(facts.entries.map(product)) });
     case 'consent-nothing-optional':
     case 'no-processor-requests':
     case 'region-no-hosting':

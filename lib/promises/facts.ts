@@ -44,7 +44,8 @@ export const PromiseFacts = z.discriminatedUnion('code', [
   // consent-verdicts (lib/consent/judge.ts)
   z.strictObject({ code: z.literal('consent-violations'), trackers: z.array(z.strictObject({ entry: EntryId, verdict: z.enum(['before-choice', 'against-choice']) })).min(1).max(20) }),
   z.strictObject({ code: z.literal('consent-unreadable'), entries: z.array(EntryId).min(1).max(20) }),
-  z.strictObject({ code: z.literal('consent-respected'), consented: Count, source: z.enum(CONSENT_SOURCES).nullable() }),
+  z.strictObject({ code: z.literal('consent-respected'), consented: Count, source: z.enum(CONSENT_SOURCES) }),
+  z.strictObject({ code: z.literal('consent-pings-only'), entries: z.array(EntryId).min(1).max(20) }),
   z.strictObject({ code: z.literal('consent-nothing-optional') }),
   // encrypted
   z.strictObject({ code: z.literal('plain-http'), entries: z.array(EntryId).min(1).max(20), requests: Count, host: Host }),

@@ -140,9 +140,12 @@ const consentVerdicts: Rule<'consent-verdicts'> = (_rule, input, catalog) => {
   if (trackers.length) return broken({ code: 'consent-violations', trackers });
   const unreadable = order.filter((id) => input.trackers[id] === 'unknown');
   if (unreadable.length) return unknown({ code: 'consent-unreadable', entries: unreadable });
-  const consented = order.filter((id) => input.trackers[id] === 'consented' || input.trackers[id] === 'denied-ping').length;
-  if (consented === 0) return kept({ code: 'consent-nothing-optional' });
-  return kept({ code: 'consent-respected', consented, source: input.consentSource });
+  const consented = order.filter((id) => input.trackers[id] === 'consented').length;
+  if (consented > 0 && input.consentSource) return kept({ code: 'consent-respected', consented, source: input.consentSource });
+  // A cookieless Consent Mode ping while nothing was granted: a warning in the popup, no passing on.
+  const pings = order.filter((id) => input.trackers[id] === 'denied-ping');
+  if (pings.length) return kept({ code: 'consent-pings-only', entries: pings });
+  return kept({ code: 'consent-nothing-optional' });
 };
 
 /** "Alle communicatie vindt versleuteld plaats": no request to these companies over plain http:. */

@@ -20,6 +20,7 @@ const SAMPLES: { [C in PromiseCode]: Extract<PromiseFacts, { code: C }> } = {
   'consent-violations': { code: 'consent-violations', trackers: [{ entry: 'google-analytics', verdict: 'before-choice' }, { entry: 'meta-pixel', verdict: 'against-choice' }] },
   'consent-unreadable': { code: 'consent-unreadable', entries: ['meta-pixel', 'google-ads'] },
   'consent-respected': { code: 'consent-respected', consented: 2, source: 'cookie-information' },
+  'consent-pings-only': { code: 'consent-pings-only', entries: ['google-analytics'] },
   'consent-nothing-optional': { code: 'consent-nothing-optional' },
   'plain-http': { code: 'plain-http', entries: ['aws'], requests: 2, host: 'www.mijnliefsteboek.nl' },
   'all-encrypted': { code: 'all-encrypted', requests: 12 },

@@ -50,7 +50,8 @@ const CASES: [PromiseId, string, PromiseInput, string, Record<string, unknown>][
   ['trustpilot-only-with-permission', 'invitation with no record to read', input({ requests: [req('trustpilot', { carried: ['email'], verdict: 'unknown' })] }), 'unknown', { code: 'invitation-consent-unknown' }],
   // no-sharing-without-consent
   ['no-sharing-without-consent', 'nothing optional ran', input({ trackers: { aws: 'necessary', 'google-tag-manager': 'necessary' } }), 'kept', { code: 'consent-nothing-optional' }],
-  ['no-sharing-without-consent', 'trackers waited for consent', input({ trackers: { aws: 'necessary', 'meta-pixel': 'consented', 'google-analytics': 'denied-ping' }, consentSource: 'cookie-information' }), 'kept', { code: 'consent-respected', consented: 2, source: 'cookie-information' }],
+  ['no-sharing-without-consent', 'trackers waited for consent', input({ trackers: { aws: 'necessary', 'meta-pixel': 'consented', 'google-analytics': 'denied-ping' }, consentSource: 'cookie-information' }), 'kept', { code: 'consent-respected', consented: 1, source: 'cookie-information' }],
+  ['no-sharing-without-consent', 'only cookieless pings, no choice yet', input({ trackers: { aws: 'necessary', 'google-analytics': 'denied-ping' } }), 'kept', { code: 'consent-pings-only', entries: ['google-analytics'] }],
   ['no-sharing-without-consent', 'no record could be read', input({ trackers: { 'meta-pixel': 'unknown' } }), 'unknown', { code: 'consent-unreadable', entries: ['meta-pixel'] }],
   [
     'no-sharing-without-consent',
