@@ -1,4 +1,4 @@
-import { catalog as defaultCatalog, type Catalog, type EntryId } from '../catalog';
+import { catalog as defaultCatalog, type Catalog, type EntryId, type RequestKind } from '../catalog';
 import { judgeVisit, type VisitEvidence, type VisitJudgement } from '../consent/judge';
 import { createTranslator } from '../i18n';
 import { describeEvidence, judgePromises, promiseInput, type PromiseCheck, type PromiseSource } from '../promises';
@@ -24,7 +24,7 @@ export interface VisitRecord {
   /** The promises as judged while the visit went on: the log keeps them with the visit. */
   promises?: PromiseCheck[];
   /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
-  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null }[];
+  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; kind?: RequestKind }[];
 }
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -61,6 +61,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     method: o.method,
     status: o.status,
     verdict: o.judged === null ? null : (judgement.requestVerdicts[o.judged] ?? null),
+    ...(o.kind ? { kind: o.kind } : {}),
   }));
   return {
     url: visit.url,

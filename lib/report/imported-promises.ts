@@ -1,5 +1,4 @@
 import { catalog as defaultCatalog, type Catalog, type PromiseId, type PromiseRule } from '../catalog';
-import { classifier } from '../classify';
 import { findPersonalData } from '../consent/personal-data';
 import { judgePromises, promiseSignals, type PromiseFacts, type PromiseInput, type PromiseRequest, type PromiseStatus } from '../promises';
 import type { PageReport } from './schema';
@@ -25,16 +24,18 @@ const READS_PARAMETERS: ReadonlySet<PromiseRule['kind']> = new Set(['no-identifi
  * says worse than the requests show, the report's own judgement stands, marked as the report's.
  */
 export function judgeReportPage(page: PageReport, { redacted, generatedAt }: { redacted: boolean; generatedAt: string }, catalog: Catalog = defaultCatalog): ImportedPromise[] {
-  const classify = classifier();
   const signals = promiseSignals();
   const requests: PromiseRequest[] = [];
   const plain: PromiseInput['plain'] = [];
   for (const o of page.observations ?? []) {
     if (!o.trackerId) continue;
-    const cls = classify.classifyUrl(o.url);
-    const host = cls.party === 'not-web' ? o.host : cls.host;
+    // The report keeps each request's host (the classifier, with its Public Suffix List, stays out of the page).
+    const host = o.host.toLowerCase();
     const personalData = redacted ? [] : findPersonalData(o.url);
-    requests.push({ entryId: o.trackerId, at: Date.parse(o.at), kind: cls.party === 'listed' ? cls.kind : undefined, personalData, verdict: o.verdict, ...(redacted ? {} : signals.requestSignals(o.trackerId, host, o.url, undefined, personalData)) });
+    const read = redacted ? {} : signals.requestSignals(o.trackerId, host, o.url, undefined, personalData);
+    // Reports before 2026-12 do not say what a request was; one that carried what a rule watches was a hit.
+    const kind = o.kind ?? (read.carried || read.event ? 'hit' : undefined);
+    requests.push({ entryId: o.trackerId, at: Date.parse(o.at), kind, personalData, verdict: o.verdict, ...read });
     if (o.url.startsWith('http:') && o.status !== null) plain.push({ entryId: o.trackerId, host });
   }
   const regions = page.unlisted.flatMap((u) => {

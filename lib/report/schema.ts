@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConsentCategory, EntryId, PromiseId } from '../catalog/schema';
+import { ConsentCategory, EntryId, PromiseId, RequestKind } from '../catalog/schema';
 import { PromiseStatus } from '../promises/facts';
 import { FINDING_KINDS, VERDICTS } from '../consent/judge';
 import { BANNERS, CONSENT_SOURCES, RecordCategory } from '../consent/model';
@@ -60,6 +60,8 @@ export const ObservationReport = z.strictObject({
   method: Text(16),
   status: z.number().int().nullable(),
   verdict: z.enum(VERDICTS).nullable(),
+  /** What the request is (a measurement hit, a script, …): the import judges the promises by it. Since 2026-12. */
+  kind: RequestKind.optional(),
 });
 export type ObservationReport = z.infer<typeof ObservationReport>;
 

@@ -1,6 +1,9 @@
 import type { ShopProfile } from '../catalog';
 import type { Language } from '../i18n';
 import type { CitedPromise } from './cite';
+import { TITLES, requestTitle } from './titles';
+
+export { requestTitle };
 import { ARTICLES, type Customer, type FollowUp, type RequestType, type RightsRequestRecord, type TrackingIdentifier } from './types';
 
 export interface LetterInput {
@@ -31,29 +34,6 @@ export interface Letter {
  */
 const POLICY_ANSWER = 'zo spoedig mogelijk en uiterlijk binnen een maand op jouw verzoek reageren';
 const POLICY_RETENTION = 'volgens de wetgeving zijn wij verplicht om bepaalde gegevens tot 5 jaar te bewaren. Het gaat daarbij onder meer om facturen';
-
-const TITLES: Record<Language, Record<RequestType, string>> = {
-  nl: {
-    access: 'Verzoek om inzage',
-    erasure: 'Verzoek om verwijdering',
-    objection: 'Bezwaar tegen verwerking',
-    rectification: 'Verzoek om correctie',
-    portability: 'Verzoek om overdracht van gegevens',
-    withdrawal: 'Intrekking van toestemming',
-  },
-  en: {
-    access: 'Request for access',
-    erasure: 'Request for erasure',
-    objection: 'Objection to processing',
-    rectification: 'Request for rectification',
-    portability: 'Request for data portability',
-    withdrawal: 'Withdrawal of consent',
-  },
-};
-
-export function requestTitle(type: RequestType, language: Language): string {
-  return TITLES[language][type];
-}
 
 /** A request letter, written by us, citing the GDPR article and the shop's own promises. */
 export function composeLetter(input: LetterInput): Letter {

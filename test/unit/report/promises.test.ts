@@ -82,6 +82,16 @@ describe('promises in the report', () => {
     expect(judged.find((p) => p.id === 'answer-within-a-month')).toMatchObject({ facts: { code: 'answer-not-known' } });
   });
 
+  it('tells hits from other requests by the kind a report gives each; an older report’s requests count as hits only when they carried what a rule watches', () => {
+    const report = homeReport();
+    const page = { ...report.pages[0]!, promises: [] };
+    const ping = 'https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&gcs=G100&en=page_view';
+    const withKinds = { ...page, observations: page.observations!.map((o) => (o.trackerId === 'google-analytics' ? { ...o, url: ping, kind: 'hit' as const } : o)) };
+    expect(judgeReportPage(withKinds, report).find((p) => p.id === 'ga-anonymised')).toMatchObject({ status: 'kept', facts: { code: 'identifiers-absent', hits: 1 } });
+    const withoutKinds = { ...page, observations: page.observations!.map((o) => (o.trackerId === 'google-analytics' ? { ...o, url: ping } : o)) };
+    expect(judgeReportPage(withoutKinds, report).find((p) => p.id === 'ga-anonymised')).toMatchObject({ status: 'unknown', facts: { code: 'identifiers-no-hits' } });
+  });
+
   it('does not let a report’s “kept” stand against its own requests, nor lose a “broken” its requests cannot show', () => {
     const report = homeReport();
     const page = report.pages[0]!;
