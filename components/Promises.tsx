@@ -45,8 +45,8 @@ function PromiseRow({ view, linked }: { view: PromiseView; linked: boolean }) {
   return (
     <li class={`promise promise--${view.status}`} data-promise={view.id} data-status={view.status} data-evidence={view.facts?.code ?? 'report'}>
       <div class="promise__head">
-        <Chip tone={status.tone}>{t(status.label)}</Chip>
         <span class="promise__title">{view.title}</span>
+        <Chip tone={status.tone}>{t(status.label)}</Chip>
       </div>
       {view.facts ? (
         <p class="promise__evidence">{describeEvidence(view.facts, translator)}</p>

@@ -8,6 +8,7 @@ import { VERDICT_KEYS, consentText } from '../verdicts';
 import { VirtualList } from '../VirtualList';
 
 export const VISIT_ROW_HEIGHT = 76;
+const SHOWN_VIOLATIONS = 2;
 
 /** The timeline: one row per visit, newest first, only the rows in view rendered. */
 export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: Visit): void }) {
@@ -35,12 +36,13 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
             <span class="visit__consent">{consentLine(consent, t)}</span>
             <span class="visit__trackers">
               {plural('visitTrackers', trackers.length)}
-              {violations.slice(0, 3).map(([id, verdict]) => (
+              {/* Two chips and a count: the promises column beside them leaves room for no more. */}
+              {violations.slice(0, SHOWN_VIOLATIONS).map(([id, verdict]) => (
                 <Chip key={id} tone={`verdict-${VERDICT_KEYS[verdict].tone}`}>
                   {catalog.entries.find((e) => e.id === id)?.product.split(' (')[0]}: {t(VERDICT_KEYS[verdict].label)}
                 </Chip>
               ))}
-              {violations.length > 3 && <span> +{formatNumber(violations.length - 3)}</span>}
+              {violations.length > SHOWN_VIOLATIONS && <span> +{formatNumber(violations.length - SHOWN_VIOLATIONS)}</span>}
             </span>
             {/* The promises column: how many the visit broke, and which. Rows from before promises were judged have none. */}
             {visit.summary?.promises && (

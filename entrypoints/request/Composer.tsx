@@ -84,7 +84,7 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
         <div class="composer__letter-tools">
           <label>
             {t('letterLanguage')}{' '}
-            <select value={c.letterLanguage.value} onChange={(e) => ((c.letterLanguage.value = e.currentTarget.value as 'nl' | 'en'), c.rebuild())}>
+            <select id="letter-language" value={c.letterLanguage.value} onChange={(e) => ((c.letterLanguage.value = e.currentTarget.value as 'nl' | 'en'), c.rebuild())}>
               <option value="nl" lang="nl">
                 Nederlands
               </option>
