@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import type { Page } from 'puppeteer';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalog, type PromiseId } from '../../lib/catalog';
-import { parseReport } from '../../lib/report';
+import { CATALOG_VERSION, catalog, type PromiseId } from '../../lib/catalog';
+import { newTabState } from '../../lib/observe/tab-state';
+import { buildReport, pageReport, parseReport, redactReport, visitFromTab, type Report } from '../../lib/report';
 import { CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import { PROMISE_FIXTURE, PROMISE_PATHS } from '../fixtures/shop/promises';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
@@ -255,11 +258,60 @@ describe.each(BROWSERS)('the privacy policy’s promises in the popup, in %s', (
     await page.close();
   });
 
+  it('judges the promises of an imported report again from its own requests, older reports too, and marks what only the report says', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'privacy-lens-promises-'));
+    const older = JSON.parse(JSON.stringify(someonesReport())) as { pages: Record<string, unknown>[] };
+    for (const page of older.pages) delete page.promises;
+    const files = { older: join(dir, 'older.json'), redacted: join(dir, 'redacted.json') };
+    await writeFile(files.older, JSON.stringify(older));
+    await writeFile(files.redacted, JSON.stringify(redactReport(someonesReport())));
+    for (const [which, file] of Object.entries(files)) {
+      const reader = await driver.openExtensionPage('options.html?lang=nl#import', '#import-file');
+      await ((await reader.$('#import-file')) as ElementHandle<HTMLInputElement>).uploadFile(file);
+      await reader.waitForSelector('#imported-report [data-promise]');
+      const { promises: p } = await readPromises(reader);
+      expect(p['ga-anonymised']!.status, which).toBe('broken');
+      expect(p['no-sharing-without-consent']!.status, which).toBe('broken');
+      if (which === 'older') {
+        // Judged again here: said in the reader's language, from the report's own requests.
+        expect(p['ga-anonymised']!.evidence).toContain('Hits van Google Analytics bevatten cid (1 van de 1)');
+        expect(p['answer-within-a-month']!.code).toBe('answer-not-known');
+      } else {
+        // The addresses were cut: the report's own sentence stands, marked as English and as the report's.
+        expect(p['ga-anonymised']!.code).toBe('report');
+        expect(await reader.$eval('[data-promise="ga-anonymised"] .promise__evidence', (e) => e.getAttribute('lang'))).toBe('en');
+        expect(await reader.$eval('[data-promise="ga-anonymised"] .promise__note', (e) => e.textContent)).toBe('Zoals het rapport zegt; de verzoeken erin zeggen er niets over.');
+        await reader.setViewport({ width: 1100, height: 800 });
+        await auditBothThemes(reader, `imported report, ${which}, nl`, `import-promises-${which}-nl`);
+      }
+      await reader.close();
+    }
+  });
+
   it('passes axe in both themes and languages, and saw no request the pages did not make', () => {
     expect(problems, `axe found:\n${readable(problems)}`).toEqual([]);
     expect(shop.unexpected.map((r) => `${r.method} ${r.host}${r.path}`)).toEqual([]);
   });
 });
+
+/** Someone's report of a visit: GA with a client id and Meta's PageView while the banner waited. */
+function someonesReport(): Report {
+  const at = Date.parse('2026-11-25T10:00:00Z');
+  const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/', at);
+  state.entries['google-analytics'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [] };
+  state.entries['meta-pixel'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [] };
+  state.requests = [
+    { entryId: 'google-analytics', at: at + 10, consentMode: null, personalData: [], kind: 'hit', carried: ['cid'] },
+    { entryId: 'meta-pixel', at: at + 20, consentMode: null, personalData: [], kind: 'hit', event: 'PageView' },
+  ];
+  state.banner = { cmp: 'cookie-information', showing: true, seenAt: at + 5 };
+  const visit = visitFromTab(state);
+  visit.observations = [
+    { at: at + 10, entryId: 'google-analytics', host: 'region1.google-analytics.com', url: 'https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1234567890.1764590000&en=page_view', type: 'ping', method: 'POST', status: 204, judged: 0, kind: 'hit' },
+    { at: at + 20, entryId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/?id=1234567890123456&ev=PageView', type: 'image', method: 'GET', status: 200, judged: 1, kind: 'hit' },
+  ];
+  return buildReport([pageReport(visit, null)], { name: 'mijnliefsteboek-privacy-lens', version: '0.1.0' }, { catalogVersion: CATALOG_VERSION, now: at + 1000 });
+}
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
