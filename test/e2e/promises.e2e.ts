@@ -12,7 +12,7 @@ import { PROMISE_FIXTURE, PROMISE_PATHS } from '../fixtures/shop/promises';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { audit, readable } from './axe';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
-import { SCREENSHOTS } from './helpers';
+import { SCREENSHOTS, readmeScreenshot } from './helpers';
 
 type Statuses = Record<PromiseId, 'kept' | 'broken' | 'unknown'>;
 
@@ -147,6 +147,7 @@ describe.each(BROWSERS)('the privacy policy’s promises in the popup, in %s', (
       await popup.waitForFunction(() => location.hash === '#entry-meta-pixel');
       expect(await popup.$eval('[data-promise="named-processors-only"] .promise__links a', (a) => a.getAttribute('href'))).toBe('#unlisted-heading');
       await (await popup.$('.promises'))!.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-promises-broken-section-${language}.png`) });
+      if (language === 'nl') await readmeScreenshot(popup, `${name}-popup-promises`);
       await auditBothThemes(popup, `popup, promises broken, ${language}`, `popup-promises-broken-${language}`);
       await popup.close();
     }
