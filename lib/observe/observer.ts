@@ -182,9 +182,15 @@ export function createObserver(deps: ObserverDeps) {
   /** Where the shop's storage is, as S3 says in its response, and the CloudFront edge that delivered it. */
   function storageSeen(state: TabState, event: RequestEvent, host: string) {
     const { region, edge } = signals.storageFromHeaders(event.responseHeaders ?? []);
-    const { regions, edges } = state.storage;
-    if (region && regions.length < MAX_STORAGE_SIGHTINGS && !regions.some((r) => r.region === region && r.host === host)) regions.push({ region, from: 'header', host, at: event.timeStamp });
+    const { edges } = state.storage;
+    if (region) addRegion(state, { region, from: 'header', host, at: event.timeStamp });
     if (edge && edges.length < MAX_STORAGE_SIGHTINGS && !edges.includes(edge)) edges.push(edge);
+  }
+
+  /** A storage region, once per region and host, bounded. */
+  function addRegion(state: TabState, sighting: TabState['storage']['regions'][number]) {
+    const { regions } = state.storage;
+    if (regions.length < MAX_STORAGE_SIGHTINGS && !regions.some((r) => r.region === sighting.region && r.host === sighting.host)) regions.push(sighting);
   }
 
   /** `end`: the request's end, merged into its start's row wherever that row is (queue or disk). */
@@ -240,7 +246,7 @@ export function createObserver(deps: ObserverDeps) {
       countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], kind });
       plainRequest(state, event, hosting, cls.host);
       storageSeen(state, event, cls.host);
-      logRequest(state, event, listed, event.type === 'main_frame' ? 'page' : 'other', null);
+      logRequest(state, event, listed, kind, null);
       store.changed(state);
       return;
     }
@@ -431,8 +437,7 @@ export function createObserver(deps: ObserverDeps) {
         // A file from an S3 bucket: its host name says where the bucket is (the extension holds no
         // permission for amazonaws.com, so the page's Resource Timing is the only one to see it).
         const region = signals.storageFromHost(cls.host);
-        const { regions } = state.storage;
-        if (region && regions.length < MAX_STORAGE_SIGHTINGS && !regions.some((r) => r.host === cls.host)) regions.push({ region, from: 'host', host: cls.host, at });
+        if (region) addRegion(state, { region, from: 'host', host: cls.host, at });
       }
       const sighting = { source: 'page', key: `p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`, at, url: resource.url, type: resource.initiatorType } as const;
       writer.put('observations', observationRow(state.visitId, sighting, cls, cls.party === 'listed' ? cls.kind : 'other', judged));

@@ -1,6 +1,6 @@
 import { catalog as defaultCatalog, type Catalog, type EntryId, type RequestKind } from '../catalog';
 import { judgeVisit, type VisitEvidence, type VisitJudgement } from '../consent/judge';
-import { createTranslator } from '../i18n';
+import { createTranslator, type Translator } from '../i18n';
 import { describeEvidence, judgePromises, promiseInput, type PromiseCheck, type PromiseSource } from '../promises';
 import type { Stance } from '../consent/stance';
 import { nameThirdParty } from '../catalog/third-parties';
@@ -28,12 +28,14 @@ export interface VisitRecord {
 }
 
 const iso = (at: number) => new Date(at).toISOString();
+/** A report's evidence is English, whoever reads it; one translator for every page of an export. */
+let englishTranslator: Translator | undefined;
 
 /** One page of the report: the same judgement the popup shows, written down. */
 export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: Catalog = defaultCatalog): PageReport {
   const judgement = judgeVisit({ ...visit.evidence, stance }, catalog);
   const now = judgement.consentNow;
-  const english = createTranslator('en');
+  const english = (englishTranslator ??= createTranslator('en'));
   const trackers = catalog.entries.flatMap((entry) => {
     const activity = visit.activity[entry.id];
     const judged = judgement.entries[entry.id];
