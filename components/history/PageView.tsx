@@ -1,3 +1,4 @@
+import { useMemo } from 'preact/hooks';
 import { getEntry } from '@/lib/catalog';
 import { THIRD_PARTY_PURPOSE_LABELS, countryName, type ThirdPartyPurpose } from '@/lib/catalog/third-parties';
 import type { Language } from '@/lib/i18n';
@@ -38,11 +39,18 @@ export function PageView({
   index?: number;
 }) {
   const { t, formatDateTime, formatTime, formatNumber, language } = useTranslator();
-  const promiseViews = promises
-    ? promises.map((check) => promiseView(check, language))
-    : imported
-      ? judgeReportPage(page, imported).map((judged) => promiseView(judged, language))
-      : page.promises.map((p) => promiseView({ id: p.id, status: p.status, facts: null, reportEvidence: p.evidence, fromReport: true }, language));
+  // Judging an imported page again reads all its requests: once per page and language, not per render.
+  const redacted = imported?.redacted;
+  const generatedAt = imported?.generatedAt;
+  const promiseViews = useMemo(
+    () =>
+      promises
+        ? promises.map((check) => promiseView(check, language))
+        : generatedAt !== undefined
+          ? judgeReportPage(page, { redacted: redacted ?? false, generatedAt }).map((judged) => promiseView(judged, language))
+          : page.promises.map((p) => promiseView({ id: p.id, status: p.status, facts: null, reportEvidence: p.evidence, fromReport: true }, language)),
+    [page, promises, redacted, generatedAt, language],
+  );
   const { source } = page.consent;
   const recorded = source === 'none' ? null : { ...page.consent, source };
   // Unlisted hosts have their own line above.
