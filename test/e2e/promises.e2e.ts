@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +11,7 @@ import { PROMISE_FIXTURE, PROMISE_PATHS } from '../fixtures/shop/promises';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { audit, readable } from './axe';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
-import { SCREENSHOTS, readmeScreenshot } from './helpers';
+import { SCREENSHOTS, readmeScreenshot, scanCommand as scan } from './helpers';
 
 type Statuses = Record<PromiseId, 'kept' | 'broken' | 'unknown'>;
 
@@ -312,20 +311,6 @@ function someonesReport(): Report {
     { at: at + 20, entryId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/?id=1234567890123456&ev=PageView', type: 'image', method: 'GET', status: 200, judged: 1, kind: 'hit' },
   ];
   return buildReport([pageReport(visit, null)], { name: 'mijnliefsteboek-privacy-lens', version: '0.1.0' }, { catalogVersion: CATALOG_VERSION, now: at + 1000 });
-}
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** Runs `npm run scan -- …` as support staff would, and collects what it prints and its exit code. */
-function scan(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['lib/scan/cli.ts', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
 }
 
 describe('the privacy policy’s promises in the scan', () => {
