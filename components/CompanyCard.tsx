@@ -35,7 +35,8 @@ function Relays({ entry, company, explain }: { entry: EntryView; company: string
 function EntryRow({ entry, company, explainRelays }: { entry: EntryView; company: string; explainRelays: boolean }) {
   const { t, plural } = useTranslator();
   return (
-    <li class="entry" data-entry={entry.id}>
+    // The id is what a promise's evidence links to ("see: Meta Pixel").
+    <li class="entry" id={`entry-${entry.id}`} data-entry={entry.id}>
       <div class="entry__head">
         <span class="entry__product">{entry.product}</span>
         <span class="entry__requests" data-requests={entry.requests}>

@@ -3,6 +3,7 @@ import { catalog } from '@/lib/catalog';
 import type { MessageKey } from '@/lib/i18n';
 import {
   calendarDate,
+  citePromises,
   composeFollowUp,
   mailtoUrl,
   requestState,
@@ -10,6 +11,7 @@ import {
   type Customer,
   type FollowUp,
   type RightsRequestRecord,
+  type SeenBrokenPromise,
 } from '@/lib/requests';
 import { useTranslator } from './i18n';
 
@@ -23,7 +25,20 @@ export interface RequestActions {
 }
 
 /** The customer's requests with their deadlines, newest first; overdue ones offer the next step. */
-export function RequestList({ requests, now, customer, actions }: { requests: RightsRequestRecord[]; now: number; customer: Customer | null; actions: RequestActions }) {
+export function RequestList({
+  requests,
+  now,
+  customer,
+  actions,
+  brokenPromises = [],
+}: {
+  requests: RightsRequestRecord[];
+  now: number;
+  customer: Customer | null;
+  actions: RequestActions;
+  /** Other promises of the privacy policy the log saw broken: a complaint cites them. */
+  brokenPromises?: SeenBrokenPromise[];
+}) {
   const { t } = useTranslator();
   return (
     <section class="requests" aria-labelledby="requests-heading">
@@ -33,7 +48,7 @@ export function RequestList({ requests, now, customer, actions }: { requests: Ri
       ) : (
         <ul class="requests__list">
           {requests.map((request) => (
-            <RequestCard key={request.id} request={request} now={now} customer={customer} actions={actions} />
+            <RequestCard key={request.id} request={request} now={now} customer={customer} actions={actions} brokenPromises={brokenPromises} />
           ))}
         </ul>
       )}
@@ -41,7 +56,7 @@ export function RequestList({ requests, now, customer, actions }: { requests: Ri
   );
 }
 
-function RequestCard({ request, now, customer, actions }: { request: RightsRequestRecord; now: number; customer: Customer | null; actions: RequestActions }) {
+function RequestCard({ request, now, customer, actions, brokenPromises }: { request: RightsRequestRecord; now: number; customer: Customer | null; actions: RequestActions; brokenPromises: SeenBrokenPromise[] }) {
   const { t, plural, language, formatCalendarDate, formatDateTime } = useTranslator();
   const [open, setOpen] = useState<FollowUp | null>(null);
   const state = requestState(request, now, catalog.shop.answerDeadlineMonths);
@@ -81,7 +96,17 @@ function RequestCard({ request, now, customer, actions }: { request: RightsReque
         )}
       </div>
       {open && customer === null && <p class="field-error">{t('error_name_missing')}</p>}
-      {open && customer && <FollowUpPanel request={request} step={open} customer={customer} sentDate={sentDate} dueDate={formatCalendarDate(state.due)} onSent={() => actions.followedUp(request.id, open).then(() => setOpen(null))} />}
+      {open && customer && (
+        <FollowUpPanel
+          request={request}
+          step={open}
+          customer={customer}
+          sentDate={sentDate}
+          dueDate={formatCalendarDate(state.due)}
+          brokenPromises={brokenPromises}
+          onSent={() => actions.followedUp(request.id, open).then(() => setOpen(null))}
+        />
+      )}
       <label class="field">
         {t('requestNotes')}
         <textarea rows={2} value={request.notes} onBlur={(e) => void actions.setNotes(request.id, e.currentTarget.value)} />
@@ -90,7 +115,23 @@ function RequestCard({ request, now, customer, actions }: { request: RightsReque
   );
 }
 
-function FollowUpPanel({ request, step, customer, sentDate, dueDate, onSent }: { request: RightsRequestRecord; step: FollowUp; customer: Customer; sentDate: string; dueDate: string; onSent(): void }) {
+function FollowUpPanel({
+  request,
+  step,
+  customer,
+  sentDate,
+  dueDate,
+  brokenPromises,
+  onSent,
+}: {
+  request: RightsRequestRecord;
+  step: FollowUp;
+  customer: Customer;
+  sentDate: string;
+  dueDate: string;
+  brokenPromises: SeenBrokenPromise[];
+  onSent(): void;
+}) {
   const { t, language, formatDateTime } = useTranslator();
   const letter = composeFollowUp({
     step,
@@ -101,6 +142,7 @@ function FollowUpPanel({ request, step, customer, sentDate, dueDate, onSent }: {
     sentDate,
     dueDate,
     history: request.followUps.map((f) => t('followUpDone', { step: t(key('followUp', f.step)), date: formatDateTime(f.at) })),
+    brokenPromises: citePromises(brokenPromises, language, request.timeZone),
   });
   const authority = step === 'authority-complaint';
   return (

@@ -1,9 +1,13 @@
+import { useMemo } from 'preact/hooks';
 import { getEntry } from '@/lib/catalog';
 import { THIRD_PARTY_PURPOSE_LABELS, countryName, type ThirdPartyPurpose } from '@/lib/catalog/third-parties';
 import type { Language } from '@/lib/i18n';
 import type { Finding } from '@/lib/consent/judge';
 import type { ConsentChange } from '@/lib/consent/model';
-import type { PageReport } from '@/lib/report';
+import { judgeReportPage, type PageReport } from '@/lib/report';
+import type { PromiseCheck } from '@/lib/promises';
+import { promiseView } from '@/lib/view/tab-summary';
+import { Promises } from '../Promises';
 import { Chip } from '../Chip';
 import { describeFinding } from '../Findings';
 import { useTranslator } from '../i18n';
@@ -16,8 +20,37 @@ import { VirtualList } from '../VirtualList';
  * `findings`, for a visit of the customer's own log, are the judgement's own: they carry the facts
  * (cookie, category, personal data) that let every finding be said in the reader's language.
  */
-export function PageView({ page, consentHistory, findings }: { page: PageReport; consentHistory?: ConsentChange[]; findings?: Finding[] }) {
+export function PageView({
+  page,
+  consentHistory,
+  findings,
+  promises,
+  imported,
+  index = 0,
+}: {
+  page: PageReport;
+  consentHistory?: ConsentChange[];
+  findings?: Finding[];
+  /** The customer's own visit: the promises as the log stored them, with their facts. */
+  promises?: PromiseCheck[];
+  /** Someone's report: its promises are judged again from the page's own requests. */
+  imported?: { redacted: boolean; generatedAt: string };
+  /** The page's place in a report, for ids that stay unique on a page showing several. */
+  index?: number;
+}) {
   const { t, formatDateTime, formatTime, formatNumber, language } = useTranslator();
+  // Judging an imported page again reads all its requests: once per page and language, not per render.
+  const redacted = imported?.redacted;
+  const generatedAt = imported?.generatedAt;
+  const promiseViews = useMemo(
+    () =>
+      promises
+        ? promises.map((check) => promiseView(check, language))
+        : generatedAt !== undefined
+          ? judgeReportPage(page, { redacted: redacted ?? false, generatedAt }).map((judged) => promiseView(judged, language))
+          : page.promises.map((p) => promiseView({ id: p.id, status: p.status, facts: null, reportEvidence: p.evidence, fromReport: true }, language)),
+    [page, promises, redacted, generatedAt, language],
+  );
   const { source } = page.consent;
   const recorded = source === 'none' ? null : { ...page.consent, source };
   // Unlisted hosts have their own line above.
@@ -85,6 +118,7 @@ export function PageView({ page, consentHistory, findings }: { page: PageReport;
           </>
         )}
       </section>
+      <Promises promises={promiseViews} headingLevel={3} idPrefix={`page-${index}-promises`} />
       {shownFindings.length > 0 && (
         <section>
           <h3>{t('findingsHeading')}</h3>

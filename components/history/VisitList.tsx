@@ -1,4 +1,5 @@
-import { catalog, type EntryId } from '@/lib/catalog';
+import { catalog, getPromise, type EntryId } from '@/lib/catalog';
+import { brokenPromises } from '@/lib/history/filters';
 import { isViolation, type Verdict } from '@/lib/consent/judge';
 import type { Visit } from '@/lib/db/schema';
 import { Chip } from '../Chip';
@@ -7,10 +8,11 @@ import { VERDICT_KEYS, consentText } from '../verdicts';
 import { VirtualList } from '../VirtualList';
 
 export const VISIT_ROW_HEIGHT = 76;
+const SHOWN_VIOLATIONS = 2;
 
 /** The timeline: one row per visit, newest first, only the rows in view rendered. */
 export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: Visit): void }) {
-  const { t, plural, formatDateTime, formatNumber } = useTranslator();
+  const { t, plural, formatDateTime, formatNumber, language } = useTranslator();
   if (visits.length === 0) return <p class="empty">{t('visitsNone')}</p>;
   return (
     <VirtualList
@@ -23,6 +25,7 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
         const trackers = Object.entries(visit.summary?.trackers ?? {}) as [EntryId, Verdict][];
         const violations = trackers.filter(([, v]) => isViolation(v));
         const consent = visit.summary?.consent;
+        const broken = brokenPromises(visit);
         return (
           <button type="button" class={`visit ${violations.length ? 'visit--violation' : ''}`} data-visit={visit.id} onClick={() => onOpen(visit)}>
             {/* The verb goes into the button's name as hidden text, not as an aria-label: a label would
@@ -33,13 +36,21 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
             <span class="visit__consent">{consentLine(consent, t)}</span>
             <span class="visit__trackers">
               {plural('visitTrackers', trackers.length)}
-              {violations.slice(0, 3).map(([id, verdict]) => (
+              {/* Two chips and a count: the promises column beside them leaves room for no more. */}
+              {violations.slice(0, SHOWN_VIOLATIONS).map(([id, verdict]) => (
                 <Chip key={id} tone={`verdict-${VERDICT_KEYS[verdict].tone}`}>
                   {catalog.entries.find((e) => e.id === id)?.product.split(' (')[0]}: {t(VERDICT_KEYS[verdict].label)}
                 </Chip>
               ))}
-              {violations.length > 3 && <span> +{formatNumber(violations.length - 3)}</span>}
+              {violations.length > SHOWN_VIOLATIONS && <span> +{formatNumber(violations.length - SHOWN_VIOLATIONS)}</span>}
             </span>
+            {/* The promises column: how many the visit broke, and which. Rows from before promises were judged have none. */}
+            {visit.summary?.promises && (
+              <span class="visit__promises" data-broken-promises={broken.join(' ')}>
+                {broken.length > 0 ? <Chip tone="verdict-violation">{plural('visitPromisesBroken', broken.length)}</Chip> : <Chip tone="verdict-ok">{t('visitPromisesNoneBroken')}</Chip>}
+                {broken.length > 0 && <span class="visit__promise-names">{broken.map((id) => getPromise(id).title[language]).join(' · ')}</span>}
+              </span>
+            )}
           </button>
         );
       }}

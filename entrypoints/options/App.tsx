@@ -15,7 +15,8 @@ import type { Visit } from '@/lib/db/schema';
 import { RETENTION_CHOICES, filterVisits, type HistoryFilter, type Retention } from '@/lib/history';
 import type { MessageKey } from '@/lib/i18n';
 import type { ImportResult, PageReport, Report } from '@/lib/report';
-import type { Customer, ReminderSettings, RightsRequestRecord } from '@/lib/requests';
+import type { PromiseCheck } from '@/lib/promises';
+import { latestBrokenPromises, type Customer, type ReminderSettings, type RightsRequestRecord } from '@/lib/requests';
 import { VERDICT_KEYS } from '@/components/verdicts';
 
 export type Tab = 'history' | 'requests' | 'settings' | 'import';
@@ -23,7 +24,7 @@ const TABS: Tab[] = ['history', 'requests', 'settings', 'import'];
 const key = (prefix: string, id: string | number) => `${prefix}_${String(id).replace(/-/g, '_')}` as MessageKey;
 
 export interface HistoryActions {
-  openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[]; findings: Finding[] }>;
+  openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[]; findings: Finding[]; promises: PromiseCheck[] }>;
   exportVisits(visits: Visit[], format: 'json' | 'csv', redact: boolean): Promise<void>;
   setRetention(days: Retention): Promise<void>;
   setNotify(wanted: boolean): Promise<boolean>;
@@ -63,7 +64,16 @@ export function App(props: {
           region named after the link would repeat the name of the section inside it. */}
       <div>
         {tab === 'history' && <HistoryTab visits={props.visits.value} actions={props.history} />}
-        {tab === 'requests' && <RequestList requests={props.requests.value} now={Date.now()} customer={props.customer.value} actions={props.requestActions} />}
+        {tab === 'requests' && (
+          <RequestList
+            requests={props.requests.value}
+            now={Date.now()}
+            customer={props.customer.value}
+            actions={props.requestActions}
+            // A complaint about a late answer is that promise already: it cites the others.
+            brokenPromises={latestBrokenPromises(props.visits.value, { except: ['answer-within-a-month'] })}
+          />
+        )}
         {tab === 'settings' && <SettingsTab {...props} />}
         {tab === 'import' && <ImportTab actions={props.history} />}
       </div>
@@ -72,9 +82,9 @@ export function App(props: {
 }
 
 function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActions }) {
-  const { t, plural, formatDateTime } = useTranslator();
+  const { t, plural, formatDateTime, language } = useTranslator();
   const [filter, setFilter] = useState<HistoryFilter>({});
-  const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[]; findings: Finding[] } | null>(null);
+  const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[]; findings: Finding[]; promises: PromiseCheck[] } | null>(null);
   const [redact, setRedact] = useState(false);
   const [notice, setNotice] = useState('');
   const shown = filterVisits(visits, filter);
@@ -87,7 +97,7 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
           ← {t('visitBack')}
         </button>
         <h2>{t('visitHeading', { time: formatDateTime(open.visit.startedAt) })}</h2>
-        <PageView page={open.page} consentHistory={open.consent} findings={open.findings} />
+        <PageView page={open.page} consentHistory={open.consent} findings={open.findings} promises={open.promises} />
       </div>
     );
   }
@@ -124,6 +134,18 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
             {VERDICTS.map((v) => (
               <option key={v} value={v}>
                 {t(VERDICT_KEYS[v].label)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filterPromise')}
+          <select id="filter-promise" value={filter.promise ?? ''} onChange={(e) => set({ promise: (e.currentTarget.value || undefined) as HistoryFilter['promise'] })}>
+            <option value="">{t('filterAll')}</option>
+            <option value="any">{t('filterPromiseAny')}</option>
+            {catalog.promises.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title[language]}
               </option>
             ))}
           </select>
@@ -245,7 +267,7 @@ function ImportTab({ actions }: { actions: HistoryActions }) {
           {report.pages.map((page, i) => (
             <section key={i} class="imported__page">
               <h3>{formatDateTime(Date.parse(page.visitedAt))}</h3>
-              <PageView page={page} />
+              <PageView page={page} imported={{ redacted: report.redacted, generatedAt: report.generatedAt }} index={i} />
             </section>
           ))}
           <button type="button" class="button button--quiet" onClick={() => setResult(null)}>

@@ -8,7 +8,7 @@ import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance
 import { LOG_HEALTH_KEY, LogHealth, healthOf, logVersionState, openLog, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
-import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog } from '@/lib/report';
+import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog, visitPromises } from '@/lib/report';
 import { CUSTOMER_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
 import { App, type Tab } from './App';
 import '@/components/theme.css';
@@ -108,8 +108,8 @@ render(
       history={{
         async openVisit(visit) {
           const record = await visitFromLog(db, visit);
-          const { findings } = judgeVisit({ ...record.evidence, stance: stance.value });
-          return { page: pageReport(record, stance.value), consent: record.evidence.consent, findings };
+          const judgement = judgeVisit({ ...record.evidence, stance: stance.value });
+          return { page: pageReport(record, stance.value), consent: record.evidence.consent, findings: judgement.findings, promises: visitPromises(record, judgement) };
         },
         async exportVisits(chosen, format, redact) {
           const report = await exportVisits(db, chosen, { stance: stance.value, redact, tool });

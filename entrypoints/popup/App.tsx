@@ -2,6 +2,7 @@ import type { Signal } from '@preact/signals';
 import { CompanyCard } from '@/components/CompanyCard';
 import { ConsentSummary } from '@/components/ConsentSummary';
 import { Findings } from '@/components/Findings';
+import { Promises } from '@/components/Promises';
 import { HostAccessNotice } from '@/components/HostAccessNotice';
 import { LogHealthNotice } from '@/components/LogHealthNotice';
 import type { LogHealth } from '@/lib/db/health';
@@ -11,12 +12,15 @@ import { REQUEST_TYPES, type RequestType } from '@/lib/requests/types';
 import { useTranslator } from '@/components/i18n';
 import type { HostAccess } from '@/lib/view/host-access';
 import type { PopupTab } from '@/lib/view/popup-source';
+import type { RightsDigest } from '@/lib/requests/standing';
 import { summariseTab } from '@/lib/view/tab-summary';
 
 interface AppProps {
   tab: Signal<PopupTab>;
   health: Signal<LogHealth['state'] | null>;
   stance: Signal<Stance>;
+  /** The customer's rights requests, for the promise of an answer within a month (null: not known yet). */
+  rights: Signal<RightsDigest[] | null>;
   access: Signal<HostAccess>;
   /** True once the user granted host access from this popup: the open page must be reloaded. */
   accessGranted: Signal<boolean>;
@@ -27,7 +31,7 @@ interface AppProps {
   onReportProblem(tabId: number): void;
 }
 
-export function App({ tab, health, stance, access, accessGranted, onGrantAccess, onSetStance, onRequest, onHistory, onReportProblem }: AppProps) {
+export function App({ tab, health, stance, rights, access, accessGranted, onGrantAccess, onSetStance, onRequest, onHistory, onReportProblem }: AppProps) {
   const { t, plural, language } = useTranslator();
   const current = tab.value;
 
@@ -66,7 +70,7 @@ export function App({ tab, health, stance, access, accessGranted, onGrantAccess,
     );
   }
 
-  const summary = summariseTab(current.state, language, stance.value);
+  const summary = summariseTab(current.state, language, stance.value, { rights: rights.value });
   return (
     <main class="popup" data-view="tab">
       <header class="popup__header">
@@ -93,6 +97,7 @@ export function App({ tab, health, stance, access, accessGranted, onGrantAccess,
       <LogHealthNotice state={health.value} />
       <ConsentSummary now={summary.consent.now} bannerSeen={summary.consent.bannerSeen} from={summary.consent.from} banner={summary.consent.banner} onSetStance={onSetStance} />
       <Findings findings={summary.findings} />
+      <Promises promises={summary.promises} linked />
       <section aria-labelledby="named-heading">
         <h2 id="named-heading">{t('namedHeading')}</h2>
         {summary.companies.length === 0 ? (

@@ -14,7 +14,7 @@ import './style.css';
 const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'actionTitle');
 const requestedTab = Number.parseInt(params.get('tabId') ?? '', 10);
 
-const { tab, stance, health } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
+const { tab, stance, health, rights } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
 const { access } = watchHostAccess(browser);
 const accessGranted = signal(false);
 /** Opens one of the extension's pages; a language chosen with ?lang= carries over to it. */
@@ -30,6 +30,7 @@ render(
       tab={tab}
       health={health}
       stance={stance}
+      rights={rights}
       access={access}
       accessGranted={accessGranted}
       onGrantAccess={() => void requestHostAccess(browser).then((granted) => (accessGranted.value = granted))}

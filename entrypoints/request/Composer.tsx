@@ -84,7 +84,7 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
         <div class="composer__letter-tools">
           <label>
             {t('letterLanguage')}{' '}
-            <select value={c.letterLanguage.value} onChange={(e) => ((c.letterLanguage.value = e.currentTarget.value as 'nl' | 'en'), c.rebuild())}>
+            <select id="letter-language" value={c.letterLanguage.value} onChange={(e) => ((c.letterLanguage.value = e.currentTarget.value as 'nl' | 'en'), c.rebuild())}>
               <option value="nl" lang="nl">
                 Nederlands
               </option>
@@ -98,6 +98,12 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
           </button>
         </div>
         {c.identifiers.value.length > 0 && <p class="explain">{plural('identifiersUsed', c.identifiers.value.length)}</p>}
+        {c.type.value === 'objection' && c.brokenPromises.value.length > 0 && (
+          <label class="checkbox">
+            <input id="cite-promises" type="checkbox" checked={c.cite.value} onChange={(e) => ((c.cite.value = e.currentTarget.checked), c.changed())} />
+            {plural('citePromises', c.brokenPromises.value.length)}
+          </label>
+        )}
         <label class="field">
           {t('letterSubject')}
           <input id="letter-subject" value={c.subject.value} onInput={(e) => ((c.subject.value = e.currentTarget.value), (c.edited.value = true))} />

@@ -12,6 +12,7 @@ import { listenToRequests } from '../observe/web-request';
 import { watchDeadlines } from '../requests/deadline-watch';
 import { createPendingFills } from '../requests/pending-fills';
 import { workerTimings } from './timings';
+import type { RightsDigest } from '../requests/standing';
 
 type WebExtension = typeof import('wxt/browser').browser;
 
@@ -36,7 +37,9 @@ export function startBackground(browser: WebExtension) {
   const { db, writer } = startBackgroundLog({ session, local: browser.storage.local });
 
   let stance: Stance = NO_STANCE;
-  const sync = createTabSync({ browser, writer, t, stance: () => stance });
+  /** The customer's rights requests, from the deadline check (null until it has run). */
+  let rights: RightsDigest[] | null = null;
+  const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights });
   const store = createTabStore(session, { onChange: sync.onChange });
   const started = writer.recovered
     .then(() => browser.storage.local.get(STANCE_KEY))
@@ -109,7 +112,15 @@ export function startBackground(browser: WebExtension) {
     void browser.storage.local.set({ [INSTALLED_KEY]: record }).catch(() => undefined);
   });
 
-  const deadlines = watchDeadlines(browser, db, t);
+  // A request sent, answered or past its deadline changes the promise of an answer within a month on
+  // every open tab: they are judged again, as for a change of stance.
+  const deadlines = watchDeadlines(browser, db, t, {
+    onStanding: (digest) =>
+      handle(() => {
+        rights = digest;
+        for (const state of store.all()) store.rejudge(state.tabId);
+      }),
+  });
   const pendingFills = createPendingFills(session);
   const router = createMessageRouter({
     extensionId: browser.runtime.id,

@@ -1,4 +1,4 @@
-import { Catalog, ruleHosts, type CatalogEntry, type EntryId } from './schema';
+import { Catalog, ruleHosts, type CatalogEntry, type EntryId, type PolicyPromise, type PromiseId } from './schema';
 import shop from './shop.json';
 import aws from './entries/aws.json';
 import googleTagManager from './entries/google-tag-manager.json';
@@ -9,11 +9,12 @@ import metaPixel from './entries/meta-pixel.json';
 import trustpilot from './entries/trustpilot.json';
 import adyen from './entries/adyen.json';
 import consentPlatforms from './consent-platforms.json';
+import promises from './promises.json';
 
 export * from './schema';
 
 /** Bump when an entry's hosts, cookies or texts change: reports carry it. */
-export const CATALOG_VERSION = '2026-12-01.1';
+export const CATALOG_VERSION = '2026-12-02.1';
 
 /**
  * Parsed once at start-up: a broken data file fails loudly here (and in the unit test
@@ -24,6 +25,7 @@ export const catalog: Catalog = Catalog.parse({
   shop,
   entries: [aws, googleTagManager, googleAnalytics, googleAds, microsoftAds, metaPixel, trustpilot, adyen],
   consentPlatforms,
+  promises,
 });
 
 /** The consent banner a host belongs to (Cookie Information, Cookiebot, OneTrust), if any. */
@@ -36,6 +38,13 @@ const byId = new Map(catalog.entries.map((entry) => [entry.id, entry]));
 /** The entry for any id, or undefined for one the catalog does not (or no longer) have. */
 export function findEntry(id: string): CatalogEntry | undefined {
   return byId.get(id as EntryId);
+}
+
+/** The policy's checkable promises, in the policy's order (the UI keeps it: a list that does not jump). */
+export function getPromise(id: PromiseId): PolicyPromise {
+  const promise = catalog.promises.find((p) => p.id === id);
+  if (!promise) throw new Error(`unknown promise ${id}`);
+  return promise;
 }
 
 export function getEntry(id: EntryId): CatalogEntry {

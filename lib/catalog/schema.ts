@@ -180,6 +180,74 @@ export const ShopProfile = z.strictObject({
 });
 export type ShopProfile = z.infer<typeof ShopProfile>;
 
+export const PROMISE_IDS = [
+  'ga-anonymised',
+  'meta-unfinished-purchase-only',
+  'trustpilot-only-with-permission',
+  'no-sharing-without-consent',
+  'encrypted',
+  'aws-in-the-eu',
+  'named-processors-only',
+  'answer-within-a-month',
+] as const;
+export const PromiseId = z.enum(PROMISE_IDS);
+export type PromiseId = z.infer<typeof PromiseId>;
+
+/** A request parameter a rule looks for; `name[*]` stands for every `name[…]` (Meta's `ud[em]`, `ud[ph]`). */
+const ParamName = z.string().regex(/^[A-Za-z0-9_.-]+(\[\*\])?$/, 'a parameter name, or name[*]');
+const HeaderName = z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name');
+/** An AWS region code: eu-west-1, us-gov-west-1, eusc-de-east-1. */
+export const AwsRegion = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/, 'an AWS region code');
+
+/**
+ * How a promise is judged: the kind names one small pure rule in lib/promises/rules.ts, the rest is
+ * what that rule looks for. A new promise of a known kind is data only.
+ */
+export const PromiseRule = z.discriminatedUnion('kind', [
+  /** Broken when a hit of the entry carries any of these identifying parameters. */
+  z.strictObject({ kind: z.literal('no-identifiers'), entry: EntryId, params: z.array(ParamName).min(1) }),
+  /** Broken when the entry receives an event not in `events`, or any of `personalParams`. */
+  z.strictObject({ kind: z.literal('only-events'), entry: EntryId, eventParam: ParamName, events: z.array(z.string().min(1)).min(1), personalParams: z.array(ParamName) }),
+  /** Broken when the entry's `hosts` receive an e-mail address or an order number before its category was granted. */
+  z.strictObject({ kind: z.literal('data-only-with-consent'), entry: EntryId, hosts: z.array(HostName).min(1), orderParams: z.array(ParamName).min(1) }),
+  /** Broken by any request or cookie before or against the customer's choice (lib/consent/judge.ts). */
+  z.strictObject({ kind: z.literal('consent-verdicts') }),
+  /** Broken by any request to these entries over plain http:. */
+  z.strictObject({ kind: z.literal('encrypted'), entries: z.array(EntryId).min(1) }),
+  /** Where the entry stores data: an S3 bucket's region, from a response header or an S3 host name. */
+  z.strictObject({
+    kind: z.literal('storage-region'),
+    entry: EntryId,
+    regionHeader: HeaderName,
+    /** A regular expression on a host name whose first group is the region. */
+    bucketHost: z.string().min(2),
+    /** Where a CDN delivered the page from: context, never the place data is kept. */
+    edgeHeader: HeaderName,
+    /** Regions by code; any region not listed counts as outside the EU (say why in the data). */
+    regions: z.record(AwsRegion, z.strictObject({ eu: z.boolean(), place: LocalText })),
+  }),
+  /** Broken when a third party the catalog does not name receives a request. */
+  z.strictObject({ kind: z.literal('named-parties') }),
+  /** Broken by a rights request past its deadline (the shop profile's `answerDeadlineMonths`) without an answer. */
+  z.strictObject({ kind: z.literal('answer-deadline') }),
+]);
+export type PromiseRule = z.infer<typeof PromiseRule>;
+
+/** One checkable promise of the privacy policy, in its own words. */
+export const PolicyPromise = z.strictObject({
+  id: PromiseId,
+  /** Where the sentence stands in the policy, so a reader can find it. */
+  section: z.string().min(1),
+  /** A short name for lists: "Google Analytics is anonymous". */
+  title: LocalText,
+  /** The policy's own sentence, Dutch and verbatim (a unit test finds it in the policy text). */
+  quote: z.string().min(1),
+  /** Our English rendering of the sentence. */
+  en: z.string().min(1),
+  rule: PromiseRule,
+});
+export type PolicyPromise = z.infer<typeof PolicyPromise>;
+
 /**
  * Consent banners' own hosts. The policy names none of them, so they stay "not named", but the UI
  * says what they are: the banner is the one third party a customer expects to see.
@@ -192,6 +260,7 @@ export const Catalog = z
     shop: ShopProfile,
     entries: z.array(CatalogEntry),
     consentPlatforms: z.array(ConsentPlatform),
+    promises: z.array(PolicyPromise),
   })
   .superRefine((catalog, ctx) => {
     const ids = catalog.entries.map((e) => e.id);
@@ -207,6 +276,14 @@ export const Catalog = z
         return false;
       }
     };
+    const promiseIds = catalog.promises.map((p) => p.id);
+    for (const id of PROMISE_IDS) if (!promiseIds.includes(id)) ctx.addIssue({ code: 'custom', message: `catalog lacks promise ${id}` });
+    if (new Set(promiseIds).size !== promiseIds.length) ctx.addIssue({ code: 'custom', message: 'duplicate promise ids' });
+    for (const { id, rule } of catalog.promises) {
+      const named = 'entry' in rule ? [rule.entry] : 'entries' in rule ? rule.entries : [];
+      for (const entry of named) if (!ids.includes(entry)) ctx.addIssue({ code: 'custom', message: `promise ${id}: no entry ${entry}` });
+      if (rule.kind === 'storage-region' && !compiles(rule.bucketHost)) ctx.addIssue({ code: 'custom', message: `promise ${id}: bad bucketHost pattern` });
+    }
     for (const entry of catalog.entries) {
       for (const rule of entry.hosts) {
         if (rule.path !== undefined && !compiles(rule.path)) ctx.addIssue({ code: 'custom', message: `${entry.id}: bad path pattern ${rule.path}` });

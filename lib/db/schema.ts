@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { EntryId, RequestKind } from '../catalog';
+import type { EntryId, PromiseId, RequestKind } from '../catalog';
+import type { PromiseCheck, PromiseStatus } from '../promises/facts';
 import type { BannerState, ConsentChange, ConsentSource, RecordCategory } from '../consent/model';
 import type { ConsentModeSignals } from '../consent/consent-mode';
 import type { Finding, FindingKind, Verdict } from '../consent/judge';
@@ -16,6 +17,11 @@ export interface Visit {
   banner?: BannerState | null;
   /** What the history list shows, kept up to date while the visit goes on (since version 3). */
   summary?: VisitSummary;
+  /**
+   * The privacy policy's promises judged on the visit, with their evidence (since 2026-12; no index,
+   * no upgrade). Read back through `parseStoredChecks`: a row of another version may not parse.
+   */
+  promises?: PromiseCheck[];
 }
 
 export interface VisitSummary {
@@ -24,6 +30,8 @@ export interface VisitSummary {
   findings: FindingKind[];
   consent: { source: ConsentSource; at: number; granted: RecordCategory[]; denied: RecordCategory[] } | null;
   worst: Verdict | null;
+  /** Each promise's status (since 2026-12). */
+  promises?: Partial<Record<PromiseId, PromiseStatus>>;
 }
 
 /**
@@ -55,6 +63,12 @@ export interface Observation {
   consentMode?: ConsentModeSignals | null;
   /** Personal data found in the request, by kind and place, never the value (since version 2). */
   personalData?: PersonalDataHit[];
+  /**
+   * What the policy's promises read (lib/promises/signals.ts): the watched parameters the request
+   * carried, by name, and the event it reported (since 2026-12; older rows are read from `url`).
+   */
+  carried?: string[];
+  event?: string;
 }
 
 /** A change of the consent record during a visit (since schema version 2). */

@@ -1,4 +1,4 @@
-import { catalog as defaultCatalog, type Catalog } from '../catalog';
+import { catalog as defaultCatalog, type Catalog, type PromiseId } from '../catalog';
 import { isViolation, type Verdict } from '../consent/judge';
 import type { Visit } from '../db/schema';
 
@@ -12,6 +12,14 @@ export interface HistoryFilter {
   verdict?: Verdict | 'violation';
   /** Words to find in the page address or a tracker's name. */
   search?: string;
+  /** Visits that broke this promise of the privacy policy, or any of them. */
+  promise?: PromiseId | 'any';
+}
+
+/** The promises a visit broke, as its log row says (rows written before promises were judged have none). */
+export function brokenPromises(visit: Visit): PromiseId[] {
+  const statuses = visit.summary?.promises ?? {};
+  return (Object.keys(statuses) as PromiseId[]).filter((id) => statuses[id] === 'broken');
 }
 
 /** The visits that match every filter given, newest first. */
@@ -29,6 +37,10 @@ export function filterVisits(visits: Visit[], filter: HistoryFilter, catalog: Ca
         const relevant = companyEntries ? trackers.filter(([id]) => companyEntries.has(id as never)) : trackers;
         const wanted = filter.verdict === 'violation' ? relevant.some(([, v]) => isViolation(v)) : relevant.some(([, v]) => v === filter.verdict);
         if (!wanted) return false;
+      }
+      if (filter.promise) {
+        const broken = brokenPromises(visit);
+        if (filter.promise === 'any' ? broken.length === 0 : !broken.includes(filter.promise)) return false;
       }
       if (words.length) {
         const haystack = [visit.url, ...trackers.map(([id]) => catalog.entries.find((e) => e.id === id)?.product ?? id)].join(' ').toLowerCase();

@@ -4,6 +4,7 @@ import { parseConsentMode } from '../consent/consent-mode';
 import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
 import { placeConsent } from '../consent/timeline';
+import { promiseSignals, type PromiseSignals } from '../promises/signals';
 import { requestToRecover, tally, urlKey } from './reconcile';
 import { observationRow } from './rows';
 import { isConsentCookie, readConsentCookies } from '../consent/readers';
@@ -14,7 +15,9 @@ import {
   MAX_COOKIES_PER_ENTRY,
   MAX_JUDGED_REQUESTS,
   MAX_PENDING_REQUESTS,
+  MAX_PLAIN_REQUESTS,
   MAX_RECONCILED_URLS,
+  MAX_STORAGE_SIGHTINGS,
   MAX_UNLISTED_HOSTS,
   newTabState,
   type EntryActivity,
@@ -102,6 +105,8 @@ export interface ObserverDeps {
    * journaled. Without it (unit tests), a recovered request is always logged.
    */
   loggedRows?(visitId: string, url: string): Promise<number>;
+  /** What the policy's promises need from requests and responses; the bundled catalog's by default. */
+  signals?: PromiseSignals;
 }
 
 /**
@@ -110,6 +115,7 @@ export interface ObserverDeps {
  */
 export function createObserver(deps: ObserverDeps) {
   const { classifier, store, writer } = deps;
+  const signals = deps.signals ?? promiseSignals();
   /** The shop's consent cookies as last seen: OneTrust's record spans two of them. */
   const consentCookies = new Map<string, string>();
   /** Recovered requests whose log row waits on the log's answer (see recoverRequest). */
@@ -148,14 +154,43 @@ export function createObserver(deps: ObserverDeps) {
     state.requests.push(record);
   }
 
-  function judgedRecord(entryId: EntryId, at: number, url: string, body: string | undefined): RequestRecord {
+  function judgedRecord(cls: Pick<Extract<UrlClass, { party: 'listed' }>, 'entryId' | 'host' | 'kind'>, at: number, url: string, body: string | undefined): RequestRecord {
     const query = url.indexOf('?');
+    const personalData = findPersonalData(url, body);
     return {
-      entryId,
+      entryId: cls.entryId,
       at,
-      consentMode: deps.hasConsentMode(entryId) && query >= 0 ? parseConsentMode(url.slice(query + 1)) : null,
-      personalData: findPersonalData(url, body),
+      consentMode: deps.hasConsentMode(cls.entryId) && query >= 0 ? parseConsentMode(url.slice(query + 1)) : null,
+      personalData,
+      kind: cls.kind,
+      ...signals.requestSignals(cls.entryId, cls.host, url, body, personalData),
     };
+  }
+
+  /**
+   * A catalog request that completed over plain http:. Judged by its final address: Chromium's and
+   * Firefox's HSTS upgrades (google-analytics.com and facebook.com are preloaded) end on https:, and so
+   * does a request the server redirected to https: (that first leg is not seen: the observer does not
+   * follow redirects, and an HSTS upgrade looks like one).
+   */
+  function plainRequest(state: TabState, event: RequestEvent, entryId: EntryId, host: string) {
+    if (!event.url.startsWith('http:') || event.statusCode === undefined) return;
+    if (state.plain.length < MAX_PLAIN_REQUESTS) state.plain.push({ entryId, host, at: event.timeStamp });
+    else state.plainLeftOut++;
+  }
+
+  /** Where the shop's storage is, as S3 says in its response, and the CloudFront edge that delivered it. */
+  function storageSeen(state: TabState, event: RequestEvent, host: string) {
+    const { region, edge } = signals.storageFromHeaders(event.responseHeaders ?? []);
+    const { edges } = state.storage;
+    if (region) addRegion(state, { region, from: 'header', host, at: event.timeStamp });
+    if (edge && edges.length < MAX_STORAGE_SIGHTINGS && !edges.includes(edge)) edges.push(edge);
+  }
+
+  /** A storage region, once per region and host, bounded. */
+  function addRegion(state: TabState, sighting: TabState['storage']['regions'][number]) {
+    const { regions } = state.storage;
+    if (regions.length < MAX_STORAGE_SIGHTINGS && !regions.some((r) => r.region === sighting.region && r.host === sighting.host)) regions.push(sighting);
   }
 
   /** `end`: the request's end, merged into its start's row wherever that row is (queue or disk). */
@@ -177,7 +212,7 @@ export function createObserver(deps: ObserverDeps) {
     const cls = classifier.classifyUrl(event.url, event.body);
     const state = store.get(event.tabId);
     if (!state || cls.party !== 'listed') return;
-    const judged = judgedRecord(cls.entryId, event.timeStamp, event.url, event.body);
+    const judged = judgedRecord(cls, event.timeStamp, event.url, event.body);
     // One request's start can reach the log twice: seen when the service worker was stopped while
     // handling it (the tab state kept it, and the start came again). Counted once, logged once.
     if (!state.pending.includes(event.requestId)) {
@@ -208,9 +243,12 @@ export function createObserver(deps: ObserverDeps) {
       // The shop's own responses say where it is hosted (CloudFront / S3 headers).
       const hosting = event.responseHeaders ? deps.detectHosting(event.responseHeaders) : null;
       if (!hosting) return;
-      const listed = { party: 'listed', host: cls.host, entryId: hosting, kind: 'page', observeBy: 'network' } as const;
-      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [] });
-      logRequest(state, event, listed, event.type === 'main_frame' ? 'page' : 'other', null);
+      const kind = event.type === 'main_frame' ? 'page' : 'other';
+      const listed = { party: 'listed', host: cls.host, entryId: hosting, kind, observeBy: 'network' } as const;
+      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], kind });
+      plainRequest(state, event, hosting, cls.host);
+      storageSeen(state, event, cls.host);
+      logRequest(state, event, listed, kind, null);
       // No report of the page's own recovers the document's response: saved now, with its row.
       store.changed(state, { now: event.type === 'main_frame' });
       return;
@@ -224,12 +262,13 @@ export function createObserver(deps: ObserverDeps) {
     if (open >= 0) state.pending.splice(open, 1);
     else if (state.pendingEvicted > 0) state.pendingEvicted--;
     else {
-      judged = judgedRecord(cls.entryId, event.timeStamp, event.url, undefined);
+      judged = judgedRecord(cls, event.timeStamp, event.url, undefined);
       countRequest(state, cls, event.timeStamp, judged);
       tally(state.reconcile, 'network', event.url);
     }
+    plainRequest(state, event, cls.entryId, cls.host);
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
-    logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls.entryId, event.timeStamp, event.url, undefined), true);
+    logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls, event.timeStamp, event.url, undefined), true);
     store.changed(state);
   }
 
@@ -374,12 +413,14 @@ export function createObserver(deps: ObserverDeps) {
     const state = store.get(tabId);
     if (!state) return;
     const seen = state.reconcile.seqByPage;
+    let changed = false;
     if (!(page in seen)) {
       const pages = Object.keys(seen);
       if (pages.length >= MAX_REPORTING_PAGES) delete seen[pages[0]!];
       seen[page] = 0;
+      // A page's first report, even an empty one, says the page is watched (see pageWatched).
+      changed = true;
     }
-    let changed = false;
     for (const resource of resources) {
       // Delivered before (the worker stopped before it could say so): already counted.
       if (resource.seq <= seen[page]!) continue;
@@ -395,11 +436,17 @@ export function createObserver(deps: ObserverDeps) {
         if (occurrence !== null) recoverRequest(state, cls, resource, at, occurrence);
         continue;
       }
-      const judged = cls.party === 'listed' ? judgedRecord(cls.entryId, at, resource.url, undefined) : null;
+      const judged = cls.party === 'listed' ? judgedRecord(cls, at, resource.url, undefined) : null;
       if (cls.party === 'listed') countRequest(state, cls, at, judged);
-      else if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
-      else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
-      else state.unlistedOverflow++;
+      else {
+        if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
+        else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
+        else state.unlistedOverflow++;
+        // A file from an S3 bucket: its host name says where the bucket is (the extension holds no
+        // permission for amazonaws.com, so the page's Resource Timing is the only one to see it).
+        const region = signals.storageFromHost(cls.host);
+        if (region) addRegion(state, { region, from: 'host', host: cls.host, at });
+      }
       const sighting = { source: 'page', key: `p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`, at, url: resource.url, type: resource.initiatorType } as const;
       writer.put('observations', observationRow(state.visitId, sighting, cls, cls.party === 'listed' ? cls.kind : 'other', judged));
     }
@@ -412,7 +459,7 @@ export function createObserver(deps: ObserverDeps) {
    * is the URL and its occurrence, so the same recovery written twice is one row.
    */
   function recoverRequest(state: TabState, cls: Extract<UrlClass, { party: 'listed' }>, resource: PageResource, at: number, occurrence: number) {
-    const judged = judgedRecord(cls.entryId, at, resource.url, undefined);
+    const judged = judgedRecord(cls, at, resource.url, undefined);
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls, at, judged);

@@ -30,18 +30,21 @@ export function startResourceReporter(deps: ReporterDeps) {
     }
   });
 
+  /** The first report goes even when empty: "nothing unnamed loaded" is then told from "no report came". */
+  let announced = false;
   let draining: Promise<void> = Promise.resolve();
   function drain(): Promise<void> {
-    if (sending || queue.length === 0) return draining;
+    if (sending || (announced && queue.length === 0)) return draining;
     sending = true;
     draining = (async () => {
       try {
-        while (queue.length > 0) {
+        do {
           const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
           await deps.send({ type: 'page-resources', page, resources });
+          announced = true;
           // Removed only once delivered, so nothing is lost while the worker restarts.
           queue.splice(0, resources.length);
-        }
+        } while (queue.length > 0);
       } catch {
         // The extension was reloaded or the worker is restarting: the next tick retries the rest.
       } finally {

@@ -32,5 +32,7 @@ export function observationRow(visitId: string, seen: SeenRequest, cls: Extract<
     relay: listed?.relay,
     consentMode: judged?.consentMode,
     personalData: judged?.personalData.length ? judged.personalData : undefined,
+    carried: judged?.carried,
+    event: judged?.event,
   };
 }

@@ -1,8 +1,10 @@
 import * as z from 'zod';
-import { EntryId } from '../catalog';
+import { EntryId, RequestKind } from '../catalog';
+import { AwsRegion } from '../catalog/schema';
 import { BannerState, ConsentChange } from '../consent/model';
 import { ConsentModeSignals } from '../consent/consent-mode';
 import { PersonalDataHit } from '../consent/personal-data';
+import { MAX_CARRIED } from '../promises/signals';
 
 /** Per-tab bounds, so a page that fires requests without end cannot grow the worker's memory. */
 export const MAX_UNLISTED_HOSTS = 200;
@@ -12,6 +14,10 @@ export const MAX_PENDING_REQUESTS = 200;
 export const MAX_JUDGED_REQUESTS = 500;
 export const MAX_CONSENT_CHANGES = 20;
 export const MAX_COOKIE_WRITES = 100;
+/** Requests over plain http: kept as evidence; more are counted. */
+export const MAX_PLAIN_REQUESTS = 20;
+/** Storage regions and CDN edges seen on a visit. */
+export const MAX_STORAGE_SIGHTINGS = 10;
 
 /** One catalog request as the consent judgement needs it. */
 export const RequestRecord = z.strictObject({
@@ -19,6 +25,14 @@ export const RequestRecord = z.strictObject({
   at: z.number(),
   consentMode: ConsentModeSignals.nullable(),
   personalData: z.array(PersonalDataHit).max(10),
+  /**
+   * What the policy's promises are judged by (lib/promises/signals.ts): the kind of request, the
+   * watched parameters it carried (names only) and the event it reported. Since 2026-12; states
+   * saved before have none.
+   */
+  kind: RequestKind.optional(),
+  carried: z.array(z.string().max(64)).max(MAX_CARRIED).optional(),
+  event: z.string().max(64).optional(),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
 
@@ -47,6 +61,22 @@ export const EntryActivity = z.strictObject({
   relays: z.array(z.strictObject({ host: z.string().max(253), party: z.enum(['shop', 'other']) })).max(10).default([]),
 });
 export type EntryActivity = z.infer<typeof EntryActivity>;
+
+/** A catalog request that went over plain http: (its final address, once it completed). */
+export const PlainRequest = z.strictObject({ entryId: EntryId, host: z.string().max(253), at: z.number() });
+export type PlainRequest = z.infer<typeof PlainRequest>;
+
+/** Where the shop's storage is: an S3 bucket's region, from S3's own response header or an S3 host name. */
+export const StorageSighting = z.strictObject({ region: AwsRegion, from: z.enum(['header', 'host']), host: z.string().max(253), at: z.number() });
+export type StorageSighting = z.infer<typeof StorageSighting>;
+
+export const Storage = z.strictObject({
+  regions: z.array(StorageSighting).max(MAX_STORAGE_SIGHTINGS),
+  /** CloudFront's edge locations (`x-amz-cf-pop`): where the page was delivered from, not where data is kept. */
+  edges: z.array(z.string().max(32)).max(MAX_STORAGE_SIGHTINGS),
+});
+export type Storage = z.infer<typeof Storage>;
+const newStorage = (): Storage => ({ regions: [], edges: [] });
 
 /** Distinct request URLs a visit reconciles; beyond it (a flood of unique URLs) it stops reconciling. */
 export const MAX_RECONCILED_URLS = 1000;
@@ -107,6 +137,10 @@ export const TabState = z.strictObject({
   /** Catalog cookies written during the visit: the first half of them, then a rolling window. */
   cookieWrites: z.array(CookieWrite).max(MAX_COOKIE_WRITES),
   reconcile: Reconcile.default(newReconcile),
+  /** Catalog requests over plain http: (since 2026-12), the first MAX_PLAIN_REQUESTS, and how many more. */
+  plain: z.array(PlainRequest).max(MAX_PLAIN_REQUESTS).default([]),
+  plainLeftOut: z.number().int().nonnegative().default(0),
+  storage: Storage.default(newStorage),
 });
 export type TabState = z.infer<typeof TabState>;
 
@@ -128,6 +162,9 @@ export function newTabState(tabId: number, visitId: string, url: string, started
     noRecordSince: startedAt,
     cookieWrites: [],
     reconcile: newReconcile(),
+    plain: [],
+    plainLeftOut: 0,
+    storage: newStorage(),
   };
 }
 
@@ -137,6 +174,11 @@ export function activeEntries(state: TabState): EntryId[] {
     const activity = state.entries[id];
     return activity !== undefined && (activity.requests > 0 || activity.cookiesSet.length > 0);
   });
+}
+
+/** The page's own Resource Timing report has come: third parties the policy does not name can be seen. */
+export function pageWatched(state: TabState): boolean {
+  return Object.keys(state.reconcile.seqByPage).length > 0;
 }
 
 export function tabStateKey(tabId: number): string {

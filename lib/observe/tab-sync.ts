@@ -1,9 +1,10 @@
 import type { VisitJudgement } from '../consent/judge';
 import type { Stance } from '../consent/stance';
 import type { LogWriter } from '../db/writer';
+import type { RightsDigest } from '../promises';
 import type { Translator } from '../i18n';
 import { badgeFor } from './badge';
-import { findingRows, judgeTab, visitRow } from './judge-tab';
+import { findingRows, judgeTab, judgeTabPromises, visitRow } from './judge-tab';
 import type { TabState } from './tab-state';
 
 type WebExtension = typeof import('wxt/browser').browser;
@@ -13,7 +14,22 @@ type WebExtension = typeof import('wxt/browser').browser;
  * history lists, and the findings a page reads), and its toolbar badge. Rows are written only when
  * they changed, so a redraw or a rejudge does not rewrite the log.
  */
-export function createTabSync({ browser, writer, t, stance }: { browser: WebExtension; writer: Pick<LogWriter, 'put'>; t: Translator; stance(): Stance }) {
+export function createTabSync({
+  browser,
+  writer,
+  t,
+  stance,
+  rights = () => null,
+  now = Date.now,
+}: {
+  browser: WebExtension;
+  writer: Pick<LogWriter, 'put'>;
+  t: Translator;
+  stance(): Stance;
+  /** The customer's rights requests, for the promise of an answer within a month; null until known. */
+  rights?(): RightsDigest[] | null;
+  now?(): number;
+}) {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   /** Per tab: the visit whose rows were written, its row as last written, the findings written. */
   const written = new Map<number, { visitId: string; visit: string; findings: Set<string> }>();
@@ -21,7 +37,8 @@ export function createTabSync({ browser, writer, t, stance }: { browser: WebExte
   function logVisit(state: TabState, judgement: VisitJudgement) {
     let memo = written.get(state.tabId);
     if (memo?.visitId !== state.visitId) written.set(state.tabId, (memo = { visitId: state.visitId, visit: '', findings: new Set() }));
-    const visit = visitRow(state, judgement);
+    // Stored with the visit: the history lists it, and a rights letter cites what was broken then.
+    const visit = visitRow(state, judgement, judgeTabPromises(state, judgement, { rights: rights(), now: now() }));
     const text = JSON.stringify(visit);
     if (text !== memo.visit) {
       memo.visit = text;

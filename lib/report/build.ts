@@ -1,27 +1,41 @@
-import { catalog as defaultCatalog, type Catalog, type EntryId } from '../catalog';
-import { judgeVisit, type VisitEvidence } from '../consent/judge';
+import { catalog as defaultCatalog, type Catalog, type EntryId, type RequestKind } from '../catalog';
+import { judgeVisit, type VisitEvidence, type VisitJudgement } from '../consent/judge';
+import { createTranslator, type Translator } from '../i18n';
+import { describeEvidence, judgePromises, promiseInput, type PromiseCheck, type PromiseSource } from '../promises';
 import type { Stance } from '../consent/stance';
 import { nameThirdParty } from '../catalog/third-parties';
-import type { TabState } from '../observe/tab-state';
+import { pageWatched, type TabState } from '../observe/tab-state';
 import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';
 
 /** A visit as both the live tab state and the log can describe it. */
 export interface VisitRecord {
   url: string;
   startedAt: number;
-  evidence: Omit<VisitEvidence, 'stance'>;
+  evidence: Omit<VisitEvidence, 'stance' | 'requests'> & { requests: PromiseSource['requests'] };
   activity: Partial<Record<EntryId, { requests: number; cookies: string[]; relays?: { host: string; party: 'shop' | 'other' }[] }>>;
   unlisted: Record<string, number>;
+  unlistedOverflow?: number;
+  /** What the promises read besides the requests (lib/promises/judge.ts); absent where not recorded. */
+  plain?: PromiseSource['plain'];
+  plainLeftOut?: number;
+  storage?: PromiseSource['storage'];
+  /** The page's own report of what it loaded came (see `pageWatched`); taken as true where not known. */
+  watched?: boolean;
+  /** The promises as judged while the visit went on: the log keeps them with the visit. */
+  promises?: PromiseCheck[];
   /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
-  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; retiredEntry?: string }[];
+  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; retiredEntry?: string; kind?: RequestKind }[];
 }
 
 const iso = (at: number) => new Date(at).toISOString();
+/** A report's evidence is English, whoever reads it; one translator for every page of an export. */
+let englishTranslator: Translator | undefined;
 
 /** One page of the report: the same judgement the popup shows, written down. */
 export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: Catalog = defaultCatalog): PageReport {
   const judgement = judgeVisit({ ...visit.evidence, stance }, catalog);
   const now = judgement.consentNow;
+  const english = (englishTranslator ??= createTranslator('en'));
   const trackers = catalog.entries.flatMap((entry) => {
     const activity = visit.activity[entry.id];
     const judged = judgement.entries[entry.id];
@@ -50,6 +64,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     status: o.status,
     verdict: o.judged === null ? null : (judgement.requestVerdicts[o.judged] ?? null),
     ...(o.retiredEntry ? { retiredEntry: o.retiredEntry } : {}),
+    ...(o.kind ? { kind: o.kind } : {}),
   }));
   return {
     url: visit.url,
@@ -70,8 +85,26 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
       })
       .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host)),
     findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), ...(f.category ? { category: f.category } : {}), ...(f.cookie ? { cookie: f.cookie } : {}), detail: f.detail })),
+    promises: visitPromises(visit, judgement, catalog).map((check) => ({ id: check.id, status: check.status, evidence: describeEvidence(check.facts, english, catalog) })),
     ...(observations ? { observations } : {}),
   };
+}
+
+/**
+ * The promises of a visit: as the log stored them while it went on (the customer's rights requests as
+ * they stood then included), or judged now from what it recorded, the rights requests not known.
+ */
+export function visitPromises(visit: VisitRecord, judgement: VisitJudgement, catalog: Catalog = defaultCatalog, now = Date.now()): PromiseCheck[] {
+  if (visit.promises) return visit.promises;
+  const source: PromiseSource = {
+    requests: visit.evidence.requests,
+    plain: visit.plain ?? [],
+    plainLeftOut: visit.plainLeftOut ?? 0,
+    storage: visit.storage ?? { regions: [], edges: [] },
+    unlisted: visit.unlisted,
+    unlistedOverflow: visit.unlistedOverflow ?? 0,
+  };
+  return judgePromises(promiseInput(source, judgement, { rights: null, now, watched: visit.watched ?? true }), catalog);
 }
 
 /** A live tab, as the popup and the scan see it. */
@@ -87,6 +120,11 @@ export function visitFromTab(state: TabState): VisitRecord {
     evidence: { requests: state.requests, consent: state.consent, banner: state.banner, cookieWrites: state.cookieWrites, unlistedHosts: Object.keys(state.unlisted) },
     activity,
     unlisted: state.unlisted,
+    unlistedOverflow: state.unlistedOverflow,
+    plain: state.plain,
+    plainLeftOut: state.plainLeftOut,
+    storage: state.storage,
+    watched: pageWatched(state),
   };
 }
 

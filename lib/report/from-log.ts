@@ -1,6 +1,7 @@
 import type { CookieWrite, JudgedRequest } from '../consent/judge';
 import { readConsentChange, readCookie, readObservation, readRows } from '../db/read';
 import type { LogDatabase, Visit } from '../db/schema';
+import { parseStoredChecks, promiseSignals, type PromiseSource } from '../promises';
 import type { VisitRecord } from './build';
 
 /** A visit as the log holds it, in the shape the report and the history page judge. */
@@ -14,7 +15,9 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
   const rows = readRows(rawRows, readObservation);
   const consent = readRows(rawConsent, readConsentChange);
   const cookies = readRows(rawCookies, readCookie).filter((c) => c.entryId !== null);
-  const requests: JudgedRequest[] = [];
+  const requests: PromiseSource['requests'] = [];
+  const plain: PromiseSource['plain'] = [];
+  const signals = promiseSignals();
   const activity: VisitRecord['activity'] = {};
   const unlisted: Record<string, number> = {};
   const observations: NonNullable<VisitRecord['observations']> = [];
@@ -22,12 +25,19 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
     let judged: number | null = null;
     if (row.entryId) {
       judged = requests.length;
-      requests.push({ entryId: row.entryId, at: row.at, consentMode: row.consentMode ?? null, personalData: row.personalData ?? [] });
+      const personalData = row.personalData ?? [];
+      // Rows logged before the promises kept what their rules read: read again from the address.
+      const derived = row.carried === undefined && row.event === undefined ? signals.requestSignals(row.entryId, row.host, row.url, undefined, personalData) : {};
+      const carried = row.carried ?? derived.carried;
+      const event = row.event ?? derived.event;
+      requests.push({ entryId: row.entryId, at: row.at, consentMode: row.consentMode ?? null, personalData, kind: row.kind, ...(carried ? { carried } : {}), ...(event ? { event } : {}) });
+      // The row keeps the request's final address (its end merged into its start): as the observer judges it.
+      if (row.url.startsWith('http:') && row.status !== undefined) plain.push({ entryId: row.entryId, host: row.host });
       const entry = (activity[row.entryId] ??= { requests: 0, cookies: [], relays: [] });
       entry.requests++;
       if (row.relay && !entry.relays!.some((r) => r.host === row.host) && entry.relays!.length < 10) entry.relays!.push({ host: row.host, party: row.relay });
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
-    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}) });
+    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, kind: row.kind, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}) });
   }
   const cookieWrites: CookieWrite[] = [];
   for (const cookie of cookies) {
@@ -49,6 +59,8 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
     },
     activity,
     unlisted,
+    plain,
+    ...(visit.promises ? { promises: parseStoredChecks(visit.promises) ?? undefined } : {}),
     observations,
   };
 }

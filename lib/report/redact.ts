@@ -29,6 +29,8 @@ export function redactReport(report: Report): Report {
       ...page,
       url: redactUrl(page.url),
       findings: page.findings.map((f) => ({ ...f, detail: f.detail.replace(EMAIL, '[e-mail]') })),
+      // Evidence names parameters and events, never their values; an event name a shop filled with an id is masked all the same.
+      promises: page.promises.map((p) => ({ ...p, evidence: p.evidence.replace(EMAIL, '[e-mail]').replace(ID_IN_PATH, '[id]') })),
       ...(page.observations ? { observations: page.observations.map((o) => ({ ...o, url: redactUrl(o.url) })) } : {}),
     })),
   };

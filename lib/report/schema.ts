@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { ConsentCategory, EntryId } from '../catalog/schema';
+import { ConsentCategory, EntryId, PromiseId, RequestKind } from '../catalog/schema';
+import { PromiseStatus } from '../promises/facts';
 import { FINDING_KINDS, VERDICTS } from '../consent/judge';
 import { BANNERS, CONSENT_SOURCES, RecordCategory } from '../consent/model';
 
@@ -61,8 +62,22 @@ export const ObservationReport = z.strictObject({
   verdict: z.enum(VERDICTS).nullable(),
   /** A catalog entry this version no longer has (from an older log): shown as "no longer in the catalog". */
   retiredEntry: Text(100).optional(),
+  /** What the request is (a measurement hit, a script, …): the import judges the promises by it. Since 2026-12. */
+  kind: RequestKind.optional(),
 });
 export type ObservationReport = z.infer<typeof ObservationReport>;
+
+/**
+ * One of the privacy policy's promises, as judged on the page: `evidence` is one English sentence a
+ * support person can act on. Since 2026-12; a page of an older report has none (an empty list), and
+ * the import judges them again from the page's own requests where it can.
+ */
+export const PromiseReport = z.strictObject({
+  id: PromiseId,
+  status: PromiseStatus,
+  evidence: Text(2000),
+});
+export type PromiseReport = z.infer<typeof PromiseReport>;
 
 export const PageReport = z.strictObject({
   url: Text(16_384),
@@ -85,6 +100,7 @@ export const PageReport = z.strictObject({
   trackers: z.array(TrackerReport).max(50),
   unlisted: z.array(UnlistedReport).max(1000),
   findings: z.array(FindingReport).max(2000),
+  promises: z.array(PromiseReport).max(50).default([]),
   observations: z.array(ObservationReport).max(20_000).optional(),
 });
 export type PageReport = z.infer<typeof PageReport>;

@@ -5,6 +5,7 @@ import type { LogDatabase } from '../db/schema';
 import { createTranslator, type Language } from '../i18n';
 import { channelRecipient, emlFile, mailtoUrl, MAILTO_SAFE_LENGTH } from './channels';
 import { answerDue } from './deadline';
+import { citePromises, type SeenBrokenPromise } from './cite';
 import { composeLetter } from './letters';
 import { CUSTOMER_KEY, parseStoredCustomer, requestEvidence, saveRequest } from './store';
 import { Customer, type Channel, type RequestType, type TrackingIdentifier } from './types';
@@ -41,6 +42,9 @@ export function createComposer(deps: ComposerDeps) {
   const remember = signal(false);
   const identifiers = signal<TrackingIdentifier[]>([]);
   const recipients = signal<string[]>([]);
+  /** Promises of the privacy policy the log saw broken, and whether the letter cites them (an objection can). */
+  const brokenPromises = signal<SeenBrokenPromise[]>([]);
+  const cite = signal(true);
   const subject = signal('');
   const body = signal('');
   const edited = signal(false);
@@ -68,6 +72,7 @@ export function createComposer(deps: ComposerDeps) {
       identifiers: identifiers.value,
       recipientsSeen: recipients.value,
       correction: correction.value,
+      brokenPromises: cite.value ? citePromises(brokenPromises.value, letterLanguage.value, deps.timeZone) : [],
       dueDate: createTranslator(letterLanguage.value).formatCalendarDate(due.value),
     });
     batch(() => {
@@ -85,7 +90,7 @@ export function createComposer(deps: ComposerDeps) {
   const ready = (async () => {
     const [stored, evidence] = await Promise.all([
       browser.storage.local.get(CUSTOMER_KEY).then((items) => parseStoredCustomer(items[CUSTOMER_KEY])),
-      requestEvidence(db).catch(() => ({ identifiers: [], recipients: [] })),
+      requestEvidence(db).catch(() => ({ identifiers: [], recipients: [], brokenPromises: [] })),
     ]);
     batch(() => {
       if (stored) {
@@ -96,6 +101,7 @@ export function createComposer(deps: ComposerDeps) {
       }
       identifiers.value = evidence.identifiers;
       recipients.value = evidence.recipients;
+      brokenPromises.value = evidence.brokenPromises;
     });
     rebuild();
   })();
@@ -115,7 +121,7 @@ export function createComposer(deps: ComposerDeps) {
   }
 
   return {
-    type, letterLanguage, name, email, orderNumber, correction, remember, identifiers, recipients,
+    type, letterLanguage, name, email, orderNumber, correction, remember, identifiers, recipients, brokenPromises, cite,
     subject, body, edited, channel, errors, notice, recordedId, due, recipient, mailto, mailtoTooLong, ready,
     rebuild,
     changed,

@@ -3,6 +3,7 @@ import type { LogDatabase } from '../db/schema';
 import type { Translator } from '../i18n';
 import { requestTitle } from './letters';
 import { NOTIFIED_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, dueReminders, newReminders } from './reminders';
+import { RIGHTS_STANDING_KEY, digestRequests, type RightsDigest } from './standing';
 import { listRequests } from './store';
 
 type WebExtension = typeof import('wxt/browser').browser;
@@ -14,11 +15,15 @@ const ALARM = 'request-deadlines';
  * without a badge of its own while one is due or late, and a notification once each if they asked
  * for them. Checked at start, twice a day, and whenever a page says the requests changed.
  */
-export function watchDeadlines(browser: WebExtension, db: LogDatabase, t: Translator) {
+export function watchDeadlines(browser: WebExtension, db: LogDatabase, t: Translator, { onStanding }: { onStanding?(digest: RightsDigest[]): void } = {}) {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
 
   async function check() {
     const requests = await listRequests(db);
+    // The promise of an answer within a month is judged from this, in the popup and on every tab.
+    const digest = digestRequests(requests);
+    onStanding?.(digest);
+    await (browser.storage.session ?? browser.storage.local).set({ [RIGHTS_STANDING_KEY]: digest });
     const reminders = dueReminders(requests, Date.now(), catalog.shop.answerDeadlineMonths);
     // The badge without a tab id shows on every tab that has no badge of its own.
     await action.setBadgeText({ text: reminders.length ? '!' : '' });

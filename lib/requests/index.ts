@@ -6,3 +6,5 @@ export * from './identifiers';
 export * from './status';
 export * from './store';
 export * from './reminders';
+export * from './standing';
+export * from './cite';

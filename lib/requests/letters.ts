@@ -1,5 +1,9 @@
 import type { ShopProfile } from '../catalog';
 import type { Language } from '../i18n';
+import type { CitedPromise } from './cite';
+import { TITLES, requestTitle } from './titles';
+
+export { requestTitle };
 import { ARTICLES, type Customer, type FollowUp, type RequestType, type RightsRequestRecord, type TrackingIdentifier } from './types';
 
 export interface LetterInput {
@@ -15,6 +19,8 @@ export interface LetterInput {
   correction?: string;
   /** The answer date, already formatted for the language. */
   dueDate: string;
+  /** Promises of the privacy policy the extension saw broken, to cite in an objection. */
+  brokenPromises?: CitedPromise[];
 }
 
 export interface Letter {
@@ -28,29 +34,6 @@ export interface Letter {
  */
 const POLICY_ANSWER = 'zo spoedig mogelijk en uiterlijk binnen een maand op jouw verzoek reageren';
 const POLICY_RETENTION = 'volgens de wetgeving zijn wij verplicht om bepaalde gegevens tot 5 jaar te bewaren. Het gaat daarbij onder meer om facturen';
-
-const TITLES: Record<Language, Record<RequestType, string>> = {
-  nl: {
-    access: 'Verzoek om inzage',
-    erasure: 'Verzoek om verwijdering',
-    objection: 'Bezwaar tegen verwerking',
-    rectification: 'Verzoek om correctie',
-    portability: 'Verzoek om overdracht van gegevens',
-    withdrawal: 'Intrekking van toestemming',
-  },
-  en: {
-    access: 'Request for access',
-    erasure: 'Request for erasure',
-    objection: 'Objection to processing',
-    rectification: 'Request for rectification',
-    portability: 'Request for data portability',
-    withdrawal: 'Withdrawal of consent',
-  },
-};
-
-export function requestTitle(type: RequestType, language: Language): string {
-  return TITLES[language][type];
-}
 
 /** A request letter, written by us, citing the GDPR article and the shop's own promises. */
 export function composeLetter(input: LetterInput): Letter {
@@ -84,6 +67,34 @@ function recipients(input: LetterInput, nl: boolean): string {
     : `On your website I saw data from my browser go to these companies:\n${list}\nIn particular, please tell me which of my personal data you share or have shared with them.`;
 }
 
+/**
+ * The policy's own promises the shop was seen breaking, each with when, where and what was seen: in
+ * the letter's language, the sentence itself always in the policy's Dutch.
+ */
+export function citedPromises(cited: readonly CitedPromise[] | undefined, nl: boolean, controller?: string): string {
+  if (!cited?.length) return '';
+  const items = cited.map((c) =>
+    nl
+      ? `- U schrijft: "${c.quote}"\n  Op ${c.date} (${c.page}): ${c.evidence}`
+      : `- You write: "${c.quote}"${c.rendering ? ` (in English: "${c.rendering}")` : ''}\n  On ${c.date} (${c.page}): ${c.evidence}`,
+  );
+  // To the shop itself "your policy"; to its data-protection contact and the authority, the shop by name.
+  const lead = nl
+    ? controller
+      ? `Het privacybeleid van ${controller} doet beloften die de website niet nakomt. Dit zag ik zelf:`
+      : 'Uw privacybeleid doet beloften die uw website niet nakomt. Dit zag ik zelf:'
+    : controller
+      ? `The privacy policy of ${controller} makes promises that its website does not keep. This is what I saw myself:`
+      : 'Your privacy policy makes promises that your website does not keep. This is what I saw myself:';
+  return `${lead}\n${items.join('\n')}`;
+}
+
+/** Only an objection cites the broken promises: they are grounds for it. */
+const objectionCitations = (input: LetterInput, nl: boolean) => {
+  const text = input.type === 'objection' ? citedPromises(input.brokenPromises, nl) : '';
+  return text ? `${text}\n${nl ? 'Ook daarom maak ik bezwaar.' : 'This too is why I object.'}` : '';
+};
+
 function dutchBody(input: LetterInput): string {
   const { type, shop, customer, dueDate } = input;
   const controller = shop.controller.name;
@@ -109,6 +120,8 @@ ${shop.controller.address}
 Geachte heer, mevrouw,
 
 ${intro[type]}
+
+${objectionCitations(input, true)}
 
 Om mij te identificeren en mijn gegevens te vinden, kunt u het volgende gebruiken:
 ${identification(input, true)}
@@ -148,6 +161,8 @@ Dear Sir or Madam,
 
 ${intro[type]}
 
+${objectionCitations(input, false)}
+
 To identify me and find my data, you can use:
 ${identification(input, false)}
 
@@ -170,6 +185,8 @@ export interface FollowUpInput {
   dueDate: string;
   /** Earlier follow-ups, formatted ("reminder on 3 March 2027"). */
   history: string[];
+  /** Other promises of the privacy policy the extension saw broken, to cite in a complaint. */
+  brokenPromises?: CitedPromise[];
 }
 
 /**
@@ -180,6 +197,9 @@ export interface FollowUpInput {
 export function composeFollowUp(input: FollowUpInput): Letter & { recipient: string } {
   const { step, request, shop, customer, language, sentDate, dueDate, history } = input;
   const nl = language === 'nl';
+  // A complaint cites the other promises seen broken: more facts for the data-protection contact and the AP.
+  const cited = citedPromises(input.brokenPromises, nl, shop.controller.name);
+  const alsoBroken = cited ? `\n${cited}\n` : '';
   const title = requestTitle(request.type, language);
   const law = nl ? `art. ${ARTICLES[request.type]} AVG` : `Art. ${ARTICLES[request.type]} GDPR`;
   const earlier = history.length ? `\n${nl ? 'Eerdere stappen' : 'Earlier steps'}:\n${history.map((h) => `- ${h}`).join('\n')}\n` : '';
@@ -198,15 +218,15 @@ export function composeFollowUp(input: FollowUpInput): Letter & { recipient: str
       recipient: shop.dataProtectionEmail,
       subject: nl ? `Klacht: geen antwoord op ${title.toLowerCase()} (${law}) van ${sentDate}` : `Complaint: no answer to ${title.toLowerCase()} (${law}) of ${sentDate}`,
       body: nl
-        ? `Geachte functionaris voor gegevensbescherming,\n\nHet privacybeleid van ${shop.controller.name} noemt u als contact voor klachten. Op ${sentDate} stuurde ik ${shop.controller.name} een ${title.toLowerCase()} (${law}) via ${request.recipient}. De termijn om te antwoorden liep af op ${dueDate}.\n${earlier}\nIk verzoek u ervoor te zorgen dat mijn verzoek alsnog binnen 14 dagen wordt beantwoord. Anders dien ik een klacht in bij de Autoriteit Persoonsgegevens.\n\nMet vriendelijke groet,\n\n${customer.name}\n\n---\n${request.body}`
-        : `Dear data-protection contact,\n\nThe privacy policy of ${shop.controller.name} names you as the contact for complaints. On ${sentDate} I sent ${shop.controller.name} a ${title.toLowerCase()} (${law}) through ${request.recipient}. The time to answer ran out on ${dueDate}.\n${earlier}\nPlease make sure my request is answered within 14 days. Otherwise I will file a complaint with the Autoriteit Persoonsgegevens.\n\nYours faithfully,\n\n${customer.name}\n\n---\n${request.body}`,
+        ? `Geachte functionaris voor gegevensbescherming,\n\nHet privacybeleid van ${shop.controller.name} noemt u als contact voor klachten. Op ${sentDate} stuurde ik ${shop.controller.name} een ${title.toLowerCase()} (${law}) via ${request.recipient}. De termijn om te antwoorden liep af op ${dueDate}.\n${earlier}${alsoBroken}\nIk verzoek u ervoor te zorgen dat mijn verzoek alsnog binnen 14 dagen wordt beantwoord. Anders dien ik een klacht in bij de Autoriteit Persoonsgegevens.\n\nMet vriendelijke groet,\n\n${customer.name}\n\n---\n${request.body}`
+        : `Dear data-protection contact,\n\nThe privacy policy of ${shop.controller.name} names you as the contact for complaints. On ${sentDate} I sent ${shop.controller.name} a ${title.toLowerCase()} (${law}) through ${request.recipient}. The time to answer ran out on ${dueDate}.\n${earlier}${alsoBroken}\nPlease make sure my request is answered within 14 days. Otherwise I will file a complaint with the Autoriteit Persoonsgegevens.\n\nYours faithfully,\n\n${customer.name}\n\n---\n${request.body}`,
     };
   }
   return {
     recipient: shop.supervisoryAuthority.complaintUrl,
     subject: nl ? `Klacht over ${shop.controller.name}: geen antwoord op ${title.toLowerCase()}` : `Complaint about ${shop.controller.name}: no answer to ${title.toLowerCase()}`,
     body: nl
-      ? `Feiten voor het klachtformulier van de ${shop.supervisoryAuthority.name}:\n\n- Organisatie: ${shop.controller.name}, ${shop.controller.address} (btw ${shop.controller.vatNumber})\n- Wat ik vroeg: ${title.toLowerCase()} (${law})\n- Wanneer: ${sentDate}\n- Via: ${request.recipient}\n- Antwoord verwacht uiterlijk: ${dueDate}\n- Ontvangen antwoord: geen${earlier}\nMijn oorspronkelijke verzoek:\n\n${request.body}`
-      : `Facts for the complaint form of the ${shop.supervisoryAuthority.name}:\n\n- Organisation: ${shop.controller.name}, ${shop.controller.address} (VAT ${shop.controller.vatNumber})\n- What I asked: ${title.toLowerCase()} (${law})\n- When: ${sentDate}\n- Through: ${request.recipient}\n- Answer due by: ${dueDate}\n- Answer received: none${earlier}\nMy original request:\n\n${request.body}`,
+      ? `Feiten voor het klachtformulier van de ${shop.supervisoryAuthority.name}:\n\n- Organisatie: ${shop.controller.name}, ${shop.controller.address} (btw ${shop.controller.vatNumber})\n- Wat ik vroeg: ${title.toLowerCase()} (${law})\n- Wanneer: ${sentDate}\n- Via: ${request.recipient}\n- Antwoord verwacht uiterlijk: ${dueDate}\n- Ontvangen antwoord: geen${earlier}${alsoBroken}\nMijn oorspronkelijke verzoek:\n\n${request.body}`
+      : `Facts for the complaint form of the ${shop.supervisoryAuthority.name}:\n\n- Organisation: ${shop.controller.name}, ${shop.controller.address} (VAT ${shop.controller.vatNumber})\n- What I asked: ${title.toLowerCase()} (${law})\n- When: ${sentDate}\n- Through: ${request.recipient}\n- Answer due by: ${dueDate}\n- Answer received: none${earlier}${alsoBroken}\nMy original request:\n\n${request.body}`,
   };
 }

@@ -14,7 +14,8 @@ export interface RequestState {
   dueSoon: boolean;
 }
 
-export function requestState(request: RightsRequestRecord, now: number, months = 1): RequestState {
+/** Where a request stands; only its dates, status and follow-ups count (a digest of it will do). */
+export function requestState(request: Pick<RightsRequestRecord, 'sentAt' | 'timeZone' | 'status' | 'followUps'>, now: number, months = 1): RequestState {
   const due = answerDue(request.sentAt, request.timeZone, { months, extended: request.status === 'extended' });
   const left = daysLeft(due, now, request.timeZone);
   const open = request.status === 'sent' || request.status === 'extended';

@@ -1,12 +1,16 @@
 import { catalog, findEntry } from '../catalog';
 import type { LogDatabase } from '../db/schema';
+import { latestBrokenPromises, type SeenBrokenPromise } from './cite';
 import { trackingIdentifiers } from './identifiers';
 import { Customer, RightsRequestRecord, type FollowUp, type TrackingIdentifier } from './types';
 
 export const CUSTOMER_KEY = 'customer:v1';
 
-/** What the log knows that a request can use: ids seen in the shop's cookies, companies seen receiving data. */
-export async function requestEvidence(db: LogDatabase): Promise<{ identifiers: TrackingIdentifier[]; recipients: string[] }> {
+/**
+ * What the log knows that a request can use: ids seen in the shop's cookies, companies seen receiving
+ * data, and the privacy policy's promises seen broken (the latest time each was).
+ */
+export async function requestEvidence(db: LogDatabase): Promise<{ identifiers: TrackingIdentifier[]; recipients: string[]; brokenPromises: SeenBrokenPromise[] }> {
   const identifierNames = new Set(catalog.entries.flatMap((e) => e.cookies.filter((c) => c.identifier && c.match === 'exact').map((c) => c.name)));
   const cookies = await db.cookies.orderBy('at').filter((c) => c.change !== 'removed' && (identifierNames.has(c.name) || c.name.startsWith('_gcl_'))).toArray();
   // The latest value of each cookie wins: ordered by time, later rows overwrite earlier ones.
@@ -15,7 +19,8 @@ export async function requestEvidence(db: LogDatabase): Promise<{ identifiers: T
   // An entry the catalog no longer has (an older log) names no company this version knows.
   const companies = new Set(entryIds.flatMap((id) => (typeof id === 'string' ? [findEntry(id)?.company] : [])).filter((c): c is string => c !== undefined));
   const unlisted = (await db.findings.where('kind').equals('unlisted-third-party').toArray()).map((f) => f.host).filter((h): h is string => !!h);
-  return { identifiers, recipients: [...companies, ...new Set(unlisted)] };
+  const visits = await db.visits.orderBy('startedAt').reverse().limit(5_000).toArray();
+  return { identifiers, recipients: [...companies, ...new Set(unlisted)], brokenPromises: latestBrokenPromises(visits) };
 }
 
 export async function saveRequest(db: LogDatabase, record: RightsRequestRecord): Promise<void> {

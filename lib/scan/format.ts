@@ -1,4 +1,4 @@
-import { getEntry } from '../catalog';
+import { getEntry, getPromise } from '../catalog';
 import { THIRD_PARTY_PURPOSE_LABELS, countryName, type ThirdPartyPurpose } from '../catalog/third-parties';
 import type { Report } from '../report';
 
@@ -10,6 +10,8 @@ const VERDICT_WORDS: Record<string, string> = {
   'before-choice': 'BEFORE CHOICE',
   'against-choice': 'AGAINST CHOICE',
 };
+
+const PROMISE_WORDS = { kept: 'kept', broken: 'BROKEN', unknown: 'cannot tell' } as const;
 
 /** The report as a person reads it in a terminal: one block per page, one line per tracker. */
 export function formatScan(report: Report, { demo, skipped }: { demo: boolean; skipped: string[] }): string {
@@ -45,6 +47,10 @@ export function formatScan(report: Report, { demo, skipped }: { demo: boolean; s
     }
     const findings = page.findings.filter((f) => f.kind !== 'unlisted-third-party');
     if (findings.length > 0) lines.push('  findings:', ...findings.map((f) => `    - ${f.kind}: ${f.detail}`));
+    if (page.promises.length > 0) {
+      const rows = page.promises.map((p) => [p.id, PROMISE_WORDS[p.status], getPromise(p.id).title.en, p.evidence]);
+      lines.push('  promises of the privacy policy:', ...table(['promise', 'status', 'in short', 'evidence'], rows).map((l) => `    ${l}`));
+    }
   }
   for (const url of skipped) lines.push('', url, '  not a page of the shop: nothing collected');
   lines.push('', `report schema ${report.schemaVersion} · catalog ${report.catalogVersion} · ${report.tool.name} ${report.tool.version}${demo ? ' · offline demo shop' : ''}`);

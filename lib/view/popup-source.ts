@@ -4,6 +4,7 @@ import { isShopUrl } from '../catalog/shop-domains';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { LOG_HEALTH_KEY, LogHealth } from '../db/health';
 import { parseTabState, tabStateKey, type TabState } from '../observe/tab-state';
+import { RIGHTS_STANDING_KEY, parseRightsStanding, type RightsDigest } from '../requests/standing';
 
 export type PopupTab =
   | { status: 'loading' }
@@ -18,11 +19,16 @@ type WebExtension = typeof Browser;
  * The popup's view of one tab, read straight from session storage (the Ghostery panel model) so
  * that it paints without a round trip to the service worker, and kept live through storage events.
  */
-export function watchPopupTab(browser: WebExtension, requestedTabId: number | null): { tab: Signal<PopupTab>; stance: Signal<Stance>; health: Signal<LogHealth['state'] | null>; dispose(): void } {
+export function watchPopupTab(
+  browser: WebExtension,
+  requestedTabId: number | null,
+): { tab: Signal<PopupTab>; stance: Signal<Stance>; health: Signal<LogHealth['state'] | null>; rights: Signal<RightsDigest[] | null>; dispose(): void } {
   const tab = signal<PopupTab>({ status: 'loading' });
   const health = signal<LogHealth['state'] | null>(null);
   const readHealth = (raw: unknown) => (health.value = LogHealth.safeParse(raw).data?.state ?? null);
   const stance = signal<Stance>(NO_STANCE);
+  /** The customer's rights requests as the background's deadline check last wrote them. */
+  const rights = signal<RightsDigest[] | null>(null);
   void browser.storage.local.get(STANCE_KEY).then((items) => (stance.value = parseStance(items[STANCE_KEY])), () => undefined);
   const area = browser.storage.session ?? browser.storage.local;
   let key: string | null = null;
@@ -38,6 +44,7 @@ export function watchPopupTab(browser: WebExtension, requestedTabId: number | nu
   const onChanged = (changes: Record<string, { newValue?: unknown }>, areaName: string) => {
     if (areaName === 'local' && STANCE_KEY in changes) stance.value = parseStance(changes[STANCE_KEY]!.newValue);
     if (LOG_HEALTH_KEY in changes) readHealth(changes[LOG_HEALTH_KEY]!.newValue);
+    if (RIGHTS_STANDING_KEY in changes) rights.value = parseRightsStanding(changes[RIGHTS_STANDING_KEY]!.newValue);
     if (key && areaName === (browser.storage.session ? 'session' : 'local') && key in changes) show(changes[key]!.newValue);
   };
   browser.storage.onChanged.addListener(onChanged);
@@ -53,10 +60,11 @@ export function watchPopupTab(browser: WebExtension, requestedTabId: number | nu
     }
     if (tabId === null) return show(undefined);
     key = tabStateKey(tabId);
-    const items = await area.get([key, LOG_HEALTH_KEY]);
+    const items = await area.get([key, LOG_HEALTH_KEY, RIGHTS_STANDING_KEY]);
     readHealth(items[LOG_HEALTH_KEY]);
+    rights.value = parseRightsStanding(items[RIGHTS_STANDING_KEY]);
     show(items[key]);
   })().catch(() => show(undefined));
 
-  return { tab, stance, health, dispose: () => browser.storage.onChanged.removeListener(onChanged) };
+  return { tab, stance, health, rights, dispose: () => browser.storage.onChanged.removeListener(onChanged) };
 }

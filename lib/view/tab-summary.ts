@@ -1,10 +1,11 @@
-import { catalog as defaultCatalog, consentPlatformOf, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId } from '../catalog';
+import { catalog as defaultCatalog, consentPlatformOf, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId, type PromiseId } from '../catalog';
 import type { Language } from '../i18n';
 import { isViolation, type CookieWrite, type Finding, type Verdict, type VisitJudgement } from '../consent/judge';
 import type { BannerState, ConsentChange } from '../consent/model';
 import type { Stance } from '../consent/stance';
 import { nameThirdParty, type ThirdParty } from '../catalog/third-parties';
-import { judgeTab } from '../observe/judge-tab';
+import { judgeTab, judgeTabPromises } from '../observe/judge-tab';
+import type { PromiseFacts, PromiseStatus, RightsDigest } from '../promises';
 import { activeEntries, type TabState } from '../observe/tab-state';
 
 export interface EntryView {
@@ -45,6 +46,27 @@ export interface UnlistedView {
   party: ThirdParty | null;
 }
 
+export interface PromiseView {
+  id: PromiseId;
+  status: PromiseStatus;
+  /**
+   * The evidence as facts: the component says them in the reader's language (lib/promises/describe.ts).
+   * null for an imported report's own judgement, which keeps only its English sentence (`reportEvidence`).
+   */
+  facts: PromiseFacts | null;
+  reportEvidence?: string;
+  /** Taken from an imported report as it stands: its requests could not be judged again. */
+  fromReport?: boolean;
+  title: string;
+  /** The policy's own sentence (Dutch, verbatim) and where it stands. */
+  quote: string;
+  section: string;
+  /** Our English rendering, for an English reader only (a Dutch reader has the sentence itself). */
+  rendering: string | null;
+  /** What the evidence points at in the popup: trackers' rows, or the list of parties not named. */
+  links: EntryId[] | 'unlisted' | null;
+}
+
 export interface TabSummary {
   url: string;
   companies: CompanyView[];
@@ -66,15 +88,23 @@ export interface TabSummary {
   consentPromise: string;
   /** Findings the tracker rows do not already show (Consent Mode, personal data, your stance). */
   findings: Finding[];
+  /** The policy's promises judged on the page, in the policy's order. */
+  promises: PromiseView[];
 }
 
 /**
  * What the popup shows for a tab, grouped by company because a GDPR request goes to a company.
  * Companies and their entries keep the catalog's order, so the list does not jump as requests arrive.
  */
-export function summariseTab(state: TabState, language: Language, stance: Stance | null = null, catalog: Catalog = defaultCatalog): TabSummary {
+export function summariseTab(
+  state: TabState,
+  language: Language,
+  stance: Stance | null = null,
+  { rights = null, now = Date.now(), catalog = defaultCatalog }: { rights?: RightsDigest[] | null; now?: number; catalog?: Catalog } = {},
+): TabSummary {
   const active = new Set(activeEntries(state));
   const judgement = judgeTab(state, stance, catalog);
+  const promises = judgeTabPromises(state, judgement, { rights, now }, catalog).map((check) => promiseView(check, language, catalog));
   const companies: CompanyView[] = [];
   for (const entry of catalog.entries) {
     const activity = state.entries[entry.id];
@@ -121,5 +151,28 @@ export function summariseTab(state: TabState, language: Language, stance: Stance
     violations,
     consentPromise: catalog.shop.consentPromise,
     findings: judgement.findings.filter((f) => !shownElsewhere.has(f.kind)),
+    promises,
+  };
+}
+
+/**
+ * A judged promise as a reader sees it: the popup's, the history's visit view, and an imported
+ * report's (whose own judgement may carry only an English sentence, no facts).
+ */
+export function promiseView(
+  check: Pick<PromiseView, 'id' | 'status' | 'facts' | 'reportEvidence' | 'fromReport'>,
+  language: Language,
+  catalog: Catalog = defaultCatalog,
+): PromiseView {
+  const promise = catalog.promises.find((p) => p.id === check.id)!;
+  const facts = check.facts;
+  const links = facts?.code === 'consent-violations' ? facts.trackers.map((t) => t.entry) : facts?.code === 'unnamed-parties' ? 'unlisted' : null;
+  return {
+    ...check,
+    title: promise.title[language],
+    quote: promise.quote,
+    section: promise.section,
+    rendering: language === 'en' ? promise.en : null,
+    links,
   };
 }

@@ -1,23 +1,8 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReport } from '../../lib/report';
 import { CMP_PLATFORMS } from '../fixtures/shop/cmps';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** Runs `npm run scan -- …` as support staff would, and collects what it prints and its exit code. */
-function scan(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['lib/scan/cli.ts', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+import { scanCommand as scan } from './helpers';
 
 describe('the scan command', () => {
   let shop: FixtureShop;

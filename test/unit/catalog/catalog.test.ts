@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, ENTRY_IDS, ShopProfile, catalog, hostPermissions, ruleHosts } from '@/lib/catalog';
+import { Catalog, ENTRY_IDS, PROMISE_IDS, ShopProfile, catalog, hostPermissions, ruleHosts } from '@/lib/catalog';
 import shop from '@/lib/catalog/shop.json';
 import { SHOP_MATCHES, isShopUrl } from '@/lib/catalog/shop-domains';
 import { EXPECTED_HOST_PERMISSIONS } from '../../fixtures/permissions';
@@ -48,6 +48,34 @@ describe('catalog', () => {
     if (policy === null) return; // the policy text lives beside the repository, in ../shared
     const flat = policy.replace(/\s+/g, ' ');
     for (const entry of catalog.entries) expect(flat, entry.id).toContain(entry.policy.quote);
+  });
+
+  it('quotes the policy verbatim for every promise, one promise per id, each with our English rendering', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const policy = await readFile(new URL('../../../../shared/policy/privacybeleid.txt', import.meta.url), 'utf8').catch(() => null);
+    expect(catalog.promises.map((p) => p.id)).toEqual([...PROMISE_IDS]);
+    for (const promise of catalog.promises) {
+      expect(promise.en, promise.id).not.toBe(promise.quote);
+      expect(promise.title.nl, promise.id).not.toBe(promise.title.en);
+    }
+    if (policy === null) return; // the policy text lives beside the repository, in ../shared
+    const flat = policy.replace(/\s+/g, ' ');
+    for (const promise of catalog.promises) expect(flat, promise.id).toContain(promise.quote);
+  });
+
+  it('rejects promises that are missing, doubled, or point at an entry or pattern that does not exist', () => {
+    expect(Catalog.safeParse({ ...catalog, promises: catalog.promises.slice(1) }).success).toBe(false);
+    expect(Catalog.safeParse({ ...catalog, promises: [...catalog.promises, catalog.promises[0]] }).success).toBe(false);
+    const wrongEntry = structuredClone(catalog);
+    wrongEntry.promises[0]!.rule = { kind: 'no-identifiers', entry: 'hotjar' as never, params: ['cid'] };
+    expect(Catalog.safeParse(wrongEntry).success).toBe(false);
+    const badPattern = structuredClone(catalog);
+    const aws = badPattern.promises.find((p) => p.rule.kind === 'storage-region')!;
+    if (aws.rule.kind === 'storage-region') aws.rule.bucketHost = '(unclosed';
+    expect(Catalog.safeParse(badPattern).success).toBe(false);
+    const badRegion = structuredClone(catalog) as unknown as { promises: { rule: { regions?: Record<string, unknown> } }[] };
+    badRegion.promises.find((p) => p.rule.regions)!.rule.regions!['Frankfurt'] = { eu: true, place: { nl: 'x', en: 'y' } };
+    expect(Catalog.safeParse(badRegion).success).toBe(false);
   });
 
   it('rejects a catalog with a missing entry, a duplicate or a broken path pattern', () => {

@@ -7,14 +7,14 @@ import { makeRoom } from '@/lib/history/maintenance';
 const day = 86_400_000;
 const NOW = new Date(2026, 10, 25, 12, 0).getTime();
 
-function visit(id: string, daysAgo: number, url: string, trackers: VisitSummary['trackers']): Visit {
-  return { id, tabId: 1, url, startedAt: NOW - daysAgo * day, summary: { trackers, unlistedHosts: 0, findings: [], consent: null, worst: null } };
+function visit(id: string, daysAgo: number, url: string, trackers: VisitSummary['trackers'], promises?: VisitSummary['promises']): Visit {
+  return { id, tabId: 1, url, startedAt: NOW - daysAgo * day, summary: { trackers, unlistedHosts: 0, findings: [], consent: null, worst: null, ...(promises ? { promises } : {}) } };
 }
 
 const VISITS = [
-  visit('a', 0, 'https://www.mijnliefsteboek.nl/', { 'meta-pixel': 'before-choice', 'google-analytics': 'denied-ping', aws: 'necessary' }),
-  visit('b', 3, 'https://www.mijnliefsteboek.nl/checkout', { adyen: 'necessary', aws: 'necessary' }),
-  visit('c', 40, 'https://www.mijnliefsteboek.nl/boeken/noor', { 'google-analytics': 'consented', 'meta-pixel': 'consented' }),
+  visit('a', 0, 'https://www.mijnliefsteboek.nl/', { 'meta-pixel': 'before-choice', 'google-analytics': 'denied-ping', aws: 'necessary' }, { 'no-sharing-without-consent': 'broken', 'meta-unfinished-purchase-only': 'broken', 'ga-anonymised': 'kept' }),
+  visit('b', 3, 'https://www.mijnliefsteboek.nl/checkout', { adyen: 'necessary', aws: 'necessary' }, { 'no-sharing-without-consent': 'kept', 'aws-in-the-eu': 'unknown' }),
+  visit('c', 40, 'https://www.mijnliefsteboek.nl/boeken/noor', { 'google-analytics': 'consented', 'meta-pixel': 'consented' }, { 'ga-anonymised': 'broken' }),
   visit('d', 400, 'https://www.mijnliefsteboek.nl/', { 'microsoft-ads': 'against-choice' }),
 ];
 
@@ -29,6 +29,11 @@ describe('history filters', () => {
     [{ company: 'Google Ireland Limited', verdict: 'before-choice' as const }, []],
     [{ search: 'checkout' }, ['b']],
     [{ search: 'meta pixel' }, ['a', 'c']],
+    // Broken promises; a visit logged before promises were judged (d) has none to match.
+    [{ promise: 'any' as const }, ['a', 'c']],
+    [{ promise: 'ga-anonymised' as const }, ['c']],
+    [{ promise: 'aws-in-the-eu' as const }, []],
+    [{ promise: 'meta-unfinished-purchase-only' as const, company: 'Meta Platforms Ireland Limited' }, ['a']],
   ])('%j', (filter, expected) => {
     expect(ids(filter)).toEqual(expected);
   });

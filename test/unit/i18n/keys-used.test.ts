@@ -7,6 +7,7 @@ import { CONSENT_RECORD_CATEGORIES } from '@/lib/consent/model';
 import { LogHealth } from '@/lib/db/health';
 import { RETENTION_CHOICES } from '@/lib/history';
 import { CHANNELS, Customer, FOLLOW_UPS, REQUEST_TYPES, RightsRequestRecord } from '@/lib/requests';
+import { PROMISE_CODES, PROMISE_STATUSES } from '@/lib/promises';
 
 /**
  * Every key the code asks for exists in both languages. `t()` is typed against the Dutch file, but
@@ -80,6 +81,8 @@ describe('locale keys used by the code', () => {
     ['retention', RETENTION_CHOICES],
     ['category', CONSENT_RECORD_CATEGORIES],
     ['tab', ['history', 'requests', 'settings', 'import']],
+    ['promise', PROMISE_CODES],
+    ['promiseStatus', PROMISE_STATUSES],
     ['importProblem', ['too-large', 'not-json', 'not-a-report', 'newer-version', 'older-version', 'invalid']],
     ['error', [...new Set([...customerErrors, 'letter-empty'])]],
   ] as [string, readonly (string | number)[]][])('%s_<value> for every value', (prefix, values) => {

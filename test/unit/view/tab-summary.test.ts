@@ -24,4 +24,27 @@ describe('tab summary', () => {
   it('adds the English summary of the policy sentence in English', () => {
     expect(summariseTab(state, 'en').companies[0]!.entries[1]!.policySummary).toMatch(/Google Analytics/);
   });
+
+  it('lists the policy’s promises in its order, the English rendering for an English reader, and links to what the evidence names', () => {
+    const broken = newTabState(2, 'w', 'https://www.mijnliefsteboek.nl/', 1);
+    broken.entries['meta-pixel'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: 1, via: [], relays: [] };
+    broken.requests = [{ entryId: 'meta-pixel', at: 5, consentMode: null, personalData: [], kind: 'hit', event: 'PageView' }];
+    broken.banner = { cmp: 'cookie-information', showing: true, seenAt: 2 };
+    broken.unlisted = { 'static.hotjar.com': 1 };
+    const dutch = summariseTab(broken, 'nl', null, { rights: [], now: 10 });
+    expect(dutch.promises.map((p) => [p.id, p.status])).toEqual([
+      ['ga-anonymised', 'unknown'],
+      ['meta-unfinished-purchase-only', 'broken'],
+      ['trustpilot-only-with-permission', 'unknown'],
+      ['no-sharing-without-consent', 'broken'],
+      ['encrypted', 'unknown'],
+      ['aws-in-the-eu', 'unknown'],
+      ['named-processors-only', 'broken'],
+      ['answer-within-a-month', 'unknown'],
+    ]);
+    const sharing = dutch.promises.find((p) => p.id === 'no-sharing-without-consent')!;
+    expect(sharing).toMatchObject({ title: 'Niets doorgeven zonder toestemming', rendering: null, links: ['meta-pixel'] });
+    expect(dutch.promises.find((p) => p.id === 'named-processors-only')!.links).toBe('unlisted');
+    expect(summariseTab(broken, 'en').promises[3]).toMatchObject({ title: 'Nothing passed on without consent', rendering: 'We do not pass on your personal data without your consent.' });
+  });
 });

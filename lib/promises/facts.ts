@@ -1,0 +1,87 @@
+import * as z from 'zod';
+import { AwsRegion, EntryId, PromiseId } from '../catalog/schema';
+import { CONSENT_SOURCES, RecordCategory } from '../consent/model';
+import { REQUEST_TYPES } from '../requests/types';
+
+export const PROMISE_STATUSES = ['kept', 'broken', 'unknown'] as const;
+export const PromiseStatus = z.enum(PROMISE_STATUSES);
+/** `unknown`: the page gave nothing to judge the promise by; the UI says "cannot tell". */
+export type PromiseStatus = z.infer<typeof PromiseStatus>;
+
+const Count = z.number().int().nonnegative();
+const Name = z.string().min(1).max(64);
+const Host = z.string().min(1).max(253);
+/** A calendar date, YYYY-MM-DD, in the customer's own time zone (lib/requests/deadline.ts). */
+const CalendarDate = z.iso.date();
+const EventCount = z.strictObject({ name: Name, count: Count });
+/** What an invitation carried, by kind; never the value. */
+const InvitationData = z.enum(['email', 'order-number']);
+/** Where a storage region was read: S3's own response header, or the S3 host name the page loaded from. */
+const RegionFrom = z.enum(['header', 'host']);
+
+/**
+ * The evidence of one judged promise as facts, not sentences: every place that shows it (popup,
+ * history, report, scan, letters) says it in its own language from these (lib/promises/describe.ts).
+ * `code` names the sentence; it is also a locale key, `promise_<code>`.
+ */
+export const PromiseFacts = z.discriminatedUnion('code', [
+  // no-identifiers (Google Analytics)
+  z.strictObject({ code: z.literal('identifiers-no-hits'), entry: EntryId }),
+  z.strictObject({ code: z.literal('identifiers-absent'), entry: EntryId, hits: Count }),
+  z.strictObject({ code: z.literal('identifiers-sent'), entry: EntryId, hits: Count, identifying: Count, params: z.array(Name).min(1).max(10) }),
+  // only-events (Meta)
+  z.strictObject({ code: z.literal('events-none'), entry: EntryId }),
+  z.strictObject({ code: z.literal('events-allowed'), entry: EntryId, events: z.array(EventCount).min(1).max(10) }),
+  z.strictObject({ code: z.literal('events-other'), entry: EntryId, events: z.array(EventCount).min(1).max(10) }),
+  z.strictObject({ code: z.literal('events-personal'), entry: EntryId, params: z.array(Name).min(1).max(10) }),
+  z.strictObject({ code: z.literal('events-other-and-personal'), entry: EntryId, events: z.array(EventCount).min(1).max(10), params: z.array(Name).min(1).max(10) }),
+  // data-only-with-consent (Trustpilot's invitations)
+  z.strictObject({ code: z.literal('invitation-none'), entry: EntryId }),
+  z.strictObject({ code: z.literal('invitation-with-consent'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-before-consent'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-against-consent'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-consent-unknown'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
+  // consent-verdicts (lib/consent/judge.ts)
+  z.strictObject({ code: z.literal('consent-violations'), trackers: z.array(z.strictObject({ entry: EntryId, verdict: z.enum(['before-choice', 'against-choice']) })).min(1).max(20) }),
+  z.strictObject({ code: z.literal('consent-unreadable'), entries: z.array(EntryId).min(1).max(20) }),
+  z.strictObject({ code: z.literal('consent-respected'), consented: Count, source: z.enum(CONSENT_SOURCES) }),
+  z.strictObject({ code: z.literal('consent-pings-only'), entries: z.array(EntryId).min(1).max(20) }),
+  z.strictObject({ code: z.literal('consent-nothing-optional') }),
+  // encrypted
+  z.strictObject({ code: z.literal('plain-http'), entries: z.array(EntryId).min(1).max(20), requests: Count, host: Host }),
+  z.strictObject({ code: z.literal('all-encrypted'), requests: Count }),
+  z.strictObject({ code: z.literal('no-processor-requests') }),
+  // storage-region (AWS)
+  z.strictObject({ code: z.literal('region-eu'), region: AwsRegion, from: RegionFrom, host: Host.nullable(), edge: Name.nullable() }),
+  z.strictObject({ code: z.literal('region-outside-eu'), region: AwsRegion, from: RegionFrom, host: Host.nullable(), edge: Name.nullable() }),
+  z.strictObject({ code: z.literal('region-unknown'), edge: Name.nullable() }),
+  z.strictObject({ code: z.literal('region-no-hosting') }),
+  // named-parties
+  z.strictObject({ code: z.literal('unnamed-parties'), hosts: z.array(Host).max(5), more: Count, banner: Host.nullable() }),
+  z.strictObject({ code: z.literal('all-named') }),
+  z.strictObject({ code: z.literal('unnamed-not-watched') }),
+  // answer-deadline (the customer's rights requests)
+  z.strictObject({ code: z.literal('answer-overdue'), type: z.enum(REQUEST_TYPES), sent: CalendarDate, due: CalendarDate, overdue: Count }),
+  z.strictObject({ code: z.literal('answer-given'), answered: Count }),
+  z.strictObject({ code: z.literal('answer-pending'), type: z.enum(REQUEST_TYPES), due: CalendarDate }),
+  z.strictObject({ code: z.literal('answer-no-requests') }),
+  z.strictObject({ code: z.literal('answer-not-known') }),
+  // An imported report that keeps neither the requests' parameters nor its own judgement.
+  z.strictObject({ code: z.literal('not-in-report') }),
+]);
+export type PromiseFacts = z.infer<typeof PromiseFacts>;
+export type PromiseCode = PromiseFacts['code'];
+export const PROMISE_CODES = PromiseFacts.options.map((option) => option.shape.code.value) as PromiseCode[];
+
+/** One promise judged on one visit. */
+export const PromiseCheck = z.strictObject({ id: PromiseId, status: PromiseStatus, facts: PromiseFacts });
+export type PromiseCheck = z.infer<typeof PromiseCheck>;
+
+/**
+ * Checks read back from the log (a visit row): parsed at the boundary like anything else from
+ * storage; a row written by another version that does not parse is treated as having none.
+ */
+export function parseStoredChecks(raw: unknown): PromiseCheck[] | null {
+  const parsed = z.array(PromiseCheck).max(50).safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}

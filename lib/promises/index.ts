@@ -1,0 +1,5 @@
+export * from './facts';
+export * from './signals';
+export * from './rules';
+export * from './judge';
+export * from './describe';
