@@ -25,28 +25,32 @@ export const INSTALLED_KEY = 'installed:v1';
 /**
  * Builds the background from its parts and registers every listener synchronously, as MV3 asks:
  * a service worker woken by an event must have its listener in place before its first await. Events
- * are handled, in order, once start-up is done: first the rows a stopped worker left in the journal
- * (they are older than anything new), then the user's stance (every verdict depends on it), then the
- * per-tab states saved before the stop (each event changes one).
+ * are handled, in order, once start-up is done: the rows a stopped worker left in the journal are
+ * queued again (older than anything new), the user's stance is back (every verdict depends on it),
+ * and so are the per-tab states saved before the stop (each event changes one). The three are read
+ * at once: a woken worker's first event waits for one round trip to storage, not three.
  */
 export function startBackground(browser: WebExtension) {
   workerTimings.modulesLoaded = performance.now();
   const classifier = sharedClassifier();
   const t = createTranslator(pickLanguage(browser.i18n.getUILanguage()));
   const session = browser.storage.session ?? browser.storage.local;
-  const { db, writer } = startBackgroundLog({ session, local: browser.storage.local });
+  // Start-up reads everything at once, in one round trip each: session storage (the log's journal and
+  // the tab states, one read for both) and the user's stance.
+  const sessionAtStart = session.get(null);
+  const stanceAtStart = browser.storage.local.get(STANCE_KEY);
+  const { db, writer } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
 
   let stance: Stance = NO_STANCE;
   /** The customer's rights requests, from the deadline check (null until it has run). */
   let rights: RightsDigest[] | null = null;
   const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights });
-  const store = createTabStore(session, { onChange: sync.onChange });
-  const started = writer.recovered
-    .then(() => browser.storage.local.get(STANCE_KEY))
-    .then((items) => void (stance = parseStance(items[STANCE_KEY])))
-    .catch(() => undefined)
-    .then(() => store.ready)
-    .then(() => void (workerTimings.started = performance.now()));
+  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart });
+  const started = Promise.all([
+    writer.recovered,
+    stanceAtStart.then((items) => void (stance = parseStance(items[STANCE_KEY]))).catch(() => undefined),
+    store.ready,
+  ]).then(() => void (workerTimings.started = performance.now()));
   /** Runs `work` after start-up, in the order the events came; its failure is the caller's to answer. */
   const afterStart = <T,>(work: () => T): Promise<T> => started.then(work);
   const handle = (work: () => void) => void afterStart(work).catch((error) => console.error('privacy-lens: event failed', error));

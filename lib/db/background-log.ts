@@ -14,7 +14,7 @@ interface Area {
  * storage, and the log's health, which every page shows (a full disk, a log from a newer version,
  * a failing journal are told, never hidden).
  */
-export function startBackgroundLog({ session, local }: { session: Area; local: Area }) {
+export function startBackgroundLog({ session, local, sessionAtStart }: { session: Area; local: Area; sessionAtStart?: Promise<Record<string, unknown>> }) {
   const db = openLog();
   let health: LogHealth['state'] = 'ok';
   const setHealth = (state: LogHealth['state']) => {
@@ -36,6 +36,7 @@ export function startBackgroundLog({ session, local }: { session: Area; local: A
     // A write that lands clears a full disk, not a log from a newer version or a failing journal.
     onWritten: () => health !== 'newer-version' && health !== 'journal-failed' && setHealth('ok'),
     journal: session,
+    journalAtStart: sessionAtStart,
     onJournalError: () => setHealth('journal-failed'),
   });
   void db.open().then(

@@ -72,6 +72,11 @@ export interface WriterOptions {
    */
   journal?: JournalArea;
   /**
+   * The journal's items as already read at start-up (the background reads session storage once for
+   * the writer and the tab store: one round trip before the first event is handled, not two).
+   */
+  journalAtStart?: Promise<Record<string, unknown>>;
+  /**
    * Called when the journal refused rows (session storage full): crash safety has stopped for them,
    * which the log's health must say rather than keep quiet about.
    */
@@ -83,7 +88,7 @@ const MAX_REQUEUED = 5_000;
 
 export function createLogWriter(
   db: LogDatabase,
-  { delayMs = 150, maxQueued = 500, onError, onWritten, journal, onJournalError }: WriterOptions = {},
+  { delayMs = 150, maxQueued = 500, onError, onWritten, journal, journalAtStart, onJournalError }: WriterOptions = {},
 ): LogWriter & { /** The number of rows brought back from the journal at start (0 without one). */ recovered: Promise<number> } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   /** Queued observations that are only a request's end: merged with the stored row when written. */
@@ -135,7 +140,7 @@ export function createLogWriter(
   // Rows a stopped worker queued but never wrote: older than anything queued since this start.
   // The journal is the extension's own session storage; its rows are still checked for shape.
   const recovered: Promise<number> = journal
-    ? journal.get(null).then(
+    ? (journalAtStart ?? journal.get(null)).then(
         (items) => {
           let count = 0;
           for (const [key, value] of Object.entries(items)) {

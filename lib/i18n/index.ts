@@ -32,12 +32,18 @@ export interface Translator {
 
 export function createTranslator(language: Language): Translator {
   const file = files[language];
-  const rules = new Intl.PluralRules(language);
-  const numbers = new Intl.NumberFormat(language === 'nl' ? 'nl-NL' : 'en-GB');
   const locale = language === 'nl' ? 'nl-NL' : 'en-GB';
-  const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
-  const times = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
-  const longDates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  // Each formatter is made on first use: making them all costs the background's cold start some
+  // 10 ms, and a woken worker rarely needs more than the badge's plural.
+  const once = <T,>(make: () => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
+  };
+  const rules = once(() => new Intl.PluralRules(language));
+  const numbers = once(() => new Intl.NumberFormat(locale));
+  const dates = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }));
+  const times = once(() => new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }));
+  const longDates = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }));
 
   function lookup(key: string, values?: Record<string, string | number>): string {
     const template = file[key]?.message ?? files.en[key]?.message ?? key;
@@ -45,7 +51,7 @@ export function createTranslator(language: Language): Translator {
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = values[name];
       if (value === undefined) return whole;
-      return typeof value === 'number' ? numbers.format(value) : value;
+      return typeof value === 'number' ? numbers().format(value) : value;
     });
   }
 
@@ -53,15 +59,15 @@ export function createTranslator(language: Language): Translator {
     language,
     t: lookup,
     plural(key, count) {
-      const form = rules.select(count) === 'one' ? 'one' : 'other';
+      const form = rules().select(count) === 'one' ? 'one' : 'other';
       return lookup(`${key}_${form}`, { count });
     },
-    formatNumber: (value) => numbers.format(value),
-    formatDateTime: (at) => dates.format(at),
-    formatTime: (at) => times.format(at),
+    formatNumber: (value) => numbers().format(value),
+    formatDateTime: (at) => dates().format(at),
+    formatTime: (at) => times().format(at),
     formatCalendarDate(date) {
       const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-      return longDates.format(Date.UTC(year, month - 1, day));
+      return longDates().format(Date.UTC(year, month - 1, day));
     },
   };
 }

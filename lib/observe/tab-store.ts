@@ -47,6 +47,7 @@ export function createTabStore(
   {
     delayMs = 100,
     saveSpacingMs = 50,
+    atStart,
     onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {},
   }: {
     delayMs?: number;
@@ -58,6 +59,8 @@ export function createTabStore(
      */
     saveSpacingMs?: number;
     onChange?: (tabId: number, state: TabState | undefined) => void | Promise<unknown>;
+    /** The area's items as already read at start-up (shared with the log's journal: one read, not two). */
+    atStart?: Promise<Record<string, unknown>>;
   } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
@@ -70,7 +73,7 @@ export function createTabStore(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let saving: Promise<void> = Promise.resolve();
 
-  const ready = area.get(null).then(
+  const ready = (atStart ?? area.get(null)).then(
     (items) => {
       for (const [key, value] of Object.entries(items)) {
         if (!key.startsWith('tab:')) continue;
