@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import { catalog, hasConsentModeSignal, hostPermissions } from '../catalog';
+import { isShopUrl } from '../catalog/shop-domains';
 import { classifier as sharedClassifier, createCookieMatcher, createHostingDetector } from '../classify';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { startBackgroundLog } from '../db/background-log';
@@ -129,7 +130,9 @@ export function startBackground(browser: WebExtension) {
   const router = createMessageRouter({
     extensionId: browser.runtime.id,
     extensionBaseUrl: browser.runtime.getURL('/'),
-    isShopUrl: (url) => classifier.classifyUrl(url).party === 'shop',
+    // The shop's domains, not the classifier: a shop page whose address looks like a first-party
+    // measurement relay (`/g/collect`) is still the shop's page.
+    isShopUrl,
     onContent(tabId, message) {
       if (message.type === 'data-request-form-ready') return pendingFills.take(tabId);
       // Answered once the tab state it changed is saved: a report the worker handled but could not save
