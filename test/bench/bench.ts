@@ -6,13 +6,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { FiltersEngine, Request } from '@ghostery/adblocker';
-import { catalog, hasConsentModeSignal, ruleHosts } from '../../lib/catalog';
+import { hasConsentModeSignal } from '../../lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '../../lib/classify';
 import { createObserver, createTabStore, judgeTab, newTabState } from '../../lib/observe';
 import type { LogWriter } from '../../lib/db';
 import { launchWithExtension } from '../../lib/scan/chromium';
 import { startFixtureShop } from '../fixtures/shop/server';
+import { classificationBench } from './classification';
 import { buildCorpus } from './corpus';
 import { coldStarts, launchArms, measurePageLoads, profileWorker, REALISTIC_NETWORK } from './page-load';
 import { median, quantile } from './stats';
@@ -28,54 +28,6 @@ const say = (line = '') => {
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
 // ---------------------------------------------------------------------------------------------
-// 1. Classification, per URL: ours, Ghostery's engine with the same catalog as filters, a naive loop.
-function classificationBench() {
-  const corpus = buildCorpus(100_000);
-  const ours = createClassifier();
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const filters: string[] = [];
-  const naive: { re: RegExp; entryId: string }[] = [];
-  for (const entry of catalog.entries) {
-    for (const rule of entry.hosts) {
-      for (const host of ruleHosts(rule)) {
-        const hostPart = `^https?:\\/\\/([^/?#]*\\.)?${escape(host)}\\.?(:\\d+)?`;
-        filters.push(rule.path === undefined ? `||${host}^` : `/${hostPart}\\/?${rule.path.replace(/^\^\//, '').replace(/\//g, '\\/')}/`);
-        naive.push({ re: new RegExp(`${hostPart}(\\/|\\?|#|$)${rule.path === undefined ? '' : `.*`}`, 'i'), entryId: entry.id });
-      }
-    }
-  }
-  const engine = FiltersEngine.parse(filters.join('\n'));
-  const engines: [string, (url: string) => unknown][] = [
-    ['ours (host map, path rules after a hit)', (url) => ours.classifyUrl(url)],
-    ['@ghostery/adblocker, same catalog as filters', (url) => engine.match(Request.fromRawDetails({ url, type: 'script', sourceUrl: 'https://www.mijnliefsteboek.nl/' }))],
-    ['naive loop over regexes', (url) => naive.find((r) => r.re.test(url))?.entryId ?? null],
-  ];
-  // The clock itself costs something: measured the same way, reported, not subtracted.
-  const overhead: number[] = [];
-  for (let i = 0; i < 20_000; i++) {
-    const t0 = process.hrtime.bigint();
-    overhead.push(Number(process.hrtime.bigint() - t0));
-  }
-  const times = engines.map(() => [] as number[]);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < corpus.length; i++) {
-      // Interleaved, rotating which engine goes first, so drift and caches hit all three alike.
-      for (let k = 0; k < engines.length; k++) {
-        const e = (i + k) % engines.length;
-        const t0 = process.hrtime.bigint();
-        engines[e]![1](corpus[i]!);
-        const dt = Number(process.hrtime.bigint() - t0);
-        if (pass === 1) times[e]!.push(dt);
-      }
-    }
-  }
-  const rows = engines.map(([name], e) => ({ name, medianNs: median(times[e]!), p99Ns: quantile(times[e]!, 0.99) }));
-  const ghostery = rows[1]!;
-  results.classification = { urls: corpus.length, timerOverheadNs: median(overhead), engines: rows };
-  say('1. Classification of 100,000 URLs (same corpus, interleaved; timer overhead ' + median(overhead) + ' ns, included)');
-  for (const row of rows) say(`   ${row.name.padEnd(46)} median ${fmt(row.medianNs / 1000, 3)} µs  p99 ${fmt(row.p99Ns / 1000, 3)} µs  (${fmt(ghostery.medianNs / row.medianNs)}× faster than Ghostery at the median)`);
-}
-
 // 2. The hot path in the background: classify + Consent Mode + personal data + count + queue.
 function hotPathBench() {
   const queued: unknown[] = [];
@@ -286,7 +238,9 @@ async function main() {
   const run = (name: string) => only.length === 0 || only.includes(name);
   say();
   if (run('classification')) {
-    classificationBench();
+    const classification = await classificationBench();
+    results.classification = classification.results;
+    for (const line of classification.lines) say(line);
     say();
   }
   if (run('hot-path')) {

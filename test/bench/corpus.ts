@@ -2,8 +2,13 @@
  * A deterministic corpus of realistic URLs as a shop page requests them: the shop's own pages and
  * assets, the catalog's trackers with their real query strings, third parties the policy does not
  * name, and odd or hostile URLs. Seeded, so every run measures the same URLs.
+ *
+ * `relays` adds what a shop with server-side tagging sends (the fixture shop's set-up): the vendors'
+ * own requests to the shop's hosts (server-side GTM, Google's tag gateway, Meta's gateway) and to a
+ * tagging server elsewhere, and shop URLs that only look like them. Only the vendors' protocols
+ * recognise these, so a corpus without them never times that part of the classifier.
  */
-export function buildCorpus(size: number, seed = 20261125): string[] {
+export function buildCorpus(size: number, seed = 20261125, { relays = false }: { relays?: boolean } = {}): string[] {
   let state = seed;
   const random = () => ((state = (state * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff);
   const pick = <T,>(items: T[]): T => items[Math.floor(random() * items.length)]!;
@@ -38,6 +43,23 @@ export function buildCorpus(size: number, seed = 20261125): string[] {
       ]),
     ],
   ];
+  if (relays) {
+    makers.push([
+      4,
+      () =>
+        pick([
+          `https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&gtm=45je5b10v9&gcs=G1${pick(['00', '11'])}&gcd=13p3p3p3p5&cid=${Math.floor(random() * 1e9)}.${1764000000 + Math.floor(random() * 1e6)}&ul=nl-nl&en=page_view&_s=${Math.floor(random() * 20)}`,
+          `https://sst.mijnliefsteboek.nl/gtm.js?id=GTM-MLB7Q2`,
+          `https://www.mijnliefsteboek.nl/metrics/gtag/js?id=G-MLB1234567`,
+          `https://www.mijnliefsteboek.nl/metrics/g/collect?v=2&tid=G-MLB1234567&cid=${Math.floor(random() * 1e9)}.${1764000000 + Math.floor(random() * 1e6)}&en=page_view`,
+          `https://capig.mijnliefsteboek.nl/tr/?id=1234567890123456&ev=${pick(['PageView', 'AddToCart', 'Purchase'])}&dl=https%3A%2F%2Fwww.mijnliefsteboek.nl%2F&fbp=fb.1.${Date.now()}.${Math.floor(random() * 1e10)}`,
+          `https://data.mijnliefsteboek.nl/action/0?ti=187654321&Ver=2&evt=pageLoad&mid=${id(32)}`,
+          `https://sgtm-${id(6)}.ew.r.appspot.com/g/collect?v=2&tid=G-MLB1234567&cid=${Math.floor(random() * 1e9)}.${1764000000 + Math.floor(random() * 1e6)}&en=page_view`,
+          `https://www.mijnliefsteboek.nl/tr?lang=nl`,
+          `https://www.mijnliefsteboek.nl/g/collect?v=1&tid=UA-1-1`,
+        ]),
+    ]);
+  }
   const total = makers.reduce((sum, [weight]) => sum + weight, 0);
   const urls: string[] = [];
   while (urls.length < size) {
