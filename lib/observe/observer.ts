@@ -16,6 +16,8 @@ import {
   MAX_PENDING_REQUESTS,
   MAX_RECONCILED_URLS,
   MAX_UNLISTED_HOSTS,
+  MAX_UNLISTED_REQUESTS,
+  keptAddress,
   newTabState,
   type EntryActivity,
   type Reconcile,
@@ -148,14 +150,28 @@ export function createObserver(deps: ObserverDeps) {
     state.requests.push(record);
   }
 
-  function judgedRecord(entryId: EntryId, at: number, url: string, body: string | undefined): RequestRecord {
+  /** `seen`: what the request was, kept with it for the panel, the chart and the report. */
+  function judgedRecord(entryId: EntryId, at: number, url: string, body: string | undefined, seen: { kind: RequestKind; type: string; method: string }): RequestRecord {
     const query = url.indexOf('?');
     return {
       entryId,
       at,
       consentMode: deps.hasConsentMode(entryId) && query >= 0 ? parseConsentMode(url.slice(query + 1)) : null,
       personalData: findPersonalData(url, body),
+      url: keptAddress(url),
+      kind: seen.kind,
+      type: seen.type.slice(0, 40),
+      method: seen.method.slice(0, 16),
     };
+  }
+
+  /** Bounded like the catalog's: the first half of the visit's stay, the latest ones roll. */
+  function keepUnlistedRequest(state: TabState, url: string, at: number, type: string) {
+    if (state.unlistedRequests.length >= MAX_UNLISTED_REQUESTS) {
+      state.unlistedRequests.splice(MAX_UNLISTED_REQUESTS / 2, 1);
+      state.unlistedRequestsLeftOut++;
+    }
+    state.unlistedRequests.push({ url: keptAddress(url), at, type: type.slice(0, 40) });
   }
 
   /** `end`: the request's end, merged into its start's row wherever that row is (queue or disk). */
@@ -177,7 +193,7 @@ export function createObserver(deps: ObserverDeps) {
     const cls = classifier.classifyUrl(event.url, event.body);
     const state = store.get(event.tabId);
     if (!state || cls.party !== 'listed') return;
-    const judged = judgedRecord(cls.entryId, event.timeStamp, event.url, event.body);
+    const judged = judgedRecord(cls.entryId, event.timeStamp, event.url, event.body, { kind: cls.kind, type: event.type, method: event.method });
     // One request's start can reach the log twice: seen when the service worker was stopped while
     // handling it (the tab state kept it, and the start came again). Counted once, logged once.
     if (!state.pending.includes(event.requestId)) {
@@ -207,8 +223,9 @@ export function createObserver(deps: ObserverDeps) {
       const hosting = event.responseHeaders ? deps.detectHosting(event.responseHeaders) : null;
       if (!hosting) return;
       const listed = { party: 'listed', host: cls.host, entryId: hosting, kind: 'page', observeBy: 'network' } as const;
-      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [] });
-      logRequest(state, event, listed, event.type === 'main_frame' ? 'page' : 'other', null);
+      const kind = event.type === 'main_frame' ? 'page' : 'other';
+      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], url: keptAddress(event.url), kind, type: event.type.slice(0, 40), method: event.method.slice(0, 16) });
+      logRequest(state, event, listed, kind, null);
       store.changed(state);
       return;
     }
@@ -221,7 +238,7 @@ export function createObserver(deps: ObserverDeps) {
     if (open >= 0) state.pending.splice(open, 1);
     else if (state.pendingEvicted > 0) state.pendingEvicted--;
     else {
-      judged = judgedRecord(cls.entryId, event.timeStamp, event.url, undefined);
+      judged = judgedRecord(cls.entryId, event.timeStamp, event.url, undefined, { kind: cls.kind, type: event.type, method: event.method });
       countRequest(state, cls, event.timeStamp, judged);
       tally(state.reconcile, 'network', event.url);
     }
@@ -387,11 +404,14 @@ export function createObserver(deps: ObserverDeps) {
         if (occurrence !== null) recoverRequest(state, cls, resource, at, occurrence);
         continue;
       }
-      const judged = cls.party === 'listed' ? judgedRecord(cls.entryId, at, resource.url, undefined) : null;
+      const judged = cls.party === 'listed' ? judgedRecord(cls.entryId, at, resource.url, undefined, { kind: cls.kind, type: resource.initiatorType, method: 'GET' }) : null;
       if (cls.party === 'listed') countRequest(state, cls, at, judged);
-      else if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
-      else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
-      else state.unlistedOverflow++;
+      else {
+        if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
+        else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
+        else state.unlistedOverflow++;
+        keepUnlistedRequest(state, resource.url, at, resource.initiatorType);
+      }
       const sighting = { source: 'page', key: `p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`, at, url: resource.url, type: resource.initiatorType } as const;
       writer.put('observations', observationRow(state.visitId, sighting, cls, cls.party === 'listed' ? cls.kind : 'other', judged));
     }
@@ -404,7 +424,7 @@ export function createObserver(deps: ObserverDeps) {
    * is the URL and its occurrence, so the same recovery written twice is one row.
    */
   function recoverRequest(state: TabState, cls: Extract<UrlClass, { party: 'listed' }>, resource: PageResource, at: number, occurrence: number) {
-    const judged = judgedRecord(cls.entryId, at, resource.url, undefined);
+    const judged = judgedRecord(cls.entryId, at, resource.url, undefined, { kind: cls.kind, type: resource.initiatorType, method: 'GET' });
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls, at, judged);
