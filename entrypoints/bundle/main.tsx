@@ -7,7 +7,7 @@ import { openLog } from '@/lib/db';
 import { exportVisits } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
 import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
-import type { Report } from '@/lib/report';
+import { bundleEnvironment, type Report } from '@/lib/report';
 import '@/components/theme.css';
 
 // bundle.html?tabId=N: "report a tracker problem" for the visit in that tab, from the popup.
@@ -28,7 +28,7 @@ async function build() {
   if (!state || !visit) return void (bundle.value = 'none');
   const stance = parseStance((await browser.storage.local.get(STANCE_KEY))[STANCE_KEY]);
   // The environment a support engineer needs to reproduce the visit; nothing that identifies the customer.
-  const environment = { browser: navigator.userAgent.match(/(Firefox|Chrome|Chromium)\/[\d.]+/)?.[0] ?? 'unknown', extensionVersion: browser.runtime.getManifest().version, language };
+  const environment = bundleEnvironment(navigator.userAgent, browser.runtime.getManifest().version, language);
   const report = await exportVisits(db, [visit], { stance, redact: redact.value, tool: { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version }, environment });
   bundle.value = { report, url: state.url };
 }

@@ -2,8 +2,11 @@ import { catalog as defaultCatalog, type Catalog, type EntryId } from '../catalo
 import { judgeVisit, type VisitEvidence } from '../consent/judge';
 import type { Stance } from '../consent/stance';
 import { nameThirdParty } from '../catalog/third-parties';
+import { splitUrl } from '../classify';
+import type { RequestKind } from '../catalog';
 import type { TabState } from '../observe/tab-state';
 import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';
+import { redactReport } from './redact';
 
 /** A visit as both the live tab state and the log can describe it. */
 export interface VisitRecord {
@@ -13,7 +16,9 @@ export interface VisitRecord {
   activity: Partial<Record<EntryId, { requests: number; cookies: string[]; relays?: { host: string; party: 'shop' | 'other' }[] }>>;
   unlisted: Record<string, number>;
   /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
-  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null }[];
+  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; kind?: RequestKind }[];
+  /** Requests of the visit that `observations` lacks (a live tab keeps only the first and the latest). */
+  observationsLeftOut?: number;
 }
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -49,6 +54,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     method: o.method,
     status: o.status,
     verdict: o.judged === null ? null : (judgement.requestVerdicts[o.judged] ?? null),
+    ...(o.kind ? { kind: o.kind } : {}),
   }));
   return {
     url: visit.url,
@@ -70,6 +76,10 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
       .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host)),
     findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), ...(f.category ? { category: f.category } : {}), ...(f.cookie ? { cookie: f.cookie } : {}), detail: f.detail })),
     ...(observations ? { observations } : {}),
+    ...(visit.observationsLeftOut ? { observationsLeftOut: visit.observationsLeftOut } : {}),
+    consentChanges: [...visit.evidence.consent]
+      .sort((a, b) => a.at - b.at)
+      .map((c) => ({ at: iso(c.at), source: c.source, ...(c.signal ? { signal: c.signal } : {}), granted: c.granted, denied: c.denied, carriedOver: c.carriedOver })),
   };
 }
 
@@ -80,13 +90,34 @@ export function visitFromTab(state: TabState): VisitRecord {
     if (!entry || (entry.requests === 0 && entry.cookiesSet.length === 0)) continue;
     activity[id as EntryId] = { requests: entry.requests, cookies: [...new Set([...entry.cookiesSet, ...entry.cookiesPresent])], relays: entry.relays };
   }
+  const observations = observationsOfTab(state);
   return {
     url: state.url,
     startedAt: state.startedAt,
     evidence: { requests: state.requests, consent: state.consent, banner: state.banner, cookieWrites: state.cookieWrites, unlistedHosts: Object.keys(state.unlisted) },
     activity,
     unlisted: state.unlisted,
+    ...(observations.length ? { observations, observationsLeftOut: state.requestsLeftOut + state.unlistedRequestsLeftOut } : {}),
   };
+}
+
+/**
+ * The requests a tab keeps, in order, as observations: its catalog requests (those saved with their
+ * address, since 2026-12) and those to unnamed hosts. Their addresses never had a query to leave out;
+ * the status is not kept in a tab.
+ */
+function observationsOfTab(state: TabState): NonNullable<VisitRecord['observations']> {
+  const observations: NonNullable<VisitRecord['observations']> = [];
+  state.requests.forEach((request, judged) => {
+    if (request.url === undefined) return;
+    const host = splitUrl(request.url)?.host ?? '';
+    observations.push({ at: request.at, entryId: request.entryId, host, url: request.url, type: request.type ?? 'other', method: request.method ?? 'GET', status: null, judged, ...(request.kind ? { kind: request.kind } : {}) });
+  });
+  for (const request of state.unlistedRequests) {
+    observations.push({ at: request.at, entryId: null, host: splitUrl(request.url)?.host ?? '', url: request.url, type: request.type, method: 'GET', status: null, judged: null });
+  }
+  // Stable: requests at the same moment keep the order they were counted in.
+  return observations.sort((a, b) => a.at - b.at);
 }
 
 export function buildReport(pages: PageReport[], tool: { name: string; version: string }, options: { catalogVersion: string; environment?: Report['environment']; now?: number }): Report {
@@ -99,6 +130,24 @@ export function buildReport(pages: PageReport[], tool: { name: string; version: 
     redacted: false,
     pages,
   };
+}
+
+/**
+ * Visits as one report: each page judged as the popup judges it, personal data left out on request.
+ * The history's export, the support bundle, the DevTools panel and the scan all make reports here.
+ */
+export function reportOfVisits(
+  visits: VisitRecord[],
+  options: { stance: Stance | null; redact: boolean; tool: { name: string; version: string }; catalogVersion: string; environment?: Report['environment']; now?: number },
+): Report {
+  const pages = [...visits].sort((a, b) => a.startedAt - b.startedAt).map((visit) => pageReport(visit, options.stance));
+  const report = buildReport(pages, options.tool, { catalogVersion: options.catalogVersion, environment: options.environment, now: options.now });
+  return options.redact ? redactReport(report) : report;
+}
+
+/** Where a support bundle was made: the browser and the extension, nothing that identifies the customer. */
+export function bundleEnvironment(userAgent: string, extensionVersion: string, language: string): NonNullable<Report['environment']> {
+  return { browser: userAgent.match(/(Firefox|Chrome|Chromium)\/[\d.]+/)?.[0] ?? 'unknown', extensionVersion, language };
 }
 
 /** Exit status of a scan: 1 when any page has a tracker before or against the choice. */

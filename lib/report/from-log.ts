@@ -22,7 +22,7 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
       entry.requests++;
       if (row.relay && !entry.relays!.some((r) => r.host === row.host) && entry.relays!.length < 10) entry.relays!.push({ host: row.host, party: row.relay });
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
-    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged });
+    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, kind: row.kind });
   }
   const cookieWrites: CookieWrite[] = [];
   for (const cookie of cookies) {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConsentCategory, EntryId } from '../catalog/schema';
+import { ConsentCategory, EntryId, RequestKind } from '../catalog/schema';
 import { FINDING_KINDS, VERDICTS } from '../consent/judge';
 import { BANNERS, CONSENT_SOURCES, RecordCategory } from '../consent/model';
 
@@ -59,8 +59,25 @@ export const ObservationReport = z.strictObject({
   method: Text(16),
   status: z.number().int().nullable(),
   verdict: z.enum(VERDICTS).nullable(),
+  /** What the catalog calls the request (a tracker's script, a hit, its config, a widget, ...). Since 2026-12. */
+  kind: RequestKind.optional(),
 });
 export type ObservationReport = z.infer<typeof ObservationReport>;
+
+/**
+ * One change of the consent state during a visit: the customer's record, or (with `signal`) what the
+ * shop told the vendors' tags. The timeline draws a line at each. Since 2026-12.
+ */
+export const ConsentChangeReport = z.strictObject({
+  at: IsoTime,
+  source: z.enum(CONSENT_SOURCES),
+  signal: z.enum(['default', 'update']).optional(),
+  granted: z.array(RecordCategory).max(5),
+  denied: z.array(RecordCategory).max(5),
+  /** Already there when the visit began: an earlier visit's choice. */
+  carriedOver: z.boolean(),
+});
+export type ConsentChangeReport = z.infer<typeof ConsentChangeReport>;
 
 export const PageReport = z.strictObject({
   url: Text(16_384),
@@ -84,6 +101,12 @@ export const PageReport = z.strictObject({
   unlisted: z.array(UnlistedReport).max(1000),
   findings: z.array(FindingReport).max(2000),
   observations: z.array(ObservationReport).max(20_000).optional(),
+  /**
+   * Requests of the visit that `observations` lacks: a live tab keeps the first and the latest of a
+   * busy page's requests, the log keeps every one. Since 2026-12.
+   */
+  observationsLeftOut: z.number().int().nonnegative().optional(),
+  consentChanges: z.array(ConsentChangeReport).max(200).optional(),
 });
 export type PageReport = z.infer<typeof PageReport>;
 
