@@ -36,6 +36,7 @@ export const FindingReport = z.strictObject({
   cookie: Text(256).optional(),
   detail: Text(2000),
 });
+export type FindingReport = z.infer<typeof FindingReport>;
 
 /**
  * A third party the policy does not name, with who it is when the directory of common third parties
@@ -48,6 +49,7 @@ export const UnlistedReport = z.strictObject({
   country: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
   purpose: Text(40).nullable().default(null),
 });
+export type UnlistedReport = z.infer<typeof UnlistedReport>;
 
 /** One request, for the CSV export and for a support engineer reading a visit in order. */
 export const ObservationReport = z.strictObject({

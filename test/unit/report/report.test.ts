@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_VERSION } from '@/lib/catalog';
-import { newTabState } from '@/lib/observe';
+import { newTabState, type TabState } from '@/lib/observe';
 import { bundleEnvironment, buildReport, hasViolation, pageReport, parseReport, redactReport, redactUrl, reportOfVisits, reportToCsv, visitFromTab, type Report } from '@/lib/report';
 import { reportJsonSchema } from '@/lib/report/json-schema';
 
@@ -66,8 +66,8 @@ describe('report', () => {
       { at: T0 + 2, receivedAt: T0 + 2, source: 'consent-mode', signal: 'default', granted: ['necessary'], denied: ['statistics', 'marketing'], carriedOver: false },
       { at: T0 + 500, receivedAt: T0 + 520, source: 'cookie-information', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], carriedOver: false },
     ];
-    const pixel = { entryId: 'meta-pixel', consentMode: null, personalData: [], url: 'https://www.facebook.com/tr/', kind: 'hit', type: 'image', method: 'GET' } as const;
-    state.requests = [{ ...pixel, at: T0 + 10 }, { ...pixel, at: T0 + 900 }];
+    const pixel = (at: number): TabState['requests'][number] => ({ entryId: 'meta-pixel', at, consentMode: null, personalData: [], url: 'https://www.facebook.com/tr/', kind: 'hit', type: 'image', method: 'GET' });
+    state.requests = [pixel(T0 + 10), pixel(T0 + 900)];
     state.requestsLeftOut = 3;
     state.unlisted = { 'static.hotjar.com': 1 };
     state.unlistedRequests = [{ url: 'https://static.hotjar.com/c/hotjar-1.js', at: T0 + 600, type: 'script' }];
