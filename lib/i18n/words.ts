@@ -1,6 +1,6 @@
 import type { Verdict } from '../consent/judge';
 import type { ConsentSource, RecordCategory } from '../consent/model';
-import { getEntry } from '../catalog';
+import { getEntry, type RequestKind } from '../catalog';
 import { THIRD_PARTY_PURPOSE_LABELS, countryName, type ThirdPartyPurpose } from '../catalog/third-parties';
 import type { FindingReport, UnlistedReport } from '../report/schema';
 import type { Language, MessageKey } from './index';
@@ -18,6 +18,16 @@ export const VERDICT_KEYS: Record<Verdict, { label: MessageKey; reason: MessageK
   unknown: { label: 'verdict_unknown', reason: 'reason_unknown', tone: 'unknown' },
   'before-choice': { label: 'verdict_beforeChoice', reason: 'reason_beforeChoice', tone: 'violation' },
   'against-choice': { label: 'verdict_againstChoice', reason: 'reason_againstChoice', tone: 'violation' },
+};
+
+export const KIND_KEYS: Record<RequestKind, MessageKey> = {
+  script: 'kind_script',
+  hit: 'kind_hit',
+  config: 'kind_config',
+  widget: 'kind_widget',
+  payment: 'kind_payment',
+  page: 'kind_page',
+  other: 'kind_other',
 };
 
 export const SOURCE_KEYS: Record<ConsentSource, MessageKey> = {
