@@ -8,6 +8,9 @@ import { useTranslator } from '../i18n';
 import { VERDICT_KEYS, consentText } from '../verdicts';
 import { reportFindingText, unlistedWho } from '@/lib/i18n/words';
 import { VirtualList } from '../VirtualList';
+import { TimelineChart } from '../TimelineChart';
+import { useId, useMemo } from 'preact/hooks';
+import { timelineOfPage } from '@/lib/timeline';
 
 /**
  * One visit in full: the consent during it, every tracker with its verdict, the findings, and every
@@ -18,6 +21,8 @@ import { VirtualList } from '../VirtualList';
 export function PageView({ page, consentHistory, findings }: { page: PageReport; consentHistory?: ConsentChange[]; findings?: Finding[] }) {
   const { t, formatDateTime, formatTime, formatNumber, language } = useTranslator();
   const { source } = page.consent;
+  const chartId = `timeline-${useId()}`;
+  const timeline = useMemo(() => timelineOfPage(page, consentHistory), [page, consentHistory]);
   const recorded = source === 'none' ? null : { ...page.consent, source };
   // Unlisted hosts have their own line above.
   const shownFindings = findings
@@ -41,6 +46,10 @@ export function PageView({ page, consentHistory, findings }: { page: PageReport;
         ) : (
           <p>{t('visitConsentNone')}</p>
         )}
+      </section>
+      <section aria-labelledby={`${chartId}-heading`}>
+        <h3 id={`${chartId}-heading`}>{t('timelineHeading')}</h3>
+        <TimelineChart input={timeline} id={chartId} />
       </section>
       <section>
         <h3>{t('namedHeading')}</h3>

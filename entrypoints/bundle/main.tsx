@@ -2,6 +2,8 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider, useTranslator } from '@/components/i18n';
+import { TimelineChart } from '@/components/TimelineChart';
+import { timelineOfPage } from '@/lib/timeline';
 import { STANCE_KEY, parseStance } from '@/lib/consent/stance';
 import { openLog } from '@/lib/db';
 import { exportVisits } from '@/lib/history';
@@ -54,6 +56,12 @@ function Bundle() {
         <input type="checkbox" id="bundle-redact" checked={redact.value} onChange={(e) => ((redact.value = e.currentTarget.checked), void build())} />
         {t('bundleRedact')}
       </label>
+      {current.report.pages.map((page, i) => (
+        <section key={i} aria-labelledby={`bundle-timeline-${i}-heading`}>
+          <h2 id={`bundle-timeline-${i}-heading`}>{t('timelineHeading')}</h2>
+          <TimelineChart input={timelineOfPage(page)} id={`bundle-timeline-${i}`} />
+        </section>
+      ))}
       <h2>{t('bundlePreview')}</h2>
       <pre class="bundle__preview" id="bundle-preview" tabIndex={0}>
         {text}
