@@ -35,8 +35,11 @@ export default defineConfig({
     optional_permissions: ['notifications'],
     host_permissions: hostPermissions(),
     action: { default_title: '__MSG_actionTitle__' },
+    // No page may frame the extension's pages (clickjacking), except DevTools: Chromium shows the
+    // DevTools page and panel in frames of devtools://devtools, and 'none' would leave the panel blank
+    // (seen in Chromium 156). Firefox shows them in a browser element of its own, which has no ancestor.
     content_security_policy: {
-      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors devtools://devtools",
     },
     ...(browser === 'firefox'
       ? {

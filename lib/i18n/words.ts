@@ -63,10 +63,14 @@ export function consentText(
   record: { source: ConsentSource; granted: readonly RecordCategory[]; denied: readonly RecordCategory[] },
   t: (key: MessageKey) => string,
 ): string {
+  return `${t(SOURCE_KEYS[record.source])}: ${consentChoices(record, t)}`;
+}
+
+/** The choices of a consent record alone: "✓ statistics, ✗ marketing" or "everything refused". */
+export function consentChoices(record: { granted: readonly RecordCategory[]; denied: readonly RecordCategory[] }, t: (key: MessageKey) => string): string {
   const granted = record.granted.filter((c) => c !== 'necessary').map((c) => `✓ ${t(CATEGORY_KEYS[c]).toLowerCase()}`);
   const denied = record.denied.map((c) => `✗ ${t(CATEGORY_KEYS[c]).toLowerCase()}`);
-  const choices = granted.length ? [...granted, ...denied].join(', ') : t('consentAllRefused');
-  return `${t(SOURCE_KEYS[record.source])}: ${choices}`;
+  return granted.length ? [...granted, ...denied].join(', ') : t('consentAllRefused');
 }
 
 /**

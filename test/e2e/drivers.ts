@@ -18,6 +18,8 @@ export interface BrowserUnderTest {
   visit(path: string, host?: string): Promise<{ page: Page; tabId: number }>;
   /** The popup for a tab, in an ordinary tab (the toolbar popup shows the active tab only). */
   openPopup(tabId: number, language?: 'nl' | 'en'): Promise<Page>;
+  /** One of the extension's pages in an ordinary tab (`devtools-panel.html?tabId=3`), once `ready` is on it. */
+  openPage(path: string, ready: string): Promise<Page>;
   tabState(tabId: number): Promise<TabState | null>;
   badgeText(tabId: number): Promise<string>;
   /** Lets the content script's reports arrive, then has the background write everything it queued. */
@@ -45,6 +47,12 @@ async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnde
         await popup.waitForSelector('[data-view]');
         return popup;
       },
+      async openPage(path, ready) {
+        const page = await ext.browser.newPage();
+        await page.goto(`chrome-extension://${ext.extensionId}/${path}`);
+        await page.waitForSelector(ready);
+        return page;
+      },
       tabState: (tabId) => ext.tabState(tabId),
       badgeText: (tabId) => ext.badgeText(tabId),
       settle: (page) => ext.settle(page),
@@ -69,6 +77,7 @@ async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnde
       await popup.setViewport({ width: 380, height: 900 });
       return popup;
     },
+    openPage: (path, ready) => ff.openPage(path, ready),
     tabState: (tabId) => ff.tabState(tabId),
     badgeText: (tabId) => ff.badgeText(tabId),
     settle: (page) => ff.settle(page),
