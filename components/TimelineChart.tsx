@@ -123,7 +123,7 @@ export function TimelineChart({ input, id }: { input: TimelineInput; id: string 
               key={`${m.row}-${m.verdict}-${m.from}`}
               role="listitem"
               aria-label={text.mark(m)}
-              tabIndex={m.index === current ? 0 : -1}
+              tabindex={m.index === current ? 0 : -1}
               data-mark={m.index}
               data-mark-entry={m.first.entryId ?? 'unnamed'}
               data-mark-verdict={m.verdict ?? 'none'}

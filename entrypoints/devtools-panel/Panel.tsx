@@ -78,7 +78,8 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
   const rows = useMemo(() => panelRows(state, judgement), [state, judgement]);
   const choices = useMemo(() => panelChoices(rows), [rows]);
   const shown = useMemo(() => filterPanelRows(rows, filter), [rows, filter]);
-  const timeline = useMemo(() => panelTimeline(state, shown), [state, shown]);
+  // What the tab left out is said once, above the chart and the list, not by the chart again.
+  const timeline = useMemo(() => ({ ...panelTimeline(state, shown), leftOut: 0 }), [state, shown]);
   const total = rows.filter((r) => r.type === 'request').length;
   const shownRequests = shown.filter((r) => r.type === 'request').length;
   const leftOut = state.requestsLeftOut + state.unlistedRequestsLeftOut;
@@ -144,6 +145,11 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
           <Findings findings={findings} />
         </div>
       </div>
+      {leftOut > 0 && (
+        <p class="notice" id="panel-left-out" data-left-out={leftOut}>
+          {translator.plural('timelineLeftOut', leftOut)}
+        </p>
+      )}
       <section aria-labelledby="panel-timeline-heading">
         <h2 id="panel-timeline-heading">{t('timelineHeading')}</h2>
         <TimelineChart input={timeline} id="panel-timeline" />
@@ -197,11 +203,6 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
         <p class="explain" aria-live="polite" id="panel-count" data-shown={shownRequests} data-total={total}>
           {t('panelShown', { shown: shownRequests, total })}
         </p>
-        {leftOut > 0 && (
-          <p class="notice" id="panel-left-out" data-left-out={leftOut}>
-            {translator.plural('timelineLeftOut', leftOut)}
-          </p>
-        )}
         {total === 0 ? (
           <p class="empty">{t('panelNoRequests')}</p>
         ) : shownRequests === 0 ? (

@@ -24,11 +24,13 @@ export const shapeOf = (verdict: Verdict | null): MarkShape => (verdict ? VERDIC
 
 export const ROW_HEIGHT = 28;
 export const MARK_RADIUS = 5;
+/** A mark that stands for many requests is drawn at most this much larger than one. */
+const MAX_GROWTH = 1.3;
 /** Marks of one row and verdict closer than this many pixels are drawn as one, with their count. */
-export const MERGE_PX = 2 * MARK_RADIUS + 2;
+export const MERGE_PX = 2 * MARK_RADIUS * MAX_GROWTH + 1;
 const LANE_HEIGHT = 16;
 const AXIS_HEIGHT = 34;
-const RIGHT_PAD = 18;
+const RIGHT_PAD = 24;
 /** Consent labels stack in at most this many lanes above the plot; a label with no room is left to the line's title and the table. */
 const MAX_LANES = 3;
 /** An average character of the 12 px system font, for fitting labels without measuring text (the layout runs in Node too). */
@@ -162,7 +164,7 @@ export function layoutTimeline(input: TimelineInput, options: LayoutOptions): Ti
       row: g.row,
       x: g.xs / g.count,
       y: rows[g.row]!.y,
-      r: g.count > 1 ? MARK_RADIUS * Math.min(1.5, 1 + 0.12 * Math.log2(g.count)) : MARK_RADIUS,
+      r: g.count > 1 ? MARK_RADIUS * Math.min(MAX_GROWTH, 1 + 0.1 * Math.log2(g.count)) : MARK_RADIUS,
       verdict: g.verdict,
       shape: shapeOf(g.verdict),
       count: g.count,
