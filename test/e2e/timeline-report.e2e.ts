@@ -30,8 +30,11 @@ async function openVisit(ext: BrowserUnderTest, language: 'nl' | 'en') {
   const history = await ext.openPage(`options.html?lang=${language}#history`, '[data-visit]');
   await history.setViewport({ width: 1100, height: 1000 });
   await history.type('#filter-search', 'meta-ignores');
-  await history.waitForFunction(() => document.querySelectorAll('[data-visit]').length === 1);
-  await history.click('[data-visit]');
+  // The visit where Meta fired against the refusal (marked in the list as one with a violation).
+  await history.waitForSelector('[data-visit].visit--violation');
+  const rows = await history.$$eval('[data-visit]', (r) => r.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ')));
+  if (rows.length !== 1) console.log(`${rows.length} visits of the page in the history: ${rows.join(' | ')}`);
+  await history.click('[data-visit].visit--violation');
   await history.waitForSelector('.pageview [data-timeline] [data-mark]');
   return history;
 }
