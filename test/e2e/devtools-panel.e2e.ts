@@ -125,7 +125,8 @@ describe.each(BROWSERS)('the DevTools panel in %s (its page opened with ?tabId)'
       }
       await panel.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = false)));
       await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-${language}-light.png`), fullPage: true });
-      if (language === 'en') await readmeScreenshot(panel, `${name}-devtools-panel`);
+      // Chromium's picture for the README is the panel inside its real DevTools (below).
+      if (language === 'en' && name === 'firefox') await readmeScreenshot(panel, 'firefox-devtools-panel');
       await panel.close();
     }
     expect(problems, `axe found:\n${readable(problems)}`).toEqual([]);
@@ -307,7 +308,7 @@ describe('the panel inside Chromium’s real DevTools', () => {
       await devtools.evaluate(`(async () => { const UI = await import('./ui/legacy/legacy.js'); UI.DockController.DockController.instance().setDockSide('undocked'); })()`);
       await devtools.setViewport({ width: 1200, height: 860 }).catch(() => undefined);
       await frame.waitForSelector('[data-mark]');
-      await devtools.screenshot({ path: resolve(SCREENSHOTS, 'chromium-devtools-real.png') });
+      await readmeScreenshot(devtools, 'chromium-devtools-panel');
       await page.close();
     } finally {
       await ext.close();
