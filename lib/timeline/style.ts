@@ -34,6 +34,7 @@ export const TIMELINE_CSS = `
 .tl-table { width: 100%; border-collapse: collapse; font-size: 0.82rem; }
 .tl-table th, .tl-table td { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid var(--border); vertical-align: top; }
 .tl-table td.tl-address { font-family: ui-monospace, Menlo, monospace; overflow-wrap: anywhere; }
+.tl-table td:first-child { white-space: nowrap; }
 .tl-table caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 .tl-details summary { cursor: pointer; color: var(--accent); margin: 0.4rem 0; }
 `;
