@@ -2,7 +2,7 @@ import { catalog as defaultCatalog, type Catalog, type EntryId } from '../catalo
 import { judgeVisit, type VisitEvidence } from '../consent/judge';
 import type { Stance } from '../consent/stance';
 import { nameThirdParty } from '../catalog/third-parties';
-import { splitUrl } from '../classify';
+import { splitUrl } from '../classify/url';
 import type { RequestKind } from '../catalog';
 import type { TabState } from '../observe/tab-state';
 import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';

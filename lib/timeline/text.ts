@@ -1,6 +1,6 @@
 import { getEntry, type EntryId } from '../catalog';
 import { nameThirdParty } from '../catalog/third-parties';
-import { splitUrl } from '../classify';
+import { splitUrl } from '../classify/url';
 import type { Verdict } from '../consent/judge';
 import type { Translator } from '../i18n';
 import { SOURCE_KEYS, VERDICT_KEYS, consentText } from '../i18n/words';

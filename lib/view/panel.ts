@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { catalog as defaultCatalog, getEntry, type Catalog, type EntryId, type RequestKind } from '../catalog';
 import { nameThirdParty } from '../catalog/third-parties';
-import { splitUrl } from '../classify';
+import { splitUrl } from '../classify/url';
 import { consentInForce, isViolation, type Verdict, type VisitJudgement } from '../consent/judge';
 import type { ConsentChange } from '../consent/model';
 import type { TabState } from '../observe/tab-state';
