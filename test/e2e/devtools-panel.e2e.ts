@@ -239,33 +239,40 @@ describe.each(BROWSERS)('the DevTools panel in %s (its page opened with ?tabId)'
       await new Promise((r) => setTimeout(r, 500));
     }
     // The page's Resource Timing reports trail the flood: the panel and the tab state are compared
-    // once they agree, which they must do as soon as the state stops changing.
+    // once they agree, which they must as soon as the state stops changing. What the panel shows is
+    // read at once, in one look, so that a late change cannot fall between two reads.
+    const look = () =>
+      panel.evaluate(() => ({
+        leftOut: Number(document.querySelector<HTMLElement>('#panel-left-out')?.dataset.leftOut ?? 0),
+        leftOutText: document.querySelector('#panel-left-out')?.textContent ?? '',
+        total: Number(document.querySelector<HTMLElement>('#panel-count')?.dataset.total ?? 0),
+        marks: [...document.querySelectorAll<SVGElement>('[data-mark]')].map((m) => Number(m.dataset.count)),
+        renders: (window as unknown as { __shown: { at: number; seen: number }[] }).__shown,
+      }));
     let state = (await ext.tabState(tabId))!;
-    let shown: { leftOut?: string; total?: string } = {};
+    let shown = await look();
     for (let i = 0; i < 60; i++) {
       await ext.settle(page);
       state = (await ext.tabState(tabId))!;
-      shown = await panel.evaluate(() => ({ leftOut: (document.querySelector('#panel-left-out') as HTMLElement | null)?.dataset.leftOut, total: (document.querySelector('#panel-count') as HTMLElement | null)?.dataset.total }));
-      if (shown.leftOut === String(state.requestsLeftOut + state.unlistedRequestsLeftOut) && shown.total === String(state.requests.length + state.unlistedRequests.length)) break;
+      shown = await look();
+      if (shown.leftOut === state.requestsLeftOut + state.unlistedRequestsLeftOut && shown.total === state.requests.length + state.unlistedRequests.length) break;
     }
     const leftOut = state.requestsLeftOut + state.unlistedRequestsLeftOut;
     expect(leftOut).toBeGreaterThan(0);
-    expect(shown.leftOut).toBe(String(leftOut));
+    expect(shown.leftOut).toBe(leftOut);
+    expect(shown.total).toBe(state.requests.length + state.unlistedRequests.length);
+    expect(shown.leftOutText).toContain(`${leftOut.toLocaleString('en-GB')} requests from the middle of this visit are not shown`);
     // While the flood ran, the panel showed what the tab's state held then, more than once: it
     // follows the state as the background saves it (under a flood, Firefox's background saves about
     // once a second), and neither it nor the page froze. It ends on the state's last word.
-    const renders = await panel.evaluate(() => (window as unknown as { __shown: { at: number; seen: number }[] }).__shown);
-    const duringFlood = renders.filter((r) => r.at >= flood.from && r.at <= flood.to && r.seen > 0);
-    console.log(`${name}: the panel showed ${renders.map((r) => r.seen).join(', ')}; ${duringFlood.length} of them while the page flooded`);
+    const duringFlood = shown.renders.filter((r) => r.at >= flood.from && r.at <= flood.to && r.seen > 0);
+    console.log(`${name}: the panel showed ${shown.renders.map((r) => r.seen).join(', ')}; ${duringFlood.length} of them while the page flooded`);
     expect(duringFlood.length).toBeGreaterThanOrEqual(1);
-    expect(renders.length).toBeGreaterThanOrEqual(3);
-    expect(renders.at(-1)!.seen).toBe(state.requests.length + state.unlistedRequests.length + leftOut);
-    expect(await panel.$eval('#panel-count', (e) => Number((e as HTMLElement).dataset.total))).toBe(state.requests.length + state.unlistedRequests.length);
-    expect(await panel.$eval('#panel-left-out', (e) => e.textContent)).toContain(`${leftOut.toLocaleString('en-GB')} requests from the middle of this visit are not shown`);
+    expect(shown.renders.length).toBeGreaterThanOrEqual(3);
+    expect(shown.renders.at(-1)!.seen).toBe(shown.total + shown.leftOut);
     // Many requests, few marks: the chart merges what would overlap.
-    const marks = await panel.$$eval('[data-mark]', (m) => m.map((e) => Number((e as SVGElement).dataset.count)));
-    expect(marks.reduce((a, b) => a + b, 0)).toBe(state.requests.length + state.unlistedRequests.length);
-    expect(marks.length).toBeLessThan(400);
+    expect(shown.marks.reduce((a, b) => a + b, 0)).toBe(shown.total);
+    expect(shown.marks.length).toBeLessThan(400);
     await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-flood-en.png`), fullPage: true });
     await panel.close();
     await page.close();
