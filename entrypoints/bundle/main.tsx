@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { TranslatorProvider, useTranslator } from '@/components/i18n';
 import { TimelineChart } from '@/components/TimelineChart';
 import { timelineOfPage } from '@/lib/timeline';
+import { saveFile } from '@/lib/view/files';
 import { STANCE_KEY, parseStance } from '@/lib/consent/stance';
 import { openLog } from '@/lib/db';
 import { exportVisits } from '@/lib/history';
@@ -43,10 +44,7 @@ function Bundle() {
   const text = `${JSON.stringify(current.report, null, 2)}\n`;
   const save = () => {
     const name = `tracker-problem-${current.report.generatedAt.slice(0, 10)}.json`;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-    link.download = name;
-    link.click();
+    saveFile(name, 'application/json', text);
     saved.value = name;
   };
   return (

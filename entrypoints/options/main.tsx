@@ -10,6 +10,7 @@ import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVis
 import { setUpPage } from '@/lib/i18n/page';
 import { MAX_REPORT_BYTES, pageReport, parseReport, reportToHtml, visitFromLog } from '@/lib/report';
 import { CUSTOMER_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
+import { saveFile } from '@/lib/view/files';
 import { App, type Tab } from './App';
 import '@/components/theme.css';
 
@@ -76,13 +77,7 @@ async function saveStance(next: Stance) {
   stance.value = valid;
 }
 
-function download(name: string, type: string, text: string) {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([text], { type }));
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-}
+const download = saveFile;
 
 const requestsChanged = () => void browser.runtime.sendMessage({ type: 'requests-changed' }).catch(() => undefined);
 
