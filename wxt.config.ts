@@ -35,12 +35,19 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'nl',
     permissions: ['storage', 'webRequest', 'cookies', 'alarms'],
-    // Asked for only when the customer wants deadline notifications (settings page).
-    optional_permissions: ['notifications'],
+    // Asked for only when the customer wants deadline notifications (settings page). In Firefox the
+    // DevTools panel is optional too: `devtools_page` alone would show every customer a warning about
+    // developer tools at install, and hold back the update that adds it until they accept. Support
+    // staff turn it on in about:addons (Permissions). Chromium warns for neither and has no such
+    // optional permission (crbug.com/1143015), so there the panel is simply there.
+    optional_permissions: browser === 'firefox' ? ['notifications', 'devtools'] : ['notifications'],
     host_permissions: hostPermissions(),
     action: { default_title: '__MSG_actionTitle__' },
+    // No page may frame the extension's pages (clickjacking), except DevTools: Chromium shows the
+    // DevTools page and panel in frames of devtools://devtools, and 'none' would leave the panel blank
+    // (seen in Chromium 156). Firefox shows them in a browser element of its own, which has no ancestor.
     content_security_policy: {
-      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors devtools://devtools",
     },
     ...(browser === 'firefox'
       ? {

@@ -1,7 +1,5 @@
 import { useMemo } from 'preact/hooks';
 import { getEntry } from '@/lib/catalog';
-import { THIRD_PARTY_PURPOSE_LABELS, countryName, type ThirdPartyPurpose } from '@/lib/catalog/third-parties';
-import type { Language } from '@/lib/i18n';
 import type { Finding } from '@/lib/consent/judge';
 import type { ConsentChange } from '@/lib/consent/model';
 import { judgeReportPage, type PageReport } from '@/lib/report';
@@ -11,8 +9,12 @@ import { Promises } from '../Promises';
 import { Chip } from '../Chip';
 import { describeFinding } from '../Findings';
 import { useTranslator } from '../i18n';
-import { CATEGORY_KEYS, VERDICT_KEYS, consentText } from '../verdicts';
+import { VERDICT_KEYS, consentText } from '../verdicts';
+import { reportFindingText, unlistedWho } from '@/lib/i18n/words';
 import { VirtualList } from '../VirtualList';
+import { TimelineChart } from '../TimelineChart';
+import { useId } from 'preact/hooks';
+import { timelineOfPage } from '@/lib/timeline';
 
 /**
  * One visit in full: the consent during it, every tracker with its verdict, the findings, and every
@@ -52,11 +54,13 @@ export function PageView({
     [page, promises, redacted, generatedAt, language],
   );
   const { source } = page.consent;
+  const chartId = `timeline-${useId()}`;
+  const timeline = useMemo(() => timelineOfPage(page, consentHistory), [page, consentHistory]);
   const recorded = source === 'none' ? null : { ...page.consent, source };
   // Unlisted hosts have their own line above.
   const shownFindings = findings
     ? findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, text: describeFinding(f, t, formatTime), lang: undefined }))
-    : page.findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, ...describeReportFinding(f, t) }));
+    : page.findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, ...reportFindingText(f, t) }));
   return (
     <article class="pageview" data-page={page.url}>
       <p class="popup__url">{page.url}</p>
@@ -75,6 +79,10 @@ export function PageView({
         ) : (
           <p>{t('visitConsentNone')}</p>
         )}
+      </section>
+      <section aria-labelledby={`${chartId}-heading`}>
+        <h3 id={`${chartId}-heading`}>{t('timelineHeading')}</h3>
+        <TimelineChart input={timeline} id={chartId} />
       </section>
       <section>
         <h3>{t('namedHeading')}</h3>
@@ -161,23 +169,4 @@ export function PageView({
       )}
     </article>
   );
-}
-
-/** Who is behind an unnamed host, as the report says (an imported report carries its own answer). */
-function unlistedWho(u: PageReport['unlisted'][number], language: Language): string | null {
-  if (!u.company) return null;
-  const purpose = u.purpose && u.purpose in THIRD_PARTY_PURPOSE_LABELS ? THIRD_PARTY_PURPOSE_LABELS[u.purpose as ThirdPartyPurpose][language] : null;
-  return `${u.company}${u.country ? ` (${countryName(u.country, language)})` : ''}${purpose ? `, ${purpose}` : ''}`;
-}
-
-/**
- * A finding of an imported report. A report keeps only the kind, the tracker and an English sentence,
- * so verdict findings are said again in the reader's language and the others are shown as written,
- * marked as English for screen readers (WCAG 3.1.2, language of parts).
- */
-function describeReportFinding(finding: PageReport['findings'][number], t: ReturnType<typeof useTranslator>['t']): { text: string; lang: 'en' | undefined } {
-  const product = finding.trackerId ? getEntry(finding.trackerId).product : null;
-  if (product && finding.kind === 'before-choice') return { text: t('finding_beforeChoice', { product }), lang: undefined };
-  if (product && finding.kind === 'against-choice') return { text: t('finding_againstChoice', { product, category: t(CATEGORY_KEYS[getEntry(finding.trackerId!).category]).toLowerCase() }), lang: undefined };
-  return { text: finding.detail, lang: 'en' };
 }

@@ -2,12 +2,15 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider, useTranslator } from '@/components/i18n';
+import { TimelineChart } from '@/components/TimelineChart';
+import { timelineOfPage } from '@/lib/timeline';
+import { saveFile } from '@/lib/view/files';
 import { STANCE_KEY, parseStance } from '@/lib/consent/stance';
 import { openLog } from '@/lib/db';
 import { exportVisits } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
 import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
-import type { Report } from '@/lib/report';
+import { bundleEnvironment, type Report } from '@/lib/report';
 import '@/components/theme.css';
 
 // bundle.html?tabId=N: "report a tracker problem" for the visit in that tab, from the popup.
@@ -28,7 +31,7 @@ async function build() {
   if (!state || !visit) return void (bundle.value = 'none');
   const stance = parseStance((await browser.storage.local.get(STANCE_KEY))[STANCE_KEY]);
   // The environment a support engineer needs to reproduce the visit; nothing that identifies the customer.
-  const environment = { browser: navigator.userAgent.match(/(Firefox|Chrome|Chromium)\/[\d.]+/)?.[0] ?? 'unknown', extensionVersion: browser.runtime.getManifest().version, language };
+  const environment = bundleEnvironment(navigator.userAgent, browser.runtime.getManifest().version, language);
   const report = await exportVisits(db, [visit], { stance, redact: redact.value, tool: { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version }, environment });
   bundle.value = { report, url: state.url };
 }
@@ -41,10 +44,7 @@ function Bundle() {
   const text = `${JSON.stringify(current.report, null, 2)}\n`;
   const save = () => {
     const name = `tracker-problem-${current.report.generatedAt.slice(0, 10)}.json`;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-    link.download = name;
-    link.click();
+    saveFile(name, 'application/json', text);
     saved.value = name;
   };
   return (
@@ -54,6 +54,12 @@ function Bundle() {
         <input type="checkbox" id="bundle-redact" checked={redact.value} onChange={(e) => ((redact.value = e.currentTarget.checked), void build())} />
         {t('bundleRedact')}
       </label>
+      {current.report.pages.map((page, i) => (
+        <section key={i} aria-labelledby={`bundle-timeline-${i}-heading`}>
+          <h2 id={`bundle-timeline-${i}-heading`}>{t('timelineHeading')}</h2>
+          <TimelineChart input={timelineOfPage(page)} id={`bundle-timeline-${i}`} />
+        </section>
+      ))}
       <h2>{t('bundlePreview')}</h2>
       <pre class="bundle__preview" id="bundle-preview" tabIndex={0}>
         {text}

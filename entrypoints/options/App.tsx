@@ -26,6 +26,8 @@ const key = (prefix: string, id: string | number) => `${prefix}_${String(id).rep
 export interface HistoryActions {
   openVisit(visit: Visit): Promise<{ page: PageReport; consent: ConsentChange[]; findings: Finding[]; promises: PromiseCheck[] }>;
   exportVisits(visits: Visit[], format: 'json' | 'csv', redact: boolean): Promise<void>;
+  /** The shareable HTML report of the visits; personal data only when asked for. */
+  exportHtml(visits: Visit[], includePersonalData: boolean): Promise<void>;
   setRetention(days: Retention): Promise<void>;
   setNotify(wanted: boolean): Promise<boolean>;
   eraseEverything(): Promise<void>;
@@ -86,6 +88,8 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
   const [filter, setFilter] = useState<HistoryFilter>({});
   const [open, setOpen] = useState<{ visit: Visit; page: PageReport; consent: ConsentChange[]; findings: Finding[]; promises: PromiseCheck[] } | null>(null);
   const [redact, setRedact] = useState(false);
+  // The HTML report is made to be shared: personal data stays out unless unticked (its own box).
+  const [htmlRedact, setHtmlRedact] = useState(true);
   const [notice, setNotice] = useState('');
   const shown = filterVisits(visits, filter);
   const companies = [...new Set(catalog.entries.map((e) => e.company))];
@@ -98,6 +102,14 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
         </button>
         <h2>{t('visitHeading', { time: formatDateTime(open.visit.startedAt) })}</h2>
         <PageView page={open.page} consentHistory={open.consent} findings={open.findings} promises={open.promises} />
+        <section class="export" aria-labelledby="visit-export-heading">
+          <h3 id="visit-export-heading">{t('exportHtmlHeading')}</h3>
+          <p class="explain">{t('exportHtmlExplain')}</p>
+          <HtmlExport redact={htmlRedact} setRedact={setHtmlRedact} id="visit-export-html" label={t('visitExportHtml')} onExport={() => actions.exportHtml([open.visit], !htmlRedact).then(() => setNotice(plural('exportDone', 1)))} />
+          <p role="status" class="composer__notice">
+            {notice}
+          </p>
+        </section>
       </div>
     );
   }
@@ -177,10 +189,30 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
             {t('exportCsv')}
           </button>
         </p>
+        <h4 class="export__subheading">{t('exportHtmlHeading')}</h4>
+        <p class="explain">{t('exportHtmlExplain')}</p>
+        <HtmlExport redact={htmlRedact} setRedact={setHtmlRedact} id="export-html" label={t('exportHtml')} disabled={shown.length === 0} onExport={() => actions.exportHtml(shown, !htmlRedact).then(() => setNotice(plural('exportDone', shown.length)))} />
         <p role="status" class="composer__notice">
           {notice}
         </p>
       </section>
+    </>
+  );
+}
+
+function HtmlExport(props: { redact: boolean; setRedact(value: boolean): void; id: string; label: string; disabled?: boolean; onExport(): Promise<void> }) {
+  const { t } = useTranslator();
+  return (
+    <>
+      <label class="checkbox">
+        <input type="checkbox" id={`${props.id}-redact`} checked={props.redact} onChange={(e) => props.setRedact(e.currentTarget.checked)} />
+        {t('bundleRedact')}
+      </label>
+      <p>
+        <button type="button" class="button" id={props.id} disabled={props.disabled} onClick={() => void props.onExport()}>
+          {props.label}
+        </button>
+      </p>
     </>
   );
 }

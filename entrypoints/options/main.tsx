@@ -8,8 +8,9 @@ import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance
 import { LOG_HEALTH_KEY, LogHealth, healthOf, logVersionState, openLog, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
-import { MAX_REPORT_BYTES, pageReport, parseReport, visitFromLog, visitPromises } from '@/lib/report';
+import { MAX_REPORT_BYTES, pageReport, parseReport, reportToHtml, visitFromLog, visitPromises } from '@/lib/report';
 import { CUSTOMER_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
+import { saveFile } from '@/lib/view/files';
 import { App, type Tab } from './App';
 import '@/components/theme.css';
 
@@ -76,13 +77,7 @@ async function saveStance(next: Stance) {
   stance.value = valid;
 }
 
-function download(name: string, type: string, text: string) {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([text], { type }));
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-}
+const download = saveFile;
 
 const requestsChanged = () => void browser.runtime.sendMessage({ type: 'requests-changed' }).catch(() => undefined);
 
@@ -116,6 +111,11 @@ render(
           const stamp = new Date().toISOString().slice(0, 10);
           if (format === 'json') download(`privacy-lens-${stamp}.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`);
           else download(`privacy-lens-${stamp}.csv`, 'text/csv', exportCsv(report));
+        },
+        async exportHtml(chosen, includePersonalData) {
+          // Made whole here and redacted (or not) by the renderer itself, so nothing personal slips in by default.
+          const report = await exportVisits(db, chosen, { stance: stance.value, redact: false, tool });
+          download(`privacy-lens-${new Date().toISOString().slice(0, 10)}.html`, 'text/html', reportToHtml(report, { language: translator.language, includePersonalData }));
         },
         async setNotify(wanted) {
           // Notifications are an optional permission, asked for only here, on the customer's click.

@@ -1,4 +1,5 @@
 import { getDomain } from 'tldts';
+import { normaliseHost, splitUrl } from './url';
 import { catalog as defaultCatalog, ruleHosts, type Catalog, type EntryId, type RequestKind } from '../catalog';
 
 /** What a URL is, seen from a page of the shop. */
@@ -203,73 +204,6 @@ class PlainQuery implements QueryParams {
   }
 }
 
-/**
- * Host and path of an http(s) URL. The common shape (`https://host/…`, lower-case host) is cut by
- * hand because the classifier runs on every request; anything unusual (upper case, user info,
- * IPv6, Unicode) goes through the WHATWG parser, which also normalises punycode.
- */
-export function splitUrl(url: string): { host: string; pathAndQuery: string } | null {
-  let start: number;
-  if (url.startsWith('https://')) start = 8;
-  else if (url.startsWith('http://')) start = 7;
-  else return /^https?:/i.test(url) ? viaUrlParser(url) : null;
-  // One pass over the host: where it ends, and whether every character is one a plain lower-case
-  // host has (a-z, 0-9, '-', and '.' between labels); then the port's digits. Anything else takes
-  // the slow path. Timed between other engines' calls (caches cold, as between a browser's
-  // events), this loop beat sticky regular expressions and a separate `includes('..')`.
-  let end = start;
-  let plain = true;
-  let previousDot = false;
-  let doubleDot = -1; // where the first '..' ends
-  for (; end < url.length; end++) {
-    const c = url.charCodeAt(end);
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 /* - */) previousDot = false;
-    else if (c === 46 /* . */) {
-      if (previousDot && doubleDot < 0) doubleDot = end;
-      previousDot = true;
-    } else break;
-  }
-  let hostEnd = end;
-  if (url.charCodeAt(end) === 58 /* : */) {
-    for (end++; end < url.length; end++) {
-      const c = url.charCodeAt(end);
-      if (c < 48 || c > 57) break;
-    }
-  }
-  if (end < url.length) {
-    const c = url.charCodeAt(end);
-    if (c !== 47 /* / */ && c !== 63 /* ? */ && c !== 35 /* # */) plain = false;
-  }
-  if (url.charCodeAt(hostEnd - 1) === 46) hostEnd--; // trailing dot
-  // An empty label, except the one a second trailing dot leaves (kept as it always was).
-  if (!plain || hostEnd <= start || url.charCodeAt(start) === 46 || (doubleDot >= 0 && doubleDot < hostEnd)) return viaUrlParser(url);
-  const host = url.slice(start, hostEnd);
-  const hash = url.indexOf('#', end);
-  const rest = hash >= 0 ? url.slice(end, hash) : url.slice(end);
-  return { host, pathAndQuery: rest.charCodeAt(0) === 47 ? rest : `/${rest}` };
-}
-
-function viaUrlParser(url: string): { host: string; pathAndQuery: string } | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
-  const host = normaliseHost(parsed.hostname);
-  if (host === null) return null;
-  return { host, pathAndQuery: parsed.pathname + parsed.search };
-}
-
-const VALID_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
-
-/** Lower case, no trailing dot; null for anything that is not a host name or IP literal. */
-function normaliseHost(raw: string): string | null {
-  let host = raw.toLowerCase();
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  return VALID_HOST.test(host) ? host : null;
-}
 
 /** The registrable domain (eTLD+1) of a host, from the Public Suffix List; the host itself for IPs. */
 export function registrableDomain(host: string): string {
@@ -311,3 +245,5 @@ export function createHostingDetector(catalog: Catalog = defaultCatalog): (heade
     return null;
   };
 }
+
+export { splitUrl };

@@ -93,6 +93,21 @@ export interface VisitJudgement {
   worst: Verdict | null;
   /** The verdict of each request, in the order of `evidence.requests` (null: not in the catalog). */
   requestVerdicts: (Verdict | null)[];
+  /**
+   * The consent changes the verdicts follow, oldest first: the customer's records, or Consent Mode's
+   * updates where they stand in. `consentInForce(consentUsed, at)` is the choice a request at `at` met.
+   */
+  consentUsed: ConsentChange[];
+}
+
+/** The change in force at `at` among `changes` (oldest first): the latest one not after it. */
+export function consentInForce(changes: readonly ConsentChange[], at: number): ConsentChange | null {
+  let current: ConsentChange | null = null;
+  for (const change of changes) {
+    if (change.at <= at) current = change;
+    else break;
+  }
+  return current;
 }
 
 const rank = (verdict: Verdict) => VERDICTS.indexOf(verdict);
@@ -126,14 +141,7 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
   const consent = consentFrom === 'consent-mode' ? standIns : records;
   // A Consent Mode default says a consent mechanism is there, waiting, even where no banner was seen.
   const bannerSeen = evidence.banner !== null || consent.some((c) => !c.carriedOver) || signals.some((c) => c.source === 'consent-mode');
-  const consentAt = (at: number): ConsentChange | null => {
-    let current: ConsentChange | null = null;
-    for (const change of consent) {
-      if (change.at <= at) current = change;
-      else break;
-    }
-    return current;
-  };
+  const consentAt = (at: number) => consentInForce(consent, at);
   const entryOf = new Map(catalog.entries.map((e) => [e.id, e]));
 
   const entries: Partial<Record<EntryId, EntryJudgement>> = {};
@@ -226,7 +234,7 @@ export function judgeVisit(evidence: VisitEvidence, catalog: Catalog = defaultCa
 
   let worst: Verdict | null = null;
   for (const judged of Object.values(entries)) if (worst === null || rank(judged.verdict) > rank(worst)) worst = judged.verdict;
-  return { entries, findings, consentNow, consentFrom, bannerSeen, worst, requestVerdicts };
+  return { entries, findings, consentNow, consentFrom, bannerSeen, worst, requestVerdicts, consentUsed: consent };
 }
 
 /**

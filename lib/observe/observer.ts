@@ -19,6 +19,8 @@ import {
   MAX_RECONCILED_URLS,
   MAX_STORAGE_SIGHTINGS,
   MAX_UNLISTED_HOSTS,
+  MAX_UNLISTED_REQUESTS,
+  keptAddress,
   newTabState,
   type EntryActivity,
   type Reconcile,
@@ -154,7 +156,8 @@ export function createObserver(deps: ObserverDeps) {
     state.requests.push(record);
   }
 
-  function judgedRecord(cls: Pick<Extract<UrlClass, { party: 'listed' }>, 'entryId' | 'host' | 'kind'>, at: number, url: string, body: string | undefined): RequestRecord {
+  /** `seen`: what the request was, kept with it for the panel, the chart and the report. */
+  function judgedRecord(cls: Pick<Extract<UrlClass, { party: 'listed' }>, 'entryId' | 'host' | 'kind'>, at: number, url: string, body: string | undefined, seen: { type: string; method: string }): RequestRecord {
     const query = url.indexOf('?');
     const personalData = findPersonalData(url, body);
     return {
@@ -162,11 +165,22 @@ export function createObserver(deps: ObserverDeps) {
       at,
       consentMode: deps.hasConsentMode(cls.entryId) && query >= 0 ? parseConsentMode(url.slice(query + 1)) : null,
       personalData,
+      url: keptAddress(url),
       kind: cls.kind,
+      type: seen.type.slice(0, 40),
+      method: seen.method.slice(0, 16),
       ...signals.requestSignals(cls.entryId, cls.host, url, body, personalData),
     };
   }
 
+  /** Bounded like the catalog's: the first half of the visit's stay, the latest ones roll. */
+  function keepUnlistedRequest(state: TabState, url: string, at: number, type: string) {
+    if (state.unlistedRequests.length >= MAX_UNLISTED_REQUESTS) {
+      state.unlistedRequests.splice(MAX_UNLISTED_REQUESTS / 2, 1);
+      state.unlistedRequestsLeftOut++;
+    }
+    state.unlistedRequests.push({ url: keptAddress(url), at, type: type.slice(0, 40) });
+  }
   /**
    * A catalog request that completed over plain http:. Judged by its final address: Chromium's and
    * Firefox's HSTS upgrades (google-analytics.com and facebook.com are preloaded) end on https:, and so
@@ -212,7 +226,7 @@ export function createObserver(deps: ObserverDeps) {
     const cls = classifier.classifyUrl(event.url, event.body);
     const state = store.get(event.tabId);
     if (!state || cls.party !== 'listed') return;
-    const judged = judgedRecord(cls, event.timeStamp, event.url, event.body);
+    const judged = judgedRecord(cls, event.timeStamp, event.url, event.body, event);
     // One request's start can reach the log twice: seen when the service worker was stopped while
     // handling it (the tab state kept it, and the start came again). Counted once, logged once.
     if (!state.pending.includes(event.requestId)) {
@@ -245,7 +259,7 @@ export function createObserver(deps: ObserverDeps) {
       if (!hosting) return;
       const kind = event.type === 'main_frame' ? 'page' : 'other';
       const listed = { party: 'listed', host: cls.host, entryId: hosting, kind, observeBy: 'network' } as const;
-      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], kind });
+      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], url: keptAddress(event.url), kind, type: event.type.slice(0, 40), method: event.method.slice(0, 16) });
       plainRequest(state, event, hosting, cls.host);
       storageSeen(state, event, cls.host);
       logRequest(state, event, listed, kind, null);
@@ -262,13 +276,13 @@ export function createObserver(deps: ObserverDeps) {
     if (open >= 0) state.pending.splice(open, 1);
     else if (state.pendingEvicted > 0) state.pendingEvicted--;
     else {
-      judged = judgedRecord(cls, event.timeStamp, event.url, undefined);
+      judged = judgedRecord(cls, event.timeStamp, event.url, undefined, event);
       countRequest(state, cls, event.timeStamp, judged);
       tally(state.reconcile, 'network', event.url);
     }
     plainRequest(state, event, cls.entryId, cls.host);
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
-    logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls, event.timeStamp, event.url, undefined), true);
+    logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls, event.timeStamp, event.url, undefined, event), true);
     store.changed(state);
   }
 
@@ -436,7 +450,7 @@ export function createObserver(deps: ObserverDeps) {
         if (occurrence !== null) recoverRequest(state, cls, resource, at, occurrence);
         continue;
       }
-      const judged = cls.party === 'listed' ? judgedRecord(cls, at, resource.url, undefined) : null;
+      const judged = cls.party === 'listed' ? judgedRecord(cls, at, resource.url, undefined, { type: resource.initiatorType, method: 'GET' }) : null;
       if (cls.party === 'listed') countRequest(state, cls, at, judged);
       else {
         if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
@@ -446,6 +460,7 @@ export function createObserver(deps: ObserverDeps) {
         // permission for amazonaws.com, so the page's Resource Timing is the only one to see it).
         const region = signals.storageFromHost(cls.host);
         if (region) addRegion(state, { region, from: 'host', host: cls.host, at });
+        keepUnlistedRequest(state, resource.url, at, resource.initiatorType);
       }
       const sighting = { source: 'page', key: `p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`, at, url: resource.url, type: resource.initiatorType } as const;
       writer.put('observations', observationRow(state.visitId, sighting, cls, cls.party === 'listed' ? cls.kind : 'other', judged));
@@ -459,7 +474,7 @@ export function createObserver(deps: ObserverDeps) {
    * is the URL and its occurrence, so the same recovery written twice is one row.
    */
   function recoverRequest(state: TabState, cls: Extract<UrlClass, { party: 'listed' }>, resource: PageResource, at: number, occurrence: number) {
-    const judged = judgedRecord(cls, at, resource.url, undefined);
+    const judged = judgedRecord(cls, at, resource.url, undefined, { type: resource.initiatorType, method: 'GET' });
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls, at, judged);

@@ -18,6 +18,22 @@ export const MAX_COOKIE_WRITES = 100;
 export const MAX_PLAIN_REQUESTS = 20;
 /** Storage regions and CDN edges seen on a visit. */
 export const MAX_STORAGE_SIGHTINGS = 10;
+/** Requests to hosts the policy does not name, kept in order for the DevTools panel and the chart. */
+export const MAX_UNLISTED_REQUESTS = 100;
+/** A kept address's length: enough for a tracker's endpoint, short enough to keep the state small. */
+export const MAX_KEPT_ADDRESS = 200;
+
+/**
+ * A request's address as the tab state keeps it: scheme, host and path, never the query or fragment
+ * (where e-mail addresses, order numbers and ids travel), cut to MAX_KEPT_ADDRESS characters. The
+ * state is saved to session storage many times a second on a busy page, and its readers (the DevTools
+ * panel, the chart, a support bundle) need where a request went, not what it carried.
+ */
+export function keptAddress(url: string): string {
+  const end = url.search(/[?#]/);
+  const address = end >= 0 ? url.slice(0, end) : url;
+  return address.length > MAX_KEPT_ADDRESS ? `${address.slice(0, MAX_KEPT_ADDRESS - 1)}…` : address;
+}
 
 /** One catalog request as the consent judgement needs it. */
 export const RequestRecord = z.strictObject({
@@ -25,6 +41,11 @@ export const RequestRecord = z.strictObject({
   at: z.number(),
   consentMode: ConsentModeSignals.nullable(),
   personalData: z.array(PersonalDataHit).max(10),
+  /** Where it went (see keptAddress) and what it was: since 2026-12, absent in states saved before. */
+  url: z.string().max(MAX_KEPT_ADDRESS).optional(),
+  /** The browser's resource type (script, image, ping, xmlhttprequest, ...) and method. */
+  type: z.string().max(40).optional(),
+  method: z.string().max(16).optional(),
   /**
    * What the policy's promises are judged by (lib/promises/signals.ts): the kind of request, the
    * watched parameters it carried (names only) and the event it reported. Since 2026-12; states
@@ -35,6 +56,14 @@ export const RequestRecord = z.strictObject({
   event: z.string().max(64).optional(),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
+
+/** A request to a host the policy does not name: not judged, but shown in order (since 2026-12). */
+export const UnlistedRequest = z.strictObject({
+  url: z.string().max(MAX_KEPT_ADDRESS),
+  at: z.number(),
+  type: z.string().max(40),
+});
+export type UnlistedRequest = z.infer<typeof UnlistedRequest>;
 
 export const CookieWrite = z.strictObject({
   entryId: EntryId,
@@ -116,6 +145,9 @@ export const TabState = z.strictObject({
   unlisted: z.record(z.string(), z.number().int().nonnegative()),
   /** Hosts beyond MAX_UNLISTED_HOSTS: counted, not named. */
   unlistedOverflow: z.number().int().nonnegative(),
+  /** Requests to those hosts in order: the first half of them, then a rolling window; and how many were left out. */
+  unlistedRequests: z.array(UnlistedRequest).max(MAX_UNLISTED_REQUESTS).default([]),
+  unlistedRequestsLeftOut: z.number().int().nonnegative().default(0),
   /**
    * Requests started and not yet ended. Kept with the state so a request whose end arrives after
    * the service worker was stopped and restarted is still counted once, not twice.
@@ -153,6 +185,8 @@ export function newTabState(tabId: number, visitId: string, url: string, started
     entries: {},
     unlisted: {},
     unlistedOverflow: 0,
+    unlistedRequests: [],
+    unlistedRequestsLeftOut: 0,
     pending: [],
     pendingEvicted: 0,
     requests: [],

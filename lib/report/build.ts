@@ -4,8 +4,10 @@ import { createTranslator, type Translator } from '../i18n';
 import { describeEvidence, judgePromises, promiseInput, type PromiseCheck, type PromiseSource } from '../promises';
 import type { Stance } from '../consent/stance';
 import { nameThirdParty } from '../catalog/third-parties';
+import { splitUrl } from '../classify/url';
 import { pageWatched, type TabState } from '../observe/tab-state';
 import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';
+import { redactReport } from './redact';
 
 /** A visit as both the live tab state and the log can describe it. */
 export interface VisitRecord {
@@ -25,6 +27,8 @@ export interface VisitRecord {
   promises?: PromiseCheck[];
   /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
   observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; retiredEntry?: string; kind?: RequestKind }[];
+  /** Requests of the visit that `observations` lacks (a live tab keeps only the first and the latest). */
+  observationsLeftOut?: number;
 }
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -87,6 +91,10 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), ...(f.category ? { category: f.category } : {}), ...(f.cookie ? { cookie: f.cookie } : {}), detail: f.detail })),
     promises: visitPromises(visit, judgement, catalog).map((check) => ({ id: check.id, status: check.status, evidence: describeEvidence(check.facts, english, catalog) })),
     ...(observations ? { observations } : {}),
+    ...(visit.observationsLeftOut ? { observationsLeftOut: visit.observationsLeftOut } : {}),
+    consentChanges: [...visit.evidence.consent]
+      .sort((a, b) => a.at - b.at)
+      .map((c) => ({ at: iso(c.at), source: c.source, ...(c.signal ? { signal: c.signal } : {}), granted: c.granted, denied: c.denied, carriedOver: c.carriedOver })),
   };
 }
 
@@ -114,6 +122,7 @@ export function visitFromTab(state: TabState): VisitRecord {
     if (!entry || (entry.requests === 0 && entry.cookiesSet.length === 0)) continue;
     activity[id as EntryId] = { requests: entry.requests, cookies: [...new Set([...entry.cookiesSet, ...entry.cookiesPresent])], relays: entry.relays };
   }
+  const observations = observationsOfTab(state);
   return {
     url: state.url,
     startedAt: state.startedAt,
@@ -125,7 +134,27 @@ export function visitFromTab(state: TabState): VisitRecord {
     plainLeftOut: state.plainLeftOut,
     storage: state.storage,
     watched: pageWatched(state),
+    ...(observations.length ? { observations, observationsLeftOut: state.requestsLeftOut + state.unlistedRequestsLeftOut } : {}),
   };
+}
+
+/**
+ * The requests a tab keeps, in order, as observations: its catalog requests (those saved with their
+ * address, since 2026-12) and those to unnamed hosts. Their addresses never had a query to leave out;
+ * the status is not kept in a tab.
+ */
+function observationsOfTab(state: TabState): NonNullable<VisitRecord['observations']> {
+  const observations: NonNullable<VisitRecord['observations']> = [];
+  state.requests.forEach((request, judged) => {
+    if (request.url === undefined) return;
+    const host = splitUrl(request.url)?.host ?? '';
+    observations.push({ at: request.at, entryId: request.entryId, host, url: request.url, type: request.type ?? 'other', method: request.method ?? 'GET', status: null, judged, ...(request.kind ? { kind: request.kind } : {}) });
+  });
+  for (const request of state.unlistedRequests) {
+    observations.push({ at: request.at, entryId: null, host: splitUrl(request.url)?.host ?? '', url: request.url, type: request.type, method: 'GET', status: null, judged: null });
+  }
+  // Stable: requests at the same moment keep the order they were counted in.
+  return observations.sort((a, b) => a.at - b.at);
 }
 
 export function buildReport(pages: PageReport[], tool: { name: string; version: string }, options: { catalogVersion: string; environment?: Report['environment']; now?: number }): Report {
@@ -138,6 +167,24 @@ export function buildReport(pages: PageReport[], tool: { name: string; version: 
     redacted: false,
     pages,
   };
+}
+
+/**
+ * Visits as one report: each page judged as the popup judges it, personal data left out on request.
+ * The history's export, the support bundle, the DevTools panel and the scan all make reports here.
+ */
+export function reportOfVisits(
+  visits: VisitRecord[],
+  options: { stance: Stance | null; redact: boolean; tool: { name: string; version: string }; catalogVersion: string; environment?: Report['environment']; now?: number },
+): Report {
+  const pages = [...visits].sort((a, b) => a.startedAt - b.startedAt).map((visit) => pageReport(visit, options.stance));
+  const report = buildReport(pages, options.tool, { catalogVersion: options.catalogVersion, environment: options.environment, now: options.now });
+  return options.redact ? redactReport(report) : report;
+}
+
+/** Where a support bundle was made: the browser and the extension, nothing that identifies the customer. */
+export function bundleEnvironment(userAgent: string, extensionVersion: string, language: string): NonNullable<Report['environment']> {
+  return { browser: userAgent.match(/(Firefox|Chrome|Chromium)\/[\d.]+/)?.[0] ?? 'unknown', extensionVersion, language };
 }
 
 /** Exit status of a scan: 1 when any page has a tracker before or against the choice. */

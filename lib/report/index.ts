@@ -5,3 +5,4 @@ export * from './import';
 export * from './redact';
 export * from './csv';
 export * from './imported-promises';
+export * from './html';

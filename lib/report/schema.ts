@@ -37,6 +37,7 @@ export const FindingReport = z.strictObject({
   cookie: Text(256).optional(),
   detail: Text(2000),
 });
+export type FindingReport = z.infer<typeof FindingReport>;
 
 /**
  * A third party the policy does not name, with who it is when the directory of common third parties
@@ -49,6 +50,7 @@ export const UnlistedReport = z.strictObject({
   country: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
   purpose: Text(40).nullable().default(null),
 });
+export type UnlistedReport = z.infer<typeof UnlistedReport>;
 
 /** One request, for the CSV export and for a support engineer reading a visit in order. */
 export const ObservationReport = z.strictObject({
@@ -62,7 +64,10 @@ export const ObservationReport = z.strictObject({
   verdict: z.enum(VERDICTS).nullable(),
   /** A catalog entry this version no longer has (from an older log): shown as "no longer in the catalog". */
   retiredEntry: Text(100).optional(),
-  /** What the request is (a measurement hit, a script, …): the import judges the promises by it. Since 2026-12. */
+  /**
+   * What the catalog calls the request (a tracker's script, a hit, its config, a widget, ...): the
+   * import judges the promises by it. Since 2026-12.
+   */
   kind: RequestKind.optional(),
 });
 export type ObservationReport = z.infer<typeof ObservationReport>;
@@ -78,6 +83,21 @@ export const PromiseReport = z.strictObject({
   evidence: Text(2000),
 });
 export type PromiseReport = z.infer<typeof PromiseReport>;
+
+/**
+ * One change of the consent state during a visit: the customer's record, or (with `signal`) what the
+ * shop told the vendors' tags. The timeline draws a line at each. Since 2026-12.
+ */
+export const ConsentChangeReport = z.strictObject({
+  at: IsoTime,
+  source: z.enum(CONSENT_SOURCES),
+  signal: z.enum(['default', 'update']).optional(),
+  granted: z.array(RecordCategory).max(5),
+  denied: z.array(RecordCategory).max(5),
+  /** Already there when the visit began: an earlier visit's choice. */
+  carriedOver: z.boolean(),
+});
+export type ConsentChangeReport = z.infer<typeof ConsentChangeReport>;
 
 export const PageReport = z.strictObject({
   url: Text(16_384),
@@ -102,6 +122,12 @@ export const PageReport = z.strictObject({
   findings: z.array(FindingReport).max(2000),
   promises: z.array(PromiseReport).max(50).default([]),
   observations: z.array(ObservationReport).max(20_000).optional(),
+  /**
+   * Requests of the visit that `observations` lacks: a live tab keeps the first and the latest of a
+   * busy page's requests, the log keeps every one. Since 2026-12.
+   */
+  observationsLeftOut: z.number().int().nonnegative().optional(),
+  consentChanges: z.array(ConsentChangeReport).max(200).optional(),
 });
 export type PageReport = z.infer<typeof PageReport>;
 

@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import type { ResolveRule } from './resolving-proxy';
 
@@ -12,6 +14,8 @@ Options:
                          it unanswered; default none, reject-all for the demo shop
   --json                 print the report as JSON instead of a table
   --out FILE             also write the JSON report to FILE
+  --html FILE.html       also write the report as one HTML file to share (the timeline of each page;
+                         personal data left out; Dutch when LANG starts with nl, English otherwise)
   --resolve HOST=ADDR:PORT
                          send HOST to ADDR:PORT (repeatable), like curl --resolve; use it to scan a
                          staging copy of the shop under its real host names
@@ -40,10 +44,37 @@ const WebUrl = z.string().superRefine((value, ctx) => {
   else if (!/^https?:$/.test(new URL(value).protocol)) ctx.addIssue({ code: 'custom', message: 'only http:// and https:// URLs can be scanned' });
 });
 
+/**
+ * Where the HTML report goes, checked before the scan starts (a scan takes a while; a typo in the
+ * path should not cost it): a file name ending in .html in a folder that exists and can be written.
+ */
+const HtmlPath = z.string().superRefine((value, ctx) => {
+  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+  if (!/\.html?$/i.test(value)) return fail(`${value}: give a file name ending in .html, for example report.html`);
+  const path = resolve(value);
+  // A path the system cannot even look up (a NUL byte in it) is one that does not exist.
+  const stat = (p: string) => {
+    try {
+      return statSync(p, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
+  if (stat(path)?.isDirectory()) return fail(`${value} is a folder: give a file name, for example ${value.replace(/\/?$/, '/report.html')}`);
+  const folder = dirname(path);
+  if (!stat(folder)?.isDirectory()) return fail(`the folder ${folder} does not exist: create it first, or choose another place`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    fail(`cannot write in the folder ${folder}: choose a folder you can write to`);
+  }
+});
+
 export const ScanOptions = z.strictObject({
   urls: z.array(WebUrl).max(500),
   json: z.boolean(),
   out: z.string().min(1).optional(),
+  html: HtmlPath.optional(),
   resolve: z.array(
     z.string().regex(/^[A-Za-z0-9.-]+=.+$/, 'expected HOST=ADDR:PORT').transform((value, ctx) => {
       const [host, target] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
@@ -67,7 +98,7 @@ export type ScanOptions = z.infer<typeof ScanOptions>;
 export type ParsedArgs = { ok: true; options: ScanOptions } | { ok: false; message: string };
 
 const FLAGS: Record<string, keyof ScanOptions> = { '--json': 'json', '--insecure': 'insecure', '--help': 'help', '-h': 'help' };
-const VALUED: Record<string, keyof ScanOptions> = { '--out': 'out', '--map-all': 'mapAll', '--settle': 'settleMs', '--browser': 'browser', '--consent': 'consent' };
+const VALUED: Record<string, keyof ScanOptions> = { '--out': 'out', '--html': 'html', '--map-all': 'mapAll', '--settle': 'settleMs', '--browser': 'browser', '--consent': 'consent' };
 
 /** Command-line words → validated options, or a message that says what is wrong. Never throws. */
 export function parseScanArgs(argv: readonly string[]): ParsedArgs {

@@ -61,8 +61,9 @@ export interface ExtensionBrowser {
 export async function launchWithExtension({
   extensionPath = CHROME_BUILD,
   language = 'nl',
+  extraArgs = [],
   ...network
-}: NetworkOptions & { extensionPath?: string; language?: string }): Promise<ExtensionBrowser> {
+}: NetworkOptions & { extensionPath?: string; language?: string; /** More Chromium flags (a test opening DevTools with each tab). */ extraArgs?: string[] }): Promise<ExtensionBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium".`);
   if (!existsSync(join(extensionPath, 'manifest.json'))) throw new Error(`No built extension at ${extensionPath}: run "npm run build" first.`);
   const userDataDir = await mkdtemp(join(tmpdir(), 'privacy-lens-chromium-'));
@@ -73,7 +74,7 @@ export async function launchWithExtension({
     // `enableExtensions: [path]` does not await the install in this puppeteer; install explicitly.
     enableExtensions: true,
     userDataDir,
-    args: chromiumArgs(network),
+    args: [...chromiumArgs(network), ...extraArgs],
     env: { ...process.env, LANGUAGE: language, LANG: language === 'nl' ? 'nl_NL.UTF-8' : 'en_US.UTF-8' },
   });
   const extensionId = await browser.installExtension(extensionPath);

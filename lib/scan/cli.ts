@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { hasViolation } from '../report';
+import { pickLanguage } from '../i18n';
+import { hasViolation, reportToHtml } from '../report';
 import { USAGE, parseScanArgs } from './args';
 import { formatScan } from './format';
 import { SetupError, runScan } from './run';
@@ -19,6 +20,11 @@ try {
   const { report, demo, skipped } = await runScan(options, (line) => process.stderr.write(`${line}\n`));
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.out) await writeFile(options.out, json);
+  // In the language of the terminal, like other command-line tools; personal data left out.
+  const language = pickLanguage(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
+  if (options.html) await writeFile(options.html, reportToHtml(report, { language })).catch((error: Error) => {
+    throw new SetupError(`could not write the HTML report to ${options.html}: ${error.message}`);
+  });
   process.stdout.write(options.json ? json : `${formatScan(report, { demo, skipped })}\n`);
   // The demo shop breaks the rules on purpose; only a real scan fails on a violation.
   process.exit(!demo && hasViolation(report) ? 1 : 0);

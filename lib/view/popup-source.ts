@@ -18,10 +18,14 @@ type WebExtension = typeof Browser;
 /**
  * The popup's view of one tab, read straight from session storage (the Ghostery panel model) so
  * that it paints without a round trip to the service worker, and kept live through storage events.
+ * The DevTools panel reads its tab the same way. `schedule` lets a reader take only the latest of a
+ * burst of changes (the panel: once per animation frame, so a flooded tab cannot keep it busy, and
+ * nothing at all while DevTools hides it).
  */
 export function watchPopupTab(
   browser: WebExtension,
   requestedTabId: number | null,
+  { schedule }: { schedule?: (work: () => void) => void } = {},
 ): { tab: Signal<PopupTab>; stance: Signal<Stance>; health: Signal<LogHealth['state'] | null>; rights: Signal<RightsDigest[] | null>; dispose(): void } {
   const tab = signal<PopupTab>({ status: 'loading' });
   const health = signal<LogHealth['state'] | null>(null);
@@ -31,8 +35,11 @@ export function watchPopupTab(
   const rights = signal<RightsDigest[] | null>(null);
   void browser.storage.local.get(STANCE_KEY).then((items) => (stance.value = parseStance(items[STANCE_KEY])), () => undefined);
   const area = browser.storage.session ?? browser.storage.local;
+  let tabId = requestedTabId;
   let key: string | null = null;
   let url: string | undefined;
+  /** Changes heard so far: an address asked for after a removal is used only if nothing came since. */
+  let heard = 0;
 
   function show(raw: unknown) {
     const state = parseTabState(raw);
@@ -40,23 +47,46 @@ export function watchPopupTab(
     else if (url && isShopUrl(url)) tab.value = { status: 'no-state', url };
     else tab.value = { status: 'not-shop' };
   }
+  let latest: unknown;
+  let queued = false;
+  function changed(raw: unknown) {
+    latest = raw;
+    if (!schedule) return show(raw);
+    if (queued) return;
+    queued = true;
+    schedule(() => {
+      queued = false;
+      show(latest);
+    });
+  }
+  /** The tab's address, where this page may ask for it (Firefox gives DevTools pages no `tabs`). */
+  const tabUrl = (tabId: number) => (browser.tabs?.get ? browser.tabs.get(tabId).then((t) => t.url, () => undefined) : Promise.resolve(undefined));
 
   const onChanged = (changes: Record<string, { newValue?: unknown }>, areaName: string) => {
     if (areaName === 'local' && STANCE_KEY in changes) stance.value = parseStance(changes[STANCE_KEY]!.newValue);
     if (LOG_HEALTH_KEY in changes) readHealth(changes[LOG_HEALTH_KEY]!.newValue);
     if (RIGHTS_STANDING_KEY in changes) rights.value = parseRightsStanding(changes[RIGHTS_STANDING_KEY]!.newValue);
-    if (key && areaName === (browser.storage.session ? 'session' : 'local') && key in changes) show(changes[key]!.newValue);
+    if (!key || areaName !== (browser.storage.session ? 'session' : 'local') || !(key in changes)) return;
+    const raw = changes[key]!.newValue;
+    const now = ++heard;
+    // The visit ended: the tab left the shop, or is loading another page of it. Which it is decides
+    // between "not the shop" and "reload", so the address is asked for again.
+    if (raw === undefined && tabId !== null) {
+      void tabUrl(tabId).then((address) => {
+        url = address;
+        if (now === heard) changed(raw);
+      });
+    } else changed(raw);
   };
   browser.storage.onChanged.addListener(onChanged);
 
   void (async () => {
-    let tabId = requestedTabId;
     if (tabId === null) {
       const [active] = await browser.tabs.query({ active: true, currentWindow: true });
       tabId = active?.id ?? null;
       url = active?.url;
     } else {
-      url = await browser.tabs.get(tabId).then((t) => t.url, () => undefined);
+      url = await tabUrl(tabId);
     }
     if (tabId === null) return show(undefined);
     key = tabStateKey(tabId);

@@ -14,12 +14,14 @@ export type BrowserName = (typeof BROWSERS)[number];
  */
 export interface BrowserUnderTest {
   name: BrowserName;
+  /** The browser itself, for what the interface does not cover (a file opened from disk). */
+  browser: Browser;
   /** Opens a page of the fixture shop in a new tab and waits for it and for the extension to settle. */
   visit(path: string, host?: string): Promise<{ page: Page; tabId: number }>;
   /** The popup for a tab, in an ordinary tab (the toolbar popup shows the active tab only). */
   openPopup(tabId: number, language?: 'nl' | 'en'): Promise<Page>;
-  /** One of the extension's pages (`options.html?lang=en#history`), once `ready` is on it. */
-  openExtensionPage(path: string, ready: string): Promise<Page>;
+  /** One of the extension's pages in an ordinary tab (`devtools-panel.html?tabId=3`), once `ready` is on it. */
+  openPage(path: string, ready: string): Promise<Page>;
   tabState(tabId: number): Promise<TabState | null>;
   badgeText(tabId: number): Promise<string>;
   /** Lets the content script's reports arrive, then has the background write everything it queued. */
@@ -29,11 +31,24 @@ export interface BrowserUnderTest {
   close(): Promise<void>;
 }
 
-async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnderTest> {
+/**
+ * `dark`: the system's dark theme. Chromium emulates it on each page the driver opens; Firefox (whose
+ * WebDriver BiDi cannot emulate media features) is started with its preference for a dark system.
+ */
+export interface LaunchOptions {
+  dark?: boolean;
+}
+
+async function launch(name: BrowserName, shop: FixtureShop, { dark = false }: LaunchOptions = {}): Promise<BrowserUnderTest> {
   if (name === 'chromium') {
     const ext = await launchWithExtension({ hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true });
+    const scheme = async (page: Page) => {
+      if (dark) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+      return page;
+    };
     return {
       name,
+      browser: ext.browser,
       async visit(path, host = 'www.mijnliefsteboek.nl') {
         const page = await ext.browser.newPage();
         await page.goto(`https://${host}${path}`, { waitUntil: 'networkidle0' });
@@ -41,14 +56,14 @@ async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnde
         return { page, tabId: await ext.tabIdOf(page) };
       },
       async openPopup(tabId, language = 'nl') {
-        const popup = await ext.browser.newPage();
+        const popup = await scheme(await ext.browser.newPage());
         await popup.setViewport({ width: 380, height: 900 });
         await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tabId=${tabId}&lang=${language}`);
         await popup.waitForSelector('[data-view]');
         return popup;
       },
-      async openExtensionPage(path, ready) {
-        const page = await ext.browser.newPage();
+      async openPage(path, ready) {
+        const page = await scheme(await ext.browser.newPage());
         await page.goto(`chrome-extension://${ext.extensionId}/${path}`);
         await page.waitForSelector(ready);
         return page;
@@ -63,9 +78,10 @@ async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnde
       close: () => ext.close(),
     };
   }
-  const ff = await launchFirefoxWithExtension({ prefs: firefoxProxyPrefs(shop.port) });
+  const ff = await launchFirefoxWithExtension({ prefs: { ...firefoxProxyPrefs(shop.port), ...(dark ? { 'ui.systemUsesDarkTheme': 1 } : {}) } });
   return {
     name,
+    browser: ff.browser,
     async visit(path, host = 'www.mijnliefsteboek.nl') {
       const page = await ff.browser.newPage();
       await page.goto(`https://${host}${path}`, { waitUntil: 'networkidle0' });
@@ -77,7 +93,7 @@ async function launch(name: BrowserName, shop: FixtureShop): Promise<BrowserUnde
       await popup.setViewport({ width: 380, height: 900 });
       return popup;
     },
-    openExtensionPage: (path, ready) => ff.openPage(path, ready),
+    openPage: (path, ready) => ff.openPage(path, ready),
     tabState: (tabId) => ff.tabState(tabId),
     badgeText: (tabId) => ff.badgeText(tabId),
     settle: (page) => ff.settle(page),
@@ -104,12 +120,12 @@ async function clearShopStorage(browser: Browser) {
 }
 
 /** For a suite: the fixture shop and the browser with the built extension, started before its tests and closed after. */
-export function withBrowser(name: BrowserName, use: (shop: FixtureShop, browser: BrowserUnderTest) => void) {
+export function withBrowser(name: BrowserName, use: (shop: FixtureShop, browser: BrowserUnderTest) => void, options: LaunchOptions = {}) {
   let shop: FixtureShop | undefined;
   let driver: BrowserUnderTest | undefined;
   beforeAll(async () => {
     shop = await startFixtureShop();
-    driver = await launch(name, shop);
+    driver = await launch(name, shop, options);
     use(shop, driver);
   });
   afterAll(async () => {

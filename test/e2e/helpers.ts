@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Page } from 'puppeteer';
+import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
@@ -14,10 +14,16 @@ mkdirSync(SCREENSHOTS, { recursive: true });
 /** The README's pictures of the product. `README_SCREENSHOTS=1 npm run test:e2e` refreshes the committed copies. */
 export const README_SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 
-/** A screenshot for the README: always into test-results, into docs/screenshots when asked to refresh them. */
-export async function readmeScreenshot(page: Page, name: string) {
+/**
+ * A screenshot for the README: always into test-results, into docs/screenshots when asked to refresh
+ * them. Of the whole page, or of one element of it (a chart).
+ */
+export async function readmeScreenshot(page: Page, name: string, element?: ElementHandle) {
   const path = resolve(SCREENSHOTS, `readme-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  const box = await element?.boundingBox();
+  // An element with a little of the page around it, so that nothing at its edge is cut.
+  if (box) await page.screenshot({ path, clip: { x: Math.max(0, box.x - 12), y: Math.max(0, box.y - 12), width: box.width + 24, height: box.height + 24 }, captureBeyondViewport: true });
+  else await page.screenshot({ path, fullPage: true });
   if (process.env.README_SCREENSHOTS === '1') {
     mkdirSync(README_SCREENSHOTS, { recursive: true });
     copyFileSync(path, resolve(README_SCREENSHOTS, `${name}.png`));
@@ -136,3 +142,23 @@ export function scanCommand(args: string[]): Promise<{ code: number | null; stdo
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Keeps what a page saves and copies, instead of the browser's downloads and clipboard (neither of
+ * which a headless browser lets a test read back in both browsers): the text is what is checked.
+ */
+export async function keepSavesAndCopies(page: Page, { clipboard = true } = {}) {
+  await page.evaluate((clipboardWorks) => {
+    const kept: { saved: { name: string; text: Promise<string> }[]; copied: string[] } = { saved: [], copied: [] };
+    (window as unknown as { __kept: typeof kept }).__kept = kept;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      kept.saved.push({ name: this.download, text: fetch(this.href).then((r) => r.text()) });
+    };
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: async (text: string) => (clipboardWorks ? void kept.copied.push(text) : Promise.reject(new Error('not allowed in this frame'))) },
+    });
+    if (!clipboardWorks) document.execCommand = () => false;
+  }, clipboard);
+}
+export const saved = (page: Page) => page.evaluate(async () => Promise.all((window as unknown as { __kept: { saved: { name: string; text: Promise<string> }[] } }).__kept.saved.map(async (s) => ({ name: s.name, text: await s.text }))));
+export const copied = (page: Page) => page.evaluate(() => (window as unknown as { __kept: { copied: string[] } }).__kept.copied);

@@ -25,6 +25,7 @@ function referencedFiles(manifest: Record<string, any>): string[] {
     ...Object.values<string>(manifest.icons ?? {}),
     manifest.action?.default_popup,
     manifest.options_ui?.page,
+    manifest.devtools_page,
     manifest.background?.service_worker,
     ...(manifest.background?.scripts ?? []),
     ...(manifest.content_scripts ?? []).flatMap((c: { js?: string[] }) => c.js ?? []),
@@ -40,7 +41,9 @@ function expectLeastPermissions(manifest: Record<string, any>) {
   expect(manifest.manifest_version).toBe(3);
   expect(manifest.version).toBe(version);
   expect([...manifest.permissions].sort()).toEqual(['alarms', 'cookies', 'storage', 'webRequest']);
-  expect(manifest.optional_permissions).toEqual(['notifications']);
+  // Firefox would warn every customer about developer tools for the DevTools panel: optional there (wxt.config.ts).
+  expect(manifest.optional_permissions).toEqual(manifest.browser_specific_settings ? ['notifications', 'devtools'] : ['notifications']);
+  expect(manifest.devtools_page).toBe('devtools.html');
   expect(manifest.host_permissions).toEqual(EXPECTED_HOST_PERMISSIONS);
   expect(manifest.content_scripts).toEqual([
     // The page's own world, only to read its consent banner's JavaScript API.
@@ -48,7 +51,8 @@ function expectLeastPermissions(manifest: Record<string, any>) {
     { matches: ['*://*.mijnliefsteboek.nl/*'], run_at: 'document_start', js: ['content-scripts/shop.js'] },
   ]);
   expect(manifest.options_ui).toEqual({ open_in_tab: true, page: 'options.html' });
-  expect(manifest.content_security_policy).toEqual({ extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" });
+  // No page may frame the extension's pages but DevTools, which shows the panel in a frame.
+  expect(manifest.content_security_policy).toEqual({ extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors devtools://devtools" });
   expect(manifest.externally_connectable).toBeUndefined();
   expect(manifest.web_accessible_resources).toBeUndefined();
   expect(manifest.default_locale).toBe('nl');

@@ -225,7 +225,7 @@ describe.each(BROWSERS)('the privacy policy’s promises in the popup, in %s', (
     await driver.settle(page);
 
     // The history: a promises column, and a filter by broken promise.
-    const history = await driver.openExtensionPage('options.html?lang=en#history', '[data-visit]');
+    const history = await driver.openPage('options.html?lang=en#history', '[data-visit]');
     await history.setViewport({ width: 1100, height: 800 });
     const rows = await history.$$eval('[data-broken-promises]', (spans) => spans.map((s) => (s as HTMLElement).dataset.brokenPromises!.split(' ')));
     expect(rows.some((broken) => broken.includes('ga-anonymised') && broken.includes('answer-within-a-month'))).toBe(true);
@@ -243,7 +243,7 @@ describe.each(BROWSERS)('the privacy policy’s promises in the popup, in %s', (
     await history.close();
 
     // The objection cites the broken promises, in the letter's language.
-    const composer = await driver.openExtensionPage('request.html?type=objection&lang=en', '#cite-promises');
+    const composer = await driver.openPage('request.html?type=objection&lang=en', '#cite-promises');
     await composer.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('#letter-body')?.value ?? '').includes('U schrijft'));
     const letter = await composer.$eval('#letter-body', (e) => (e as HTMLTextAreaElement).value);
     expect(letter).toContain('Uw privacybeleid doet beloften die uw website niet nakomt. Dit zag ik zelf:');
@@ -266,7 +266,7 @@ describe.each(BROWSERS)('the privacy policy’s promises in the popup, in %s', (
     await writeFile(files.older, JSON.stringify(older));
     await writeFile(files.redacted, JSON.stringify(redactReport(someonesReport())));
     for (const [which, file] of Object.entries(files)) {
-      const reader = await driver.openExtensionPage('options.html?lang=nl#import', '#import-file');
+      const reader = await driver.openPage('options.html?lang=nl#import', '#import-file');
       await ((await reader.$('#import-file')) as ElementHandle<HTMLInputElement>).uploadFile(file);
       await reader.waitForSelector('#imported-report [data-promise]');
       const { promises: p } = await readPromises(reader);

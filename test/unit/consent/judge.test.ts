@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeVisit, NO_STANCE, type ConsentChange, type JudgedRequest, type VisitEvidence } from '@/lib/consent';
+import { consentInForce, judgeVisit, NO_STANCE, type ConsentChange, type JudgedRequest, type VisitEvidence } from '@/lib/consent';
 
 const T0 = 1_764_000_000_000;
 const granted = (at: number, categories: ConsentChange['granted'], carriedOver = false): ConsentChange => ({
@@ -36,6 +36,17 @@ describe('judgeVisit', () => {
   ])('%s', (_label, patch, expected) => {
     const judged = judgeVisit(evidence(patch));
     expect(Object.fromEntries(Object.entries(judged.entries).map(([id, j]) => [id, j!.verdict]))).toEqual(expected);
+  });
+
+  it('says which consent each request met: the records it followed, the one in force at a moment', () => {
+    const refusal = granted(T0 + 100, []);
+    const acceptance = granted(T0 + 500, ['marketing']);
+    const signal: ConsentChange = { ...granted(T0 + 50, ['marketing']), source: 'consent-mode', signal: 'update' };
+    const judged = judgeVisit(evidence({ banner, consent: [acceptance, signal, refusal], requests: [req('meta-pixel', T0 + 10), req('meta-pixel', T0 + 200), req('meta-pixel', T0 + 600)] }));
+    // Records decide; the Consent Mode update is not what the verdicts follow.
+    expect(judged.consentUsed).toEqual([refusal, acceptance]);
+    expect([T0 + 10, T0 + 200, T0 + 600].map((at) => consentInForce(judged.consentUsed, at))).toEqual([null, refusal, acceptance]);
+    expect(judged.requestVerdicts).toEqual(['before-choice', 'against-choice', 'consented']);
   });
 
   it('takes the worst request as the tracker verdict and counts each kind', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeEntries, MAX_UNLISTED_HOSTS } from '@/lib/observe';
-import { MAX_RECONCILED_URLS } from '@/lib/observe/tab-state';
+import { MAX_KEPT_ADDRESS, MAX_RECONCILED_URLS, MAX_UNLISTED_REQUESTS, keptAddress } from '@/lib/observe/tab-state';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
@@ -240,5 +240,38 @@ describe('observer', () => {
     // An end whose start was never seen still counts once afterwards.
     observer.requestEnded({ ...request('https://www.facebook.com/tr/?id=1&ev=Late', { type: 'image' }), statusCode: 200 });
     expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(601);
+  });
+
+  it('keeps where each request went and what it was, never its query: the panel and the chart show it', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer, 7, `${SHOP}?email=sanne%40voorbeeld.nl`);
+    const hit = request('https://region1.google-analytics.com/g/collect?v=2&tid=G-1&uid=sanne%40voorbeeld.nl#x', { type: 'ping', method: 'POST' });
+    observer.requestStarted(hit);
+    observer.pageResources(7, reported([{ url: 'https://static.hotjar.com/c/hotjar-1.js?sv=6', initiatorType: 'script', startTime: 30 }]), PAGE);
+    const state = store.get(7)!;
+    expect(state.requests.map(({ entryId, url, kind, type, method }) => ({ entryId, url, kind, type, method }))).toEqual([
+      // The shop's own page, recognised as AWS from its response headers.
+      { entryId: 'aws', url: SHOP, kind: 'page', type: 'main_frame', method: 'GET' },
+      { entryId: 'google-analytics', url: 'https://region1.google-analytics.com/g/collect', kind: 'hit', type: 'ping', method: 'POST' },
+    ]);
+    expect(state.unlistedRequests).toEqual([{ url: 'https://static.hotjar.com/c/hotjar-1.js', at: state.startedAt + 30, type: 'script' }]);
+    expect(JSON.stringify([state.requests, state.unlistedRequests])).not.toContain('sanne');
+  });
+
+  it('keeps a long address short, and the first and latest requests to unnamed hosts', async () => {
+    expect(keptAddress(`https://www.facebook.com/${'a'.repeat(500)}?x=1`)).toHaveLength(MAX_KEPT_ADDRESS);
+    expect(keptAddress(`https://www.facebook.com/${'a'.repeat(500)}`).endsWith('…')).toBe(true);
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const count = MAX_UNLISTED_REQUESTS + 40;
+    observer.pageResources(7, reported(Array.from({ length: count }, (_, i) => ({ url: `https://b${i % 3}.beacons.example/p${i}.gif`, initiatorType: 'img', startTime: i }))), PAGE);
+    const state = store.get(7)!;
+    expect(state.unlistedRequests).toHaveLength(MAX_UNLISTED_REQUESTS);
+    expect(state.unlistedRequestsLeftOut).toBe(40);
+    expect(state.unlistedRequests[0]!.url).toBe('https://b0.beacons.example/p0.gif');
+    expect(state.unlistedRequests.at(-1)!.url).toBe(`https://b${(count - 1) % 3}.beacons.example/p${count - 1}.gif`);
+    expect(state.unlisted['b0.beacons.example']).toBe(Math.ceil(count / 3));
   });
 });

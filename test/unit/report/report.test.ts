@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_VERSION } from '@/lib/catalog';
-import { newTabState } from '@/lib/observe';
-import { buildReport, hasViolation, pageReport, parseReport, redactReport, redactUrl, reportToCsv, visitFromTab, type Report } from '@/lib/report';
+import { newTabState, type TabState } from '@/lib/observe';
+import { bundleEnvironment, buildReport, hasViolation, pageReport, parseReport, redactReport, redactUrl, reportOfVisits, reportToCsv, visitFromTab, type Report } from '@/lib/report';
 import { reportJsonSchema } from '@/lib/report/json-schema';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
@@ -56,6 +56,55 @@ describe('report', () => {
     expect(page.observations!.map((o) => o.verdict)).toEqual(['necessary', 'before-choice', 'against-choice']);
     expect(page.findings.map((f) => f.kind).sort()).toEqual(['against-choice', 'before-choice', 'unlisted-third-party']);
     expect(hasViolation(report)).toBe(true);
+  });
+
+  it('writes a live tab’s kept requests in order, with their verdicts, the consent changes, and what was left out', () => {
+    const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/?email=sanne%40voorbeeld.nl', T0);
+    state.entries['meta-pixel'] = { requests: 5, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+    state.banner = { cmp: 'cookie-information', showing: false, seenAt: T0 + 5 };
+    state.consent = [
+      { at: T0 + 2, receivedAt: T0 + 2, source: 'consent-mode', signal: 'default', granted: ['necessary'], denied: ['statistics', 'marketing'], carriedOver: false },
+      { at: T0 + 500, receivedAt: T0 + 520, source: 'cookie-information', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], carriedOver: false },
+    ];
+    const pixel = (at: number): TabState['requests'][number] => ({ entryId: 'meta-pixel', at, consentMode: null, personalData: [], url: 'https://www.facebook.com/tr/', kind: 'hit', type: 'image', method: 'GET' });
+    state.requests = [pixel(T0 + 10), pixel(T0 + 900)];
+    state.requestsLeftOut = 3;
+    state.unlisted = { 'static.hotjar.com': 1 };
+    state.unlistedRequests = [{ url: 'https://static.hotjar.com/c/hotjar-1.js', at: T0 + 600, type: 'script' }];
+    const page = pageReport(visitFromTab(state), null);
+    expect(page.observations).toEqual([
+      { at: '2026-11-25T10:00:00.010Z', trackerId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/', type: 'image', method: 'GET', status: null, verdict: 'before-choice', kind: 'hit' },
+      { at: '2026-11-25T10:00:00.600Z', trackerId: null, host: 'static.hotjar.com', url: 'https://static.hotjar.com/c/hotjar-1.js', type: 'script', method: 'GET', status: null, verdict: null },
+      { at: '2026-11-25T10:00:00.900Z', trackerId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/', type: 'image', method: 'GET', status: null, verdict: 'against-choice', kind: 'hit' },
+    ]);
+    expect(page.observationsLeftOut).toBe(3);
+    expect(page.consentChanges).toEqual([
+      { at: '2026-11-25T10:00:00.002Z', source: 'consent-mode', signal: 'default', granted: ['necessary'], denied: ['statistics', 'marketing'], carriedOver: false },
+      { at: '2026-11-25T10:00:00.500Z', source: 'cookie-information', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], carriedOver: false },
+    ]);
+    // A state saved before addresses were kept has no observations to show, and says nothing of them.
+    const old = newTabState(2, 'v2', 'https://www.mijnliefsteboek.nl/', T0);
+    old.requests = [{ entryId: 'meta-pixel', at: T0, consentMode: null, personalData: [] }];
+    expect(pageReport(visitFromTab(old), null)).not.toHaveProperty('observations');
+  });
+
+  it('makes one report of several visits, oldest first, redacted when asked, with where it was made', () => {
+    const later = newTabState(2, 'v2', 'https://www.mijnliefsteboek.nl/checkout?order=MLB-204519', T0 + 60_000);
+    const first = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/?email=sanne%40voorbeeld.nl', T0);
+    const environment = bundleEnvironment('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36', '0.1.0', 'nl');
+    expect(environment).toEqual({ browser: 'Chrome/156.0.0.0', extensionVersion: '0.1.0', language: 'nl' });
+    const report = reportOfVisits([visitFromTab(later), visitFromTab(first)], { stance: null, redact: true, tool: { name: 't', version: '1' }, catalogVersion: CATALOG_VERSION, environment, now: T0 });
+    expect(report.pages.map((p) => p.url)).toEqual(['https://www.mijnliefsteboek.nl/?[removed]', 'https://www.mijnliefsteboek.nl/checkout?[removed]']);
+    expect(report).toMatchObject({ redacted: true, environment });
+    expect(bundleEnvironment('curl/8.0', '0.1.0', 'en').browser).toBe('unknown');
+  });
+
+  it('imports a report written before consent changes, kinds and left-out counts were kept', () => {
+    const report = sampleReport();
+    const old = JSON.parse(JSON.stringify(report)) as { pages: Record<string, unknown>[] };
+    for (const page of old.pages) delete page.consentChanges;
+    const parsed = parseReport(JSON.stringify(old));
+    expect(parsed.ok).toBe(true);
   });
 
   it('round-trips: export, import, equal', () => {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hostRulesFor, parseScanArgs } from '@/lib/scan/args';
@@ -47,8 +50,28 @@ describe('scan arguments', () => {
     if (!parsed.ok) expect(parsed.message).toContain(message);
   });
 
+  it('takes --html with a file name in a folder that exists, and says what is wrong with any other', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'scan-html-'));
+    expect(parseScanArgs(['--html', join(folder, 'report.html')])).toMatchObject({ ok: true, options: { html: join(folder, 'report.html') } });
+    expect(parseScanArgs([`--html=${join(folder, 'Report.HTM')}`])).toMatchObject({ ok: true });
+    const cases: [string[], string][] = [
+      [['--html'], '--html needs a value'],
+      [['--html', join(folder, 'report.json')], `--html: ${join(folder, 'report.json')}: give a file name ending in .html, for example report.html`],
+      [['--html', join(folder, 'nowhere', 'report.html')], `--html: the folder ${join(folder, 'nowhere')} does not exist: create it first, or choose another place`],
+      [['--html', join(folder, 'x.html', '..', 'y.html', 'z.html')], '--html: the folder'],
+    ];
+    for (const [argv, message] of cases) {
+      const parsed = parseScanArgs(argv);
+      expect(parsed.ok, argv.join(' ')).toBe(false);
+      if (!parsed.ok) expect(parsed.message).toContain(message);
+    }
+    const dir = join(folder, 'out.html');
+    mkdirSync(dir);
+    expect(parseScanArgs(['--html', dir])).toEqual({ ok: false, message: `--html: ${dir} is a folder: give a file name, for example ${dir}/report.html` });
+  });
+
   it('never throws on any words (fuzzed)', () => {
-    const word = fc.oneof(fc.string(), fc.constantFrom('--json', '--out', '--resolve', '--map-all', '--settle', '--browser', '--insecure', '-h', '='), fc.webUrl());
+    const word = fc.oneof(fc.string(), fc.constantFrom('--json', '--out', '--html', 'x.html', 'a\u0000.html', '--resolve', '--map-all', '--settle', '--browser', '--insecure', '-h', '='), fc.webUrl());
     fc.assert(
       fc.property(fc.array(word, { maxLength: 8 }), (argv) => {
         const parsed = parseScanArgs(argv);

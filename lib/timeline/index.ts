@@ -1,0 +1,4 @@
+export * from './input';
+export * from './layout';
+export * from './style';
+export * from './text';
