@@ -4,3 +4,4 @@ export * from './from-log';
 export * from './import';
 export * from './redact';
 export * from './csv';
+export * from './summary';

@@ -138,6 +138,8 @@ export const SiteScan = z.strictObject({
   consent: z.enum(['accept-all', 'reject-all', 'none']),
   /** The shards of the list this report holds (`--shard i/n`): one for a shard's own report, every one once merged; empty when unsplit. */
   shards: z.array(z.strictObject({ index: z.number().int().positive(), count: z.number().int().positive() })).max(1000),
+  /** Pages of the list that could not be scanned (they did not load): the report does not cover them. */
+  failed: z.array(z.strictObject({ url: Text(16_384), reason: Text(2000) })).max(10_000),
 });
 export type SiteScan = z.infer<typeof SiteScan>;
 
