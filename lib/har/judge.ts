@@ -50,7 +50,8 @@ export function judgeHar(har: Har): HarJudgement {
   if (!spans.some((s) => s.shop)) return { ok: false, problem: { code: 'no-shop-pages' } };
   const evidence = readEvidence(exchanges, spans, classifier, matchCookie, cookies);
   const states = replay(exchanges, evidence.injections, classifier, matchCookie);
-  const creator = har.log.browser ? `${har.log.browser.name} ${har.log.browser.version}`.trim() : `${har.log.creator.name} ${har.log.creator.version}`.trim();
+  // Chromium's DevTools call themselves WebInspector, with WebKit's version; Firefox names itself in `browser`.
+  const creator = har.log.browser ? `${har.log.browser.name} ${har.log.browser.version}`.trim() : har.log.creator.name === 'WebInspector' ? 'Chromium DevTools' : `${har.log.creator.name} ${har.log.creator.version}`.trim();
   const redirects = new Set(spans.filter((s) => s.redirect).map((s) => s.start));
   const pages = states
     .filter((state) => !redirects.has(state.startedAt))

@@ -32,7 +32,7 @@ describe('judging a HAR file with the extension’s own pipeline', () => {
     expect(home!.consent).toMatchObject({ source: 'cookie-information', decidedAt: new Date(T0 + 3_000).toISOString(), from: 'record', banner: 'cookie-information' });
     expect(verdicts(home!)).toEqual({ aws: 'necessary', 'google-analytics': 'denied-ping', 'meta-pixel': 'against-choice' });
     expect(limits(home!)).toEqual({});
-    expect(home!.capture).toEqual({ from: 'har', creator: 'WebInspector 537.36', cookies: true });
+    expect(home!.capture).toEqual({ from: 'har', creator: 'Chromium DevTools', cookies: true });
     // The next page began with the choice already made: carried over, as the live extension sees it.
     expect(checkout!.consent).toMatchObject({ source: 'cookie-information', decidedAt: new Date(T0 + 3_000).toISOString() });
   });
