@@ -1,6 +1,7 @@
 import type { Verdict } from '@/lib/consent/judge';
 import type { ConsentSource, RecordCategory } from '@/lib/consent/model';
 import type { MessageKey } from '@/lib/i18n';
+import type { HarLimit } from '@/lib/report/schema';
 
 /** Locale keys per verdict: its short label and its one-sentence reason. */
 export const VERDICT_KEYS: Record<Verdict, { label: MessageKey; reason: MessageKey; tone: string }> = {
@@ -50,3 +51,10 @@ export function consentText(
   const choices = granted.length ? [...granted, ...denied].join(', ') : t('consentAllRefused');
   return `${t(SOURCE_KEYS[record.source])}: ${choices}`;
 }
+
+/** What a verdict judged from a HAR file rests on that a HAR cannot show, in words (lib/har). */
+export const HAR_LIMIT_KEYS: Record<HarLimit, MessageKey> = {
+  'page-world': 'harLimit_page_world',
+  'consent-mode-hits': 'harLimit_consent_mode_hits',
+  'script-cookie': 'harLimit_script_cookie',
+};

@@ -11,9 +11,11 @@ export type HarProblem =
   | { code: 'not-a-har' }
   | { code: 'unsupported-version'; values: { version: string } }
   | { code: 'invalid'; values: { where: string; problem: string } }
-  | { code: 'no-shop-pages' };
+  | { code: 'no-shop-pages' }
+  /** The reader itself failed (the history page's worker ran out of memory on a huge file). */
+  | { code: 'unreadable' };
 export type HarProblemCode = HarProblem['code'];
-export const HAR_PROBLEM_CODES = ['too-large', 'empty', 'truncated', 'not-json', 'not-a-har', 'unsupported-version', 'invalid', 'no-shop-pages'] as const satisfies readonly HarProblemCode[];
+export const HAR_PROBLEM_CODES = ['too-large', 'empty', 'truncated', 'not-json', 'not-a-har', 'unsupported-version', 'invalid', 'no-shop-pages', 'unreadable'] as const satisfies readonly HarProblemCode[];
 
 export type HarParseResult = { ok: true; har: Har } | { ok: false; problem: HarProblem };
 

@@ -18,7 +18,7 @@ export const HAR_LIMIT_WORDS: Record<string, string> = {
 };
 
 /** The scan's sentence for each problem a HAR file can have. */
-export function harProblemText(path: string, problem: HarProblem | { code: 'no-shop-pages' }): string {
+export function harProblemText(path: string, problem: HarProblem): string {
   switch (problem.code) {
     case 'too-large':
       return `${path} is larger than ${problem.values.megabytes} MB. Save the HAR again without the responses' content, or of fewer pages.`;
@@ -36,6 +36,8 @@ export function harProblemText(path: string, problem: HarProblem | { code: 'no-s
       return `${path} is not a valid HAR file at ${problem.values.where}: ${problem.values.problem}.`;
     case 'no-shop-pages':
       return `${path} holds no page of the shop: it was saved on another site, or after leaving the shop.`;
+    case 'unreadable':
+      return `${path} could not be read.`;
   }
 }
 
