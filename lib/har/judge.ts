@@ -93,10 +93,19 @@ function visitSpans(exchanges: Exchange[], classifier: Classifier): Span[] {
   return spans;
 }
 
+/** The page load in force at `at` (the last one started by then): a binary search, spans being in order. */
 function spanAt(spans: Span[], at: number): Span | undefined {
-  // Page loads are few; a backwards walk finds the current one at once in the usual forward scan.
-  for (let i = spans.length - 1; i >= 0; i--) if (spans[i]!.start <= at) return spans[i];
-  return undefined;
+  let low = 0;
+  let high = spans.length - 1;
+  let found: Span | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid]!.start <= at) {
+      found = spans[mid];
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,7 +229,13 @@ function readEvidence(exchanges: Exchange[], spans: Span[], classifier: Classifi
       // First seen on the capture's first request: there before it began (set by an earlier visit or a script).
       if (cookiesSeenSince === null || serverSet.get(name) === value) continue;
       const since = cookiesSeenSince;
-      const anchor = listed.findLast((l) => l.entryId === entryId && l.at > since && l.at <= ex.start)?.at;
+      let anchor: number | undefined;
+      for (let i = listed.length - 1; i >= 0 && listed[i]!.at > since; i--) {
+        if (listed[i]!.entryId === entryId && listed[i]!.at <= ex.start) {
+          anchor = listed[i]!.at;
+          break;
+        }
+      }
       const from = spanAt(spans, since)!;
       const at = anchor ?? (from === span ? ex.start : from.lastAt);
       estimatedWrites.add(`${name}@${at}`);
