@@ -205,7 +205,7 @@ async function scanPage(ext: ScanBrowser, target: { url: string; position: numbe
  * Closes the page and leaves the profile as a first-time visitor's: the page's own storage (where some
  * platforms keep their record) and every cookie. The extension hears each cookie go, as it would live.
  */
-async function forget(page: Page): Promise<void> {
+export async function forget(page: Page): Promise<void> {
   await page
     .evaluate(() => {
       localStorage.clear();
