@@ -152,6 +152,19 @@ function readEvidence(exchanges: Exchange[], spans: Span[], classifier: Classifi
   let bannerSpan: Span | undefined;
   let lastTcf = 'none';
 
+  /**
+   * A choice first shown by evidence at `learnt`, and known not made at `since`: counted from the moment its
+   * record gives, kept between the two (the live rule's bounds, with no delivery delay to allow for).
+   */
+  function recordLearnt(record: ConsentRecord, since: number, learnt: number, span: Span) {
+    const placed = placeConsent({ startedAt: span.start, noRecordSince: since, consent: changes }, record, learnt, false, { maxDelayMs: Infinity });
+    if (placed.kind !== 'new') return;
+    changes.push(placed.change);
+    const at = placed.change.at;
+    if (record.decidedAt === null && since < at) unsureChoice.push({ from: since, to: at });
+    report(at, { kind: 'record', record: { ...record, decidedAt: at }, carriedOver: false });
+  }
+
   for (const ex of exchanges) {
     const span = spanAt(spans, ex.start);
     if (!span?.shop || ex.host === null) continue;
@@ -196,26 +209,28 @@ function readEvidence(exchanges: Exchange[], spans: Span[], classifier: Classifi
     const pageHost = ex.host === span.host;
 
     // The shop's own server set these (Set-Cookie): the observer takes them from the response itself.
-    for (const [name, value] of setCookies(ex.responseHeaders)) serverSet.set(name, value);
+    const set = [...setCookies(ex.responseHeaders)];
+    for (const [name, value] of set) serverSet.set(name, value);
 
     const consentCookies = new Map([...ex.cookies].filter(([name]) => isConsentCookie(name)));
     const record = consentCookies.size ? readConsentCookies(consentCookies) : null;
-    const key = recordKey(record);
-    if (key !== recordNow && (record !== null || pageHost)) {
+    if (recordKey(record) !== recordNow && (record !== null || pageHost)) {
+      // There before the capture began: an earlier visit's choice. A page load's own request shows it to the
+      // observer as a cookie present at the start; anywhere else it is said here.
       if (record !== null && noRecordSince === null) {
-        // There before the capture began: an earlier visit's choice. A page load's own request shows it to
-        // the observer as a cookie present at the start; anywhere else it is said here.
         if (ex.type !== 'main_frame') report(ex.start, { kind: 'record', record, carriedOver: true });
-      } else if (record !== null && noRecordSince !== null) {
-        const placed = placeConsent({ startedAt: span.start, noRecordSince, consent: changes }, record, ex.start, false, { maxDelayMs: Infinity });
-        if (placed.kind === 'new') {
-          changes.push(placed.change);
-          const at = placed.change.at;
-          if (record.decidedAt === null && noRecordSince < at) unsureChoice.push({ from: noRecordSince, to: at });
-          report(at, { kind: 'record', record: { ...record, decidedAt: at }, carriedOver: false });
-        }
+      } else if (record !== null) recordLearnt(record, noRecordSince!, ex.start, span);
+      recordNow = recordKey(record);
+    }
+    // A record the shop's server wrote (Set-Cookie on this response): made between this request, which
+    // carried the one before, and its answer.
+    const setConsent = set.filter(([name]) => isConsentCookie(name));
+    if (setConsent.length) {
+      const written = readConsentCookies(new Map([...consentCookies, ...setConsent]));
+      if (written !== null && recordKey(written) !== recordNow) {
+        recordLearnt(written, ex.start, ex.end, span);
+        recordNow = recordKey(written);
       }
-      recordNow = key;
     }
     if (!pageHost) continue;
     // A request to the page's own host carries every cookie of the shop a script could have written.

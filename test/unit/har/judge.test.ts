@@ -69,6 +69,22 @@ describe('judging a HAR file with the extension’s own pipeline', () => {
     expect(limits(home)).toEqual({ 'meta-pixel': ['page-world'] });
   });
 
+  it('reads a record the shop’s server wrote (Set-Cookie) from the response, between its request and its answer', () => {
+    // Shopify's _tracking_consent as its Customer Privacy API writes it after "refuse all" (a real capture).
+    const refused = '%7B%22con%22%3A%7B%22CMP%22%3A%7B%22a%22%3A%220%22%2C%22m%22%3A%220%22%2C%22p%22%3A%220%22%2C%22s%22%3A%22%22%7D%7D%2C%22v%22%3A%222.1%22%2C%22region%22%3A%22DE%22%2C%22reg%22%3A%22GDPR%22%7D';
+    const judged = judge(
+      harOf([
+        entry(`${SHOP}/`, { at: 0, dest: 'document' }),
+        entry(`${SHOP}/api/unstable/graphql.json`, { at: 3_000, time: 100, method: 'POST', type: 'fetch', setCookie: [`_tracking_consent=${refused}; Domain=mijnliefsteboek.nl; Path=/; Max-Age=31536000; SameSite=Lax`] }),
+        entry(META_HIT, { at: 5_000, type: 'image' }),
+        entry(`${SHOP}/next`, { at: 9_000, dest: 'document', cookies: { _tracking_consent: refused } }),
+      ]),
+    );
+    const home = judged.pages[0]!;
+    expect(home.consent).toMatchObject({ source: 'shopify', decidedAt: new Date(T0 + 3_100).toISOString(), denied: ['functional', 'statistics', 'marketing'] });
+    expect(verdicts(home)).toEqual({ 'meta-pixel': 'against-choice' });
+  });
+
   it('reads a choice made before the capture from the first page’s own request', () => {
     const judged = judge(harOf(bannerPage(0, { CookieInformationConsent: ACCEPTED })));
     const home = judged.pages[0]!;
