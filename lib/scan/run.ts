@@ -148,19 +148,19 @@ interface PageOutcome {
  */
 async function scanPages(targets: { url: string; position: number }[], options: ScanOptions, network: Network, progress: (line: string) => void): Promise<PageOutcome[]> {
   const slots = Math.max(1, Math.min(options.concurrency, targets.length));
-  const launched = await Promise.allSettled(Array.from({ length: slots }, () => launch(options.browser, network)));
-  const browsers = launched.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const refused = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (refused) {
-    await Promise.all(browsers.map((b) => b.close().catch(() => undefined)));
-    throw new SetupError(refused.reason instanceof Error ? refused.reason.message : String(refused.reason));
-  }
   const outcomes: PageOutcome[] = [];
   const queue = [...targets];
-  const meter = createProgress(targets.length);
+  const browsers: ScanBrowser[] = [];
+  const refused: string[] = [];
+  let meter: ReturnType<typeof createProgress> | undefined;
   try {
+    // Each slot starts on the pages as soon as its own browser is up.
     await Promise.all(
-      browsers.map(async (ext) => {
+      Array.from({ length: slots }, async () => {
+        const ext = await launch(options.browser, network).catch((error: unknown) => void refused.push(error instanceof Error ? error.message : String(error)));
+        if (!ext) return;
+        browsers.push(ext);
+        meter ??= createProgress(targets.length);
         for (let target = queue.shift(); target; target = queue.shift()) {
           const outcome = await scanPage(ext, target, options);
           outcomes.push(outcome);
@@ -172,6 +172,8 @@ async function scanPages(targets: { url: string; position: number }[], options: 
   } finally {
     await Promise.all(browsers.map((b) => b.close().catch(() => undefined)));
   }
+  if (browsers.length === 0) throw new SetupError(refused[0] ?? 'the browser did not start');
+  if (refused.length) progress(`${refused.length} of the ${slots} browsers did not start (${refused[0]}); the others scanned every page.`);
   return outcomes.sort((a, b) => a.position - b.position);
 }
 

@@ -17,6 +17,7 @@ import { parseScanArgs } from '../../lib/scan/args';
 import { runScan } from '../../lib/scan/run';
 import { judgeHar, parseHar } from '../../lib/har';
 import { captureVisit, launchCapturer } from '../fixtures/har/capture';
+import { CMP_SCENARIOS } from '../fixtures/shop/cmps';
 import { FIXTURE_PAGES, SHOP_HOST } from '../fixtures/shop/hosts';
 import { startFixtureShop } from '../fixtures/shop/server';
 import { growHar } from './har-corpus';
@@ -273,11 +274,12 @@ async function browserBench() {
 // 7. The scan command's throughput on the fixture shop: pages a minute with 1, 2 and 4 pages at a time.
 async function scanBench() {
   const shop = await startFixtureShop();
-  const urls = FIXTURE_PAGES.filter((p) => p.host === SHOP_HOST).map((p) => `https://${p.host}${p.path}`);
+  // Every page of the shop the fixture plays: its own pages and the consent platforms' (42), as a site scan meets them.
+  const urls = [...FIXTURE_PAGES.filter((p) => p.host === SHOP_HOST).map((p) => p.path), ...CMP_SCENARIOS.map((s) => s.path)].map((path) => `https://${SHOP_HOST}${path}`);
   const runs: { consent: string; concurrency: number; pages: number; seconds: number; perMinute: number; steadyPerMinute: number }[] = [];
   try {
-    say(`7. Scan throughput: the ${urls.length} shop pages of the fixture, every page a first visit, browser start included`);
-    for (const [consent, concurrency] of [['none', 1], ['none', 2], ['none', 4], ['reject-all', 4]] as const) {
+    say(`7. Scan throughput: the ${urls.length} pages of the fixture shop, every page a first visit, browser start included`);
+    for (const [consent, concurrency] of [['none', 1], ['none', 2], ['none', 4], ['none', 8], ['reject-all', 4]] as const) {
       const parsed = parseScanArgs([...urls, '--map-all', `127.0.0.1:${shop.port}`, '--insecure', '--consent', consent, '--concurrency', String(concurrency)]);
       if (!parsed.ok) throw new Error(parsed.message);
       let steady = 0;
