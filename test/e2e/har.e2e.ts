@@ -11,6 +11,7 @@ import { growHar } from '../bench/har-corpus';
 import { asFirefoxExport, visitBothWays } from '../fixtures/har/capture';
 import type { RecordedHar } from '../fixtures/har/recorder';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
+import { audit, readable } from './axe';
 import { runScanCli } from './scan-cli';
 
 const SHOP = 'https://www.mijnliefsteboek.nl';
@@ -169,6 +170,15 @@ describe('a HAR captured through the DevTools protocol is judged like the live s
       expect(notice).toContain(nl.harJudged.message.replace('{creator}', 'Chromium DevTools'));
       expect(notice).toContain(nl.harCannotShow.message.slice(0, 40));
       expect(await page.$eval('[data-entry="meta-pixel"] .har-limits', (l) => l.textContent)).toContain(nl.harLimit_page_world.message);
+      // axe-core on the view, light and dark, as the accessibility suite runs it on every page.
+      const problems = [];
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+        problems.push(...(await audit(page, `HAR view ${scheme}`)));
+      }
+      expect(readable(problems)).toBe('');
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+      await page.setViewport({ width: 1100, height: 900 });
       await page.screenshot({ path: 'test-results/screenshots/history-har-klaro.png', fullPage: true });
       await page.close();
     });
