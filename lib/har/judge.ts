@@ -68,8 +68,6 @@ export function judgeHar(har: Har): HarJudgement {
 
 interface Span {
   start: number;
-  /** Start of the next page load (or Infinity). */
-  end: number;
   /** Last moment anything of this load was seen. */
   lastAt: number;
   host: string;
@@ -82,9 +80,7 @@ function visitSpans(exchanges: Exchange[], classifier: Classifier): Span[] {
   const spans: Span[] = [];
   for (const ex of exchanges) {
     if (ex.type === 'main_frame' && ex.host !== null) {
-      const previous = spans.at(-1);
-      if (previous) previous.end = ex.start;
-      spans.push({ start: ex.start, end: Infinity, lastAt: ex.end, host: ex.host, shop: classifier.isShopHost(ex.host), redirect: ex.status !== undefined && ex.status >= 300 && ex.status < 400 });
+      spans.push({ start: ex.start, lastAt: ex.end, host: ex.host, shop: classifier.isShopHost(ex.host), redirect: ex.status !== undefined && ex.status >= 300 && ex.status < 400 });
     } else {
       const current = spans.at(-1);
       if (current) current.lastAt = Math.max(current.lastAt, ex.end);
