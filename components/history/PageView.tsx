@@ -9,7 +9,7 @@ import { Promises } from '../Promises';
 import { Chip } from '../Chip';
 import { describeFinding } from '../Findings';
 import { useTranslator } from '../i18n';
-import { VERDICT_KEYS, consentText } from '../verdicts';
+import { CATEGORY_KEYS, HAR_LIMIT_KEYS, VERDICT_KEYS, consentText } from '../verdicts';
 import { reportFindingText, unlistedWho } from '@/lib/i18n/words';
 import { VirtualList } from '../VirtualList';
 import { TimelineChart } from '../TimelineChart';
@@ -107,6 +107,16 @@ export function PageView({
                 <td>{tracker.cookies.join(', ') || '—'}</td>
                 <td>
                   <Chip tone={`verdict-${VERDICT_KEYS[tracker.verdict].tone}`}>{t(VERDICT_KEYS[tracker.verdict].label)}</Chip>
+                  {tracker.harLimits?.length ? (
+                    <ul class="har-limits" aria-label={t('harLimitsLabel')} data-har-limits={tracker.harLimits.join(' ')}>
+                      {tracker.harLimits.map((limit) => (
+                        <li key={limit}>
+                          <span aria-hidden="true">? </span>
+                          {t(HAR_LIMIT_KEYS[limit])}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -14,6 +14,7 @@ import type { Stance } from '@/lib/consent/stance';
 import type { Visit } from '@/lib/db/schema';
 import { RETENTION_CHOICES, filterVisits, type HistoryFilter, type Retention } from '@/lib/history';
 import type { MessageKey } from '@/lib/i18n';
+import type { HarReportResult } from '@/lib/har/file';
 import type { ImportResult, PageReport, Report } from '@/lib/report';
 import type { PromiseCheck } from '@/lib/promises';
 import { latestBrokenPromises, type Customer, type ReminderSettings, type RightsRequestRecord } from '@/lib/requests';
@@ -32,6 +33,8 @@ export interface HistoryActions {
   setNotify(wanted: boolean): Promise<boolean>;
   eraseEverything(): Promise<void>;
   importFile(file: File): Promise<ImportResult>;
+  /** Judges a HAR file off the page's main thread. */
+  importHar(file: File): Promise<HarReportResult>;
 }
 
 export function App(props: {
@@ -271,22 +274,42 @@ function SettingsTab(props: { stance: Signal<Stance | null>; onSaveStance(next: 
 
 function ImportTab({ actions }: { actions: HistoryActions }) {
   const { t, formatDateTime } = useTranslator();
-  const [result, setResult] = useState<ImportResult | null>(null);
+  const [result, setResult] = useState<ImportResult | HarReportResult | null>(null);
+  const [from, setFrom] = useState<'report' | 'har'>('report');
+  const [reading, setReading] = useState(false);
   const report: Report | null = result?.ok ? result.report : null;
+  const open = (kind: 'report' | 'har', reader: (file: File) => Promise<ImportResult | HarReportResult>) => (e: { currentTarget: HTMLInputElement }) => {
+    const file = e.currentTarget.files?.[0];
+    if (!file) return;
+    setFrom(kind);
+    setResult(null);
+    setReading(true);
+    void reader(file).then((r) => (setResult(r), setReading(false)));
+  };
+  const problem = result && !result.ok ? result.problem : null;
+  const capture = report?.pages.find((p) => p.capture)?.capture;
   return (
     <>
       <h2>{t('importHeading')}</h2>
       <p class="explain">{t('importExplain')}</p>
       <label class="field">
         {t('importChoose')}
-        <input type="file" id="import-file" accept=".json,application/json" onChange={(e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) void actions.importFile(file).then(setResult);
-        }} />
+        <input type="file" id="import-file" accept=".json,application/json" onChange={open('report', actions.importFile)} />
       </label>
-      {result && !result.ok && (
+      <section aria-labelledby="har-heading">
+        <h2 id="har-heading">{t('harHeading')}</h2>
+        <p class="explain">{t('harExplain')}</p>
+        <label class="field">
+          {t('harChoose')}
+          <input type="file" id="har-file" accept=".har,.json,application/json" onChange={open('har', actions.importHar)} />
+        </label>
+      </section>
+      <p role="status" id="import-status" aria-busy={reading}>
+        {reading && from === 'har' ? t('harReading') : ''}
+      </p>
+      {problem && (
         <p class="field-error" role="alert" id="import-error">
-          {t(key('importProblem', result.problem.code), 'values' in result.problem ? (result.problem.values as Record<string, string | number>) : undefined)}
+          {t(key(from === 'har' ? 'harProblem' : 'importProblem', problem.code), 'values' in problem ? (problem.values as Record<string, string | number>) : undefined)}
         </p>
       )}
       {report && (
@@ -296,6 +319,14 @@ function ImportTab({ actions }: { actions: HistoryActions }) {
             {report.redacted && ` ${t('importRedacted')}`}
             {report.environment && ` ${t('importEnvironment', { browser: report.environment.browser, version: report.environment.extensionVersion, catalog: report.catalogVersion })}`}
           </p>
+          {capture && (
+            <div class="imported__har" id="har-notice">
+              <p>
+                <strong>{t('harJudged', { creator: capture.creator })}</strong> {t('harCannotShow')}
+              </p>
+              {!capture.cookies && <p id="har-no-cookies">{t('harNoCookies')}</p>}
+            </div>
+          )}
           {report.pages.map((page, i) => (
             <section key={i} class="imported__page">
               <h3>{formatDateTime(Date.parse(page.visitedAt))}</h3>

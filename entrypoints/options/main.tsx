@@ -8,6 +8,9 @@ import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance
 import { LOG_HEALTH_KEY, LogHealth, healthOf, logVersionState, openLog, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
+import type { HarReportResult } from '@/lib/har/file';
+import { putHarFile } from '@/lib/har/inbox';
+import { MAX_HAR_BYTES, tooLarge } from '@/lib/har/parse';
 import { MAX_REPORT_BYTES, pageReport, parseReport, reportToHtml, visitFromLog, visitPromises } from '@/lib/report';
 import { CUSTOMER_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, listRequests, parseStoredCustomer, updateRequest, type Customer, type RightsRequestRecord } from '@/lib/requests';
 import { saveFile } from '@/lib/view/files';
@@ -83,6 +86,21 @@ const requestsChanged = () => void browser.runtime.sendMessage({ type: 'requests
 
 const tool = { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version };
 
+/**
+ * A HAR file judged by the background (seconds for a large file), so this page keeps answering meanwhile:
+ * the file goes through the inbox (lib/har/inbox.ts), the message only names it.
+ */
+async function judgeHarFile(file: File): Promise<HarReportResult> {
+  if (file.size > MAX_HAR_BYTES) return { ok: false, problem: tooLarge() };
+  try {
+    const id = await putHarFile(file);
+    return (await browser.runtime.sendMessage({ type: 'judge-har', id })) as HarReportResult;
+  } catch {
+    // No answer (the background failed, or ran out of memory on a huge file): say the file could not be read.
+    return { ok: false, problem: { code: 'unreadable' } };
+  }
+}
+
 render(
   <TranslatorProvider value={translator}>
     <App
@@ -141,6 +159,7 @@ render(
           if (file.size > MAX_REPORT_BYTES) return { ok: false, problem: { code: 'too-large', values: { megabytes: Math.round(MAX_REPORT_BYTES / 1048576) } } };
           return parseReport(await file.text());
         },
+        importHar: judgeHarFile,
       }}
     />
   </TranslatorProvider>,

@@ -14,6 +14,7 @@ import { watchDeadlines } from '../requests/deadline-watch';
 import { createPendingFills } from '../requests/pending-fills';
 import { workerTimings } from './timings';
 import type { RightsDigest } from '../requests/standing';
+import { judgeInboxFile } from '../har/inbox';
 
 type WebExtension = typeof import('wxt/browser').browser;
 
@@ -142,6 +143,7 @@ export function startBackground(browser: WebExtension) {
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();
+      if (message.type === 'judge-har') return judgeInboxFile(message.id, { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version });
       if (message.type !== 'open-data-request-form') return undefined;
       const tab = await browser.tabs.create({ url: catalog.shop.dataRequestPage.url });
       if (tab.id !== undefined) await pendingFills.put(tab.id, message.email);

@@ -26,7 +26,9 @@ const GCD_LETTER: Record<string, SignalState> = { l: 'not-set', p: 'denied', q: 
  * denied) and `gcd=<2 digits><letter><digit><letter><digit><letter><digit><letter>…` for
  * ad_storage, analytics_storage, ad_user_data, ad_personalization. The digits between the letters
  * vary between tag versions, so `gcd` is read by position, not by fixed digits. `gcd` wins
- * where both are there. `null`: the request carries no Consent Mode at all.
+ * where both are there. Microsoft's UET sends its own ad_storage as `asc=G|D` (help topic
+ * hlp_ba_conc_uet_consent), read only where Google's are absent. `null`: the request carries no
+ * Consent Mode at all.
  */
 export function parseConsentMode(query: string): ConsentModeSignals | null {
   if (query.length > 65_536) query = query.slice(0, 65_536);
@@ -44,6 +46,10 @@ export function parseConsentMode(query: string): ConsentModeSignals | null {
     if (ad && analytics && userData && personalization) {
       signals = { adStorage: ad, analyticsStorage: analytics, adUserData: userData, adPersonalization: personalization };
     }
+  }
+  if (signals === null) {
+    const asc = params.get('asc');
+    if (asc === 'G' || asc === 'D') signals = { adStorage: asc === 'G' ? 'granted' : 'denied', analyticsStorage: 'not-set' };
   }
   return signals;
 }

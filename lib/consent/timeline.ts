@@ -40,8 +40,13 @@ type Report = ConsentRecord & { signal?: 'default' | 'update' };
 
 const sameKind = (a: Pick<ConsentChange, 'signal' | 'source'>, b: Pick<ConsentChange, 'signal' | 'source'>) => a.signal === b.signal && (a.signal === undefined || a.source === b.source);
 
-/** Where a report goes on the timeline: a new change, an earlier moment for the same one, or nothing new. */
-export function placeConsent(state: TimelineState, report: Report, receivedAt: number, carriedOver: boolean): Placement {
+/**
+ * Where a report goes on the timeline: a new change, an earlier moment for the same one, or nothing new.
+ * `maxDelayMs` bounds how long before `receivedAt` a live report may count from; evidence that is not a
+ * live report (a request in a HAR file that carried the record, whatever later) passes Infinity and is
+ * bounded by `noRecordSince` alone: the last request that showed no choice.
+ */
+export function placeConsent(state: TimelineState, report: Report, receivedAt: number, carriedOver: boolean, { maxDelayMs = MAX_REPORT_DELAY_MS }: { maxDelayMs?: number } = {}): Placement {
   const signal = report.signal;
   const last = state.consent.findLast((c) => sameKind(c, report));
   if (last && same(last.granted, report.granted) && same(last.denied, report.denied) && sameVendors(last.vendors, report.vendors)) {
@@ -50,13 +55,13 @@ export function placeConsent(state: TimelineState, report: Report, receivedAt: n
     // after the click is not judged as before it.
     if (carriedOver || last.carriedOver) return { kind: 'same' };
     const before = state.consent.slice(0, state.consent.indexOf(last)).findLast((c) => sameKind(c, last));
-    const at = Math.max(report.decidedAt ?? last.receivedAt, floorFor(state, signal, before, last.receivedAt));
+    const at = Math.max(report.decidedAt ?? last.receivedAt, floorFor(state, signal, before, last.receivedAt, maxDelayMs));
     return at < last.at ? { kind: 'earlier', change: last, at } : { kind: 'same' };
   }
   let at: number;
   if (carriedOver) at = Math.min(report.decidedAt ?? state.startedAt, state.startedAt);
   else {
-    const floor = floorFor(state, signal, last, receivedAt);
+    const floor = floorFor(state, signal, last, receivedAt, maxDelayMs);
     at = Math.min(Math.max(report.decidedAt ?? receivedAt, floor), receivedAt);
     // The banner told Google of this very choice a moment ago (its Consent Mode update): the choice
     // was made by then, whatever the record's own report says (some are read asynchronously).
@@ -75,7 +80,7 @@ export function placeConsent(state: TimelineState, report: Report, receivedAt: n
     ...(report.vendors ? { vendors: report.vendors } : {}),
     ...(signal ? { signal } : {}),
   };
-  return { kind: 'new', change, ...recordToMoveEarlier(state, change) };
+  return { kind: 'new', change, ...recordToMoveEarlier(state, change, maxDelayMs) };
 }
 
 /**
@@ -83,25 +88,24 @@ export function placeConsent(state: TimelineState, report: Report, receivedAt: n
  * Mode update for the same click a moment later. The update was pushed before the tags it unblocked
  * sent anything, so the record counts from the update's moment, within the record's own bounds.
  */
-function recordToMoveEarlier(state: TimelineState, signal: ConsentChange): { earlierRecord?: { change: ConsentChange; at: number } } {
+function recordToMoveEarlier(state: TimelineState, signal: ConsentChange, maxDelayMs: number): { earlierRecord?: { change: ConsentChange; at: number } } {
   if (signal.source !== 'consent-mode' || signal.signal !== 'update') return {};
   const record = state.consent.findLast((c) => c.signal === undefined);
   if (!record || record.carriedOver || signal.receivedAt - record.receivedAt > SAME_CHOICE_MS || signal.at >= record.at || !agrees(signal, record)) return {};
   const before = state.consent.slice(0, state.consent.indexOf(record)).findLast((c) => c.signal === undefined);
-  const at = Math.max(signal.at, floorFor(state, undefined, before, record.receivedAt));
+  const at = Math.max(signal.at, floorFor(state, undefined, before, record.receivedAt, maxDelayMs));
   return at < record.at ? { earlierRecord: { change: record, at } } : {};
 }
-
 
 /**
  * The earliest a live report learnt of at `receivedAt` may count from: not before the last moment we
  * knew there was no record, nor before the change it follows, nor before a live report can take.
  */
-function floorFor(state: TimelineState, signal: Report['signal'], previous: ConsentChange | undefined, receivedAt: number): number {
+function floorFor(state: TimelineState, signal: Report['signal'], previous: ConsentChange | undefined, receivedAt: number, maxDelayMs: number): number {
   return Math.max(
     signal === undefined ? (state.noRecordSince ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY,
     previous?.at ?? Number.NEGATIVE_INFINITY,
-    receivedAt - MAX_REPORT_DELAY_MS,
+    receivedAt - maxDelayMs,
   );
 }
 

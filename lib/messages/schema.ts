@@ -89,6 +89,8 @@ export const ExtensionPageMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('requests-changed') }),
   /** Open the shop's own data-request form and fill in this address (never submit it). */
   z.strictObject({ type: z.literal('open-data-request-form'), email: z.email().max(254) }),
+  /** The history page put a HAR file in the inbox (lib/har/inbox.ts): judge it and answer with the report. */
+  z.strictObject({ type: z.literal('judge-har'), id: z.uuid() }),
 ]);
 export type ExtensionPageMessage = z.infer<typeof ExtensionPageMessage>;
 

@@ -545,6 +545,10 @@ export function createObserver(deps: ObserverDeps) {
     // A new tab's placeholder, not a place: Firefox can report its first "loading" with the stale
     // about:blank after the shop page's own request has already started the visit.
     if (url === 'about:blank') return;
+    // A hidden address from before the visit's own page request is the placeholder's too: Chromium hides a
+    // new tab's about:blank (no host access to it), and on a slow first load the shop page has not
+    // committed when the background looks again. Only a navigation after the visit began leaves it.
+    if (url === undefined && (store.get(tabId)?.startedAt ?? Number.NEGATIVE_INFINITY) >= at) return;
     if (url === undefined || !isShopPage(url)) return endVisit(tabId);
     // Back/forward cache: the page comes back without a main_frame request.
     if (!store.get(tabId)) startVisit(tabId, url!, at);

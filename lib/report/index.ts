@@ -6,3 +6,4 @@ export * from './redact';
 export * from './csv';
 export * from './imported-promises';
 export * from './html';
+export * from './summary';

@@ -14,6 +14,16 @@ export const REPORT_SCHEMA_VERSION = 1;
 const IsoTime = z.iso.datetime({ offset: true });
 const Text = (max: number) => z.string().max(max);
 
+/**
+ * What a verdict judged from a HAR file rests on that a HAR cannot show (lib/har): `page-world`, what only
+ * the page's own scripts knew (the banner on screen, the platform's API, a choice no later request
+ * carried); `consent-mode-hits`, the choice read from Consent Mode on Google's hits, not the page's own
+ * commands; `script-cookie`, a cookie a script wrote, whose moment the HAR shows only as "before the
+ * next request that carried it".
+ */
+export const HAR_LIMITS = ['page-world', 'consent-mode-hits', 'script-cookie'] as const;
+export type HarLimit = (typeof HAR_LIMITS)[number];
+
 export const TrackerReport = z.strictObject({
   id: EntryId,
   company: Text(200),
@@ -25,6 +35,8 @@ export const TrackerReport = z.strictObject({
   relays: z.array(z.strictObject({ host: Text(300), party: z.enum(['shop', 'other']) })).max(10).default([]),
   /** The cookie write the verdict rests on, when a cookie (not a request) decided it. Since 2026-12. */
   cookieEvidence: z.strictObject({ name: Text(256), at: IsoTime, by: z.enum(['script', 'server']) }).nullable().default(null),
+  /** Judged from a HAR file: what the verdict rests on that a HAR cannot show. Since 2026-12 (issue 17). */
+  harLimits: z.array(z.enum(HAR_LIMITS)).max(HAR_LIMITS.length).optional(),
 });
 export type TrackerReport = z.infer<typeof TrackerReport>;
 
@@ -128,8 +140,52 @@ export const PageReport = z.strictObject({
    */
   observationsLeftOut: z.number().int().nonnegative().optional(),
   consentChanges: z.array(ConsentChangeReport).max(200).optional(),
+  /**
+   * Judged from a HAR file rather than seen live: who wrote the file, and whether it holds cookies at all
+   * (Chrome's "sanitized" export leaves them out, and with them the consent platform's record). Since 2026-12.
+   */
+  capture: z.strictObject({ from: z.literal('har'), creator: Text(200), cookies: z.boolean() }).optional(),
+  /** The page's place in a site scan's URL list (sitemap or crawl order), kept when shards are merged. Since 2026-12. */
+  position: z.number().int().nonnegative().optional(),
 });
 export type PageReport = z.infer<typeof PageReport>;
+
+/** One tracker across the pages of a site scan. */
+export const SiteTrackerSummary = z.strictObject({
+  id: EntryId,
+  company: Text(200),
+  /** Pages on which it was active. */
+  pages: z.number().int().nonnegative(),
+  /** Pages on which its verdict was before-choice or against-choice. */
+  violations: z.number().int().nonnegative(),
+  /** The first page, in the site's order, on which it was active, and on which it broke the choice. */
+  firstPage: Text(16_384),
+  firstViolation: Text(16_384).nullable(),
+});
+
+/** Who was active across a site scan's pages (or merged shards). Since 2026-12 (issue 17). */
+export const SiteSummary = z.strictObject({
+  pages: z.number().int().nonnegative(),
+  pagesWithViolations: z.number().int().nonnegative(),
+  trackers: z.array(SiteTrackerSummary).max(50),
+  unlisted: z.array(z.strictObject({ host: Text(300), pages: z.number().int().nonnegative(), firstPage: Text(16_384) })).max(10_000),
+});
+export type SiteSummary = z.infer<typeof SiteSummary>;
+
+/** How a site scan chose its pages, and which shards of the URL list this report holds. Since 2026-12 (issue 17). */
+export const SiteScan = z.strictObject({
+  source: z.enum(['urls', 'sitemap', 'crawl']),
+  /** The sitemap, or the page the crawl started from; null for a list of URLs. */
+  start: Text(16_384).nullable(),
+  /** URLs in the whole list, before it was split into shards. */
+  urls: z.number().int().nonnegative(),
+  consent: z.enum(['accept-all', 'reject-all', 'none']),
+  /** The shards of the list this report holds (`--shard i/n`): one for a shard's own report, every one once merged; empty when unsplit. */
+  shards: z.array(z.strictObject({ index: z.number().int().positive(), count: z.number().int().positive() })).max(1000),
+  /** Pages of the list that could not be scanned (they did not load): the report does not cover them. */
+  failed: z.array(z.strictObject({ url: Text(16_384), reason: Text(2000) })).max(10_000),
+});
+export type SiteScan = z.infer<typeof SiteScan>;
 
 export const Report = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -141,5 +197,7 @@ export const Report = z.strictObject({
   /** true when personal data (e-mail addresses, order numbers, ids, query strings) was removed. */
   redacted: z.boolean(),
   pages: z.array(PageReport).max(10_000),
+  site: SiteScan.optional(),
+  summary: SiteSummary.optional(),
 });
 export type Report = z.infer<typeof Report>;

@@ -2,8 +2,12 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import type { ResolveRule } from './resolving-proxy';
+import { MAX_SITE_PAGES } from './sitemap';
 
 export const USAGE = `Usage: npm run scan -- [URL ...] [options]
+       npm run scan -- --sitemap URL | --crawl N URL [options]
+       npm run scan -- --har FILE [--json] [--out FILE]
+       npm run scan -- --merge REPORT.json ... [--json] [--out FILE]
 
 Loads the real extension into a headless Chromium (or Firefox), visits each URL, waits for the page to settle
 and prints what the extension saw. Without a URL it scans the bundled offline demo shop.
@@ -27,12 +31,28 @@ Options:
                          and --resolve / --map-all go through a local proxy there)
   -h, --help             show this help
 
-The report follows lib/report/report.schema.json (the same format as the extension's exports).
+Whole sites:
+  --sitemap URL          scan every page a sitemap lists (a sitemap index and gzipped sitemaps too)
+  --crawl N              scan up to N pages found from URL by following same-site links, breadth
+                         first, as robots.txt allows (from the HTML the server sends: no script runs,
+                         no form is submitted)
+  --concurrency K        scan K pages at a time, each in a browser of its own, so no consent choice
+                         carries from one page to another (default 1, at most 8)
+  --shard I/N            scan only part I of N of the pages: every machine of a CI matrix finds the
+                         same list and takes its own part; then --merge their reports
+Files:
+  --har FILE             judge a HAR file (Chromium's or Firefox's "Save all as HAR") instead of
+                         visiting pages: the same judgement, and what a HAR cannot show is marked
+  --merge                combine the reports named (the shards of one site scan) into one, with a
+                         summary per tracker across the pages
+
+Every page is visited as a first-time visitor: cookies and the shop's storage are cleared between
+pages. The report follows lib/report/report.schema.json (the same format as the extension's exports).
 Progress goes to stderr.
 
 Exit codes: 0 no page has a tracker before or against the consent choice; 1 one does (the demo
-shop always exits 0: it breaks the rules on purpose); 2 a usage or set-up problem (the message says
-what to do).`;
+shop always exits 0: it breaks the rules on purpose); 2 a usage or set-up problem, a page that did
+not load, a file that is no HAR or report, or a shard missing from --merge (the message says what to do).`;
 
 const AddressPort = z
   .string()
@@ -70,6 +90,12 @@ const HtmlPath = z.string().superRefine((value, ctx) => {
   }
 });
 
+const Shard = z
+  .string()
+  .regex(/^\d{1,4}\/\d{1,4}$/, 'expected I/N, for example 2/4')
+  .transform((value) => ({ index: Number(value.split('/')[0]), count: Number(value.split('/')[1]) }))
+  .refine(({ index, count }) => index >= 1 && index <= count, 'I must be between 1 and N, for example 2/4');
+
 export const ScanOptions = z.strictObject({
   urls: z.array(WebUrl).max(500),
   json: z.boolean(),
@@ -92,17 +118,48 @@ export const ScanOptions = z.strictObject({
   browser: z.enum(['chromium', 'firefox'], { error: 'expected chromium or firefox' }),
   consent: z.enum(['accept-all', 'reject-all', 'none'], { error: 'expected accept-all, reject-all or none' }),
   help: z.boolean(),
+  // Whole sites and files (issue 17).
+  sitemap: WebUrl.optional(),
+  crawl: z.coerce.number({ error: 'expected a number of pages' }).int().min(1).max(MAX_SITE_PAGES).optional(),
+  concurrency: z.coerce.number({ error: 'expected a number from 1 to 8' }).int().min(1).max(8),
+  shard: Shard.optional(),
+  har: z.string().min(1).optional(),
+  merge: z.boolean(),
+  files: z.array(z.string().min(1)).max(1000),
 });
 export type ScanOptions = z.infer<typeof ScanOptions>;
 
+/** The ways to run the scan that cannot be combined, said as the flag's problem. */
+function modeProblem(o: ScanOptions): { flag: string; message: string } | null {
+  if (o.har !== undefined && (o.urls.length || o.sitemap || o.crawl || o.merge || o.shard)) return { flag: '--har', message: 'judges a file: leave out URLs, --sitemap, --crawl, --shard and --merge' };
+  if (o.merge && (o.sitemap || o.crawl || o.shard)) return { flag: '--merge', message: 'takes report files: leave out --sitemap, --crawl and --shard' };
+  if (o.merge && o.files.length === 0) return { flag: '--merge', message: 'needs the report files to combine, for example --merge shard-1.json shard-2.json' };
+  if (o.sitemap && o.crawl) return { flag: '--crawl', message: 'cannot go with --sitemap: choose one way to find the pages' };
+  if (o.sitemap && o.urls.length) return { flag: '--sitemap', message: 'takes the sitemap as its value: leave out other URLs' };
+  if (o.crawl && o.urls.length !== 1) return { flag: '--crawl', message: 'needs the one URL to start from, for example --crawl 50 https://www.mijnliefsteboek.nl/' };
+  return null;
+}
+
 export type ParsedArgs = { ok: true; options: ScanOptions } | { ok: false; message: string };
 
-const FLAGS: Record<string, keyof ScanOptions> = { '--json': 'json', '--insecure': 'insecure', '--help': 'help', '-h': 'help' };
-const VALUED: Record<string, keyof ScanOptions> = { '--out': 'out', '--html': 'html', '--map-all': 'mapAll', '--settle': 'settleMs', '--browser': 'browser', '--consent': 'consent' };
+const FLAGS: Record<string, keyof ScanOptions> = { '--json': 'json', '--insecure': 'insecure', '--help': 'help', '-h': 'help', '--merge': 'merge' };
+const VALUED: Record<string, keyof ScanOptions> = {
+  '--out': 'out',
+  '--html': 'html',
+  '--map-all': 'mapAll',
+  '--settle': 'settleMs',
+  '--browser': 'browser',
+  '--consent': 'consent',
+  '--sitemap': 'sitemap',
+  '--crawl': 'crawl',
+  '--concurrency': 'concurrency',
+  '--shard': 'shard',
+  '--har': 'har',
+};
 
 /** Command-line words → validated options, or a message that says what is wrong. Never throws. */
 export function parseScanArgs(argv: readonly string[]): ParsedArgs {
-  const raw: Record<string, unknown> = { urls: [], resolve: [], json: false, insecure: false, help: false, settleMs: '1000', browser: 'chromium' };
+  const raw: Record<string, unknown> = { urls: [], resolve: [], json: false, insecure: false, help: false, settleMs: '1000', browser: 'chromium', concurrency: '1', merge: false, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     const [flag, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
@@ -120,20 +177,25 @@ export function parseScanArgs(argv: readonly string[]): ParsedArgs {
       (raw.urls as string[]).push(word);
     }
   }
+  // --merge names files, not pages.
+  if (raw.merge === true) [raw.files, raw.urls] = [raw.urls, []];
   // The demo tour answers like a privacy-minded customer unless told otherwise.
-  raw.consent ??= (raw.urls as string[]).length === 0 ? 'reject-all' : 'none';
+  raw.consent ??= (raw.urls as string[]).length === 0 && raw.sitemap === undefined ? 'reject-all' : 'none';
   const parsed = ScanOptions.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? `${describePath(issue.path)}: ` : '';
     return { ok: false, message: `${where}${issue.message}` };
   }
+  const mode = modeProblem(parsed.data);
+  if (mode) return { ok: false, message: `${mode.flag} ${mode.message}` };
   return { ok: true, options: parsed.data };
 }
 
 function describePath(path: PropertyKey[]): string {
   const [key, index] = path;
   if (key === 'urls') return `URL ${String(Number(index) + 1)}`;
+  if (key === 'files') return `file ${String(Number(index) + 1)}`;
   const flag = Object.entries({ ...FLAGS, ...VALUED, '--resolve': 'resolve' }).find(([, name]) => name === key)?.[0];
   return flag ?? String(key);
 }

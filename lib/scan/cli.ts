@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { pickLanguage } from '../i18n';
 import { hasViolation, reportToHtml } from '../report';
-import { USAGE, parseScanArgs } from './args';
+import { USAGE, parseScanArgs, type ScanOptions } from './args';
 import { formatScan } from './format';
-import { SetupError, runScan } from './run';
+import { judgeHarFile } from './har-file';
+import { mergeFiles } from './merge-files';
+import { SetupError, runScan, scanTool, type ScanResult } from './run';
 
 // `npm run scan -- …`: support staff and CI replay visits through the real extension.
 const parsed = parseScanArgs(process.argv.slice(2));
@@ -16,8 +18,9 @@ if (parsed.options.help) {
   process.exit(0);
 }
 const options = parsed.options;
+const progress = (line: string) => process.stderr.write(`${line}\n`);
 try {
-  const { report, demo, skipped } = await runScan(options, (line) => process.stderr.write(`${line}\n`));
+  const { report, demo, skipped, failed, problem } = await run(options);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.out) await writeFile(options.out, json);
   // In the language of the terminal, like other command-line tools; personal data left out.
@@ -25,7 +28,12 @@ try {
   if (options.html) await writeFile(options.html, reportToHtml(report, { language })).catch((error: Error) => {
     throw new SetupError(`could not write the HTML report to ${options.html}: ${error.message}`);
   });
-  process.stdout.write(options.json ? json : `${formatScan(report, { demo, skipped })}\n`);
+  process.stdout.write(options.json ? json : `${formatScan(report, { demo, skipped, failed })}\n`);
+  // Written out first: a shard's report is still worth keeping when a page of it did not load.
+  if (problem) {
+    process.stderr.write(`scan: ${problem}\n`);
+    process.exit(2);
+  }
   // The demo shop breaks the rules on purpose; only a real scan fails on a violation.
   process.exit(!demo && hasViolation(report) ? 1 : 0);
 } catch (error) {
@@ -33,3 +41,17 @@ try {
   process.stderr.write(`scan: ${message}\n`);
   process.exit(2);
 }
+
+/** The three ways in: pages visited by the extension, a HAR file judged, shard reports merged. */
+async function run(options: ScanOptions): Promise<ScanResult & { problem: string | null }> {
+  const none = { demo: false, skipped: [], failed: [] };
+  if (options.merge) {
+    const { report, problem } = await mergeFiles(options.files, progress);
+    return { ...none, report, problem };
+  }
+  if (options.har !== undefined) return { ...none, report: await judgeHarFile(options.har, scanTool()), problem: null };
+  const result = await runScan(options, progress);
+  const problem = result.failed.length ? `${result.failed.length} ${result.failed.length === 1 ? 'page' : 'pages'} did not load (${result.failed.map((f) => f.url).join(', ')}): ${result.failed[0]!.reason}` : null;
+  return { ...result, problem };
+}
+

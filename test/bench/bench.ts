@@ -10,8 +10,15 @@ import { hasConsentModeSignal } from '../../lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '../../lib/classify';
 import { createObserver, createTabStore, judgeTab, newTabState } from '../../lib/observe';
 import type { LogWriter } from '../../lib/db';
-import { launchWithExtension } from '../../lib/scan/chromium';
+import { CHROMIUM, chromiumArgs, launchWithExtension } from '../../lib/scan/chromium';
+import { parseScanArgs } from '../../lib/scan/args';
+import { runScan } from '../../lib/scan/run';
+import { judgeHar, parseHar } from '../../lib/har';
+import { captureVisit, launchCapturer } from '../fixtures/har/capture';
+import { CMP_SCENARIOS } from '../fixtures/shop/cmps';
+import { FIXTURE_PAGES, SHOP_HOST } from '../fixtures/shop/hosts';
 import { startFixtureShop } from '../fixtures/shop/server';
+import { growHar } from './har-corpus';
 import { classificationBench } from './classification';
 import { buildCorpus } from './corpus';
 import { coldStarts, launchArms, measurePageLoads, profileWorker, REALISTIC_NETWORK } from './page-load';
@@ -231,9 +238,79 @@ async function browserBench() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 7. The scan command's throughput on the fixture shop: pages a minute with 1, 2 and 4 pages at a time.
+async function scanBench() {
+  const shop = await startFixtureShop();
+  // Every page of the shop the fixture plays: its own pages and the consent platforms' (42), as a site scan meets them.
+  const urls = [...FIXTURE_PAGES.filter((p) => p.host === SHOP_HOST).map((p) => p.path), ...CMP_SCENARIOS.map((s) => s.path)].map((path) => `https://${SHOP_HOST}${path}`);
+  const runs: { consent: string; concurrency: number; pages: number; seconds: number; perMinute: number; steadyPerMinute: number }[] = [];
+  try {
+    say(`7. Scan throughput: the ${urls.length} pages of the fixture shop, every page a first visit, browser start included`);
+    for (const [consent, concurrency] of [['none', 1], ['none', 2], ['none', 4], ['none', 8], ['reject-all', 4]] as const) {
+      const parsed = parseScanArgs([...urls, '--map-all', `127.0.0.1:${shop.port}`, '--insecure', '--consent', consent, '--concurrency', String(concurrency)]);
+      if (!parsed.ok) throw new Error(parsed.message);
+      let steady = 0;
+      const t0 = performance.now();
+      const { report } = await runScan(parsed.options, (line) => {
+        const rate = /· ([\d.]+) pages\/min ·/.exec(line);
+        if (rate) steady = Number(rate[1]);
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const run = { consent, concurrency, pages: report.pages.length, seconds, perMinute: (report.pages.length / seconds) * 60, steadyPerMinute: steady };
+      runs.push(run);
+      say(`   --concurrency ${concurrency} --consent ${consent.padEnd(10)} ${run.pages} pages in ${fmt(seconds, 1)} s: ${fmt(run.perMinute, 1)} pages/min (${fmt(steady, 1)} once the browsers were up)`);
+    }
+  } finally {
+    await shop.close();
+  }
+  results.scanThroughput = runs;
+}
+
+// 8. Judging a HAR file: a real capture of the fixture's home page, repeated into 50 MB (and 200 MB).
+async function harBench() {
+  const shop = await startFixtureShop();
+  const browser = await launchCapturer(shop.port);
+  let base;
+  try {
+    base = await captureVisit(browser, `https://${SHOP_HOST}/`, 'reject-all');
+  } finally {
+    await browser.close();
+    await shop.close();
+  }
+  say('8. Judging a HAR file (Node, the scan command; the history page hands the file to the background, which runs the same code)');
+  const figures: Record<string, unknown> = {};
+  for (const [label, megabytes, body] of [
+    ['50 MB, no bodies (the most entries per MB)', 50, 0],
+    ['50 MB, 20 kB bodies', 50, 20_000],
+    ['195 MB, 200 kB bodies', 195, 200_000],
+  ] as const) {
+    const text = growHar(base as never, megabytes * 1024 * 1024, body);
+    const parse: number[] = [];
+    const judge: number[] = [];
+    let entries = 0;
+    let pages = 0;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const parsed = parseHar(text);
+      const t1 = performance.now();
+      if (!parsed.ok) throw new Error(`the bench HAR did not parse: ${parsed.problem.code}`);
+      const judged = judgeHar(parsed.har);
+      const t2 = performance.now();
+      parse.push(t1 - t0);
+      judge.push(t2 - t1);
+      entries = parsed.har.log.entries.length;
+      pages = judged.ok ? judged.pages.length : 0;
+    }
+    figures[label] = { bytes: text.length, entries, pages, parseMs: median(parse), judgeMs: median(judge) };
+    say(`   ${label.padEnd(44)} ${String(entries).padStart(6)} entries, ${String(pages).padStart(5)} pages: parse ${fmt(median(parse) / 1000)} s + judge ${fmt(median(judge) / 1000)} s = ${fmt((median(parse) + median(judge)) / 1000)} s (median of 3)`);
+  }
+  results.har = figures;
+}
+
 async function main() {
   say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, log, sizes).
+  // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, log, scan, har, sizes).
   const only = process.argv.slice(2);
   const run = (name: string) => only.length === 0 || only.includes(name);
   say();
@@ -253,6 +330,14 @@ async function main() {
   }
   if (run('log')) {
     await browserBench();
+    say();
+  }
+  if (run('scan')) {
+    await scanBench();
+    say();
+  }
+  if (run('har')) {
+    await harBench();
     say();
   }
   if (run('sizes')) {

@@ -8,6 +8,7 @@ import { LogHealth } from '@/lib/db/health';
 import { RETENTION_CHOICES } from '@/lib/history';
 import { CHANNELS, Customer, FOLLOW_UPS, REQUEST_TYPES, RightsRequestRecord } from '@/lib/requests';
 import { PROMISE_CODES, PROMISE_STATUSES } from '@/lib/promises';
+import { HAR_PROBLEM_CODES } from '@/lib/har/parse';
 
 /**
  * Every key the code asks for exists in both languages. `t()` is typed against the Dutch file, but
@@ -84,6 +85,7 @@ describe('locale keys used by the code', () => {
     ['promise', PROMISE_CODES],
     ['promiseStatus', PROMISE_STATUSES],
     ['importProblem', ['too-large', 'not-json', 'not-a-report', 'newer-version', 'older-version', 'invalid']],
+    ['harProblem', HAR_PROBLEM_CODES],
     ['error', [...new Set([...customerErrors, 'letter-empty'])]],
   ] as [string, readonly (string | number)[]][])('%s_<value> for every value', (prefix, values) => {
     expect(values.length).toBeGreaterThan(0);

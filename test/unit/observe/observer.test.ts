@@ -81,6 +81,20 @@ describe('observer', () => {
     expect(store.get(7)?.entries.aws?.requests).toBe(1);
   });
 
+  it('keeps a visit when the hidden address was a new tab’s placeholder, looked at again after the shop page started', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    // Chromium: "loading" for the new tab's about:blank (address hidden) at 900, the shop page's request at
+    // 1,000; on a slow first load the address is still hidden when the background looks again.
+    openShopPage(observer);
+    const started = store.get(7)!.startedAt;
+    observer.tabNavigated(7, undefined, started - 100);
+    expect(store.get(7)?.entries.aws?.requests).toBe(1);
+    // A hidden address after the visit began is a page the extension may not see: the visit ends.
+    observer.tabNavigated(7, undefined, started + 100);
+    expect(store.get(7)).toBeUndefined();
+  });
+
   it('ignores service-worker requests (no tab) and tabs without a visit', async () => {
     const { observer, store, writer } = makeObserver();
     await store.ready;

@@ -70,8 +70,42 @@ describe('scan arguments', () => {
     expect(parseScanArgs(['--html', dir])).toEqual({ ok: false, message: `--html: ${dir} is a folder: give a file name, for example ${dir}/report.html` });
   });
 
+  it('reads the whole-site flags and the two file modes', () => {
+    expect(parseScanArgs(['--sitemap', 'https://www.mijnliefsteboek.nl/sitemap_index.xml', '--concurrency', '4', '--shard', '2/3'])).toMatchObject({
+      ok: true,
+      options: { urls: [], sitemap: 'https://www.mijnliefsteboek.nl/sitemap_index.xml', concurrency: 4, shard: { index: 2, count: 3 }, consent: 'none' },
+    });
+    expect(parseScanArgs(['--crawl', '25', 'https://www.mijnliefsteboek.nl/'])).toMatchObject({ ok: true, options: { crawl: 25, urls: ['https://www.mijnliefsteboek.nl/'], concurrency: 1 } });
+    expect(parseScanArgs(['--har', 'capture.har', '--json'])).toMatchObject({ ok: true, options: { har: 'capture.har', json: true } });
+    expect(parseScanArgs(['--merge', 'a.json', 'b.json', '--out', 'site.json'])).toMatchObject({ ok: true, options: { merge: true, files: ['a.json', 'b.json'], urls: [], out: 'site.json' } });
+    // The demo tour can be run in parallel and in shards too.
+    expect(parseScanArgs(['--concurrency', '2', '--shard', '1/2'])).toMatchObject({ ok: true, options: { urls: [], consent: 'reject-all' } });
+  });
+
+  it.each([
+    [['--shard', '3/2'], '--shard: I must be between 1 and N, for example 2/4'],
+    [['--shard', '0/2'], '--shard: I must be between 1 and N'],
+    [['--shard', 'two'], '--shard: expected I/N, for example 2/4'],
+    [['--concurrency', '9'], '--concurrency'],
+    [['--concurrency', 'many'], '--concurrency'],
+    [['--crawl', '0', 'https://www.mijnliefsteboek.nl/'], '--crawl'],
+    [['--crawl', '10'], '--crawl needs the one URL to start from'],
+    [['--crawl', '10', 'https://a.example/', 'https://b.example/'], '--crawl needs the one URL to start from'],
+    [['--sitemap', 'sitemap.xml'], '--sitemap: not a URL (include https://)'],
+    [['--sitemap', 'https://www.mijnliefsteboek.nl/sitemap.xml', '--crawl', '5', 'https://www.mijnliefsteboek.nl/'], '--crawl cannot go with --sitemap'],
+    [['--sitemap', 'https://www.mijnliefsteboek.nl/sitemap.xml', 'https://www.mijnliefsteboek.nl/'], '--sitemap takes the sitemap as its value'],
+    [['--har', 'a.har', 'https://www.mijnliefsteboek.nl/'], '--har judges a file'],
+    [['--har', 'a.har', '--merge', 'b.json'], '--har judges a file'],
+    [['--merge'], '--merge needs the report files to combine'],
+    [['--merge', 'a.json', '--shard', '1/2'], '--merge takes report files'],
+  ])('%j → a clear message', (argv, message) => {
+    const parsed = parseScanArgs(argv);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.message).toContain(message);
+  });
+
   it('never throws on any words (fuzzed)', () => {
-    const word = fc.oneof(fc.string(), fc.constantFrom('--json', '--out', '--html', 'x.html', 'a\u0000.html', '--resolve', '--map-all', '--settle', '--browser', '--insecure', '-h', '='), fc.webUrl());
+    const word = fc.oneof(fc.string(), fc.constantFrom('--json', '--out', '--html', 'x.html', 'a\u0000.html', '--resolve', '--map-all', '--settle', '--browser', '--insecure', '-h', '=', '--sitemap', '--crawl', '--concurrency', '--shard', '--har', '--merge', '1/2'), fc.webUrl());
     fc.assert(
       fc.property(fc.array(word, { maxLength: 8 }), (argv) => {
         const parsed = parseScanArgs(argv);
