@@ -6,8 +6,9 @@ import { Findings } from '@/components/Findings';
 import { LogHealthNotice } from '@/components/LogHealthNotice';
 import { TimelineChart } from '@/components/TimelineChart';
 import { VirtualList } from '@/components/VirtualList';
+import { VerdictFilter } from '@/components/VerdictFilter';
 import { useTranslator } from '@/components/i18n';
-import { VERDICTS, isViolation } from '@/lib/consent/judge';
+import { isViolation } from '@/lib/consent/judge';
 import type { Stance } from '@/lib/consent/stance';
 import type { LogHealth } from '@/lib/db/health';
 import { KIND_KEYS, VERDICT_KEYS, consentChoices } from '@/lib/i18n/words';
@@ -169,18 +170,7 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
               {choices.unnamed && <option value="unnamed">{t('unlistedHeading')}</option>}
             </select>
           </label>
-          <label>
-            {t('filterVerdict')}
-            <select id="panel-filter-verdict" value={filter.verdict ?? ''} onChange={(e) => set({ verdict: (e.currentTarget.value || undefined) as PanelFilter['verdict'] })}>
-              <option value="">{t('filterAll')}</option>
-              <option value="violation">{t('filterViolations')}</option>
-              {VERDICTS.map((v) => (
-                <option key={v} value={v}>
-                  {t(VERDICT_KEYS[v].label)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <VerdictFilter id="panel-filter-verdict" value={filter.verdict} onChange={(verdict) => set({ verdict })} />
           <label>
             {t('filterKind')}
             <select id="panel-filter-kind" value={filter.kind ?? ''} onChange={(e) => set({ kind: (e.currentTarget.value || undefined) as PanelFilter['kind'] })}>

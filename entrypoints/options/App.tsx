@@ -6,9 +6,10 @@ import type { LogHealth } from '@/lib/db/health';
 import { PageView } from '@/components/history/PageView';
 import { RequestList, type RequestActions } from '@/components/RequestList';
 import { StanceEditor } from '@/components/StanceEditor';
+import { VerdictFilter } from '@/components/VerdictFilter';
 import { useTranslator } from '@/components/i18n';
 import { catalog } from '@/lib/catalog';
-import { VERDICTS, type Finding } from '@/lib/consent/judge';
+import type { Finding } from '@/lib/consent/judge';
 import type { ConsentChange } from '@/lib/consent/model';
 import type { Stance } from '@/lib/consent/stance';
 import type { Visit } from '@/lib/db/schema';
@@ -18,7 +19,6 @@ import type { HarReportResult } from '@/lib/har/file';
 import type { ImportResult, PageReport, Report } from '@/lib/report';
 import type { PromiseCheck } from '@/lib/promises';
 import { latestBrokenPromises, type Customer, type ReminderSettings, type RightsRequestRecord } from '@/lib/requests';
-import { VERDICT_KEYS } from '@/components/verdicts';
 
 export type Tab = 'history' | 'requests' | 'settings' | 'import';
 const TABS: Tab[] = ['history', 'requests', 'settings', 'import'];
@@ -141,18 +141,7 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
             ))}
           </select>
         </label>
-        <label>
-          {t('filterVerdict')}
-          <select id="filter-verdict" value={filter.verdict ?? ''} onChange={(e) => set({ verdict: (e.currentTarget.value || undefined) as HistoryFilter['verdict'] })}>
-            <option value="">{t('filterAll')}</option>
-            <option value="violation">{t('filterViolations')}</option>
-            {VERDICTS.map((v) => (
-              <option key={v} value={v}>
-                {t(VERDICT_KEYS[v].label)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VerdictFilter id="filter-verdict" value={filter.verdict} onChange={(verdict) => set({ verdict })} />
         <label>
           {t('filterPromise')}
           <select id="filter-promise" value={filter.promise ?? ''} onChange={(e) => set({ promise: (e.currentTarget.value || undefined) as HistoryFilter['promise'] })}>

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -130,18 +129,8 @@ export async function waitForDownload(dir: string, suffix: string, isWhole: (tex
   throw new Error(`no whole ${suffix} download in ${dir}`);
 }
 
-/** Runs `npm run scan -- …` as support staff would, and collects what it prints and its exit code. */
-export function scanCommand(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const root = resolve(import.meta.dirname, '../..');
-  return new Promise((done) => {
-    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['lib/scan/cli.ts', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+/** Runs `npm run scan -- …` (test/e2e/scan-cli.ts). */
+export { runScanCli as scanCommand } from './scan-cli';
 
 /**
  * Keeps what a page saves and copies, instead of the browser's downloads and clipboard (neither of

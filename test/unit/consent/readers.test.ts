@@ -2,23 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GppModel } from '@iabgpp/cmpapi';
 import { parseCookiebot, parseCookieInformation, parseGppString, parseOneTrust, parseTcString, readConsentCookies } from '@/lib/consent';
+import { cookieInformation as cookieInformationValue } from '../har/build';
 
-/** A real-format Cookie Information value (structure from public captures; ids made up). */
-function cookieInformation(approved: string[], denied: string[], timestamp = '2026-11-20T13:57:13.949Z') {
-  return encodeURIComponent(
-    JSON.stringify({
-      website_uuid: '84b86b51-f2fc-40c7-b909-1ebccc8888c7',
-      timestamp,
-      consent_url: 'https://www.mijnliefsteboek.nl/',
-      consent_website: 'mijnliefsteboek.nl',
-      consent_domain: 'www.mijnliefsteboek.nl',
-      user_uid: 'd8f66916-0c77-4461-927c-b8edc046e666',
-      consents_approved: approved,
-      consents_denied: denied,
-      user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0',
-    }),
-  );
-}
+/** A real-format Cookie Information value, chosen at a fixed moment unless told. */
+const cookieInformation = (approved: string[], denied: string[], timestamp = '2026-11-20T13:57:13.949Z') => cookieInformationValue(approved, denied, timestamp);
+
 const ALL = ['cookie_cat_necessary', 'cookie_cat_functional', 'cookie_cat_statistic', 'cookie_cat_marketing', 'cookie_cat_unclassified'];
 
 describe('Cookie Information', () => {
