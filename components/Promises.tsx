@@ -16,14 +16,28 @@ const STATUS: Record<PromiseStatus, { label: MessageKey; tone: string }> = {
  * of evidence and the policy's own sentence on demand. `linked`: the evidence links to the trackers'
  * rows and the list of unnamed parties on the same page (the popup); a page showing several visits
  * (an imported report) has no such rows to point at. `headingLevel`: 2 in the popup, 3 in a visit.
+ * `alsoLabelledBy`: an element naming the visit, so that a report's sections of several visits do not
+ * all announce the same "Promises" landmark.
  */
-export function Promises({ promises, linked = false, headingLevel = 2, idPrefix = 'promises' }: { promises: PromiseView[]; linked?: boolean; headingLevel?: 2 | 3; idPrefix?: string }) {
+export function Promises({
+  promises,
+  linked = false,
+  headingLevel = 2,
+  idPrefix = 'promises',
+  alsoLabelledBy,
+}: {
+  promises: PromiseView[];
+  linked?: boolean;
+  headingLevel?: 2 | 3;
+  idPrefix?: string;
+  alsoLabelledBy?: string;
+}) {
   const { t } = useTranslator();
   if (promises.length === 0) return null;
   const count = (status: PromiseStatus) => promises.filter((p) => p.status === status).length;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
-    <section class="promises" aria-labelledby={`${idPrefix}-heading`}>
+    <section class="promises" aria-labelledby={alsoLabelledBy ? `${idPrefix}-heading ${alsoLabelledBy}` : `${idPrefix}-heading`}>
       <Heading id={`${idPrefix}-heading`}>{t('promisesHeading')}</Heading>
       <p class="explain">{t('promisesExplain')}</p>
       <p class="promises__counts" data-promise-counts={`${count('broken')}/${count('kept')}/${count('unknown')}`}>

@@ -29,6 +29,7 @@ export function PageView({
   promises,
   imported,
   index = 0,
+  visitLabel,
 }: {
   page: PageReport;
   consentHistory?: ConsentChange[];
@@ -39,6 +40,8 @@ export function PageView({
   imported?: { redacted: boolean; generatedAt: string };
   /** The page's place in a report, for ids that stay unique on a page showing several. */
   index?: number;
+  /** The id of the element naming this visit among others (a report's "Visit 2 of 5"); else its address. */
+  visitLabel?: string;
 }) {
   const { t, formatDateTime, formatTime, formatNumber, language } = useTranslator();
   // Judging an imported page again reads all its requests: once per page and language, not per render.
@@ -55,6 +58,9 @@ export function PageView({
   );
   const { source } = page.consent;
   const chartId = `timeline-${useId()}`;
+  // Each region's name ends with the visit's: a report shows several visits' sections.
+  const urlId = `${chartId}-url`;
+  const visitId = visitLabel ?? urlId;
   const timeline = useMemo(() => timelineOfPage(page, consentHistory), [page, consentHistory]);
   const recorded = source === 'none' ? null : { ...page.consent, source };
   // Unlisted hosts have their own line above.
@@ -63,7 +69,9 @@ export function PageView({
     : page.findings.filter((f) => f.kind !== 'unlisted-third-party').map((f) => ({ kind: f.kind, ...reportFindingText(f, t) }));
   return (
     <article class="pageview" data-page={page.url}>
-      <p class="popup__url">{page.url}</p>
+      <p class="popup__url" id={urlId}>
+        {page.url}
+      </p>
       <section>
         <h3>{t('visitConsentHistory')}</h3>
         {consentHistory && consentHistory.length > 0 ? (
@@ -80,7 +88,7 @@ export function PageView({
           <p>{t('visitConsentNone')}</p>
         )}
       </section>
-      <section aria-labelledby={`${chartId}-heading`}>
+      <section aria-labelledby={`${chartId}-heading ${visitId}`}>
         <h3 id={`${chartId}-heading`}>{t('timelineHeading')}</h3>
         <TimelineChart input={timeline} id={chartId} />
       </section>
@@ -136,7 +144,7 @@ export function PageView({
           </>
         )}
       </section>
-      <Promises promises={promiseViews} headingLevel={3} idPrefix={`page-${index}-promises`} />
+      <Promises promises={promiseViews} headingLevel={3} idPrefix={`page-${index}-promises`} alsoLabelledBy={visitId} />
       {shownFindings.length > 0 && (
         <section>
           <h3>{t('findingsHeading')}</h3>

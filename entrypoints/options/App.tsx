@@ -318,8 +318,8 @@ function ImportTab({ actions }: { actions: HistoryActions }) {
           )}
           {report.pages.map((page, i) => (
             <section key={i} class="imported__page">
-              <h3>{formatDateTime(Date.parse(page.visitedAt))}</h3>
-              <PageView page={page} imported={{ redacted: report.redacted, generatedAt: report.generatedAt }} index={i} />
+              <h3 id={`imported-${i}-heading`}>{t('importVisit', { n: i + 1, total: report.pages.length, date: formatDateTime(Date.parse(page.visitedAt)) })}</h3>
+              <PageView page={page} imported={{ redacted: report.redacted, generatedAt: report.generatedAt }} index={i} visitLabel={`imported-${i}-heading`} />
             </section>
           ))}
           <button type="button" class="button button--quiet" onClick={() => setResult(null)}>
