@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { createTranslator, type Translator } from '@/lib/i18n';
+import type { Translator } from '@/lib/i18n';
+import { createTranslator } from '@/lib/i18n/bundled';
 
 const TranslatorContext = createContext<Translator>(createTranslator('en'));
 

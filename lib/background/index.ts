@@ -5,6 +5,7 @@ import { classifier as sharedClassifier, createCookieMatcher, createHostingDetec
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { startBackgroundLog } from '../db/background-log';
 import { createTranslator, pickLanguage } from '../i18n';
+import { providePackagedMessages } from '../i18n/packaged';
 import { createMessageRouter, type Sender } from '../messages';
 import { createObserver, createTabStore } from '../observe';
 import { handleContentMessage } from '../observe/content-messages';
@@ -29,8 +30,9 @@ export const INSTALLED_KEY = 'installed:v1';
  * a service worker woken by an event must have its listener in place before its first await. Events
  * are handled, in order, once start-up is done: the rows a stopped worker left in the journal are
  * queued again (older than anything new), the user's stance is back (every verdict depends on it),
- * and so are the per-tab states saved before the stop (each event changes one). The three are read
- * at once: a woken worker's first event waits for one round trip to storage, not three.
+ * and so are the per-tab states saved before the stop (each event changes one), and the strings the
+ * badge's title is written in. All are read at once: a woken worker's first event waits for one round
+ * trip to storage, not three.
  */
 export function startBackground(browser: WebExtension) {
   workerTimings.modulesLoaded = performance.now();
@@ -41,6 +43,7 @@ export function startBackground(browser: WebExtension) {
   // the tab states, one read for both) and the user's stance.
   const sessionAtStart = session.get(null);
   const stanceAtStart = browser.storage.local.get(STANCE_KEY);
+  const messagesAtStart = providePackagedMessages(browser);
   const { db, writer } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
 
   let stance: Stance = NO_STANCE;
@@ -52,6 +55,7 @@ export function startBackground(browser: WebExtension) {
     writer.recovered,
     stanceAtStart.then((items) => void (stance = parseStance(items[STANCE_KEY]))).catch(() => undefined),
     store.ready,
+    messagesAtStart,
   ]).then(() => void (workerTimings.started = performance.now()));
   /** Runs `work` after start-up, in the order the events came; its failure is the caller's to answer. */
   const afterStart = <T,>(work: () => T): Promise<T> => started.then(work);

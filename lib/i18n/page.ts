@@ -1,4 +1,5 @@
-import { createTranslator, pickLanguage, type MessageKey, type Translator } from './index';
+import { pickLanguage, type MessageKey, type Translator } from './index';
+import { createTranslator } from './bundled';
 
 /**
  * Language and title for an extension page: `?lang=nl|en` when given (tests, a support engineer, a

@@ -1,5 +1,6 @@
 import { getEntry } from '../catalog';
-import { createTranslator, type Language, type Translator } from '../i18n';
+import type { Language, Translator } from '../i18n';
+import { createTranslator } from '../i18n/bundled';
 import { CATEGORY_KEYS, KIND_KEYS, VERDICT_KEYS, consentText, reportFindingText, unlistedWho } from '../i18n/words';
 import { MARK_TONES, TIMELINE_CSS, UNJUDGED_TONE, VERDICT_SHAPES, layoutTimeline, markPath, shortProduct, timelineInTimeOrder, timelineOfPage, timelineText, type TimelineLayout, type TimelineText } from '../timeline';
 import { VERDICTS, type Verdict } from '../consent/judge';

@@ -1,5 +1,6 @@
 import { catalog as defaultCatalog, type Catalog, type PromiseId } from '../catalog';
-import { createTranslator, type Language } from '../i18n';
+import type { Language } from '../i18n';
+import { createTranslator } from '../i18n/bundled';
 import { describeEvidence, parseStoredChecks, type PromiseCheck } from '../promises';
 import { calendarDate } from './deadline';
 

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { pickLanguage } from '../i18n';
+import { provideBundledMessages } from '../i18n/bundled';
 import { hasViolation, reportToHtml } from '../report';
 import { USAGE, parseScanArgs, type ScanOptions } from './args';
 import { formatScan } from './format';
@@ -8,6 +9,8 @@ import { mergeFiles } from './merge-files';
 import { SetupError, runScan, scanTool, type ScanResult } from './run';
 
 // `npm run scan -- …`: support staff and CI replay visits through the real extension.
+// The reports it writes say their evidence in the extension's words, from the same files.
+provideBundledMessages();
 const parsed = parseScanArgs(process.argv.slice(2));
 if (!parsed.ok) {
   process.stderr.write(`scan: ${parsed.message}\n\n${USAGE}\n`);

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { createTranslator, provideMessages } from '../../../lib/i18n';
+import { provideBundledMessages } from '../../../lib/i18n/bundled';
+import { providePackagedMessages } from '../../../lib/i18n/packaged';
+
+type Browser = Parameters<typeof providePackagedMessages>[0];
+const browserAt = (base: string) => ({ runtime: { getURL: (path: string) => `${base}${path}` } }) as unknown as Browser;
+
+/** `fetch` answering from the repository's own `_locales`, or with `broken` for the files it names. */
+function serveLocales(broken: Record<string, string> = {}) {
+  vi.stubGlobal('fetch', async (url: string) => {
+    const path = new URL(url).pathname;
+    const body = broken[path] ?? (await readFile(`public${path}`, 'utf8'));
+    return new Response(body, { headers: { 'content-type': 'application/json' } });
+  });
+}
+
+describe('the background reads its strings from the packaged locale files', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+    provideBundledMessages();
+  });
+
+  it('translates with the files it read, the same words the pages carry in their bundle', async () => {
+    const dutch = createTranslator('nl');
+    const bundled = dutch.plural('badgeTitleActive', 3);
+    provideMessages({ nl: {}, en: {} });
+    expect(dutch.t('actionTitle')).toBe('actionTitle');
+    serveLocales();
+    await providePackagedMessages(browserAt('chrome-extension://abc'));
+    // A translator made before the files arrived speaks once they have.
+    expect(dutch.plural('badgeTitleActive', 3)).toBe(bundled);
+    expect(createTranslator('en').t('actionTitle')).not.toBe('actionTitle');
+  });
+
+  it('falls back to English for a file that does not parse, and says why', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    provideMessages({ nl: {}, en: {} });
+    serveLocales({ '/_locales/nl/messages.json': '{"actionTitle": {"text": "geen message"}}' });
+    await providePackagedMessages(browserAt('chrome-extension://abc'));
+    expect(createTranslator('nl').t('actionTitle')).toBe(createTranslator('en').t('actionTitle'));
+    expect(createTranslator('en').t('actionTitle')).not.toBe('actionTitle');
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('the nl strings do not parse'), expect.anything());
+  });
+});
