@@ -46,7 +46,7 @@ export function createTabStore(
   area: StorageArea,
   {
     delayMs = 100,
-    saveSpacingMs = 50,
+    saveSpacingMs = 200,
     atStart,
     onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {},
   }: {
@@ -54,8 +54,10 @@ export function createTabStore(
     /**
      * The least time between two saves. A change after a quiet spell is saved in its own task; under a
      * flood of requests the saves come at most this often, each with every change since the last (a
-     * state is tens of kB: one save per request would keep the worker busy serialising). What a stop
-     * loses in between, the page's Resource Timing report recovers (observer.ts, `reconcile`).
+     * state is tens of kB: one save per request would keep the worker busy serialising; at 50 ms the
+     * saves were still a sixth of the worker's time during a page load, BENCHMARKS.md). What a stop
+     * loses in between, the page's Resource Timing report recovers (observer.ts, `reconcile`), and the
+     * log's journal holds every row meanwhile.
      */
     saveSpacingMs?: number;
     onChange?: (tabId: number, state: TabState | undefined) => void | Promise<unknown>;
@@ -84,7 +86,7 @@ export function createTabStore(
           dirty.add(state.tabId);
         }
       }
-      if (dirty.size) timer ??= setTimeout(() => void flush(), delayMs);
+      if (dirty.size) timer ??= setTimeout(notify, delayMs);
     },
     () => undefined,
   );
@@ -99,7 +101,7 @@ export function createTabStore(
       if (wait <= 0) queueMicrotask(() => void save());
       else setTimeout(() => void save(), wait);
     }
-    timer ??= setTimeout(() => void flush(), delayMs);
+    timer ??= setTimeout(notify, delayMs);
   }
 
   function save(): Promise<void> {
@@ -121,13 +123,17 @@ export function createTabStore(
     return saving;
   }
 
-  function flush(): Promise<void> {
+  /** `onChange` hears of every state changed since it last did; saving keeps its own spacing. */
+  function notify(): Promise<unknown> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    const saved = save();
     const notified = [...dirty].map((tabId) => onChange(tabId, states.get(tabId)));
     dirty.clear();
-    return Promise.all([saved, Promise.allSettled(notified)]).then(() => undefined);
+    return Promise.allSettled(notified);
+  }
+
+  function flush(): Promise<void> {
+    return Promise.all([save(), notify()]).then(() => undefined);
   }
 
   return {
@@ -149,7 +155,7 @@ export function createTabStore(
     rejudge(tabId) {
       if (!states.has(tabId)) return;
       dirty.add(tabId);
-      timer ??= setTimeout(() => void flush(), delayMs);
+      timer ??= setTimeout(notify, delayMs);
     },
     flush,
     saved: save,

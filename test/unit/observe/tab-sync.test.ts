@@ -1,0 +1,60 @@
+import { describe, expect, it, vi } from 'vitest';
+import { NO_STANCE } from '@/lib/consent/stance';
+import { createTranslator } from '@/lib/i18n';
+import { newTabState } from '@/lib/observe';
+import { createTabSync } from '@/lib/observe/tab-sync';
+
+const T0 = Date.parse('2026-12-01T10:00:00Z');
+
+function syncWithFakeAction() {
+  const call = () => vi.fn(async (_details: { tabId?: number; text?: string }) => undefined);
+  const action = { setBadgeText: call(), setBadgeBackgroundColor: call(), setTitle: call() };
+  const browser = { action } as unknown as Parameters<typeof createTabSync>[0]['browser'];
+  const sync = createTabSync({ browser, writer: { put: () => undefined }, t: createTranslator('nl'), stance: () => NO_STANCE, now: () => T0 });
+  const texts = () => action.setBadgeText.mock.calls.map(([details]) => details.text);
+  return { sync, action, texts };
+}
+
+function stateWith(trackers: number) {
+  const state = newTabState(7, 'v1', 'https://www.mijnliefsteboek.nl/', T0);
+  for (const id of ['aws', 'google-tag-manager', 'google-analytics'].slice(0, trackers)) {
+    state.entries[id as 'aws'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+  }
+  return state;
+}
+
+describe("a tab's badge", () => {
+  it('is drawn when it changes, not on every change of the state behind it', async () => {
+    const { sync, action, texts } = syncWithFakeAction();
+    await sync.onChange(7, stateWith(1));
+    await sync.onChange(7, stateWith(1));
+    await sync.onChange(7, stateWith(1));
+    expect(texts()).toEqual(['1']);
+    expect(action.setTitle).toHaveBeenCalledTimes(1);
+    await sync.onChange(7, stateWith(2));
+    expect(texts()).toEqual(['1', '2']);
+  });
+
+  it('is drawn again when asked, whatever was drawn before (Chromium clears it when a page commits)', async () => {
+    const { sync, texts } = syncWithFakeAction();
+    await sync.onChange(7, stateWith(2));
+    await sync.redrawBadge(7, stateWith(2));
+    await sync.redrawBadge(7, stateWith(2));
+    expect(texts()).toEqual(['2', '2', '2']);
+  });
+
+  it('is cleared when the tab has no state, and drawn afresh for the next page', async () => {
+    const { sync, texts } = syncWithFakeAction();
+    await sync.onChange(7, stateWith(1));
+    await sync.onChange(7, undefined);
+    await sync.onChange(7, stateWith(1));
+    expect(texts()).toEqual(['1', '', '1']);
+  });
+
+  it("is each tab's own", async () => {
+    const { sync, texts } = syncWithFakeAction();
+    await sync.onChange(7, stateWith(1));
+    await sync.onChange(8, { ...stateWith(1), tabId: 8 });
+    expect(texts()).toEqual(['1', '1']);
+  });
+});
