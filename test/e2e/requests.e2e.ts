@@ -61,6 +61,8 @@ describe('rights requests in Chromium', () => {
     expect(await composer.$$eval('.field-error', (els) => els.map((e) => e.textContent))).toEqual([]);
     const form = await newTabTo((url) => url.startsWith('https://www.mijnliefsteboek.nl/over/privacybeleid'));
     await form.waitForFunction(() => (document.querySelector('#data-request-email') as HTMLInputElement | null)?.value === 'sanne@voorbeeld.nl', { timeout: 10_000 });
+    // One of the suite's few fixed waits, on purpose: it proves an absence (the filled form is not sent
+    // by itself), and an absence has no event to wait for. Half a second after the fill is the window.
     await new Promise((r) => setTimeout(r, 500));
     expect(shop.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/over/privacybeleid/gegevens'))).toEqual([]);
     expect(await form.evaluate(() => document.activeElement?.id)).toBe('data-request-email');
