@@ -7,6 +7,7 @@ import { judgeVisit } from '@/lib/consent/judge';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
 import { LOG_HEALTH_KEY, LogHealth, healthOf, logVersionState, openLog, type Visit } from '@/lib/db';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
+import { followVisits } from '@/lib/history/live-visits';
 import { setUpPage } from '@/lib/i18n/page';
 import type { HarReportResult } from '@/lib/har/file';
 import { putHarFile } from '@/lib/har/inbox';
@@ -57,20 +58,13 @@ void browser.storage.local.get([STANCE_KEY, CUSTOMER_KEY, RETENTION_KEY, REMINDE
   },
   () => (stance.value = NO_STANCE),
 );
-// Both lists follow the log: what the background writes shows up here at once.
-// The newest visits first, for a quick first paint; then the whole log, followed live.
-const FIRST_PAGE = 200;
-void db.visits
-  .orderBy('startedAt')
-  .reverse()
-  .limit(FIRST_PAGE)
-  .toArray()
-  .then((rows) => {
-    if (visits.value.length === 0) visits.value = rows;
-    // A mark for the benchmark (npm run bench): the first frame with the timeline on screen.
-    requestAnimationFrame(() => performance.mark('privacy-lens:content-painted'));
-    liveQuery(() => db.visits.orderBy('startedAt').reverse().toArray()).subscribe({ next: (all) => (visits.value = all) });
-  });
+// Both lists follow the log: what the background writes shows up here at once. The visits come
+// newest first for a quick first paint, then all of them, then the recent ones followed live.
+followVisits(db, {
+  onVisits: (rows) => (visits.value = rows),
+  // A mark for the benchmark (npm run bench): the first frame with the timeline on screen.
+  onFirstPage: () => requestAnimationFrame(() => performance.mark('privacy-lens:content-painted')),
+});
 liveQuery(() => listRequests(db)).subscribe({ next: (rows) => (requests.value = rows) });
 
 async function saveStance(next: Stance) {
