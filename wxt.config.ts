@@ -21,7 +21,7 @@ export default defineConfig({
     // and what they import. That keeps the content scripts small, although a consent platform's module
     // holds its cookie reader (background only, with zod and the IAB decoders) next to its page reader
     // and banner signature (page and content script).
-    build: { sourcemap: true, rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') } } },
+    build: { rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') } } },
   }),
   webExt: { disabled: true },
   // Store packages (npm run zip): the Chrome Web Store zip, the Firefox add-on zip, and the sources zip

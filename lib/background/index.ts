@@ -50,7 +50,8 @@ export function startBackground(browser: WebExtension) {
   /** The customer's rights requests, from the deadline check (null until it has run). */
   let rights: RightsDigest[] | null = null;
   const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights });
-  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart });
+  // The states saved before a stop are judged again once read, badge title included: with the strings.
+  const store = createTabStore(session, { onChange: sync.onChange, atStart: Promise.all([sessionAtStart, messagesAtStart]).then(([items]) => items) });
   const started = Promise.all([
     writer.recovered,
     stanceAtStart.then((items) => void (stance = parseStance(items[STANCE_KEY]))).catch(() => undefined),
@@ -125,6 +126,7 @@ export function startBackground(browser: WebExtension) {
   // A request sent, answered or past its deadline changes the promise of an answer within a month on
   // every open tab: they are judged again, as for a change of stance.
   const deadlines = watchDeadlines(browser, db, t, {
+    ready: messagesAtStart,
     onStanding: (digest) =>
       handle(() => {
         rights = digest;
@@ -147,7 +149,8 @@ export function startBackground(browser: WebExtension) {
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();
-      if (message.type === 'judge-har') return judgeInboxFile(message.id, { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version });
+      // After start-up: the report's evidence is written in the strings read then.
+      if (message.type === 'judge-har') return afterStart(() => judgeInboxFile(message.id, { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version }));
       if (message.type !== 'open-data-request-form') return undefined;
       const tab = await browser.tabs.create({ url: catalog.shop.dataRequestPage.url });
       if (tab.id !== undefined) await pendingFills.put(tab.id, message.email);

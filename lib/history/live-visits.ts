@@ -63,8 +63,8 @@ export function followVisits(
       next: async ({ recent, total }) => {
         if (stopped) return;
         if (recent.length + older.length === total) return onVisits([...newestFirst(recent), ...older]);
-        const all = await readAll();
-        if (!stopped) onVisits(all);
+        const all = await readAll().catch((error: unknown) => void console.error('privacy-lens: reading the log failed', error));
+        if (all && !stopped) onVisits(all);
       },
       error: (error: unknown) => console.error('privacy-lens: following the log failed', error),
     });

@@ -123,10 +123,16 @@ export function createTabStore(
     return saving;
   }
 
-  /** `onChange` hears of every state changed since it last did; saving keeps its own spacing. */
+  /**
+   * `onChange` hears of every state changed since it last did. What it hears of is saved first, in
+   * the same task: it writes the visit's row to the log's journal, and a stop between that row and the
+   * state it came from would bring back an older state that rewrites the row with less. Otherwise
+   * saving keeps its own spacing.
+   */
   function notify(): Promise<unknown> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
+    if ([...dirty].some((tabId) => unsaved.has(tabId))) void save();
     const notified = [...dirty].map((tabId) => onChange(tabId, states.get(tabId)));
     dirty.clear();
     return Promise.allSettled(notified);

@@ -59,19 +59,32 @@ export function createTabSync({
   }
 
   function redrawBadge(tabId: number, state: TabState | undefined, judgement: VisitJudgement | null, { force }: { force: boolean }) {
+    if (!state) {
+      // No visit on this tab (it left the shop, or never was on it): the tab shows the badge every tab
+      // shares, the deadline check's "!". A page that finished loading has it already (the browser
+      // resets a tab's own badge when it navigates); drawing an empty one would hide it.
+      const had = drawn.delete(tabId);
+      // `null`, not '': both browsers then show the shared text on the tab (Chrome's and Firefox's
+      // documentation of setBadgeText), which the types here do not know.
+      return force || !had ? settled() : settled(() => action.setBadgeText({ tabId, text: null as unknown as string }));
+    }
     const badge = badgeFor(state, judgement);
     const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
     const drawing = `${badge.text}|${badge.color}|${title}`;
-    if (!force && drawn.get(tabId) === drawing) return Promise.resolve([]);
-    if (state) drawn.set(tabId, drawing);
-    else drawn.delete(tabId);
-    // A tab may be gone by the time its badge is written; that is not an error worth a log line.
-    return Promise.allSettled([
-      action.setBadgeText({ tabId, text: badge.text }),
-      action.setBadgeBackgroundColor({ tabId, color: badge.color }),
-      action.setTitle({ tabId, title }),
-    ]);
+    if (!force && drawn.get(tabId) === drawing) return settled();
+    drawn.set(tabId, drawing);
+    return settled(
+      () => action.setBadgeText({ tabId, text: badge.text }),
+      () => action.setBadgeBackgroundColor({ tabId, color: badge.color }),
+      () => action.setTitle({ tabId, title }),
+    );
   }
+
+  /**
+   * The browser's calls, none of whose failures reaches the caller: a tab may be gone by the time its
+   * badge is written, which is not an error worth a log line (nor one thrown into the tab store).
+   */
+  const settled = (...calls: (() => Promise<unknown>)[]) => Promise.allSettled(calls.map((call) => Promise.resolve().then(call)));
 
   return {
     /** The tab store's `onChange`: judge, log what changed, draw the badge. */

@@ -15,10 +15,23 @@ const ALARM = 'request-deadlines';
  * without a badge of its own while one is due or late, and a notification once each if they asked
  * for them. Checked at start, twice a day, and whenever a page says the requests changed.
  */
-export function watchDeadlines(browser: WebExtension, db: LogDatabase, t: Translator, { onStanding }: { onStanding?(digest: RightsDigest[]): void } = {}) {
+export function watchDeadlines(
+  browser: WebExtension,
+  db: LogDatabase,
+  t: Translator,
+  {
+    onStanding,
+    ready = Promise.resolve(),
+  }: {
+    onStanding?(digest: RightsDigest[]): void;
+    /** Resolves once `t` has its strings (the background reads them at start-up): a notification is sent once. */
+    ready?: Promise<unknown>;
+  } = {},
+) {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
 
   async function check() {
+    await ready;
     const requests = await listRequests(db);
     // The promise of an answer within a month is judged from this, in the popup and on every tab.
     const digest = digestRequests(requests);

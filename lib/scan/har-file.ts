@@ -3,6 +3,7 @@ import { CATALOG_VERSION } from '../catalog';
 import { MAX_HAR_BYTES, judgeHar, parseHar, type HarProblem } from '../har';
 import { buildReport, type Report } from '../report';
 import { SetupError } from './run';
+import { provideBundledMessages } from '../i18n/bundled';
 
 /** What a HAR file cannot show, said once under every page judged from one (the UI says the same in its language). */
 export const HAR_CANNOT_SHOW =
@@ -43,6 +44,8 @@ export function harProblemText(path: string, problem: HarProblem): string {
 
 /** `npm run scan -- --har FILE`: the HAR judged by lib/har, as the scan's report. */
 export async function judgeHarFile(path: string, tool: Report['tool']): Promise<Report> {
+  // The report's evidence is written in the extension's words: in Node they come with the bundle.
+  provideBundledMessages();
   const size = await stat(path).then(
     (s) => s.size,
     () => null,

@@ -14,6 +14,7 @@ import { createProgress } from './progress';
 import { startResolvingProxy } from './resolving-proxy';
 import { pickShard } from './shard';
 import { readSitemaps } from './sitemap';
+import { provideBundledMessages } from '../i18n/bundled';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -68,6 +69,8 @@ export interface ScanResult {
 }
 
 export async function runScan(options: ScanOptions, progress: (line: string) => void): Promise<ScanResult> {
+  // The report's evidence is written in the extension's words: in Node they come with the bundle.
+  provideBundledMessages();
   ensureBuilt(options.browser, progress);
   let demo: { close(): Promise<void> } | null = null;
   let urls = options.urls;

@@ -8,11 +8,11 @@ const NOW = Date.parse('2026-12-01T12:00:00Z');
 
 const visit = (id: string, daysAgo: number, url = 'https://www.mijnliefsteboek.nl/'): Visit => ({ id, tabId: 1, url, startedAt: NOW - daysAgo * DAY });
 
-/** A log of `old` visits over the last two years and `recent` in the last day. */
+/** A log of `old` visits, one every five days from a month ago back, and `recent` in the last day. */
 async function logWith(old: number, recent: number): Promise<LogDatabase> {
   const db = openLog(`live-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
   await db.visits.bulkPut([
-    ...Array.from({ length: old }, (_, i) => visit(`old-${i}`, 30 + (i % 700))),
+    ...Array.from({ length: old }, (_, i) => visit(`old-${i}`, 30 + i * 5)),
     ...Array.from({ length: recent }, (_, i) => visit(`new-${i}`, i / (recent + 1))),
   ]);
   return db;
@@ -39,6 +39,14 @@ function follow(db: LogDatabase, options: { firstPage?: number } = {}) {
   return { followed, lists, next };
 }
 
+/** Until the live follow is in place: its first answer has read the window after the whole log. */
+function followingNow(followed: FollowedVisits, rowsBefore: number) {
+  return new Promise<void>((resolve) => {
+    const check = () => (followed.rowsRead() > rowsBefore ? resolve() : setTimeout(check, 5));
+    check();
+  });
+}
+
 let running: FollowedVisits | undefined;
 afterEach(() => running?.stop());
 
@@ -58,11 +66,7 @@ describe("the history's visits, following the log", () => {
     const { followed, next } = follow(db);
     running = followed;
     await next((list) => list.length === 3_010);
-    // Wait for the follow to be in place (its first answer is the same list again).
-    await new Promise<void>((resolve) => {
-      const check = () => (followed.rowsRead() >= 200 + 3_010 + 10 ? resolve() : setTimeout(check, 5));
-      check();
-    });
+    await followingNow(followed, 200 + 3_010);
     const before = followed.rowsRead();
     await db.visits.update('new-3', { url: 'https://www.mijnliefsteboek.nl/checkout' });
     const list = await next((l) => l.some((v) => v.id === 'new-3' && v.url.endsWith('/checkout')));
@@ -79,8 +83,11 @@ describe("the history's visits, following the log", () => {
     const { followed, next } = follow(db);
     running = followed;
     await next((list) => list.length === 43);
+    await followingNow(followed, 43 + 43);
+    // Retention: everything older than 100 days goes (old-15 and older, 25 visits).
     await db.visits.where('startedAt').below(NOW - 100 * DAY).delete();
     const left = await db.visits.count();
+    expect(left).toBe(18);
     const list = await next((l) => l.length === left);
     expect(list.every((v) => v.startedAt >= NOW - 100 * DAY)).toBe(true);
     await db.visits.clear();
@@ -91,6 +98,7 @@ describe("the history's visits, following the log", () => {
     const db = await logWith(5, 1);
     const { followed, lists, next } = follow(db);
     await next((list) => list.length === 6);
+    await followingNow(followed, 6 + 6);
     followed.stop();
     const seen = lists.length;
     // A second follower, still following, sees the write: by then the first would have too.

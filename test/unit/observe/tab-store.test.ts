@@ -79,6 +79,28 @@ describe('tab store', () => {
     expect(area.data[tabStateKey(8)]).toMatchObject({ unlistedOverflow: 199 });
   });
 
+  it('saves a state before onChange hears of it, whatever the spacing: the row it writes never runs ahead of the saved state', async () => {
+    const area = memoryArea();
+    let sets = 0;
+    const counting = { ...area, set: (items: Record<string, unknown>) => (sets++, area.set(items)) };
+    const savedWhenHeard: unknown[] = [];
+    const store = createTabStore(counting, {
+      delayMs: 0,
+      saveSpacingMs: 60_000,
+      onChange: (tabId) => void savedWhenHeard.push((area.data[tabStateKey(tabId)] as { unlistedOverflow?: number } | undefined)?.unlistedOverflow),
+    });
+    await store.ready;
+    const state = newTabState(5, 'v', 'https://www.mijnliefsteboek.nl/', 1);
+    store.set(state);
+    await new Promise((r) => setTimeout(r, 5));
+    // Within the (long) spacing: only the notify can save it.
+    state.unlistedOverflow = 7;
+    store.changed(state);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(savedWhenHeard.at(-1)).toBe(7);
+    expect(sets).toBe(2);
+  });
+
   it('judges the states it brings back once more, in case the last worker stopped before it did', async () => {
     const area = memoryArea({ [tabStateKey(4)]: newTabState(4, 'v', 'https://www.mijnliefsteboek.nl/', 1) });
     const seen: number[] = [];

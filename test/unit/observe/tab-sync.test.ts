@@ -7,7 +7,7 @@ import { createTabSync } from '@/lib/observe/tab-sync';
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
 function syncWithFakeAction() {
-  const call = () => vi.fn(async (_details: { tabId?: number; text?: string }) => undefined);
+  const call = () => vi.fn(async (_details: { tabId?: number; text?: string | null }) => undefined);
   const action = { setBadgeText: call(), setBadgeBackgroundColor: call(), setTitle: call() };
   const browser = { action } as unknown as Parameters<typeof createTabSync>[0]['browser'];
   const sync = createTabSync({ browser, writer: { put: () => undefined }, t: createTranslator('nl'), stance: () => NO_STANCE, now: () => T0 });
@@ -43,12 +43,30 @@ describe("a tab's badge", () => {
     expect(texts()).toEqual(['2', '2', '2']);
   });
 
-  it('is cleared when the tab has no state, and drawn afresh for the next page', async () => {
+  it('gives the tab back the badge every tab shares when its visit ends, and is drawn afresh for the next page', async () => {
     const { sync, texts } = syncWithFakeAction();
     await sync.onChange(7, stateWith(1));
     await sync.onChange(7, undefined);
     await sync.onChange(7, stateWith(1));
-    expect(texts()).toEqual(['1', '', '1']);
+    // null: the tab's own text is cleared and the shared one (the deadline check's "!") shows.
+    expect(texts()).toEqual(['1', null, '1']);
+  });
+
+  it('leaves a tab without a visit alone, so the shared "!" of a late rights request stays visible', async () => {
+    const { sync, action } = syncWithFakeAction();
+    await sync.redrawBadge(9, undefined);
+    await sync.onChange(9, undefined);
+    expect(action.setBadgeText).not.toHaveBeenCalled();
+    expect(action.setTitle).not.toHaveBeenCalled();
+  });
+
+  it('does not throw into the tab store when the browser refuses a call', async () => {
+    const { sync, action } = syncWithFakeAction();
+    action.setTitle.mockImplementation(() => {
+      throw new Error('No tab with id: 7.');
+    });
+    await expect(sync.onChange(7, stateWith(1))).resolves.toBeDefined();
+    expect(action.setBadgeText).toHaveBeenCalledTimes(1);
   });
 
   it("is each tab's own", async () => {
