@@ -13,6 +13,7 @@ import { createTabSync } from '../observe/tab-sync';
 import { listenToRequests } from '../observe/web-request';
 import { watchDeadlines } from '../requests/deadline-watch';
 import { createPendingFills } from '../requests/pending-fills';
+import { createEventQueue } from './event-queue';
 import { workerTimings } from './timings';
 import type { RightsDigest } from '../requests/standing';
 import { judgeInboxFile } from '../har/inbox';
@@ -58,8 +59,8 @@ export function startBackground(browser: WebExtension) {
     store.ready,
     messagesAtStart,
   ]).then(() => void (workerTimings.started = performance.now()));
-  /** Runs `work` after start-up, in the order the events came; its failure is the caller's to answer. */
-  const afterStart = <T,>(work: () => T): Promise<T> => started.then(work);
+  const events = createEventQueue(started);
+  const afterStart = events.afterStart;
   const handle = (work: () => void) => void afterStart(work).catch((error) => console.error('privacy-lens: event failed', error));
 
   const observer = createObserver({
@@ -69,7 +70,8 @@ export function startBackground(browser: WebExtension) {
     hasConsentMode: hasConsentModeSignal,
     writer,
     store,
-    now: Date.now,
+    // Each event on its own clock: a cookie written before start-up was done is dated when it was written.
+    now: events.now,
     newId: () => crypto.randomUUID(),
     async loggedRows(visitId, url) {
       // Rare (only after a stopped worker lost events): write what is queued, then count on disk.
