@@ -8,7 +8,7 @@ import { HOSTILE_PAGES } from '../fixtures/shop/hostile';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { audit, readable, type Problem } from './axe';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
-import { SCREENSHOTS, copied, keepSavesAndCopies, readmeScreenshot, saved } from './helpers';
+import { SCREENSHOTS, copied, floodReceived, keepSavesAndCopies, readmeScreenshot, saved } from './helpers';
 
 /** What the panel lists now: each row's kind, party and verdict, top to bottom. */
 function panelRows(panel: Page | Frame) {
@@ -228,16 +228,10 @@ describe.each(BROWSERS)('the DevTools panel in %s (its page opened with ?tabId)'
     // The panel follows the tab to its new page, and says so.
     await panel.waitForFunction((before) => { const view = document.querySelector('[data-view="tab"]') as HTMLElement | null; return view !== null && view.dataset.visit !== before; }, { timeout: 20_000 }, quietVisit);
     expect(await panel.$eval('#panel-notice', (e) => e.textContent)).toContain(`A new page: https://www.mijnliefsteboek.nl${HOSTILE_PAGES.flood}`);
-    await page.waitForFunction(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt != null, { timeout: 60_000, polling: 200 });
-    const flood = await page.evaluate(() => {
-      const stats = (window as unknown as { __flood: { startedAt: number; endedAt: number } }).__flood;
-      return { from: performance.timeOrigin + stats.startedAt, to: performance.timeOrigin + stats.endedAt };
-    });
-    // Let the last requests arrive and be saved.
-    for (let seen = -1, i = 0; seen !== shop.requests.length && i < 30; i++) {
-      seen = shop.requests.length;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // Every request issued, then every one received by the fixture (waited for, not slept on).
+    const issued = await floodReceived(page, shop);
+    const timeOrigin = await page.evaluate(() => performance.timeOrigin);
+    const flood = { from: timeOrigin + issued.startedAt, to: timeOrigin + issued.endedAt };
     // The page's Resource Timing reports trail the flood: the panel and the tab state are compared
     // once they agree, which they must as soon as the state stops changing. What the panel shows is
     // read at once, in one look, so that a late change cannot fall between two reads.

@@ -2,8 +2,9 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
+import { TRACKER_HOSTS } from '../fixtures/shop/hosts';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { changeLog } from './log';
 
@@ -151,3 +152,19 @@ export async function keepSavesAndCopies(page: Page, { clipboard = true } = {}) 
 }
 export const saved = (page: Page) => page.evaluate(async () => Promise.all((window as unknown as { __kept: { saved: { name: string; text: Promise<string> }[] } }).__kept.saved.map(async (s) => ({ name: s.name, text: await s.text }))));
 export const copied = (page: Page) => page.evaluate(() => (window as unknown as { __kept: { copied: string[] } }).__kept.copied);
+
+/**
+ * The hostile flood page's requests, waited for and not slept on: once the page has issued every one,
+ * until the fixture has received every one. Returns what the page issued.
+ */
+export async function floodReceived(page: Page, shop: FixtureShop) {
+  await page.waitForFunction(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt != null, { timeout: 60_000, polling: 200 });
+  const issued = await page.evaluate(() => (window as unknown as { __flood: { meta: number; ga: number; unlisted: number; startedAt: number; endedAt: number } }).__flood);
+  const received = () => ({
+    meta: shop.requests.filter((r) => r.host === TRACKER_HOSTS.facebook && r.path.includes('ev=Flood')).length,
+    ga: shop.requests.filter((r) => r.host === TRACKER_HOSTS.googleAnalytics && r.path.includes('en=flood')).length,
+    unlisted: shop.requests.filter((r) => r.host.endsWith('.flood-beacons.example')).length,
+  });
+  await expect.poll(received, { timeout: 90_000, interval: 250 }).toEqual({ meta: issued.meta, ga: issued.ga, unlisted: issued.unlisted });
+  return issued;
+}

@@ -6,7 +6,7 @@ import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { FLOOD_UNLISTED_HOSTS, FORGED_CONSENT_COOKIES, UNREACHABLE_FLOOD_HOSTS, HONEST_COOKIE_INFORMATION, HOSTILE_PAGES, MARKUP } from '../fixtures/shop/hostile';
 import { TRACKER_HOSTS } from '../fixtures/shop/hosts';
 import type { FixtureShop } from '../fixtures/shop/server';
-import { SCREENSHOTS, openPopup, readPopup, settledBadge, visit, withShopAndExtension, type PopupContent } from './helpers';
+import { SCREENSHOTS, floodReceived, openPopup, readPopup, settledBadge, visit, withShopAndExtension, type PopupContent } from './helpers';
 
 /** Far above what a flooded tab's state comes to with the caps in tab-state.ts (about 60 kB). */
 const TAB_STATE_BOUND_BYTES = 256 * 1024;
@@ -198,15 +198,8 @@ describe('hostile pages in Chromium', () => {
     await popup.page.screenshot({ path: resolve(SCREENSHOTS, 'hostile-flood-during-nl.png'), fullPage: true });
     console.log(`flood: the popup rendered in ${popup.ms} ms (a blank page: ${blank.ms} ms) during the flood`);
 
-    // Every request issued, then every one received: waited for, not slept on.
-    await page.waitForFunction(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt !== null, { timeout: 60_000, polling: 200 });
-    const issued = await page.evaluate(() => (window as unknown as { __flood: { meta: number; ga: number; unlisted: number; startedAt: number; endedAt: number } }).__flood);
-    const received = () => ({
-      meta: shop.requests.filter((r) => r.host === TRACKER_HOSTS.facebook && r.path.includes('ev=Flood')).length,
-      ga: shop.requests.filter((r) => r.host === TRACKER_HOSTS.googleAnalytics && r.path.includes('en=flood')).length,
-      unlisted: shop.requests.filter((r) => r.host.endsWith('.flood-beacons.example')).length,
-    });
-    await expect.poll(received, { timeout: 90_000, interval: 250 }).toEqual({ meta: issued.meta, ga: issued.ga, unlisted: issued.unlisted });
+    // Every request issued, then every one received.
+    const issued = await floodReceived(page, shop);
     // The last beacons are answered: their Resource Timing entries exist once the page has no request left.
     await page.waitForNetworkIdle({ idleTime: 300, timeout: 60_000 });
     await ext.settle(page);
