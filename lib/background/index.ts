@@ -31,9 +31,10 @@ export const INSTALLED_KEY = 'installed:v1';
  * a service worker woken by an event must have its listener in place before its first await. Events
  * are handled, in order, once start-up is done: the rows a stopped worker left in the journal are
  * queued again (older than anything new), the user's stance is back (every verdict depends on it),
- * and so are the per-tab states saved before the stop (each event changes one), and the strings the
- * badge's title is written in. All are read at once: a woken worker's first event waits for one round
- * trip to storage, not three.
+ * and so are the per-tab states saved before the stop (each event changes one). All are read at once:
+ * a woken worker's first event waits for one round trip to storage, not three. The strings are read
+ * meanwhile but not waited for: only the badge's title, the deadline check and HAR reports are
+ * written in them, and those wait for them themselves.
  */
 export function startBackground(browser: WebExtension) {
   workerTimings.modulesLoaded = performance.now();
@@ -45,19 +46,20 @@ export function startBackground(browser: WebExtension) {
   const sessionAtStart = session.get(null);
   const stanceAtStart = browser.storage.local.get(STANCE_KEY);
   const messagesAtStart = providePackagedMessages(browser);
+  void sessionAtStart.then(() => void (workerTimings.sessionRead = performance.now()), () => undefined);
+  void stanceAtStart.then(() => void (workerTimings.stanceRead = performance.now()), () => undefined);
+  void messagesAtStart.then(() => void (workerTimings.stringsRead = performance.now()));
   const { db, writer } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
 
   let stance: Stance = NO_STANCE;
   /** The customer's rights requests, from the deadline check (null until it has run). */
   let rights: RightsDigest[] | null = null;
-  const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights });
-  // The states saved before a stop are judged again once read, badge title included: with the strings.
-  const store = createTabStore(session, { onChange: sync.onChange, atStart: Promise.all([sessionAtStart, messagesAtStart]).then(([items]) => items) });
+  const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights, strings: messagesAtStart });
+  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart });
   const started = Promise.all([
     writer.recovered,
     stanceAtStart.then((items) => void (stance = parseStance(items[STANCE_KEY]))).catch(() => undefined),
     store.ready,
-    messagesAtStart,
   ]).then(() => void (workerTimings.started = performance.now()));
   const events = createEventQueue(started);
   const afterStart = events.afterStart;
@@ -85,12 +87,13 @@ export function startBackground(browser: WebExtension) {
     },
   });
 
-  listenToRequests(browser, hostPermissions(), observer, (work) =>
+  listenToRequests(browser, hostPermissions(), observer, (work) => {
+    workerTimings.firstRequestArrived ??= performance.now();
     handle(() => {
       work();
       workerTimings.firstRequestHandled ??= performance.now();
-    }),
-  );
+    });
+  });
   browser.cookies.onChanged.addListener(({ removed, cause, cookie }) =>
     handle(() => observer.cookieChanged({ removed, cause, name: cookie.name, domain: cookie.domain, value: cookie.value })),
   );
@@ -151,8 +154,8 @@ export function startBackground(browser: WebExtension) {
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();
-      // After start-up: the report's evidence is written in the strings read then.
-      if (message.type === 'judge-har') return afterStart(() => judgeInboxFile(message.id, { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version }));
+      // With the strings: the report's evidence is written in them.
+      if (message.type === 'judge-har') return messagesAtStart.then(() => afterStart(() => judgeInboxFile(message.id, { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version })));
       if (message.type !== 'open-data-request-form') return undefined;
       const tab = await browser.tabs.create({ url: catalog.shop.dataRequestPage.url });
       if (tab.id !== undefined) await pendingFills.put(tab.id, message.email);
@@ -164,7 +167,8 @@ export function startBackground(browser: WebExtension) {
   browser.runtime.onMessage.addListener((message: unknown, sender: Sender) => router.route(message, sender));
 
   return {
-    ready: started,
+    // The scan and the tests start once everything is in, the strings too.
+    ready: Promise.all([started, messagesAtStart]).then(() => undefined),
     /**
      * Has every shop tab report what it has, then writes everything queued (tests and the scan read the
      * log right after a page settles). A refused write is not thrown at the caller: it is already in

@@ -1,32 +1,9 @@
-import { Catalog, ruleHosts, type CatalogEntry, type EntryId, type PolicyPromise, type PromiseId } from './schema';
-import shop from './shop.json';
-import aws from './entries/aws.json';
-import googleTagManager from './entries/google-tag-manager.json';
-import googleAnalytics from './entries/google-analytics.json';
-import googleAds from './entries/google-ads.json';
-import microsoftAds from './entries/microsoft-ads.json';
-import metaPixel from './entries/meta-pixel.json';
-import trustpilot from './entries/trustpilot.json';
-import adyen from './entries/adyen.json';
-import consentPlatforms from './consent-platforms.json';
-import promises from './promises.json';
+import { ruleHosts, type Catalog, type CatalogEntry, type EntryId, type PolicyPromise, type PromiseId } from './schema';
+import { catalog, thirdParties as thirdPartiesData } from './data';
+import { createThirdPartyNamer, type ThirdParty } from './third-parties';
 
 export * from './schema';
-
-/** Bump when an entry's hosts, cookies or texts change: reports carry it. */
-export const CATALOG_VERSION = '2026-12-02.1';
-
-/**
- * Parsed once at start-up: a broken data file fails loudly here (and in the unit test
- * that loads it) instead of misclassifying quietly.
- */
-export const catalog: Catalog = Catalog.parse({
-  version: CATALOG_VERSION,
-  shop,
-  entries: [aws, googleTagManager, googleAnalytics, googleAds, microsoftAds, metaPixel, trustpilot, adyen],
-  consentPlatforms,
-  promises,
-});
+export { CATALOG_VERSION, catalog, thirdParties } from './data';
 
 /** The consent banner a host belongs to (Cookie Information, Cookiebot, OneTrust), if any. */
 export function consentPlatformOf(host: string, source: Catalog = catalog): string | null {
@@ -59,6 +36,12 @@ export function hasConsentModeSignal(id: EntryId): boolean {
 }
 
 /** Match patterns for the manifest: the shop and every network-observed catalog host. */
+let namer: ((host: string) => ThirdParty | null) | undefined;
+/** Who is behind a host the policy does not name, from the bundled directory (its namer is built on first use). */
+export function nameThirdParty(host: string): ThirdParty | null {
+  return (namer ??= createThirdPartyNamer(thirdPartiesData))(host);
+}
+
 export function hostPermissions(source: Catalog = catalog): string[] {
   const hosts = new Set<string>(source.shop.domains);
   for (const entry of source.entries) {

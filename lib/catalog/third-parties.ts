@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { Language } from '../i18n';
 import { ConsentPlatform } from './schema';
-import directory from './third-parties.json';
 
 /**
  * Who is behind a host that the privacy policy does not name. The catalog answers first (every
@@ -119,16 +118,13 @@ export const ThirdPartyDirectory = z.array(ThirdParty).superRefine((entries, ctx
   }
 });
 
-/** Parsed once at load: a broken data file fails here and in its unit test, not quietly later. */
-export const thirdParties: readonly ThirdParty[] = ThirdPartyDirectory.parse(directory);
-
 /**
  * A namer over `entries`. It expects a host as the classifier hands it over: lower case, no
  * trailing dot, no port (see `splitUrl`); it does not normalise, because it runs on every
  * unlisted request. Suffixes are walked label by label through a Map, the classifier's method:
  * one hash look-up per label, never a scan over the entries.
  */
-export function createThirdPartyNamer(entries: readonly ThirdParty[] = thirdParties): (host: string) => ThirdParty | null {
+export function createThirdPartyNamer(entries: readonly ThirdParty[]): (host: string) => ThirdParty | null {
   const bySuffix = new Map<string, ThirdParty>();
   for (const entry of entries) {
     for (const host of entry.hosts) {
@@ -148,11 +144,6 @@ export function createThirdPartyNamer(entries: readonly ThirdParty[] = thirdPart
   };
 }
 
-let shared: ((host: string) => ThirdParty | null) | undefined;
-/** The namer over the bundled directory, built on first use. */
-export function nameThirdParty(host: string): ThirdParty | null {
-  return (shared ??= createThirdPartyNamer())(host);
-}
 
 const regionNames = new Map<Language, Intl.DisplayNames>();
 /**

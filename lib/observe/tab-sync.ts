@@ -20,6 +20,7 @@ export function createTabSync({
   t,
   stance,
   rights = () => null,
+  strings,
   now = Date.now,
 }: {
   browser: WebExtension;
@@ -28,6 +29,11 @@ export function createTabSync({
   stance(): Stance;
   /** The customer's rights requests, for the promise of an answer within a month; null until known. */
   rights?(): RightsDigest[] | null;
+  /**
+   * Settles when `t` has its strings (a woken worker reads them while it already handles events):
+   * the badge's title is written in them, so a badge waits for them; nothing else here does.
+   */
+  strings?: Promise<unknown>;
   now?(): number;
 }) {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
@@ -38,6 +44,9 @@ export function createTabSync({
    * three calls into the browser per change were a tenth of the worker's time during a page load.
    */
   const drawn = new Map<number, string>();
+  // Set by the first callback on `strings`: the draws that waited for it run after, in their order.
+  let stringsHere = strings === undefined;
+  void strings?.finally(() => void (stringsHere = true));
 
   function logVisit(state: TabState, judgement: VisitJudgement) {
     let memo = written.get(state.tabId);
@@ -58,7 +67,8 @@ export function createTabSync({
     }
   }
 
-  function redrawBadge(tabId: number, state: TabState | undefined, judgement: VisitJudgement | null, { force }: { force: boolean }) {
+  function redrawBadge(tabId: number, state: TabState | undefined, judgement: VisitJudgement | null, { force }: { force: boolean }): Promise<unknown> {
+    if (!stringsHere) return strings!.finally(() => redrawBadge(tabId, state, judgement, { force }));
     if (!state) {
       // No visit on this tab (it left the shop, or never was on it): the tab shows the badge every tab
       // shares, the deadline check's "!". A page that finished loading has it already (the browser

@@ -1,9 +1,8 @@
-import { catalog as defaultCatalog, type Catalog, type EntryId, type RequestKind } from '../catalog';
+import { catalog as defaultCatalog, nameThirdParty, type Catalog, type EntryId, type RequestKind } from '../catalog';
 import { judgeVisit, type VisitEvidence, type VisitJudgement } from '../consent/judge';
 import { createTranslator, type Translator } from '../i18n';
 import { describeEvidence, judgePromises, promiseInput, type PromiseCheck, type PromiseSource } from '../promises';
 import type { Stance } from '../consent/stance';
-import { nameThirdParty } from '../catalog/third-parties';
 import { splitUrl } from '../classify/url';
 import { pageWatched, type TabState } from '../observe/tab-state';
 import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';

@@ -1,5 +1,4 @@
-import { getEntry, type EntryId } from '../catalog';
-import { nameThirdParty } from '../catalog/third-parties';
+import { getEntry, nameThirdParty, type EntryId } from '../catalog';
 import { splitUrl } from '../classify/url';
 import type { Verdict } from '../consent/judge';
 import type { Translator } from '../i18n';

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { catalog as defaultCatalog, getEntry, type Catalog, type EntryId, type RequestKind } from '../catalog';
-import { nameThirdParty } from '../catalog/third-parties';
+import { catalog as defaultCatalog, getEntry, nameThirdParty, type Catalog, type EntryId, type RequestKind } from '../catalog';
 import { splitUrl } from '../classify/url';
 import { consentInForce, isViolation, type Verdict, type VisitJudgement } from '../consent/judge';
 import type { ConsentChange } from '../consent/model';

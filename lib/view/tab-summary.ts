@@ -1,9 +1,9 @@
-import { catalog as defaultCatalog, consentPlatformOf, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId, type PromiseId } from '../catalog';
+import { catalog as defaultCatalog, consentPlatformOf, nameThirdParty, type Catalog, type CatalogEntry, type ConsentCategory, type EntryId, type PromiseId } from '../catalog';
 import type { Language } from '../i18n';
 import { isViolation, type CookieWrite, type Finding, type Verdict, type VisitJudgement } from '../consent/judge';
 import type { BannerState, ConsentChange } from '../consent/model';
 import type { Stance } from '../consent/stance';
-import { nameThirdParty, type ThirdParty } from '../catalog/third-parties';
+import type { ThirdParty } from '../catalog/third-parties';
 import { judgeTab, judgeTabPromises } from '../observe/judge-tab';
 import type { PromiseFacts, PromiseStatus, RightsDigest } from '../promises';
 import { activeEntries, type TabState } from '../observe/tab-state';

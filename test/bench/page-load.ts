@@ -45,14 +45,17 @@ export async function writeControlExtension(): Promise<string> {
     host_permissions: ours.host_permissions,
     background: { service_worker: 'background.js' },
   };
+  // Its clock, as ours keeps it (lib/background/timings.ts): the cold start's floor.
   const background = `
+const timings = { scriptStarted: performance.now() };
+timings.modulesLoaded = timings.listening = timings.started = timings.scriptStarted;
 const filter = { urls: ${JSON.stringify(ours.host_permissions)} };
-chrome.webRequest.onBeforeRequest.addListener(() => undefined, filter, ['requestBody']);
+chrome.webRequest.onBeforeRequest.addListener(() => void (timings.firstRequestHandled ??= timings.firstRequestArrived ??= performance.now()), filter, ['requestBody']);
 chrome.webRequest.onCompleted.addListener(() => undefined, filter, ['responseHeaders', 'extraHeaders']);
 chrome.webRequest.onErrorOccurred.addListener(() => undefined, filter);
 chrome.cookies.onChanged.addListener(() => undefined);
 chrome.tabs.onUpdated.addListener(() => undefined);
-globalThis.privacyLens = { isReady: true, flush: async () => undefined };
+globalThis.privacyLens = { isReady: true, flush: async () => undefined, timings };
 `;
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   await writeFile(join(dir, 'background.js'), background);
@@ -141,7 +144,7 @@ export async function measurePageLoads({
   return { rows };
 }
 
-export async function launchArms(network: { hostRules: string[]; insecure: boolean }): Promise<{ arms: Record<Arm, Browser>; ours: ExtensionBrowser; close(): Promise<void> }> {
+export async function launchArms(network: { hostRules: string[]; insecure: boolean }): Promise<{ arms: Record<Arm, Browser>; ours: ExtensionBrowser; control: ExtensionBrowser; close(): Promise<void> }> {
   const controlDir = await writeControlExtension();
   const none = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, args: chromiumArgs(network) });
   const control = await launchWithExtension({ ...network, extensionPath: controlDir });
@@ -149,6 +152,7 @@ export async function launchArms(network: { hostRules: string[]; insecure: boole
   return {
     arms: { none, control: control.browser, ours: ours.browser },
     ours,
+    control,
     async close() {
       await Promise.allSettled([none.close(), control.close(), ours.close()]);
       await rm(controlDir, { recursive: true, force: true });
@@ -201,13 +205,26 @@ export async function profileWorker(ext: ExtensionBrowser, url: string, loads: n
   return { totalMs: total, perLoadMs: total / loads, top };
 }
 
+/** A worker's start-up on its own clock, in milliseconds since the browser started it (lib/background/timings.ts). */
+export interface ColdStart {
+  /** Our first module's code runs: the browser has fetched, parsed and compiled the bundle. */
+  scriptStarted: number;
+  /** Every module evaluated. */
+  modulesLoaded: number;
+  /** Every listener registered: the script's first run is over. */
+  listening: number;
+  /** Start-up's reads are back: events are handled from here. */
+  started: number;
+  firstRequestArrived: number;
+  firstRequestHandled: number;
+}
+
 /**
- * Cold start: the worker stopped, then a shop page loaded. On the worker's own clock (zero when the
- * browser started it): when our code began to run (fetch, parse and compile of the bundle before it),
- * when start-up was done, and when the first webRequest event had been handled.
+ * Cold start: the worker stopped, then a shop page loaded, `times` times; read from the worker's own
+ * clock. Run on the control extension too, whose worker does nothing: its first event is the floor.
  */
-export async function coldStarts(ext: ExtensionBrowser, url: string, times: number): Promise<{ scriptStarted: number; modulesLoaded: number; started: number; firstRequestHandled: number }[]> {
-  const runs: { scriptStarted: number; modulesLoaded: number; started: number; firstRequestHandled: number }[] = [];
+export async function coldStarts(ext: ExtensionBrowser, url: string, times: number): Promise<ColdStart[]> {
+  const runs: ColdStart[] = [];
   for (let i = 0; i < times; i++) {
     await ext.stopWorker();
     // Wait until the browser has no running worker of ours, so the page's first request starts one.
@@ -217,8 +234,8 @@ export async function coldStarts(ext: ExtensionBrowser, url: string, times: numb
     const worker = await ext.worker();
     const timings = await waitFor(() =>
       worker.evaluate(() => {
-        const t = (globalThis as unknown as { privacyLens: { timings: { scriptStarted: number; modulesLoaded: number; started?: number; firstRequestHandled?: number } } }).privacyLens.timings;
-        return t.started !== undefined && t.firstRequestHandled !== undefined ? { scriptStarted: t.scriptStarted, modulesLoaded: t.modulesLoaded, started: t.started, firstRequestHandled: t.firstRequestHandled } : null;
+        const t = (globalThis as unknown as { privacyLens: { timings: Partial<ColdStart> } }).privacyLens.timings;
+        return t.started !== undefined && t.firstRequestHandled !== undefined ? (t as ColdStart) : null;
       }),
     );
     runs.push(timings);

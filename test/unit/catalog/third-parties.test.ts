@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalog, consentPlatformOf } from '@/lib/catalog';
+import { catalog, consentPlatformOf, nameThirdParty, thirdParties } from '@/lib/catalog';
 import rawDirectory from '@/lib/catalog/third-parties.json';
 import {
   THIRD_PARTY_PURPOSES,
@@ -13,8 +13,6 @@ import {
   countryName,
   createThirdPartyNamer,
   describeThirdParty,
-  nameThirdParty,
-  thirdParties,
   type ThirdParty,
 } from '@/lib/catalog/third-parties';
 import { createClassifier } from '@/lib/classify';
@@ -236,7 +234,7 @@ describe('nameThirdParty', () => {
       fc.tuple(label, fc.constantFrom(...suffixes)).map(([prefix, suffix]) => prefix + suffix),
       fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.')),
     );
-    const name = createThirdPartyNamer();
+    const name = createThirdPartyNamer(thirdParties);
     fc.assert(
       fc.property(host, (h) => {
         const scan = allSuffixes

@@ -6,13 +6,14 @@ import { createTabSync } from '@/lib/observe/tab-sync';
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
-function syncWithFakeAction() {
-  const call = () => vi.fn(async (_details: { tabId?: number; text?: string | null }) => undefined);
+function syncWithFakeAction({ strings }: { strings?: Promise<unknown> } = {}) {
+  const call = () => vi.fn(async (_details: { tabId?: number; text?: string | null; title?: string }) => undefined);
   const action = { setBadgeText: call(), setBadgeBackgroundColor: call(), setTitle: call() };
   const browser = { action } as unknown as Parameters<typeof createTabSync>[0]['browser'];
-  const sync = createTabSync({ browser, writer: { put: () => undefined }, t: createTranslator('nl'), stance: () => NO_STANCE, now: () => T0 });
+  const put = vi.fn();
+  const sync = createTabSync({ browser, writer: { put }, t: createTranslator('nl'), stance: () => NO_STANCE, now: () => T0, strings });
   const texts = () => action.setBadgeText.mock.calls.map(([details]) => details.text);
-  return { sync, action, texts };
+  return { sync, action, texts, put };
 }
 
 function stateWith(trackers: number) {
@@ -75,4 +76,24 @@ describe("a tab's badge", () => {
     await sync.onChange(8, { ...stateWith(1), tabId: 8 });
     expect(texts()).toEqual(['1', '1']);
   });
+
+  it("waits for the strings its title is written in, while the visit's row does not", async () => {
+    let stringsArrive!: () => void;
+    const strings = new Promise<void>((resolve) => (stringsArrive = resolve));
+    const { sync, action, texts, put } = syncWithFakeAction({ strings });
+    const first = sync.onChange(7, stateWith(1));
+    const second = sync.onChange(7, stateWith(2));
+    // A woken worker handles its first events before its strings are read: the log has them at once.
+    expect(put).toHaveBeenCalledWith('visits', expect.objectContaining({ tabId: 7 }));
+    await Promise.resolve();
+    expect(action.setBadgeText).not.toHaveBeenCalled();
+    stringsArrive();
+    await Promise.all([first, second]);
+    // In the order they were asked for, so the last state is the one shown, with a title in words.
+    expect(texts()).toEqual(['1', '2']);
+    expect(action.setTitle.mock.calls.at(-1)?.[0].title).not.toMatch(/^badgeTitle/);
+    await sync.onChange(7, stateWith(3));
+    expect(texts()).toEqual(['1', '2', '3']);
+  });
 });
+
