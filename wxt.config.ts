@@ -81,7 +81,7 @@ function checkedAtBuild(): Plugin {
     load(id) {
       if (id.split('?')[0] !== module) return null;
       return Object.entries(checkedData)
-        .map(([name, value]) => `export const ${name} = /* @__PURE__ */ JSON.parse(${JSON.stringify(JSON.stringify(value))});`)
+        .map(([name, value]) => `export const ${name} = ${typeof value === 'object' ? `/* @__PURE__ */ JSON.parse(${JSON.stringify(JSON.stringify(value))})` : JSON.stringify(value)};`)
         .join('\n');
     },
   };
