@@ -8,6 +8,13 @@ interface Rows {
   findings: FindingRow;
 }
 
+/** Rows not yet journaled, handed to a caller that writes session storage anyway (one call, not two). */
+export interface JournalItems {
+  items: Record<string, unknown>;
+  /** The caller's write was refused: the rows are not in the journal. */
+  failed(error: unknown): void;
+}
+
 export interface LogWriter {
   /** Queues a row; a row with the same id queued earlier is replaced (merged, for observations). */
   put<T extends LogTableName>(table: T, row: Rows[T]): void;
@@ -66,11 +73,20 @@ export interface WriterOptions {
   onWritten?(): void;
   /**
    * Where queued rows wait until they are on disk (`storage.session`). An MV3 service worker can be
-   * stopped between any two tasks, and the queue in memory with it: each queued row is handed to the
-   * journal in the task that queued it, and the next worker writes what the last one left behind.
-   * Rows have fixed ids, so a row written twice is still one row.
+   * stopped between any two tasks, and the queue in memory with it: queued rows are handed to the
+   * journal within `journalSpacingMs`, or sooner with the tab states (`takeJournal`), and the next
+   * worker writes what the last one left behind. Rows have fixed ids, so a row written twice is still
+   * one row.
    */
   journal?: JournalArea;
+  /**
+   * How long queued rows wait for the journal at most. One call per task was the worker's largest
+   * item during a page load (BENCHMARKS.md). What a stop loses in this time was not in a saved tab
+   * state either (the tab store saves the rows queued so far with every state, `takeJournal`): a
+   * request among it is recovered from the page's Resource Timing like any request a stopped worker
+   * missed, and a content script's report is answered only once its rows are saved.
+   */
+  journalSpacingMs?: number;
   /**
    * The journal's items as already read at start-up (the background reads session storage once for
    * the writer and the tab store: one round trip before the first event is handled, not two).
@@ -88,35 +104,50 @@ const MAX_REQUEUED = 5_000;
 
 export function createLogWriter(
   db: LogDatabase,
-  { delayMs = 150, maxQueued = 500, onError, onWritten, journal, journalAtStart, onJournalError }: WriterOptions = {},
-): LogWriter & { /** The number of rows brought back from the journal at start (0 without one). */ recovered: Promise<number> } {
+  { delayMs = 150, maxQueued = 500, onError, onWritten, journal, journalAtStart, onJournalError, journalSpacingMs = 50 }: WriterOptions = {},
+): LogWriter & {
+  /** The number of rows brought back from the journal at start (0 without one). */
+  recovered: Promise<number>;
+  /** Takes the rows waiting for the journal, for the caller's own write to the same area; null if none. */
+  takeJournal(): JournalItems | null;
+} {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   /** Queued observations that are only a request's end: merged with the stored row when written. */
   const amendments = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
-  /** Rows queued in this task, handed to the journal in one call at its end. */
+  /** Rows queued since the journal was last written, newest version of each. */
   const unjournaled = new Map<string, unknown>();
+  let journalTimer: ReturnType<typeof setTimeout> | undefined;
 
   const pending = () => [...queues.values()].reduce((sum, q) => sum + q.size, 0);
 
   function journalSoon(table: LogTableName, row: { id: string }, amend: boolean) {
     if (!journal) return;
-    if (unjournaled.size === 0) {
-      queueMicrotask(() => {
-        const items = Object.fromEntries(unjournaled);
-        unjournaled.clear();
-        void journal.set(items).catch((error: unknown) => onJournalError?.(error));
-      });
-    }
+    journalTimer ??= setTimeout(() => {
+      const taken = takeJournal();
+      if (taken) void journal.set(taken.items).catch(taken.failed);
+    }, journalSpacingMs);
     unjournaled.set(journalKey(table, row.id), amend ? { table, row, amend } : { table, row });
   }
 
-  /** Takes rows off the journal once they are on disk (or given up), unless a newer version waits. */
+  function takeJournal(): JournalItems | null {
+    if (journalTimer !== undefined) clearTimeout(journalTimer);
+    journalTimer = undefined;
+    if (unjournaled.size === 0) return null;
+    const items = Object.fromEntries(unjournaled);
+    unjournaled.clear();
+    return { items, failed: (error: unknown) => onJournalError?.(error) };
+  }
+
+  /**
+   * Takes rows off the journal once they are on disk (or given up), unless a newer version is queued.
+   * A row still waiting for the journal is not journaled at all then: the disk has its newest version.
+   */
   function unjournal(batch: readonly (readonly [LogTableName, readonly { id: string }[]])[]) {
     if (!journal) return;
-    const keys = batch.flatMap(([table, rows]) => rows.filter((row) => !queues.get(table)!.has(row.id)).map((row) => journalKey(table, row.id)));
-    const done = keys.filter((key) => !unjournaled.has(key));
+    const done = batch.flatMap(([table, rows]) => rows.filter((row) => !queues.get(table)!.has(row.id)).map((row) => journalKey(table, row.id)));
+    for (const key of done) unjournaled.delete(key);
     if (done.length) void journal.remove(done).catch(() => undefined);
   }
 
@@ -228,6 +259,7 @@ export function createLogWriter(
     flush,
     pending,
     recovered,
+    takeJournal,
   };
 }
 

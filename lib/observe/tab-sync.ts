@@ -79,10 +79,12 @@ export function createTabSync({
       return force || !had ? settled() : settled(() => action.setBadgeText({ tabId, text: null as unknown as string }));
     }
     const badge = badgeFor(state, judgement);
-    const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
-    const drawing = `${badge.text}|${badge.color}|${title}`;
+    // The title follows from the tone and the text: written out (plural rules, number formats) only
+    // when the badge is drawn, which is seldom, not on every change of the tab's state.
+    const drawing = `${badge.text}|${badge.color}|${badge.tone}`;
     if (!force && drawn.get(tabId) === drawing) return settled();
     drawn.set(tabId, drawing);
+    const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
     return settled(
       () => action.setBadgeText({ tabId, text: badge.text }),
       () => action.setBadgeBackgroundColor({ tabId, color: badge.color }),

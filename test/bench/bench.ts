@@ -21,7 +21,7 @@ import { startFixtureShop } from '../fixtures/shop/server';
 import { growHar } from './har-corpus';
 import { classificationBench } from './classification';
 import { buildCorpus } from './corpus';
-import { coldStarts, launchArms, measurePageLoads, profileWorker, REALISTIC_NETWORK, type ColdStart } from './page-load';
+import { coldStarts, launchArms, measurePageLoads, profileContentScripts, profileWorker, REALISTIC_NETWORK, type ColdStart } from './page-load';
 import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
 
@@ -78,12 +78,15 @@ async function pageLoadBench() {
     say(`   realistic network: DevTools' emulation, ${REALISTIC_NETWORK.latency} ms latency, 20/5 Mbit/s`);
     for (const row of rows) {
       const m = row.medianMs;
-      say(`   ${row.page.padEnd(10)} ${row.network.padEnd(9)} none ${fmt(m.none, 1)} ms, control ${fmt(m.control, 1)} ms, ours ${fmt(m.ours, 1)} ms`);
-      say(`   ${''.padEnd(20)} with/without ${pct(row.withWithout)}; control/none ${pct(row.controlNone)} (the platform); ours/control ${pct(row.oursControl)} (ours, budget ≤ 1.01)`);
+      say(`   ${row.page.padEnd(10)} ${row.network.padEnd(9)} none ${fmt(m.none, 1)} ms, control ${fmt(m.control, 1)} ms, control with empty content scripts ${fmt(m.scripts, 1)} ms, ours ${fmt(m.ours, 1)} ms`);
+      say(`   ${''.padEnd(20)} with/without ${pct(row.withWithout)}; the platform: control/none ${pct(row.controlNone)}, scripts/control ${pct(row.scriptsControl)}`);
+      say(`   ${''.padEnd(20)} ours/control ${pct(row.oursControl)} (budget ≤ 1.01); our code alone, ours/scripts ${pct(row.oursScripts)}`);
     }
     const profile = await profileWorker(ours, 'https://www.mijnliefsteboek.nl/checkout', 10);
     say(`   our worker during 10 checkout loads: ${fmt(profile.perLoadMs, 1)} ms of CPU per load; the most self time:`);
     for (const { fn, ms } of profile.top.slice(0, 8)) say(`     ${fmt(ms / 10, 2).padStart(6)} ms/load  ${fn}`);
+    const scripts = await profileContentScripts(ours, 'https://www.mijnliefsteboek.nl/checkout', 20);
+    say(`   the page's own thread during 20 checkout loads, per load: ${Object.entries(scripts.perLoadMs).map(([file, ms]) => `${file} ${fmt(ms, 2)} ms`).join(', ')}`);
     // Cold start, ours and the control's (a worker that does nothing: the browser's own part).
     const cold = { ours: await coldStarts(ours, 'https://www.mijnliefsteboek.nl/', 10), control: await coldStarts(control, 'https://www.mijnliefsteboek.nl/', 10) };
     const at = (runs: ColdStart[], key: keyof ColdStart) => median(runs.map((run) => run[key]));
@@ -95,6 +98,7 @@ async function pageLoadBench() {
     results.pageLoad = {
       rows,
       workerProfile: profile,
+      contentScripts: scripts,
       coldStart: { ours: cold.ours, control: cold.control, medianFirstRequestHandledMs: { ours: at(cold.ours, 'firstRequestHandled'), control: at(cold.control, 'firstRequestHandled') } },
     };
   } finally {

@@ -6,9 +6,13 @@
  * - `control`: an extension with exactly our manifest's permissions and host permissions, and our
  *   webRequest listeners (same events, filters and extra info: `requestBody`, `responseHeaders`,
  *   `extraHeaders`) doing nothing. What Chromium charges any extension that watches these hosts;
+ * - `scripts`: the control, plus our manifest's two content scripts (same pages, same worlds, same
+ *   `document_start`), each an empty file. What the browser charges for running any content script
+ *   on the page: a script world made and a script loaded before the page's own;
  * - `ours`: the built extension.
  *
- * `control / none` is the platform's floor; `ours / control` is the part that is ours.
+ * `control / none` and `scripts / control` are the platform's floor; `ours / scripts` is the part
+ * that is our code.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,8 +21,8 @@ import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer';
 import { CHROME_BUILD, CHROMIUM, chromiumArgs, launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { bootstrapRatio, median, quantile } from './stats';
 
-export type Arm = 'none' | 'control' | 'ours';
-const ARMS: Arm[] = ['none', 'control', 'ours'];
+export type Arm = 'none' | 'control' | 'scripts' | 'ours';
+const ARMS: Arm[] = ['none', 'control', 'scripts', 'ours'];
 
 /** A customer's connection, roughly: DevTools' network emulation on each page (latency is per request). */
 export const REALISTIC_NETWORK = { latency: 40, download: (20 * 1024 * 1024) / 8, upload: (5 * 1024 * 1024) / 8 };
@@ -32,10 +36,12 @@ interface Sample {
 
 /**
  * The control extension: our built manifest's permissions, with a background that registers our three
- * webRequest listeners and returns. No content scripts, no pages, no storage.
+ * webRequest listeners and returns; with `contentScripts`, also our content scripts' entries, each an
+ * empty file. No pages, no storage.
  */
-export async function writeControlExtension(): Promise<string> {
-  const ours = JSON.parse(await readFile(join(CHROME_BUILD, 'manifest.json'), 'utf8')) as { permissions: string[]; host_permissions: string[] };
+export async function writeControlExtension({ contentScripts = false } = {}): Promise<string> {
+  type ContentScript = { matches: string[]; run_at?: string; world?: string; js: string[] };
+  const ours = JSON.parse(await readFile(join(CHROME_BUILD, 'manifest.json'), 'utf8')) as { permissions: string[]; host_permissions: string[]; content_scripts: ContentScript[] };
   const dir = await mkdtemp(join(tmpdir(), 'privacy-lens-control-'));
   const manifest = {
     manifest_version: 3,
@@ -44,6 +50,7 @@ export async function writeControlExtension(): Promise<string> {
     permissions: ours.permissions,
     host_permissions: ours.host_permissions,
     background: { service_worker: 'background.js' },
+    ...(contentScripts ? { content_scripts: ours.content_scripts.map((script, i) => ({ ...script, js: [`empty-${i}.js`] })) } : {}),
   };
   // Its clock, as ours keeps it (lib/background/timings.ts): the cold start's floor.
   const background = `
@@ -59,6 +66,7 @@ globalThis.privacyLens = { isReady: true, flush: async () => undefined, timings 
 `;
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   await writeFile(join(dir, 'background.js'), background);
+  if (contentScripts) await Promise.all(ours.content_scripts.map((_, i) => writeFile(join(dir, `empty-${i}.js`), '')));
   return dir;
 }
 
@@ -86,6 +94,8 @@ export interface PageLoadResult {
     iqrMs: Record<Arm, [number, number]>;
     withWithout: { ratio: number; ci95: [number, number] };
     controlNone: { ratio: number; ci95: [number, number] };
+    scriptsControl: { ratio: number; ci95: [number, number] };
+    oursScripts: { ratio: number; ci95: [number, number] };
     oursControl: { ratio: number; ci95: [number, number] };
   }[];
 }
@@ -126,17 +136,18 @@ export async function measurePageLoads({
   for (const network of ['local', 'realistic'] as const) {
     for (const path of pages) {
       const of = (arm: Arm) => samples.filter((s) => s.page === path && s.network === network && s.arm === arm).map((s) => s.ms);
-      const none = of('none');
-      const control = of('control');
-      const ours = of('ours');
+      const [none, control, scripts, ours] = ARMS.map(of) as [number[], number[], number[], number[]];
+      const each = <T,>(f: (values: number[]) => T) => Object.fromEntries(ARMS.map((arm) => [arm, f(of(arm))])) as Record<Arm, T>;
       rows.push({
         page: path,
         network,
         loads: none.length,
-        medianMs: { none: median(none), control: median(control), ours: median(ours) },
-        iqrMs: { none: [quantile(none, 0.25), quantile(none, 0.75)], control: [quantile(control, 0.25), quantile(control, 0.75)], ours: [quantile(ours, 0.25), quantile(ours, 0.75)] },
+        medianMs: each(median),
+        iqrMs: each((values) => [quantile(values, 0.25), quantile(values, 0.75)]),
         withWithout: bootstrapRatio(ours, none),
         controlNone: bootstrapRatio(control, none),
+        scriptsControl: bootstrapRatio(scripts, control),
+        oursScripts: bootstrapRatio(ours, scripts),
         oursControl: bootstrapRatio(ours, control),
       });
     }
@@ -146,16 +157,18 @@ export async function measurePageLoads({
 
 export async function launchArms(network: { hostRules: string[]; insecure: boolean }): Promise<{ arms: Record<Arm, Browser>; ours: ExtensionBrowser; control: ExtensionBrowser; close(): Promise<void> }> {
   const controlDir = await writeControlExtension();
+  const scriptsDir = await writeControlExtension({ contentScripts: true });
   const none = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, args: chromiumArgs(network) });
   const control = await launchWithExtension({ ...network, extensionPath: controlDir });
+  const scripts = await launchWithExtension({ ...network, extensionPath: scriptsDir });
   const ours = await launchWithExtension(network);
   return {
-    arms: { none, control: control.browser, ours: ours.browser },
+    arms: { none, control: control.browser, scripts: scripts.browser, ours: ours.browser },
     ours,
     control,
     async close() {
-      await Promise.allSettled([none.close(), control.close(), ours.close()]);
-      await rm(controlDir, { recursive: true, force: true });
+      await Promise.allSettled([none.close(), control.close(), scripts.close(), ours.close()]);
+      await Promise.all([controlDir, scriptsDir].map((dir) => rm(dir, { recursive: true, force: true })));
     },
   };
 }
@@ -204,6 +217,39 @@ export async function profileWorker(ext: ExtensionBrowser, url: string, loads: n
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, ms]) => ({ fn, ms }));
   return { totalMs: total, perLoadMs: total / loads, top };
 }
+
+/**
+ * Our content scripts' CPU on the page's own thread, where it delays the page directly (the worker's
+ * runs in a process of its own): the DevTools protocol's sampling profiler on the page during `loads`
+ * loads, after two to warm up, each sample counted to the nearest script on its stack.
+ */
+export async function profileContentScripts(ext: ExtensionBrowser, url: string, loads: number): Promise<{ perLoadMs: Record<string, number> }> {
+  const totals = new Map<string, number>();
+  for (let i = 0; i < loads + 2; i++) {
+    const page = await ext.browser.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    await cdp.send('Profiler.start');
+    await page.goto(url, { waitUntil: 'load' });
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    await page.close();
+    if (i < 2) continue;
+    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+    profile.samples.forEach((id, k) => {
+      let node = byNode.get(id);
+      if (!node || node.callFrame.functionName === '(idle)' || node.callFrame.functionName === '(program)') return;
+      while (node && !node.callFrame.url) node = byNode.get(parent.get(node.id)!);
+      const file = node?.callFrame.url.startsWith(`chrome-extension://${ext.extensionId}/`) ? node.callFrame.url.split('/').slice(3).join('/') : 'the page and the browser';
+      totals.set(file, (totals.get(file) ?? 0) + (profile.timeDeltas[k + 1] ?? 0) / 1000);
+    });
+  }
+  return { perLoadMs: Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]).map(([file, ms]) => [file, ms / loads])) };
+}
+
+type CpuProfile = { nodes: { id: number; children?: number[]; callFrame: { functionName: string; url: string } }[]; samples: number[]; timeDeltas: number[] };
 
 /** A worker's start-up on its own clock, in milliseconds since the browser started it (lib/background/timings.ts). */
 export interface ColdStart {

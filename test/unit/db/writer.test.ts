@@ -65,21 +65,32 @@ describe('log writer', () => {
 describe('log writer journal (the service worker stopped before a batch was written)', () => {
   function memoryJournal() {
     const data: Record<string, unknown> = {};
+    const sets: Record<string, unknown>[] = [];
+    let onSet: (() => void) | undefined;
     return {
       data,
+      sets,
+      /** Settles at the next `set` (the writer's own journal write). */
+      nextSet: () => new Promise<void>((resolve) => (onSet = resolve)),
       get: async () => structuredClone(data),
-      set: async (items: Record<string, unknown>) => void Object.assign(data, structuredClone(items)),
+      set: async (items: Record<string, unknown>) => {
+        sets.push(items);
+        Object.assign(data, structuredClone(items));
+        onSet?.();
+      },
       remove: async (keys: string[]) => keys.forEach((k) => delete data[k]),
     };
   }
+  const task = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-  it('hands each queued row to the journal in the task that queued it, and the next worker writes it once', async () => {
+  it('hands the queued rows to the journal within its spacing, and the next worker writes them once', async () => {
     const db = freshLog();
     const journal = memoryJournal();
     const stopped = createLogWriter(db, { delayMs: 10_000, journal });
+    const journaled = journal.nextSet();
     stopped.put('observations', observation('v1:r1', { at: 5 }));
     stopped.put('observations', observation('v1:r1', { at: 9, status: 200 }));
-    await Promise.resolve();
+    await journaled;
     expect(Object.keys(journal.data)).toEqual(['log-queue|observations|v1:r1']);
     // The worker is stopped here: its queue and timer are gone, the journal is not.
     const next = createLogWriter(db, { delayMs: 10_000, journal });
@@ -93,8 +104,9 @@ describe('log writer journal (the service worker stopped before a batch was writ
   it('keeps a newer version of a row queued after the start over the one the journal brings back', async () => {
     const db = freshLog();
     const journal = memoryJournal();
+    const journaled = journal.nextSet();
     createLogWriter(db, { journal }).put('observations', observation('v1:r1', { at: 5 }));
-    await Promise.resolve();
+    await journaled;
     const next = createLogWriter(db, { delayMs: 10_000, journal });
     next.put('observations', observation('v1:r1', { at: 9, status: 204 }));
     await next.recovered;
@@ -108,13 +120,58 @@ describe('log writer journal (the service worker stopped before a batch was writ
     const first = createLogWriter(db, { delayMs: 10_000, journal });
     first.put('observations', observation('v1:r1', { at: 5, consentMode: { adStorage: 'denied', analyticsStorage: 'denied' } }));
     await first.flush();
+    const journaled = journal.nextSet();
     first.amend('observations', observation('v1:r1', { at: 9, status: 200 }));
-    await Promise.resolve();
+    await journaled;
     // Stopped before the end was written: the next worker finds it in the journal.
     const next = createLogWriter(db, { delayMs: 10_000, journal });
     expect(await next.recovered).toBe(1);
     await next.flush();
     expect(await db.observations.get('v1:r1')).toMatchObject({ at: 5, status: 200, consentMode: { analyticsStorage: 'denied' } });
+  });
+
+  it('writes the rows of many tasks in one call, not one call per task', async () => {
+    const journal = memoryJournal();
+    const writer = createLogWriter(freshLog(), { delayMs: 10_000, journal, journalSpacingMs: 30 });
+    const journaled = journal.nextSet();
+    for (const id of ['v1:r1', 'v1:r2', 'v1:r3']) {
+      writer.put('observations', observation(id, { at: 5 }));
+      await task();
+    }
+    await journaled;
+    expect(journal.sets).toHaveLength(1);
+    expect(Object.keys(journal.sets[0]!)).toHaveLength(3);
+  });
+
+  it('hands its waiting rows to a write of the same area (the tab states), and then has none of its own', async () => {
+    const journal = memoryJournal();
+    const writer = createLogWriter(freshLog(), { delayMs: 10_000, journal, journalSpacingMs: 10 });
+    writer.put('observations', observation('v1:r1', { at: 5 }));
+    const taken = writer.takeJournal();
+    expect(Object.keys(taken!.items)).toEqual(['log-queue|observations|v1:r1']);
+    expect(writer.takeJournal()).toBeNull();
+    // Its timer went with the rows: a later row starts a new one, which writes only that row.
+    const journaled = journal.nextSet();
+    writer.put('observations', observation('v1:r2', { at: 6 }));
+    await journaled;
+    expect(journal.sets.map((items) => Object.keys(items))).toEqual([['log-queue|observations|v1:r2']]);
+  });
+
+  it('does not journal a row that reached the disk first, nor keep an older journaled version of it', async () => {
+    const db = freshLog();
+    const journal = memoryJournal();
+    const writer = createLogWriter(db, { delayMs: 10_000, journal, journalSpacingMs: 10 });
+    let journaled = journal.nextSet();
+    writer.put('observations', observation('v1:r1', { at: 5 }));
+    await journaled;
+    writer.put('observations', observation('v1:r1', { at: 5, status: 200 }));
+    writer.put('observations', observation('v1:r2', { at: 6 }));
+    await writer.flush();
+    expect(journal.data).toEqual({});
+    journaled = journal.nextSet();
+    writer.put('observations', observation('v1:r3', { at: 7 }));
+    await journaled;
+    expect(journal.sets.flatMap((items) => Object.keys(items))).toEqual(['log-queue|observations|v1:r1', 'log-queue|observations|v1:r3']);
   });
 
   it('ignores journal entries that are not rows', async () => {

@@ -109,4 +109,26 @@ describe('tab store', () => {
     await store.flush();
     expect(seen).toEqual([4]);
   });
+
+  it("saves the log's rows waiting for its journal in the same call as the states, and tells of a refused one", async () => {
+    const area = memoryArea();
+    const calls: Record<string, unknown>[] = [];
+    const set = area.set.bind(area);
+    area.set = async (items) => {
+      calls.push(items);
+      if ('refuse' in items) throw new Error('QUOTA_BYTES quota exceeded');
+      return set(items);
+    };
+    const waiting: Record<string, unknown>[] = [{ 'log-queue|observations|v1:r1': { table: 'observations', row: { id: 'v1:r1' } } }, { refuse: true }];
+    const refused: unknown[] = [];
+    const store = createTabStore(area, { delayMs: 10_000, alongside: () => ({ items: waiting.shift() ?? {}, failed: (error) => void refused.push(error) }) });
+    await store.ready;
+    store.set(newTabState(3, 'v1', 'https://www.mijnliefsteboek.nl/', 10));
+    await store.saved();
+    expect(calls).toHaveLength(1);
+    expect(Object.keys(calls[0]!).sort()).toEqual(['log-queue|observations|v1:r1', tabStateKey(3)]);
+    store.changed(store.get(3)!, { now: true });
+    await store.saved().catch(() => undefined);
+    expect(refused).toHaveLength(1);
+  });
 });
