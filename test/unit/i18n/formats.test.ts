@@ -16,6 +16,18 @@ describe('dates and numbers in the page’s language', () => {
     expect(en.formatCalendarDate(date)).toBe(english);
   });
 
+  it('writes every number as Intl.NumberFormat does in that language, small whole ones included (which skip it)', () => {
+    for (const [language, locale] of [['nl', 'nl-NL'], ['en', 'en-GB']] as const) {
+      const t = createTranslator(language);
+      const intl = new Intl.NumberFormat(locale);
+      for (const value of [...Array.from({ length: 1001 }, (_, i) => i), -0, -1, -999, 0.5, 999.5, 1000, 1234, 1e6, Number.NaN]) {
+        expect(t.formatNumber(value), `${language} ${value}`).toBe(intl.format(value));
+      }
+    }
+    expect(nl.formatNumber(1234)).toBe('1.234');
+    expect(en.formatNumber(1234)).toBe('1,234');
+  });
+
   it('keeps a calendar date on its day in any time zone (no shift to the day before)', () => {
     for (const language of ['nl', 'en'] as const) expect(createTranslator(language).formatCalendarDate('2026-01-01')).toMatch(/^1 (januari|January) 2026$/);
   });
