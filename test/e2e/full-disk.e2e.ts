@@ -135,9 +135,16 @@ describe('a full disk, in the browser', () => {
     await storage.send('Storage.overrideQuotaForOrigin', { origin });
     shop.clearRequests();
     const { page, tabId } = await visit(ext, '/test/meta-pixel');
-    // Rows the full disk refused are written again after 1.5 s; give the writer its next try.
-    await new Promise((r) => setTimeout(r, 2_000));
-    await ext.settle(page);
+    // The rows the full disk refused wait in the writer's queue, and Chromium applies the lifted quota
+    // when it next opens the log's store: settled until a write has landed, which the log's health
+    // tells (bounded).
+    const w = await ext.worker();
+    const readHealth = () => w.evaluate(() => chrome.storage.session.get('log-health').then((items) => (items['log-health'] as { state: string } | undefined)?.state ?? 'ok'));
+    for (const until = Date.now() + 20_000; ; ) {
+      await ext.settle(page);
+      if ((await readHealth()) === 'ok') break;
+      if (Date.now() > until) throw new Error('the log still refused writes 20 s after the quota was lifted');
+    }
     const log = await worker.readLog();
     const visitId = (await ext.tabState(tabId))!.visitId;
     const made = catalogRequests(shop.requests);
