@@ -55,7 +55,7 @@ export function startBackground(browser: WebExtension) {
   /** The customer's rights requests, from the deadline check (null until it has run). */
   let rights: RightsDigest[] | null = null;
   const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights, strings: messagesAtStart });
-  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart, alongside: writer.takeJournal });
+  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart, beforeSave: writer.journalNow });
   const started = Promise.all([
     writer.recovered,
     stanceAtStart.then((items) => void (stance = parseStance(items[STANCE_KEY]))).catch(() => undefined),

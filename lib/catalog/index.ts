@@ -35,13 +35,13 @@ export function hasConsentModeSignal(id: EntryId): boolean {
   return getEntry(id).consentModeSignal !== undefined;
 }
 
-/** Match patterns for the manifest: the shop and every network-observed catalog host. */
 let namer: ((host: string) => ThirdParty | null) | undefined;
 /** Who is behind a host the policy does not name, from the bundled directory (its namer is built on first use). */
 export function nameThirdParty(host: string): ThirdParty | null {
   return (namer ??= createThirdPartyNamer(thirdPartiesData))(host);
 }
 
+/** Match patterns for the manifest: the shop and every network-observed catalog host. */
 export function hostPermissions(source: Catalog = catalog): string[] {
   const hosts = new Set<string>(source.shop.domains);
   for (const entry of source.entries) {

@@ -8,13 +8,6 @@ interface Rows {
   findings: FindingRow;
 }
 
-/** Rows not yet journaled, handed to a caller that writes session storage anyway (one call, not two). */
-export interface JournalItems {
-  items: Record<string, unknown>;
-  /** The caller's write was refused: the rows are not in the journal. */
-  failed(error: unknown): void;
-}
-
 export interface LogWriter {
   /** Queues a row; a row with the same id queued earlier is replaced (merged, for observations). */
   put<T extends LogTableName>(table: T, row: Rows[T]): void;
@@ -74,17 +67,17 @@ export interface WriterOptions {
   /**
    * Where queued rows wait until they are on disk (`storage.session`). An MV3 service worker can be
    * stopped between any two tasks, and the queue in memory with it: queued rows are handed to the
-   * journal within `journalSpacingMs`, or sooner with the tab states (`takeJournal`), and the next
-   * worker writes what the last one left behind. Rows have fixed ids, so a row written twice is still
-   * one row.
+   * journal within `journalSpacingMs`, or sooner when asked (`journalNow`, before each save of the tab
+   * states), and the next worker writes what the last one left behind. Rows have fixed ids, so a row
+   * written twice is still one row.
    */
   journal?: JournalArea;
   /**
    * How long queued rows wait for the journal at most. One call per task was the worker's largest
    * item during a page load (BENCHMARKS.md). What a stop loses in this time was not in a saved tab
-   * state either (the tab store saves the rows queued so far with every state, `takeJournal`): a
-   * request among it is recovered from the page's Resource Timing like any request a stopped worker
-   * missed, and a content script's report is answered only once its rows are saved.
+   * state either (the tab store has the rows queued so far journaled before every save, `journalNow`):
+   * a request among it is recovered from the page's Resource Timing like any request a stopped worker
+   * missed, and a content script's report is answered only once its rows are journaled.
    */
   journalSpacingMs?: number;
   /**
@@ -108,8 +101,8 @@ export function createLogWriter(
 ): LogWriter & {
   /** The number of rows brought back from the journal at start (0 without one). */
   recovered: Promise<number>;
-  /** Takes the rows waiting for the journal, for the caller's own write to the same area; null if none. */
-  takeJournal(): JournalItems | null;
+  /** Hands the rows waiting for the journal to it now, in this task (the tab store, before it saves). */
+  journalNow(): void;
 } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   /** Queued observations that are only a request's end: merged with the stored row when written. */
@@ -119,34 +112,64 @@ export function createLogWriter(
   /** Rows queued since the journal was last written, newest version of each. */
   const unjournaled = new Map<string, unknown>();
   let journalTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Per row (its journal key): how many batches holding it are being written. A row leaves the journal
+   * only when none is, nor is it queued: a newer version in a later batch is not on disk yet.
+   */
+  const inFlight = new Map<string, number>();
 
   const pending = () => [...queues.values()].reduce((sum, q) => sum + q.size, 0);
 
   function journalSoon(table: LogTableName, row: { id: string }, amend: boolean) {
     if (!journal) return;
-    journalTimer ??= setTimeout(() => {
-      const taken = takeJournal();
-      if (taken) void journal.set(taken.items).catch(taken.failed);
-    }, journalSpacingMs);
+    journalTimer ??= setTimeout(journalNow, journalSpacingMs);
     unjournaled.set(journalKey(table, row.id), amend ? { table, row, amend } : { table, row });
   }
 
-  function takeJournal(): JournalItems | null {
+  function journalNow() {
     if (journalTimer !== undefined) clearTimeout(journalTimer);
     journalTimer = undefined;
-    if (unjournaled.size === 0) return null;
+    if (!journal || unjournaled.size === 0) return;
     const items = Object.fromEntries(unjournaled);
     unjournaled.clear();
-    return { items, failed: (error: unknown) => onJournalError?.(error) };
+    void journal.set(items).catch((error: unknown) => onJournalError?.(error));
+  }
+
+  type Batch = readonly (readonly [LogTableName, readonly { id: string }[]])[];
+  const keysOf = (batch: Batch) => batch.flatMap(([table, rows]) => rows.map((row) => [table, row.id, journalKey(table, row.id)] as const));
+
+  /** A batch is being written: its rows stay in the journal until it lands (see `settled`). */
+  function writing(batch: Batch) {
+    for (const [, , key] of keysOf(batch)) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
   }
 
   /**
-   * Takes rows off the journal once they are on disk (or given up), unless a newer version is queued.
-   * A row still waiting for the journal is not journaled at all then: the disk has its newest version.
+   * A batch landed, or was given up (`unjournal`), or goes back into the queue: its rows are no longer
+   * being written by it. Returns the rows of it that no later batch holds.
    */
-  function unjournal(batch: readonly (readonly [LogTableName, readonly { id: string }[]])[]) {
+  function settled(batch: Batch): (readonly [LogTableName, string, string])[] {
+    const alone: (readonly [LogTableName, string, string])[] = [];
+    for (const entry of keysOf(batch)) {
+      const left = (inFlight.get(entry[2]) ?? 1) - 1;
+      if (left > 0) inFlight.set(entry[2], left);
+      else {
+        inFlight.delete(entry[2]);
+        alone.push(entry);
+      }
+    }
+    return alone;
+  }
+
+  /**
+   * Takes rows off the journal once they are on disk (or given up), unless a newer version is queued
+   * or in a later batch still being written. A row still waiting for the journal is not journaled at
+   * all then: the disk has its newest version.
+   */
+  function unjournal(batch: Batch) {
+    const done = settled(batch)
+      .filter(([table, id]) => !queues.get(table)!.has(id))
+      .map(([, , key]) => key);
     if (!journal) return;
-    const done = batch.flatMap(([table, rows]) => rows.filter((row) => !queues.get(table)!.has(row.id)).map((row) => journalKey(table, row.id)));
     for (const key of done) unjournaled.delete(key);
     if (done.length) void journal.remove(done).catch(() => undefined);
   }
@@ -202,6 +225,7 @@ export function createLogWriter(
     const amended = new Set(amendments);
     for (const queue of queues.values()) queue.clear();
     amendments.clear();
+    writing(batch);
     const write = () =>
       db.transaction('rw', TABLES.map((t) => db.table(t)), async () => {
         for (const [table, rows] of batch) {
@@ -210,7 +234,8 @@ export function createLogWriter(
         }
       });
     // Chained so that batches land in the order they were queued. A failed batch goes back into the
-    // queue (unless newer rows with the same id replaced it) when the error handler says to retry.
+    // queue (unless newer rows with the same id replaced it, queued or in a later batch) when the error
+    // handler says to retry.
     running = running
       .catch(() => undefined)
       .then(write)
@@ -223,10 +248,11 @@ export function createLogWriter(
           unjournal(batch);
           throw error;
         }
+        const alone = new Set(settled(batch).map(([, , key]) => key));
         for (const [table, rows] of batch) {
           const queue = queues.get(table)!;
           for (const row of rows) {
-            if (queue.has(row.id) || pending() >= MAX_REQUEUED) continue;
+            if (queue.has(row.id) || !alone.has(journalKey(table, row.id)) || pending() >= MAX_REQUEUED) continue;
             queue.set(row.id, row);
             if (amended.has(row.id)) amendments.add(row.id);
           }
@@ -259,7 +285,7 @@ export function createLogWriter(
     flush,
     pending,
     recovered,
-    takeJournal,
+    journalNow,
   };
 }
 

@@ -48,7 +48,7 @@ export function createTabStore(
     delayMs = 100,
     saveSpacingMs = 200,
     atStart,
-    alongside,
+    beforeSave,
     onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {},
   }: {
     delayMs?: number;
@@ -58,17 +58,18 @@ export function createTabStore(
      * state is tens of kB: one save per request would keep the worker busy serialising; at 50 ms the
      * saves were still a sixth of the worker's time during a page load, BENCHMARKS.md). What a stop
      * loses in between, the page's Resource Timing report recovers (observer.ts, `reconcile`), and the
-     * log's journal holds the rows of what was saved (`alongside`) and, within 50 ms, of the rest.
+     * log's journal holds the rows of what was saved (`beforeSave`) and, within 50 ms, of the rest.
      */
     saveSpacingMs?: number;
     onChange?: (tabId: number, state: TabState | undefined) => void | Promise<unknown>;
     /** The area's items as already read at start-up (shared with the log's journal: one read, not two). */
     atStart?: Promise<Record<string, unknown>>;
     /**
-     * Items written with every save, in the same call: the log's rows waiting for its journal. A saved
-     * state then never holds an event whose rows a stop could still lose.
+     * Called in every save, before its own write: the log hands the rows waiting for its journal to the
+     * same area, and the browser keeps the calls' order, so a saved state never holds an event whose
+     * rows a stop could still lose.
      */
-    alongside?: () => { items: Record<string, unknown>; failed(error: unknown): void } | null;
+    beforeSave?: () => void;
   } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
@@ -122,13 +123,10 @@ export function createTabStore(
       else toRemove.push(tabStateKey(tabId));
     }
     unsaved.clear();
-    const along = alongside?.();
-    if (along) Object.assign(toSet, along.items);
+    beforeSave?.();
     // Called now, not after the previous save: the browser takes the values (and keeps the calls'
     // order) even if this worker is stopped before the answer comes back.
-    const setting = Object.keys(toSet).length ? area.set(toSet) : undefined;
-    setting?.catch((error: unknown) => along?.failed(error));
-    const calls = [setting, toRemove.length ? area.remove(toRemove) : undefined];
+    const calls = [Object.keys(toSet).length ? area.set(toSet) : undefined, toRemove.length ? area.remove(toRemove) : undefined];
     saving = Promise.all([saving.catch(() => undefined), ...calls]).then(() => undefined);
     return saving;
   }

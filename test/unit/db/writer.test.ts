@@ -143,18 +143,17 @@ describe('log writer journal (the service worker stopped before a batch was writ
     expect(Object.keys(journal.sets[0]!)).toHaveLength(3);
   });
 
-  it('hands its waiting rows to a write of the same area (the tab states), and then has none of its own', async () => {
+  it('hands its waiting rows to the journal when asked (before a tab-state save), and then has none of its own', async () => {
     const journal = memoryJournal();
     const writer = createLogWriter(freshLog(), { delayMs: 10_000, journal, journalSpacingMs: 10 });
     writer.put('observations', observation('v1:r1', { at: 5 }));
-    const taken = writer.takeJournal();
-    expect(Object.keys(taken!.items)).toEqual(['log-queue|observations|v1:r1']);
-    expect(writer.takeJournal()).toBeNull();
+    writer.journalNow();
+    expect(journal.sets.map((items) => Object.keys(items))).toEqual([['log-queue|observations|v1:r1']]);
     // Its timer went with the rows: a later row starts a new one, which writes only that row.
     const journaled = journal.nextSet();
     writer.put('observations', observation('v1:r2', { at: 6 }));
     await journaled;
-    expect(journal.sets.map((items) => Object.keys(items))).toEqual([['log-queue|observations|v1:r2']]);
+    expect(journal.sets.map((items) => Object.keys(items))).toEqual([['log-queue|observations|v1:r1'], ['log-queue|observations|v1:r2']]);
   });
 
   it('does not journal a row that reached the disk first, nor keep an older journaled version of it', async () => {
@@ -172,6 +171,60 @@ describe('log writer journal (the service worker stopped before a batch was writ
     writer.put('observations', observation('v1:r3', { at: 7 }));
     await journaled;
     expect(journal.sets.flatMap((items) => Object.keys(items))).toEqual(['log-queue|observations|v1:r1', 'log-queue|observations|v1:r3']);
+  });
+
+  /** A log whose transactions wait until the test lets each one go, or fail, in order. */
+  function gatedLog() {
+    const db = freshLog();
+    const gates: { go(): void; fail(error: Error): void }[] = [];
+    const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+    (db as unknown as { transaction: unknown }).transaction = (...args: unknown[]) =>
+      new Promise<void>((go, fail) => gates.push({ go, fail })).then(() => transaction(...args));
+    const next = async () => {
+      while (gates.length === 0) await task();
+      return gates.shift()!;
+    };
+    return { db, release: async () => (await next()).go(), fail: async () => (await next()).fail(new Error('QuotaExceededError')) };
+  }
+
+  it("keeps a row's newer version in the journal while the batch that holds it is still being written", async () => {
+    const { db, release } = gatedLog();
+    const journal = memoryJournal();
+    const writer = createLogWriter(db, { delayMs: 10_000, journal, journalSpacingMs: 10_000 });
+    writer.put('observations', observation('v1:r1', { at: 5 }));
+    const first = writer.flush();
+    writer.put('observations', observation('v1:r1', { at: 5, status: 200 }));
+    writer.journalNow();
+    const second = writer.flush();
+    await release();
+    await first;
+    // The second batch is not on disk: the stop of a worker now must find the newer version.
+    expect(journal.data['log-queue|observations|v1:r1']).toMatchObject({ row: { status: 200 } });
+    await release();
+    await second;
+    expect(journal.data).toEqual({});
+    expect(await db.observations.get('v1:r1')).toMatchObject({ status: 200 });
+  });
+
+  it('does not put a failed batch back over a newer version of its row in a later batch', async () => {
+    const { db, release, fail } = gatedLog();
+    const writer = createLogWriter(db, { delayMs: 10_000, onError: async () => true });
+    writer.put('observations', observation('v1:r1', { at: 5 }));
+    writer.put('observations', observation('v1:r2', { at: 6 }));
+    const first = writer.flush().catch(() => undefined);
+    writer.put('observations', observation('v1:r1', { at: 5, status: 200 }));
+    const second = writer.flush();
+    await fail();
+    await first;
+    await release();
+    await second;
+    // Only the row no later batch had comes back for the retry: r1's newer version is on disk.
+    expect(writer.pending()).toBe(1);
+    const retry = writer.flush();
+    await release();
+    await retry;
+    expect(await db.observations.get('v1:r1')).toMatchObject({ status: 200 });
+    expect(await db.observations.get('v1:r2')).toMatchObject({ at: 6 });
   });
 
   it('ignores journal entries that are not rows', async () => {
