@@ -5,7 +5,6 @@ import { startBackground } from '@/lib/background';
 
 export default defineBackground(() => {
   const background = startBackground(browser);
-  background.timings.listening = performance.now();
   // Read by the end-to-end tests and the scan command through the DevTools protocol; a web page
   // cannot reach the service worker's globals.
   Object.assign(globalThis, { privacyLens: { ...background, isReady: false } });

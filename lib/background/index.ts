@@ -46,9 +46,6 @@ export function startBackground(browser: WebExtension) {
   const sessionAtStart = session.get(null);
   const stanceAtStart = browser.storage.local.get(STANCE_KEY);
   const messagesAtStart = providePackagedMessages(browser);
-  void sessionAtStart.then(() => void (workerTimings.sessionRead = performance.now()), () => undefined);
-  void stanceAtStart.then(() => void (workerTimings.stanceRead = performance.now()), () => undefined);
-  void messagesAtStart.then(() => void (workerTimings.stringsRead = performance.now()));
   const { db, writer } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
 
   let stance: Stance = NO_STANCE;
@@ -165,6 +162,7 @@ export function startBackground(browser: WebExtension) {
     now: Date.now,
   });
   browser.runtime.onMessage.addListener((message: unknown, sender: Sender) => router.route(message, sender));
+  workerTimings.listening = performance.now();
 
   return {
     // The scan and the tests start once everything is in, the strings too.
