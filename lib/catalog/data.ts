@@ -1,5 +1,4 @@
-import { Catalog } from './schema';
-import { ThirdPartyDirectory, type ThirdParty } from './third-parties';
+import { Catalog, ThirdPartyDirectory, type ThirdParty } from './schema';
 import shop from './shop.json';
 import aws from './entries/aws.json';
 import googleTagManager from './entries/google-tag-manager.json';

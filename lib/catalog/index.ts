@@ -1,8 +1,11 @@
-import { ruleHosts, type Catalog, type CatalogEntry, type EntryId, type PolicyPromise, type PromiseId } from './schema';
+import type { Catalog, CatalogEntry, PolicyPromise } from './schema';
+import { ruleHosts, type EntryId, type PromiseId } from './vocabulary';
 import { catalog, thirdParties as thirdPartiesData } from './data';
 import { createThirdPartyNamer, type ThirdParty } from './third-parties';
 
-export * from './schema';
+// The vocabulary only: the data files' schemas run at build time (data.ts), and their types are enough here.
+export * from './vocabulary';
+export type { Catalog, CatalogEntry, CookieRule, HostRule, PolicyPromise, PromiseRule, ProtocolRule, ShopProfile } from './schema';
 export { CATALOG_VERSION, catalog, thirdParties } from './data';
 
 /** The consent banner a host belongs to (Cookie Information, Cookiebot, OneTrust), if any. */

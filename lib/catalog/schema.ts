@@ -1,4 +1,8 @@
 import * as z from 'zod';
+import { THIRD_PARTY_PURPOSES } from './third-parties';
+import { AwsRegion, ConsentCategory, ENTRY_IDS, EntryId, LocalText, PROMISE_IDS, PromiseId, RequestKind } from './vocabulary';
+
+export * from './vocabulary';
 
 /**
  * The catalog is data: the shop's profile and one entry per processor or tracker that the
@@ -6,35 +10,10 @@ import * as z from 'zod';
  * hard-codes a host, a cookie name or a shop address.
  */
 
-export const CONSENT_CATEGORIES = ['necessary', 'functional', 'statistics', 'marketing'] as const;
-export const ConsentCategory = z.enum(CONSENT_CATEGORIES);
-export type ConsentCategory = z.infer<typeof ConsentCategory>;
-
-export const ENTRY_IDS = [
-  'aws',
-  'google-analytics',
-  'google-tag-manager',
-  'google-ads',
-  'microsoft-ads',
-  'meta-pixel',
-  'trustpilot',
-  'adyen',
-] as const;
-export const EntryId = z.enum(ENTRY_IDS);
-export type EntryId = z.infer<typeof EntryId>;
-
-/** Text we show in both UI languages. */
-export const LocalText = z.strictObject({ nl: z.string().min(1), en: z.string().min(1) });
-export type LocalText = z.infer<typeof LocalText>;
-
 /** A host name (lower case, no scheme, no port, no trailing dot). */
 const HostName = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a lower-case host name');
-
-/** What a matched request is, so the UI can tell a script load from a data-carrying hit. */
-export const RequestKind = z.enum(['script', 'hit', 'config', 'widget', 'payment', 'page', 'other']);
-export type RequestKind = z.infer<typeof RequestKind>;
 
 /**
  * A host rule: requests to `host` or any subdomain of it belong to the entry. `path`, when
@@ -134,12 +113,6 @@ export const CatalogEntry = z.strictObject({
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
-/** GVL ids of the catalog's vendors, for the TCF and GPP readers (they keep only these). */
-export const catalogGvlIds = (catalog: Catalog): number[] => [...new Set(catalog.entries.flatMap((e) => (e.gvlId ? [e.gvlId] : [])))];
-
-/** The hosts a host rule covers. */
-export const ruleHosts = (rule: HostRule): readonly string[] => (typeof rule.host === 'string' ? [rule.host] : rule.host);
-
 const Email = z.email();
 
 export const ShopProfile = z.strictObject({
@@ -180,24 +153,9 @@ export const ShopProfile = z.strictObject({
 });
 export type ShopProfile = z.infer<typeof ShopProfile>;
 
-export const PROMISE_IDS = [
-  'ga-anonymised',
-  'meta-unfinished-purchase-only',
-  'trustpilot-only-with-permission',
-  'no-sharing-without-consent',
-  'encrypted',
-  'aws-in-the-eu',
-  'named-processors-only',
-  'answer-within-a-month',
-] as const;
-export const PromiseId = z.enum(PROMISE_IDS);
-export type PromiseId = z.infer<typeof PromiseId>;
-
 /** A request parameter a rule looks for; `name[*]` stands for every `name[…]` (Meta's `ud[em]`, `ud[ph]`). */
 const ParamName = z.string().regex(/^[A-Za-z0-9_.-]+(\[\*\])?$/, 'a parameter name, or name[*]');
 const HeaderName = z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name');
-/** An AWS region code: eu-west-1, us-gov-west-1, eusc-de-east-1. */
-export const AwsRegion = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/, 'an AWS region code');
 
 /**
  * How a promise is judged: the kind names one small pure rule in lib/promises/rules.ts, the rest is
@@ -297,3 +255,54 @@ export const Catalog = z
     }
   });
 export type Catalog = z.infer<typeof Catalog>;
+
+/**
+ * The directory of third parties the policy does not name (third-parties.json; lib/catalog/third-parties.ts
+ * names a host with it).
+ */
+export const ThirdPartyPurpose = z.enum(THIRD_PARTY_PURPOSES);
+
+export const ThirdParty = z.strictObject({
+  /** Stable: reports and tests refer to it. */
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id'),
+  /** The legal entity where known, else the name people know it by (a GDPR request goes to it). */
+  company: z.string().min(1),
+  product: z.string().min(1).optional(),
+  /** ISO 3166-1 alpha-2 code of the company's seat. */
+  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'),
+  purpose: ThirdPartyPurpose,
+  /** The group that owns the company, where that is what people recognise (Alphabet, Meta). */
+  parent: z.string().min(1).optional(),
+  /**
+   * A request host matches a suffix when it equals it or ends with "." + suffix. The catalog's own
+   * host name rule, so that the catalog and the directory cannot drift apart.
+   */
+  hosts: z.array(HostName).min(1),
+});
+export type ThirdParty = z.infer<typeof ThirdParty>;
+
+/**
+ * One answer per host: a suffix listed twice would let the Map keep whichever came last, and a
+ * longer suffix of the same company inside a shorter one only hides the shorter one's entry.
+ */
+export const ThirdPartyDirectory = z.array(ThirdParty).superRefine((entries, ctx) => {
+  const ids = new Set<string>();
+  const owner = new Map<string, ThirdParty>();
+  for (const entry of entries) {
+    if (ids.has(entry.id)) ctx.addIssue({ code: 'custom', message: `duplicate id ${entry.id}` });
+    ids.add(entry.id);
+    for (const host of entry.hosts) {
+      const other = owner.get(host);
+      if (other) ctx.addIssue({ code: 'custom', message: `${host} is listed by both ${other.id} and ${entry.id}` });
+      else owner.set(host, entry);
+    }
+  }
+  for (const [host, entry] of owner) {
+    for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+      const outer = owner.get(host.slice(dot + 1));
+      if (outer && outer.company === entry.company) {
+        ctx.addIssue({ code: 'custom', message: `${host} (${entry.id}) sits inside ${outer.id}'s ${host.slice(dot + 1)} of the same company` });
+      }
+    }
+  }
+});

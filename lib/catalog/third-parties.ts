@@ -1,6 +1,7 @@
-import * as z from 'zod';
 import type { Language } from '../i18n';
-import { ConsentPlatform } from './schema';
+import type { ThirdParty } from './schema';
+
+export type { ThirdParty } from './schema';
 
 /**
  * Who is behind a host that the privacy policy does not name. The catalog answers first (every
@@ -38,8 +39,7 @@ export const THIRD_PARTY_PURPOSES = [
   'monitoring',
   'login',
 ] as const;
-export const ThirdPartyPurpose = z.enum(THIRD_PARTY_PURPOSES);
-export type ThirdPartyPurpose = z.infer<typeof ThirdPartyPurpose>;
+export type ThirdPartyPurpose = (typeof THIRD_PARTY_PURPOSES)[number];
 
 /** Words a customer understands, not the industry's: "bezoekersstatistieken", not "web analytics". */
 export const THIRD_PARTY_PURPOSE_LABELS: Record<ThirdPartyPurpose, { nl: string; en: string }> = {
@@ -72,52 +72,6 @@ export const THIRD_PARTY_PURPOSE_LABELS: Record<ThirdPartyPurpose, { nl: string;
   login: { nl: 'inloggen', en: 'sign-in' },
 };
 
-// The catalog's own host name rule (lower case, no scheme, port or trailing dot), reached through
-// an exported schema that holds it, so that the catalog and this directory cannot drift apart.
-const HostSuffix = ConsentPlatform.shape.hosts.element;
-
-export const ThirdParty = z.strictObject({
-  /** Stable: reports and tests refer to it. */
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id'),
-  /** The legal entity where known, else the name people know it by (a GDPR request goes to it). */
-  company: z.string().min(1),
-  product: z.string().min(1).optional(),
-  /** ISO 3166-1 alpha-2 code of the company's seat. */
-  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'),
-  purpose: ThirdPartyPurpose,
-  /** The group that owns the company, where that is what people recognise (Alphabet, Meta). */
-  parent: z.string().min(1).optional(),
-  /** A request host matches a suffix when it equals it or ends with "." + suffix. */
-  hosts: z.array(HostSuffix).min(1),
-});
-export type ThirdParty = z.infer<typeof ThirdParty>;
-
-/**
- * One answer per host: a suffix listed twice would let the Map keep whichever came last, and a
- * longer suffix of the same company inside a shorter one only hides the shorter one's entry.
- */
-export const ThirdPartyDirectory = z.array(ThirdParty).superRefine((entries, ctx) => {
-  const ids = new Set<string>();
-  const owner = new Map<string, ThirdParty>();
-  for (const entry of entries) {
-    if (ids.has(entry.id)) ctx.addIssue({ code: 'custom', message: `duplicate id ${entry.id}` });
-    ids.add(entry.id);
-    for (const host of entry.hosts) {
-      const other = owner.get(host);
-      if (other) ctx.addIssue({ code: 'custom', message: `${host} is listed by both ${other.id} and ${entry.id}` });
-      else owner.set(host, entry);
-    }
-  }
-  for (const [host, entry] of owner) {
-    for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-      const outer = owner.get(host.slice(dot + 1));
-      if (outer && outer.company === entry.company) {
-        ctx.addIssue({ code: 'custom', message: `${host} (${entry.id}) sits inside ${outer.id}'s ${host.slice(dot + 1)} of the same company` });
-      }
-    }
-  }
-});
-
 /**
  * A namer over `entries`. It expects a host as the classifier hands it over: lower case, no
  * trailing dot, no port (see `splitUrl`); it does not normalise, because it runs on every
@@ -143,7 +97,6 @@ export function createThirdPartyNamer(entries: readonly ThirdParty[]): (host: st
     }
   };
 }
-
 
 const regionNames = new Map<Language, Intl.DisplayNames>();
 /**

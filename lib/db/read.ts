@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { EntryId, RequestKind } from '../catalog/schema';
+import { EntryId, RequestKind } from '../catalog/vocabulary';
 import { ConsentModeSignals } from '../consent/consent-mode';
 import { BannerState, ConsentChange } from '../consent/model';
 import { PersonalDataHit } from '../consent/personal-data';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { EntryId, RequestKind } from '../catalog';
-import { AwsRegion } from '../catalog/schema';
+import { AwsRegion } from '../catalog/vocabulary';
 import { BannerState, ConsentChange } from '../consent/model';
 import { ConsentModeSignals } from '../consent/consent-mode';
 import { PersonalDataHit } from '../consent/personal-data';

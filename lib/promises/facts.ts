@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AwsRegion, EntryId, PromiseId } from '../catalog/schema';
+import { AwsRegion, EntryId, PromiseId } from '../catalog/vocabulary';
 import { CONSENT_SOURCES, RecordCategory } from '../consent/model';
 import { REQUEST_TYPES } from '../requests/types';
 

@@ -1,5 +1,5 @@
 import { catalog as defaultCatalog, type Catalog, type EntryId, type PolicyPromise, type PromiseRule } from '../catalog';
-import { AwsRegion } from '../catalog/schema';
+import { AwsRegion } from '../catalog/vocabulary';
 import type { PersonalDataHit } from '../consent/personal-data';
 
 /** What the pipeline keeps of one request for the promises' rules: names and an event, never values. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConsentCategory, EntryId, PromiseId, RequestKind } from '../catalog/schema';
+import { ConsentCategory, EntryId, PromiseId, RequestKind } from '../catalog/vocabulary';
 import { PromiseStatus } from '../promises/facts';
 import { FINDING_KINDS, VERDICTS } from '../consent/judge';
 import { BANNERS, CONSENT_SOURCES, RecordCategory } from '../consent/model';

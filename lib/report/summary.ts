@@ -1,4 +1,4 @@
-import type { EntryId } from '../catalog/schema';
+import type { EntryId } from '../catalog/vocabulary';
 import { isViolation } from '../consent/judge';
 import type { PageReport, Report, SiteScan, SiteSummary } from './schema';
 

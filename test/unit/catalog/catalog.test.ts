@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, ENTRY_IDS, PROMISE_IDS, ShopProfile, catalog, hostPermissions, ruleHosts, thirdParties } from '@/lib/catalog';
+import { ENTRY_IDS, PROMISE_IDS, catalog, hostPermissions, ruleHosts, thirdParties } from '@/lib/catalog';
+import { Catalog, ShopProfile } from '@/lib/catalog/schema';
 import shop from '@/lib/catalog/shop.json';
 import { SHOP_MATCHES, isShopUrl } from '@/lib/catalog/shop-domains';
 import { EXPECTED_HOST_PERMISSIONS } from '../../fixtures/permissions';

@@ -9,12 +9,12 @@ import rawDirectory from '@/lib/catalog/third-parties.json';
 import {
   THIRD_PARTY_PURPOSES,
   THIRD_PARTY_PURPOSE_LABELS,
-  ThirdPartyDirectory,
   countryName,
   createThirdPartyNamer,
   describeThirdParty,
   type ThirdParty,
 } from '@/lib/catalog/third-parties';
+import { ThirdPartyDirectory } from '@/lib/catalog/schema';
 import { createClassifier } from '@/lib/classify';
 
 const here = dirname(fileURLToPath(import.meta.url));
