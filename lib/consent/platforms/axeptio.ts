@@ -131,10 +131,12 @@ export const signature: PlatformSignature = {
   hosts: ['axept.io', 'axeptio.eu'],
   selectors: ['.axeptio_widget', '.axeptio_mount'],
   globals: ['axeptioSDK', '_axcb', 'axeptioSettings'],
-  sources: [
-    'https://developers.axeptio.eu/cookies/cookies-integration (_axcb, cookies:complete, static.axept.io/sdk.js)',
-    'real axeptio_cookies values in public code: $$token, $$date, $$completed, $$googleConsentMode, vendor booleans in two cases; axeptio_authorized_vendors / axeptio_all_vendors as ,a,b,',
-    'public integrations reading window.axeptioSDK.userPreferencesManager.choices',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/axeptio.json (.axeptio_widget, .axeptio_mount, axeptio_authorized_vendors=%2C%2C after refusing)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://developers.axeptio.eu/cookies/cookies-integration (_axcb, cookies:complete, static.axept.io/sdk.js)',
+  'real axeptio_cookies values in public code: $$token, $$date, $$completed, $$googleConsentMode, vendor booleans in two cases; axeptio_authorized_vendors / axeptio_all_vendors as ,a,b,',
+  'public integrations reading window.axeptioSDK.userPreferencesManager.choices',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/axeptio.json (.axeptio_widget, .axeptio_mount, axeptio_authorized_vendors=%2C%2C after refusing)',
+];

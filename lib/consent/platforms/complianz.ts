@@ -87,9 +87,11 @@ export const signature: PlatformSignature = {
   hosts: [],
   selectors: ['#cmplz-cookiebanner-container', '.cmplz-cookiebanner'],
   globals: ['complianz', 'cmplz_has_consent'],
-  sources: [
-    'https://github.com/Really-Simple-Plugins/complianz-gdpr cookiebanner/js/complianz.js (cmplz_get_cookie, cmplz_has_consent, cmplz_set_consent, banner-status, cmplz_status_change, cmplz_fire_categories, cmplz_accept_all for "other" regions)',
-    'https://github.com/Really-Simple-Plugins/complianz-gdpr cookiebanner/class-banner-loader.php (get_cookie_prefix: cmplz_ or cmplz_rt_)',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/complianz-banner.json (#cmplz-cookiebanner-container, cmplz_banner-status=dismissed)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://github.com/Really-Simple-Plugins/complianz-gdpr cookiebanner/js/complianz.js (cmplz_get_cookie, cmplz_has_consent, cmplz_set_consent, banner-status, cmplz_status_change, cmplz_fire_categories, cmplz_accept_all for "other" regions)',
+  'https://github.com/Really-Simple-Plugins/complianz-gdpr cookiebanner/class-banner-loader.php (get_cookie_prefix: cmplz_ or cmplz_rt_)',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/complianz-banner.json (#cmplz-cookiebanner-container, cmplz_banner-status=dismissed)',
+];

@@ -60,9 +60,11 @@ export const signature: PlatformSignature = {
   // The same ids as lib/consent/banners.ts, which could read them from here instead.
   selectors: ['#coiOverlay', '#coiConsentBanner', '#coi-banner-wrapper', '#cookie-information-template-wrapper'],
   globals: ['CookieInformation'],
-  sources: [
-    'https://support.cookieinformation.com/en/articles/5373910-all-you-need-to-know-about-consents',
-    'lib/consent/readers/cookie-information.ts (the cookie format, with real captures in test/unit/consent/readers.test.ts)',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/cookieinformation.json (banner #cookie-information-template-wrapper, window.CookieInformation)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://support.cookieinformation.com/en/articles/5373910-all-you-need-to-know-about-consents',
+  'lib/consent/readers/cookie-information.ts (the cookie format, with real captures in test/unit/consent/readers.test.ts)',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/cookieinformation.json (banner #cookie-information-template-wrapper, window.CookieInformation)',
+];

@@ -76,9 +76,11 @@ export const signature: PlatformSignature = {
   // The same id as lib/consent/banners.ts.
   selectors: ['#CybotCookiebotDialog'],
   globals: ['Cookiebot'],
-  sources: [
-    'https://www.cookiebot.com/en/developer/ (Cookiebot.consent, hasResponse, the CookiebotOn* events, consent.cookiebot.com/uc.js)',
-    'lib/consent/readers/cookiebot.ts (the cookie format)',
-    'https://github.com/duckduckgo/autoconsent/blob/main/lib/cmps/cookiebot.ts (window.Cookiebot, #CybotCookiebotDialog)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://www.cookiebot.com/en/developer/ (Cookiebot.consent, hasResponse, the CookiebotOn* events, consent.cookiebot.com/uc.js)',
+  'lib/consent/readers/cookiebot.ts (the cookie format)',
+  'https://github.com/duckduckgo/autoconsent/blob/main/lib/cmps/cookiebot.ts (window.Cookiebot, #CybotCookiebotDialog)',
+];

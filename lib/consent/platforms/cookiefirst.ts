@@ -73,9 +73,11 @@ export const signature: PlatformSignature = {
   hosts: ['cookiefirst.com'],
   selectors: ['#cookiefirst-root', '.cookiefirst-root'],
   globals: ['CookieFirst'],
-  sources: [
-    'https://support.cookiefirst.com/hc/en-us/articles/360011568738-Cookie-Banner-Public-API-documentation (CookieFirst.consent, null before a choice, cf_init, cf_consent)',
-    'real cookiefirst-consent values in public code: {necessary, performance, functional, advertising, timestamp (s), type, version}',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/cookiefirst.json (#cookiefirst-root, the cookie read as JSON)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://support.cookiefirst.com/hc/en-us/articles/360011568738-Cookie-Banner-Public-API-documentation (CookieFirst.consent, null before a choice, cf_init, cf_consent)',
+  'real cookiefirst-consent values in public code: {necessary, performance, functional, advertising, timestamp (s), type, version}',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/cookiefirst.json (#cookiefirst-root, the cookie read as JSON)',
+];

@@ -124,11 +124,13 @@ export const signature: PlatformSignature = {
   hosts: ['cdn-cookieyes.com', 'cookieyes.com'],
   selectors: ['.cky-consent-container', '#cookie-law-info-bar'],
   globals: ['getCkyConsent', 'cookieyes'],
-  sources: [
-    'https://www.cookieyes.com/documentation/retrieving-consent-data-using-api-getckyconsent/ (getCkyConsent)',
-    'https://github.com/cookieyes/cookieyes sdk/core/src/cookie.ts (cookie format, meta keys, lastRenewedDate and tax written by the SDK)',
-    'the hosted script cdn-cookieyes.com/client_data/<id>/script.js as found in public code: _ckySetInStore writes a constant lastRenewedDate; _ckyAcceptCookies sets action:yes and dispatches cookieyes_consent_update {accepted, rejected}',
-    'cookie-law-info plugin 2.x as found in public code: its PHP check_consent() (consent = viewed_cookie_policy yes AND cookielawinfo-checkbox-<slug> yes), its cookielawinfo.js reject_close (viewed_cookie_policy=no) and closeOnScroll (accept on scroll); a real capture with the six default checkbox cookies',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/cookieyes.json and cookie-law-info.json (.cky-consent-container, #cookie-law-info-bar)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://www.cookieyes.com/documentation/retrieving-consent-data-using-api-getckyconsent/ (getCkyConsent)',
+  'https://github.com/cookieyes/cookieyes sdk/core/src/cookie.ts (cookie format, meta keys, lastRenewedDate and tax written by the SDK)',
+  'the hosted script cdn-cookieyes.com/client_data/<id>/script.js as found in public code: _ckySetInStore writes a constant lastRenewedDate; _ckyAcceptCookies sets action:yes and dispatches cookieyes_consent_update {accepted, rejected}',
+  'cookie-law-info plugin 2.x as found in public code: its PHP check_consent() (consent = viewed_cookie_policy yes AND cookielawinfo-checkbox-<slug> yes), its cookielawinfo.js reject_close (viewed_cookie_policy=no) and closeOnScroll (accept on scroll); a real capture with the six default checkbox cookies',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/cookieyes.json and cookie-law-info.json (.cky-consent-container, #cookie-law-info-bar)',
+];

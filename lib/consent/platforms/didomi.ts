@@ -190,13 +190,15 @@ export const signature: PlatformSignature = {
   hosts: ['privacy-center.org', 'didomi.io'],
   selectors: ['#didomi-host', '#didomi-notice', '#didomi-popup'],
   globals: ['Didomi', 'didomiOnReady', 'didomiEventListeners'],
-  sources: [
-    'https://support.didomi.io/en/didomi-cookies-storage-1 (didomi_token fields, an example token)',
-    'https://docs.didomi.io/moIvfcA7NSpjmwGZ7dzv/get-started/general/cookies-and-local-storage (didomi_token, didomi_dcs, euconsent-v2)',
-    'https://developers.didomi.io/cmp/web-sdk/reference/api (didomiOnReady, getCurrentUserStatus; getUserStatus().purposes.consent.enabled/disabled)',
-    'https://developers.didomi.io/cmp/mobile-sdk/api-new (getCurrentUserStatus: undecided purposes reported as enabled: false)',
-    '@didomi/react 1.8.4 (npm): window.didomiEventListeners.push({event: "consent.changed", listener}), sdk.privacy-center.org',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/didomi.json and lib/eval-snippets.ts (#didomi-host, getCurrentUserStatus().purposes[].enabled)',
-    'real didomi_token values in public code: purpose ids cookies, select_basic_ads, measure_content_performance…, custom analytics-HpBJrrK7, audiencem-inzPHGWn, marketing-V4U6naXQ',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://support.didomi.io/en/didomi-cookies-storage-1 (didomi_token fields, an example token)',
+  'https://docs.didomi.io/moIvfcA7NSpjmwGZ7dzv/get-started/general/cookies-and-local-storage (didomi_token, didomi_dcs, euconsent-v2)',
+  'https://developers.didomi.io/cmp/web-sdk/reference/api (didomiOnReady, getCurrentUserStatus; getUserStatus().purposes.consent.enabled/disabled)',
+  'https://developers.didomi.io/cmp/mobile-sdk/api-new (getCurrentUserStatus: undecided purposes reported as enabled: false)',
+  '@didomi/react 1.8.4 (npm): window.didomiEventListeners.push({event: "consent.changed", listener}), sdk.privacy-center.org',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/didomi.json and lib/eval-snippets.ts (#didomi-host, getCurrentUserStatus().purposes[].enabled)',
+  'real didomi_token values in public code: purpose ids cookies, select_basic_ads, measure_content_performance…, custom analytics-HpBJrrK7, audiencem-inzPHGWn, marketing-V4U6naXQ',
+];

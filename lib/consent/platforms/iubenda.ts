@@ -116,11 +116,13 @@ export const signature: PlatformSignature = {
   hosts: ['iubenda.com'],
   selectors: ['#iubenda-cs-banner'],
   globals: ['_iub'],
-  sources: [
-    'https://www.iubenda.com/en/help/1205-how-to-configure-your-cookie-solution-advanced-guide (_iub.csConfiguration, callback.onPreferenceExpressed, per-category consent, cdn.iubenda.com/cs/iubenda_cs.js)',
-    'https://www.tagmanageritalia.it/advanced-guide-how-to-configure-iubenda-granular-category-consent-with-google-tag-manager-gdpr/ (purpose ids 1–5)',
-    'real _iub_cs-<id> values in public code: purposes {"1":true,"3":true,"4":true}, {"consent":true,…}, {"id":…} before a choice, _iub_cs-<id>-uspr',
-    'public integrations reading _iub.cs.api.getPreferences().purposes (the same object as the cookie)',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/iubenda.json (#iubenda-cs-banner, cookie /_iub_cs-\\d+=/)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://www.iubenda.com/en/help/1205-how-to-configure-your-cookie-solution-advanced-guide (_iub.csConfiguration, callback.onPreferenceExpressed, per-category consent, cdn.iubenda.com/cs/iubenda_cs.js)',
+  'https://www.tagmanageritalia.it/advanced-guide-how-to-configure-iubenda-granular-category-consent-with-google-tag-manager-gdpr/ (purpose ids 1–5)',
+  'real _iub_cs-<id> values in public code: purposes {"1":true,"3":true,"4":true}, {"consent":true,…}, {"id":…} before a choice, _iub_cs-<id>-uspr',
+  'public integrations reading _iub.cs.api.getPreferences().purposes (the same object as the cookie)',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/iubenda.json (#iubenda-cs-banner, cookie /_iub_cs-\\d+=/)',
+];

@@ -117,10 +117,12 @@ export const signature: PlatformSignature = {
   hosts: ['kiprotect.com'],
   selectors: ['.klaro .cookie-notice', '.klaro .cookie-modal'],
   globals: ['klaro', 'klaroConfig'],
-  sources: [
-    'klaro 0.7.22 (npm) src/consent-manager.js (storageName default klaro, saveConsents writes encodeURIComponent(JSON.stringify(consents)), confirmed, savedConsents, watch/notify saveConsents)',
-    'klaro 0.7.22 (npm) src/stores.js (CookieStore, LocalStorageStore), src/lib.js (getManager), src/translations/en.yml (purposes advertising, functional, marketing, performance)',
-    'https://github.com/klaro-org/klaro-js README (cdn.kiprotect.com/klaro/<version>/klaro.js)',
-    'https://github.com/duckduckgo/autoconsent/blob/main/lib/cmps/klaro.ts and lib/eval-snippets.ts EVAL_KLARO_1 (.klaro > .cookie-notice, klaroConfig.services[].required, getManager().consents)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'klaro 0.7.22 (npm) src/consent-manager.js (storageName default klaro, saveConsents writes encodeURIComponent(JSON.stringify(consents)), confirmed, savedConsents, watch/notify saveConsents)',
+  'klaro 0.7.22 (npm) src/stores.js (CookieStore, LocalStorageStore), src/lib.js (getManager), src/translations/en.yml (purposes advertising, functional, marketing, performance)',
+  'https://github.com/klaro-org/klaro-js README (cdn.kiprotect.com/klaro/<version>/klaro.js)',
+  'https://github.com/duckduckgo/autoconsent/blob/main/lib/cmps/klaro.ts and lib/eval-snippets.ts EVAL_KLARO_1 (.klaro > .cookie-notice, klaroConfig.services[].required, getManager().consents)',
+];

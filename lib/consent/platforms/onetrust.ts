@@ -71,10 +71,12 @@ export const signature: PlatformSignature = {
   // #onetrust-banner-sdk as in lib/consent/banners.ts; #onetrust-pc-sdk is its preference centre.
   selectors: ['#onetrust-banner-sdk', '#onetrust-pc-sdk'],
   globals: ['OneTrust', 'OnetrustActiveGroups', 'Optanon'],
-  sources: [
-    'OneTrust\'s JavaScript API as documented for integrations: https://docs.snowplow.io/docs/sources/trackers/web-trackers/tracking-events/consent-gdpr (OneTrust.GetDomainData().Groups, active groups), Adobe Experience Platform Web SDK consent docs (OneTrust.OnConsentChanged), public integrations reading Groups[].CustomGroupId and IsAlertBoxClosed()',
-    'otBannerSdk.js as published on cdn.cookielaw.org (dispatches OneTrustGroupsUpdated and consent.onetrust on window)',
-    'lib/consent/readers/onetrust.ts (the cookie format)',
-    'https://github.com/duckduckgo/autoconsent/blob/main/lib/cmps/onetrust.ts (#onetrust-banner-sdk, #onetrust-pc-sdk, OnetrustActiveGroups)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'OneTrust\'s JavaScript API as documented for integrations: https://docs.snowplow.io/docs/sources/trackers/web-trackers/tracking-events/consent-gdpr (OneTrust.GetDomainData().Groups, active groups), Adobe Experience Platform Web SDK consent docs (OneTrust.OnConsentChanged), public integrations reading Groups[].CustomGroupId and IsAlertBoxClosed()',
+  'otBannerSdk.js as published on cdn.cookielaw.org (dispatches OneTrustGroupsUpdated and consent.onetrust on window)',
+  'lib/consent/readers/onetrust.ts (the cookie format)',
+  'https://github.com/duckduckgo/autoconsent/blob/main/lib/cmps/onetrust.ts (#onetrust-banner-sdk, #onetrust-pc-sdk, OnetrustActiveGroups)',
+];

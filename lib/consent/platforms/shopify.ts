@@ -96,11 +96,13 @@ export const signature: PlatformSignature = {
   selectors: ['#shopify-pc__banner'],
   // `Shopify` is on every Shopify shop, whichever banner it uses: not a sign of this one.
   globals: [],
-  sources: [
-    'https://shopify.dev/docs/api/customer-privacy (currentVisitorConsent, visitorConsentCollected)',
-    '@shopify/hydrogen 2026.4.6 (npm) dist/production/index.d.ts: VisitorConsentValues yes|no|\'\', shouldShowBanner, visitorConsentCollected on document',
-    '@shopify/hydrogen-react 2026.4.4 (npm) tracking-utils: consent from customerPrivacy.cachedConsent or the _tracking_consent cookie',
-    'real _tracking_consent values in public code: con.CMP {a,m,p,s} "1"/"0"/"" (v2.1), con.GDPR (v1.0, v2.0), purposes all true with display_banner:false',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/shopify.json (#shopify-pc__banner; its test reads purposes.a, which is the effective state)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://shopify.dev/docs/api/customer-privacy (currentVisitorConsent, visitorConsentCollected)',
+  '@shopify/hydrogen 2026.4.6 (npm) dist/production/index.d.ts: VisitorConsentValues yes|no|\'\', shouldShowBanner, visitorConsentCollected on document',
+  '@shopify/hydrogen-react 2026.4.4 (npm) tracking-utils: consent from customerPrivacy.cachedConsent or the _tracking_consent cookie',
+  'real _tracking_consent values in public code: con.CMP {a,m,p,s} "1"/"0"/"" (v2.1), con.GDPR (v1.0, v2.0), purposes all true with display_banner:false',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/shopify.json (#shopify-pc__banner; its test reads purposes.a, which is the effective state)',
+];

@@ -8,7 +8,9 @@ import type { ConsentRecord, PlatformId, RecordCategory } from '../model';
  * The three parts are separate exports because they run in three places: the cookie reader in the
  * background (which sees every cookie, HttpOnly ones too), the page reader in the page's own
  * JavaScript world (a MAIN-world content script with no extension API), the signature in the
- * content script and the popup. Each bundle takes only the part it imports.
+ * content script and the popup. Each bundle takes only the part it imports. Each module also says
+ * where its formats were verified (`sources`: documentation pages, the script, autoconsent's rule),
+ * as an export of its own that only the tests import.
  */
 
 /** Reads the platform's record from the shop's cookies. */
@@ -62,6 +64,4 @@ export interface PlatformSignature {
   selectors: readonly string[];
   /** Window globals its script defines. */
   globals: readonly string[];
-  /** Where the formats were verified: documentation pages, the script, autoconsent's rule. */
-  sources: readonly string[];
 }

@@ -121,12 +121,14 @@ export const signature: PlatformSignature = {
   hosts: ['usercentrics.eu', 'usercentrics.com'],
   selectors: ['#usercentrics-root', '#usercentrics-cmp-ui', '#usercentrics-button'],
   globals: ['__ucCmp', 'UC_UI'],
-  sources: [
-    'https://usercentrics.com/docs/web/features/api/interfaces/#consentdetails (ConsentDetails: consent.type, services[id].consent.given, categories[slug].state)',
-    'https://usercentrics.com/docs/web/features/events/uc-ui-cmp-event/ (UC_UI_CMP_EVENT)',
-    'web.cmp.usercentrics.eu/ui/loader.js as found in public code: dispatchConsentDetails sends UC_CONSENT, then the configured window events with the v2 bridge shape (SOME_ACCEPTED → null)',
-    '@usercentrics/cmp-browser-sdk 4.64.0 (npm): getServicesBaseInfo → categorySlug, isEssential, consent.status, consent.history[].type explicit|implicit; localStorage uc_settings, uc_user_interaction',
-    'https://github.com/s-group-dev/react-usercentrics src/types.ts (__ucCmp, ucData in localStorage, UC_UI_INITIALIZED)',
-    'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/usercentrics-api.json (#usercentrics-root, #usercentrics-cmp-ui, UC_UI)',
-  ],
 };
+
+/** Where this platform's formats were verified. Kept out of `signature`, which every bundle carries: only the tests read it. */
+export const sources: readonly string[] = [
+  'https://usercentrics.com/docs/web/features/api/interfaces/#consentdetails (ConsentDetails: consent.type, services[id].consent.given, categories[slug].state)',
+  'https://usercentrics.com/docs/web/features/events/uc-ui-cmp-event/ (UC_UI_CMP_EVENT)',
+  'web.cmp.usercentrics.eu/ui/loader.js as found in public code: dispatchConsentDetails sends UC_CONSENT, then the configured window events with the v2 bridge shape (SOME_ACCEPTED → null)',
+  '@usercentrics/cmp-browser-sdk 4.64.0 (npm): getServicesBaseInfo → categorySlug, isEssential, consent.status, consent.history[].type explicit|implicit; localStorage uc_settings, uc_user_interaction',
+  'https://github.com/s-group-dev/react-usercentrics src/types.ts (__ucCmp, ucData in localStorage, UC_UI_INITIALIZED)',
+  'https://github.com/duckduckgo/autoconsent/blob/main/rules/autoconsent/usercentrics-api.json (#usercentrics-root, #usercentrics-cmp-ui, UC_UI)',
+];
