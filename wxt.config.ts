@@ -15,9 +15,6 @@ export default defineConfig({
   manifestVersion: 3,
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
-    // tldts's own minified build: bundling its ES module sources instead carried the suffix list at
-    // 110 kB gzip rather than 47 kB (BENCHMARKS.md, the package). Same code, same list, same answers.
-    resolve: { alias: { tldts: resolve(import.meta.dirname, 'node_modules/tldts/dist/index.esm.min.js') } },
     plugins: [preact(), checkedAtBuild()],
     // The project's own modules have no side effects at load: a bundle keeps only the exports it uses
     // and what they import. That keeps the content scripts small, although a consent platform's module

@@ -1,4 +1,3 @@
-import { getDomain } from 'tldts';
 import { normaliseHost, splitUrl } from './url';
 import { catalog as defaultCatalog, ruleHosts, type Catalog, type EntryId, type RequestKind } from '../catalog';
 
@@ -18,7 +17,7 @@ export type UrlClass =
        */
       relay?: 'shop' | 'other';
     }
-  | { party: 'unlisted'; host: string; site: string }
+  | { party: 'unlisted'; host: string }
   /** data:, blob:, about:, chrome-extension:, or not a URL at all. */
   | { party: 'not-web' };
 
@@ -143,7 +142,7 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
       return { party: 'listed', host, entryId: protocol.entryId, kind: protocol.kind, observeBy: relay === 'shop' ? 'network' : 'page', relay };
     }
     if (hit) return hit;
-    return new UnlistedUrl(host);
+    return { party: 'unlisted', host };
   }
 
   function isShopHost(host: string): boolean {
@@ -152,21 +151,6 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
   }
 
   return { classifyUrl, isShopHost };
-}
-
-/**
- * The registrable domain costs a Public Suffix List walk: worked out only when asked for. A class,
- * not an object literal with a getter: V8 builds such a literal in dictionary mode (slow properties),
- * and creating one took about 750 ns against 20 ns for the class, more than the rest of the
- * classification. `site` is therefore read through the prototype, not an own property (no reader
- * enumerates or spreads a classification).
- */
-class UnlistedUrl {
-  readonly party = 'unlisted';
-  constructor(readonly host: string) {}
-  get site(): string {
-    return registrableDomain(this.host);
-  }
 }
 
 type QueryParams = Pick<URLSearchParams, 'get'>;
@@ -204,11 +188,6 @@ class PlainQuery implements QueryParams {
   }
 }
 
-
-/** The registrable domain (eTLD+1) of a host, from the Public Suffix List; the host itself for IPs. */
-export function registrableDomain(host: string): string {
-  return getDomain(host, { allowPrivateDomains: true }) ?? host;
-}
 
 let shared: Classifier | undefined;
 /** The classifier over the bundled catalog, built on first use. */

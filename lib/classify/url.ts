@@ -1,5 +1,4 @@
-// Apart from the classifier: the pages need a URL's host without the Public Suffix List (tldts) the
-// classifier brings, some 60 kB gzip in a page's bundle.
+// Apart from the classifier: the pages need a URL's host without the catalog's compiled rules.
 
 /**
  * Host and path of an http(s) URL. The common shape (`https://host/…`, lower-case host) is cut by

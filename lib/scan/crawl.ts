@@ -1,4 +1,4 @@
-import { registrableDomain } from '../classify';
+import { getDomain } from 'tldts';
 import { CRAWLER_TOKEN, fetchResource, type FetchNetwork } from './fetch';
 import { extractLinks } from './links';
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type RobotsRules } from './robots';
@@ -11,6 +11,15 @@ export interface CrawlResult {
   pages: string[];
   /** Addresses not taken, and why (robots.txt, not HTML, an error status), for the progress output. */
   left: { url: string; why: string }[];
+}
+
+/**
+ * The registrable domain (eTLD+1) of a host, from the Public Suffix List; the host itself for IPs.
+ * Only the scan (in Node) needs it: the extension tells the shop from third parties by the catalog's
+ * host names, so the list stays out of its bundles.
+ */
+export function registrableDomain(host: string): string {
+  return getDomain(host, { allowPrivateDomains: true }) ?? host;
 }
 
 /**
