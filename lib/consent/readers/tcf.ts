@@ -54,6 +54,12 @@ export function recordFromTcf(source: 'tcf' | 'gpp', choice: TcfChoice, gvlIds: 
  * `decidedAt` is left null: the moment comes from when the CMP reported `useractioncomplete`.
  */
 export function parseTcString(raw: string, gvlIds?: readonly number[]): ConsentRecord | null {
+  const choice = decodeTcfChoice(raw);
+  return choice && recordFromTcf('tcf', choice, gvlIds);
+}
+
+/** The choice in a TCF v2 TC string (or GPP's tcfeuv2 section, which is one), or null when it is not one. */
+export function decodeTcfChoice(raw: string): TcfChoice | null {
   if (raw.length === 0 || raw.length > MAX_TC_STRING_LENGTH || !/^[A-Za-z0-9_\-.]+$/.test(raw)) return null;
   try {
     const model = TCString.decode(raw);
@@ -62,11 +68,7 @@ export function parseTcString(raw: string, gvlIds?: readonly number[]): ConsentR
     model.purposeConsents.forEach((yes, id) => {
       if (yes) purposeConsents.add(id);
     });
-    return recordFromTcf(
-      'tcf',
-      { purposeConsents, vendorConsent: (id) => model.vendorConsents.has(id), vendorLegitimateInterest: (id) => model.vendorLegitimateInterests.has(id) },
-      gvlIds,
-    );
+    return { purposeConsents, vendorConsent: (id) => model.vendorConsents.has(id), vendorLegitimateInterest: (id) => model.vendorLegitimateInterests.has(id) };
   } catch {
     return null;
   }

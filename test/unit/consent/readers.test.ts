@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GppModel } from '@iabgpp/cmpapi';
 import { parseCookiebot, parseCookieInformation, parseGppString, parseOneTrust, parseTcString, readConsentCookies } from '@/lib/consent';
+import { gppSectionIds } from '@/lib/consent/readers/gpp';
+import { recordFromTcf } from '@/lib/consent/readers/tcf';
 import { cookieInformation as cookieInformationValue } from '../har/build';
 
 /** A real-format Cookie Information value, chosen at a fixed moment unless told. */
@@ -130,6 +132,70 @@ describe('IAB GPP strings (the EU section tcfeuv2)', () => {
   });
 
   it.each([[''], ['DBABMA~garbage'], ['DBABMA'], ['not gpp'], ['DBABMA~'.padEnd(20_000, 'A')]])('gives null for %j', (value) => {
+    expect(parseGppString(value)).toBeNull();
+  });
+
+  // The header is read by our own code (lib/consent/readers/gpp.ts); the IAB's GPP library, which the
+  // extension no longer bundles, is the oracle: it writes the strings and says what they hold.
+  const US_SECTIONS = ['tcfcav1', 'uspv1', 'usnat', 'usca', 'usva', 'usco', 'usut', 'usct', 'usfl', 'usmt', 'usor', 'ustx', 'usde', 'usia', 'usne', 'usnh', 'usnj', 'ustn', 'usmn'] as const;
+  const gppStrings = fc
+    .record({
+      eu: fc.boolean(),
+      others: fc.subarray([...US_SECTIONS]),
+      purposes: fc.subarray(Array.from({ length: 24 }, (_, i) => i + 1)),
+      vendors: fc.uniqueArray(fc.integer({ min: 1, max: 1500 }), { maxLength: 12 }).map((ids) => [...ids, ...(ids.length % 2 ? [755] : [1126])].sort((a, b) => a - b)),
+      interests: fc.uniqueArray(fc.constantFrom(755, 1126, 32, 91), { maxLength: 3 }),
+    })
+    .filter(({ eu, others }) => eu || others.length > 0)
+    .map(({ eu, others, purposes, vendors, interests }) => {
+      const model = new GppModel();
+      if (eu) {
+        model.setFieldValue('tcfeuv2', 'CmpId', 31);
+        model.setFieldValue('tcfeuv2', 'PurposeConsents', Array.from({ length: 24 }, (_, i) => purposes.includes(i + 1)));
+        model.setFieldValue('tcfeuv2', 'VendorConsents', vendors);
+        model.setFieldValue('tcfeuv2', 'VendorLegitimateInterests', [...interests].sort((a, b) => a - b));
+      }
+      for (const section of others) model.setFieldValue(section, 'Version', 1);
+      return model.encode();
+    });
+
+  it('reads every header the IAB library writes, ranges of ids included, as that library does', () => {
+    fc.assert(
+      fc.property(gppStrings, (value) => {
+        expect(gppSectionIds(value.split('~')[0]!)).toEqual(new GppModel(value).getSectionIds());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds the same choice in the EU section as the IAB library does', () => {
+    fc.assert(
+      fc.property(gppStrings, (value) => {
+        const oracle = new GppModel(value);
+        const record = parseGppString(value);
+        if (!oracle.hasSection('tcfeuv2')) {
+          expect(record).toBeNull();
+          return;
+        }
+        const purposes = oracle.getFieldValue('tcfeuv2', 'PurposeConsents') as boolean[];
+        const vendors = oracle.getFieldValue('tcfeuv2', 'VendorConsents') as number[];
+        const interests = oracle.getFieldValue('tcfeuv2', 'VendorLegitimateInterests') as number[];
+        const expected = recordFromTcf('gpp', {
+          purposeConsents: new Set(purposes.flatMap((yes, i) => (yes ? [i + 1] : []))),
+          vendorConsent: (id) => vendors.includes(id),
+          vendorLegitimateInterest: (id) => interests.includes(id),
+        });
+        expect(record).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ['a header of another type', 'EBABMA~CQujIwAQujIwAAfAAAENAAFgAAAAAAAAAAAAAAAAAAAA.IAAA.YAAAAAAAAAAA'],
+    ['fewer sections than the header lists', 'DBACONg~CQujIwAQujIwAAfAAAENAAFgAAAAAAAAAAAAAAAAAAAA.IAAA.YAAAAAAAAAAA'],
+    ['a header cut short', 'DBA~CQujIwAQujIwAAfAAAENAAFgAAAAAAAAAAAAAAAAAAAA'],
+  ])('gives null for %s', (_, value) => {
     expect(parseGppString(value)).toBeNull();
   });
 
