@@ -1,4 +1,4 @@
-import Dexie from 'dexie';
+import { visitObservations } from '../db/packs';
 import { catalog, hasConsentModeSignal, hostPermissions } from '../catalog';
 import { isShopUrl } from '../catalog/shop-domains';
 import { classifier as sharedClassifier, createCookieMatcher, createHostingDetector } from '../classify';
@@ -75,7 +75,7 @@ export function startBackground(browser: WebExtension) {
     async loggedRows(visitId, url) {
       // Rare (only after a stopped worker lost events): write what is queued, then count on disk.
       await writer.flush();
-      return db.observations.where('[visitId+at]').between([visitId, Dexie.minKey], [visitId, Dexie.maxKey]).filter((row) => row.url === url).count();
+      return (await visitObservations(db, visitId)).filter((row) => row.url === url).length;
     },
     snapshotCookies(tabId, visitId) {
       void Promise.all(catalog.shop.domains.map((domain) => browser.cookies.getAll({ domain })))

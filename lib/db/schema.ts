@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import { packObservations } from './packs';
 import type { EntryId, PromiseId, RequestKind } from '../catalog';
 import type { PromiseCheck, PromiseStatus } from '../promises/facts';
 import type { BannerState, ConsentChange, ConsentSource, RecordCategory } from '../consent/model';
@@ -71,6 +72,27 @@ export interface Observation {
   event?: string;
 }
 
+/**
+ * How the log keeps a visit's requests on disk (since schema version 5): the rows one write of the log
+ * queued for one visit, packed into one IndexedDB row. A page load's fifty requests were fifty rows,
+ * each with its own key and index entries; IndexedDB's cost is per row, so packing them made writing
+ * the log several times faster (BENCHMARKS.md). `lib/db/packs.ts` packs and unpacks them; nothing
+ * else reads a pack.
+ */
+export interface RequestPack {
+  /** `<visitId>:<when it was written>`: a visit's packs sort in the order they were written. */
+  id: string;
+  visitId: string;
+  /** The earliest of its requests. */
+  at: number;
+  /** The catalog entries its requests went to (a multi-entry index: which companies ever received data). */
+  entryIds: EntryId[];
+  observations: PackedObservation[];
+}
+
+/** An observation in a pack: its visit is the pack's. `amend`: only the request's end, to merge into its start. */
+export type PackedObservation = Omit<Observation, 'visitId'> & { amend?: true };
+
 /** A change of the consent record during a visit (since schema version 2). */
 export interface ConsentChangeRow extends ConsentChange {
   id: string;
@@ -100,13 +122,14 @@ export interface CookieSeen {
 
 export type LogDatabase = Dexie & {
   visits: EntityTable<Visit, 'id'>;
-  observations: EntityTable<Observation, 'id'>;
+  requestPacks: EntityTable<RequestPack, 'id'>;
   cookies: EntityTable<CookieSeen, 'id'>;
   consentChanges: EntityTable<ConsentChangeRow, 'id'>;
   findings: EntityTable<FindingRow, 'id'>;
   rightsRequests: EntityTable<RightsRequestRecord, 'id'>;
 };
 
+/** The log's kinds of rows, as the writer queues them ('observations' are written as request packs). */
 export type LogTableName = 'visits' | 'observations' | 'cookies' | 'consentChanges' | 'findings';
 
 export const DATABASE_NAME = 'privacy-lens-log';
@@ -150,7 +173,42 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
       observations: 'id, [visitId+at], entryId',
     },
   },
+  {
+    // A visit's requests packed into a row per write of the log (RequestPack): IndexedDB's cost is per
+    // row, not per byte. The rows logged so far are packed by visit, in time order.
+    version: 5,
+    stores: {
+      requestPacks: 'id, visitId, *entryIds',
+    },
+    upgrade: async (tx) => {
+      const packs: RequestPack[] = [];
+      let visit: Observation[] = [];
+      const pack = () => {
+        for (let start = 0; start < visit.length; start += UPGRADE_PACK_SIZE) packs.push(packObservations(visit[0]!.visitId, visit.slice(start, start + UPGRADE_PACK_SIZE), new Set(), `0${start.toString(36).padStart(8, '0')}`));
+        visit = [];
+      };
+      await tx
+        .table('observations')
+        .orderBy('[visitId+at]')
+        .each((row: Observation) => {
+          if (visit.length > 0 && visit[0]!.visitId !== row.visitId) pack();
+          visit.push(row);
+        });
+      if (visit.length > 0) pack();
+      await tx.table('requestPacks').bulkAdd(packs);
+    },
+  },
+  {
+    // The one-row-per-request table, once version 5 packed its rows.
+    version: 6,
+    stores: {
+      observations: null,
+    },
+  },
 ];
+
+/** Requests per pack when version 5 packs the rows of an older log. */
+const UPGRADE_PACK_SIZE = 500;
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!.version;
 

@@ -1,4 +1,8 @@
+import { mergeObservation } from './merge';
+import { packBatch, packClock } from './packs';
 import type { CookieSeen, ConsentChangeRow, FindingRow, LogDatabase, LogTableName, Observation, Visit } from './schema';
+
+export { mergeObservation };
 
 interface Rows {
   visits: Visit;
@@ -32,22 +36,6 @@ const JOURNAL_PREFIX = 'log-queue|';
 const journalKey = (table: LogTableName, id: string) => `${JOURNAL_PREFIX}${table}|${id}`;
 
 const TABLES: LogTableName[] = ['visits', 'observations', 'cookies', 'consentChanges', 'findings'];
-
-/**
- * How a request's later report joins its earlier one, wherever the earlier one waits (the queue or
- * the disk): the start's time and judgement stay, the end adds its outcome. The one merge rule.
- */
-export function mergeObservation(earlier: Observation, later: Observation): Observation {
-  // The start read the request's body too: its personal data is kept and the end's added to it.
-  const personalData = [...(earlier.personalData ?? []), ...(later.personalData ?? []).filter((hit) => !earlier.personalData?.some((h) => h.kind === hit.kind && h.where === hit.where))];
-  return {
-    ...earlier,
-    ...withoutUndefined(later),
-    at: earlier.at,
-    consentMode: earlier.consentMode ?? later.consentMode,
-    ...(personalData.length ? { personalData } : {}),
-  };
-}
 
 /**
  * Batches log writes: one IndexedDB transaction per `delayMs` instead of one per request, which is
@@ -105,8 +93,12 @@ export function createLogWriter(
   journalNow(): void;
 } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
-  /** Queued observations that are only a request's end: merged with the stored row when written. */
+  /** Queued observations that are only a request's end: merged with the stored row when read (packs.ts). */
   const amendments = new Set<string>();
+  /** When each pack was written: their order within a visit. */
+  const written = packClock();
+  /** Where each kind of row goes: requests into packs. */
+  const tableOf = (table: LogTableName) => (table === 'observations' ? db.requestPacks : db.table(table));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   /** Rows queued since the journal was last written, newest version of each. */
@@ -227,9 +219,11 @@ export function createLogWriter(
     amendments.clear();
     writing(batch);
     const write = () =>
-      db.transaction('rw', TABLES.map((t) => db.table(t)), async () => {
+      db.transaction('rw', TABLES.map(tableOf), async () => {
         for (const [table, rows] of batch) {
-          if (table === 'observations' && amended.size > 0) await db.observations.bulkPut(await withStored(rows as Observation[], amended));
+          // A request's end whose start is on disk goes into the new pack as an amendment: packs are
+          // only added, so writing needs no read (lib/db/packs.ts).
+          if (table === 'observations') await db.requestPacks.bulkAdd(packBatch(rows as Observation[], amended, written()));
           else await db.table(table).bulkPut(rows);
         }
       });
@@ -263,16 +257,6 @@ export function createLogWriter(
     return running;
   }
 
-  /** Rows whose end alone was queued, merged into what the disk holds for them (if anything). */
-  async function withStored(rows: Observation[], amended: ReadonlySet<string>): Promise<Observation[]> {
-    const ids = rows.filter((row) => amended.has(row.id)).map((row) => row.id);
-    const stored = new Map((await db.observations.bulkGet(ids)).filter((row) => row !== undefined).map((row) => [row.id, row]));
-    return rows.map((row) => {
-      const earlier = amended.has(row.id) ? stored.get(row.id) : undefined;
-      return earlier ? mergeObservation(earlier, row) : row;
-    });
-  }
-
   function put(table: LogTableName, row: { id: string }, amend = false) {
     journalSoon(table, queue(table, row, amend), amend && amendments.has(row.id));
     if (pending() >= maxQueued) void flush();
@@ -287,8 +271,4 @@ export function createLogWriter(
     recovered,
     journalNow,
   };
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

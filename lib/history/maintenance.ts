@@ -1,4 +1,3 @@
-import Dexie from 'dexie';
 import * as z from 'zod';
 import type { LogDatabase } from '../db/schema';
 
@@ -21,11 +20,11 @@ export function parseRetention(raw: unknown): Retention {
 export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = Date.now()): Promise<number> {
   if (retentionDays === 0) return 0;
   const cutoff = now - retentionDays * 86_400_000;
-  return db.transaction('rw', [db.visits, db.observations, db.cookies, db.consentChanges, db.findings], async () => {
+  return db.transaction('rw', [db.visits, db.requestPacks, db.cookies, db.consentChanges, db.findings], async () => {
     const old = await db.visits.where('startedAt').below(cutoff).primaryKeys();
     if (old.length === 0) return 0;
     await Promise.all([
-      db.observations.where('visitId').anyOf(old).delete(),
+      db.requestPacks.where('visitId').anyOf(old).delete(),
       db.cookies.where('visitId').anyOf(old).delete(),
       db.consentChanges.where('visitId').anyOf(old).delete(),
       db.findings.where('visitId').anyOf(old).delete(),
@@ -38,7 +37,8 @@ export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = 
 /**
  * Makes room when the disk is full: first what the retention setting already allows to go, then the
  * observations (the request-by-request detail) of the oldest visits. The visits themselves, their
- * consent history, findings and the rights requests stay: they are the customer's evidence.
+ * consent history, findings and the rights requests stay: they are the customer's evidence. Returns
+ * how many visits it took something from (0: nothing is left to free).
  */
 export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = Date.now()): Promise<number> {
   const pruned = await pruneLog(db, retentionDays, now);
@@ -51,12 +51,13 @@ export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = 
     const page = await db.visits.orderBy('startedAt').offset(offset).limit(ROOM_PAGE).primaryKeys();
     for (const visitId of page) {
       if (chosen.length >= want) break;
-      if ((await db.observations.where('[visitId+at]').between([visitId, Dexie.minKey], [visitId, Dexie.maxKey]).limit(1).count()) > 0) chosen.push(visitId);
+      if ((await db.requestPacks.where('visitId').equals(visitId).limit(1).count()) > 0) chosen.push(visitId);
     }
     if (page.length < ROOM_PAGE) break;
   }
   if (chosen.length === 0) return 0;
-  return db.observations.where('visitId').anyOf(chosen).delete();
+  await db.requestPacks.where('visitId').anyOf(chosen).delete();
+  return chosen.length;
 }
 
 /** Visits looked at per step while looking for ones that still hold detail. */

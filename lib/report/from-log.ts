@@ -1,5 +1,6 @@
 import type { CookieWrite, JudgedRequest } from '../consent/judge';
 import { readConsentChange, readCookie, readObservation, readRows } from '../db/read';
+import { visitObservations } from '../db/packs';
 import type { LogDatabase, Visit } from '../db/schema';
 import { parseStoredChecks, promiseSignals, type PromiseSource } from '../promises';
 import type { VisitRecord } from './build';
@@ -7,7 +8,7 @@ import type { VisitRecord } from './build';
 /** A visit as the log holds it, in the shape the report and the history page judge. */
 export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<VisitRecord> {
   const [rawRows, rawConsent, rawCookies] = await Promise.all([
-    db.observations.where('[visitId+at]').between([visit.id, -Infinity], [visit.id, Infinity]).toArray(),
+    visitObservations(db, visit.id),
     db.consentChanges.where('visitId').equals(visit.id).sortBy('at'),
     db.cookies.where('visitId').equals(visit.id).toArray(),
   ]);

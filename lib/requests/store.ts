@@ -15,7 +15,7 @@ export async function requestEvidence(db: LogDatabase): Promise<{ identifiers: T
   const cookies = await db.cookies.orderBy('at').filter((c) => c.change !== 'removed' && (identifierNames.has(c.name) || c.name.startsWith('_gcl_'))).toArray();
   // The latest value of each cookie wins: ordered by time, later rows overwrite earlier ones.
   const identifiers = trackingIdentifiers(cookies.map((c) => ({ name: c.name, value: c.value })));
-  const entryIds = await db.observations.orderBy('entryId').uniqueKeys();
+  const entryIds = await db.requestPacks.orderBy('entryIds').uniqueKeys();
   // An entry the catalog no longer has (an older log) names no company this version knows.
   const companies = new Set(entryIds.flatMap((id) => (typeof id === 'string' ? [findEntry(id)?.company] : [])).filter((c): c is string => c !== undefined));
   const unlisted = (await db.findings.where('kind').equals('unlisted-third-party').toArray()).map((f) => f.host).filter((h): h is string => !!h);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { DETECTION_PAGES } from './expected-pages';
-import { readLogTable } from './log';
+import { readLogTable, readObservations } from './log';
 import { SCREENSHOTS, openPopup, readPopup, visit as visitPage, withShopAndExtension } from './helpers';
 
 describe('detection in Chromium with the built extension', () => {
@@ -100,7 +100,7 @@ describe('detection in Chromium with the built extension', () => {
 
     // Every request the page made to a catalog host is a row in the log.
     const popup = await popupFor(tabId);
-    const logged = (await readLogTable<{ visitId: string; url: string; source: string }>(popup, 'observations')).filter((r) => r.visitId === before.visitId && r.source === 'network').map((r) => r.url);
+    const logged = (await readObservations<{ visitId: string; url: string; source: string }>(popup)).filter((r) => r.visitId === before.visitId && r.source === 'network').map((r) => r.url);
     const catalogRequests = shop.requests.filter((r) => /facebook|google|bing|trustpilot|doubleclick/.test(r.host));
     for (const r of catalogRequests.slice(-2)) expect(logged.some((url) => url.includes(r.path.split('?')[0]!))).toBe(true);
     expect(logged.filter((url) => url.includes('ev=AddToCart'))).toHaveLength(1);

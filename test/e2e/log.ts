@@ -1,4 +1,6 @@
 import type { Page, WebWorker } from 'puppeteer';
+import { unpackObservations } from '../../lib/db/packs';
+import type { Observation } from '../../lib/db/schema';
 
 /**
  * The tests' one way into the extension's log, from any extension context (a page of its origin or
@@ -21,6 +23,11 @@ export function readLogTable<T = Record<string, unknown>>(context: Context, tabl
       }),
     table,
   );
+}
+
+/** Every request in the log, unpacked from its request packs as the extension reads them (lib/db/packs.ts). */
+export async function readObservations<T = Observation>(context: Context): Promise<T[]> {
+  return unpackObservations(await readLogTable(context, 'requestPacks')) as T[];
 }
 
 /**

@@ -3,7 +3,7 @@
  * it when it has been idle (or updates the extension): the worker's globals and timers are gone,
  * and the next event starts a fresh one.
  */
-import { changeLog, readLogTable } from './log';
+import { changeLog, readLogTable, readObservations } from './log';
 import type { CDPSession, Page, Target, WebWorker } from 'puppeteer';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { hasConsentModeSignal } from '../../lib/catalog';
@@ -109,7 +109,8 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
 
 /** Every row the tests compare, read from an extension context (a page or the worker). */
 async function readAllRows(context: Page | WebWorker): Promise<LogSnapshot> {
-  const [visits, observations, consentChanges, rightsRequests] = await Promise.all(['visits', 'observations', 'consentChanges', 'rightsRequests'].map((table) => readLogTable(context, table)));
+  const [visits, consentChanges, rightsRequests] = await Promise.all(['visits', 'consentChanges', 'rightsRequests'].map((table) => readLogTable(context, table)));
+  const observations = await readObservations(context);
   return { visits, observations, consentChanges, rightsRequests } as unknown as LogSnapshot;
 }
 

@@ -3,6 +3,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_NAME, createLogWriter, healthOf, logVersionState, openLog, type Observation } from '@/lib/db';
 import { makeRoom } from '@/lib/history';
+import { addObservations, storedObservation, storedObservations } from './log-rows';
 
 const row = (id: string, visitId = 'v1'): Observation => ({ id, visitId, at: 1, entryId: null, host: 'x', url: 'x', kind: 'other', type: 'script', method: 'GET', frameId: 0, source: 'page' });
 
@@ -33,17 +34,17 @@ describe('log health', () => {
     expect(writer.pending()).toBe(1);
     refuse = false;
     await writer.flush();
-    expect(await db.observations.get('a')).toBeTruthy();
+    expect(await storedObservation(db, 'a')).toBeTruthy();
   });
 
   it('makes room from retention first, then from the oldest visits’ details, never consent history or requests', async () => {
     const db = openLog('room', { indexedDB: new IDBFactory(), IDBKeyRange });
     const now = Date.now();
     await db.visits.bulkAdd([{ id: 'old', tabId: 1, url: 'u', startedAt: now - 2 * 86_400_000 }, { id: 'new', tabId: 1, url: 'u', startedAt: now }]);
-    await db.observations.bulkAdd([row('o1', 'old'), row('o2', 'new')]);
+    await addObservations(db, [row('o1', 'old'), row('o2', 'new')]);
     await db.consentChanges.add({ id: 'c', visitId: 'old', at: 1, receivedAt: 1, source: 'cookie-information', granted: ['necessary'], denied: ['marketing'], carriedOver: false });
     expect(await makeRoom(db, 365, now)).toBe(1); // nothing is past a year: the oldest visit's details go
-    expect((await db.observations.toArray()).map((o) => o.id)).toEqual(['o2']);
+    expect((await storedObservations(db)).map((o) => o.id)).toEqual(['o2']);
     expect(await db.visits.count()).toBe(2);
     expect(await db.consentChanges.count()).toBe(1);
   });

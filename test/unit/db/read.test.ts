@@ -4,6 +4,7 @@ import { openLog } from '@/lib/db';
 import { readCookie, readObservation, readRows } from '@/lib/db/read';
 import { visitFromLog } from '@/lib/report/from-log';
 import { pageReport } from '@/lib/report/build';
+import { addObservations } from './log-rows';
 
 const row = { id: 'v:r1', visitId: 'v', at: 5, host: 'www.facebook.com', url: 'https://www.facebook.com/tr/?id=1&ev=PageView', kind: 'hit', type: 'image', method: 'GET', frameId: 0, source: 'network' };
 
@@ -22,7 +23,7 @@ describe('reading log rows back', () => {
     const db = openLog('read', { indexedDB: new IDBFactory(), IDBKeyRange });
     const visit = { id: 'v', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1 };
     await db.visits.add(visit);
-    await db.observations.bulkAdd([
+    await addObservations(db, [
       { ...row, entryId: 'meta-pixel' },
       { ...row, id: 'v:r2', at: 6, entryId: 'snapchat-pixel' as never, host: 'tr.snapchat.com', url: 'https://tr.snapchat.com/p' },
     ] as never);

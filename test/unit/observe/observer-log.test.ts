@@ -2,6 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createLogWriter, openLog } from '@/lib/db';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
+import { storedObservation } from '../db/log-rows';
 
 /** The observer over the real log writer and a real (fake-indexeddb) database: what the browser runs. */
 function observerOnRealLog() {
@@ -24,7 +25,7 @@ describe('observer and the real log writer', () => {
     await writer.flush();
     observer.requestEnded({ ...hit, timeStamp: 5_400, statusCode: 204 });
     await writer.flush();
-    const row = await db.observations.get(`${store.get(7)!.visitId}:r${hit.requestId}`);
+    const row = await storedObservation(db, `${store.get(7)!.visitId}:r${hit.requestId}`);
     expect(row).toMatchObject({ at: 5_000, status: 204, entryId: 'google-analytics', consentMode: { analyticsStorage: 'denied', adStorage: 'denied' } });
     expect(row?.personalData).toEqual([{ kind: 'email', where: 'em' }]);
   });
@@ -36,6 +37,6 @@ describe('observer and the real log writer', () => {
     const hit = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image', timeStamp: 6_000 });
     observer.requestEnded({ ...hit, statusCode: 200 });
     await writer.flush();
-    expect(await db.observations.get(`${store.get(7)!.visitId}:r${hit.requestId}`)).toMatchObject({ at: 6_000, status: 200, entryId: 'meta-pixel' });
+    expect(await storedObservation(db, `${store.get(7)!.visitId}:r${hit.requestId}`)).toMatchObject({ at: 6_000, status: 200, entryId: 'meta-pixel' });
   });
 });

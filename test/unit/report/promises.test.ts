@@ -6,6 +6,7 @@ import { newTabState } from '@/lib/observe';
 import type { PromiseCheck } from '@/lib/promises';
 import { buildReport, judgeReportPage, pageReport, parseReport, redactReport, visitFromLog, visitFromTab, type Report } from '@/lib/report';
 import { reportJsonSchema } from '@/lib/report/json-schema';
+import { addObservations } from '../db/log-rows';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const GA_HIT = 'https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1234567890.1764590000&en=page_view';
@@ -121,7 +122,7 @@ describe('promises of a visit in the log', () => {
     const db = openLog('promises-log', { indexedDB: new IDBFactory(), IDBKeyRange });
     const stored: PromiseCheck[] = [{ id: 'answer-within-a-month', status: 'broken', facts: { code: 'answer-overdue', type: 'access', sent: '2026-10-01', due: '2026-11-01', overdue: 1 } }];
     await db.visits.add({ id: 'v1', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: T0, promises: stored });
-    await db.observations.add(row('v1:r1', {}));
+    await addObservations(db, [row('v1:r1', {})]);
     const page = pageReport(await visitFromLog(db, (await db.visits.get('v1'))!), null);
     expect(page.promises).toEqual([{ id: 'answer-within-a-month', status: 'broken', evidence: 'Your request for access of 1 October 2026 had to be answered by 1 November 2026; no answer is recorded.' }]);
   });
@@ -129,7 +130,7 @@ describe('promises of a visit in the log', () => {
   it('are judged from the log’s rows for a visit logged before promises: older rows read from their address', async () => {
     const db = openLog('promises-log-old', { indexedDB: new IDBFactory(), IDBKeyRange });
     await db.visits.add({ id: 'v1', tabId: 1, url: 'http://www.mijnliefsteboek.nl/', startedAt: T0 });
-    await db.observations.bulkAdd([
+    await addObservations(db, [
       row('v1:r0', { entryId: 'aws', host: 'www.mijnliefsteboek.nl', url: 'http://www.mijnliefsteboek.nl/', kind: 'page', type: 'main_frame', status: 200 }),
       row('v1:r1', {}),
       row('v1:r2', { entryId: 'meta-pixel', host: 'www.facebook.com', url: `${META_HIT}&ud[em]=5e88`, type: 'image', at: T0 + 5 }),

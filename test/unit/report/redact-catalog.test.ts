@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog, ruleHosts, type CookieRule, type EntryId } from '@/lib/catalog';
 import { openLog, type CookieSeen, type Observation } from '@/lib/db';
 import { exportVisits } from '@/lib/history';
+import { addObservations } from '../db/log-rows';
 
 /**
  * A support bundle with redaction on must carry none of the visitor ids the catalog knows of,
@@ -123,7 +124,7 @@ describe('support bundle redaction against every identifier the catalog knows', 
         const first = generated[0]!;
         const url = `https://www.mijnliefsteboek.nl/bestelling/${encodeURIComponent(first)}?${pageValues.join('&')}#${encodeURIComponent(first)}`;
         await db.visits.put({ id: visitId, tabId: 3, url, startedAt: at });
-        await db.observations.bulkPut(observations);
+        await addObservations(db, observations);
         await db.cookies.bulkPut(cookies);
 
         const report = await exportVisits(db, [(await db.visits.get(visitId))!], { stance: null, redact: true, tool: { name: 'privacy-lens', version: '0.1.0' } });
