@@ -5,13 +5,14 @@ import { mergeObservation } from './merge';
 /**
  * A visit's requests on disk: one pack per write of the log and visit (RequestPack in schema.ts).
  * Packs are only ever added, never rewritten: a request's end that arrives in a later write is
- * packed again as an amendment, and reading applies the packs in the order they were written, as
- * the one-row-per-request log applied its writes: a row replaces the one with its id, an amendment
- * is merged into it (mergeObservation).
+ * packed again as an amendment, and reading applies the packs in the order they were written (their
+ * key, which IndexedDB's key generator hands out in commit order, whatever the clock says), as the
+ * one-row-per-request log applied its writes: a row replaces the one with its id, an amendment is
+ * merged into it (mergeObservation).
  */
 
 /** One pack of `rows`, all of `visitId`; `amended` names the rows that are only a request's end. */
-export function packObservations(visitId: string, rows: readonly Observation[], amended: ReadonlySet<string>, written: string): RequestPack {
+export function packObservations(visitId: string, rows: readonly Observation[], amended: ReadonlySet<string>): RequestPack {
   const entryIds = new Set<EntryId>();
   let at = Infinity;
   const observations = rows.map(({ visitId: _, ...row }) => {
@@ -19,43 +20,27 @@ export function packObservations(visitId: string, rows: readonly Observation[], 
     at = Math.min(at, row.at);
     return amended.has(row.id) ? { ...row, amend: true as const } : row;
   });
-  return { id: `${visitId}:${written}`, visitId, at, entryIds: [...entryIds], observations };
-}
-
-/**
- * When a pack was written, as text that sorts in writing order: the clock in base 36 (fixed width),
- * then a counter for the packs of one moment. A worker that starts again starts later, so its packs
- * still come after the last one's.
- */
-export function packClock(now: () => number = Date.now): () => string {
-  let last = '';
-  let counter = 0;
-  return () => {
-    const time = now().toString(36).padStart(9, '0');
-    counter = time === last ? counter + 1 : 0;
-    last = time;
-    return `${time}${counter.toString(36).padStart(4, '0')}`;
-  };
+  return { visitId, at, entryIds: [...entryIds], observations };
 }
 
 /** Groups queued rows by visit: one pack each. */
-export function packBatch(rows: readonly Observation[], amended: ReadonlySet<string>, written: string): RequestPack[] {
+export function packBatch(rows: readonly Observation[], amended: ReadonlySet<string>): RequestPack[] {
   const byVisit = new Map<string, Observation[]>();
   for (const row of rows) {
     const visit = byVisit.get(row.visitId);
     if (visit) visit.push(row);
     else byVisit.set(row.visitId, [row]);
   }
-  return [...byVisit].map(([visitId, visitRows]) => packObservations(visitId, visitRows, amended, written));
+  return [...byVisit].map(([visitId, visitRows]) => packObservations(visitId, visitRows, amended));
 }
 
 /**
  * A visit's requests from its packs, in time order. Packs are applied in the order they were written
- * (by id); rows that do not have the shape of a pack are passed over, never thrown on: the log is on
- * the user's disk and may have been written by another version.
+ * (by key); what does not have the shape of a pack or a row is passed over, never thrown on: the log
+ * is on the user's disk and may have been written by another version.
  */
 export function unpackObservations(packs: readonly unknown[]): Observation[] {
-  const sorted = packs.filter(isPack).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = packs.filter(isPack).sort((a, b) => a.seq! - b.seq!);
   const byId = new Map<string, Observation>();
   for (const pack of sorted) {
     for (const packed of pack.observations) {
@@ -63,7 +48,7 @@ export function unpackObservations(packs: readonly unknown[]): Observation[] {
       const { amend, ...rest } = packed as PackedObservation;
       const row = { ...rest, visitId: pack.visitId } as Observation;
       const earlier = byId.get(row.id);
-      byId.set(row.id, amend && earlier ? mergeObservation(earlier, row) : row);
+      byId.set(row.id, amend && earlier ? mergeSafely(earlier, row) : row);
     }
   }
   return [...byId.values()].sort((a, b) => a.at - b.at);
@@ -71,7 +56,16 @@ export function unpackObservations(packs: readonly unknown[]): Observation[] {
 
 function isPack(value: unknown): value is RequestPack {
   const pack = value as Partial<RequestPack> | null;
-  return typeof pack === 'object' && pack !== null && typeof pack.id === 'string' && typeof pack.visitId === 'string' && Array.isArray(pack.observations);
+  return typeof pack === 'object' && pack !== null && typeof pack.seq === 'number' && typeof pack.visitId === 'string' && Array.isArray(pack.observations);
+}
+
+/** The merge rule on rows from the disk, which may not have the shape it expects: then the start stays as it was. */
+function mergeSafely(earlier: Observation, later: Observation): Observation {
+  try {
+    return mergeObservation(earlier, later);
+  } catch {
+    return earlier;
+  }
 }
 
 /** Every request logged for a visit, in time order (raw rows: read each through `readObservation`). */

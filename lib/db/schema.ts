@@ -80,8 +80,8 @@ export interface Observation {
  * else reads a pack.
  */
 export interface RequestPack {
-  /** `<visitId>:<when it was written>`: a visit's packs sort in the order they were written. */
-  id: string;
+  /** From IndexedDB's key generator, in the order the packs were written: reading applies them in it. */
+  seq?: number;
   visitId: string;
   /** The earliest of its requests. */
   at: number;
@@ -122,7 +122,7 @@ export interface CookieSeen {
 
 export type LogDatabase = Dexie & {
   visits: EntityTable<Visit, 'id'>;
-  requestPacks: EntityTable<RequestPack, 'id'>;
+  requestPacks: EntityTable<RequestPack, 'seq'>;
   cookies: EntityTable<CookieSeen, 'id'>;
   consentChanges: EntityTable<ConsentChangeRow, 'id'>;
   findings: EntityTable<FindingRow, 'id'>;
@@ -178,24 +178,29 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
     // row, not per byte. The rows logged so far are packed by visit, in time order.
     version: 5,
     stores: {
-      requestPacks: 'id, visitId, *entryIds',
+      requestPacks: '++seq, visitId, *entryIds',
     },
     upgrade: async (tx) => {
-      const packs: RequestPack[] = [];
-      let visit: Observation[] = [];
-      const pack = () => {
-        for (let start = 0; start < visit.length; start += UPGRADE_PACK_SIZE) packs.push(packObservations(visit[0]!.visitId, visit.slice(start, start + UPGRADE_PACK_SIZE), new Set(), `0${start.toString(36).padStart(8, '0')}`));
-        visit = [];
+      // Visit by visit, each visit's rows deleted once packed: never the whole log in memory, and never
+      // two copies of it on a disk that may be nearly full.
+      const rows = tx.table('observations');
+      const packVisit = async (visitId: string, visit: Observation[]) => {
+        for (let start = 0; start < visit.length; start += UPGRADE_PACK_SIZE) {
+          await tx.table('requestPacks').add(packObservations(visitId, visit.slice(start, start + UPGRADE_PACK_SIZE), new Set()));
+        }
       };
-      await tx
-        .table('observations')
-        .orderBy('[visitId+at]')
-        .each((row: Observation) => {
-          if (visit.length > 0 && visit[0]!.visitId !== row.visitId) pack();
-          visit.push(row);
-        });
-      if (visit.length > 0) pack();
-      await tx.table('requestPacks').bulkAdd(packs);
+      for (const visitId of (await tx.table('visits').toCollection().primaryKeys()) as string[]) {
+        const visit = rows.where('[visitId+at]').between([visitId, Dexie.minKey], [visitId, Dexie.maxKey]);
+        await packVisit(visitId, (await visit.toArray()) as Observation[]);
+        await visit.delete();
+      }
+      // Rows of no visit (the history never showed them, but they are the user's): packed by their visit id.
+      const byVisit = new Map<string, Observation[]>();
+      for (const row of (await rows.toArray()) as Observation[]) {
+        const visitId = String(row.visitId);
+        byVisit.set(visitId, [...(byVisit.get(visitId) ?? []), row]);
+      }
+      for (const [visitId, visit] of byVisit) await packVisit(visitId, visit.sort((a, b) => a.at - b.at));
     },
   },
   {

@@ -1,5 +1,5 @@
 import { mergeObservation } from './merge';
-import { packBatch, packClock } from './packs';
+import { packBatch } from './packs';
 import type { CookieSeen, ConsentChangeRow, FindingRow, LogDatabase, LogTableName, Observation, Visit } from './schema';
 
 export { mergeObservation };
@@ -68,6 +68,8 @@ export interface WriterOptions {
    * missed, and a content script's report is answered only once its rows are journaled.
    */
   journalSpacingMs?: number;
+  /** How long a batch the error handler wants retried waits (after making room on a full disk, say). */
+  retryDelayMs?: number;
   /**
    * The journal's items as already read at start-up (the background reads session storage once for
    * the writer and the tab store: one round trip before the first event is handled, not two).
@@ -85,7 +87,7 @@ const MAX_REQUEUED = 5_000;
 
 export function createLogWriter(
   db: LogDatabase,
-  { delayMs = 150, maxQueued = 500, onError, onWritten, journal, journalAtStart, onJournalError, journalSpacingMs = 50 }: WriterOptions = {},
+  { delayMs = 150, maxQueued = 500, onError, onWritten, journal, journalAtStart, onJournalError, journalSpacingMs = 50, retryDelayMs = delayMs * 10 }: WriterOptions = {},
 ): LogWriter & {
   /** The number of rows brought back from the journal at start (0 without one). */
   recovered: Promise<number>;
@@ -95,8 +97,6 @@ export function createLogWriter(
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   /** Queued observations that are only a request's end: merged with the stored row when read (packs.ts). */
   const amendments = new Set<string>();
-  /** When each pack was written: their order within a visit. */
-  const written = packClock();
   /** Where each kind of row goes: requests into packs. */
   const tableOf = (table: LogTableName) => (table === 'observations' ? db.requestPacks : db.table(table));
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -223,7 +223,7 @@ export function createLogWriter(
         for (const [table, rows] of batch) {
           // A request's end whose start is on disk goes into the new pack as an amendment: packs are
           // only added, so writing needs no read (lib/db/packs.ts).
-          if (table === 'observations') await db.requestPacks.bulkAdd(packBatch(rows as Observation[], amended, written()));
+          if (table === 'observations') await db.requestPacks.bulkAdd(packBatch(rows as Observation[], amended));
           else await db.table(table).bulkPut(rows);
         }
       });
@@ -246,12 +246,22 @@ export function createLogWriter(
         for (const [table, rows] of batch) {
           const queue = queues.get(table)!;
           for (const row of rows) {
-            if (queue.has(row.id) || !alone.has(journalKey(table, row.id)) || pending() >= MAX_REQUEUED) continue;
+            const queued = queue.get(row.id);
+            if (table === 'observations' && queued && amendments.has(row.id) && !amended.has(row.id)) {
+              // The request's end came while its start was failing to be written: the start leads
+              // again, with the end merged in (queued alone, the end would be written without it).
+              const merged = mergeObservation(row as Observation, queued as Observation);
+              queue.set(row.id, merged);
+              amendments.delete(row.id);
+              journalSoon(table, merged, false);
+              continue;
+            }
+            if (queued || !alone.has(journalKey(table, row.id)) || pending() >= MAX_REQUEUED) continue;
             queue.set(row.id, row);
             if (amended.has(row.id)) amendments.add(row.id);
           }
         }
-        timer ??= setTimeout(() => void flush(), delayMs * 10);
+        timer ??= setTimeout(() => void flush(), retryDelayMs);
         throw error;
       });
     return running;

@@ -1,12 +1,10 @@
-import { packBatch, packClock, unpackObservations } from '@/lib/db/packs';
+import { packBatch, unpackObservations } from '@/lib/db/packs';
 import type { LogDatabase, Observation } from '@/lib/db/schema';
 
 /**
  * The tests' view of the log's requests, one row each as the extension reads them: the log keeps them
  * packed (lib/db/packs.ts), so a test seeds and reads through the same packing, never a table of its own.
  */
-const clock = packClock();
-
 /** Every request in the log, in time order. */
 export async function storedObservations(db: LogDatabase): Promise<Observation[]> {
   return unpackObservations(await db.requestPacks.toArray());
@@ -18,5 +16,5 @@ export async function storedObservation(db: LogDatabase, id: string): Promise<Ob
 
 /** Seeds the log with requests, packed per visit as one write of the log would. */
 export async function addObservations(db: LogDatabase, rows: readonly Observation[]): Promise<void> {
-  await db.requestPacks.bulkAdd(packBatch(rows, new Set(), clock()));
+  await db.requestPacks.bulkAdd(packBatch(rows, new Set()));
 }

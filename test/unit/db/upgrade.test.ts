@@ -41,4 +41,26 @@ describe('log schema upgrades', () => {
       current.close();
     });
   }
+
+  it('packs every row of a version 4 log, rows of no visit too, visit by visit in time order', async () => {
+    const indexedDB = new IDBFactory();
+    const old = new Dexie(DATABASE_NAME, { indexedDB, IDBKeyRange });
+    old.version(4).stores(Object.assign({}, ...SCHEMA_HISTORY.filter((s) => s.version <= 4).map((s) => s.stores)));
+    const row = (visitId: string, n: number, at: number) => ({ id: `${visitId}:r${n}`, visitId, at, entryId: null, host: 'x.example', url: `https://x.example/${n}`, kind: 'other', type: 'script', method: 'GET', frameId: 0, source: 'page' });
+    const visits = Array.from({ length: 30 }, (_, i) => ({ id: `v${i}`, tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1764000000000 + i }));
+    // 1,200 rows in one visit (three packs), 29 visits of 3, and 5 rows whose visit was never written.
+    const rows = [...Array.from({ length: 1_200 }, (_, n) => row('v0', n, 2_000 - n)), ...visits.slice(1).flatMap((v) => [0, 1, 2].map((n) => row(v.id, n, n))), ...[0, 1, 2, 3, 4].map((n) => row('gone', n, 10 - n))];
+    await old.table('visits').bulkAdd(visits);
+    await old.table('observations').bulkAdd(rows);
+    old.close();
+
+    const current = openLog(DATABASE_NAME, { indexedDB, IDBKeyRange });
+    await current.open();
+    expect(await current.requestPacks.count()).toBe(3 + 29 + 1);
+    const read = unpackObservations(await current.requestPacks.toArray());
+    expect(read).toHaveLength(rows.length);
+    expect(read.filter((r) => r.visitId === 'v0').map((r) => r.at)).toEqual(rows.filter((r) => r.visitId === 'v0').map((r) => r.at).sort((a, b) => a - b));
+    expect(read.filter((r) => r.visitId === 'gone')).toHaveLength(5);
+    current.close();
+  });
 });
