@@ -62,6 +62,20 @@ describe('log writer', () => {
     await writer.flush();
     expect(await storedObservation(db, 'good')).toBeTruthy();
   });
+
+  it('keeps a request whose start failed to be written while its end was queued: the start leads the retry', async () => {
+    const db = freshLog();
+    const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+    let failures = 1;
+    Object.assign(db, { transaction: (...args: unknown[]) => (failures-- > 0 ? Promise.reject(new Error('the disk said no')) : transaction(...args)) });
+    const writer = createLogWriter(db, { delayMs: 10_000, retryDelayMs: 10_000, onError: async () => true });
+    writer.put('observations', observation('v1:r1', { at: 5, consentMode: { adStorage: 'denied', analyticsStorage: 'denied' } }));
+    const failed = writer.flush();
+    writer.amend('observations', observation('v1:r1', { at: 9, status: 200 }));
+    await expect(failed).rejects.toThrow('the disk said no');
+    await writer.flush();
+    expect(await storedObservation(db, 'v1:r1')).toMatchObject({ at: 5, status: 200, consentMode: { adStorage: 'denied' } });
+  });
 });
 
 describe('log writer journal (the service worker stopped before a batch was written)', () => {
