@@ -251,9 +251,14 @@ export function createObserver(deps: ObserverDeps) {
     const cls = classifier.classifyUrl(event.url);
     if (cls.party === 'shop' || (cls.party === 'listed' && cls.relay === 'shop')) serverCookies(state, event);
     if (cls.party === 'shop') {
-      // A protocol recognised only by its POST body at the start: its end carries no body.
+      // A protocol recognised only by its POST body at the start (server-side tagging): its end carries
+      // no body, so it reads as the shop's. Its row stays that hit's, not a second one of the shop's
+      // CDN under the same id; the hosting headers come with the shop's other responses.
       const open = state.pending.indexOf(event.requestId);
-      if (open >= 0) state.pending.splice(open, 1);
+      if (open >= 0) {
+        state.pending.splice(open, 1);
+        return;
+      }
       // The shop's own responses say where it is hosted (CloudFront / S3 headers).
       const hosting = event.responseHeaders ? deps.detectHosting(event.responseHeaders) : null;
       if (!hosting) return;

@@ -28,6 +28,21 @@ describe('server-side tagging through the shop’s own hosts', () => {
     expect(writer.observations.get(`${state.visitId}:r${full.requestId}`)).toMatchObject({ entryId: 'google-analytics', host: 'sst.mijnliefsteboek.nl', relay: 'shop', kind: 'hit' });
   });
 
+  it('keeps a hit recognised by its body as that hit when its end, which has no body, comes from the shop’s CDN', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    // The Measurement Protocol's parameters in the POST body only: the address alone reads as the shop's.
+    const hit = request('https://www.mijnliefsteboek.nl/g/collect', { type: 'ping', method: 'POST', body: 'v=2&tid=G-MLB1234567&gcs=G111&cid=123.456&en=page_view' });
+    observer.requestStarted(hit);
+    observer.requestEnded({ ...hit, body: undefined, statusCode: 204, responseHeaders: CLOUDFRONT_HEADERS });
+    const state = store.get(7)!;
+    expect(writer.observations.get(`${state.visitId}:r${hit.requestId}`)).toMatchObject({ entryId: 'google-analytics', relay: 'shop' });
+    // AWS (the CDN) counted the shop's page only, not the hit a second time.
+    expect(state.entries['aws']).toMatchObject({ requests: 1 });
+    expect(state.entries['google-analytics']).toMatchObject({ requests: 1 });
+  });
+
   it('leaves the shop’s own pages, images and API calls alone', async () => {
     const { observer, store } = makeObserver();
     await store.ready;
