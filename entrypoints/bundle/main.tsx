@@ -7,6 +7,7 @@ import { timelineOfPage } from '@/lib/timeline';
 import { saveFile } from '@/lib/view/files';
 import { STANCE_KEY, parseStance } from '@/lib/consent/stance';
 import { openLog } from '@/lib/db';
+import { untilLogWritten } from '@/lib/db/written';
 import { exportVisits } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
 import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
@@ -27,6 +28,7 @@ async function build() {
   const area = browser.storage.session ?? browser.storage.local;
   const key = tabStateKey(tabId);
   const state = parseTabState((await area.get(key))[key]);
+  await untilLogWritten((message) => browser.runtime.sendMessage(message));
   const visit = state ? await db.visits.get(state.visitId) : undefined;
   if (!state || !visit) return void (bundle.value = 'none');
   const stance = parseStance((await browser.storage.local.get(STANCE_KEY))[STANCE_KEY]);

@@ -6,6 +6,7 @@ import { TranslatorProvider } from '@/components/i18n';
 import { judgeVisit } from '@/lib/consent/judge';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
 import { LOG_HEALTH_KEY, LogHealth, healthOf, logVersionState, openLog, type Visit } from '@/lib/db';
+import { untilLogWritten } from '@/lib/db/written';
 import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { followVisits } from '@/lib/history/live-visits';
 import { setUpPage } from '@/lib/i18n/page';
@@ -76,6 +77,7 @@ async function saveStance(next: Stance) {
 
 const download = saveFile;
 
+const sendToBackground = (message: { type: 'flush-log' }) => browser.runtime.sendMessage(message);
 const requestsChanged = () => void browser.runtime.sendMessage({ type: 'requests-changed' }).catch(() => undefined);
 
 const tool = { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version };
@@ -114,11 +116,13 @@ render(
       reminders={reminders}
       history={{
         async openVisit(visit) {
+          await untilLogWritten(sendToBackground);
           const record = await visitFromLog(db, visit);
           const judgement = judgeVisit({ ...record.evidence, stance: stance.value });
           return { page: pageReport(record, stance.value), consent: record.evidence.consent, findings: judgement.findings, promises: visitPromises(record, judgement) };
         },
         async exportVisits(chosen, format, redact) {
+          await untilLogWritten(sendToBackground);
           const report = await exportVisits(db, chosen, { stance: stance.value, redact, tool });
           const stamp = new Date().toISOString().slice(0, 10);
           if (format === 'json') download(`privacy-lens-${stamp}.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`);

@@ -151,6 +151,7 @@ export function startBackground(browser: WebExtension) {
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();
+      if (message.type === 'flush-log') return afterStart(() => writer.flush()).then(() => true);
       // With the strings: the report's evidence is written in them.
       if (message.type === 'judge-har') return messagesAtStart.then(() => afterStart(() => judgeInboxFile(message.id, { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version })));
       if (message.type !== 'open-data-request-form') return undefined;

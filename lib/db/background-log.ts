@@ -3,6 +3,9 @@ import { LOG_HEALTH_KEY, healthOf, type LogHealth } from './health';
 import { logVersionState, openLog } from './schema';
 import { createLogWriter } from './writer';
 
+/** How long the log's rows wait to be written together (measured in BENCHMARKS.md, the log's ingest). */
+export const LOG_WRITE_DELAY_MS = 1_000;
+
 interface Area {
   get(keys: string | string[] | null): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
@@ -23,6 +26,11 @@ export function startBackgroundLog({ session, local, sessionAtStart }: { session
     void session.set({ [LOG_HEALTH_KEY]: { state, at: Date.now() } }).catch(() => undefined);
   };
   const writer = createLogWriter(db, {
+    // IndexedDB's cost is per row and per transaction, so the log is written at most once a second: a
+    // page load's requests then go in one or two packs (lib/db/packs.ts) instead of one per 150 ms. The
+    // rows wait in the journal (session storage, within 50 ms) meanwhile, so a stopped worker loses none.
+    delayMs: LOG_WRITE_DELAY_MS,
+    retryDelayMs: 1_500,
     async onError(error) {
       const state = healthOf(error);
       setHealth(state);

@@ -91,6 +91,8 @@ export const ExtensionPageMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('open-data-request-form'), email: z.email().max(254) }),
   /** The history page put a HAR file in the inbox (lib/har/inbox.ts): judge it and answer with the report. */
   z.strictObject({ type: z.literal('judge-har'), id: z.uuid() }),
+  /** A page is about to read the log: write what is queued first (lib/db/written.ts). */
+  z.strictObject({ type: z.literal('flush-log') }),
 ]);
 export type ExtensionPageMessage = z.infer<typeof ExtensionPageMessage>;
 

@@ -2,6 +2,7 @@ import { batch, computed, signal } from '@preact/signals';
 import type { browser as Browser } from 'wxt/browser';
 import { catalog } from '../catalog';
 import type { LogDatabase } from '../db/schema';
+import { untilLogWritten } from '../db/written';
 import type { Language } from '../i18n';
 import { createTranslator } from '../i18n/bundled';
 import { channelRecipient, emlFile, mailtoUrl, MAILTO_SAFE_LENGTH } from './channels';
@@ -91,7 +92,7 @@ export function createComposer(deps: ComposerDeps) {
   const ready = (async () => {
     const [stored, evidence] = await Promise.all([
       browser.storage.local.get(CUSTOMER_KEY).then((items) => parseStoredCustomer(items[CUSTOMER_KEY])),
-      requestEvidence(db).catch(() => ({ identifiers: [], recipients: [], brokenPromises: [] })),
+      untilLogWritten((message) => browser.runtime.sendMessage(message)).then(() => requestEvidence(db)).catch(() => ({ identifiers: [], recipients: [], brokenPromises: [] })),
     ]);
     batch(() => {
       if (stored) {

@@ -127,12 +127,18 @@ describe('the service worker stopped at random moments, and an update', () => {
       shop.clearRequests();
       const page = await ext.browser.newPage();
       await page.goto(`${SHOP}/test/meta-pixel`, { waitUntil: 'networkidle0' });
-      // Forty hits at once: more rows than one 150 ms batch, so a stop lands in a transaction or
-      // between two; a random delay picks the moment.
+      // Forty hits at once, and the log asked to write them now rather than within its second
+      // (LOG_WRITE_DELAY_MS), so that the stop lands in a transaction or between two; a random delay
+      // picks the moment.
       await page.evaluate(() => {
         for (let i = 0; i < 40; i++) (window as unknown as { mlbFixture: { fire(id: string): void } }).mlbFixture.fire('meta-pixel');
       });
-      await stopSoon(300);
+      await worker.wake();
+      void ext
+        .worker()
+        .then((w) => w.evaluate(() => void (globalThis as unknown as { privacyLens: { flush(): Promise<void> } }).privacyLens.flush()))
+        .catch(() => undefined);
+      await stopSoon(150);
       await expectVisitLogged(page);
       await page.close();
     }
