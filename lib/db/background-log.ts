@@ -29,6 +29,8 @@ export function startBackgroundLog({ session, local, sessionAtStart }: { session
     // IndexedDB's cost is per row and per transaction, so the log is written at most once a second: a
     // page load's requests then go in one or two packs (lib/db/packs.ts) instead of one per 150 ms. The
     // rows wait in the journal (session storage, within 50 ms) meanwhile, so a stopped worker loses none.
+    // A browser that quits, or the extension reloaded, takes session storage with it: up to a second of
+    // rows (150 ms before). Pages that read the log ask for the write first (lib/db/written.ts).
     delayMs: LOG_WRITE_DELAY_MS,
     retryDelayMs: 1_500,
     async onError(error) {
