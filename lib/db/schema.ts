@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import { packObservations } from './packs';
+import { packBatch, packObservations } from './packs';
 import type { EntryId, PromiseId, RequestKind } from '../catalog';
 import type { PromiseCheck, PromiseStatus } from '../promises/facts';
 import type { BannerState, ConsentChange, ConsentSource, RecordCategory } from '../consent/model';
@@ -194,13 +194,10 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
         await packVisit(visitId, (await visit.toArray()) as Observation[]);
         await visit.delete();
       }
-      // Rows of no visit (the history never showed them, but they are the user's): packed by their visit id.
-      const byVisit = new Map<string, Observation[]>();
-      for (const row of (await rows.toArray()) as Observation[]) {
-        const visitId = String(row.visitId);
-        byVisit.set(visitId, [...(byVisit.get(visitId) ?? []), row]);
-      }
-      for (const [visitId, visit] of byVisit) await packVisit(visitId, visit.sort((a, b) => a.at - b.at));
+      // Rows of no visit (the history never showed them, but they are the user's, and few): packed by
+      // their visit id, as the writer packs a batch.
+      const leftOver = ((await rows.toArray()) as Observation[]).map((row) => ({ ...row, visitId: String(row.visitId) }));
+      await tx.table('requestPacks').bulkAdd(packBatch(leftOver, new Set()));
     },
   },
   {

@@ -127,18 +127,31 @@ describe('the service worker stopped at random moments, and an update', () => {
       shop.clearRequests();
       const page = await ext.browser.newPage();
       await page.goto(`${SHOP}/test/meta-pixel`, { waitUntil: 'networkidle0' });
-      // Forty hits at once, and the log asked to write them now rather than within its second
-      // (LOG_WRITE_DELAY_MS), so that the stop lands in a transaction or between two; a random delay
-      // picks the moment.
+      // The worker is stopped the moment the log's next write adds its first request pack (an event, not
+      // a clock): the stop lands in that transaction or just after it. The hook is set before forty hits
+      // at once, whose rows the log writes within its second (LOG_WRITE_DELAY_MS) if nothing queued
+      // earlier is written first. (Dexie binds IDBDatabase's `transaction` when it opens; each `add` it
+      // looks up when it calls it.)
+      await worker.wake();
+      const running = await ext.worker();
+      await running.evaluate(() => {
+        const add = IDBObjectStore.prototype.add;
+        const adding = new Promise<void>((resolve) => {
+          IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<typeof add>) {
+            if (this.name === 'requestPacks') {
+              IDBObjectStore.prototype.add = add;
+              resolve();
+            }
+            return add.apply(this, args);
+          };
+        });
+        Object.assign(globalThis, { logWriteStarted: adding });
+      });
       await page.evaluate(() => {
         for (let i = 0; i < 40; i++) (window as unknown as { mlbFixture: { fire(id: string): void } }).mlbFixture.fire('meta-pixel');
       });
-      await worker.wake();
-      void ext
-        .worker()
-        .then((w) => w.evaluate(() => void (globalThis as unknown as { privacyLens: { flush(): Promise<void> } }).privacyLens.flush()))
-        .catch(() => undefined);
-      await stopSoon(150);
+      await running.evaluate(() => (globalThis as unknown as { logWriteStarted: Promise<void> }).logWriteStarted);
+      if (await worker.stop()) tally.stops++;
       await expectVisitLogged(page);
       await page.close();
     }

@@ -4,7 +4,9 @@ import type { Observation } from '../../lib/db/schema';
 
 /**
  * The tests' one way into the extension's log, from any extension context (a page of its origin or
- * its service worker): plain IndexedDB, no extension code, so the tests read what is really stored.
+ * its service worker): plain IndexedDB, no extension code in the browser, so the tests read what is
+ * really stored. The one exception is how requests are read out of their packs (`readObservations`):
+ * in Node, with the extension's own rule for it (lib/db/packs.ts), which its unit tests pin down.
  */
 type Context = Page | WebWorker;
 
