@@ -18,3 +18,13 @@ describe('bundle size budget', () => {
     expect(sizes.zipBytes, 'store zip').toBeLessThanOrEqual(budget.zip);
   });
 });
+
+describe('the polyfill in the bundles', () => {
+  it('is bundled as an ES module, so no script copies the browser namespace at start-up', async () => {
+    // The CommonJS interop copies each own property of the polyfill's export, which in Chrome 144+ and
+    // Firefox is the browser's own `browser`: reading every descriptor builds every API's bindings.
+    const shop = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3/content-scripts/shop.js'), 'utf8');
+    expect(shop).toContain('webextension-polyfill');
+    expect(shop, 'the CommonJS interop (Object.getOwnPropertyNames) in shop.js').not.toContain('getOwnPropertyNames');
+  });
+});
