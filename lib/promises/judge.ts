@@ -3,6 +3,7 @@ import type { JudgedRequest, VisitJudgement } from '../consent/judge';
 import type { PromiseCheck } from './facts';
 import { RULES, type PromiseInput, type RightsDigest } from './rules';
 import type { RequestSignals } from './signals';
+import { compareText } from '../order';
 
 /**
  * What a visit recorded that the promises are judged by, in the shape the live tab state and the
@@ -29,7 +30,7 @@ export function promiseInput(source: PromiseSource, judgement: VisitJudgement, c
     storage: source.storage,
     unlisted: {
       hosts: Object.entries(source.unlisted)
-        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .sort(([a, x], [b, y]) => y - x || compareText(a, b))
         .map(([host]) => host),
       overflow: source.unlistedOverflow,
       watched: context.watched,

@@ -7,6 +7,7 @@ import { requestState } from '../requests/status';
 import type { RightsDigest } from '../requests/standing';
 import type { PromiseFacts, PromiseStatus } from './facts';
 import { EMAIL_MARK } from './signals';
+import { compareText } from '../order';
 
 /** One request as the promises' rules read it: what it carried, and its consent verdict. */
 export interface PromiseRequest {
@@ -208,7 +209,7 @@ const answerDeadline: Rule<'answer-deadline'> = (_rule, input, catalog) => {
   }
   const answered = input.rights.filter((r) => r.status === 'answered').length;
   if (answered) return kept({ code: 'answer-given', answered });
-  const pending = states.filter((s) => s.request.status === 'sent' || s.request.status === 'extended').sort((a, b) => a.state.due.localeCompare(b.state.due))[0];
+  const pending = states.filter((s) => s.request.status === 'sent' || s.request.status === 'extended').sort((a, b) => compareText(a.state.due, b.state.due))[0];
   if (pending) return unknown({ code: 'answer-pending', type: pending.request.type, due: pending.state.due });
   return unknown({ code: 'answer-no-requests' });
 };

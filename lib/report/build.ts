@@ -7,6 +7,7 @@ import { splitUrl } from '../classify/url';
 import { pageWatched, type TabState } from '../observe/tab-state';
 import { REPORT_SCHEMA_VERSION, type ObservationReport, type PageReport, type Report } from './schema';
 import { redactReport } from './redact';
+import { compareText } from '../order';
 
 /** A visit as both the live tab state and the log can describe it. */
 export interface VisitRecord {
@@ -86,7 +87,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
         const party = nameThirdParty(host);
         return { host, requests, company: party?.company ?? null, country: party?.country ?? null, purpose: party?.purpose ?? null };
       })
-      .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host)),
+      .sort((a, b) => b.requests - a.requests || compareText(a.host, b.host)),
     findings: judgement.findings.map((f) => ({ kind: f.kind, ...(f.trackerId ? { trackerId: f.trackerId } : {}), ...(f.category ? { category: f.category } : {}), ...(f.cookie ? { cookie: f.cookie } : {}), detail: f.detail })),
     promises: visitPromises(visit, judgement, catalog).map((check) => ({ id: check.id, status: check.status, evidence: describeEvidence(check.facts, english, catalog) })),
     ...(observations ? { observations } : {}),

@@ -1,6 +1,7 @@
 import type { EntryId } from '../catalog/vocabulary';
 import { isViolation } from '../consent/judge';
 import type { PageReport, Report, SiteScan, SiteSummary } from './schema';
+import { compareText } from '../order';
 
 /**
  * Who was active across a site's pages: per tracker the pages it was active on, the pages on which it
@@ -33,8 +34,8 @@ export function summariseSite(pages: readonly PageReport[]): SiteSummary {
   return {
     pages: ordered.length,
     pagesWithViolations,
-    trackers: [...trackers.values()].sort((a, b) => b.violations - a.violations || b.pages - a.pages || a.id.localeCompare(b.id)),
-    unlisted: [...unlisted.values()].sort((a, b) => b.pages - a.pages || a.host.localeCompare(b.host)),
+    trackers: [...trackers.values()].sort((a, b) => b.violations - a.violations || b.pages - a.pages || compareText(a.id, b.id)),
+    unlisted: [...unlisted.values()].sort((a, b) => b.pages - a.pages || compareText(a.host, b.host)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ThirdParty } from '../catalog/third-parties';
 import { judgeTab, judgeTabPromises } from '../observe/judge-tab';
 import type { PromiseFacts, PromiseStatus, RightsDigest } from '../promises';
 import { activeEntries, type TabState } from '../observe/tab-state';
+import { compareText } from '../order';
 
 export interface EntryView {
   id: EntryId;
@@ -139,7 +140,7 @@ export function summariseTab(
   }
   const unlisted = Object.entries(state.unlisted)
     .map(([host, requests]) => ({ host, requests, platform: consentPlatformOf(host, catalog), party: nameThirdParty(host) }))
-    .sort((a, b) => b.requests - a.requests || a.host.localeCompare(b.host));
+    .sort((a, b) => b.requests - a.requests || compareText(a.host, b.host));
   const violations = companies.flatMap((c) => c.entries).filter((e) => isViolation(e.verdict)).length;
   const shownElsewhere = new Set(['before-choice', 'against-choice', 'unlisted-third-party']);
   return {
