@@ -1,3 +1,4 @@
+import '@/lib/parse/jitless';
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';

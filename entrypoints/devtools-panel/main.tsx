@@ -1,3 +1,4 @@
+import '@/lib/parse/jitless';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { TranslatorProvider } from '@/components/i18n';

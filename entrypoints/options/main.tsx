@@ -1,3 +1,4 @@
+import '@/lib/parse/jitless';
 import { computed, signal } from '@preact/signals';
 import { liveQuery } from 'dexie';
 import { render } from 'preact';

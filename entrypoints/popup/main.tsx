@@ -1,3 +1,4 @@
+import '@/lib/parse/jitless';
 import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
