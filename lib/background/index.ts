@@ -1,4 +1,4 @@
-import { visitObservations } from '../db/packs';
+import { createLoggedRowsCounter } from '../db/packs';
 import { catalog, hasConsentModeSignal, hostPermissions } from '../catalog';
 import { isShopUrl } from '../catalog/shop-domains';
 import { classifier as sharedClassifier, createCookieMatcher, createHostingDetector } from '../classify';
@@ -72,11 +72,8 @@ export function startBackground(browser: WebExtension) {
     // Each event on its own clock: a cookie written before start-up was done is dated when it was written.
     now: events.now,
     newId: () => crypto.randomUUID(),
-    async loggedRows(visitId, url) {
-      // Rare (only after a stopped worker lost events): write what is queued, then count on disk.
-      await writer.flush();
-      return (await visitObservations(db, visitId)).filter((row) => row.url === url).length;
-    },
+    // Rare (only after a stopped worker lost events): write what is queued, then count on disk.
+    loggedRows: createLoggedRowsCounter(db, () => writer.flush()),
     snapshotCookies(tabId, visitId) {
       void Promise.all(catalog.shop.domains.map((domain) => browser.cookies.getAll({ domain })))
         .then((lists) => handle(() => observer.cookiesPresent(tabId, visitId, lists.flat())))

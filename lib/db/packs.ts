@@ -72,3 +72,30 @@ function mergeSafely(earlier: Observation, later: Observation): Observation {
 export async function visitObservations(db: LogDatabase, visitId: string): Promise<Observation[]> {
   return unpackObservations(await db.requestPacks.where('visitId').equals(visitId).toArray());
 }
+
+/**
+ * How many rows the log holds for a URL in a visit, for requests recovered after a stopped worker
+ * lost their events. A page's report recovers them in a burst, each asking for its own URL: the asks
+ * made while one read is under way share it (one write of what is queued, one read and unpack of the
+ * visit), where each used to make its own, which on a long visit was a read of the whole visit per
+ * recovered request. An ask after the read has answered reads again, so it sees what was written since.
+ */
+export function createLoggedRowsCounter(db: LogDatabase, flush: () => Promise<void>): (visitId: string, url: string) => Promise<number> {
+  let reading: { visitId: string; rowsByUrl: Promise<Map<string, number>> } | null = null;
+  return (visitId, url) => {
+    if (reading?.visitId !== visitId) {
+      const rowsByUrl = flush()
+        .then(() => visitObservations(db, visitId))
+        .then((rows) => {
+          const counts = new Map<string, number>();
+          for (const row of rows) counts.set(row.url, (counts.get(row.url) ?? 0) + 1);
+          return counts;
+        });
+      const current = { visitId, rowsByUrl };
+      reading = current;
+      const done = () => void (reading === current && (reading = null));
+      rowsByUrl.then(done, done);
+    }
+    return reading!.rowsByUrl.then((counts) => counts.get(url) ?? 0);
+  };
+}

@@ -1,7 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createLogWriter, openLog, type Observation, type RequestPack } from '@/lib/db';
-import { packBatch, unpackObservations, visitObservations } from '@/lib/db/packs';
+import { createLoggedRowsCounter, packBatch, unpackObservations, visitObservations } from '@/lib/db/packs';
+import { addObservations } from './log-rows';
 
 function observation(id: string, patch: Partial<Observation> = {}): Observation {
   return { id, visitId: 'v1', at: 1, entryId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/', kind: 'hit', type: 'image', method: 'GET', frameId: 0, source: 'network', ...patch };
@@ -59,5 +60,38 @@ describe('request packs', () => {
     expect(await db.requestPacks.count()).toBe(2);
     expect(await visitObservations(db, 'v1')).toEqual([observation('v1:r1', { at: 5, status: 200 }), observation('v1:r2', { at: 6 })]);
     expect(await db.requestPacks.orderBy('entryIds').uniqueKeys()).toEqual(['meta-pixel']);
+  });
+});
+
+describe('createLoggedRowsCounter', () => {
+  const row = (id: string, url: string, visitId = 'v1'): Observation => ({ id, visitId, at: 1, entryId: null, host: 'x', url, kind: 'other', type: 'script', method: 'GET', frameId: 0, source: 'page' });
+
+  it('answers a burst of recovered requests with one write and one read of the visit, each URL its own count', async () => {
+    const db = openLog('counter-burst', { indexedDB: new IDBFactory(), IDBKeyRange });
+    await addObservations(db, [row('a1', 'https://x/a'), row('a2', 'https://x/a'), row('b1', 'https://x/b'), row('c1', 'https://x/a', 'v2')]);
+    let flushes = 0;
+    const loggedRows = createLoggedRowsCounter(db, async () => void flushes++);
+    const asks = ['https://x/a', 'https://x/b', 'https://x/c', ...Array.from({ length: 50 }, () => 'https://x/a')].map((url) => loggedRows('v1', url));
+    expect(await Promise.all(asks)).toEqual([2, 1, 0, ...Array.from({ length: 50 }, () => 2)]);
+    expect(flushes).toBe(1);
+    // Another visit is a read of its own.
+    expect(await loggedRows('v2', 'https://x/a')).toBe(1);
+    expect(flushes).toBe(2);
+  });
+
+  it('reads again once the last read has answered, so it sees what was written since', async () => {
+    const db = openLog('counter-again', { indexedDB: new IDBFactory(), IDBKeyRange });
+    await addObservations(db, [row('a1', 'https://x/a')]);
+    const loggedRows = createLoggedRowsCounter(db, async () => undefined);
+    expect(await loggedRows('v1', 'https://x/a')).toBe(1);
+    await addObservations(db, [row('a2', 'https://x/a')]);
+    expect(await loggedRows('v1', 'https://x/a')).toBe(2);
+  });
+
+  it('passes a failed write on to every ask of the burst', async () => {
+    const db = openLog('counter-fail', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const loggedRows = createLoggedRowsCounter(db, () => Promise.reject(new Error('disk')));
+    const results = await Promise.allSettled([loggedRows('v1', 'https://x/a'), loggedRows('v1', 'https://x/b')]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
