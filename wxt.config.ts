@@ -23,6 +23,14 @@ export default defineConfig({
     build: { rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') || id.endsWith('/lib/parse/jitless.ts') } } },
   }),
   webExt: { disabled: true },
+  hooks: {
+    'vite:build:extendConfig'(entrypoints, config) {
+      if (!entrypoints.some((entrypoint) => entrypoint.name === 'popup')) return;
+      const rollupOptions = ((config.build ??= {}).rollupOptions ??= {});
+      const output = Array.isArray(rollupOptions.output) ? {} : (rollupOptions.output ?? {});
+      rollupOptions.output = { ...output, codeSplitting: { groups: [popupChunk()] } } as never;
+    },
+  },
   // Store packages (npm run zip): the Chrome Web Store zip, the Firefox add-on zip, and the sources zip
   // Firefox's review asks for, which must build the same add-on and hold nothing else (test/e2e/packages.e2e.ts).
   zip: {
@@ -100,5 +108,31 @@ function polyfillAsEsModule(): Plugin {
       if (!/\/webextension-polyfill\/dist\/browser-polyfill(\.min)?\.js$/.test(id.split('?')[0]!)) return null;
       return { code: `const module = { exports: {} }, exports = module.exports;\n${code}\nexport default module.exports;\n`, map: null };
     },
+  };
+}
+
+/**
+ * Every module the popup shares with another page goes into one chunk, so the popup loads two
+ * scripts, its own and that one, where the bundler's automatic chunks made it seven: each extension
+ * file a page loads costs it about 3.5 ms on this machine (an empty page that imports seven modules
+ * paints at 76 ms, one that imports one module of the same total size at 58 ms). The other pages
+ * load that chunk too, and keep their own chunks for the rest (Dexie among them, which the popup
+ * never loads).
+ */
+function popupChunk() {
+  const reachable = new Map<string, boolean>();
+  type Info = { importers: readonly string[]; dynamicImporters: readonly string[] } | null;
+  const fromPopup = (id: string, info: (id: string) => Info): boolean => {
+    const known = reachable.get(id);
+    if (known !== undefined) return known;
+    reachable.set(id, false); // a cycle reaches nothing new
+    const module = info(id);
+    const found = /[\\/]entrypoints[\\/]popup[\\/]/.test(id) || (module !== null && module.importers.some((importer) => fromPopup(importer, info)));
+    reachable.set(id, found);
+    return found;
+  };
+  return {
+    name: (id: string, context: { getModuleInfo(id: string): Info }) => (fromPopup(id, (other) => context.getModuleInfo(other)) ? 'popup-shared' : null),
+    minShareCount: 2,
   };
 }
