@@ -70,6 +70,19 @@ globalThis.privacyLens = { isReady: true, flush: async () => undefined, timings 
   return dir;
 }
 
+/**
+ * The popup's floor: an extension with one page that puts one word on screen and marks its next
+ * frame, as our popup marks the frame with the tab's content (`privacy-lens:content-painted`). What
+ * opening an extension page costs before any of our code: the renderer, the page, one script.
+ */
+export async function writePopupFloorExtension(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'privacy-lens-popup-floor-'));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'privacy-lens popup floor', version: '1.0.0', action: { default_popup: 'popup.html' } }, null, 2));
+  await writeFile(join(dir, 'popup.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>floor</title></head><body><main id="app"></main><script type="module" src="/popup.js"></script></body></html>');
+  await writeFile(join(dir, 'popup.js'), "document.getElementById('app').textContent = 'Privacy';\nrequestAnimationFrame(() => performance.mark('privacy-lens:content-painted'));\n");
+  return dir;
+}
+
 /** Milliseconds from navigation start to the end of the load event, in a fresh tab. */
 async function loadTime(browser: Browser, url: string, network: Sample['network']): Promise<number> {
   const page = await browser.newPage();
