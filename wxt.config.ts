@@ -17,9 +17,10 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact(), checkedAtBuild(), polyfillAsEsModule()],
     // The project's own modules have no side effects at load (but lib/parse/jitless.ts, whose one
-    // job is one): a bundle keeps only the exports it uses and what they import. That keeps the content scripts small, although a consent platform's module
-    // holds its cookie reader (background only, with zod and the IAB decoders) next to its page reader
-    // and banner signature (page and content script).
+    // job is one): a bundle keeps only the exports it uses and what they import. That keeps the
+    // content scripts small, although a consent platform's module holds its cookie reader (background
+    // only, with zod and the IAB decoders) next to its page reader and banner signature (page and
+    // content script).
     build: { rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') || id.endsWith('/lib/parse/jitless.ts') } } },
   }),
   webExt: { disabled: true },
@@ -120,19 +121,25 @@ function polyfillAsEsModule(): Plugin {
  * never loads).
  */
 function popupChunk() {
-  const reachable = new Map<string, boolean>();
-  type Info = { importers: readonly string[]; dynamicImporters: readonly string[] } | null;
-  const fromPopup = (id: string, info: (id: string) => Info): boolean => {
-    const known = reachable.get(id);
-    if (known !== undefined) return known;
-    reachable.set(id, false); // a cycle reaches nothing new
-    const module = info(id);
-    const found = /[\\/]entrypoints[\\/]popup[\\/]/.test(id) || (module !== null && module.importers.some((importer) => fromPopup(importer, info)));
-    reachable.set(id, found);
+  const known = new Map<string, boolean>();
+  /** Whether the popup's entry imports `start`, directly or not: a walk up through its importers. */
+  const reachesPopup = (start: string, importersOf: (id: string) => readonly string[]): boolean => {
+    let found = known.get(start);
+    if (found !== undefined) return found;
+    const seen = new Set([start]);
+    const queue = [start];
+    found = false;
+    while (queue.length && !found) {
+      const id = queue.pop()!;
+      if (known.get(id) === true || /[\\/]entrypoints[\\/]popup[\\/]/.test(id)) found = true;
+      else for (const importer of importersOf(id)) if (!seen.has(importer)) seen.add(importer), queue.push(importer);
+    }
+    known.set(start, found);
     return found;
   };
   return {
-    name: (id: string, context: { getModuleInfo(id: string): Info }) => (fromPopup(id, (other) => context.getModuleInfo(other)) ? 'popup-shared' : null),
+    name: (id: string, context: { getModuleInfo(id: string): { importers: readonly string[] } | null }) =>
+      reachesPopup(id, (other) => context.getModuleInfo(other)?.importers ?? []) ? 'popup-shared' : null,
     minShareCount: 2,
   };
 }
