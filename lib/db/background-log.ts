@@ -49,21 +49,15 @@ export function startBackgroundLog({ session, local, sessionAtStart }: { session
     journalAtStart: sessionAtStart,
     onJournalError: () => setHealth('journal-failed'),
   });
-  // Opening the database (Dexie works out six versions' schemas) and pruning it wait as long as the
-  // log's first write would: a worker woken by a page then handles that page's first requests without
-  // them (a profiled cold start spent 28 ms in Dexie before its first event). A write, or a page that
-  // reads the log, opens it sooner.
-  setTimeout(() => {
-    void db.open().then(
-      () => setHealth(logVersionState(db)),
-      (error: unknown) => setHealth(healthOf(error)),
-    );
-    // The log keeps visits for as long as the user chose; pruned whenever the worker starts (it is
-    // started again many times a day) and when the setting changes on the history page.
-    void local
-      .get(RETENTION_KEY)
-      .then((items) => pruneLog(db, parseRetention(items[RETENTION_KEY])))
-      .catch((error) => console.error('privacy-lens: pruning failed', error));
-  }, LOG_WRITE_DELAY_MS);
+  void db.open().then(
+    () => setHealth(logVersionState(db)),
+    (error: unknown) => setHealth(healthOf(error)),
+  );
+  // The log keeps visits for as long as the user chose; pruned whenever the worker starts (it is
+  // started again many times a day) and when the setting changes on the history page.
+  void local
+    .get(RETENTION_KEY)
+    .then((items) => pruneLog(db, parseRetention(items[RETENTION_KEY])))
+    .catch((error) => console.error('privacy-lens: pruning failed', error));
   return { db, writer };
 }
