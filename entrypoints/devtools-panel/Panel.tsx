@@ -228,7 +228,7 @@ function Row({ row, startedAt, text }: { row: PanelRow; startedAt: number; text:
   }
   const consent = row.consent ? `${text.consentLabel(timelineConsent(row.consent, startedAt))}: ${consentChoices(row.consent, t)}` : t('panelNoChoiceYet');
   return (
-    <div class={`prow${isViolation(row.verdict) ? ' prow--violation' : ''}`} data-row="request" data-entry={row.entryId ?? 'unnamed'} data-verdict={row.verdict ?? 'none'}>
+    <div class={`prow${isViolation(row.verdict) ? ' prow--violation' : ''}`} data-row="request" data-entry={row.entryId ?? 'unnamed'} data-kind={row.kind ?? 'none'} data-verdict={row.verdict ?? 'none'}>
       <span>{text.seconds(row.at)}</span>
       <span class="prow__address" title={row.url}>
         {row.url}

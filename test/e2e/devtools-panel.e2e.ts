@@ -88,19 +88,26 @@ describe.each(BROWSERS)('the DevTools panel in %s (its page opened with ?tabId)'
     await ext.clearCookies();
     const { page, tabId } = await ext.visit(CONSENT_SCENARIOS.metaIgnoresRefusal);
     await page.bringToFront();
+    // The refusal starts a chain (fbevents.js, its config, then the /tr/ hit) that a loaded machine
+    // can begin after a network-idle window has already closed: wait for the hit itself.
+    const metaHit = page.waitForRequest((request) => request.url().startsWith('https://www.facebook.com/tr/'));
     await page.click(CONSENT_SELECTORS.DECLINE_ALL);
+    await metaHit;
     await page.waitForNetworkIdle({ idleTime: 500 });
     await ext.settle(page);
     const problems: Problem[] = [];
     for (const language of ['en', 'nl'] as const) {
       const panel = await openPanel(tabId, language);
-      await panel.waitForSelector('[data-entry="meta-pixel"]');
+      await panel.waitForSelector('[data-row="request"][data-entry="meta-pixel"][data-kind="hit"]');
       await panel.bringToFront();
       const total = Number(await panel.$eval('#panel-count', (e) => (e as HTMLElement).dataset.total));
       await panel.select('#panel-filter-company', 'Meta Platforms Ireland Limited');
       await panel.waitForFunction(() => [...document.querySelectorAll('[data-row="request"]')].every((e) => (e as HTMLElement).dataset.entry === 'meta-pixel'));
       await panel.select('#panel-filter-kind', 'hit');
-      await panel.waitForFunction(() => document.querySelectorAll('[data-row="request"]').length === 1);
+      await panel.waitForFunction(() => document.querySelectorAll('[data-row="request"]').length === 1).catch(async (error: Error) => {
+        const listed = await panel.$$eval('[data-row="request"]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.entry}:${(r as HTMLElement).dataset.kind}`));
+        throw new Error(`${error.message}; the panel lists ${listed.join(', ') || 'nothing'}`);
+      });
       expect(await panel.$eval('#panel-count', (e) => e.textContent)).toBe(language === 'en' ? `1 of ${total} shown` : `1 van ${total} getoond`);
       // The chart follows the filter: one mark, Meta's hit.
       expect(await panel.$$eval('[data-mark]', (marks) => marks.map((m) => (m as SVGElement).dataset.markEntry))).toEqual(['meta-pixel']);
