@@ -32,7 +32,8 @@ export interface JournalArea {
   remove(keys: string[]): Promise<void>;
 }
 
-const JOURNAL_PREFIX = 'log-queue|';
+/** Session-storage keys of the journal's rows (the tests read it when a row goes missing). */
+export const JOURNAL_PREFIX = 'log-queue|';
 const journalKey = (table: LogTableName, id: string) => `${JOURNAL_PREFIX}${table}|${id}`;
 
 const TABLES: LogTableName[] = ['visits', 'observations', 'cookies', 'consentChanges', 'findings'];

@@ -11,6 +11,8 @@ import { classifier } from '../../lib/classify';
 import { parseConsentMode } from '../../lib/consent/consent-mode';
 import { findPersonalData } from '../../lib/consent/personal-data';
 import type { ConsentChangeRow, Observation, Visit } from '../../lib/db';
+import { LOG_HEALTH_KEY } from '../../lib/db/health';
+import { JOURNAL_PREFIX } from '../../lib/db/writer';
 import type { RecordedRequest } from '../fixtures/shop/server';
 
 /** mulberry32: a small seeded PRNG, so that a failing run can be replayed with its seed. */
@@ -50,6 +52,8 @@ export interface WorkerControl {
   readLog(): Promise<LogSnapshot>;
   /** The same, read in the worker: no page of the extension's origin has touched IndexedDB then. */
   readLogInWorker(): Promise<LogSnapshot>;
+  /** The log's health and the rows still waiting in the journal, for a failure's message. */
+  sessionSummary(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,16 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
     },
     readLog: () => readAllRows(reader),
     readLogInWorker: async () => readAllRows(await ext.worker()),
+    sessionSummary: async () =>
+      (await ext.worker()).evaluate(
+        async (healthKey, journalPrefix) => {
+          const items = await chrome.storage.session.get(null);
+          const journal = Object.keys(items).filter((key) => key.startsWith(journalPrefix));
+          return `log health ${JSON.stringify(items[healthKey] ?? 'never set')}, ${journal.length} journal row(s): ${journal.slice(0, 20).join(', ')}`;
+        },
+        LOG_HEALTH_KEY,
+        JOURNAL_PREFIX,
+      ),
     close: () => reader.close(),
   };
 }
