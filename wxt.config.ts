@@ -16,12 +16,12 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact(), checkedAtBuild(), polyfillAsEsModule()],
-    // The project's own modules have no side effects at load (but lib/parse/jitless.ts, whose one
-    // job is one): a bundle keeps only the exports it uses and what they import. That keeps the
-    // content scripts small, although a consent platform's module holds its cookie reader (background
-    // only, with zod and the IAB decoders) next to its page reader and banner signature (page and
-    // content script).
-    build: { rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') || id.endsWith('/lib/parse/jitless.ts') } } },
+    // The project's own modules have no side effects at load (but lib/parse/jitless.ts and
+    // lib/parse/english-issues.ts, whose one job is one): a bundle keeps only the exports it uses and
+    // what they import. That keeps the content scripts small, although a consent platform's module
+    // holds its cookie reader (background only, with zod and the IAB decoders) next to its page reader
+    // and banner signature (page and content script).
+    build: { rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') || id.endsWith('/lib/parse/jitless.ts') || id.endsWith('/lib/parse/english-issues.ts') } } },
   }),
   webExt: { disabled: true },
   hooks: {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Catalog, HostRule } from './schema';
 
 /**
@@ -27,7 +27,7 @@ export const EntryId = z.enum(ENTRY_IDS);
 export type EntryId = z.infer<typeof EntryId>;
 
 /** Text we show in both UI languages. */
-export const LocalText = z.strictObject({ nl: z.string().min(1), en: z.string().min(1) });
+export const LocalText = z.strictObject({ nl: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
 export type LocalText = z.infer<typeof LocalText>;
 
 /** What a matched request is, so the UI can tell a script load from a data-carrying hit. */
@@ -54,4 +54,4 @@ export const PromiseId = z.enum(PROMISE_IDS);
 export type PromiseId = z.infer<typeof PromiseId>;
 
 /** An AWS region code: eu-west-1, us-gov-west-1, eusc-de-east-1. */
-export const AwsRegion = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/, 'an AWS region code');
+export const AwsRegion = z.string().check(z.regex(/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/, 'an AWS region code'));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** One Consent Mode signal as a Google request reports it. */
 export const SignalState = z.enum(['granted', 'denied', 'not-set']);
@@ -8,8 +8,8 @@ export const ConsentModeSignals = z.strictObject({
   adStorage: SignalState,
   analyticsStorage: SignalState,
   /** From `gcd` only (Consent Mode v2). */
-  adUserData: SignalState.optional(),
-  adPersonalization: SignalState.optional(),
+  adUserData: z.optional(SignalState),
+  adPersonalization: z.optional(SignalState),
 });
 export type ConsentModeSignals = z.infer<typeof ConsentModeSignals>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 import { CONSENT_RECORD_CATEGORIES, PLATFORM_IDS } from './categories';
 
@@ -32,20 +32,20 @@ export type ConsentSource = z.infer<typeof ConsentSource>;
  */
 export const VendorConsents = z.strictObject({
   /** GVL ids (among those the catalog knows) the customer consented to. */
-  consents: z.array(z.number().int().positive()).max(50),
+  consents: z.array(z.int().check(z.positive())).check(z.maxLength(50)),
   /** GVL ids (among those the catalog knows) whose legitimate interest the customer objected to. */
-  objections: z.array(z.number().int().positive()).max(50).default([]),
+  objections: z._default(z.array(z.int().check(z.positive())).check(z.maxLength(50)), []),
 });
 export type VendorConsents = z.infer<typeof VendorConsents>;
 
 export const ConsentRecord = z.strictObject({
   source: ConsentSource,
   /** When the choice was made, as the record says (ms since epoch); null when it does not say. */
-  decidedAt: z.number().nullable(),
+  decidedAt: z.nullable(z.number()),
   granted: z.array(RecordCategory),
   denied: z.array(RecordCategory),
   /** TCF and GPP records only. */
-  vendors: VendorConsents.optional(),
+  vendors: z.optional(VendorConsents),
 });
 export type ConsentRecord = z.infer<typeof ConsentRecord>;
 
@@ -60,14 +60,14 @@ export const ConsentChange = z.strictObject({
   denied: z.array(RecordCategory),
   /** true: already there when the visit began (an earlier visit's choice). */
   carriedOver: z.boolean(),
-  vendors: VendorConsents.optional(),
+  vendors: z.optional(VendorConsents),
   /**
    * Set for a signal, not a record of the customer's choice: what the shop told a vendor's tags
    * (Google Consent Mode's `default` or `update`, UET's consent command, Meta's `fbq('consent')`).
    * A signal stands in for the choice only where no record can be read, and a signal that
    * contradicts the record is a finding of its own.
    */
-  signal: z.enum(['default', 'update']).optional(),
+  signal: z.optional(z.enum(['default', 'update'])),
 });
 export type ConsentChange = z.infer<typeof ConsentChange>;
 

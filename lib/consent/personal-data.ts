@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Personal data found in a tracker request, named by kind and place, never by value. */
 export const PersonalDataHit = z.strictObject({
   kind: z.enum(['email', 'hashed-email', 'phone', 'hashed-phone']),
   /** The query or form parameter it was in, or `body`. */
-  where: z.string().max(100),
+  where: z.string().check(z.maxLength(100)),
 });
 export type PersonalDataHit = z.infer<typeof PersonalDataHit>;
 

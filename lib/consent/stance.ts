@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The user's own stance, set once in the extension: per optional category, allow, refuse or no view. */
 export const StanceChoice = z.enum(['allow', 'refuse', 'unset']);
@@ -8,7 +8,7 @@ export const Stance = z.strictObject({
   functional: StanceChoice,
   statistics: StanceChoice,
   marketing: StanceChoice,
-  updatedAt: z.number().nullable(),
+  updatedAt: z.nullable(z.number()),
 });
 export type Stance = z.infer<typeof Stance>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * How the log is doing, kept in session storage by the background so every page can say so:

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EntryId, RequestKind } from '../catalog/vocabulary';
 import { ConsentModeSignals } from '../consent/consent-mode';
 import { BannerState, ConsentChange } from '../consent/model';
@@ -13,27 +13,27 @@ import type { ConsentChangeRow, CookieSeen, Observation, Visit } from './schema'
  */
 
 /** An entry id: a current one, or one the catalog no longer has. */
-const AnyEntryId = z.string().max(100);
+const AnyEntryId = z.string().check(z.maxLength(100));
 
 const ObservationRow = z.looseObject({
   id: z.string(),
   visitId: z.string(),
   at: z.number(),
-  entryId: AnyEntryId.nullable(),
+  entryId: z.nullable(AnyEntryId),
   host: z.string(),
   url: z.string(),
-  kind: RequestKind.catch('other'),
+  kind: z.catch(RequestKind, 'other'),
   type: z.string(),
   method: z.string(),
-  status: z.number().optional(),
-  error: z.string().optional(),
-  initiator: z.string().optional(),
+  status: z.optional(z.number()),
+  error: z.optional(z.string()),
+  initiator: z.optional(z.string()),
   frameId: z.number(),
   source: z.enum(['network', 'page', 'headers']),
-  via: z.string().optional(),
-  relay: z.enum(['shop', 'other']).optional(),
-  consentMode: ConsentModeSignals.nullable().optional().catch(undefined),
-  personalData: z.array(PersonalDataHit).optional().catch(undefined),
+  via: z.optional(z.string()),
+  relay: z.optional(z.enum(['shop', 'other'])),
+  consentMode: z.catch(z.optional(z.nullable(ConsentModeSignals)), undefined),
+  personalData: z.catch(z.optional(z.array(PersonalDataHit)), undefined),
 });
 
 const CookieRow = z.looseObject({
@@ -45,17 +45,17 @@ const CookieRow = z.looseObject({
   value: z.string(),
   at: z.number(),
   change: z.enum(['present', 'set', 'removed']),
-  by: z.literal('server').optional(),
+  by: z.optional(z.literal('server')),
 });
 
-const ChangeRow = ConsentChange.extend({ id: z.string(), visitId: z.string() });
+const ChangeRow = z.extend(ConsentChange, { id: z.string(), visitId: z.string() });
 
 const VisitRow = z.looseObject({
   id: z.string(),
   tabId: z.number(),
   url: z.string(),
   startedAt: z.number(),
-  banner: BannerState.nullable().optional().catch(null),
+  banner: z.catch(z.optional(z.nullable(BannerState)), null),
 });
 
 const isEntryId = (id: string): id is EntryId => EntryId.safeParse(id).success;

@@ -1,3 +1,4 @@
+import '../parse/english-issues';
 import { Har } from './schema';
 
 /** Larger files are refused before they are read (a long support session with bodies stays well under it). */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) as Chromium's DevTools and Firefox's
@@ -12,47 +12,47 @@ import * as z from 'zod';
 const Header = z.object({ name: z.string(), value: z.string() });
 const Cookie = z.object({ name: z.string(), value: z.string() });
 /** An ISO date-time as either browser writes it (`Z` or `+02:00`, milliseconds or not). */
-const HarTime = z.string().refine((value) => Number.isFinite(Date.parse(value)), 'not a date and time (ISO 8601)');
+const HarTime = z.string().check(z.refine((value) => Number.isFinite(Date.parse(value)), 'not a date and time (ISO 8601)'));
 
 export const HarPage = z.object({
   id: z.string(),
   startedDateTime: HarTime,
   /** Chromium writes the page's address here, Firefox the document's title. */
-  title: z.string().default(''),
+  title: z._default(z.string(), ''),
 });
 export type HarPage = z.infer<typeof HarPage>;
 
 export const HarEntry = z.object({
-  pageref: z.string().optional(),
+  pageref: z.optional(z.string()),
   startedDateTime: HarTime,
   /** Total time in ms; -1 or absent in some exporters when unknown. */
-  time: z.number().default(0),
+  time: z._default(z.number(), 0),
   request: z.object({
-    method: z.string().max(32),
+    method: z.string().check(z.maxLength(32)),
     url: z.string(),
-    headers: z.array(Header).max(10_000),
-    cookies: z.array(Cookie).max(10_000).default([]),
-    postData: z.object({ mimeType: z.string().optional(), text: z.string().optional() }).optional(),
+    headers: z.array(Header).check(z.maxLength(10_000)),
+    cookies: z._default(z.array(Cookie).check(z.maxLength(10_000)), []),
+    postData: z.optional(z.object({ mimeType: z.optional(z.string()), text: z.optional(z.string()) })),
   }),
   response: z.object({
-    status: z.number().int(),
-    headers: z.array(Header).max(10_000),
-    redirectURL: z.string().optional(),
-    content: z.object({ mimeType: z.string().optional() }).optional(),
+    status: z.int(),
+    headers: z.array(Header).check(z.maxLength(10_000)),
+    redirectURL: z.optional(z.string()),
+    content: z.optional(z.object({ mimeType: z.optional(z.string()) })),
     /** Chromium: why a request failed (`net::ERR_BLOCKED_BY_CLIENT`). */
-    _error: z.string().nullable().optional(),
+    _error: z.optional(z.nullable(z.string())),
   }),
   /** Chromium only: DevTools' resource type (`document`, `script`, `ping`, …). */
-  _resourceType: z.string().optional(),
+  _resourceType: z.optional(z.string()),
 });
 export type HarEntry = z.infer<typeof HarEntry>;
 
 export const HarLog = z.object({
-  version: z.string().optional(),
-  creator: z.object({ name: z.string(), version: z.string().default('') }).default({ name: 'unknown', version: '' }),
-  browser: z.object({ name: z.string(), version: z.string().default('') }).optional(),
-  pages: z.array(HarPage).max(100_000).default([]),
-  entries: z.array(HarEntry).max(2_000_000),
+  version: z.optional(z.string()),
+  creator: z._default(z.object({ name: z.string(), version: z._default(z.string(), '') }), { name: 'unknown', version: '' }),
+  browser: z.optional(z.object({ name: z.string(), version: z._default(z.string(), '') })),
+  pages: z._default(z.array(HarPage).check(z.maxLength(100_000)), []),
+  entries: z.array(HarEntry).check(z.maxLength(2_000_000)),
 });
 export const Har = z.object({ log: HarLog });
 export type Har = z.infer<typeof Har>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { LogDatabase } from '../db/schema';
 
 export const RETENTION_KEY = 'retention:v1';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The UI's strings come from the same `_locales` files the browser uses for the manifest, read by us

@@ -1,3 +1,4 @@
+import '../parse/english-issues';
 import { ContentMessage, ExtensionPageMessage, type Diagnostics } from './schema';
 
 /** The parts of `runtime.MessageSender` the router trusts, and only after checking them. */

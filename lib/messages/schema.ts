@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 import { CONSENT_TYPES } from '../consent/consent-mode-commands';
 import { BANNERS, CONSENT_RECORD_CATEGORIES, PlatformId, RecordCategory } from '../consent/model';
@@ -7,47 +7,48 @@ import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from './limits';
 export { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH };
 
 export const PageResourceMessage = z.strictObject({
-  url: z.string().max(MAX_URL_LENGTH),
-  initiatorType: z.string().max(40),
-  startTime: z.number().nonnegative().max(1e9),
+  url: z.string().check(z.maxLength(MAX_URL_LENGTH)),
+  initiatorType: z.string().check(z.maxLength(40)),
+  startTime: z.number().check(z.nonnegative(), z.maximum(1e9)),
   /** The entry's place in the page's report, from 1: a report delivered twice is counted once. */
-  seq: z.number().int().positive().max(1e9),
+  seq: z.int().check(z.positive(), z.maximum(1e9)),
 });
 
-const Categories = z.array(RecordCategory).max(CONSENT_RECORD_CATEGORIES.length);
+const Categories = z.array(RecordCategory).check(z.maxLength(CONSENT_RECORD_CATEGORIES.length));
 
 /** What the page's own CMP API said, relayed from the main world: data, never trusted further. */
+// Every `at` is finite: z.number() refuses NaN and ±Infinity (classic's `.finite()` changed nothing).
 export const PageConsentMessage = z.discriminatedUnion('source', [
   z.strictObject({
     source: z.literal('tcf'),
     eventStatus: z.enum(['tcloaded', 'cmpuishown', 'useractioncomplete']),
-    tcString: z.string().max(16_384),
+    tcString: z.string().check(z.maxLength(16_384)),
     /** When the page's API answered (the page's clock); kept within what the background saw. */
-    at: z.number().finite(),
+    at: z.number(),
   }),
   z.strictObject({
     source: z.literal('cookie-information-api'),
     granted: Categories,
     denied: Categories,
-    at: z.number().finite(),
+    at: z.number(),
   }),
   /** A consent platform's page API (lib/consent/platforms), already in the catalog's categories. */
   z.discriminatedUnion('state', [
-    z.strictObject({ source: z.literal('platform'), platform: PlatformId, state: z.literal('answered'), granted: Categories, denied: Categories, at: z.number().finite() }),
-    z.strictObject({ source: z.literal('platform'), platform: PlatformId, state: z.literal('unanswered'), at: z.number().finite() }),
+    z.strictObject({ source: z.literal('platform'), platform: PlatformId, state: z.literal('answered'), granted: Categories, denied: Categories, at: z.number() }),
+    z.strictObject({ source: z.literal('platform'), platform: PlatformId, state: z.literal('unanswered'), at: z.number() }),
   ]),
   /** A platform's API is on the page, whether or not its record can be read. */
-  z.strictObject({ source: z.literal('banner'), platform: PlatformId, at: z.number().finite() }),
+  z.strictObject({ source: z.literal('banner'), platform: PlatformId, at: z.number() }),
   /** IAB GPP's string once its CMP said 'ready'; decoded in the background. */
-  z.strictObject({ source: z.literal('gpp'), gppString: z.string().max(16_384), at: z.number().finite() }),
+  z.strictObject({ source: z.literal('gpp'), gppString: z.string().check(z.maxLength(16_384)), at: z.number() }),
   /** Google Consent Mode as the page set it, resolved for the shop's customers' region. */
   z.strictObject({
     source: z.literal('consent-mode'),
     command: z.enum(['default', 'update']),
     values: z.partialRecord(z.enum(CONSENT_TYPES), z.enum(['granted', 'denied'])),
     origin: z.enum(['dataLayer', 'ics']),
-    waitForUpdate: z.number().finite().nonnegative().optional(),
-    at: z.number().finite(),
+    waitForUpdate: z.optional(z.number().check(z.nonnegative())),
+    at: z.number(),
   }),
   /** Another vendor's own consent command (UET's ad_storage, Meta's grant / revoke). */
   z.strictObject({
@@ -55,7 +56,7 @@ export const PageConsentMessage = z.discriminatedUnion('source', [
     vendor: z.enum(['uet', 'meta']),
     command: z.enum(['default', 'update']),
     granted: z.boolean(),
-    at: z.number().finite(),
+    at: z.number(),
   }),
 ]);
 export type PageConsentMessage = z.infer<typeof PageConsentMessage>;
@@ -65,8 +66,8 @@ export const ContentMessage = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('page-resources'),
     /** Which page load reports (random, per content script): `seq` counts within it. */
-    page: z.string().regex(/^[0-9a-f]{16}$/),
-    resources: z.array(PageResourceMessage).max(MAX_RESOURCES_PER_MESSAGE),
+    page: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
+    resources: z.array(PageResourceMessage).check(z.maxLength(MAX_RESOURCES_PER_MESSAGE)),
   }),
   z.strictObject({
     type: z.literal('consent-banner'),
@@ -88,7 +89,7 @@ export const ExtensionPageMessage = z.discriminatedUnion('type', [
   /** A rights request was recorded or changed: check the deadlines again. */
   z.strictObject({ type: z.literal('requests-changed') }),
   /** Open the shop's own data-request form and fill in this address (never submit it). */
-  z.strictObject({ type: z.literal('open-data-request-form'), email: z.email().max(254) }),
+  z.strictObject({ type: z.literal('open-data-request-form'), email: z.email().check(z.maxLength(254)) }),
   /** The history page put a HAR file in the inbox (lib/har/inbox.ts): judge it and answer with the report. */
   z.strictObject({ type: z.literal('judge-har'), id: z.uuid() }),
   /** A page is about to read the log: write what is queued first (lib/db/written.ts). */
@@ -97,8 +98,8 @@ export const ExtensionPageMessage = z.discriminatedUnion('type', [
 export type ExtensionPageMessage = z.infer<typeof ExtensionPageMessage>;
 
 export const Diagnostics = z.strictObject({
-  droppedMessages: z.number().int().nonnegative(),
-  lastDropReason: z.string().nullable(),
+  droppedMessages: z.int().check(z.nonnegative()),
+  lastDropReason: z.nullable(z.string()),
   startedAt: z.number(),
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EntryId, RequestKind } from '../catalog';
 import { AwsRegion } from '../catalog/vocabulary';
 import { BannerState, ConsentChange } from '../consent/model';
@@ -39,70 +39,70 @@ export function keptAddress(url: string): string {
 export const RequestRecord = z.strictObject({
   entryId: EntryId,
   at: z.number(),
-  consentMode: ConsentModeSignals.nullable(),
-  personalData: z.array(PersonalDataHit).max(10),
+  consentMode: z.nullable(ConsentModeSignals),
+  personalData: z.array(PersonalDataHit).check(z.maxLength(10)),
   /** Where it went (see keptAddress) and what it was: since 2026-12, absent in states saved before. */
-  url: z.string().max(MAX_KEPT_ADDRESS).optional(),
+  url: z.optional(z.string().check(z.maxLength(MAX_KEPT_ADDRESS))),
   /** The browser's resource type (script, image, ping, xmlhttprequest, ...) and method. */
-  type: z.string().max(40).optional(),
-  method: z.string().max(16).optional(),
+  type: z.optional(z.string().check(z.maxLength(40))),
+  method: z.optional(z.string().check(z.maxLength(16))),
   /**
    * What the policy's promises are judged by (lib/promises/signals.ts): the kind of request, the
    * watched parameters it carried (names only) and the event it reported. Since 2026-12; states
    * saved before have none.
    */
-  kind: RequestKind.optional(),
-  carried: z.array(z.string().max(64)).max(MAX_CARRIED).optional(),
-  event: z.string().max(64).optional(),
+  kind: z.optional(RequestKind),
+  carried: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(MAX_CARRIED))),
+  event: z.optional(z.string().check(z.maxLength(64))),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
 
 /** A request to a host the policy does not name: not judged, but shown in order (since 2026-12). */
 export const UnlistedRequest = z.strictObject({
-  url: z.string().max(MAX_KEPT_ADDRESS),
+  url: z.string().check(z.maxLength(MAX_KEPT_ADDRESS)),
   at: z.number(),
-  type: z.string().max(40),
+  type: z.string().check(z.maxLength(40)),
 });
 export type UnlistedRequest = z.infer<typeof UnlistedRequest>;
 
 export const CookieWrite = z.strictObject({
   entryId: EntryId,
-  name: z.string().max(256),
+  name: z.string().check(z.maxLength(256)),
   at: z.number(),
   /** The shop's own server set it (Set-Cookie on one of its responses). */
-  by: z.literal('server').optional(),
+  by: z.optional(z.literal('server')),
 });
 export type CookieWrite = z.infer<typeof CookieWrite>;
 
 export const EntryActivity = z.strictObject({
-  requests: z.number().int().nonnegative(),
+  requests: z.int().check(z.nonnegative()),
   /** Catalog cookies set during this visit. */
-  cookiesSet: z.array(z.string()).max(MAX_COOKIES_PER_ENTRY),
+  cookiesSet: z.array(z.string()).check(z.maxLength(MAX_COOKIES_PER_ENTRY)),
   /** Catalog cookies that were already there when the visit began. */
-  cookiesPresent: z.array(z.string()).max(MAX_COOKIES_PER_ENTRY),
+  cookiesPresent: z.array(z.string()).check(z.maxLength(MAX_COOKIES_PER_ENTRY)),
   firstAt: z.number(),
   /** Partners reached through the entry (PayPal through Adyen). */
-  via: z.array(z.string()).max(10),
+  via: z.array(z.string()).check(z.maxLength(10)),
   /**
    * Hosts that relayed the entry's own protocol: the shop's servers (server-side tagging, a tag
    * gateway) or a tagging server elsewhere. The data still reaches the vendor.
    */
-  relays: z.array(z.strictObject({ host: z.string().max(253), party: z.enum(['shop', 'other']) })).max(10).default([]),
+  relays: z._default(z.array(z.strictObject({ host: z.string().check(z.maxLength(253)), party: z.enum(['shop', 'other']) })).check(z.maxLength(10)), []),
 });
 export type EntryActivity = z.infer<typeof EntryActivity>;
 
 /** A catalog request that went over plain http: (its final address, once it completed). */
-export const PlainRequest = z.strictObject({ entryId: EntryId, host: z.string().max(253), at: z.number() });
+export const PlainRequest = z.strictObject({ entryId: EntryId, host: z.string().check(z.maxLength(253)), at: z.number() });
 export type PlainRequest = z.infer<typeof PlainRequest>;
 
 /** Where the shop's storage is: an S3 bucket's region, from S3's own response header or an S3 host name. */
-export const StorageSighting = z.strictObject({ region: AwsRegion, from: z.enum(['header', 'host']), host: z.string().max(253), at: z.number() });
+export const StorageSighting = z.strictObject({ region: AwsRegion, from: z.enum(['header', 'host']), host: z.string().check(z.maxLength(253)), at: z.number() });
 export type StorageSighting = z.infer<typeof StorageSighting>;
 
 export const Storage = z.strictObject({
-  regions: z.array(StorageSighting).max(MAX_STORAGE_SIGHTINGS),
+  regions: z.array(StorageSighting).check(z.maxLength(MAX_STORAGE_SIGHTINGS)),
   /** CloudFront's edge locations (`x-amz-cf-pop`): where the page was delivered from, not where data is kept. */
-  edges: z.array(z.string().max(32)).max(MAX_STORAGE_SIGHTINGS),
+  edges: z.array(z.string().check(z.maxLength(32))).check(z.maxLength(MAX_STORAGE_SIGHTINGS)),
 });
 export type Storage = z.infer<typeof Storage>;
 const newStorage = (): Storage => ({ regions: [], edges: [] });
@@ -120,12 +120,12 @@ const Reconcile = z.strictObject({
    * Per reporting page load (the old page's last report can arrive after the next one started), the
    * last Resource Timing entry handled: a report delivered twice is counted once.
    */
-  seqByPage: z.record(z.string(), z.number().int().nonnegative()),
+  seqByPage: z.record(z.string(), z.int().check(z.nonnegative())),
   /** webRequest's and the page's request counts per URL key. */
-  network: z.record(z.string(), z.number().int().nonnegative()),
-  page: z.record(z.string(), z.number().int().nonnegative()),
+  network: z.record(z.string(), z.int().check(z.nonnegative())),
+  page: z.record(z.string(), z.int().check(z.nonnegative())),
   /** Distinct URL keys in the two maps. */
-  urls: z.number().int().nonnegative(),
+  urls: z.int().check(z.nonnegative()),
   /** Too many distinct URLs: no longer reconciled on this visit (the counts stay webRequest's). */
   off: z.boolean(),
 });
@@ -137,42 +137,42 @@ const newReconcile = (): Reconcile => ({ seqByPage: {}, network: {}, page: {}, u
  * MV3 service worker being stopped mid-visit; the full detail goes to the Dexie log.
  */
 export const TabState = z.strictObject({
-  tabId: z.number().int(),
+  tabId: z.int(),
   visitId: z.string(),
   url: z.string(),
   startedAt: z.number(),
   entries: z.partialRecord(EntryId, EntryActivity),
-  unlisted: z.record(z.string(), z.number().int().nonnegative()),
+  unlisted: z.record(z.string(), z.int().check(z.nonnegative())),
   /** Hosts beyond MAX_UNLISTED_HOSTS: counted, not named. */
-  unlistedOverflow: z.number().int().nonnegative(),
+  unlistedOverflow: z.int().check(z.nonnegative()),
   /** Requests to those hosts in order: the first half of them, then a rolling window; and how many were left out. */
-  unlistedRequests: z.array(UnlistedRequest).max(MAX_UNLISTED_REQUESTS).default([]),
-  unlistedRequestsLeftOut: z.number().int().nonnegative().default(0),
+  unlistedRequests: z._default(z.array(UnlistedRequest).check(z.maxLength(MAX_UNLISTED_REQUESTS)), []),
+  unlistedRequestsLeftOut: z._default(z.int().check(z.nonnegative()), 0),
   /**
    * Requests started and not yet ended. Kept with the state so a request whose end arrives after
    * the service worker was stopped and restarted is still counted once, not twice.
    */
-  pending: z.array(z.string()).max(MAX_PENDING_REQUESTS),
+  pending: z.array(z.string()).check(z.maxLength(MAX_PENDING_REQUESTS)),
   /**
    * Started requests pushed out of `pending` by newer ones (a page with more than
    * MAX_PENDING_REQUESTS in flight). Each still ends once; its end must not count it again.
    */
-  pendingEvicted: z.number().int().nonnegative().default(0),
+  pendingEvicted: z._default(z.int().check(z.nonnegative()), 0),
   /** The catalog requests for judging (bounded; see MAX_JUDGED_REQUESTS) and how many were left out. */
-  requests: z.array(RequestRecord).max(MAX_JUDGED_REQUESTS),
-  requestsLeftOut: z.number().int().nonnegative(),
+  requests: z.array(RequestRecord).check(z.maxLength(MAX_JUDGED_REQUESTS)),
+  requestsLeftOut: z.int().check(z.nonnegative()),
   /** Every change of the consent record during the visit, oldest first. */
-  consent: z.array(ConsentChange).max(MAX_CONSENT_CHANGES),
-  banner: BannerState.nullable(),
+  consent: z.array(ConsentChange).check(z.maxLength(MAX_CONSENT_CHANGES)),
+  banner: z.nullable(BannerState),
   /** The last moment we knew there was no consent record: a choice cannot be older than this. */
-  noRecordSince: z.number().nullable(),
+  noRecordSince: z.nullable(z.number()),
   /** Catalog cookies written during the visit: the first half of them, then a rolling window. */
-  cookieWrites: z.array(CookieWrite).max(MAX_COOKIE_WRITES),
-  reconcile: Reconcile.default(newReconcile),
+  cookieWrites: z.array(CookieWrite).check(z.maxLength(MAX_COOKIE_WRITES)),
+  reconcile: z._default(Reconcile, newReconcile),
   /** Catalog requests over plain http: (since 2026-12), the first MAX_PLAIN_REQUESTS, and how many more. */
-  plain: z.array(PlainRequest).max(MAX_PLAIN_REQUESTS).default([]),
-  plainLeftOut: z.number().int().nonnegative().default(0),
-  storage: Storage.default(newStorage),
+  plain: z._default(z.array(PlainRequest).check(z.maxLength(MAX_PLAIN_REQUESTS)), []),
+  plainLeftOut: z._default(z.int().check(z.nonnegative()), 0),
+  storage: z._default(Storage, newStorage),
 });
 export type TabState = z.infer<typeof TabState>;
 

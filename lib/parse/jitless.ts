@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Imported first by every extension page (a side effect, kept by wxt.config.ts).

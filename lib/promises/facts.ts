@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AwsRegion, EntryId, PromiseId } from '../catalog/vocabulary';
 import { CONSENT_SOURCES, RecordCategory } from '../consent/model';
 import { REQUEST_TYPES } from '../requests/types';
@@ -8,9 +8,9 @@ export const PromiseStatus = z.enum(PROMISE_STATUSES);
 /** `unknown`: the page gave nothing to judge the promise by; the UI says "cannot tell". */
 export type PromiseStatus = z.infer<typeof PromiseStatus>;
 
-const Count = z.number().int().nonnegative();
-const Name = z.string().min(1).max(64);
-const Host = z.string().min(1).max(253);
+const Count = z.int().check(z.nonnegative());
+const Name = z.string().check(z.minLength(1), z.maxLength(64));
+const Host = z.string().check(z.minLength(1), z.maxLength(253));
 /** A calendar date, YYYY-MM-DD, in the customer's own time zone (lib/requests/deadline.ts). */
 const CalendarDate = z.iso.date();
 const EventCount = z.strictObject({ name: Name, count: Count });
@@ -28,36 +28,36 @@ export const PromiseFacts = z.discriminatedUnion('code', [
   // no-identifiers (Google Analytics)
   z.strictObject({ code: z.literal('identifiers-no-hits'), entry: EntryId }),
   z.strictObject({ code: z.literal('identifiers-absent'), entry: EntryId, hits: Count }),
-  z.strictObject({ code: z.literal('identifiers-sent'), entry: EntryId, hits: Count, identifying: Count, params: z.array(Name).min(1).max(10) }),
+  z.strictObject({ code: z.literal('identifiers-sent'), entry: EntryId, hits: Count, identifying: Count, params: z.array(Name).check(z.minLength(1), z.maxLength(10)) }),
   // only-events (Meta)
   z.strictObject({ code: z.literal('events-none'), entry: EntryId }),
-  z.strictObject({ code: z.literal('events-allowed'), entry: EntryId, events: z.array(EventCount).min(1).max(10) }),
-  z.strictObject({ code: z.literal('events-other'), entry: EntryId, events: z.array(EventCount).min(1).max(10) }),
-  z.strictObject({ code: z.literal('events-personal'), entry: EntryId, params: z.array(Name).min(1).max(10) }),
-  z.strictObject({ code: z.literal('events-other-and-personal'), entry: EntryId, events: z.array(EventCount).min(1).max(10), params: z.array(Name).min(1).max(10) }),
+  z.strictObject({ code: z.literal('events-allowed'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)) }),
+  z.strictObject({ code: z.literal('events-other'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)) }),
+  z.strictObject({ code: z.literal('events-personal'), entry: EntryId, params: z.array(Name).check(z.minLength(1), z.maxLength(10)) }),
+  z.strictObject({ code: z.literal('events-other-and-personal'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)), params: z.array(Name).check(z.minLength(1), z.maxLength(10)) }),
   // data-only-with-consent (Trustpilot's invitations)
   z.strictObject({ code: z.literal('invitation-none'), entry: EntryId }),
-  z.strictObject({ code: z.literal('invitation-with-consent'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
-  z.strictObject({ code: z.literal('invitation-before-consent'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
-  z.strictObject({ code: z.literal('invitation-against-consent'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
-  z.strictObject({ code: z.literal('invitation-consent-unknown'), entry: EntryId, data: z.array(InvitationData).min(1), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-with-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-before-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-against-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-consent-unknown'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
   // consent-verdicts (lib/consent/judge.ts)
-  z.strictObject({ code: z.literal('consent-violations'), trackers: z.array(z.strictObject({ entry: EntryId, verdict: z.enum(['before-choice', 'against-choice']) })).min(1).max(20) }),
-  z.strictObject({ code: z.literal('consent-unreadable'), entries: z.array(EntryId).min(1).max(20) }),
+  z.strictObject({ code: z.literal('consent-violations'), trackers: z.array(z.strictObject({ entry: EntryId, verdict: z.enum(['before-choice', 'against-choice']) })).check(z.minLength(1), z.maxLength(20)) }),
+  z.strictObject({ code: z.literal('consent-unreadable'), entries: z.array(EntryId).check(z.minLength(1), z.maxLength(20)) }),
   z.strictObject({ code: z.literal('consent-respected'), consented: Count, source: z.enum(CONSENT_SOURCES) }),
-  z.strictObject({ code: z.literal('consent-pings-only'), entries: z.array(EntryId).min(1).max(20) }),
+  z.strictObject({ code: z.literal('consent-pings-only'), entries: z.array(EntryId).check(z.minLength(1), z.maxLength(20)) }),
   z.strictObject({ code: z.literal('consent-nothing-optional') }),
   // encrypted
-  z.strictObject({ code: z.literal('plain-http'), entries: z.array(EntryId).min(1).max(20), requests: Count, host: Host }),
+  z.strictObject({ code: z.literal('plain-http'), entries: z.array(EntryId).check(z.minLength(1), z.maxLength(20)), requests: Count, host: Host }),
   z.strictObject({ code: z.literal('all-encrypted'), requests: Count }),
   z.strictObject({ code: z.literal('no-processor-requests') }),
   // storage-region (AWS)
-  z.strictObject({ code: z.literal('region-eu'), region: AwsRegion, from: RegionFrom, host: Host.nullable(), edge: Name.nullable() }),
-  z.strictObject({ code: z.literal('region-outside-eu'), region: AwsRegion, from: RegionFrom, host: Host.nullable(), edge: Name.nullable() }),
-  z.strictObject({ code: z.literal('region-unknown'), edge: Name.nullable() }),
+  z.strictObject({ code: z.literal('region-eu'), region: AwsRegion, from: RegionFrom, host: z.nullable(Host), edge: z.nullable(Name) }),
+  z.strictObject({ code: z.literal('region-outside-eu'), region: AwsRegion, from: RegionFrom, host: z.nullable(Host), edge: z.nullable(Name) }),
+  z.strictObject({ code: z.literal('region-unknown'), edge: z.nullable(Name) }),
   z.strictObject({ code: z.literal('region-no-hosting') }),
   // named-parties
-  z.strictObject({ code: z.literal('unnamed-parties'), hosts: z.array(Host).max(5), more: Count, banner: Host.nullable() }),
+  z.strictObject({ code: z.literal('unnamed-parties'), hosts: z.array(Host).check(z.maxLength(5)), more: Count, banner: z.nullable(Host) }),
   z.strictObject({ code: z.literal('all-named') }),
   z.strictObject({ code: z.literal('unnamed-not-watched') }),
   // answer-deadline (the customer's rights requests)
@@ -71,7 +71,7 @@ export const PromiseFacts = z.discriminatedUnion('code', [
 ]);
 export type PromiseFacts = z.infer<typeof PromiseFacts>;
 export type PromiseCode = PromiseFacts['code'];
-export const PROMISE_CODES = PromiseFacts.options.map((option) => option.shape.code.value) as PromiseCode[];
+export const PROMISE_CODES = PromiseFacts.def.options.map((option) => option.shape.code.def.values[0]) as PromiseCode[];
 
 /** One promise judged on one visit. */
 export const PromiseCheck = z.strictObject({ id: PromiseId, status: PromiseStatus, facts: PromiseFacts });
@@ -82,6 +82,6 @@ export type PromiseCheck = z.infer<typeof PromiseCheck>;
  * storage; a row written by another version that does not parse is treated as having none.
  */
 export function parseStoredChecks(raw: unknown): PromiseCheck[] | null {
-  const parsed = z.array(PromiseCheck).max(50).safeParse(raw);
+  const parsed = z.array(PromiseCheck).check(z.maxLength(50)).safeParse(raw);
   return parsed.success ? parsed.data : null;
 }

@@ -1,3 +1,4 @@
+import '../parse/english-issues';
 import { parseJsonSafely } from '../consent/readers/util';
 import { REPORT_SCHEMA_VERSION, Report } from './schema';
 

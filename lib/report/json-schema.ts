@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Report } from './schema';
 
 /** The report's zod schema as JSON Schema, for tools outside this code base. */

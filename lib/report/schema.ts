@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConsentCategory, EntryId, PromiseId, RequestKind } from '../catalog/vocabulary';
 import { PromiseStatus } from '../promises/facts';
 import { FINDING_KINDS, VERDICTS } from '../consent/judge';
@@ -12,7 +12,7 @@ import { BANNERS, CONSENT_SOURCES, RecordCategory } from '../consent/model';
 export const REPORT_SCHEMA_VERSION = 1;
 
 const IsoTime = z.iso.datetime({ offset: true });
-const Text = (max: number) => z.string().max(max);
+const Text = (max: number) => z.string().check(z.maxLength(max));
 
 /**
  * What a verdict judged from a HAR file rests on that a HAR cannot show (lib/har): `page-world`, what only
@@ -28,25 +28,25 @@ export const TrackerReport = z.strictObject({
   id: EntryId,
   company: Text(200),
   category: ConsentCategory,
-  requests: z.number().int().nonnegative(),
-  cookies: z.array(Text(256)).max(100),
+  requests: z.int().check(z.nonnegative()),
+  cookies: z.array(Text(256)).check(z.maxLength(100)),
   verdict: z.enum(VERDICTS),
   /** Hosts that relayed the vendor's own protocol (server-side tagging, a tag gateway). Since 2026-12. */
-  relays: z.array(z.strictObject({ host: Text(300), party: z.enum(['shop', 'other']) })).max(10).default([]),
+  relays: z._default(z.array(z.strictObject({ host: Text(300), party: z.enum(['shop', 'other']) })).check(z.maxLength(10)), []),
   /** The cookie write the verdict rests on, when a cookie (not a request) decided it. Since 2026-12. */
-  cookieEvidence: z.strictObject({ name: Text(256), at: IsoTime, by: z.enum(['script', 'server']) }).nullable().default(null),
+  cookieEvidence: z._default(z.nullable(z.strictObject({ name: Text(256), at: IsoTime, by: z.enum(['script', 'server']) })), null),
   /** Judged from a HAR file: what the verdict rests on that a HAR cannot show. Since 2026-12 (issue 17). */
-  harLimits: z.array(z.enum(HAR_LIMITS)).max(HAR_LIMITS.length).optional(),
+  harLimits: z.optional(z.array(z.enum(HAR_LIMITS)).check(z.maxLength(HAR_LIMITS.length))),
 });
 export type TrackerReport = z.infer<typeof TrackerReport>;
 
 export const FindingReport = z.strictObject({
   kind: z.enum(FINDING_KINDS),
-  trackerId: EntryId.optional(),
+  trackerId: z.optional(EntryId),
   /** The category a consent-signal-conflict or stance-mismatch is about. */
-  category: RecordCategory.optional(),
+  category: z.optional(RecordCategory),
   /** The cookie the finding is about (a write before or against the choice, a Consent Mode mismatch). */
-  cookie: Text(256).optional(),
+  cookie: z.optional(Text(256)),
   detail: Text(2000),
 });
 export type FindingReport = z.infer<typeof FindingReport>;
@@ -57,30 +57,30 @@ export type FindingReport = z.infer<typeof FindingReport>;
  */
 export const UnlistedReport = z.strictObject({
   host: Text(300),
-  requests: z.number().int().nonnegative(),
-  company: Text(200).nullable().default(null),
-  country: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
-  purpose: Text(40).nullable().default(null),
+  requests: z.int().check(z.nonnegative()),
+  company: z._default(z.nullable(Text(200)), null),
+  country: z._default(z.nullable(z.string().check(z.regex(/^[A-Z]{2}$/))), null),
+  purpose: z._default(z.nullable(Text(40)), null),
 });
 export type UnlistedReport = z.infer<typeof UnlistedReport>;
 
 /** One request, for the CSV export and for a support engineer reading a visit in order. */
 export const ObservationReport = z.strictObject({
   at: IsoTime,
-  trackerId: EntryId.nullable(),
+  trackerId: z.nullable(EntryId),
   host: Text(300),
   url: Text(16_384),
   type: Text(40),
   method: Text(16),
-  status: z.number().int().nullable(),
-  verdict: z.enum(VERDICTS).nullable(),
+  status: z.nullable(z.int()),
+  verdict: z.nullable(z.enum(VERDICTS)),
   /** A catalog entry this version no longer has (from an older log): shown as "no longer in the catalog". */
-  retiredEntry: Text(100).optional(),
+  retiredEntry: z.optional(Text(100)),
   /**
    * What the catalog calls the request (a tracker's script, a hit, its config, a widget, ...): the
    * import judges the promises by it. Since 2026-12.
    */
-  kind: RequestKind.optional(),
+  kind: z.optional(RequestKind),
 });
 export type ObservationReport = z.infer<typeof ObservationReport>;
 
@@ -103,9 +103,9 @@ export type PromiseReport = z.infer<typeof PromiseReport>;
 export const ConsentChangeReport = z.strictObject({
   at: IsoTime,
   source: z.enum(CONSENT_SOURCES),
-  signal: z.enum(['default', 'update']).optional(),
-  granted: z.array(RecordCategory).max(5),
-  denied: z.array(RecordCategory).max(5),
+  signal: z.optional(z.enum(['default', 'update'])),
+  granted: z.array(RecordCategory).check(z.maxLength(5)),
+  denied: z.array(RecordCategory).check(z.maxLength(5)),
   /** Already there when the visit began: an earlier visit's choice. */
   carriedOver: z.boolean(),
 });
@@ -118,35 +118,35 @@ export const PageReport = z.strictObject({
     /** Which reader decided: a platform's record (`cookiebot`, …), `tcf`, `gpp`, or `consent-mode` standing in. */
     source: z.enum([...CONSENT_SOURCES, 'none']),
     /** null while the banner was unanswered (or no banner was seen). */
-    decidedAt: IsoTime.nullable(),
-    granted: z.array(RecordCategory).max(5),
-    denied: z.array(RecordCategory).max(5),
+    decidedAt: z.nullable(IsoTime),
+    granted: z.array(RecordCategory).check(z.maxLength(5)),
+    denied: z.array(RecordCategory).check(z.maxLength(5)),
     /**
      * `record`: the customer's recorded choice; `consent-mode`: no record could be read, and Google
      * Consent Mode's updates stood in for it. Since 2026-12; absent in older reports.
      */
-    from: z.enum(['record', 'consent-mode', 'none']).optional(),
+    from: z.optional(z.enum(['record', 'consent-mode', 'none'])),
     /** The banner seen on the page, named even when its record could not be read. Since 2026-12. */
-    banner: z.enum(BANNERS).nullable().optional(),
+    banner: z.optional(z.nullable(z.enum(BANNERS))),
   }),
-  trackers: z.array(TrackerReport).max(50),
-  unlisted: z.array(UnlistedReport).max(1000),
-  findings: z.array(FindingReport).max(2000),
-  promises: z.array(PromiseReport).max(50).default([]),
-  observations: z.array(ObservationReport).max(20_000).optional(),
+  trackers: z.array(TrackerReport).check(z.maxLength(50)),
+  unlisted: z.array(UnlistedReport).check(z.maxLength(1000)),
+  findings: z.array(FindingReport).check(z.maxLength(2000)),
+  promises: z._default(z.array(PromiseReport).check(z.maxLength(50)), []),
+  observations: z.optional(z.array(ObservationReport).check(z.maxLength(20_000))),
   /**
    * Requests of the visit that `observations` lacks: a live tab keeps the first and the latest of a
    * busy page's requests, the log keeps every one. Since 2026-12.
    */
-  observationsLeftOut: z.number().int().nonnegative().optional(),
-  consentChanges: z.array(ConsentChangeReport).max(200).optional(),
+  observationsLeftOut: z.optional(z.int().check(z.nonnegative())),
+  consentChanges: z.optional(z.array(ConsentChangeReport).check(z.maxLength(200))),
   /**
    * Judged from a HAR file rather than seen live: who wrote the file, and whether it holds cookies at all
    * (Chrome's "sanitized" export leaves them out, and with them the consent platform's record). Since 2026-12.
    */
-  capture: z.strictObject({ from: z.literal('har'), creator: Text(200), cookies: z.boolean() }).optional(),
+  capture: z.optional(z.strictObject({ from: z.literal('har'), creator: Text(200), cookies: z.boolean() })),
   /** The page's place in a site scan's URL list (sitemap or crawl order), kept when shards are merged. Since 2026-12. */
-  position: z.number().int().nonnegative().optional(),
+  position: z.optional(z.int().check(z.nonnegative())),
 });
 export type PageReport = z.infer<typeof PageReport>;
 
@@ -155,20 +155,20 @@ export const SiteTrackerSummary = z.strictObject({
   id: EntryId,
   company: Text(200),
   /** Pages on which it was active. */
-  pages: z.number().int().nonnegative(),
+  pages: z.int().check(z.nonnegative()),
   /** Pages on which its verdict was before-choice or against-choice. */
-  violations: z.number().int().nonnegative(),
+  violations: z.int().check(z.nonnegative()),
   /** The first page, in the site's order, on which it was active, and on which it broke the choice. */
   firstPage: Text(16_384),
-  firstViolation: Text(16_384).nullable(),
+  firstViolation: z.nullable(Text(16_384)),
 });
 
 /** Who was active across a site scan's pages (or merged shards). Since 2026-12 (issue 17). */
 export const SiteSummary = z.strictObject({
-  pages: z.number().int().nonnegative(),
-  pagesWithViolations: z.number().int().nonnegative(),
-  trackers: z.array(SiteTrackerSummary).max(50),
-  unlisted: z.array(z.strictObject({ host: Text(300), pages: z.number().int().nonnegative(), firstPage: Text(16_384) })).max(10_000),
+  pages: z.int().check(z.nonnegative()),
+  pagesWithViolations: z.int().check(z.nonnegative()),
+  trackers: z.array(SiteTrackerSummary).check(z.maxLength(50)),
+  unlisted: z.array(z.strictObject({ host: Text(300), pages: z.int().check(z.nonnegative()), firstPage: Text(16_384) })).check(z.maxLength(10_000)),
 });
 export type SiteSummary = z.infer<typeof SiteSummary>;
 
@@ -176,14 +176,14 @@ export type SiteSummary = z.infer<typeof SiteSummary>;
 export const SiteScan = z.strictObject({
   source: z.enum(['urls', 'sitemap', 'crawl']),
   /** The sitemap, or the page the crawl started from; null for a list of URLs. */
-  start: Text(16_384).nullable(),
+  start: z.nullable(Text(16_384)),
   /** URLs in the whole list, before it was split into shards. */
-  urls: z.number().int().nonnegative(),
+  urls: z.int().check(z.nonnegative()),
   consent: z.enum(['accept-all', 'reject-all', 'none']),
   /** The shards of the list this report holds (`--shard i/n`): one for a shard's own report, every one once merged; empty when unsplit. */
-  shards: z.array(z.strictObject({ index: z.number().int().positive(), count: z.number().int().positive() })).max(1000),
+  shards: z.array(z.strictObject({ index: z.int().check(z.positive()), count: z.int().check(z.positive()) })).check(z.maxLength(1000)),
   /** Pages of the list that could not be scanned (they did not load): the report does not cover them. */
-  failed: z.array(z.strictObject({ url: Text(16_384), reason: Text(2000) })).max(10_000),
+  failed: z.array(z.strictObject({ url: Text(16_384), reason: Text(2000) })).check(z.maxLength(10_000)),
 });
 export type SiteScan = z.infer<typeof SiteScan>;
 
@@ -193,11 +193,11 @@ export const Report = z.strictObject({
   tool: z.strictObject({ name: Text(100), version: Text(40) }),
   catalogVersion: Text(40),
   /** Support bundles: where the report was made. */
-  environment: z.strictObject({ browser: Text(200), extensionVersion: Text(40), language: Text(20) }).optional(),
+  environment: z.optional(z.strictObject({ browser: Text(200), extensionVersion: Text(40), language: Text(20) })),
   /** true when personal data (e-mail addresses, order numbers, ids, query strings) was removed. */
   redacted: z.boolean(),
-  pages: z.array(PageReport).max(10_000),
-  site: SiteScan.optional(),
-  summary: SiteSummary.optional(),
+  pages: z.array(PageReport).check(z.maxLength(10_000)),
+  site: z.optional(SiteScan),
+  summary: z.optional(SiteSummary),
 });
 export type Report = z.infer<typeof Report>;

@@ -1,3 +1,4 @@
+import '../parse/english-issues';
 import { batch, computed, signal } from '@preact/signals';
 import type { browser as Browser } from 'wxt/browser';
 import { catalog } from '../catalog';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RequestType, RightsRequestRecord, type RightsRequestRecord as Record_ } from './types';
 
 /**
@@ -9,10 +9,11 @@ import { RequestType, RightsRequestRecord, type RightsRequestRecord as Record_ }
 export const RIGHTS_STANDING_KEY = 'rights-standing:v1';
 
 export const RightsDigest = z.strictObject({
-  id: z.string().max(100),
+  id: z.string().check(z.maxLength(100)),
   type: RequestType,
-  sentAt: z.number().finite(),
-  timeZone: z.string().max(100),
+  // z.number() refuses Infinity and NaN itself (classic's `.finite()` added no check).
+  sentAt: z.number(),
+  timeZone: z.string().check(z.maxLength(100)),
   status: RightsRequestRecord.shape.status,
 });
 export type RightsDigest = z.infer<typeof RightsDigest>;
@@ -26,6 +27,6 @@ export function digestRequests(requests: readonly Record_[]): RightsDigest[] {
 
 /** The stored digest; null when none was written yet or it does not parse (not known, rather than none). */
 export function parseRightsStanding(raw: unknown): RightsDigest[] | null {
-  const parsed = z.array(RightsDigest).max(MAX_DIGESTS).safeParse(raw);
+  const parsed = z.array(RightsDigest).check(z.maxLength(MAX_DIGESTS)).safeParse(raw);
   return parsed.success ? parsed.data : null;
 }

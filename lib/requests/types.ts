@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const REQUEST_TYPES = ['access', 'erasure', 'objection', 'rectification', 'portability', 'withdrawal'] as const;
 export const RequestType = z.enum(REQUEST_TYPES);
@@ -26,14 +26,11 @@ export type FollowUp = (typeof FOLLOW_UPS)[number];
  * A shop order number. The shop's own format is not public; this accepts what order numbers
  * look like (letters, digits and dashes, 4 to 24 characters) and says so when it is not.
  */
-export const OrderNumber = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,22}[A-Za-z0-9]$/, { error: 'order-number-shape' });
+export const OrderNumber = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,22}[A-Za-z0-9]$/, { error: 'order-number-shape' }));
 
 export const Customer = z.strictObject({
-  name: z.string().trim().min(1, { error: 'name-missing' }).max(200, { error: 'name-too-long' }),
-  email: z.email({ error: 'email-invalid' }).max(254, { error: 'email-invalid' }),
+  name: z.string().check(z.trim(), z.minLength(1, { error: 'name-missing' }), z.maxLength(200, { error: 'name-too-long' })),
+  email: z.email({ error: 'email-invalid' }).check(z.maxLength(254, { error: 'email-invalid' })),
   orderNumber: z.union([z.literal(''), OrderNumber]),
 });
 export type Customer = z.infer<typeof Customer>;
@@ -57,12 +54,12 @@ export const RightsRequestRecord = z.strictObject({
   sentAt: z.number(),
   timeZone: z.string(),
   subject: z.string(),
-  body: z.string().min(1),
+  body: z.string().check(z.minLength(1)),
   recipient: z.string(),
   status: z.enum(['sent', 'answered', 'extended', 'closed']),
   /** Follow-ups sent so far, in order, each with its date. */
   followUps: z.array(z.strictObject({ step: z.enum(FOLLOW_UPS), at: z.number() })),
-  notes: z.string().max(10_000),
+  notes: z.string().check(z.maxLength(10_000)),
   updatedAt: z.number(),
 });
 export type RightsRequestRecord = z.infer<typeof RightsRequestRecord>;

@@ -1,6 +1,7 @@
+import '../parse/english-issues';
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ResolveRule } from './resolving-proxy';
 import { MAX_SITE_PAGES } from './sitemap';
 
@@ -56,76 +57,88 @@ not load, a file that is no HAR or report, or a shard missing from --merge (the 
 
 const AddressPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected ADDR:PORT, for example 127.0.0.1:8443')
-  .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65_535, 'the port must be 65535 or lower');
+  .check(
+    z.regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected ADDR:PORT, for example 127.0.0.1:8443'),
+    z.refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65_535, 'the port must be 65535 or lower'),
+  );
 
-const WebUrl = z.string().superRefine((value, ctx) => {
-  if (!URL.canParse(value)) ctx.addIssue({ code: 'custom', message: 'not a URL (include https://)' });
-  else if (!/^https?:$/.test(new URL(value).protocol)) ctx.addIssue({ code: 'custom', message: 'only http:// and https:// URLs can be scanned' });
-});
+const WebUrl = z.string().check(
+  z.superRefine((value, ctx) => {
+    if (!URL.canParse(value)) ctx.addIssue({ code: 'custom', message: 'not a URL (include https://)' });
+    else if (!/^https?:$/.test(new URL(value).protocol)) ctx.addIssue({ code: 'custom', message: 'only http:// and https:// URLs can be scanned' });
+  }),
+);
 
 /**
  * Where the HTML report goes, checked before the scan starts (a scan takes a while; a typo in the
  * path should not cost it): a file name ending in .html in a folder that exists and can be written.
  */
-const HtmlPath = z.string().superRefine((value, ctx) => {
-  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-  if (!/\.html?$/i.test(value)) return fail(`${value}: give a file name ending in .html, for example report.html`);
-  const path = resolve(value);
-  // A path the system cannot even look up (a NUL byte in it) is one that does not exist.
-  const stat = (p: string) => {
+const HtmlPath = z.string().check(
+  z.superRefine((value, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (!/\.html?$/i.test(value)) return fail(`${value}: give a file name ending in .html, for example report.html`);
+    const path = resolve(value);
+    // A path the system cannot even look up (a NUL byte in it) is one that does not exist.
+    const stat = (p: string) => {
+      try {
+        return statSync(p, { throwIfNoEntry: false });
+      } catch {
+        return undefined;
+      }
+    };
+    if (stat(path)?.isDirectory()) return fail(`${value} is a folder: give a file name, for example ${value.replace(/\/?$/, '/report.html')}`);
+    const folder = dirname(path);
+    if (!stat(folder)?.isDirectory()) return fail(`the folder ${folder} does not exist: create it first, or choose another place`);
     try {
-      return statSync(p, { throwIfNoEntry: false });
+      accessSync(folder, constants.W_OK);
     } catch {
-      return undefined;
+      fail(`cannot write in the folder ${folder}: choose a folder you can write to`);
     }
-  };
-  if (stat(path)?.isDirectory()) return fail(`${value} is a folder: give a file name, for example ${value.replace(/\/?$/, '/report.html')}`);
-  const folder = dirname(path);
-  if (!stat(folder)?.isDirectory()) return fail(`the folder ${folder} does not exist: create it first, or choose another place`);
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    fail(`cannot write in the folder ${folder}: choose a folder you can write to`);
-  }
-});
+  }),
+);
 
 const Shard = z
-  .string()
-  .regex(/^\d{1,4}\/\d{1,4}$/, 'expected I/N, for example 2/4')
-  .transform((value) => ({ index: Number(value.split('/')[0]), count: Number(value.split('/')[1]) }))
-  .refine(({ index, count }) => index >= 1 && index <= count, 'I must be between 1 and N, for example 2/4');
+  .pipe(
+    z.string().check(z.regex(/^\d{1,4}\/\d{1,4}$/, 'expected I/N, for example 2/4')),
+    z.transform((value: string) => ({ index: Number(value.split('/')[0]), count: Number(value.split('/')[1]) })),
+  )
+  .check(z.refine(({ index, count }) => index >= 1 && index <= count, 'I must be between 1 and N, for example 2/4'));
 
 export const ScanOptions = z.strictObject({
-  urls: z.array(WebUrl).max(500),
+  urls: z.array(WebUrl).check(z.maxLength(500)),
   json: z.boolean(),
-  out: z.string().min(1).optional(),
-  html: HtmlPath.optional(),
+  out: z.optional(z.string().check(z.minLength(1))),
+  html: z.optional(HtmlPath),
   resolve: z.array(
-    z.string().regex(/^[A-Za-z0-9.-]+=.+$/, 'expected HOST=ADDR:PORT').transform((value, ctx) => {
-      const [host, target] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
-      const parsed = AddressPort.safeParse(target);
-      if (!parsed.success) {
-        ctx.addIssue({ code: 'custom', message: `--resolve ${value}: ${parsed.error.issues[0]!.message}` });
-        return z.NEVER;
-      }
-      return { host: host.toLowerCase(), target };
-    }),
+    z.pipe(
+      z.string().check(z.regex(/^[A-Za-z0-9.-]+=.+$/, 'expected HOST=ADDR:PORT')),
+      z.transform((value: string, ctx) => {
+        const [host, target] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
+        const parsed = AddressPort.safeParse(target);
+        if (!parsed.success) {
+          // zod/mini's transform gets the bare parse payload (no addIssue): the issue goes on its list
+          // as classic's ctx.addIssue put it there.
+          ctx.issues.push({ code: 'custom', message: `--resolve ${value}: ${parsed.error.issues[0]!.message}`, input: value });
+          return z.NEVER;
+        }
+        return { host: host.toLowerCase(), target };
+      }),
+    ),
   ),
-  mapAll: AddressPort.optional(),
+  mapAll: z.optional(AddressPort),
   insecure: z.boolean(),
-  settleMs: z.coerce.number().int().min(0).max(60_000),
+  settleMs: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)),
   browser: z.enum(['chromium', 'firefox'], { error: 'expected chromium or firefox' }),
   consent: z.enum(['accept-all', 'reject-all', 'none'], { error: 'expected accept-all, reject-all or none' }),
   help: z.boolean(),
   // Whole sites and files (issue 17).
-  sitemap: WebUrl.optional(),
-  crawl: z.coerce.number({ error: 'expected a number of pages' }).int().min(1).max(MAX_SITE_PAGES).optional(),
-  concurrency: z.coerce.number({ error: 'expected a number from 1 to 8' }).int().min(1).max(8),
-  shard: Shard.optional(),
-  har: z.string().min(1).optional(),
+  sitemap: z.optional(WebUrl),
+  crawl: z.optional(z.coerce.number({ error: 'expected a number of pages' }).check(z.int(), z.minimum(1), z.maximum(MAX_SITE_PAGES))),
+  concurrency: z.coerce.number({ error: 'expected a number from 1 to 8' }).check(z.int(), z.minimum(1), z.maximum(8)),
+  shard: z.optional(Shard),
+  har: z.optional(z.string().check(z.minLength(1))),
   merge: z.boolean(),
-  files: z.array(z.string().min(1)).max(1000),
+  files: z.array(z.string().check(z.minLength(1))).check(z.maxLength(1000)),
 });
 export type ScanOptions = z.infer<typeof ScanOptions>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { catalog as defaultCatalog, getEntry, nameThirdParty, type Catalog, type EntryId, type RequestKind } from '../catalog';
 import { splitUrl } from '../classify/url';
 import { consentInForce, isViolation, type Verdict, type VisitJudgement } from '../consent/judge';
@@ -17,19 +17,19 @@ import { timelineConsent, type TimelineInput } from '../timeline/input';
  * inspected tab is the browser's word, and the address is not asked.
  */
 export const PanelQuery = z.object({
-  tabId: z
-    .string()
-    .regex(/^\d{1,10}$/, 'tabId must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER))
-    .optional(),
+  tabId: z.optional(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,10}$/, 'tabId must be a whole number')), z.transform(Number)),
+      z.int().check(z.maximum(Number.MAX_SAFE_INTEGER)),
+    ),
+  ),
 });
 
 export type PanelTarget = { ok: true; tabId: number; from: 'devtools' | 'address' } | { ok: false; problem: 'no-tab' | 'bad-tab' };
 
 /** Which tab the panel shows: the one DevTools inspects, else the one its address names. */
 export function panelTarget(inspectedTabId: unknown, search: string): PanelTarget {
-  const inspected = z.number().int().nonnegative().safeParse(inspectedTabId);
+  const inspected = z.int().check(z.nonnegative()).safeParse(inspectedTabId);
   if (inspected.success) return { ok: true, tabId: inspected.data, from: 'devtools' };
   const params = new URLSearchParams(search);
   if (!params.has('tabId')) return { ok: false, problem: 'no-tab' };

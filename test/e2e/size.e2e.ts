@@ -44,3 +44,22 @@ describe('what the popup loads', () => {
     }
   });
 });
+
+describe('zod in the bundles', () => {
+  it('is zod/mini with English issues, not classic zod, in the worker and the pages’ shared chunk', async () => {
+    // Classic zod puts every method on every schema and cannot be tree-shaken: it was 91 kB of each of
+    // these two files (BENCHMARKS.md, issue 13's fifth stop). Its classes are named `ZodString` and so
+    // on; zod/mini's `ZodMiniString`; the core's, which both share, `$ZodString`.
+    const output = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+    const popup = await readFile(resolve(output, 'popup.html'), 'utf8');
+    const shared = popup.match(/chunks\/popup-shared-[A-Za-z0-9_-]+\.js/)![0];
+    for (const file of ['background.js', shared]) {
+      const code = await readFile(resolve(output, file), 'utf8');
+      expect(code, `${file} carries zod/mini`).toContain('ZodMiniString');
+      expect(code, `${file} carries no classic zod`).not.toMatch(/[`'"]ZodString[`'"]/);
+      // lib/parse/english-issues.ts: zod's English messages, and only those.
+      expect(code, `${file} carries zod's English issues`).toContain('expected ${');
+      expect(code, `${file} carries no other language of zod's (German, Dutch)`).not.toMatch(/Ungültige Eingabe|Ongeldige invoer/);
+    }
+  });
+});

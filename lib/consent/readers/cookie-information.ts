@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { normaliseCategories, type ConsentRecord, type RecordCategory } from '../model';
 import { decodeCookieValue, MAX_CONSENT_COOKIE_LENGTH, parseJsonSafely } from './util';
 
@@ -17,11 +17,11 @@ const CATEGORY: Record<string, RecordCategory> = {
 // not carry zod for it.
 const valueSchema = () =>
   (Value ??= z.looseObject({
-    timestamp: z.string().max(64).optional(),
-    consents_approved: z.array(z.string().max(64)).max(32),
-    consents_denied: z.array(z.string().max(64)).max(32).default([]),
+    timestamp: z.optional(z.string().check(z.maxLength(64))),
+    consents_approved: z.array(z.string().check(z.maxLength(64))).check(z.maxLength(32)),
+    consents_denied: z._default(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(32)), []),
   }));
-let Value: z.ZodType<{ timestamp?: string; consents_approved: string[]; consents_denied: string[] }, unknown> | undefined;
+let Value: z.ZodMiniType<{ timestamp?: string; consents_approved: string[]; consents_denied: string[] }, unknown> | undefined;
 
 /**
  * Cookie Information's `CookieInformationConsent` cookie: URL-encoded JSON with

@@ -42,7 +42,9 @@ describe('scan arguments', () => {
     [['--resolve', 'www.mijnliefsteboek.nl'], 'expected HOST=ADDR:PORT'],
     [['--resolve', 'www.mijnliefsteboek.nl=nowhere'], '--resolve www.mijnliefsteboek.nl=nowhere: expected ADDR:PORT, for example 127.0.0.1:8443'],
     [['--browser', 'safari'], '--browser: expected chromium or firefox'],
-    [['--settle', 'soon'], '--settle'],
+    // zod's own words (lib/parse/english-issues.ts): zod/mini alone would say only "Invalid input".
+    [['--settle', 'soon'], '--settle: Invalid input: expected number, received NaN'],
+    [['--settle', '1.5'], '--settle: Invalid input: expected int, received number'],
     [['--consent', 'maybe'], '--consent: expected accept-all, reject-all or none'],
   ])('%j → a clear message', (argv, message) => {
     const parsed = parseScanArgs(argv);
