@@ -236,13 +236,41 @@ describe('the service worker stopped at random moments, and an update', () => {
     // from the worker or a page did not bring a worker back in this Chromium under DevTools.
     const updatedAt = Date.now();
     expect(await ext.browser.installExtension(CHROME_BUILD)).toBe(ext.extensionId);
-    let installed: { reason?: string; previousVersion?: string | null; at?: number } | undefined;
-    for (let i = 0; i < 100 && !(installed?.at && installed.at >= updatedAt); i++) {
-      await sleep(100);
-      const next = await ext.worker();
-      installed = (await next.evaluate((key) => chrome.storage.local.get(key).then((items) => items[key]), INSTALLED_KEY)) as typeof installed;
-    }
-    expect(installed).toMatchObject({ reason: 'update', previousVersion: '0.1.0' });
+    // The new worker records the update (runtime.onInstalled) in storage.local: wait for that write
+    // itself, already made or still to come. A worker handle that goes away under the wait (the old
+    // worker, stopped by the update) is asked for again, for up to 10 s.
+    type Installed = { reason?: string; previousVersion?: string | null; at?: number };
+    const recorded = async (): Promise<Installed | null> => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const next = await ext.worker();
+        const value = await next
+          .evaluate(
+            (key, since, boundMs) =>
+              new Promise<Installed | null>((resolve) => {
+                setTimeout(() => resolve(null), boundMs);
+                const take = (value: Installed | undefined) => {
+                  if (!value?.at || value.at < since) return;
+                  chrome.storage.onChanged.removeListener(listen);
+                  resolve(value);
+                };
+                const listen = (changes: Record<string, chrome.storage.StorageChange>, area: string) => {
+                  if (area === 'local' && key in changes) take(changes[key]!.newValue as Installed | undefined);
+                };
+                chrome.storage.onChanged.addListener(listen);
+                void chrome.storage.local.get(key).then((items) => take(items[key] as Installed | undefined));
+              }),
+            INSTALLED_KEY,
+            updatedAt,
+            Math.max(0, deadline - Date.now()),
+          )
+          .catch(() => null);
+        if (value) return value;
+      }
+      return null;
+    };
+    const installed = await recorded();
+    expect(installed, 'the update recorded by the new worker within 10 s').toMatchObject({ reason: 'update', previousVersion: '0.1.0' });
 
     worker = await controlWorker(ext);
     const after = await worker.readLog();
