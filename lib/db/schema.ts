@@ -214,11 +214,22 @@ const UPGRADE_PACK_SIZE = 500;
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!.version;
 
+/**
+ * The log, declared to Dexie with only the versions it must step through: each one with an upgrade,
+ * and the current one, each with every table declared up to it. Since 3.0, Dexie reads the schema a
+ * log is installed with and adds or drops the tables and indexes in between itself, so a version
+ * without an upgrade needs no declaration of its own (test/unit/db/upgrade.test.ts opens a log of
+ * every version and compares its tables and indexes with a new log's). Each declaration builds every
+ * table's API again, and a woken worker builds the log before its first event: six declarations were
+ * most of `openLog`'s time there (BENCHMARKS.md).
+ */
 export function openLog(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]): LogDatabase {
   const db = new Dexie(name, options) as LogDatabase;
+  let stores: Record<string, string | null> = {};
   for (const step of SCHEMA_HISTORY) {
-    const version = db.version(step.version).stores(step.stores);
-    if (step.upgrade) version.upgrade(step.upgrade);
+    stores = { ...stores, ...step.stores };
+    if (step.upgrade) db.version(step.version).stores(stores).upgrade(step.upgrade);
+    else if (step.version === CURRENT_SCHEMA_VERSION) db.version(step.version).stores(stores);
   }
   return db;
 }
