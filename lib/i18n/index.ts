@@ -1,5 +1,3 @@
-import * as z from 'zod/mini';
-
 /**
  * The UI's strings come from the same `_locales` files the browser uses for the manifest, read by us
  * rather than through `i18n.getMessage`, so that a page can be shown in either language (tests,
@@ -12,13 +10,18 @@ export const LANGUAGES = ['nl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type MessageKey = keyof typeof import('../../public/_locales/nl/messages.json');
 
-export const messageFileSchema = z.record(z.string(), z.object({ message: z.string() }));
-export type MessageFile = z.infer<typeof messageFileSchema>;
-const files: Partial<Record<Language, MessageFile>> = {};
+/** A locale file's strings, as the bundle carries them. */
+export type MessageFile = Record<string, { message: string }>;
+/** A language's strings: the template of a key, or undefined where it has none. */
+export type MessageLookup = (key: string) => string | undefined;
+const lookups: Partial<Record<Language, MessageLookup>> = {};
 
 /** Hands the strings of one or both languages to every translator, made before or after. */
-export function provideMessages(given: Partial<Record<Language, MessageFile>>): void {
-  Object.assign(files, given);
+export function provideMessages(given: Partial<Record<Language, MessageFile | MessageLookup>>): void {
+  for (const language of LANGUAGES) {
+    const messages = given[language];
+    if (messages) lookups[language] = typeof messages === 'function' ? messages : (key) => (Object.hasOwn(messages, key) ? messages[key]!.message : undefined);
+  }
 }
 
 /** Dutch for Dutch browsers (the shop's customers), English for every other language. */
@@ -54,7 +57,7 @@ export function createTranslator(language: Language): Translator {
 
   function lookup(key: string, values?: Record<string, string | number>): string {
     // Read at each call: the background's translators exist before its files have been read.
-    const template = files[language]?.[key]?.message ?? files.en?.[key]?.message ?? key;
+    const template = lookups[language]?.(key) ?? lookups.en?.(key) ?? key;
     if (!values) return template;
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = values[name];

@@ -1,6 +1,12 @@
-import { LANGUAGES, messageFileSchema, provideMessages, type MessageFile } from './index';
+import * as z from 'zod/mini';
+import { LANGUAGES, provideMessages, type Language, type MessageLookup } from './index';
 
 type WebExtension = typeof import('wxt/browser').browser;
+
+/** A locale file as read: an object of entries, each checked when it is first looked up. */
+const LocaleFile = z.record(z.string(), z.unknown());
+/** One entry of a locale file, as `_locales/<language>/messages.json` holds it. */
+const MessageEntry = z.object({ message: z.string() });
 
 /**
  * The background's strings, read from the extension's own `_locales` files (the manifest's). A file
@@ -8,11 +14,11 @@ type WebExtension = typeof import('wxt/browser').browser;
  * badge's title is worse, but no request goes unobserved for it.
  */
 export async function providePackagedMessages(browser: WebExtension): Promise<void> {
-  const read = async (language: (typeof LANGUAGES)[number]): Promise<[string, MessageFile] | null> => {
+  const read = async (language: Language): Promise<[Language, MessageLookup] | null> => {
     try {
       const response = await fetch(browser.runtime.getURL(`/_locales/${language}/messages.json`));
-      const parsed = messageFileSchema.safeParse(await response.json());
-      if (parsed.success) return [language, parsed.data];
+      const parsed = LocaleFile.safeParse(await response.json());
+      if (parsed.success) return [language, checkedOnLookup(language, parsed.data)];
       console.error(`privacy-lens: the ${language} strings do not parse`, parsed.error.issues[0]);
     } catch (error) {
       console.error(`privacy-lens: the ${language} strings could not be read`, error);
@@ -21,4 +27,24 @@ export async function providePackagedMessages(browser: WebExtension): Promise<vo
   };
   const files = await Promise.all(LANGUAGES.map(read));
   provideMessages(Object.fromEntries(files.filter((entry) => entry !== null)));
+}
+
+/**
+ * A file's strings, each entry checked the first time it is looked up. A woken worker looks up two or
+ * three of some 440 entries per language, and checking them all at start-up was its largest cost
+ * before its first event (BENCHMARKS.md). A bad entry falls back to English, and says so, on its own.
+ */
+function checkedOnLookup(language: Language, file: Record<string, unknown>): MessageLookup {
+  const checked = new Map<string, string | undefined>();
+  return (key) => {
+    if (checked.has(key)) return checked.get(key);
+    let template: string | undefined;
+    if (Object.hasOwn(file, key)) {
+      const entry = MessageEntry.safeParse(file[key]);
+      if (entry.success) template = entry.data.message;
+      else console.error(`privacy-lens: the ${language} string "${key}" does not parse`, entry.error.issues[0]);
+    }
+    checked.set(key, template);
+    return template;
+  };
 }

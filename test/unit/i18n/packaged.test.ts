@@ -38,10 +38,27 @@ describe('the background reads its strings from the packaged locale files', () =
   it('falls back to English for a file that does not parse, and says why', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     provideMessages({ nl: {}, en: {} });
-    serveLocales({ '/_locales/nl/messages.json': '{"actionTitle": {"text": "geen message"}}' });
+    serveLocales({ '/_locales/nl/messages.json': '["geen", "bestand"]' });
     await providePackagedMessages(browserAt('chrome-extension://abc'));
     expect(createTranslator('nl').t('actionTitle')).toBe(createTranslator('en').t('actionTitle'));
     expect(createTranslator('en').t('actionTitle')).not.toBe('actionTitle');
     expect(error).toHaveBeenCalledWith(expect.stringContaining('the nl strings do not parse'), expect.anything());
+  });
+
+  it('falls back to English for an entry that does not parse, and only for that entry', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const dutchFile = JSON.parse(await readFile('public/_locales/nl/messages.json', 'utf8')) as Record<string, unknown>;
+    serveLocales({ '/_locales/nl/messages.json': JSON.stringify({ ...dutchFile, actionTitle: { text: 'geen message' } }) });
+    await providePackagedMessages(browserAt('chrome-extension://abc'));
+    const dutch = createTranslator('nl');
+    const english = createTranslator('en');
+    expect(dutch.t('actionTitle')).toBe(english.t('actionTitle'));
+    expect(english.t('actionTitle')).not.toBe('actionTitle');
+    expect(dutch.t('extName')).toBe((dutchFile.extName as { message: string }).message);
+    expect(dutch.t('extName')).not.toBe(english.t('extName'));
+    // Said once, however often the entry is looked up.
+    dutch.t('actionTitle');
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('the nl string "actionTitle" does not parse'), expect.anything());
   });
 });
