@@ -175,9 +175,12 @@ describe('log writer journal (the service worker stopped before a batch was writ
   it('does not journal a row that reached the disk first, nor keep an older journaled version of it', async () => {
     const db = freshLog();
     const journal = memoryJournal();
-    const writer = createLogWriter(db, { delayMs: 10_000, journal, journalSpacingMs: 10 });
+    // The journal is written only when the test says (journalNow): a spacing that a slow flush could
+    // outlast would journal r1's newer version and r2 before they reach the disk, as it should.
+    const writer = createLogWriter(db, { delayMs: 10_000, journal, journalSpacingMs: 60_000 });
     let journaled = journal.nextSet();
     writer.put('observations', observation('v1:r1', { at: 5 }));
+    writer.journalNow();
     await journaled;
     writer.put('observations', observation('v1:r1', { at: 5, status: 200 }));
     writer.put('observations', observation('v1:r2', { at: 6 }));
@@ -185,6 +188,7 @@ describe('log writer journal (the service worker stopped before a batch was writ
     expect(journal.data).toEqual({});
     journaled = journal.nextSet();
     writer.put('observations', observation('v1:r3', { at: 7 }));
+    writer.journalNow();
     await journaled;
     expect(journal.sets.flatMap((items) => Object.keys(items))).toEqual(['log-queue|observations|v1:r1', 'log-queue|observations|v1:r3']);
   });
