@@ -109,11 +109,11 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
       if (!protocol.path.test(path)) continue;
       if (protocol.params.length === 0) return protocol;
       params ??= readQuery(query >= 0 ? pathAndQuery.slice(query + 1) : '');
-      if (protocol.params.every(([name, value]) => value.test(params!.get(name) ?? ''))) return protocol;
+      if (paramsMatch(protocol, params, null)) return protocol;
       if (!protocol.paramsInBody || !body) continue;
       // GA4 sends several events in one POST: the parameters they share can come in its first line.
       bodyParams ??= readQuery(body.slice(0, Math.min(body.length, 4096)).split('\n', 1)[0]!);
-      if (protocol.params.every(([name, value]) => value.test(params!.get(name) ?? bodyParams!.get(name) ?? ''))) return protocol;
+      if (paramsMatch(protocol, params, bodyParams)) return protocol;
     }
     return null;
   }
@@ -223,6 +223,17 @@ const signatureOf = (length: number, first: number, end: number) => (length & 0x
 
 type QueryParams = Pick<URLSearchParams, 'get'>;
 
+/** Whether every parameter the protocol names has a value it accepts, from the query or else the body. */
+function paramsMatch(protocol: CompiledProtocol, query: QueryParams, body: QueryParams | null): boolean {
+  for (const [name, value] of protocol.params) {
+    if (!value.test(query.get(name) ?? body?.get(name) ?? '')) return false;
+  }
+  return true;
+}
+
+/** Characters that URLSearchParams decodes: '%' escapes, '+' for a space, and anything not ASCII. */
+const DECODED = /[%+\u0080-\uffff]/;
+
 /**
  * A query string's parameters, as URLSearchParams reads them. A query of plain ASCII without '%' or
  * '+' decodes to itself, so its parameters are found by scanning it; building a URLSearchParams
@@ -230,10 +241,9 @@ type QueryParams = Pick<URLSearchParams, 'get'>;
  * to URLSearchParams.
  */
 function readQuery(text: string): QueryParams {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 37 /* % */ || c === 43 /* + */ || c > 127) return new URLSearchParams(text);
-  }
+  // One regular expression scans a long query in native code; a loop over its characters was a
+  // fifth of a relay hit's time.
+  if (DECODED.test(text)) return new URLSearchParams(text);
   return new PlainQuery(text.charCodeAt(0) === 63 /* ? */ ? text.slice(1) : text); // URLSearchParams drops a leading '?'
 }
 
