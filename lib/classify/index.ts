@@ -61,8 +61,8 @@ const NOT_WEB: UrlClass = { party: 'not-web' };
 const MAX_PATH_TESTED = 8192;
 
 /**
- * Hostname → catalog entry by walking the host's suffixes through a Map (DuckDuckGo's tds and
- * Ghostery's trackerdb method): a few hash look-ups per URL, never a scan over every rule.
+ * Hostname → catalog entry by walking the host's suffixes through a hash table (DuckDuckGo's tds and
+ * Ghostery's trackerdb method; see HostTable): a few look-ups per URL, never a scan over every rule.
  * Path rules run only after a host hit, and only on that host's rules.
  */
 export function createClassifier(catalog: Catalog = defaultCatalog): Classifier {
