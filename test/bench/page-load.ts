@@ -140,7 +140,11 @@ export async function measurePageLoads({
       for (let round = 0; round < loads; round++) {
         for (let k = 0; k < ARMS.length; k++) {
           const arm = ARMS[(round + k) % ARMS.length]!;
-          samples.push({ page: path, network, arm, ms: await loadTime(arms[arm], url, network) });
+          const ms = await loadTime(arms[arm], url, network).catch((error: Error) => {
+            // Which load hung says whose it was: the browser's, the control's, or ours.
+            throw new Error(`page load ${round + 1} of ${loads} of ${path} (${network} network) in the "${arm}" arm failed: ${error.message}`, { cause: error });
+          });
+          samples.push({ page: path, network, arm, ms });
         }
       }
     }
