@@ -31,8 +31,9 @@ export async function providePackagedMessages(browser: WebExtension): Promise<vo
 
 /**
  * A file's strings, each entry checked the first time it is looked up. A woken worker looks up two or
- * three of some 440 entries per language, and checking them all at start-up was its largest cost
- * before its first event (BENCHMARKS.md). A bad entry falls back to English, and says so, on its own.
+ * three of some 440 entries per language, and checking them all at start-up was one of its largest
+ * costs before its first event (BENCHMARKS.md). A bad entry falls back to English, and says so, on its
+ * own.
  */
 function checkedOnLookup(language: Language, file: Record<string, unknown>): MessageLookup {
   const checked = new Map<string, string | undefined>();
