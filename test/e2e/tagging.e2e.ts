@@ -73,6 +73,12 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     const { page, tabId } = await visitPage(ext, '/test/cookies-only');
     for (const language of ['nl', 'en'] as const) {
       const popup = await openPopup(ext, tabId, language);
+      // The page's cookie writes reach the worker as cookies.onChanged events, which the settle before
+      // (content reports, the log) does not wait for: Firefox can hand them over after it. The popup
+      // follows the tab's state, so the test waits for it to show them (bounded), then reads it.
+      await popup
+        .waitForFunction(() => ['aws', 'google-analytics', 'meta-pixel'].every((id) => document.querySelector(`[data-entry="${id}"]`)), { timeout: 10_000 })
+        .catch(() => undefined);
       const shown = await readPopup(popup);
       expect(shown.entries).toEqual(['aws', 'google-analytics', 'meta-pixel']);
       expect(shown.requests['google-analytics']).toBe(0);
