@@ -1,7 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Translator } from '@/lib/i18n';
-import { createTranslator } from '@/lib/i18n/bundled';
+import { createTranslator } from '@/lib/i18n';
 
 const TranslatorContext = createContext<Translator>(createTranslator('en'));
 

@@ -16,7 +16,7 @@ import { bundleEnvironment, type Report } from '@/lib/report';
 import '@/components/theme.css';
 
 // bundle.html?tabId=N: "report a tracker problem" for the visit in that tab, from the popup.
-const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'bundleTitle');
+const { translator, params } = await setUpPage(browser, 'bundleTitle');
 const language = translator.language;
 
 const db = openLog();

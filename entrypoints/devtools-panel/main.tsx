@@ -15,7 +15,7 @@ import './style.css';
 
 // devtools-panel.html: inside DevTools it shows the inspected tab; opened as an ordinary page (tests,
 // a support engineer without DevTools) it takes `?tabId=N`, checked with zod. `?lang=` as every page.
-const { translator } = setUpPage(browser.i18n.getUILanguage(), 'panelTitle');
+const { translator } = await setUpPage(browser, 'panelTitle');
 const devtools = (browser as unknown as { devtools?: { inspectedWindow?: { tabId?: unknown } } }).devtools;
 const target = panelTarget(devtools?.inspectedWindow?.tabId, location.search);
 // The state arrives up to twenty times a second on a busy page: the panel takes the latest once per

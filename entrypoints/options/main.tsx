@@ -21,7 +21,8 @@ import { App, type Tab } from './App';
 import '@/components/theme.css';
 
 // The history page, which is also the options page: #history, #requests, #settings, #import.
-const { translator } = setUpPage(browser.i18n.getUILanguage(), 'historyTitle');
+// The strings are read while the log opens; the page renders when both are there.
+const page = setUpPage(browser, 'historyTitle');
 
 const db = openLog();
 // A log written by a newer version of the extension is said so and left alone (Dexie never wipes it).
@@ -98,6 +99,7 @@ async function judgeHarFile(file: File): Promise<HarReportResult> {
   }
 }
 
+const { translator } = await page;
 render(
   <TranslatorProvider value={translator}>
     <App

@@ -12,11 +12,13 @@ import './style.css';
 
 // `?tabId=` and `?lang=` let a test or a support engineer open the popup for a given tab and
 // language in an ordinary tab; the toolbar popup itself uses neither.
-const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'actionTitle');
-const requestedTab = Number.parseInt(params.get('tabId') ?? '', 10);
-
+// The popup speaks one language, so it takes the browser's copy of its strings when it can; when it
+// must read the packaged file, that is read while the tab's state is asked for.
+const page = setUpPage(browser, 'actionTitle', 'page-language');
+const requestedTab = Number.parseInt(new URLSearchParams(location.search).get('tabId') ?? '', 10);
 const { tab, stance, health, rights } = watchPopupTab(browser, Number.isInteger(requestedTab) ? requestedTab : null);
 const { access } = watchHostAccess(browser);
+const { translator, params } = await page;
 const accessGranted = signal(false);
 /** Opens one of the extension's pages; a language chosen with ?lang= carries over to it. */
 function openExtensionPage(page: 'request' | 'bundle' | 'options', query: Record<string, string | number> = {}, hash = '') {

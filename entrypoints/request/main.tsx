@@ -10,7 +10,7 @@ import { Composer } from './Composer';
 import '@/components/theme.css';
 
 // request.html?type=access[&lang=en]: one page per request, opened from the popup or the request list.
-const { translator, params } = setUpPage(browser.i18n.getUILanguage(), 'composerTitle');
+const { translator, params } = await setUpPage(browser, 'composerTitle');
 
 const type = RequestType.safeParse(params.get('type'));
 const composer = createComposer({

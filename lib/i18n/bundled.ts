@@ -1,14 +1,11 @@
 import nl from '../../public/_locales/nl/messages.json';
 import en from '../../public/_locales/en/messages.json';
-import { createTranslator as translatorOfProvided, provideMessages, type Language, type Translator } from './index';
+import { provideMessages } from './index';
 
-/** Both languages' strings carried in the bundle: for the pages, the scan command and the tests. */
+/**
+ * Both languages' strings carried in the bundle: for the scan command and the tests, which run in
+ * Node. The extension's pages and background read the packaged files instead (./page, ./packaged).
+ */
 export function provideBundledMessages(): void {
   provideMessages({ nl, en });
-}
-
-/** A translator for a page: its strings are in the page's own bundle, so they are there at once. */
-export function createTranslator(language: Language): Translator {
-  provideBundledMessages();
-  return translatorOfProvided(language);
 }

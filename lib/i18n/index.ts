@@ -2,9 +2,10 @@
  * The UI's strings come from the same `_locales` files the browser uses for the manifest, read by us
  * rather than through `i18n.getMessage`, so that a page can be shown in either language (tests,
  * screenshots, a language setting) whatever the browser's own language is. How the files arrive
- * depends on who asks: the pages, the scan command and the tests carry them in their bundle
- * (`./bundled`); the background reads the packaged files at start-up (`./packaged`), which keeps their
- * 20 kB (gzip) out of the script every cold start parses.
+ * depends on who asks: the background and the pages read the packaged files (`./packaged`, `./page`),
+ * which keeps their 20 kB (gzip) out of the script every cold start parses and out of the pages' chunk;
+ * the popup takes the browser's copy of its language's file when it can; the scan command and the tests
+ * carry them in their bundle (`./bundled`).
  */
 export const LANGUAGES = ['nl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

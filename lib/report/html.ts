@@ -1,6 +1,5 @@
 import { getEntry } from '../catalog';
-import type { Language, Translator } from '../i18n';
-import { createTranslator } from '../i18n/bundled';
+import { createTranslator, type Language, type Translator } from '../i18n';
 import { CATEGORY_KEYS, KIND_KEYS, VERDICT_KEYS, consentText, reportFindingText, unlistedWho } from '../i18n/words';
 import { MARK_TONES, TIMELINE_CSS, UNJUDGED_TONE, VERDICT_SHAPES, layoutTimeline, markPath, shortProduct, timelineInTimeOrder, timelineOfPage, timelineText, type TimelineLayout, type TimelineText } from '../timeline';
 import { VERDICTS, type Verdict } from '../consent/judge';

@@ -1,6 +1,5 @@
 import { catalog as defaultCatalog, type Catalog, type PromiseId } from '../catalog';
-import type { Language } from '../i18n';
-import { createTranslator } from '../i18n/bundled';
+import { createTranslator, type Language } from '../i18n';
 import { describeEvidence, parseStoredChecks, type PromiseCheck } from '../promises';
 import { calendarDate } from './deadline';
 

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { createTranslator, provideMessages } from '../../../lib/i18n';
 import { provideBundledMessages } from '../../../lib/i18n/bundled';
 import { providePackagedMessages } from '../../../lib/i18n/packaged';
+import { setUpPage } from '../../../lib/i18n/page';
 
 type Browser = Parameters<typeof providePackagedMessages>[0];
 const browserAt = (base: string) => ({ runtime: { getURL: (path: string) => `${base}${path}` } }) as unknown as Browser;
@@ -60,5 +61,63 @@ describe('the background reads its strings from the packaged locale files', () =
     dutch.t('actionTitle');
     expect(error).toHaveBeenCalledTimes(1);
     expect(error).toHaveBeenCalledWith(expect.stringContaining('the nl string "actionTitle" does not parse'), expect.anything());
+  });
+});
+
+describe('a page takes its strings from the browser when it can, and from the packaged files otherwise', () => {
+  let fetched: string[] = [];
+  beforeEach(async () => {
+    provideMessages({ nl: {}, en: {} });
+    fetched = [];
+    serveLocales();
+    const serve = globalThis.fetch;
+    vi.stubGlobal('fetch', (url: string) => (fetched.push(new URL(url).pathname), serve(url)));
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    provideBundledMessages();
+  });
+
+  /** A browser in Dutch, whose copy of the strings is the Dutch file (the one it chose for the manifest). */
+  async function dutchBrowser(search: string) {
+    vi.stubGlobal('location', { search });
+    const dutchFile = JSON.parse(await readFile('public/_locales/nl/messages.json', 'utf8')) as Record<string, { message: string }>;
+    return {
+      dutchFile,
+      browser: {
+        runtime: { getURL: (path: string) => `chrome-extension://abc${path}` },
+        i18n: { getUILanguage: () => 'nl-NL', getMessage: (key: string) => dutchFile[key]?.message ?? '' },
+      } as unknown as Browser,
+    };
+  }
+
+  it('the popup, in the browser\'s language, reads nothing: the browser has its strings', async () => {
+    const { browser, dutchFile } = await dutchBrowser('?tabId=3');
+    const { translator, params } = await setUpPage(browser, 'actionTitle', 'page-language');
+    expect(fetched).toEqual([]);
+    expect(translator.language).toBe('nl');
+    expect(translator.t('actionTitle')).toBe(dutchFile.actionTitle!.message);
+    expect(translator.plural('badgeTitleActive', 3)).toContain('3');
+    expect(document.title).toBe(dutchFile.actionTitle!.message);
+    expect(params.get('tabId')).toBe('3');
+  });
+
+  it('the popup in another language than the browser\'s reads that language\'s file', async () => {
+    const { browser, dutchFile } = await dutchBrowser('?lang=en');
+    const { translator } = await setUpPage(browser, 'actionTitle', 'page-language');
+    expect(fetched.sort()).toEqual(['/_locales/en/messages.json', '/_locales/nl/messages.json']);
+    expect(translator.language).toBe('en');
+    expect(translator.t('actionTitle')).not.toBe(dutchFile.actionTitle!.message);
+    expect(translator.t('actionTitle')).not.toBe('actionTitle');
+  });
+
+  it('a page that may write in either language reads both files', async () => {
+    const { browser, dutchFile } = await dutchBrowser('');
+    const { translator } = await setUpPage(browser, 'composerTitle');
+    expect(fetched.sort()).toEqual(['/_locales/en/messages.json', '/_locales/nl/messages.json']);
+    expect(translator.t('composerTitle')).toBe(dutchFile.composerTitle!.message);
+    expect(createTranslator('en').t('composerTitle')).not.toBe('composerTitle');
+    expect(createTranslator('en').t('composerTitle')).not.toBe(dutchFile.composerTitle!.message);
   });
 });
