@@ -26,6 +26,7 @@ import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
 
 const POPUP_OPENS = 15;
+const HISTORY_OPENS = 5;
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const results: Record<string, unknown> = {};
@@ -199,11 +200,23 @@ async function browserBench() {
     const popup10k = await popupTime();
     const ingest90k = await ingest(100_000, 4_000);
     const popup100k = await popupTime();
-    const history = await ext.browser.newPage();
-    await history.setViewport({ width: 1100, height: 900 });
-    await history.goto(`chrome-extension://${ext.extensionId}/options.html#history`);
-    await history.waitForFunction(() => performance.getEntriesByName('privacy-lens:content-painted').length > 0, { timeout: 60_000 });
-    const historyFirstRender = await history.evaluate(() => performance.getEntriesByName('privacy-lens:content-painted')[0]!.startTime);
+    // The history page's first render, the median of HISTORY_OPENS opens, the first just after the
+    // ingest: a single open moved by 60 ms between runs, across the budget. The last page stays open
+    // for the heap and the scrolling below.
+    const openHistory = async () => {
+      const page = await ext.browser.newPage();
+      await page.setViewport({ width: 1100, height: 900 });
+      await page.goto(`chrome-extension://${ext.extensionId}/options.html#history`);
+      await page.waitForFunction(() => performance.getEntriesByName('privacy-lens:content-painted').length > 0, { timeout: 60_000 });
+      return { page, ms: await page.evaluate(() => performance.getEntriesByName('privacy-lens:content-painted')[0]!.startTime) };
+    };
+    const historyRenders: number[] = [];
+    let history = await openHistory().then(({ page, ms }) => (historyRenders.push(ms), page));
+    while (historyRenders.length < HISTORY_OPENS) {
+      await history.close();
+      history = await openHistory().then(({ page, ms }) => (historyRenders.push(ms), page));
+    }
+    const historyFirstRender = median(historyRenders);
     // The pages' JavaScript heap with the full log, after a garbage collection: what the log costs a page.
     const heapOf = async (page: typeof history) => {
       const cdp = await page.createCDPSession();
@@ -232,12 +245,12 @@ async function browserBench() {
     });
     results.ingest = { observations: 100_000, ms: ingest90k.ms, bytesPerObservation: ingest90k.bytes / 100_000, first10kMs: ingest10k.ms };
     results.popup = { ms0: popup0.ms, ms10k: popup10k.ms, ms100k: popup100k.ms, floorMs: [popup0.floorMs, popup10k.floorMs, popup100k.floorMs] };
-    results.history = { observations: 110_000, visits: 4_400, firstRenderMs: historyFirstRender, scroll, heapBytes: historyHeap };
+    results.history = { observations: 110_000, visits: 4_400, firstRenderMs: historyFirstRender, firstRenders: historyRenders, scroll, heapBytes: historyHeap };
     results.popup = { ...(results.popup as object), heapBytes: popupHeap };
     say('4. The log in the real browser (IndexedDB; requests in packs of 11, as the writer packs them, 500 requests per transaction)');
     say(`   ingest of 100,000 observations: ${fmt(ingest90k.ms, 0)} ms (budget 2,000 ms), ${fmt(ingest90k.bytes / 100_000, 0)} bytes per observation on disk (budget 300)`);
     say(`   popup content painted (navigation start → first frame with the tab's content, median of ${POPUP_OPENS}): ${fmt(popup0.ms, 1)} ms with 0, ${fmt(popup10k.ms, 1)} ms with 10,000, ${fmt(popup100k.ms, 1)} ms with 110,000 observations (budget 100 ms); the browser's floor, an extension page that paints one word, opened in turn with it: ${fmt(popup0.floorMs, 1)}, ${fmt(popup10k.floorMs, 1)}, ${fmt(popup100k.floorMs, 1)} ms`);
-    say(`   history page first render with 110,000 observations in 4,400 visits: ${fmt(historyFirstRender, 1)} ms (budget 200 ms); scrolling: median ${fmt(scroll.medianFrameMs, 1)} ms per jump, ${scroll.rows} rows in the DOM`);
+    say(`   history page first render with 110,000 observations in 4,400 visits, median of ${HISTORY_OPENS} opens: ${fmt(historyFirstRender, 1)} ms (budget 200 ms; the opens ${historyRenders.map((ms) => fmt(ms, 0)).join(', ')} ms); scrolling: median ${fmt(scroll.medianFrameMs, 1)} ms per jump, ${scroll.rows} rows in the DOM`);
     say(`   heap with 110,000 observations, after a garbage collection: history page ${fmt(historyHeap / 1048576)} MB, popup ${fmt(popupHeap / 1048576)} MB`);
 
     // 5. Service worker memory after 10,000 requests on one tab, and the tab state's size.
