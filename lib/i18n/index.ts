@@ -1,6 +1,6 @@
 /**
  * The UI's strings come from the same `_locales` files the browser uses for the manifest, read by us
- * rather than through `i18n.getMessage`, so that a page can be shown in either language (tests,
+ * rather than only through `i18n.getMessage`, so that a page can be shown in either language (tests,
  * screenshots, a language setting) whatever the browser's own language is. How the files arrive
  * depends on who asks: the background and the pages read the packaged files (`./packaged`, `./page`),
  * which keeps their 20 kB (gzip) out of the script every cold start parses and out of the pages' chunk;

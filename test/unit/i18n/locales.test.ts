@@ -13,6 +13,15 @@ describe('locales', () => {
     for (const key of Object.keys(nl)) expect(key).toMatch(/^[A-Za-z0-9_]+$/);
   });
 
+  it('names each file\'s language under localeLanguage, and no two keys differ only in case', () => {
+    // The popup takes the browser's copy of its strings only when the file the browser chose is its
+    // language (lib/i18n/packaged.ts); the browser looks keys up without regard to case.
+    expect(nl.localeLanguage.message).toBe('nl');
+    expect(en.localeLanguage.message).toBe('en');
+    const lowered = Object.keys(nl).map((key) => key.toLowerCase());
+    expect(new Set(lowered).size).toBe(lowered.length);
+  });
+
   it('uses no $ in messages (the browser reads $ as a placeholder)', () => {
     for (const [key, value] of [...Object.entries(nl), ...Object.entries(en)]) expect(value.message, key).not.toContain('$');
   });
