@@ -4,7 +4,7 @@ import { logVersionState, openLog } from './schema';
 import { createLogWriter } from './writer';
 
 /** How long the log's rows wait to be written together (measured in BENCHMARKS.md, the log's ingest). */
-const LOG_WRITE_DELAY_MS = 1_000;
+export const LOG_WRITE_DELAY_MS = 1_000;
 
 interface Area {
   get(keys: string | string[] | null): Promise<Record<string, unknown>>;

@@ -83,6 +83,13 @@ export interface WriterOptions {
   onJournalError?(error: unknown): void;
 }
 
+/**
+ * Rows in one transaction at most. A transaction's own cost is about 6 ms in Chromium, so a flood is
+ * best written in few; but the pages' reads of the log wait for the write in progress, and a batch of
+ * 5,000 requests takes some 60 ms.
+ */
+const MAX_BATCH_ROWS = 5_000;
+
 /** Rows kept in memory while the disk refuses them; beyond this the oldest queued rows give way. */
 const MAX_REQUEUED = 5_000;
 
@@ -102,16 +109,18 @@ export function createLogWriter(
   const tableOf = (table: LogTableName) => (table === 'observations' ? db.requestPacks : db.table(table));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
+  /** Whether a batch is being written. */
+  let writingBatch = false;
+  /** The batch that starts when the one being written lands: every row queued meanwhile. */
+  let nextBatch: Promise<void> | undefined;
   /** Rows queued since the journal was last written, newest version of each. */
   const unjournaled = new Map<string, unknown>();
   let journalTimer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * Per row (its journal key): how many batches holding it are being written. A row leaves the journal
-   * only when none is, nor is it queued: a newer version in a later batch is not on disk yet.
-   */
-  const inFlight = new Map<string, number>();
-
-  const pending = () => [...queues.values()].reduce((sum, q) => sum + q.size, 0);
+  const pending = () => {
+    let rows = 0;
+    for (const queue of queues.values()) rows += queue.size;
+    return rows;
+  };
 
   function journalSoon(table: LogTableName, row: { id: string }, amend: boolean) {
     if (!journal) return;
@@ -129,41 +138,23 @@ export function createLogWriter(
   }
 
   type Batch = readonly (readonly [LogTableName, readonly { id: string }[]])[];
-  const keysOf = (batch: Batch) => batch.flatMap(([table, rows]) => rows.map((row) => [table, row.id, journalKey(table, row.id)] as const));
-
-  /** A batch is being written: its rows stay in the journal until it lands (see `settled`). */
-  function writing(batch: Batch) {
-    for (const [, , key] of keysOf(batch)) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
-  }
-
   /**
-   * A batch landed, or was given up (`unjournal`), or goes back into the queue: its rows are no longer
-   * being written by it. Returns the rows of it that no later batch holds.
-   */
-  function settled(batch: Batch): (readonly [LogTableName, string, string])[] {
-    const alone: (readonly [LogTableName, string, string])[] = [];
-    for (const entry of keysOf(batch)) {
-      const left = (inFlight.get(entry[2]) ?? 1) - 1;
-      if (left > 0) inFlight.set(entry[2], left);
-      else {
-        inFlight.delete(entry[2]);
-        alone.push(entry);
-      }
-    }
-    return alone;
-  }
-
-  /**
-   * Takes rows off the journal once they are on disk (or given up), unless a newer version is queued
-   * or in a later batch still being written. A row still waiting for the journal is not journaled at
-   * all then: the disk has its newest version.
+   * Takes a batch's rows off the journal once they are on disk (or given up), unless a newer version
+   * is queued. One batch is written at a time (flush), so no later batch can hold a newer one. A row
+   * still waiting for the journal is not journaled at all then: the disk has its newest version.
    */
   function unjournal(batch: Batch) {
-    const done = settled(batch)
-      .filter(([table, id]) => !queues.get(table)!.has(id))
-      .map(([, , key]) => key);
     if (!journal) return;
-    for (const key of done) unjournaled.delete(key);
+    const done: string[] = [];
+    for (const [table, rows] of batch) {
+      const queued = queues.get(table)!;
+      for (const row of rows) {
+        if (queued.has(row.id)) continue;
+        const key = journalKey(table, row.id);
+        unjournaled.delete(key);
+        done.push(key);
+      }
+    }
     if (done.length) void journal.remove(done).catch(() => undefined);
   }
 
@@ -210,15 +201,53 @@ export function createLogWriter(
       )
     : Promise.resolve(0);
 
+  /**
+   * Writes everything queued; resolves when it is on disk. While a batch is being written, the rows
+   * queued meanwhile wait for it and go together in the next one (group commit): under a flood of
+   * requests the log writes a few large transactions rather than one per `maxQueued` rows, and a
+   * transaction's own cost, about 6 ms in Chromium, was half of the ingest's time (BENCHMARKS.md).
+   */
   function flush(): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (pending() === 0) return running;
-    const batch = TABLES.map((table) => [table, [...queues.get(table)!.values()]] as const).filter(([, rows]) => rows.length > 0);
-    const amended = new Set(amendments);
-    for (const queue of queues.values()) queue.clear();
-    amendments.clear();
-    writing(batch);
+    if (pending() === 0) return nextBatch ?? running;
+    if (!writingBatch) return writeQueued();
+    nextBatch ??= running
+      .catch(() => undefined)
+      .then(() => {
+        nextBatch = undefined;
+        // Not writeQueued: a caller resumed by the last batch may have started one already.
+        return flush();
+      });
+    return nextBatch;
+  }
+
+  /** Takes up to MAX_BATCH_ROWS queued rows off the queues, oldest first within each table. */
+  function takeBatch(): Batch {
+    const batch: (readonly [LogTableName, { id: string }[]])[] = [];
+    let room = MAX_BATCH_ROWS;
+    for (const table of TABLES) {
+      const queue = queues.get(table)!;
+      if (room === 0 || queue.size === 0) continue;
+      const rows: { id: string }[] = [];
+      for (const [id, row] of queue) {
+        if (rows.length === room) break;
+        rows.push(row);
+        queue.delete(id);
+      }
+      room -= rows.length;
+      batch.push([table, rows]);
+    }
+    return batch;
+  }
+
+  function writeQueued(): Promise<void> {
+    writingBatch = true;
+    const batch = takeBatch();
+    const amended = new Set<string>();
+    for (const row of batch.find(([table]) => table === 'observations')?.[1] ?? []) {
+      if (amendments.delete(row.id)) amended.add(row.id);
+    }
     const write = () =>
       db.transaction('rw', TABLES.map(tableOf), async () => {
         for (const [table, rows] of batch) {
@@ -228,9 +257,8 @@ export function createLogWriter(
           else await db.table(table).bulkPut(rows);
         }
       });
-    // Chained so that batches land in the order they were queued. A failed batch goes back into the
-    // queue (unless newer rows with the same id replaced it, queued or in a later batch) when the error
-    // handler says to retry.
+    // A failed batch goes back into the queue (unless newer rows with the same id were queued while it
+    // was written) when the error handler says to retry.
     running = running
       .catch(() => undefined)
       .then(write)
@@ -243,7 +271,6 @@ export function createLogWriter(
           unjournal(batch);
           throw error;
         }
-        const alone = new Set(settled(batch).map(([, , key]) => key));
         for (const [table, rows] of batch) {
           const queue = queues.get(table)!;
           for (const row of rows) {
@@ -257,15 +284,20 @@ export function createLogWriter(
               journalSoon(table, merged, false);
               continue;
             }
-            if (queued || !alone.has(journalKey(table, row.id)) || pending() >= MAX_REQUEUED) continue;
+            if (queued || pending() >= MAX_REQUEUED) continue;
             queue.set(row.id, row);
             if (amended.has(row.id)) amendments.add(row.id);
           }
         }
         timer ??= setTimeout(() => void flush(), retryDelayMs);
         throw error;
+      })
+      .finally(() => {
+        writingBatch = false;
       });
-    return running;
+    if (pending() === 0) return running;
+    // What did not fit follows as soon as this batch lands; the caller's flush waits for both.
+    return Promise.all([running, flush()]).then(() => undefined);
   }
 
   function put(table: LogTableName, row: { id: string }, amend = false) {

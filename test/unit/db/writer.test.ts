@@ -226,7 +226,7 @@ describe('log writer journal (the service worker stopped before a batch was writ
     expect(await storedObservation(db, 'v1:r1')).toMatchObject({ status: 200 });
   });
 
-  it('does not put a failed batch back over a newer version of its row in a later batch', async () => {
+  it('does not put a failed batch back over a newer version of its row queued while it was written', async () => {
     const { db, release, fail } = gatedLog();
     const writer = createLogWriter(db, { delayMs: 10_000, onError: async () => true });
     writer.put('observations', observation('v1:r1', { at: 5 }));
@@ -236,15 +236,66 @@ describe('log writer journal (the service worker stopped before a batch was writ
     const second = writer.flush();
     await fail();
     await first;
+    // Only the row nothing newer replaced comes back, and goes with the newer r1 in the next batch.
     await release();
     await second;
-    // Only the row no later batch had comes back for the retry: r1's newer version is on disk.
-    expect(writer.pending()).toBe(1);
-    const retry = writer.flush();
-    await release();
-    await retry;
+    expect(writer.pending()).toBe(0);
     expect(await storedObservation(db, 'v1:r1')).toMatchObject({ status: 200 });
     expect(await storedObservation(db, 'v1:r2')).toMatchObject({ at: 6 });
+  });
+
+  it('writes the rows queued while a batch is written in one next batch, however many times the queue filled', async () => {
+    const { db, release } = gatedLog();
+    const writer = createLogWriter(db, { delayMs: 10_000, maxQueued: 10 });
+    writer.put('observations', observation('v1:r0'));
+    const first = writer.flush();
+    // Five times the queue's size arrives while the first batch is being written.
+    const flushes = Array.from({ length: 50 }, (_, i) => {
+      writer.put('observations', observation(`v1:r${i + 1}`, { at: i + 1 }));
+      return writer.flush();
+    });
+    expect(writer.pending()).toBe(50);
+    await release();
+    await first;
+    await release();
+    await Promise.all(flushes);
+    expect(writer.pending()).toBe(0);
+    expect(await db.requestPacks.count()).toBe(2);
+    expect((await storedObservations(db)).length).toBe(51);
+    // A flush with nothing queued resolves with the last batch, and writes nothing more.
+    await writer.flush();
+    expect(await db.requestPacks.count()).toBe(2);
+  });
+
+  it('writes a flood in transactions of at most 5,000 rows, and resolves the flush once all are on disk', async () => {
+    const db = freshLog();
+    let transactions = 0;
+    const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(db, { transaction: (...args: unknown[]) => (transactions++, transaction(...args)) });
+    const writer = createLogWriter(db, { delayMs: 10_000, maxQueued: 100_000 });
+    for (let i = 0; i < 12_000; i++) writer.put('observations', observation(`v${i % 3}:r${i}`, { visitId: `v${i % 3}`, at: i }));
+    await writer.flush();
+    expect(transactions).toBe(3);
+    expect(writer.pending()).toBe(0);
+    expect((await storedObservations(db)).length).toBe(12_000);
+  });
+
+  it('resolves a flush only once its rows are on disk when a caller starts a batch the moment the last one lands', async () => {
+    const db = freshLog();
+    const writer = createLogWriter(db, { delayMs: 10_000 });
+    writer.put('observations', observation('v1:r1'));
+    const first = writer.flush();
+    writer.put('observations', observation('v1:r2'));
+    const queuedBehind = writer.flush();
+    // Resumed by the first batch before the queued flush takes its turn: it starts a batch with r2.
+    const third = first.then(() => {
+      writer.put('observations', observation('v1:r3'));
+      return writer.flush();
+    });
+    await queuedBehind;
+    expect((await storedObservations(db)).map((row) => row.id).sort()).toEqual(expect.arrayContaining(['v1:r1', 'v1:r2']));
+    await third;
+    expect((await storedObservations(db)).length).toBe(3);
   });
 
   it('ignores journal entries that are not rows', async () => {
