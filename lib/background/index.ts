@@ -52,7 +52,7 @@ export function startBackground(browser: WebExtension) {
   /** The customer's rights requests, from the deadline check (null until it has run). */
   let rights: RightsDigest[] | null = null;
   const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights, strings: messagesAtStart });
-  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart, beforeSave: writer.journalNow });
+  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart, saveWith: (items) => writer.journalNow(items) });
   const started = Promise.all([
     writer.recovered,
     stanceAtStart.then((items) => void (stance = parseStance(items[STANCE_KEY]))).catch(() => undefined),

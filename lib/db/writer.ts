@@ -56,15 +56,15 @@ export interface WriterOptions {
   /**
    * Where queued rows wait until they are on disk (`storage.session`). An MV3 service worker can be
    * stopped between any two tasks, and the queue in memory with it: queued rows are handed to the
-   * journal within `journalSpacingMs`, or sooner when asked (`journalNow`, before each save of the tab
-   * states), and the next worker writes what the last one left behind. Rows have fixed ids, so a row
+   * journal within `journalSpacingMs`, or sooner when asked (`journalNow`, which the tab store saves its
+   * states with), and the next worker writes what the last one left behind. Rows have fixed ids, so a row
    * written twice is still one row.
    */
   journal?: JournalArea;
   /**
    * How long queued rows wait for the journal at most. One call per task was the worker's largest
    * item during a page load (BENCHMARKS.md). What a stop loses in this time was not in a saved tab
-   * state either (the tab store has the rows queued so far journaled before every save, `journalNow`):
+   * state either (the tab store saves its states in one call with the rows queued so far, `journalNow`):
    * a request among it is recovered from the page's Resource Timing like any request a stopped worker
    * missed, and a content script's report is answered only once its rows are journaled.
    */
@@ -99,8 +99,14 @@ export function createLogWriter(
 ): LogWriter & {
   /** The number of rows brought back from the journal at start (0 without one). */
   recovered: Promise<number>;
-  /** Hands the rows waiting for the journal to it now, in this task (the tab store, before it saves). */
-  journalNow(): void;
+  /**
+   * Hands the rows waiting for the journal to it now, in this task, with `items` in the same call: the
+   * tab store saves its states this way (they share the journal's area), so a saved state never holds
+   * an event whose rows a stop could still lose, and a save is one call to the browser, not two.
+   * Rejects when the journal refuses them (and `onJournalError` hears of it), or when there is no
+   * journal to hand `items` to.
+   */
+  journalNow(items?: Record<string, unknown>): Promise<void>;
 } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   /** Queued observations that are only a request's end: merged with the stored row when read (packs.ts). */
@@ -124,17 +130,21 @@ export function createLogWriter(
 
   function journalSoon(table: LogTableName, row: { id: string }, amend: boolean) {
     if (!journal) return;
-    journalTimer ??= setTimeout(journalNow, journalSpacingMs);
+    journalTimer ??= setTimeout(() => void journalNow().catch(() => undefined), journalSpacingMs);
     unjournaled.set(journalKey(table, row.id), amend ? { table, row, amend } : { table, row });
   }
 
-  function journalNow() {
+  function journalNow(items?: Record<string, unknown>): Promise<void> {
     if (journalTimer !== undefined) clearTimeout(journalTimer);
     journalTimer = undefined;
-    if (!journal || unjournaled.size === 0) return;
-    const items = Object.fromEntries(unjournaled);
+    const others = items && Object.keys(items).length > 0;
+    if (!journal) return others ? Promise.reject(new Error('privacy-lens: the log has no journal to save these items with')) : Promise.resolve();
+    if (unjournaled.size === 0 && !others) return Promise.resolve();
+    const all = Object.fromEntries(unjournaled);
     unjournaled.clear();
-    void journal.set(items).catch((error: unknown) => onJournalError?.(error));
+    const written = journal.set(others ? Object.assign(all, items) : all);
+    written.catch((error: unknown) => onJournalError?.(error));
+    return written;
   }
 
   type Batch = readonly (readonly [LogTableName, readonly { id: string }[]])[];

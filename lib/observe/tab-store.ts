@@ -48,7 +48,7 @@ export function createTabStore(
     delayMs = 100,
     saveSpacingMs = 200,
     atStart,
-    beforeSave,
+    saveWith = (items) => (Object.keys(items).length ? area.set(items) : Promise.resolve()),
     onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {},
   }: {
     delayMs?: number;
@@ -58,18 +58,20 @@ export function createTabStore(
      * state is tens of kB: one save per request would keep the worker busy serialising; at 50 ms the
      * saves were still a sixth of the worker's time during a page load, BENCHMARKS.md). What a stop
      * loses in between, the page's Resource Timing report recovers (observer.ts, `reconcile`), and the
-     * log's journal holds the rows of what was saved (`beforeSave`) and, within 50 ms, of the rest.
+     * log's journal holds the rows of what was saved (`saveWith`) and, within 50 ms, of the rest.
      */
     saveSpacingMs?: number;
     onChange?: (tabId: number, state: TabState | undefined) => void | Promise<unknown>;
     /** The area's items as already read at start-up (shared with the log's journal: one read, not two). */
     atStart?: Promise<Record<string, unknown>>;
     /**
-     * Called in every save, before its own write: the log hands the rows waiting for its journal to the
-     * same area, and the browser keeps the calls' order, so a saved state never holds an event whose
-     * rows a stop could still lose.
+     * How a save's states reach the area (the area's own `set` if not given). The background saves them
+     * through the log's writer, in one call with the rows waiting for its journal in the same area, so a
+     * saved state never holds an event whose rows a stop could still lose; one call where a save and
+     * the journal's rows were two was a sixth of the worker's calls to the browser during a page load.
+     * Called on every save, with no states when it only removes some.
      */
-    beforeSave?: () => void;
+    saveWith?: (items: Record<string, unknown>) => Promise<void>;
   } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
@@ -123,10 +125,9 @@ export function createTabStore(
       else toRemove.push(tabStateKey(tabId));
     }
     unsaved.clear();
-    beforeSave?.();
     // Called now, not after the previous save: the browser takes the values (and keeps the calls'
     // order) even if this worker is stopped before the answer comes back.
-    const calls = [Object.keys(toSet).length ? area.set(toSet) : undefined, toRemove.length ? area.remove(toRemove) : undefined];
+    const calls = [saveWith(toSet), toRemove.length ? area.remove(toRemove) : undefined];
     saving = Promise.all([saving.catch(() => undefined), ...calls]).then(() => undefined);
     return saving;
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTabStore, newTabState, tabStateKey } from '@/lib/observe';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { createLogWriter, openLog } from '@/lib/db';
 import { memoryArea } from './fakes';
 
 describe('tab store', () => {
@@ -110,18 +112,24 @@ describe('tab store', () => {
     expect(seen).toEqual([4]);
   });
 
-  it("has the log's waiting rows journaled before each save of the states, in the same task", async () => {
+  it("saves the states through the log's writer, as the background does: one call with the rows waiting for its journal", async () => {
     const area = memoryArea();
-    const order: string[] = [];
+    const calls: string[][] = [];
     const set = area.set.bind(area);
     area.set = async (items) => {
-      order.push(`set ${Object.keys(items).join(',')}`);
+      calls.push(Object.keys(items).sort());
       return set(items);
     };
-    const store = createTabStore(area, { delayMs: 10_000, beforeSave: () => void order.push('journal') });
+    const writer = createLogWriter(openLog('tab-store-test', { indexedDB: new IDBFactory(), IDBKeyRange }), { delayMs: 10_000, journal: area, journalSpacingMs: 10_000 });
+    const store = createTabStore(area, { delayMs: 10_000, saveWith: (items) => writer.journalNow(items) });
     await store.ready;
+    writer.put('visits', { id: 'v1', tabId: 3, url: 'https://www.mijnliefsteboek.nl/', startedAt: 10 });
     store.set(newTabState(3, 'v1', 'https://www.mijnliefsteboek.nl/', 10));
     await store.saved();
-    expect(order).toEqual(['journal', `set ${tabStateKey(3)}`]);
+    expect(calls).toEqual([['log-queue|visits|v1', tabStateKey(3)].sort()]);
+    // Nothing waits for the journal any more: the next save is the state alone.
+    store.changed(store.get(3)!);
+    await store.saved();
+    expect(calls.at(-1)).toEqual([tabStateKey(3)]);
   });
 });
