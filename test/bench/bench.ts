@@ -24,7 +24,7 @@ import { buildCorpus } from './corpus';
 import { coldStarts, launchArms, measurePageLoads, profileContentScripts, profileWorker, REALISTIC_NETWORK, writePopupFloorExtension, type ColdStart } from './page-load';
 import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
-import { bundleForPage } from './bundle-for-page';
+import { bundleForExtension } from './bundle-for-extension';
 
 const POPUP_OPENS = 15;
 const HISTORY_OPENS = 5;
@@ -148,7 +148,7 @@ async function browserBench() {
     // background's: the writer decides packs and transactions as it does there. No page that shows the
     // log is open meanwhile (it would read the log again after every transaction).
     const ingestWorker = await ext.worker();
-    await ingestWorker.evaluate(await bundleForPage(resolve(import.meta.dirname, 'ingest-in-worker.ts')));
+    await ingestWorker.evaluate(await bundleForExtension(resolve(import.meta.dirname, 'ingest-in-worker.ts')));
     const ingest = (count: number, visits: number) =>
       ingestWorker.evaluate(
         (count, visits) => (globalThis as unknown as { benchIngest(count: number, visits: number): Promise<{ ms: number; bytes: number; transactions: number; packs: number }> }).benchIngest(count, visits),
