@@ -20,7 +20,7 @@ export interface LogWriter {
    * disk: it is merged into the stored row when written (mergeObservation), never put over it.
    */
   amend(table: 'observations', row: Observation): void;
-  /** Writes everything queued in one transaction; resolves when it is on disk. */
+  /** Writes everything queued (one transaction, or several of at most 5,000 rows); resolves when it is on disk. */
   flush(): Promise<void>;
   pending(): number;
 }
