@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, watch } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
@@ -119,15 +119,49 @@ export function ageRequests(page: Page, { sentDays = 0, followUpDays = 0 }: { se
 /** A JSON export is whole once it closes: Firefox creates the file first and writes it after. */
 export const wholeJson = (text: string) => text.trim().endsWith('}');
 
-/** The first file in `dir` ending in `suffix` once it is whole, and its text: the browser saves downloads when it likes. */
-export async function waitForDownload(dir: string, suffix: string, isWhole: (text: string) => boolean = (text) => text.length > 0): Promise<{ path: string; text: string }> {
-  for (let i = 0; i < 100; i++) {
-    const file = (await readdir(dir)).find((f) => f.endsWith(suffix));
-    const text = file ? await readFile(join(dir, file), 'utf8') : '';
-    if (file && isWhole(text)) return { path: join(dir, file), text };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no whole ${suffix} download in ${dir}`);
+/**
+ * The first file in `dir` ending in `suffix` once it is whole, and its text: the browser saves downloads
+ * when it likes. Looked for at once and again on each change the file system reports in `dir` (a file
+ * created, renamed from its partial name, written), up to `timeoutMs`.
+ */
+export function waitForDownload(dir: string, suffix: string, isWhole: (text: string) => boolean = (text) => text.length > 0, timeoutMs = 20_000): Promise<{ path: string; text: string }> {
+  return new Promise((resolveDownload, reject) => {
+    let looking = false;
+    let changedMeanwhile = false;
+    let done = false;
+    const finish = (outcome: () => void) => {
+      if (done) return;
+      done = true;
+      watcher.close();
+      clearTimeout(timer);
+      outcome();
+    };
+    const look = async () => {
+      if (looking) return void (changedMeanwhile = true);
+      looking = true;
+      try {
+        do {
+          changedMeanwhile = false;
+          const found = await wholeDownload(dir, suffix, isWhole);
+          if (found) return finish(() => resolveDownload(found));
+        } while (changedMeanwhile && !done);
+      } catch (error) {
+        finish(() => reject(error));
+      } finally {
+        looking = false;
+      }
+    };
+    const watcher = watch(dir, () => void look());
+    const timer = setTimeout(() => finish(() => reject(new Error(`no whole ${suffix} download in ${dir} after ${timeoutMs} ms`))), timeoutMs);
+    void look();
+  });
+}
+
+async function wholeDownload(dir: string, suffix: string, isWhole: (text: string) => boolean): Promise<{ path: string; text: string } | null> {
+  const file = (await readdir(dir)).find((f) => f.endsWith(suffix));
+  if (!file) return null;
+  const text = await readFile(join(dir, file), 'utf8').catch(() => ''); // renamed away meanwhile: the next change says where
+  return isWhole(text) ? { path: join(dir, file), text } : null;
 }
 
 /** Runs `npm run scan -- …` (test/e2e/scan-cli.ts). */

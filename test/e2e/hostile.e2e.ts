@@ -10,6 +10,8 @@ import { SCREENSHOTS, floodReceived, openPopup, readPopup, settledBadge, visit, 
 
 /** Far above what a flooded tab's state comes to with the caps in tab-state.ts (about 60 kB). */
 const TAB_STATE_BOUND_BYTES = 256 * 1024;
+/** The forged-messages page's mark once its late Meta hit and Hotjar load are sent (after its forging has stopped). */
+const LATE_HITS_SENT = '[data-late-hits="sent"]';
 /**
  * What the flood page fires. The fixture shop answers in this test's own Node process, and on a
  * 2-core machine it serves a few hundred requests a second: more than this only queues requests in
@@ -51,11 +53,14 @@ describe('hostile pages in Chromium', () => {
     await cdp.detach();
   });
 
-  /** Visits a page, lets its late scripts run, and reads the popup as a person sees it. */
-  async function look(path: string, { waitMs = 0, screenshot }: { waitMs?: number; screenshot?: string } = {}) {
+  /**
+   * Visits a page, waits until its late scripts have done what they do (`until`: the mark the page's
+   * script puts on its root element when it has), and reads the popup as a person sees it.
+   */
+  async function look(path: string, { until, screenshot }: { until?: string; screenshot?: string } = {}) {
     const { page, tabId } = await visit(ext, path);
-    if (waitMs) {
-      await new Promise((r) => setTimeout(r, waitMs));
+    if (until) {
+      await page.waitForSelector(`html${until}`, { timeout: 20_000 });
       await page.waitForNetworkIdle({ idleTime: 300 });
     }
     await ext.settle(page);
@@ -103,9 +108,9 @@ describe('hostile pages in Chromium', () => {
   }
 
   it('forged extension messages and relay events change nothing the popup shows', async () => {
-    const control = await look(`${HOSTILE_PAGES.forgedMessages}?attack=0`, { waitMs: 1800 });
+    const control = await look(`${HOSTILE_PAGES.forgedMessages}?attack=0`, { until: LATE_HITS_SENT });
     const droppedBefore = await droppedMessages();
-    const attacked = await look(HOSTILE_PAGES.forgedMessages, { waitMs: 1800, screenshot: 'hostile-forged-messages-nl' });
+    const attacked = await look(HOSTILE_PAGES.forgedMessages, { until: LATE_HITS_SENT, screenshot: 'hostile-forged-messages-nl' });
     const droppedAfter = await droppedMessages();
     const overheard = await attacked.page.evaluate(() => (window as { __overheard?: string[] }).__overheard ?? []);
     console.log(`forged messages: router dropped ${droppedAfter - droppedBefore} messages; the page overheard ${overheard.length} window messages`);
@@ -163,8 +168,8 @@ describe('hostile pages in Chromium', () => {
     }
 
     // The lying CMP next to a real Cookie Information record: the record is what counts.
-    const honest = await look(`${HOSTILE_PAGES.tcfapi}?cmp=none&cookie=1`, { waitMs: 1000 });
-    const lying = await look(`${HOSTILE_PAGES.tcfapi}?cmp=lies&cookie=1`, { waitMs: 1000, screenshot: 'hostile-tcfapi-lies-nl' });
+    const honest = await look(`${HOSTILE_PAGES.tcfapi}?cmp=none&cookie=1`, { until: '[data-cookies-written]' });
+    const lying = await look(`${HOSTILE_PAGES.tcfapi}?cmp=lies&cookie=1`, { until: '[data-cookies-written][data-lies-told]', screenshot: 'hostile-tcfapi-lies-nl' });
     console.log(`__tcfapi lies: popup rendered in ${lying.renderMs} ms`);
     expect(lying.shown.consent).toEqual({ source: 'cookie-information', granted: { functional: false, statistics: true, marketing: false, unclassified: false } });
     expect(lying.shown.consent).toEqual(honest.shown.consent);
@@ -270,7 +275,7 @@ describe('hostile pages in Chromium', () => {
   });
 
   it('markup in URLs is shown as text in the popup, the visit view and the support bundle', async () => {
-    const { page, tabId, popup, shown } = await look(`${HOSTILE_PAGES.markupRaw}${MARKUP.query}`, { waitMs: 500, screenshot: 'hostile-markup-popup-nl' });
+    const { page, tabId, popup, shown } = await look(`${HOSTILE_PAGES.markupRaw}${MARKUP.query}`, { screenshot: 'hostile-markup-popup-nl' });
     // The payload is on screen, as text.
     expect(shown.text).toContain('onerror=window.__pwned=1');
     expect(shown.unlisted).toContain(MARKUP.unlistedHost);
