@@ -3,7 +3,7 @@ import { catalog, hasConsentModeSignal, hostPermissions } from '../catalog';
 import { isShopUrl } from '../catalog/shop-domains';
 import { classifier as sharedClassifier, createCookieMatcher, createHostingDetector } from '../classify';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
-import { startBackgroundLog } from '../db/background-log';
+import { LOG_WRITE_DELAY_MS, startBackgroundLog } from '../db/background-log';
 import { createTranslator, pickLanguage } from '../i18n';
 import { providePackagedMessages } from '../i18n/packaged';
 import { createMessageRouter, type Sender } from '../messages';
@@ -15,7 +15,7 @@ import { watchDeadlines } from '../requests/deadline-watch';
 import { createPendingFills } from '../requests/pending-fills';
 import { createEventQueue } from './event-queue';
 import { workerTimings } from './timings';
-import type { RightsDigest } from '../requests/standing';
+import { RIGHTS_STANDING_KEY, parseRightsStanding, type RightsDigest } from '../requests/standing';
 import { judgeInboxFile } from '../har/inbox';
 
 type WebExtension = typeof import('wxt/browser').browser;
@@ -46,18 +46,31 @@ export function startBackground(browser: WebExtension) {
   const sessionAtStart = session.get(null);
   const stanceAtStart = browser.storage.local.get(STANCE_KEY);
   const messagesAtStart = providePackagedMessages(browser);
-  const { db, writer } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
+  const { log, writer, maintain } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
 
   let stance: Stance = NO_STANCE;
   /** The customer's rights requests, from the deadline check (null until it has run). */
   let rights: RightsDigest[] | null = null;
   const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights, strings: messagesAtStart });
-  const store = createTabStore(session, { onChange: sync.onChange, atStart: sessionAtStart, saveWith: (items) => writer.journalNow(items) });
+  const store = createTabStore(session, {
+    onChange: sync.onChange,
+    atStart: sessionAtStart,
+    saveWith: (items) => writer.journalNow(items),
+    // A state that counts a request recovered from a page's report is saved with that request's row.
+    holdSaves: () => within(RECOVERY_HOLD_MS, observer.recovered()),
+  });
   const started = Promise.all([
     writer.recovered,
     stanceAtStart.then((items) => void (stance = parseStance(items[STANCE_KEY]))).catch(() => undefined),
     store.ready,
+    // The standing the last deadline check saved, until this start's own check (below) has run.
+    sessionAtStart.then((items) => void (rights ??= parseRightsStanding(items[RIGHTS_STANDING_KEY]))).catch(() => undefined),
   ]).then(() => void (workerTimings.started = performance.now()));
+  // Start-up's work on the database (opening the log, pruning it, the deadline check) waits until the
+  // events that woke the worker are handled: the log is written a second after them anyway, and
+  // loading Dexie before them delayed the first one (lib/db/dexie.ts).
+  const afterWakingEvents = started.then(() => new Promise<void>((done) => setTimeout(done, LOG_WRITE_DELAY_MS)));
+  void afterWakingEvents.then(maintain);
   const events = createEventQueue(started);
   const afterStart = events.afterStart;
   const handle = (work: () => void) => void afterStart(work).catch((error) => console.error('privacy-lens: event failed', error));
@@ -73,7 +86,7 @@ export function startBackground(browser: WebExtension) {
     now: events.now,
     newId: () => crypto.randomUUID(),
     // Rare (only after a stopped worker lost events): write what is queued, then count on disk.
-    loggedRows: createLoggedRowsCounter(db, () => writer.flush()),
+    loggedRows: createLoggedRowsCounter(log, () => writer.flush()),
     snapshotCookies(tabId, visitId) {
       void Promise.all(catalog.shop.domains.map((domain) => browser.cookies.getAll({ domain })))
         .then((lists) => handle(() => observer.cookiesPresent(tabId, visitId, lists.flat())))
@@ -124,8 +137,9 @@ export function startBackground(browser: WebExtension) {
 
   // A request sent, answered or past its deadline changes the promise of an answer within a month on
   // every open tab: they are judged again, as for a change of stance.
-  const deadlines = watchDeadlines(browser, db, t, {
+  const deadlines = watchDeadlines(browser, log, t, {
     ready: messagesAtStart,
+    firstCheckAfter: afterWakingEvents,
     onStanding: (digest) =>
       handle(() => {
         rights = digest;
@@ -181,11 +195,22 @@ export function startBackground(browser: WebExtension) {
   };
 }
 
+/**
+ * How long a tab-state save waits at most for the log to say which recovered requests it lacks
+ * (tab-store.ts, holdSaves): a log that does not answer must not stop the tab states being saved.
+ */
+const RECOVERY_HOLD_MS = 3_000;
+
+/** `work`, or nothing once `ms` have passed. */
+function within(ms: number, work: Promise<unknown>): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([work, new Promise((done) => (timer = setTimeout(done, ms)))]).finally(() => clearTimeout(timer));
+}
+
 /** How long a shop tab's content script gets to deliver its reports when asked (it may be gone). */
 const REPORT_NOW_MS = 3_000;
 
 /** Asks each tab's content script to deliver its pending reports now, and waits until they have (or it is gone). */
 function askForReports(browser: WebExtension, tabIds: number[]): Promise<unknown> {
-  const within = (work: Promise<unknown>) => Promise.race([work.catch(() => undefined), new Promise((done) => setTimeout(done, REPORT_NOW_MS))]);
-  return Promise.all(tabIds.map((tabId) => within(browser.tabs.sendMessage(tabId, { type: 'report-now' }))));
+  return Promise.all(tabIds.map((tabId) => within(REPORT_NOW_MS, browser.tabs.sendMessage(tabId, { type: 'report-now' }).catch(() => undefined))));
 }

@@ -1,4 +1,5 @@
 import type { EntryId } from '../catalog/vocabulary';
+import { logOpener, type LogSource } from './dexie';
 import type { LogDatabase, Observation, PackedObservation, RequestPack } from './schema';
 import { mergeObservation } from './merge';
 
@@ -80,12 +81,13 @@ export async function visitObservations(db: LogDatabase, visitId: string): Promi
  * visit), where each used to make its own, which on a long visit was a read of the whole visit per
  * recovered request. An ask after the read has answered reads again, so it sees what was written since.
  */
-export function createLoggedRowsCounter(db: LogDatabase, flush: () => Promise<void>): (visitId: string, url: string) => Promise<number> {
+export function createLoggedRowsCounter(log: LogSource, flush: () => Promise<void>): (visitId: string, url: string) => Promise<number> {
+  const database = logOpener(log);
   let reading: { visitId: string; rowsByUrl: Promise<Map<string, number>> } | null = null;
   return (visitId, url) => {
     if (reading?.visitId !== visitId) {
       const rowsByUrl = flush()
-        .then(() => visitObservations(db, visitId))
+        .then(() => visitObservations(database(), visitId))
         .then((rows) => {
           const counts = new Map<string, number>();
           for (const row of rows) counts.set(row.url, (counts.get(row.url) ?? 0) + 1);

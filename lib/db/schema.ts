@@ -1,4 +1,5 @@
-import Dexie, { type EntityTable } from 'dexie';
+import type { Dexie, EntityTable } from 'dexie';
+import { dexie } from './dexie';
 import { packBatch, packObservations } from './packs';
 import type { EntryId, PromiseId, RequestKind } from '../catalog';
 import type { PromiseCheck, PromiseStatus } from '../promises/facts';
@@ -190,7 +191,7 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
         }
       };
       for (const visitId of (await tx.table('visits').toCollection().primaryKeys()) as string[]) {
-        const visit = rows.where('[visitId+at]').between([visitId, Dexie.minKey], [visitId, Dexie.maxKey]);
+        const visit = rows.where('[visitId+at]').between([visitId, dexie().minKey], [visitId, dexie().maxKey]);
         await packVisit(visitId, (await visit.toArray()) as Observation[]);
         await visit.delete();
       }
@@ -224,7 +225,7 @@ export const CURRENT_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!
  * most of `openLog`'s time there (BENCHMARKS.md).
  */
 export function openLog(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]): LogDatabase {
-  const db = new Dexie(name, options) as LogDatabase;
+  const db = new (dexie())(name, options) as LogDatabase;
   let stores: Record<string, string | null> = {};
   for (const step of SCHEMA_HISTORY) {
     stores = { ...stores, ...step.stores };

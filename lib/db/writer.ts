@@ -1,6 +1,7 @@
 import { mergeObservation } from './merge';
 import { packBatch } from './packs';
-import type { CookieSeen, ConsentChangeRow, FindingRow, LogDatabase, LogTableName, Observation, Visit } from './schema';
+import { logOpener, type LogSource } from './dexie';
+import type { CookieSeen, ConsentChangeRow, FindingRow, LogTableName, Observation, Visit } from './schema';
 
 export { mergeObservation };
 
@@ -93,8 +94,12 @@ const MAX_BATCH_ROWS = 5_000;
 /** Rows kept in memory while the disk refuses them; beyond this the oldest queued rows give way. */
 const MAX_REQUEUED = 5_000;
 
+/**
+ * `log`: the log, or how to open it, called when the first batch is written: a woken worker's first
+ * events then wait for no database (lib/db/dexie.ts).
+ */
 export function createLogWriter(
-  db: LogDatabase,
+  log: LogSource,
   { delayMs = 150, maxQueued = 500, onError, onWritten, journal, journalAtStart, onJournalError, journalSpacingMs = 50, retryDelayMs = delayMs * 10 }: WriterOptions = {},
 ): LogWriter & {
   /** The number of rows brought back from the journal at start (0 without one). */
@@ -112,7 +117,8 @@ export function createLogWriter(
   /** Queued observations that are only a request's end: merged with the stored row when read (packs.ts). */
   const amendments = new Set<string>();
   /** Where each kind of row goes: requests into packs. */
-  const tableOf = (table: LogTableName) => (table === 'observations' ? db.requestPacks : db.table(table));
+  const database = logOpener(log);
+  const tableOf = (table: LogTableName) => (table === 'observations' ? database().requestPacks : database().table(table));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   /** Whether a batch is being written. */
@@ -258,8 +264,9 @@ export function createLogWriter(
     for (const row of batch.find(([table]) => table === 'observations')?.[1] ?? []) {
       if (amendments.delete(row.id)) amended.add(row.id);
     }
-    const write = () =>
-      db.transaction('rw', TABLES.map(tableOf), async () => {
+    const write = () => {
+      const db = database();
+      return db.transaction('rw', TABLES.map(tableOf), async () => {
         for (const [table, rows] of batch) {
           // A request's end whose start is on disk goes into the new pack as an amendment: packs are
           // only added, so writing needs no read (lib/db/packs.ts).
@@ -267,6 +274,7 @@ export function createLogWriter(
           else await db.table(table).bulkPut(rows);
         }
       });
+    };
     // A failed batch goes back into the queue (unless newer rows with the same id were queued while it
     // was written) when the error handler says to retry.
     running = running

@@ -1,4 +1,5 @@
-import Dexie, { type EntityTable } from 'dexie';
+import type { Dexie, EntityTable } from 'dexie';
+import { dexie } from '../db/dexie';
 import type { Report } from '../report';
 import { harFileReport, type HarReportResult } from './file';
 
@@ -19,7 +20,7 @@ interface InboxFile {
 const STALE_MS = 60 * 60 * 1000;
 
 function openInbox() {
-  const db = new Dexie('privacy-lens-har-inbox') as Dexie & { files: EntityTable<InboxFile, 'id'> };
+  const db = new (dexie())('privacy-lens-har-inbox') as Dexie & { files: EntityTable<InboxFile, 'id'> };
   db.version(1).stores({ files: 'id, at' });
   return db;
 }

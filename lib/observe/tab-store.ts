@@ -49,6 +49,7 @@ export function createTabStore(
     saveSpacingMs = 200,
     atStart,
     saveWith = (items) => (Object.keys(items).length ? area.set(items) : Promise.resolve()),
+    holdSaves,
     onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {},
   }: {
     delayMs?: number;
@@ -72,6 +73,13 @@ export function createTabStore(
      * Called on every save, with no states when it only removes some.
      */
     saveWith?: (items: Record<string, unknown>) => Promise<void>;
+    /**
+     * What a save waits for before it is handed to storage: the rows of the requests the observer is
+     * recovering from a page's report. Their count is in the state at once, their rows only once the
+     * log has said it lacks them; a state saved in between, and a stop, left a request counted (its
+     * report marked as read) with no row anywhere. Saves keep their order while held.
+     */
+    holdSaves?: () => Promise<unknown>;
   } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
@@ -83,6 +91,8 @@ export function createTabStore(
   let lastSaveAt = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let saving: Promise<void> = Promise.resolve();
+  /** The last save's turn to be handed to storage: the next one is handed over after it. */
+  let handedOver: Promise<unknown> = Promise.resolve();
 
   const ready = (atStart ?? area.get(null)).then(
     (items) => {
@@ -125,10 +135,17 @@ export function createTabStore(
       else toRemove.push(tabStateKey(tabId));
     }
     unsaved.clear();
-    // Called now, not after the previous save: the browser takes the values (and keeps the calls'
-    // order) even if this worker is stopped before the answer comes back.
-    const calls = [saveWith(toSet), toRemove.length ? area.remove(toRemove) : undefined];
-    saving = Promise.all([saving.catch(() => undefined), ...calls]).then(() => undefined);
+    // Handed over now, not after the previous save has landed: the browser takes the values (and keeps
+    // the calls' order) even if this worker is stopped before the answer comes back. A held save is
+    // handed over in its turn, after the saves before it.
+    const handOver = () => [saveWith(toSet), toRemove.length ? area.remove(toRemove) : undefined];
+    let calls: Promise<unknown>;
+    if (holdSaves) {
+      const turn = handedOver.then(holdSaves).catch(() => undefined);
+      handedOver = turn;
+      calls = turn.then(() => Promise.all(handOver()));
+    } else calls = Promise.all(handOver());
+    saving = Promise.all([saving.catch(() => undefined), calls]).then(() => undefined);
     return saving;
   }
 

@@ -1,5 +1,5 @@
 import { catalog } from '../catalog';
-import type { LogDatabase } from '../db/schema';
+import { logOpener, type LogSource } from '../db/dexie';
 import type { Translator } from '../i18n';
 import { requestTitle } from './letters';
 import { NOTIFIED_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, dueReminders, newReminders } from './reminders';
@@ -13,26 +13,30 @@ const ALARM = 'request-deadlines';
 /**
  * The deadlines of the customer's rights requests (GDPR art. 12(3), one month): a "!" on every tab
  * without a badge of its own while one is due or late, and a notification once each if they asked
- * for them. Checked at start, twice a day, and whenever a page says the requests changed.
+ * for them. Checked at start (once `firstCheckAfter` resolves), twice a day, and whenever a page says
+ * the requests changed.
  */
 export function watchDeadlines(
   browser: WebExtension,
-  db: LogDatabase,
+  log: LogSource,
   t: Translator,
   {
     onStanding,
     ready = Promise.resolve(),
+    firstCheckAfter = Promise.resolve(),
   }: {
     onStanding?(digest: RightsDigest[]): void;
     /** Resolves once `t` has its strings (the background reads them at start-up): a notification is sent once. */
     ready?: Promise<unknown>;
+    /** When the check at start runs: the background holds it back until the events that woke it are handled. */
+    firstCheckAfter?: Promise<unknown>;
   } = {},
 ) {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
 
   async function check() {
     await ready;
-    const requests = await listRequests(db);
+    const requests = await listRequests(logOpener(log)());
     // The promise of an answer within a month is judged from this, in the popup and on every tab.
     const digest = digestRequests(requests);
     onStanding?.(digest);
@@ -65,6 +69,6 @@ export function watchDeadlines(
   });
   browser.notifications?.onClicked.addListener(() => void browser.tabs.create({ url: browser.runtime.getURL('/options.html#requests') }));
   void browser.alarms?.create(ALARM, { periodInMinutes: 720, delayInMinutes: 1 });
-  void check().catch((error) => console.error('privacy-lens: deadline check failed', error));
+  void firstCheckAfter.then(check).catch((error) => console.error('privacy-lens: deadline check failed', error));
   return { check };
 }

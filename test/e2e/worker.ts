@@ -10,7 +10,7 @@ import { hasConsentModeSignal } from '../../lib/catalog';
 import { classifier } from '../../lib/classify';
 import { parseConsentMode } from '../../lib/consent/consent-mode';
 import { findPersonalData } from '../../lib/consent/personal-data';
-import type { ConsentChangeRow, Observation, Visit } from '../../lib/db';
+import type { ConsentChangeRow, CookieSeen, Observation, Visit } from '../../lib/db';
 import { LOG_HEALTH_KEY } from '../../lib/db/health';
 import { JOURNAL_PREFIX } from '../../lib/db/writer';
 import type { RecordedRequest } from '../fixtures/shop/server';
@@ -30,6 +30,7 @@ export function seededRandom(seed: number): () => number {
 export interface LogSnapshot {
   visits: Visit[];
   observations: Observation[];
+  cookies: CookieSeen[];
   consentChanges: ConsentChangeRow[];
   rightsRequests: { id: string; type: string }[];
 }
@@ -123,9 +124,9 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
 
 /** Every row the tests compare, read from an extension context (a page or the worker). */
 async function readAllRows(context: Page | WebWorker): Promise<LogSnapshot> {
-  const [visits, consentChanges, rightsRequests] = await Promise.all(['visits', 'consentChanges', 'rightsRequests'].map((table) => readLogTable(context, table)));
+  const [visits, cookies, consentChanges, rightsRequests] = await Promise.all(['visits', 'cookies', 'consentChanges', 'rightsRequests'].map((table) => readLogTable(context, table)));
   const observations = await readObservations(context);
-  return { visits, observations, consentChanges, rightsRequests } as unknown as LogSnapshot;
+  return { visits, observations, cookies, consentChanges, rightsRequests } as unknown as LogSnapshot;
 }
 
 /** A request as both sides can name it: the method and the full URL, without the fragment the browser never sends. */
