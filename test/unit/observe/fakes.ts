@@ -53,9 +53,19 @@ export function recordingWriter() {
 /** The observer over fakes; `writer` swaps in another log writer (the real one over fake-indexeddb). */
 export function makeObserver<W extends ObserverDeps['writer'] = ReturnType<typeof recordingWriter>>(
   area = memoryArea(),
-  extra: Pick<ObserverDeps, 'loggedRows'> & { writer?: W } = {},
+  extra: Pick<ObserverDeps, 'loggedRows'> & {
+    writer?: W;
+    /** The tab store's options beyond the fakes' (the background's `saveWith`, say). */
+    storeOptions?: Parameters<typeof createTabStore>[1];
+    /** As the background does: the tab store's saves wait for the observer's recoveries (`holdSaves`). */
+    holdSavesForRecoveries?: boolean;
+  } = {},
 ) {
-  const store = createTabStore(area, { delayMs: 0 });
+  const store = createTabStore(area, {
+    delayMs: 0,
+    ...extra.storeOptions,
+    holdSaves: extra.holdSavesForRecoveries ? () => observer.recovered() : undefined,
+  });
   const writer = (extra.writer ?? recordingWriter()) as W;
   let ids = 0;
   let clock = 1_000;

@@ -1,11 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { hasConsentModeSignal } from '@/lib/catalog';
-import { createClassifier, createCookieMatcher, createHostingDetector } from '@/lib/classify';
 import { JOURNAL_PREFIX, createLogWriter, openLog } from '@/lib/db';
-import { createObserver, createTabStore } from '@/lib/observe';
 import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
-import { CLOUDFRONT_HEADERS, memoryArea, request } from './fakes';
+import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
 const PIXEL = 'https://www.facebook.com/tr/?id=1&ev=PageView';
@@ -18,18 +15,11 @@ function worker(area: ReturnType<typeof memoryArea>) {
   const writer = createLogWriter(openLog(`recovery-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange }), { delayMs: 10_000, journal: area, journalSpacingMs: 10_000 });
   let answer!: (rows: number) => void;
   const logAnswers = new Promise<number>((resolve) => (answer = resolve));
-  let observer: ReturnType<typeof createObserver> | undefined;
-  const store = createTabStore(area, { delayMs: 10_000, saveSpacingMs: 0, saveWith: (items) => writer.journalNow(items), holdSaves: () => observer!.recovered() });
-  observer = createObserver({
-    classifier: createClassifier(),
-    matchCookie: createCookieMatcher(),
-    detectHosting: createHostingDetector(),
-    hasConsentMode: hasConsentModeSignal,
+  const { observer, store } = makeObserver(area, {
     writer,
-    store,
-    now: () => 1_000,
-    newId: () => 'visit-1',
     loggedRows: () => logAnswers,
+    storeOptions: { delayMs: 10_000, saveSpacingMs: 0, saveWith: (items) => writer.journalNow(items) },
+    holdSavesForRecoveries: true,
   });
   return { observer, store, answer };
 }

@@ -132,4 +132,38 @@ describe('tab store', () => {
     await store.saved();
     expect(calls.at(-1)).toEqual([tabStateKey(3)]);
   });
+
+  it('holds its saves while asked to, hands them over in order, and answers `saved` only then', async () => {
+    const area = memoryArea();
+    const handedOver: string[] = [];
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    let holds = 0;
+    const store = createTabStore(area, {
+      delayMs: 10_000,
+      saveSpacingMs: 0,
+      saveWith: async (items) => {
+        handedOver.push(...Object.values(items).map((state) => (state as { url: string }).url));
+        await area.set(items);
+      },
+      holdSaves: () => (holds++, hold),
+    });
+    await store.ready;
+    const state = newTabState(5, 'v1', 'https://www.mijnliefsteboek.nl/first', 10);
+    store.set(state);
+    let answered = false;
+    const first = store.saved().then(() => void (answered = true));
+    // A newer state while the first save is held: it waits its turn, and never overtakes it.
+    const newer = { ...state, url: 'https://www.mijnliefsteboek.nl/second' };
+    store.set(newer);
+    const second = store.saved();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(handedOver).toEqual([]);
+    expect(answered).toBe(false);
+    release();
+    await Promise.all([first, second]);
+    expect(holds).toBe(2);
+    expect(handedOver).toEqual(['https://www.mijnliefsteboek.nl/first', 'https://www.mijnliefsteboek.nl/second']);
+    expect((area.data[tabStateKey(5)] as { url: string }).url).toBe('https://www.mijnliefsteboek.nl/second');
+  });
 });
