@@ -494,7 +494,10 @@ export function createObserver(deps: ObserverDeps) {
     void logging.finally(() => recovering.delete(logging));
   }
 
-  /** Resolves once every recovered request is queued for the log (a flush then writes them). */
+  /**
+   * Resolves once every recovered request is queued for the log (a flush then writes them). Nothing to
+   * wait for (`recovering` false) is the usual case: a recovery follows only a stopped worker's lost events.
+   */
   async function recovered(): Promise<void> {
     while (recovering.size) await Promise.allSettled([...recovering]);
   }
@@ -559,7 +562,7 @@ export function createObserver(deps: ObserverDeps) {
     if (!store.get(tabId)) startVisit(tabId, url!, at);
   }
 
-  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, recovered };
+  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, recovered, recovering: () => recovering.size > 0 };
 }
 
 export type Observer = ReturnType<typeof createObserver>;

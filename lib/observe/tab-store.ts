@@ -79,7 +79,7 @@ export function createTabStore(
      * log has said it lacks them; a state saved in between, and a stop, left a request counted (its
      * report marked as read) with no row anywhere. Saves keep their order while held.
      */
-    holdSaves?: () => Promise<unknown>;
+    holdSaves?: () => Promise<unknown> | undefined;
   } = {},
 ): TabStore {
   const states = new Map<number, TabState>();
