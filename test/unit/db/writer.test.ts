@@ -34,6 +34,19 @@ describe('log writer', () => {
     expect(await db.cookies.count()).toBe(1);
   });
 
+  it('asks for the log only when a batch is written: a woken worker opens it on first use', async () => {
+    const db = freshLog();
+    let asked = 0;
+    const writer = createLogWriter(() => (asked++, db), { delayMs: 10_000 });
+    writer.put('observations', observation('v1:r1'));
+    writer.put('observations', observation('v1:r2'));
+    expect(writer.pending()).toBe(2);
+    expect(asked).toBe(0);
+    await writer.flush();
+    expect(asked).toBeGreaterThan(0);
+    expect((await storedObservations(db)).map((o) => o.id)).toEqual(['v1:r1', 'v1:r2']);
+  });
+
   it('merges an end into its start: the start’s time, Consent Mode and body’s personal data stay, the end’s status and URL findings join', () => {
     const start = observation('v1:r1', { at: 5, consentMode: { adStorage: 'denied', analyticsStorage: 'denied' }, personalData: [{ kind: 'email', where: 'body' }] });
     const end = observation('v1:r1', { at: 9, status: 204, consentMode: { adStorage: 'granted', analyticsStorage: 'granted' }, personalData: [{ kind: 'email', where: 'em' }, { kind: 'email', where: 'body' }] });
