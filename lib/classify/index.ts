@@ -1,3 +1,4 @@
+import { readQuery, type QueryParams } from './query';
 import { normaliseHost, splitUrl } from './url';
 import { catalog as defaultCatalog, ruleHosts, type Catalog, type EntryId, type RequestKind } from '../catalog';
 
@@ -221,49 +222,12 @@ const endOf = (name: string) => (name.charCodeAt(name.length - 1) << 7) | name.c
 /** Equal names, equal signatures; never 0, the empty slot's mark (bit 29 is always set). */
 const signatureOf = (length: number, first: number, end: number) => (length & 0xff) | ((first & 0x7f) << 8) | ((end & 0x3fff) << 15) | (1 << 29);
 
-type QueryParams = Pick<URLSearchParams, 'get'>;
-
 /** Whether every parameter the protocol names has a value it accepts, from the query or else the body. */
 function paramsMatch(protocol: CompiledProtocol, query: QueryParams, body: QueryParams | null): boolean {
   for (const [name, value] of protocol.params) {
     if (!value.test(query.get(name) ?? body?.get(name) ?? '')) return false;
   }
   return true;
-}
-
-/** Characters that URLSearchParams decodes: '%' escapes, '+' for a space, and anything not ASCII. */
-const DECODED = /[%+\u0080-\uffff]/;
-
-/**
- * A query string's parameters, as URLSearchParams reads them. A query of plain ASCII without '%' or
- * '+' decodes to itself, so its parameters are found by scanning it; building a URLSearchParams
- * (every pair split, decoded and stored) was a sixth of what a relay hit cost. Anything else is left
- * to URLSearchParams.
- */
-function readQuery(text: string): QueryParams {
-  // One regular expression scans a long query in native code; a loop over its characters was a
-  // fifth of a relay hit's time.
-  if (DECODED.test(text)) return new URLSearchParams(text);
-  return new PlainQuery(text.charCodeAt(0) === 63 /* ? */ ? text.slice(1) : text); // URLSearchParams drops a leading '?'
-}
-
-class PlainQuery implements QueryParams {
-  constructor(private readonly text: string) {}
-
-  /** The value of the first pair named `name` ('' when it has no '='), or null. */
-  get(name: string): string | null {
-    const text = this.text;
-    let equals = text.indexOf('=');
-    for (let start = 0; start < text.length; ) {
-      let end = text.indexOf('&', start);
-      if (end < 0) end = text.length;
-      if (equals >= 0 && equals < start) equals = text.indexOf('=', start); // each '=' found once
-      const nameEnd = equals >= 0 && equals < end ? equals : end;
-      if (nameEnd - start === name.length && text.startsWith(name, start)) return nameEnd === end ? '' : text.slice(nameEnd + 1, end);
-      start = end + 1;
-    }
-    return null;
-  }
 }
 
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createClassifier, createCookieMatcher, createHostingDetector, splitUrl } from '@/lib/classify';
 
@@ -107,8 +108,31 @@ describe('splitUrl', () => {
     ['https://a.example?c=1', { host: 'a.example', pathAndQuery: '/?c=1' }],
     ['https://a.example', { host: 'a.example', pathAndQuery: '/' }],
     ['ftp://a.example/', null],
+    // The parser lower-cases the scheme and the host, and so does the fast path; the path stays.
+    ['HTTPS://WWW.GOOGLE-ANALYTICS.COM/G/COLLECT?V=2', { host: 'www.google-analytics.com', pathAndQuery: '/G/COLLECT?V=2' }],
+    ['Http://A.Example:8080', { host: 'a.example', pathAndQuery: '/' }],
+    ['hTtPs://user:pw@A.example/x', { host: 'a.example', pathAndQuery: '/x' }],
+    ['httpx://a.example/', null],
   ])('%s', (url, expected) => {
     expect(splitUrl(url)).toEqual(expected);
+  });
+
+  it('finds the host the WHATWG parser finds, in any case', () => {
+    const label = fc.stringMatching(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?$/);
+    const scheme = fc.constantFrom('http', 'https', 'HTTP', 'HTTPS', 'Https', 'hTTp');
+    fc.assert(
+      fc.property(scheme, fc.array(label, { minLength: 1, maxLength: 4 }), fc.option(fc.integer({ min: 1, max: 65535 })), fc.webPath(), (s, labels, port, path) => {
+        const url = `${s}://${labels.join('.')}${port === null ? '' : `:${port}`}${path}`;
+        let hostname: string | undefined; // none where the parser fails (`a.0` is no IPv4 address)
+        try {
+          hostname = new URL(url).hostname;
+        } catch {
+          hostname = undefined;
+        }
+        expect(splitUrl(url)?.host).toBe(hostname);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
