@@ -17,6 +17,7 @@ import { createEventQueue } from './event-queue';
 import { workerTimings } from './timings';
 import { RIGHTS_STANDING_KEY, parseRightsStanding, type RightsDigest } from '../requests/standing';
 import { judgeInboxFile } from '../har/inbox';
+import { within } from '../timing/within';
 
 type WebExtension = typeof import('wxt/browser').browser;
 
@@ -201,12 +202,6 @@ export function startBackground(browser: WebExtension) {
  * (tab-store.ts, holdSaves): a log that does not answer must not stop the tab states being saved.
  */
 const RECOVERY_HOLD_MS = 3_000;
-
-/** `work`, or nothing once `ms` have passed. */
-function within(ms: number, work: Promise<unknown>): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([work, new Promise((done) => (timer = setTimeout(done, ms)))]).finally(() => clearTimeout(timer));
-}
 
 /** How long a shop tab's content script gets to deliver its reports when asked (it may be gone). */
 const REPORT_NOW_MS = 3_000;

@@ -1,3 +1,5 @@
+import { within } from '../timing/within';
+
 /** The longest a page waits for the background to write the log before it reads it anyway. */
 const FLUSH_BOUND_MS = 2_000;
 
@@ -8,8 +10,5 @@ const FLUSH_BOUND_MS = 2_000;
  * and then the page reads what is there.
  */
 export async function untilLogWritten(send: (message: { type: 'flush-log' }) => Promise<unknown>, boundMs = FLUSH_BOUND_MS): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const asked = Promise.resolve().then(() => send({ type: 'flush-log' })).catch(() => undefined);
-  await Promise.race([asked, new Promise((resolve) => (timer = setTimeout(resolve, boundMs)))]);
-  clearTimeout(timer);
+  await within(boundMs, Promise.resolve().then(() => send({ type: 'flush-log' })).catch(() => undefined));
 }

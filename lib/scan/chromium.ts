@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer';
 import type { TabState } from '../observe/tab-state';
+import { within } from '../timing/within';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROME_BUILD = resolve(import.meta.dirname, '../../.output/chrome-mv3');
@@ -80,7 +81,6 @@ export async function launchWithExtension({
   const extensionId = await browser.installExtension(extensionPath);
 
   const isOurWorker = (t: Target) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`);
-  const within = <T,>(ms: number, work: Promise<T>, otherwise: T) => Promise.race([work, new Promise<T>((r) => setTimeout(() => r(otherwise), ms))]);
 
   async function worker(): Promise<WebWorker> {
     // The target exists before the script has run: wait for the background's own ready flag. The
