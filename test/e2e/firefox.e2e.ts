@@ -66,16 +66,19 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
     await ff.settle(page);
   }
 
-  /** A tab the extension opened. BiDi reports moz-extension:// tabs as about:blank: ask each page itself. */
-  async function newTabTo(predicate: (url: string) => boolean): Promise<Page> {
-    for (let i = 0; i < 75; i++) {
-      for (const page of await ff.browser.pages()) {
-        const href = await page.evaluate(() => location.href).catch(() => '');
-        if (predicate(href)) return page;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error('the extension opened no such tab');
+  /**
+   * The tab `open` makes the extension open, once it shows an address containing `part`. BiDi reports
+   * moz-extension:// tabs as about:blank, so the new tab is told by its target being new, and its
+   * address is asked of the page itself.
+   */
+  async function newTabTo(part: string, open: () => Promise<void>): Promise<Page> {
+    const before = new Set(ff.browser.targets());
+    const created = ff.browser.waitForTarget((target) => target.type() === 'page' && !before.has(target), { timeout: 15_000 });
+    await open();
+    const page = await (await created).page();
+    if (!page) throw new Error('the extension opened a tab without a page');
+    await page.waitForFunction((wanted) => location.href.includes(wanted), { timeout: 15_000 }, part);
+    return page;
   }
 
   /** axe-core's rules in Firefox too: its rendering (fonts, form controls, colours) is its own. */
@@ -189,8 +192,7 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       const popup = await openPopup(tabId);
       await popup.waitForSelector('[data-request-type="access"]');
       await popup.bringToFront();
-      await popup.click('[data-request-type="access"]');
-      const composer = await newTabTo((url) => url.includes('/request.html?type=access'));
+      const composer = await newTabTo('/request.html?type=access', () => popup.click('[data-request-type="access"]'));
       await composer.bringToFront();
       await composer.setViewport({ width: 900, height: 1000 });
       await composer.waitForSelector('#letter-body');
