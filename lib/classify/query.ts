@@ -20,7 +20,7 @@ export function readQuery(text: string): QueryParams {
   const pairs = text.charCodeAt(0) === 63 /* ? */ ? text.slice(1) : text; // URLSearchParams drops a leading '?'
   // Regular expressions scan a long query in native code; a loop over its characters was a fifth of
   // a relay hit's time. Most queries have nothing to decode, and the first test settles them.
-  if (DECODED.test(pairs) && DECODED_NAME.test(pairs)) return new URLSearchParams(pairs);
+  if (DECODED.test(pairs) && DECODED_NAME.test(pairs)) return new URLSearchParams(text); // which drops the '?' itself, once
   return new PlainQuery(pairs);
 }
 
