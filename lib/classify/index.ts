@@ -1,5 +1,5 @@
 import { readQuery, type QueryParams } from './query';
-import { normaliseHost, splitUrl } from './url';
+import { cutUrl, normaliseHost, pathOf, splitUrl, type UrlCut } from './url';
 import { catalog as defaultCatalog, ruleHosts, type Catalog, type EntryId, type RequestKind } from '../catalog';
 
 /** What a URL is, seen from a page of the shop. */
@@ -60,6 +60,7 @@ export interface Classifier {
 const NOT_WEB: UrlClass = { party: 'not-web' };
 /** Longer URLs are not worth a regex run: no tracker hit we know is this long. */
 const MAX_PATH_TESTED = 8192;
+const testedPath = (pathAndQuery: string) => (pathAndQuery.length > MAX_PATH_TESTED ? pathAndQuery.slice(0, MAX_PATH_TESTED) : pathAndQuery);
 
 /**
  * Hostname → catalog entry by walking the host's suffixes through a hash table (DuckDuckGo's tds and
@@ -125,13 +126,17 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
   }
   const table = new HostTable([...keys.values()]);
 
-  /** The shop, or the first rule of the longest key the host ends in that takes the path, and so on down. */
-  function lookup(host: string, pathAndQuery: string): UrlClass | null {
+  /**
+   * The shop, or the first rule of the longest key the host ends in that takes the path, and so on
+   * down. The path is read only for a rule that tests it.
+   */
+  function lookup(host: string, cut: UrlCut | null): UrlClass | null {
+    let tested: string | undefined;
     for (let key = table.longestSuffix(host); key; key = key.parent) {
       if (key.shop) return { party: 'shop', host };
-      const tested = pathAndQuery.length > MAX_PATH_TESTED ? pathAndQuery.slice(0, MAX_PATH_TESTED) : pathAndQuery;
       for (const rule of key.rules) {
-        if (rule.path === null || rule.path.test(tested)) {
+        if (rule.path !== null) tested ??= cut ? testedPath(pathOf(cut)) : '/';
+        if (rule.path === null || rule.path.test(tested!)) {
           return { party: 'listed', host, entryId: rule.entryId, kind: rule.kind, via: rule.via, observeBy: rule.observeBy };
         }
       }
@@ -140,12 +145,12 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
   }
 
   function classifyUrl(url: string, body?: string): UrlClass {
-    const parts = splitUrl(url);
-    if (!parts) return NOT_WEB;
-    const hit = lookup(parts.host, parts.pathAndQuery);
+    const cut = cutUrl(url);
+    if (!cut) return NOT_WEB;
+    const hit = lookup(cut.host, cut);
     if (hit?.party === 'listed') return hit;
-    const host = parts.host;
-    const protocol = protocolOf(parts.pathAndQuery, body);
+    const host = cut.host;
+    const protocol = protocolOf(pathOf(cut), body);
     if (protocol) {
       // The shop's own hosts are in the host permissions, so webRequest sees them; a tagging server
       // elsewhere is seen only through the page's Resource Timing.
@@ -158,7 +163,7 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
 
   function isShopHost(host: string): boolean {
     const normal = normaliseHost(host);
-    return normal !== null && lookup(normal, '/')?.party === 'shop';
+    return normal !== null && lookup(normal, null)?.party === 'shop';
   }
 
   return { classifyUrl, isShopHost };

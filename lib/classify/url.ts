@@ -1,11 +1,30 @@
 // Apart from the classifier: the pages need a URL's host without the catalog's compiled rules.
 
-/**
- * Host and path of an http(s) URL. The common shape (`https://host/…`, an ASCII host) is cut by
- * hand because the classifier runs on every request; anything unusual (user info, IPv6, Unicode,
- * escapes) goes through the WHATWG parser, which also normalises punycode.
- */
+/** Host and path (with the query, without the fragment) of an http(s) URL, or null. */
 export function splitUrl(url: string): { host: string; pathAndQuery: string } | null {
+  const cut = cutUrl(url);
+  return cut && { host: cut.host, pathAndQuery: pathOf(cut) };
+}
+
+/**
+ * An http(s) URL cut after its host. Its path is read from `url` at `pathStart` only when asked for
+ * (`pathOf`): the classifier decides most listed hosts by the host alone, and the path's slice and its
+ * search for a fragment read the whole URL, cache line by cache line.
+ */
+export interface UrlCut {
+  host: string;
+  url: string;
+  pathStart: number;
+  /** Set by the parser, or by `pathOf` once asked. */
+  pathAndQuery: string | undefined;
+}
+
+/**
+ * The host of an http(s) URL, and where its path starts. The common shape (`https://host/…`, an
+ * ASCII host) is cut by hand because the classifier runs on every request; anything unusual (user
+ * info, IPv6, Unicode, escapes) goes through the WHATWG parser, which also normalises punycode.
+ */
+export function cutUrl(url: string): UrlCut | null {
   let start: number;
   if (url.startsWith('https://')) start = 8;
   else if (url.startsWith('http://')) start = 7;
@@ -57,9 +76,16 @@ export function splitUrl(url: string): { host: string; pathAndQuery: string } | 
   const lastFirst = url.charCodeAt(lastLabel);
   if (!plain || hostEnd <= start || url.charCodeAt(start) === 46 || (doubleDot >= 0 && doubleDot < hostEnd) || (lastFirst >= 48 && lastFirst <= 57)) return viaUrlParser(url);
   const host = upper ? url.slice(start, hostEnd).toLowerCase() : url.slice(start, hostEnd);
-  const hash = url.indexOf('#', end);
-  const rest = hash >= 0 ? url.slice(end, hash) : url.slice(end);
-  return { host, pathAndQuery: rest.charCodeAt(0) === 47 ? rest : `/${rest}` };
+  return { host, url, pathStart: end, pathAndQuery: undefined };
+}
+
+/** The cut URL's path and query, without its fragment; `/` for none. */
+export function pathOf(cut: UrlCut): string {
+  if (cut.pathAndQuery !== undefined) return cut.pathAndQuery;
+  const { url, pathStart } = cut;
+  const hash = url.indexOf('#', pathStart);
+  const rest = hash >= 0 ? url.slice(pathStart, hash) : url.slice(pathStart);
+  return (cut.pathAndQuery = rest.charCodeAt(0) === 47 ? rest : `/${rest}`);
 }
 
 /** Where `http://` or `https://` in any case ends, or -1. (`x | 32` is `x` lower-cased for letters.) */
@@ -69,7 +95,7 @@ function httpSchemeEnd(url: string): number {
   return url.charCodeAt(colon) === 58 && url.charCodeAt(colon + 1) === 47 && url.charCodeAt(colon + 2) === 47 ? colon + 3 : -1;
 }
 
-function viaUrlParser(url: string): { host: string; pathAndQuery: string } | null {
+function viaUrlParser(url: string): UrlCut | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -79,7 +105,7 @@ function viaUrlParser(url: string): { host: string; pathAndQuery: string } | nul
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
   const host = normaliseHost(parsed.hostname);
   if (host === null) return null;
-  return { host, pathAndQuery: parsed.pathname + parsed.search };
+  return { host, url, pathStart: 0, pathAndQuery: parsed.pathname + parsed.search };
 }
 
 const VALID_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
