@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createClassifier, createCookieMatcher, createHostingDetector, splitUrl } from '@/lib/classify';
+import { normaliseHost } from '@/lib/classify/url';
 
 const { classifyUrl, isShopHost } = createClassifier();
 
@@ -113,6 +114,14 @@ describe('splitUrl', () => {
     ['Http://A.Example:8080', { host: 'a.example', pathAndQuery: '/' }],
     ['hTtPs://user:pw@A.example/x', { host: 'a.example', pathAndQuery: '/x' }],
     ['httpx://a.example/', null],
+    ['http://127.0.0.1:8080/x', { host: '127.0.0.1', pathAndQuery: '/x' }],
+    ['http://0x7f.1/', { host: '127.0.0.1', pathAndQuery: '/' }], // the parser's IPv4 forms
+    ['http://127.000.0.1/', { host: '127.0.0.1', pathAndQuery: '/' }],
+    ['http://1.2.3.256/', null],
+    ['https://user:pw@connect.facebook.net/nl_NL/fbevents.js', { host: 'connect.facebook.net', pathAndQuery: '/nl_NL/fbevents.js' }],
+    ['https://a@b@c.example/x@y', { host: 'c.example', pathAndQuery: '/x@y' }], // the last '@' before the path
+    ['https://a\\b@c.example/', { host: 'a', pathAndQuery: '/b@c.example/' }], // a backslash starts the path
+    ['https://w@/x', null], // no host after the user info (without it, the parser would skip the slashes)
   ])('%s', (url, expected) => {
     expect(splitUrl(url)).toEqual(expected);
   });
@@ -120,14 +129,19 @@ describe('splitUrl', () => {
   it('finds the host the WHATWG parser finds, in any case', () => {
     // Not punycode (`xn--`): the parser checks it and refuses what is not valid, the fast path does not
     // (a browser hands over only valid punycode, and an invalid one matches no catalog host).
-    const label = fc.stringMatching(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?$/).filter((l) => !/^xn--/i.test(l));
+    const name = fc.stringMatching(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?$/).filter((l) => !/^xn--/i.test(l));
+    // Numbers too, in the forms the parser reads as IPv4 (octal, hex, out of range).
+    const label = fc.oneof(name, fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('0', '00', '010', '0x7f', '0X10', '255', '256'));
     const scheme = fc.constantFrom('http', 'https', 'HTTP', 'HTTPS', 'Https', 'hTTp');
+    const userInfo = fc.constantFrom('', '', '', 'user@', 'user:pw@', 'a@b@', ':@', '@', 'us%40er:p@ss@', 'a/b@', 'a\\b@', 'é@');
     fc.assert(
-      fc.property(scheme, fc.array(label, { minLength: 1, maxLength: 4 }), fc.option(fc.integer({ min: 1, max: 65535 })), fc.webPath(), (s, labels, port, path) => {
-        const url = `${s}://${labels.join('.')}${port === null ? '' : `:${port}`}${path}`;
-        let hostname: string | undefined; // none where the parser fails (`a.0` is no IPv4 address)
+      fc.property(scheme, userInfo, fc.array(label, { minLength: 0, maxLength: 4 }), fc.option(fc.integer({ min: 1, max: 65535 })), fc.webPath(), (s, user, labels, port, path) => {
+        const url = `${s}://${user}${labels.join('.')}${port === null ? '' : `:${port}`}${path}`;
+        // None where the parser fails (`a.0` is no IPv4 address) or finds what is no host name
+        // (`http:///~`: the parser skips the slashes and takes `~`).
+        let hostname: string | undefined;
         try {
-          hostname = new URL(url).hostname;
+          hostname = normaliseHost(new URL(url).hostname) ?? undefined;
         } catch {
           hostname = undefined;
         }
