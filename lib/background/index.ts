@@ -7,7 +7,7 @@ import { LOG_WRITE_DELAY_MS, startBackgroundLog } from '../db/background-log';
 import { createTranslator, pickLanguage } from '../i18n';
 import { providePackagedMessages } from '../i18n/packaged';
 import { createMessageRouter, type Sender } from '../messages';
-import { createObserver, createTabStore } from '../observe';
+import { createObserver, createTabStore, recoveriesToWaitFor } from '../observe';
 import { handleContentMessage } from '../observe/content-messages';
 import { createTabSync } from '../observe/tab-sync';
 import { listenToRequests } from '../observe/web-request';
@@ -58,8 +58,7 @@ export function startBackground(browser: WebExtension) {
     atStart: sessionAtStart,
     saveWith: (items) => writer.journalNow(items),
     // A state that counts a request recovered from a page's report is saved with that request's row.
-    // Nothing is recovering almost always, and then no timer is set (0.7 ms of a page load's CPU).
-    holdSaves: () => (observer.recovering() ? within(RECOVERY_HOLD_MS, observer.recovered()) : undefined),
+    holdSaves: () => recoveriesToWaitFor(observer),
   });
   const started = Promise.all([
     writer.recovered,
@@ -196,12 +195,6 @@ export function startBackground(browser: WebExtension) {
     timings: workerTimings,
   };
 }
-
-/**
- * How long a tab-state save waits at most for the log to say which recovered requests it lacks
- * (tab-store.ts, holdSaves): a log that does not answer must not stop the tab states being saved.
- */
-const RECOVERY_HOLD_MS = 3_000;
 
 /** How long a shop tab's content script gets to deliver its reports when asked (it may be gone). */
 const REPORT_NOW_MS = 3_000;

@@ -33,10 +33,11 @@ export function watchDeadlines(
   } = {},
 ) {
   const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  const database = logOpener(log);
 
   async function check() {
     await ready;
-    const requests = await listRequests(logOpener(log)());
+    const requests = await listRequests(database());
     // The promise of an answer within a month is judged from this, in the popup and on every tab.
     const digest = digestRequests(requests);
     onStanding?.(digest);

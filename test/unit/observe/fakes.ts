@@ -2,7 +2,7 @@ import { hasConsentModeSignal } from '@/lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '@/lib/classify';
 import { mergeObservation } from '@/lib/db/writer';
 import type { ConsentChangeRow, CookieSeen, FindingRow, LogWriter, Observation, Visit } from '@/lib/db';
-import { createObserver, createTabStore, type ObserverDeps, type RequestEvent, type StorageArea } from '@/lib/observe';
+import { createObserver, createTabStore, recoveriesToWaitFor, type ObserverDeps, type RequestEvent, type StorageArea } from '@/lib/observe';
 
 /** An in-memory storage area that behaves like `storage.session` (values are copied, as the browser does). */
 export function memoryArea(initial: Record<string, unknown> = {}): StorageArea & { data: Record<string, unknown> } {
@@ -57,14 +57,14 @@ export function makeObserver<W extends ObserverDeps['writer'] = ReturnType<typeo
     writer?: W;
     /** The tab store's options beyond the fakes' (the background's `saveWith`, say). */
     storeOptions?: Parameters<typeof createTabStore>[1];
-    /** As the background does: the tab store's saves wait for the observer's recoveries (`holdSaves`). */
+    /** As the background wires it: the tab store's saves wait for the observer's recoveries (`holdSaves`). */
     holdSavesForRecoveries?: boolean;
   } = {},
 ) {
   const store = createTabStore(area, {
     delayMs: 0,
     ...extra.storeOptions,
-    holdSaves: extra.holdSavesForRecoveries ? () => observer.recovered() : undefined,
+    holdSaves: extra.holdSavesForRecoveries ? () => recoveriesToWaitFor(observer) : undefined,
   });
   const writer = (extra.writer ?? recordingWriter()) as W;
   let ids = 0;
