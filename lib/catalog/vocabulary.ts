@@ -10,7 +10,7 @@ import type { Catalog, HostRule } from './schema';
  */
 
 export const CONSENT_CATEGORIES = ['necessary', 'functional', 'statistics', 'marketing'] as const;
-export const ConsentCategory = z.enum(CONSENT_CATEGORIES);
+export const ConsentCategory = z.lazy(() => z.enum(CONSENT_CATEGORIES));
 export type ConsentCategory = z.infer<typeof ConsentCategory>;
 
 export const ENTRY_IDS = [
@@ -23,15 +23,15 @@ export const ENTRY_IDS = [
   'trustpilot',
   'adyen',
 ] as const;
-export const EntryId = z.enum(ENTRY_IDS);
+export const EntryId = z.lazy(() => z.enum(ENTRY_IDS));
 export type EntryId = z.infer<typeof EntryId>;
 
 /** Text we show in both UI languages. */
-export const LocalText = z.strictObject({ nl: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
+export const LocalText = z.lazy(() => z.strictObject({ nl: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) }));
 export type LocalText = z.infer<typeof LocalText>;
 
 /** What a matched request is, so the UI can tell a script load from a data-carrying hit. */
-export const RequestKind = z.enum(['script', 'hit', 'config', 'widget', 'payment', 'page', 'other']);
+export const RequestKind = z.lazy(() => z.enum(['script', 'hit', 'config', 'widget', 'payment', 'page', 'other']));
 export type RequestKind = z.infer<typeof RequestKind>;
 
 /** GVL ids of the catalog's vendors, for the TCF and GPP readers (they keep only these). */
@@ -50,8 +50,8 @@ export const PROMISE_IDS = [
   'named-processors-only',
   'answer-within-a-month',
 ] as const;
-export const PromiseId = z.enum(PROMISE_IDS);
+export const PromiseId = z.lazy(() => z.enum(PROMISE_IDS));
 export type PromiseId = z.infer<typeof PromiseId>;
 
 /** An AWS region code: eu-west-1, us-gov-west-1, eusc-de-east-1. */
-export const AwsRegion = z.string().check(z.regex(/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/, 'an AWS region code'));
+export const AwsRegion = z.lazy(() => z.string().check(z.regex(/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/, 'an AWS region code')));

@@ -1,16 +1,16 @@
 import * as z from 'zod/mini';
 
 /** One Consent Mode signal as a Google request reports it. */
-export const SignalState = z.enum(['granted', 'denied', 'not-set']);
+export const SignalState = z.lazy(() => z.enum(['granted', 'denied', 'not-set']));
 export type SignalState = z.infer<typeof SignalState>;
 
-export const ConsentModeSignals = z.strictObject({
+export const ConsentModeSignals = z.lazy(() => z.strictObject({
   adStorage: SignalState,
   analyticsStorage: SignalState,
   /** From `gcd` only (Consent Mode v2). */
   adUserData: z.optional(SignalState),
   adPersonalization: z.optional(SignalState),
-});
+}));
 export type ConsentModeSignals = z.infer<typeof ConsentModeSignals>;
 
 /**

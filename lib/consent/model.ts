@@ -4,10 +4,10 @@ import { CONSENT_RECORD_CATEGORIES, PLATFORM_IDS } from './categories';
 
 export { CONSENT_RECORD_CATEGORIES, PLATFORM_IDS, normaliseCategories } from './categories';
 
-export const RecordCategory = z.enum(CONSENT_RECORD_CATEGORIES);
+export const RecordCategory = z.lazy(() => z.enum(CONSENT_RECORD_CATEGORIES));
 export type RecordCategory = z.infer<typeof RecordCategory>;
 
-export const PlatformId = z.enum(PLATFORM_IDS);
+export const PlatformId = z.lazy(() => z.enum(PLATFORM_IDS));
 export type PlatformId = z.infer<typeof PlatformId>;
 
 /**
@@ -19,7 +19,7 @@ export const CONSENT_SOURCES = [...PLATFORM_IDS, 'tcf', 'gpp', 'consent-mode', '
 /** The sources that are signals to vendors' tags, never a record of the customer's own choice. */
 export const SIGNAL_SOURCES = ['consent-mode', 'uet', 'meta'] as const satisfies readonly ConsentSourceName[];
 type ConsentSourceName = (typeof CONSENT_SOURCES)[number];
-export const ConsentSource = z.enum(CONSENT_SOURCES);
+export const ConsentSource = z.lazy(() => z.enum(CONSENT_SOURCES));
 export type ConsentSource = z.infer<typeof ConsentSource>;
 
 /**
@@ -30,15 +30,15 @@ export type ConsentSource = z.infer<typeof ConsentSource>;
  * IAB TCF's vendor consents, for the catalog's vendors that are on IAB's Global Vendor List: a TC
  * string grants purposes AND vendors, and a customer may accept the purposes but refuse Google.
  */
-export const VendorConsents = z.strictObject({
+export const VendorConsents = z.lazy(() => z.strictObject({
   /** GVL ids (among those the catalog knows) the customer consented to. */
   consents: z.array(z.int().check(z.positive())).check(z.maxLength(50)),
   /** GVL ids (among those the catalog knows) whose legitimate interest the customer objected to. */
   objections: z._default(z.array(z.int().check(z.positive())).check(z.maxLength(50)), []),
-});
+}));
 export type VendorConsents = z.infer<typeof VendorConsents>;
 
-export const ConsentRecord = z.strictObject({
+export const ConsentRecord = z.lazy(() => z.strictObject({
   source: ConsentSource,
   /** When the choice was made, as the record says (ms since epoch); null when it does not say. */
   decidedAt: z.nullable(z.number()),
@@ -46,7 +46,7 @@ export const ConsentRecord = z.strictObject({
   denied: z.array(RecordCategory),
   /** TCF and GPP records only. */
   vendors: z.optional(VendorConsents),
-});
+}));
 export type ConsentRecord = z.infer<typeof ConsentRecord>;
 
 /** One change of the consent state during a visit, as the log keeps it. */
@@ -72,10 +72,10 @@ export const ConsentChange = z.strictObject({
 export type ConsentChange = z.infer<typeof ConsentChange>;
 
 export const BANNERS = [...PLATFORM_IDS, 'tcf'] as const;
-export const BannerState = z.strictObject({
+export const BannerState = z.lazy(() => z.strictObject({
   cmp: z.enum(BANNERS),
   /** The banner is on screen, waiting for an answer. */
   showing: z.boolean(),
   seenAt: z.number(),
-});
+}));
 export type BannerState = z.infer<typeof BannerState>;

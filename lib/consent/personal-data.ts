@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 
 /** Personal data found in a tracker request, named by kind and place, never by value. */
-export const PersonalDataHit = z.strictObject({
+export const PersonalDataHit = z.lazy(() => z.strictObject({
   kind: z.enum(['email', 'hashed-email', 'phone', 'hashed-phone']),
   /** The query or form parameter it was in, or `body`. */
   where: z.string().check(z.maxLength(100)),
-});
+}));
 export type PersonalDataHit = z.infer<typeof PersonalDataHit>;
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/;

@@ -1,15 +1,15 @@
 import * as z from 'zod/mini';
 
 /** The user's own stance, set once in the extension: per optional category, allow, refuse or no view. */
-export const StanceChoice = z.enum(['allow', 'refuse', 'unset']);
+export const StanceChoice = z.lazy(() => z.enum(['allow', 'refuse', 'unset']));
 export type StanceChoice = z.infer<typeof StanceChoice>;
 
-export const Stance = z.strictObject({
+export const Stance = z.lazy(() => z.strictObject({
   functional: StanceChoice,
   statistics: StanceChoice,
   marketing: StanceChoice,
   updatedAt: z.nullable(z.number()),
-});
+}));
 export type Stance = z.infer<typeof Stance>;
 
 export const STANCE_KEY = 'stance:v1';

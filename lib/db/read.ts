@@ -13,9 +13,9 @@ import type { ConsentChangeRow, CookieSeen, Observation, Visit } from './schema'
  */
 
 /** An entry id: a current one, or one the catalog no longer has. */
-const AnyEntryId = z.string().check(z.maxLength(100));
+const AnyEntryId = z.lazy(() => z.string().check(z.maxLength(100)));
 
-const ObservationRow = z.looseObject({
+const ObservationRow = z.lazy(() => z.looseObject({
   id: z.string(),
   visitId: z.string(),
   at: z.number(),
@@ -34,9 +34,9 @@ const ObservationRow = z.looseObject({
   relay: z.optional(z.enum(['shop', 'other'])),
   consentMode: z.catch(z.optional(z.nullable(ConsentModeSignals)), undefined),
   personalData: z.catch(z.optional(z.array(PersonalDataHit)), undefined),
-});
+}));
 
-const CookieRow = z.looseObject({
+const CookieRow = z.lazy(() => z.looseObject({
   id: z.string(),
   visitId: z.string(),
   entryId: AnyEntryId,
@@ -46,17 +46,17 @@ const CookieRow = z.looseObject({
   at: z.number(),
   change: z.enum(['present', 'set', 'removed']),
   by: z.optional(z.literal('server')),
-});
+}));
 
-const ChangeRow = z.extend(ConsentChange, { id: z.string(), visitId: z.string() });
+const ChangeRow = z.lazy(() => z.extend(ConsentChange, { id: z.string(), visitId: z.string() }));
 
-const VisitRow = z.looseObject({
+const VisitRow = z.lazy(() => z.looseObject({
   id: z.string(),
   tabId: z.number(),
   url: z.string(),
   startedAt: z.number(),
   banner: z.catch(z.optional(z.nullable(BannerState)), null),
-});
+}));
 
 const isEntryId = (id: string): id is EntryId => EntryId.safeParse(id).success;
 

@@ -9,20 +9,20 @@ import * as z from 'zod/mini';
  * exports (Chrome's default since version 130) leave out every Cookie and Set-Cookie header.
  */
 
-const Header = z.object({ name: z.string(), value: z.string() });
-const Cookie = z.object({ name: z.string(), value: z.string() });
+const Header = z.lazy(() => z.object({ name: z.string(), value: z.string() }));
+const Cookie = z.lazy(() => z.object({ name: z.string(), value: z.string() }));
 /** An ISO date-time as either browser writes it (`Z` or `+02:00`, milliseconds or not). */
-const HarTime = z.string().check(z.refine((value) => Number.isFinite(Date.parse(value)), 'not a date and time (ISO 8601)'));
+const HarTime = z.lazy(() => z.string().check(z.refine((value) => Number.isFinite(Date.parse(value)), 'not a date and time (ISO 8601)')));
 
-export const HarPage = z.object({
+export const HarPage = z.lazy(() => z.object({
   id: z.string(),
   startedDateTime: HarTime,
   /** Chromium writes the page's address here, Firefox the document's title. */
   title: z._default(z.string(), ''),
-});
+}));
 export type HarPage = z.infer<typeof HarPage>;
 
-export const HarEntry = z.object({
+export const HarEntry = z.lazy(() => z.object({
   pageref: z.optional(z.string()),
   startedDateTime: HarTime,
   /** Total time in ms; -1 or absent in some exporters when unknown. */
@@ -44,15 +44,15 @@ export const HarEntry = z.object({
   }),
   /** Chromium only: DevTools' resource type (`document`, `script`, `ping`, …). */
   _resourceType: z.optional(z.string()),
-});
+}));
 export type HarEntry = z.infer<typeof HarEntry>;
 
-export const HarLog = z.object({
+export const HarLog = z.lazy(() => z.object({
   version: z.optional(z.string()),
   creator: z._default(z.object({ name: z.string(), version: z._default(z.string(), '') }), { name: 'unknown', version: '' }),
   browser: z.optional(z.object({ name: z.string(), version: z._default(z.string(), '') })),
   pages: z._default(z.array(HarPage).check(z.maxLength(100_000)), []),
   entries: z.array(HarEntry).check(z.maxLength(2_000_000)),
-});
-export const Har = z.object({ log: HarLog });
+}));
+export const Har = z.lazy(() => z.object({ log: HarLog }));
 export type Har = z.infer<typeof Har>;

@@ -4,7 +4,7 @@ import type { LogDatabase } from '../db/schema';
 export const RETENTION_KEY = 'retention:v1';
 /** How long the log keeps visits, in days; 0 keeps everything. */
 export const RETENTION_CHOICES = [30, 90, 365, 0] as const;
-export const Retention = z.union([z.literal(30), z.literal(90), z.literal(365), z.literal(0)]);
+export const Retention = z.lazy(() => z.lazy(() => z.union([z.literal(30), z.literal(90), z.literal(365), z.literal(0)])));
 export type Retention = z.infer<typeof Retention>;
 export const DEFAULT_RETENTION: Retention = 365;
 

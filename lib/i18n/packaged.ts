@@ -4,9 +4,9 @@ import { LANGUAGES, provideMessages, type Language, type MessageLookup } from '.
 type WebExtension = typeof import('wxt/browser').browser;
 
 /** A locale file as read: an object of entries, each checked when it is first looked up. */
-const LocaleFile = z.record(z.string(), z.unknown());
+const LocaleFile = z.lazy(() => z.record(z.string(), z.unknown()));
 /** One entry of a locale file, as `_locales/<language>/messages.json` holds it. */
-const MessageEntry = z.object({ message: z.string() });
+const MessageEntry = z.lazy(() => z.object({ message: z.string() }));
 
 /**
  * Both languages' strings, read from the extension's own `_locales` files (the manifest's), for the

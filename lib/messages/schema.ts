@@ -6,19 +6,22 @@ import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from './limits';
 
 export { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH };
 
-export const PageResourceMessage = z.strictObject({
+// Every schema here, as in each module's schemas, is built on its first use (`z.lazy`): a woken worker
+// evaluates all its modules before it can take its first event (test/unit/background/schemas-at-start.test.ts).
+
+export const PageResourceMessage = z.lazy(() => z.strictObject({
   url: z.string().check(z.maxLength(MAX_URL_LENGTH)),
   initiatorType: z.string().check(z.maxLength(40)),
   startTime: z.number().check(z.nonnegative(), z.maximum(1e9)),
   /** The entry's place in the page's report, from 1: a report delivered twice is counted once. */
   seq: z.int().check(z.positive(), z.maximum(1e9)),
-});
+}));
 
-const Categories = z.array(RecordCategory).check(z.maxLength(CONSENT_RECORD_CATEGORIES.length));
+const Categories = z.lazy(() => z.array(RecordCategory).check(z.maxLength(CONSENT_RECORD_CATEGORIES.length)));
 
 /** What the page's own CMP API said, relayed from the main world: data, never trusted further. */
 // Every `at` is finite: z.number() refuses NaN and ±Infinity (classic's `.finite()` changed nothing).
-export const PageConsentMessage = z.discriminatedUnion('source', [
+export const PageConsentMessage = z.lazy(() => z.discriminatedUnion('source', [
   z.strictObject({
     source: z.literal('tcf'),
     eventStatus: z.enum(['tcloaded', 'cmpuishown', 'useractioncomplete']),
@@ -58,11 +61,11 @@ export const PageConsentMessage = z.discriminatedUnion('source', [
     granted: z.boolean(),
     at: z.number(),
   }),
-]);
+]));
 export type PageConsentMessage = z.infer<typeof PageConsentMessage>;
 
 /** Messages a content script on a shop page may send to the background. */
-export const ContentMessage = z.discriminatedUnion('type', [
+export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('page-resources'),
     /** Which page load reports (random, per content script): `seq` counts within it. */
@@ -80,11 +83,11 @@ export const ContentMessage = z.discriminatedUnion('type', [
   }),
   /** The shop's data-request form is on the page: is there an e-mail address to fill in? */
   z.strictObject({ type: z.literal('data-request-form-ready') }),
-]);
+]));
 export type ContentMessage = z.infer<typeof ContentMessage>;
 
 /** Messages the extension's own pages (popup, history) may send to the background. */
-export const ExtensionPageMessage = z.discriminatedUnion('type', [
+export const ExtensionPageMessage = z.lazy(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('get-diagnostics') }),
   /** A rights request was recorded or changed: check the deadlines again. */
   z.strictObject({ type: z.literal('requests-changed') }),
@@ -94,12 +97,12 @@ export const ExtensionPageMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('judge-har'), id: z.uuid() }),
   /** A page is about to read the log: write what is queued first (lib/db/written.ts). */
   z.strictObject({ type: z.literal('flush-log') }),
-]);
+]));
 export type ExtensionPageMessage = z.infer<typeof ExtensionPageMessage>;
 
-export const Diagnostics = z.strictObject({
+export const Diagnostics = z.lazy(() => z.strictObject({
   droppedMessages: z.int().check(z.nonnegative()),
   lastDropReason: z.nullable(z.string()),
   startedAt: z.number(),
-});
+}));
 export type Diagnostics = z.infer<typeof Diagnostics>;

@@ -36,7 +36,7 @@ export function keptAddress(url: string): string {
 }
 
 /** One catalog request as the consent judgement needs it. */
-export const RequestRecord = z.strictObject({
+export const RequestRecord = z.lazy(() => z.strictObject({
   entryId: EntryId,
   at: z.number(),
   consentMode: z.nullable(ConsentModeSignals),
@@ -54,27 +54,27 @@ export const RequestRecord = z.strictObject({
   kind: z.optional(RequestKind),
   carried: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(MAX_CARRIED))),
   event: z.optional(z.string().check(z.maxLength(64))),
-});
+}));
 export type RequestRecord = z.infer<typeof RequestRecord>;
 
 /** A request to a host the policy does not name: not judged, but shown in order (since 2026-12). */
-export const UnlistedRequest = z.strictObject({
+export const UnlistedRequest = z.lazy(() => z.strictObject({
   url: z.string().check(z.maxLength(MAX_KEPT_ADDRESS)),
   at: z.number(),
   type: z.string().check(z.maxLength(40)),
-});
+}));
 export type UnlistedRequest = z.infer<typeof UnlistedRequest>;
 
-export const CookieWrite = z.strictObject({
+export const CookieWrite = z.lazy(() => z.strictObject({
   entryId: EntryId,
   name: z.string().check(z.maxLength(256)),
   at: z.number(),
   /** The shop's own server set it (Set-Cookie on one of its responses). */
   by: z.optional(z.literal('server')),
-});
+}));
 export type CookieWrite = z.infer<typeof CookieWrite>;
 
-export const EntryActivity = z.strictObject({
+export const EntryActivity = z.lazy(() => z.strictObject({
   requests: z.int().check(z.nonnegative()),
   /** Catalog cookies set during this visit. */
   cookiesSet: z.array(z.string()).check(z.maxLength(MAX_COOKIES_PER_ENTRY)),
@@ -88,22 +88,22 @@ export const EntryActivity = z.strictObject({
    * gateway) or a tagging server elsewhere. The data still reaches the vendor.
    */
   relays: z._default(z.array(z.strictObject({ host: z.string().check(z.maxLength(253)), party: z.enum(['shop', 'other']) })).check(z.maxLength(10)), []),
-});
+}));
 export type EntryActivity = z.infer<typeof EntryActivity>;
 
 /** A catalog request that went over plain http: (its final address, once it completed). */
-export const PlainRequest = z.strictObject({ entryId: EntryId, host: z.string().check(z.maxLength(253)), at: z.number() });
+export const PlainRequest = z.lazy(() => z.strictObject({ entryId: EntryId, host: z.string().check(z.maxLength(253)), at: z.number() }));
 export type PlainRequest = z.infer<typeof PlainRequest>;
 
 /** Where the shop's storage is: an S3 bucket's region, from S3's own response header or an S3 host name. */
-export const StorageSighting = z.strictObject({ region: AwsRegion, from: z.enum(['header', 'host']), host: z.string().check(z.maxLength(253)), at: z.number() });
+export const StorageSighting = z.lazy(() => z.strictObject({ region: AwsRegion, from: z.enum(['header', 'host']), host: z.string().check(z.maxLength(253)), at: z.number() }));
 export type StorageSighting = z.infer<typeof StorageSighting>;
 
-export const Storage = z.strictObject({
+export const Storage = z.lazy(() => z.strictObject({
   regions: z.array(StorageSighting).check(z.maxLength(MAX_STORAGE_SIGHTINGS)),
   /** CloudFront's edge locations (`x-amz-cf-pop`): where the page was delivered from, not where data is kept. */
   edges: z.array(z.string().check(z.maxLength(32))).check(z.maxLength(MAX_STORAGE_SIGHTINGS)),
-});
+}));
 export type Storage = z.infer<typeof Storage>;
 const newStorage = (): Storage => ({ regions: [], edges: [] });
 
@@ -115,7 +115,7 @@ export const MAX_RECONCILED_URLS = 1000;
  * recover a catalog request whose webRequest events were handed to a service worker that was stopped
  * before it handled them: the browser does not deliver those again, the page's report does.
  */
-const Reconcile = z.strictObject({
+const Reconcile = z.lazy(() => z.strictObject({
   /**
    * Per reporting page load (the old page's last report can arrive after the next one started), the
    * last Resource Timing entry handled: a report delivered twice is counted once.
@@ -128,7 +128,7 @@ const Reconcile = z.strictObject({
   urls: z.int().check(z.nonnegative()),
   /** Too many distinct URLs: no longer reconciled on this visit (the counts stay webRequest's). */
   off: z.boolean(),
-});
+}));
 export type Reconcile = z.infer<typeof Reconcile>;
 const newReconcile = (): Reconcile => ({ seqByPage: {}, network: {}, page: {}, urls: 0, off: false });
 
@@ -136,7 +136,7 @@ const newReconcile = (): Reconcile => ({ seqByPage: {}, network: {}, page: {}, u
  * What the popup and the badge show for one tab. Kept in `storage.session`, so it survives the
  * MV3 service worker being stopped mid-visit; the full detail goes to the Dexie log.
  */
-export const TabState = z.strictObject({
+export const TabState = z.lazy(() => z.strictObject({
   tabId: z.int(),
   visitId: z.string(),
   url: z.string(),
@@ -173,7 +173,7 @@ export const TabState = z.strictObject({
   plain: z._default(z.array(PlainRequest).check(z.maxLength(MAX_PLAIN_REQUESTS)), []),
   plainLeftOut: z._default(z.int().check(z.nonnegative()), 0),
   storage: z._default(Storage, newStorage),
-});
+}));
 export type TabState = z.infer<typeof TabState>;
 
 export function newTabState(tabId: number, visitId: string, url: string, startedAt: number): TabState {

@@ -4,27 +4,27 @@ import { CONSENT_SOURCES, RecordCategory } from '../consent/model';
 import { REQUEST_TYPES } from '../requests/types';
 
 export const PROMISE_STATUSES = ['kept', 'broken', 'unknown'] as const;
-export const PromiseStatus = z.enum(PROMISE_STATUSES);
+export const PromiseStatus = z.lazy(() => z.enum(PROMISE_STATUSES));
 /** `unknown`: the page gave nothing to judge the promise by; the UI says "cannot tell". */
 export type PromiseStatus = z.infer<typeof PromiseStatus>;
 
-const Count = z.int().check(z.nonnegative());
-const Name = z.string().check(z.minLength(1), z.maxLength(64));
-const Host = z.string().check(z.minLength(1), z.maxLength(253));
+const Count = z.lazy(() => z.int().check(z.nonnegative()));
+const Name = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(64)));
+const Host = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(253)));
 /** A calendar date, YYYY-MM-DD, in the customer's own time zone (lib/requests/deadline.ts). */
-const CalendarDate = z.iso.date();
-const EventCount = z.strictObject({ name: Name, count: Count });
+const CalendarDate = z.lazy(() => z.iso.date());
+const EventCount = z.lazy(() => z.strictObject({ name: Name, count: Count }));
 /** What an invitation carried, by kind; never the value. */
-const InvitationData = z.enum(['email', 'order-number']);
+const InvitationData = z.lazy(() => z.enum(['email', 'order-number']));
 /** Where a storage region was read: S3's own response header, or the S3 host name the page loaded from. */
-const RegionFrom = z.enum(['header', 'host']);
+const RegionFrom = z.lazy(() => z.enum(['header', 'host']));
 
 /**
  * The evidence of one judged promise as facts, not sentences: every place that shows it (popup,
  * history, report, scan, letters) says it in its own language from these (lib/promises/describe.ts).
  * `code` names the sentence; it is also a locale key, `promise_<code>`.
  */
-export const PromiseFacts = z.discriminatedUnion('code', [
+export const PromiseFacts = z.lazy(() => z.discriminatedUnion('code', [
   // no-identifiers (Google Analytics)
   z.strictObject({ code: z.literal('identifiers-no-hits'), entry: EntryId }),
   z.strictObject({ code: z.literal('identifiers-absent'), entry: EntryId, hits: Count }),
@@ -68,13 +68,14 @@ export const PromiseFacts = z.discriminatedUnion('code', [
   z.strictObject({ code: z.literal('answer-not-known') }),
   // An imported report that keeps neither the requests' parameters nor its own judgement.
   z.strictObject({ code: z.literal('not-in-report') }),
-]);
+]));
 export type PromiseFacts = z.infer<typeof PromiseFacts>;
 export type PromiseCode = PromiseFacts['code'];
-export const PROMISE_CODES = PromiseFacts.def.options.map((option) => option.shape.code.def.values[0]) as PromiseCode[];
+/** Every code, read from the schema (which is built on first use). */
+export const promiseCodes = (): PromiseCode[] => PromiseFacts._zod.innerType.def.options.map((option) => option.shape.code.def.values[0]) as PromiseCode[];
 
 /** One promise judged on one visit. */
-export const PromiseCheck = z.strictObject({ id: PromiseId, status: PromiseStatus, facts: PromiseFacts });
+export const PromiseCheck = z.lazy(() => z.strictObject({ id: PromiseId, status: PromiseStatus, facts: PromiseFacts }));
 export type PromiseCheck = z.infer<typeof PromiseCheck>;
 
 /**

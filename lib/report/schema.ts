@@ -11,7 +11,7 @@ import { BANNERS, CONSENT_SOURCES, RecordCategory } from '../consent/model';
  */
 export const REPORT_SCHEMA_VERSION = 1;
 
-const IsoTime = z.iso.datetime({ offset: true });
+const IsoTime = z.lazy(() => z.iso.datetime({ offset: true }));
 const Text = (max: number) => z.string().check(z.maxLength(max));
 
 /**
@@ -24,7 +24,7 @@ const Text = (max: number) => z.string().check(z.maxLength(max));
 export const HAR_LIMITS = ['page-world', 'consent-mode-hits', 'script-cookie'] as const;
 export type HarLimit = (typeof HAR_LIMITS)[number];
 
-export const TrackerReport = z.strictObject({
+export const TrackerReport = z.lazy(() => z.strictObject({
   id: EntryId,
   company: Text(200),
   category: ConsentCategory,
@@ -37,10 +37,10 @@ export const TrackerReport = z.strictObject({
   cookieEvidence: z._default(z.nullable(z.strictObject({ name: Text(256), at: IsoTime, by: z.enum(['script', 'server']) })), null),
   /** Judged from a HAR file: what the verdict rests on that a HAR cannot show. Since 2026-12 (issue 17). */
   harLimits: z.optional(z.array(z.enum(HAR_LIMITS)).check(z.maxLength(HAR_LIMITS.length))),
-});
+}));
 export type TrackerReport = z.infer<typeof TrackerReport>;
 
-export const FindingReport = z.strictObject({
+export const FindingReport = z.lazy(() => z.strictObject({
   kind: z.enum(FINDING_KINDS),
   trackerId: z.optional(EntryId),
   /** The category a consent-signal-conflict or stance-mismatch is about. */
@@ -48,24 +48,24 @@ export const FindingReport = z.strictObject({
   /** The cookie the finding is about (a write before or against the choice, a Consent Mode mismatch). */
   cookie: z.optional(Text(256)),
   detail: Text(2000),
-});
+}));
 export type FindingReport = z.infer<typeof FindingReport>;
 
 /**
  * A third party the policy does not name, with who it is when the directory of common third parties
  * knows it (`null` when it does not; reports written before 2026-12 have neither field).
  */
-export const UnlistedReport = z.strictObject({
+export const UnlistedReport = z.lazy(() => z.strictObject({
   host: Text(300),
   requests: z.int().check(z.nonnegative()),
   company: z._default(z.nullable(Text(200)), null),
   country: z._default(z.nullable(z.string().check(z.regex(/^[A-Z]{2}$/))), null),
   purpose: z._default(z.nullable(Text(40)), null),
-});
+}));
 export type UnlistedReport = z.infer<typeof UnlistedReport>;
 
 /** One request, for the CSV export and for a support engineer reading a visit in order. */
-export const ObservationReport = z.strictObject({
+export const ObservationReport = z.lazy(() => z.strictObject({
   at: IsoTime,
   trackerId: z.nullable(EntryId),
   host: Text(300),
@@ -81,7 +81,7 @@ export const ObservationReport = z.strictObject({
    * import judges the promises by it. Since 2026-12.
    */
   kind: z.optional(RequestKind),
-});
+}));
 export type ObservationReport = z.infer<typeof ObservationReport>;
 
 /**
@@ -89,18 +89,18 @@ export type ObservationReport = z.infer<typeof ObservationReport>;
  * support person can act on. Since 2026-12; a page of an older report has none (an empty list), and
  * the import judges them again from the page's own requests where it can.
  */
-export const PromiseReport = z.strictObject({
+export const PromiseReport = z.lazy(() => z.strictObject({
   id: PromiseId,
   status: PromiseStatus,
   evidence: Text(2000),
-});
+}));
 export type PromiseReport = z.infer<typeof PromiseReport>;
 
 /**
  * One change of the consent state during a visit: the customer's record, or (with `signal`) what the
  * shop told the vendors' tags. The timeline draws a line at each. Since 2026-12.
  */
-export const ConsentChangeReport = z.strictObject({
+export const ConsentChangeReport = z.lazy(() => z.strictObject({
   at: IsoTime,
   source: z.enum(CONSENT_SOURCES),
   signal: z.optional(z.enum(['default', 'update'])),
@@ -108,10 +108,10 @@ export const ConsentChangeReport = z.strictObject({
   denied: z.array(RecordCategory).check(z.maxLength(5)),
   /** Already there when the visit began: an earlier visit's choice. */
   carriedOver: z.boolean(),
-});
+}));
 export type ConsentChangeReport = z.infer<typeof ConsentChangeReport>;
 
-export const PageReport = z.strictObject({
+export const PageReport = z.lazy(() => z.strictObject({
   url: Text(16_384),
   visitedAt: IsoTime,
   consent: z.strictObject({
@@ -147,11 +147,11 @@ export const PageReport = z.strictObject({
   capture: z.optional(z.strictObject({ from: z.literal('har'), creator: Text(200), cookies: z.boolean() })),
   /** The page's place in a site scan's URL list (sitemap or crawl order), kept when shards are merged. Since 2026-12. */
   position: z.optional(z.int().check(z.nonnegative())),
-});
+}));
 export type PageReport = z.infer<typeof PageReport>;
 
 /** One tracker across the pages of a site scan. */
-export const SiteTrackerSummary = z.strictObject({
+export const SiteTrackerSummary = z.lazy(() => z.strictObject({
   id: EntryId,
   company: Text(200),
   /** Pages on which it was active. */
@@ -161,19 +161,19 @@ export const SiteTrackerSummary = z.strictObject({
   /** The first page, in the site's order, on which it was active, and on which it broke the choice. */
   firstPage: Text(16_384),
   firstViolation: z.nullable(Text(16_384)),
-});
+}));
 
 /** Who was active across a site scan's pages (or merged shards). Since 2026-12 (issue 17). */
-export const SiteSummary = z.strictObject({
+export const SiteSummary = z.lazy(() => z.strictObject({
   pages: z.int().check(z.nonnegative()),
   pagesWithViolations: z.int().check(z.nonnegative()),
   trackers: z.array(SiteTrackerSummary).check(z.maxLength(50)),
   unlisted: z.array(z.strictObject({ host: Text(300), pages: z.int().check(z.nonnegative()), firstPage: Text(16_384) })).check(z.maxLength(10_000)),
-});
+}));
 export type SiteSummary = z.infer<typeof SiteSummary>;
 
 /** How a site scan chose its pages, and which shards of the URL list this report holds. Since 2026-12 (issue 17). */
-export const SiteScan = z.strictObject({
+export const SiteScan = z.lazy(() => z.strictObject({
   source: z.enum(['urls', 'sitemap', 'crawl']),
   /** The sitemap, or the page the crawl started from; null for a list of URLs. */
   start: z.nullable(Text(16_384)),
@@ -184,10 +184,10 @@ export const SiteScan = z.strictObject({
   shards: z.array(z.strictObject({ index: z.int().check(z.positive()), count: z.int().check(z.positive()) })).check(z.maxLength(1000)),
   /** Pages of the list that could not be scanned (they did not load): the report does not cover them. */
   failed: z.array(z.strictObject({ url: Text(16_384), reason: Text(2000) })).check(z.maxLength(10_000)),
-});
+}));
 export type SiteScan = z.infer<typeof SiteScan>;
 
-export const Report = z.strictObject({
+export const Report = z.lazy(() => z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: IsoTime,
   tool: z.strictObject({ name: Text(100), version: Text(40) }),
@@ -199,5 +199,5 @@ export const Report = z.strictObject({
   pages: z.array(PageReport).check(z.maxLength(10_000)),
   site: z.optional(SiteScan),
   summary: z.optional(SiteSummary),
-});
+}));
 export type Report = z.infer<typeof Report>;

@@ -4,7 +4,7 @@ import type { RightsRequestRecord } from './types';
 
 export const REMINDER_SETTINGS_KEY = 'reminders:v1';
 export const NOTIFIED_KEY = 'reminders-notified:v1';
-export const ReminderSettings = z.strictObject({ notify: z.boolean() });
+export const ReminderSettings = z.lazy(() => z.strictObject({ notify: z.boolean() }));
 export type ReminderSettings = z.infer<typeof ReminderSettings>;
 
 export interface Reminder {

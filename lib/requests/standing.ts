@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { RequestType, RightsRequestRecord, type RightsRequestRecord as Record_ } from './types';
+import { RequestStatus, RequestType, type RightsRequestRecord as Record_ } from './types';
 
 /**
  * storage.session: the customer's rights requests as far as their deadlines go (type, when sent, in
@@ -8,14 +8,14 @@ import { RequestType, RightsRequestRecord, type RightsRequestRecord as Record_ }
  */
 export const RIGHTS_STANDING_KEY = 'rights-standing:v1';
 
-export const RightsDigest = z.strictObject({
+export const RightsDigest = z.lazy(() => z.strictObject({
   id: z.string().check(z.maxLength(100)),
   type: RequestType,
   // z.number() refuses Infinity and NaN itself (classic's `.finite()` added no check).
   sentAt: z.number(),
   timeZone: z.string().check(z.maxLength(100)),
-  status: RightsRequestRecord.shape.status,
-});
+  status: RequestStatus,
+}));
 export type RightsDigest = z.infer<typeof RightsDigest>;
 
 /** At most this many are kept: a customer writes a handful, and a flood must not fill session storage. */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 export const REQUEST_TYPES = ['access', 'erasure', 'objection', 'rectification', 'portability', 'withdrawal'] as const;
-export const RequestType = z.enum(REQUEST_TYPES);
+export const RequestType = z.lazy(() => z.enum(REQUEST_TYPES));
 export type RequestType = z.infer<typeof RequestType>;
 
 /** The GDPR article each request rests on. */
@@ -15,10 +15,14 @@ export const ARTICLES: Record<RequestType, string> = {
 };
 
 export const CHANNELS = ['shop-form', 'email-contact', 'email-dpo'] as const;
-export const Channel = z.enum(CHANNELS);
+export const Channel = z.lazy(() => z.enum(CHANNELS));
 export type Channel = z.infer<typeof Channel>;
 
 /** Steps after the first request, when the answer does not come. */
+export const REQUEST_STATUSES = ['sent', 'answered', 'extended', 'closed'] as const;
+export const RequestStatus = z.lazy(() => z.enum(REQUEST_STATUSES));
+export type RequestStatus = z.infer<typeof RequestStatus>;
+
 export const FOLLOW_UPS = ['reminder', 'dpo-complaint', 'authority-complaint'] as const;
 export type FollowUp = (typeof FOLLOW_UPS)[number];
 
@@ -26,13 +30,13 @@ export type FollowUp = (typeof FOLLOW_UPS)[number];
  * A shop order number. The shop's own format is not public; this accepts what order numbers
  * look like (letters, digits and dashes, 4 to 24 characters) and says so when it is not.
  */
-export const OrderNumber = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,22}[A-Za-z0-9]$/, { error: 'order-number-shape' }));
+export const OrderNumber = z.lazy(() => z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,22}[A-Za-z0-9]$/, { error: 'order-number-shape' })));
 
-export const Customer = z.strictObject({
+export const Customer = z.lazy(() => z.strictObject({
   name: z.string().check(z.trim(), z.minLength(1, { error: 'name-missing' }), z.maxLength(200, { error: 'name-too-long' })),
   email: z.email({ error: 'email-invalid' }).check(z.maxLength(254, { error: 'email-invalid' })),
   orderNumber: z.union([z.literal(''), OrderNumber]),
-});
+}));
 export type Customer = z.infer<typeof Customer>;
 
 /** A tracking identifier seen on the shop, so that the shop can find data held under it. */
@@ -46,7 +50,7 @@ export interface TrackingIdentifier {
 }
 
 /** A request as the log keeps it, from the moment the customer confirms it was sent. */
-export const RightsRequestRecord = z.strictObject({
+export const RightsRequestRecord = z.lazy(() => z.strictObject({
   id: z.string(),
   type: RequestType,
   channel: Channel,
@@ -56,10 +60,10 @@ export const RightsRequestRecord = z.strictObject({
   subject: z.string(),
   body: z.string().check(z.minLength(1)),
   recipient: z.string(),
-  status: z.enum(['sent', 'answered', 'extended', 'closed']),
+  status: RequestStatus,
   /** Follow-ups sent so far, in order, each with its date. */
   followUps: z.array(z.strictObject({ step: z.enum(FOLLOW_UPS), at: z.number() })),
   notes: z.string().check(z.maxLength(10_000)),
   updatedAt: z.number(),
-});
+}));
 export type RightsRequestRecord = z.infer<typeof RightsRequestRecord>;

@@ -16,14 +16,14 @@ import { timelineConsent, type TimelineInput } from '../timeline/input';
  * a support engineer without DevTools), `?lang=nl|en` as every page takes. Inside DevTools the
  * inspected tab is the browser's word, and the address is not asked.
  */
-export const PanelQuery = z.object({
+export const PanelQuery = z.lazy(() => z.object({
   tabId: z.optional(
     z.pipe(
       z.pipe(z.string().check(z.regex(/^\d{1,10}$/, 'tabId must be a whole number')), z.transform(Number)),
       z.int().check(z.maximum(Number.MAX_SAFE_INTEGER)),
     ),
   ),
-});
+}));
 
 export type PanelTarget = { ok: true; tabId: number; from: 'devtools' | 'address' } | { ok: false; problem: 'no-tab' | 'bad-tab' };
 

@@ -6,8 +6,8 @@ import en from '@/public/_locales/en/messages.json';
 import { CONSENT_RECORD_CATEGORIES } from '@/lib/consent/model';
 import { LogHealth } from '@/lib/db/health';
 import { RETENTION_CHOICES } from '@/lib/history';
-import { CHANNELS, Customer, FOLLOW_UPS, REQUEST_TYPES, RightsRequestRecord } from '@/lib/requests';
-import { PROMISE_CODES, PROMISE_STATUSES } from '@/lib/promises';
+import { CHANNELS, Customer, FOLLOW_UPS, REQUEST_STATUSES, REQUEST_TYPES } from '@/lib/requests';
+import { promiseCodes, PROMISE_STATUSES } from '@/lib/promises';
 import { HAR_PROBLEM_CODES } from '@/lib/har/parse';
 
 /**
@@ -77,12 +77,12 @@ describe('locale keys used by the code', () => {
     ['requestType', REQUEST_TYPES],
     ['channelName', CHANNELS],
     ['followUp', FOLLOW_UPS],
-    ['status', RightsRequestRecord.shape.status.options],
+    ['status', REQUEST_STATUSES],
     ['health', LogHealth.shape.state.options.filter((state) => state !== 'ok')],
     ['retention', RETENTION_CHOICES],
     ['category', CONSENT_RECORD_CATEGORIES],
     ['tab', ['history', 'requests', 'settings', 'import']],
-    ['promise', PROMISE_CODES],
+    ['promise', promiseCodes()],
     ['promiseStatus', PROMISE_STATUSES],
     ['importProblem', ['too-large', 'not-json', 'not-a-report', 'newer-version', 'older-version', 'invalid']],
     ['harProblem', HAR_PROBLEM_CODES],
