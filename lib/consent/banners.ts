@@ -12,6 +12,9 @@ export const BANNER_SELECTORS: Partial<Record<Exclude<BannerState['cmp'], 'tcf'>
 
 type BannerCmp = keyof typeof BANNER_SELECTORS;
 
+/** DOM mutations are looked at no more often than this. */
+const CHECK_SPACING_MS = 250;
+
 export interface BannerWatchDeps {
   report(cmp: BannerCmp, showing: boolean): void;
   onInvalidated(stop: () => void): void;
@@ -41,17 +44,41 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
     }
   }
 
-  const observer = new MutationObserver(() => {
+  const checkSoon = (ms = CHECK_SPACING_MS) => {
     if (scheduled) return;
     scheduled = true;
-    setTimeout(check, 250);
-  });
-  const start = () => {
-    observer.observe(root.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
-    check();
+    setTimeout(check, ms);
   };
-  if (root.documentElement) start();
-  deps.onInvalidated(() => observer.disconnect());
+  const observer = new MutationObserver(() => checkSoon());
+  const observe = () => observer.observe(root.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
+  let stopped = false;
+  let whileParsing: ReturnType<typeof setInterval> | undefined;
+  if (root.readyState === 'loading') {
+    // Observed only once parsing is over: until then every node the parser inserts would be a mutation
+    // for the browser to record and hand over, on the page's own thread while it loads. While it
+    // parses, a look every spacing instead, from about the parser's first insertion (when this script
+    // runs), which is when the observer's first look came; on most pages parsing is over before then.
+    const startedAt = performance.now();
+    whileParsing = setInterval(check, CHECK_SPACING_MS);
+    root.addEventListener(
+      'DOMContentLoaded',
+      () => {
+        clearInterval(whileParsing);
+        if (stopped) return;
+        observe();
+        checkSoon(Math.max(0, CHECK_SPACING_MS - ((performance.now() - startedAt) % CHECK_SPACING_MS)));
+      },
+      { once: true },
+    );
+  } else if (root.documentElement) {
+    observe();
+    check();
+  }
+  deps.onInvalidated(() => {
+    stopped = true;
+    clearInterval(whileParsing);
+    observer.disconnect();
+  });
   /** Looks now, rather than at the next throttled mutation (the background asks before it writes the log). */
   return { checkNow: check };
 }

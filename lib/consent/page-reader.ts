@@ -69,9 +69,10 @@ export function startPageConsentReader(win: PageWindow = window as PageWindow) {
     }
     if (waiting.size === 0 || now() - started > LOOK_FOR_MS) clearTimer(timer);
   }, POLL_MS);
-  const lookFor = (check: () => boolean) => {
-    if (!check()) waiting.add(check);
-  };
+  // Not looked for now: this runs before the page's first script (document_start), so nothing the
+  // page defines is there yet, and a check now would only cost the page's load (each reader compiled
+  // and run on its thread before the parser goes on). The first tick looks for all of it.
+  const lookFor = (check: () => boolean) => void waiting.add(check);
 
   readTcf(win, post, lookFor);
   readGpp(win, post, lookFor);

@@ -1,0 +1,116 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { watchConsentBanners } from '@/lib/consent/banners';
+
+/** A document as a content script finds it at document_start: still being parsed. */
+function parsingDocument(): Document {
+  const doc = document.implementation.createHTMLDocument('shop');
+  Object.defineProperty(doc, 'readyState', { value: 'loading', configurable: true });
+  return doc;
+}
+
+function parsed(doc: Document) {
+  Object.defineProperty(doc, 'readyState', { value: 'interactive', configurable: true });
+  doc.dispatchEvent(new Event('DOMContentLoaded'));
+}
+
+/** A Cookiebot banner root: shown, or kept in the page with `display: none` as for a returning customer. */
+function cookiebotBanner(doc: Document, { shown = true } = {}) {
+  const element = doc.createElement('div');
+  element.id = 'CybotCookiebotDialog';
+  if (!shown) element.style.display = 'none';
+  doc.body.append(element);
+  return element;
+}
+
+function watch(doc: Document) {
+  const reports: [string, boolean][] = [];
+  let stop = () => {};
+  const watcher = watchConsentBanners({ root: doc, report: (cmp, showing) => reports.push([cmp, showing]), onInvalidated: (s) => (stop = s) });
+  return { reports, watcher, stop: () => stop() };
+}
+
+describe('the consent banner watch', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('does not observe the document while it is parsed, and looks once parsing is over', async () => {
+    const doc = parsingDocument();
+    const observe = vi.spyOn(MutationObserver.prototype, 'observe');
+    const { reports } = watch(doc);
+    cookiebotBanner(doc);
+    expect(observe).not.toHaveBeenCalled();
+    parsed(doc);
+    expect(observe).toHaveBeenCalledTimes(1);
+    // The first look comes one spacing after the script started, as the observer's first look did.
+    await vi.advanceTimersByTimeAsync(249);
+    expect(reports).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reports).toEqual([['cookiebot', true]]);
+    observe.mockRestore();
+  });
+
+  it('looks every spacing while a long parse goes on, so a banner is not seen later than before', async () => {
+    const doc = parsingDocument();
+    const { reports } = watch(doc);
+    await vi.advanceTimersByTimeAsync(300);
+    cookiebotBanner(doc);
+    expect(reports).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(reports).toEqual([['cookiebot', true]]);
+    parsed(doc);
+    await vi.advanceTimersByTimeAsync(1000);
+    // Only changes are reported.
+    expect(reports).toEqual([['cookiebot', true]]);
+  });
+
+  it('follows the banner after parsing: it goes when answered', async () => {
+    const doc = parsingDocument();
+    const { reports } = watch(doc);
+    parsed(doc);
+    const banner = cookiebotBanner(doc);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(reports).toEqual([['cookiebot', true]]);
+    banner.style.display = 'none';
+    await vi.advanceTimersByTimeAsync(250);
+    expect(reports).toEqual([['cookiebot', true], ['cookiebot', false]]);
+  });
+
+  it('reports a banner that is there but hidden (a returning customer) as not showing', async () => {
+    const doc = parsingDocument();
+    const { reports } = watch(doc);
+    cookiebotBanner(doc, { shown: false });
+    parsed(doc);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(reports).toEqual([['cookiebot', false]]);
+  });
+
+  it('looks at once in a document that is already parsed (a script injected late)', () => {
+    const doc = document.implementation.createHTMLDocument('shop');
+    cookiebotBanner(doc);
+    const { reports } = watch(doc);
+    expect(reports).toEqual([['cookiebot', true]]);
+  });
+
+  it('stops looking once the extension is gone, before or after parsing', async () => {
+    const doc = parsingDocument();
+    const observe = vi.spyOn(MutationObserver.prototype, 'observe');
+    const { reports, stop } = watch(doc);
+    stop();
+    cookiebotBanner(doc);
+    await vi.advanceTimersByTimeAsync(1000);
+    parsed(doc);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(reports).toEqual([]);
+    expect(observe).not.toHaveBeenCalled();
+    observe.mockRestore();
+  });
+
+  it('checkNow looks at once, without waiting for the spacing', () => {
+    const doc = parsingDocument();
+    const { reports, watcher } = watch(doc);
+    cookiebotBanner(doc);
+    watcher.checkNow();
+    expect(reports).toEqual([['cookiebot', true]]);
+  });
+});
