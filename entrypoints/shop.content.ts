@@ -19,7 +19,7 @@ export default defineContentScript({
     // Not ctx.onInvalidated: a page can fire that (lifetime.ts).
     const onInvalidated = watchExtensionLifetime(() => browser.runtime?.id !== undefined);
     const reporter = startResourceReporter({ send, onInvalidated });
-    const banners = watchConsentBanners({ report: (cmp, showing) => sendReliably(send, { type: 'consent-banner', cmp, showing }), onInvalidated });
+    const banners = watchConsentBanners({ report: (cmp, showing, at) => sendReliably(send, { type: 'consent-banner', cmp, showing, at }), onInvalidated });
     relayPageConsent({ send: (message) => sendReliably(send, message), onInvalidated });
     answerReportNow(browser, () => {
       banners.checkNow();

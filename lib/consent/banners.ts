@@ -16,7 +16,8 @@ type BannerCmp = keyof typeof BANNER_SELECTORS;
 const CHECK_SPACING_MS = 250;
 
 export interface BannerWatchDeps {
-  report(cmp: BannerCmp, showing: boolean): void;
+  /** `at`: when it was seen (the machine's clock), which the background's hearing of it can follow late. */
+  report(cmp: BannerCmp, showing: boolean, at: number): void;
   onInvalidated(stop: () => void): void;
   /** Injected for tests; the page's document otherwise. */
   root?: Document;
@@ -39,7 +40,7 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
       const showing = elements.some(isVisible);
       if (last.get(cmp) !== showing) {
         last.set(cmp, showing);
-        deps.report(cmp, showing);
+        deps.report(cmp, showing, Date.now());
       }
     }
   }

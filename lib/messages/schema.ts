@@ -76,6 +76,8 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     type: z.literal('consent-banner'),
     cmp: z.enum(BANNERS),
     showing: z.boolean(),
+    /** When the content script saw it (the machine's clock); kept within what the background saw. */
+    at: z.number(),
   }),
   z.strictObject({
     type: z.literal('page-consent'),

@@ -8,7 +8,7 @@ export function handleContentMessage(observer: Observer, tabId: number, message:
     case 'page-resources':
       return observer.pageResources(tabId, message.resources, message.page);
     case 'consent-banner':
-      return observer.bannerSeen(tabId, message.cmp, message.showing);
+      return observer.bannerSeen(tabId, message.cmp, message.showing, message.at);
     case 'page-consent': {
       const report = readPageConsent(message.report);
       if (report) observer.pageConsent(tabId, report);

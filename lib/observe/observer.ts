@@ -3,7 +3,7 @@ import { splitUrl, type Classifier, type UrlClass } from '../classify';
 import { parseConsentMode } from '../consent/consent-mode';
 import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
-import { placeConsent } from '../consent/timeline';
+import { MAX_REPORT_DELAY_MS, placeConsent } from '../consent/timeline';
 import { promiseSignals, type PromiseSignals } from '../promises/signals';
 import { requestToRecover, tally, urlKey } from './reconcile';
 import { observationRow } from './rows';
@@ -85,7 +85,7 @@ export type PageConsentReport =
    */
   | { kind: 'record'; record: ConsentRecord; carriedOver: boolean | 'unless-banner-waited' }
   /** The platform's API says no choice has been made yet: its banner waits. */
-  | { kind: 'pending'; cmp: BannerState['cmp'] }
+  | { kind: 'pending'; cmp: BannerState['cmp']; seenAt: number }
   /** A platform's API is on the page: the banner is named even when its record cannot be read. */
   | { kind: 'named'; cmp: BannerState['cmp'] }
   | { kind: 'signal'; signal: ConsentRecord & { signal: 'default' | 'update' } };
@@ -503,15 +503,22 @@ export function createObserver(deps: ObserverDeps) {
     while (recovering.size) await Promise.allSettled([...recovering]);
   }
 
-  /** The content script saw a consent banner appear or go. */
-  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean) {
+  /**
+   * The content script saw a consent banner appear or go, at `seenAt` by the machine's clock. Its
+   * message can reach us late (a loaded machine, a worker that was starting), after the customer has
+   * already clicked: "no choice yet" is then dated when the banner was seen, not when we heard of it,
+   * or trackers that fired right after the click would read as before it. Kept within the visit and
+   * within what a live report may take.
+   */
+  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt?: number) {
     const state = store.get(tabId);
     if (!state) return;
     const now = deps.now();
     if (state.banner?.cmp === cmp && state.banner.showing === showing) return;
-    state.banner = { cmp, showing, seenAt: now };
-    // A banner on screen and no record: nothing has been chosen up to now.
-    if (showing && !state.consent.some((c) => c.signal === undefined)) state.noRecordSince = now;
+    const at = seenAt === undefined ? now : Math.min(now, Math.max(seenAt, now - MAX_REPORT_DELAY_MS, state.startedAt));
+    state.banner = { cmp, showing, seenAt: at };
+    // A banner on screen and no record: nothing has been chosen up to then.
+    if (showing && !state.consent.some((c) => c.signal === undefined)) state.noRecordSince = Math.max(state.noRecordSince ?? Number.NEGATIVE_INFINITY, at);
     // The log keeps the banner with the visit: an unanswered banner is what "before the choice" rests on.
     writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
     store.changed(state);
@@ -524,7 +531,7 @@ export function createObserver(deps: ObserverDeps) {
     const now = deps.now();
     switch (report.kind) {
       case 'pending':
-        return bannerSeen(tabId, report.cmp, true);
+        return bannerSeen(tabId, report.cmp, true, report.seenAt);
       case 'named':
         // Named, not claimed visible: a returning customer's banner stays hidden.
         if (state.banner) return;

@@ -12,7 +12,7 @@ import type { PageConsentReport } from './observer';
 export function readPageConsent(report: PageConsentMessage): PageConsentReport | null {
   switch (report.source) {
     case 'tcf': {
-      if (report.eventStatus === 'cmpuishown') return { kind: 'pending', cmp: 'tcf' };
+      if (report.eventStatus === 'cmpuishown') return { kind: 'pending', cmp: 'tcf', seenAt: report.at };
       const record = parseTcString(report.tcString);
       // `tcloaded`: a stored choice, made before this page loaded.
       return record && { kind: 'record', record: { ...record, decidedAt: report.at }, carriedOver: report.eventStatus === 'tcloaded' };
@@ -24,7 +24,7 @@ export function readPageConsent(report: PageConsentMessage): PageConsentReport |
     case 'cookie-information-api':
       return { kind: 'record', record: { source: 'cookie-information', decidedAt: report.at, ...consistent(report.granted, report.denied) }, carriedOver: false };
     case 'platform': {
-      if (report.state === 'unanswered') return { kind: 'pending', cmp: report.platform };
+      if (report.state === 'unanswered') return { kind: 'pending', cmp: report.platform, seenAt: report.at };
       // The reader looks the moment the platform's API appears, before anyone could click: an answer
       // there before its banner ever waited on this visit was made on an earlier one.
       return { kind: 'record', record: { source: report.platform, decidedAt: report.at, ...consistent(report.granted, report.denied) }, carriedOver: 'unless-banner-waited' };

@@ -45,6 +45,40 @@ describe('observer and consent', () => {
     expect(judgeTab(state(), null).entries['meta-pixel']?.verdict).toBe('before-choice');
   });
 
+  it('dates "no choice yet" when the banner was seen, when its report comes after the click', async () => {
+    // Under load the content script's report can reach the worker after the customer has clicked
+    // "accept" and the tracker the click unblocked has fired: that tracker fired after the choice.
+    const { observer, state, tick } = await visit(2_000);
+    tick(2_000); // the observer's clock is now 3_000
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value: ciValue(ALL, 2_900) });
+    observer.requestStarted(request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image', timeStamp: 2_950 }));
+    expect(judgeTab(state(), null).entries['meta-pixel']?.verdict).toBe('consented');
+    // A late "showing" cannot move the record either: the record is there, so nothing waits any more.
+    observer.bannerSeen(7, 'cookie-information', true, 2_300);
+    expect(state().noRecordSince).toBeLessThanOrEqual(2_300);
+    expect(judgeTab(state(), null).entries['meta-pixel']?.verdict).toBe('consented');
+  });
+
+  it('takes a banner report at the moment it was seen, kept within the visit and the present', async () => {
+    const { observer, state, tick } = await visit(2_000);
+    tick(3_000); // the observer's clock is now 4_000
+    observer.bannerSeen(7, 'cookie-information', true, 2_400);
+    expect(state().banner).toMatchObject({ showing: true, seenAt: 2_400 });
+    expect(state().noRecordSince).toBe(2_400);
+    // The click at 2_500 and the pixel right after it: after the choice, not before it.
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value: ciValue(ALL, 2_500) });
+    observer.requestStarted(request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image', timeStamp: 2_600 }));
+    expect(state().consent[0]).toMatchObject({ at: 2_500 });
+    expect(judgeTab(state(), null).entries['meta-pixel']?.verdict).toBe('consented');
+    // A time before the visit, or after now, is no time it was seen.
+    const other = await visit(2_000);
+    other.tick(2_000); // 3_000
+    other.observer.bannerSeen(7, 'cookie-information', true, 10);
+    expect(other.state().banner?.seenAt).toBe(2_000);
+    other.observer.bannerSeen(7, 'cookie-information', false, 99_999);
+    expect(other.state().banner?.seenAt).toBe(3_000);
+  });
+
   it('takes a record already there at the start as an earlier visit’s choice', async () => {
     const { observer, state } = await visit();
     observer.cookiesPresent(7, state().visitId, [{ name: COOKIE, domain: 'www.mijnliefsteboek.nl', value: ciValue(ALL, 100) }]);
@@ -75,7 +109,7 @@ describe('observer and consent', () => {
     const { observer, state } = await visit(2_000);
     observer.pageConsent(7, { kind: 'record', record: { source: 'tcf', decidedAt: 1_900, granted: ['necessary', 'statistics'], denied: ['marketing'] }, carriedOver: true });
     expect(state().consent[0]).toMatchObject({ carriedOver: true });
-    observer.pageConsent(7, { kind: 'pending', cmp: 'tcf' });
+    observer.pageConsent(7, { kind: 'pending', cmp: 'tcf', seenAt: 2_100 });
     expect(state().banner).toMatchObject({ cmp: 'tcf', showing: true });
   });
 
