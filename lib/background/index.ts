@@ -46,7 +46,9 @@ export function startBackground(browser: WebExtension) {
   // the tab states, one read for both) and the user's stance.
   const sessionAtStart = session.get(null);
   const stanceAtStart = browser.storage.local.get(STANCE_KEY);
-  const messagesAtStart = providePackagedMessages(browser);
+  // The strings are fetched from the next task on: a worker's first fetch sets up its fetching (2-3 ms
+  // in a profile), and the event that woke the worker is handed over only once this first task is done.
+  const messagesAtStart = new Promise<void>((nextTask) => setTimeout(nextTask, 0)).then(() => providePackagedMessages(browser));
   const { log, writer, maintain } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
 
   let stance: Stance = NO_STANCE;

@@ -36,7 +36,9 @@ export function createTabSync({
   strings?: Promise<unknown>;
   now?(): number;
 }) {
-  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  // Read on the first draw: the browser builds an API's bindings on first use (2-4 ms for `action`
+  // in a profile), and a woken worker's event waits for everything its first task does.
+  const action = () => browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   /** Per tab: the visit whose rows were written, its row as last written, the findings written. */
   const written = new Map<number, { visitId: string; visit: string; findings: Set<string> }>();
   /**
@@ -76,7 +78,7 @@ export function createTabSync({
       const had = drawn.delete(tabId);
       // `null`, not '': both browsers then show the shared text on the tab (Chrome's and Firefox's
       // documentation of setBadgeText), which the types here do not know.
-      return force || !had ? settled() : settled(() => action.setBadgeText({ tabId, text: null as unknown as string }));
+      return force || !had ? settled() : settled(() => action().setBadgeText({ tabId, text: null as unknown as string }));
     }
     const badge = badgeFor(state, judgement);
     // The title follows from the tone and the text: written out (plural rules, number formats) only
@@ -86,9 +88,9 @@ export function createTabSync({
     drawn.set(tabId, drawing);
     const title = badge.tone === 'none' ? t.t('actionTitle') : badge.tone === 'violation' ? t.t('badgeTitleViolation') : t.plural('badgeTitleActive', Number.parseInt(badge.text, 10));
     return settled(
-      () => action.setBadgeText({ tabId, text: badge.text }),
-      () => action.setBadgeBackgroundColor({ tabId, color: badge.color }),
-      () => action.setTitle({ tabId, title }),
+      () => action().setBadgeText({ tabId, text: badge.text }),
+      () => action().setBadgeBackgroundColor({ tabId, color: badge.color }),
+      () => action().setTitle({ tabId, title }),
     );
   }
 

@@ -32,7 +32,8 @@ export function watchDeadlines(
     firstCheckAfter?: Promise<unknown>;
   } = {},
 ) {
-  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  // Read when the check runs, not in a woken worker's first task (see tab-sync.ts).
+  const action = () => browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   const database = logOpener(log);
 
   async function check() {
@@ -44,9 +45,9 @@ export function watchDeadlines(
     await (browser.storage.session ?? browser.storage.local).set({ [RIGHTS_STANDING_KEY]: digest });
     const reminders = dueReminders(requests, Date.now(), catalog.shop.answerDeadlineMonths);
     // The badge without a tab id shows on every tab that has no badge of its own.
-    await action.setBadgeText({ text: reminders.length ? '!' : '' });
-    await action.setBadgeBackgroundColor({ color: '#b3261e' });
-    await action.setTitle({ title: reminders.length ? t.plural('reminderBadgeTitle', reminders.length) : t.t('actionTitle') });
+    await action().setBadgeText({ text: reminders.length ? '!' : '' });
+    await action().setBadgeBackgroundColor({ color: '#b3261e' });
+    await action().setTitle({ title: reminders.length ? t.plural('reminderBadgeTitle', reminders.length) : t.t('actionTitle') });
     const items = await browser.storage.local.get([REMINDER_SETTINGS_KEY, NOTIFIED_KEY]);
     const settings = ReminderSettings.safeParse(items[REMINDER_SETTINGS_KEY]);
     const notified = Array.isArray(items[NOTIFIED_KEY]) ? (items[NOTIFIED_KEY] as unknown[]).filter((k): k is string => typeof k === 'string') : [];
