@@ -84,9 +84,10 @@ async function pageLoadBench() {
     say(`   realistic network: DevTools' emulation, ${REALISTIC_NETWORK.latency} ms latency, 20/5 Mbit/s`);
     for (const row of rows) {
       const m = row.medianMs;
-      say(`   ${row.page.padEnd(10)} ${row.network.padEnd(9)} none ${fmt(m.none, 1)} ms, control ${fmt(m.control, 1)} ms, control with empty content scripts ${fmt(m.scripts, 1)} ms, ours ${fmt(m.ours, 1)} ms`);
+      say(`   ${row.page.padEnd(10)} ${row.network.padEnd(9)} none ${fmt(m.none, 1)} ms, control ${fmt(m.control, 1)} ms, control with empty content scripts ${fmt(m.scripts, 1)} ms, our worker alone ${fmt(m.worker, 1)} ms, ours ${fmt(m.ours, 1)} ms`);
       say(`   ${''.padEnd(20)} with/without ${pct(row.withWithout)}; the platform: control/none ${pct(row.controlNone)}, scripts/control ${pct(row.scriptsControl)}`);
       say(`   ${''.padEnd(20)} ours/control ${pct(row.oursControl)} (budget ≤ 1.01); our code alone, ours/scripts ${pct(row.oursScripts)}`);
+      say(`   ${''.padEnd(20)} of it our worker's, worker/scripts ${pct(row.workerScripts)}; our content scripts', ours/worker ${pct(row.oursWorker)}`);
     }
     const profile = await profileWorker(ours, 'https://www.mijnliefsteboek.nl/checkout', 10);
     say(`   our worker during 10 checkout loads: ${fmt(profile.perLoadMs, 1)} ms of CPU per load; the most self time:`);

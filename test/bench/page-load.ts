@@ -9,20 +9,23 @@
  * - `scripts`: the control, plus our manifest's two content scripts (same pages, same worlds, same
  *   `document_start`), each an empty file. What the browser charges for running any content script
  *   on the page: a script world made and a script loaded before the page's own;
+ * - `worker`: the built extension with its two content scripts emptied: our worker alone, beside the
+ *   browser's price of running two scripts on the page;
  * - `ours`: the built extension.
  *
  * `control / none` and `scripts / control` are the platform's floor; `ours / scripts` is the part
- * that is our code.
+ * that is our code, `worker / scripts` the share of it that is our worker's (it runs in a process of
+ * its own, so it costs the page only the CPU it takes from it), `ours / worker` our content scripts'.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer';
 import { CHROME_BUILD, CHROMIUM, chromiumArgs, launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { bootstrapRatio, median, quantile } from './stats';
 
-export type Arm = 'none' | 'control' | 'scripts' | 'ours';
-const ARMS: Arm[] = ['none', 'control', 'scripts', 'ours'];
+export type Arm = 'none' | 'control' | 'scripts' | 'worker' | 'ours';
+const ARMS: Arm[] = ['none', 'control', 'scripts', 'worker', 'ours'];
 
 /** A customer's connection, roughly: DevTools' network emulation on each page (latency is per request). */
 export const REALISTIC_NETWORK = { latency: 40, download: (20 * 1024 * 1024) / 8, upload: (5 * 1024 * 1024) / 8 };
@@ -70,6 +73,14 @@ globalThis.privacyLens = { isReady: true, flush: async () => undefined, timings 
   return dir;
 }
 
+/** Our built extension with each content script an empty file: our worker alone on the page. */
+export async function writeWorkerOnlyExtension(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'privacy-lens-worker-only-'));
+  await cp(CHROME_BUILD, dir, { recursive: true });
+  for (const file of await readdir(join(dir, 'content-scripts'))) if (file.endsWith('.js')) await writeFile(join(dir, 'content-scripts', file), '');
+  return dir;
+}
+
 /**
  * The popup's floor: an extension with one page that puts one word on screen and marks its next
  * frame, as our popup marks the frame with the tab's content (`privacy-lens:content-painted`). What
@@ -109,6 +120,8 @@ export interface PageLoadResult {
     controlNone: { ratio: number; ci95: [number, number] };
     scriptsControl: { ratio: number; ci95: [number, number] };
     oursScripts: { ratio: number; ci95: [number, number] };
+    workerScripts: { ratio: number; ci95: [number, number] };
+    oursWorker: { ratio: number; ci95: [number, number] };
     oursControl: { ratio: number; ci95: [number, number] };
   }[];
 }
@@ -153,7 +166,7 @@ export async function measurePageLoads({
   for (const network of ['local', 'realistic'] as const) {
     for (const path of pages) {
       const of = (arm: Arm) => samples.filter((s) => s.page === path && s.network === network && s.arm === arm).map((s) => s.ms);
-      const [none, control, scripts, ours] = ARMS.map(of) as [number[], number[], number[], number[]];
+      const [none, control, scripts, worker, ours] = ARMS.map(of) as [number[], number[], number[], number[], number[]];
       const each = <T,>(f: (values: number[]) => T) => Object.fromEntries(ARMS.map((arm) => [arm, f(of(arm))])) as Record<Arm, T>;
       rows.push({
         page: path,
@@ -165,6 +178,8 @@ export async function measurePageLoads({
         controlNone: bootstrapRatio(control, none),
         scriptsControl: bootstrapRatio(scripts, control),
         oursScripts: bootstrapRatio(ours, scripts),
+        workerScripts: bootstrapRatio(worker, scripts),
+        oursWorker: bootstrapRatio(ours, worker),
         oursControl: bootstrapRatio(ours, control),
       });
     }
@@ -175,17 +190,19 @@ export async function measurePageLoads({
 export async function launchArms(network: { hostRules: string[]; insecure: boolean }): Promise<{ arms: Record<Arm, Browser>; ours: ExtensionBrowser; control: ExtensionBrowser; close(): Promise<void> }> {
   const controlDir = await writeControlExtension();
   const scriptsDir = await writeControlExtension({ contentScripts: true });
+  const workerDir = await writeWorkerOnlyExtension();
   const none = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, args: chromiumArgs(network) });
   const control = await launchWithExtension({ ...network, extensionPath: controlDir });
   const scripts = await launchWithExtension({ ...network, extensionPath: scriptsDir });
+  const worker = await launchWithExtension({ ...network, extensionPath: workerDir });
   const ours = await launchWithExtension(network);
   return {
-    arms: { none, control: control.browser, scripts: scripts.browser, ours: ours.browser },
+    arms: { none, control: control.browser, scripts: scripts.browser, worker: worker.browser, ours: ours.browser },
     ours,
     control,
     async close() {
-      await Promise.allSettled([none.close(), control.close(), scripts.close(), ours.close()]);
-      await Promise.all([controlDir, scriptsDir].map((dir) => rm(dir, { recursive: true, force: true })));
+      await Promise.allSettled([none.close(), control.close(), scripts.close(), worker.close(), ours.close()]);
+      await Promise.all([controlDir, scriptsDir, workerDir].map((dir) => rm(dir, { recursive: true, force: true })));
     },
   };
 }
