@@ -67,7 +67,8 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
         clearInterval(whileParsing);
         if (stopped) return;
         observe();
-        checkSoon(Math.max(0, CHECK_SPACING_MS - ((performance.now() - startedAt) % CHECK_SPACING_MS)));
+        // The next look keeps the rhythm of the looks while parsing: at most one spacing from now.
+        checkSoon(CHECK_SPACING_MS - ((performance.now() - startedAt) % CHECK_SPACING_MS));
       },
       { once: true },
     );

@@ -49,7 +49,10 @@ export const ConsentRecord = z.lazy(() => z.strictObject({
 }));
 export type ConsentRecord = z.infer<typeof ConsentRecord>;
 
-/** One change of the consent state during a visit, as the log keeps it. */
+/**
+ * One change of the consent state during a visit, as the log keeps it. Built at once, unlike the other
+ * schemas here: the log's reader extends it (`z.extend` takes an object schema, not a lazy one).
+ */
 export const ConsentChange = z.strictObject({
   /** The moment the choice counts from: the record's own time, kept within what we observed. */
   at: z.number(),

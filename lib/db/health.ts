@@ -6,11 +6,14 @@ import * as z from 'zod/mini';
  */
 // No Dexie here: the popup reads this without loading the database code.
 export const LOG_HEALTH_KEY = 'log-health';
-export const LogHealth = z.strictObject({
-  /** `journal-failed`: session storage refused the queue's journal, so a stopped worker may lose rows. */
-  state: z.enum(['ok', 'full', 'newer-version', 'failed', 'journal-failed']),
-  at: z.number(),
-});
+/** `journal-failed`: session storage refused the queue's journal, so a stopped worker may lose rows. */
+export const LOG_HEALTH_STATES = ['ok', 'full', 'newer-version', 'failed', 'journal-failed'] as const;
+export const LogHealth = z.lazy(() =>
+  z.strictObject({
+    state: z.enum(LOG_HEALTH_STATES),
+    at: z.number(),
+  }),
+);
 export type LogHealth = z.infer<typeof LogHealth>;
 
 /** What a failed IndexedDB operation means for the user. Dexie may wrap the cause in `inner`. */

@@ -510,12 +510,12 @@ export function createObserver(deps: ObserverDeps) {
    * or trackers that fired right after the click would read as before it. Kept within the visit and
    * within what a live report may take.
    */
-  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt?: number) {
+  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt: number) {
     const state = store.get(tabId);
     if (!state) return;
     const now = deps.now();
     if (state.banner?.cmp === cmp && state.banner.showing === showing) return;
-    const at = seenAt === undefined ? now : Math.min(now, Math.max(seenAt, now - MAX_REPORT_DELAY_MS, state.startedAt));
+    const at = Math.min(now, Math.max(seenAt, now - MAX_REPORT_DELAY_MS, state.startedAt));
     state.banner = { cmp, showing, seenAt: at };
     // A banner on screen and no record: nothing has been chosen up to then.
     if (showing && !state.consent.some((c) => c.signal === undefined)) state.noRecordSince = Math.max(state.noRecordSince ?? Number.NEGATIVE_INFINITY, at);

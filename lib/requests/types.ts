@@ -18,11 +18,12 @@ export const CHANNELS = ['shop-form', 'email-contact', 'email-dpo'] as const;
 export const Channel = z.lazy(() => z.enum(CHANNELS));
 export type Channel = z.infer<typeof Channel>;
 
-/** Steps after the first request, when the answer does not come. */
+/** Where a request stands: the customer records the shop's answer, an extension or closing it. */
 export const REQUEST_STATUSES = ['sent', 'answered', 'extended', 'closed'] as const;
 export const RequestStatus = z.lazy(() => z.enum(REQUEST_STATUSES));
 export type RequestStatus = z.infer<typeof RequestStatus>;
 
+/** Steps after the first request, when the answer does not come. */
 export const FOLLOW_UPS = ['reminder', 'dpo-complaint', 'authority-complaint'] as const;
 export type FollowUp = (typeof FOLLOW_UPS)[number];
 

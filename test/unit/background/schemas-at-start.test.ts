@@ -29,8 +29,8 @@ describe("the background's modules at a worker's start", () => {
     await import('@/lib/background');
     const { lazy = 0, ...others } = Object.fromEntries(calls);
     const eager = Object.values(others).reduce((sum, n) => sum + n, 0);
-    // Every module's schemas are wrapped once each; what is built now is the few kept eager on
-    // purpose (ConsentChange, which the log's reader extends; the log's health, whose states a test lists).
+    // Every module's schemas are wrapped once each; what is built now is the one kept eager on
+    // purpose (ConsentChange, which the log's reader extends).
     expect(lazy).toBeGreaterThan(20);
     expect(eager, `zod calls while evaluating: ${JSON.stringify(others)}`).toBeLessThan(40);
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import nl from '@/public/_locales/nl/messages.json';
 import en from '@/public/_locales/en/messages.json';
 import { CONSENT_RECORD_CATEGORIES } from '@/lib/consent/model';
-import { LogHealth } from '@/lib/db/health';
+import { LOG_HEALTH_STATES } from '@/lib/db/health';
 import { RETENTION_CHOICES } from '@/lib/history';
 import { CHANNELS, Customer, FOLLOW_UPS, REQUEST_STATUSES, REQUEST_TYPES } from '@/lib/requests';
 import { promiseCodes, PROMISE_STATUSES } from '@/lib/promises';
@@ -78,7 +78,7 @@ describe('locale keys used by the code', () => {
     ['channelName', CHANNELS],
     ['followUp', FOLLOW_UPS],
     ['status', REQUEST_STATUSES],
-    ['health', LogHealth.shape.state.options.filter((state) => state !== 'ok')],
+    ['health', LOG_HEALTH_STATES.filter((state) => state !== 'ok')],
     ['retention', RETENTION_CHOICES],
     ['category', CONSENT_RECORD_CATEGORIES],
     ['tab', ['history', 'requests', 'settings', 'import']],

@@ -80,7 +80,7 @@ export function makeObserver<W extends ObserverDeps['writer'] = ReturnType<typeo
     newId: () => `visit-${++ids}`,
     loggedRows: extra.loggedRows,
   });
-  return { observer, store, writer, area, tick: (ms: number) => (clock += ms) };
+  return { observer, store, writer, area, tick: (ms: number) => (clock += ms), now: () => clock };
 }
 
 let requestIds = 0;

@@ -22,8 +22,8 @@ async function visit(startAt = 2_000) {
 
 describe('observer and consent', () => {
   it('judges a pixel fired after "reject all" against the choice, and logs the change', async () => {
-    const { observer, state, writer } = await visit();
-    observer.bannerSeen(7, 'cookie-information', true);
+    const { observer, state, writer, now } = await visit();
+    observer.bannerSeen(7, 'cookie-information', true, now());
     observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value: ciValue(['cookie_cat_necessary'], 2_500) });
     observer.requestStarted(request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image', timeStamp: 2_600 }));
     const judged = judgeTab(state(), null);
@@ -34,10 +34,10 @@ describe('observer and consent', () => {
   });
 
   it('does not let a page backdate its choice past what was seen', async () => {
-    const { observer, state, tick } = await visit(2_000);
+    const { observer, state, tick, now } = await visit(2_000);
     tick(5_000); // the clock of the observer is now 6_000
     observer.requestStarted(request('https://www.facebook.com/tr/?id=1', { type: 'image', timeStamp: 5_950 }));
-    observer.bannerSeen(7, 'cookie-information', true);
+    observer.bannerSeen(7, 'cookie-information', true, now());
     tick(1_000);
     // The record claims the choice was made long before the banner was even seen.
     observer.cookieChanged({ removed: false, cause: 'explicit', name: COOKIE, domain: '.mijnliefsteboek.nl', value: ciValue(ALL, 1_000) });

@@ -12,10 +12,10 @@ function openShopPage(observer: ReturnType<typeof makeObserver>['observer']) {
 
 describe('server-side tagging through the shop’s own hosts', () => {
   it('counts a GA4 hit through sst.<shop> as Google Analytics, names the relay, and judges its Consent Mode', async () => {
-    const { observer, store, writer } = makeObserver();
+    const { observer, store, writer, now } = makeObserver();
     await store.ready;
     openShopPage(observer);
-    observer.bannerSeen(7, 'cookie-information', true);
+    observer.bannerSeen(7, 'cookie-information', true, now());
     const ping = request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&gcs=G100&gcd=13p3p3p3p5&en=page_view', { type: 'ping', method: 'POST' });
     observer.requestStarted(ping);
     observer.requestEnded({ ...ping, statusCode: 204 });
@@ -65,10 +65,10 @@ describe('server-side tagging through the shop’s own hosts', () => {
 
 describe('cookies the shop’s server sets', () => {
   it('records a catalog cookie from a Set-Cookie header once, however the cookie jar reports it too', async () => {
-    const { observer, store, writer, tick } = makeObserver();
+    const { observer, store, writer, tick, now } = makeObserver();
     await store.ready;
     openShopPage(observer);
-    observer.bannerSeen(7, 'cookie-information', true);
+    observer.bannerSeen(7, 'cookie-information', true, now());
     const hit = request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2', { type: 'ping', timeStamp: 1_000 });
     observer.requestStarted(hit);
     observer.requestEnded({

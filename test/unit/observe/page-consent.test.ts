@@ -124,15 +124,15 @@ describe('the page’s consent signals, through the observer into the judgement'
   });
 
   it('a Consent Mode update sent while the banner still waits is no choice (platforms send one on every load)', async () => {
-    const { report, observer, judged } = await visit();
+    const { report, observer, judged, now } = await visit();
     report({ source: 'consent-mode', command: 'update', values: { ...CM_DENIED, functionality_storage: 'granted' }, origin: 'dataLayer', at: 1_001 });
-    observer.bannerSeen(7, 'complianz', true);
+    observer.bannerSeen(7, 'complianz', true, now());
     expect(judged()).toMatchObject({ consentFrom: 'none', consentNow: null });
   });
 
   it('a record read after the banner’s Consent Mode update of the same click counts from the update', async () => {
-    const { report, hit, judged, tick, observer } = await visit();
-    observer.bannerSeen(7, 'usercentrics', true);
+    const { report, hit, judged, tick, observer, now } = await visit();
+    observer.bannerSeen(7, 'usercentrics', true, now());
     tick(1_000);
     report({ source: 'consent-mode', command: 'update', values: CM_GRANTED, origin: 'dataLayer', at: 2_000 });
     hit('https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&gcs=G111&cid=1.2', 2_005);
@@ -144,8 +144,8 @@ describe('the page’s consent signals, through the observer into the judgement'
   });
 
   it('the other order: the record first (the cookie jar), the banner’s Consent Mode update a moment later', async () => {
-    const { report, hit, judged, tick, observer } = await visit();
-    observer.bannerSeen(7, 'complianz', true);
+    const { report, hit, judged, tick, observer, now } = await visit();
+    observer.bannerSeen(7, 'complianz', true, now());
     tick(1_000);
     // Complianz's cookies reach the background at 2,000 (they carry no time of their own)…
     for (const [name, value] of [['cmplz_functional', 'allow'], ['cmplz_preferences', 'allow'], ['cmplz_statistics', 'allow'], ['cmplz_marketing', 'allow'], ['cmplz_banner-status', 'dismissed']]) {
