@@ -11,7 +11,7 @@ import { openLog } from '@/lib/db';
 import { untilLogWritten } from '@/lib/db/written';
 import { exportVisits } from '@/lib/history';
 import { setUpPage } from '@/lib/i18n/page';
-import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
+import { readStoredTabState, tabStateKey } from '@/lib/observe/tab-state';
 import { bundleEnvironment, type Report } from '@/lib/report';
 import '@/components/theme.css';
 
@@ -28,7 +28,7 @@ async function build() {
   const tabId = Number.parseInt(params.get('tabId') ?? '', 10);
   const area = browser.storage.session ?? browser.storage.local;
   const key = tabStateKey(tabId);
-  const state = parseTabState((await area.get(key))[key]);
+  const state = readStoredTabState((await area.get(key))[key]);
   await untilLogWritten((message) => browser.runtime.sendMessage(message));
   const visit = state ? await db.visits.get(state.visitId) : undefined;
   if (!state || !visit) return void (bundle.value = 'none');

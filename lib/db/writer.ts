@@ -1,6 +1,7 @@
 import { mergeObservation } from './merge';
 import { packBatch } from './packs';
 import { logOpener, type LogSource } from './dexie';
+import { readStoredJson } from '../parse/stored-json';
 import type { CookieSeen, ConsentChangeRow, FindingRow, LogTableName, Observation, Visit } from './schema';
 
 export { mergeObservation };
@@ -146,7 +147,10 @@ export function createLogWriter(
     const others = items && Object.keys(items).length > 0;
     if (!journal) return others ? Promise.reject(new Error('privacy-lens: the log has no journal to save these items with')) : Promise.resolve();
     if (unjournaled.size === 0 && !others) return Promise.resolve();
-    const all = Object.fromEntries(unjournaled);
+    // Each row as JSON text, like the tab states saved with them: Chromium hands a string to storage
+    // whole, and converts an object value by value on this thread (lib/observe/tab-state.ts).
+    const all: Record<string, unknown> = {};
+    for (const [key, entry] of unjournaled) all[key] = JSON.stringify(entry);
     unjournaled.clear();
     const written = journal.set(others ? Object.assign(all, items) : all);
     written.catch((error: unknown) => onJournalError?.(error));
@@ -199,7 +203,7 @@ export function createLogWriter(
           let count = 0;
           for (const [key, value] of Object.entries(items)) {
             if (!key.startsWith(JOURNAL_PREFIX)) continue;
-            const { table, row, amend } = (value ?? {}) as { table?: unknown; row?: { id?: unknown }; amend?: unknown };
+            const { table, row, amend } = (readStoredJson(value) ?? {}) as { table?: unknown; row?: { id?: unknown }; amend?: unknown };
             if (!TABLES.includes(table as LogTableName) || typeof row?.id !== 'string') continue;
             const queued = queues.get(table as LogTableName)!;
             const newer = queued.get(row.id);

@@ -1,4 +1,4 @@
-import { parseTabState, tabStateKey, type TabState } from './tab-state';
+import { readStoredTabState, storedTabState, tabStateKey, type TabState } from './tab-state';
 
 /** The part of `browser.storage.session` (or `.local`) the store needs. */
 export interface StorageArea {
@@ -39,8 +39,9 @@ export interface TabStore {
  * was only in memory is gone then: so a changed state is handed to storage in the task that changed
  * it (a microtask later, one call for all changes of that task), while `onChange` (badge, verdicts,
  * the visit's row) hears of changes in batches. Whatever was saved comes back with `ready`, and is
- * judged once again then, in case the worker stopped before it was. Stored values are parsed on the
- * way in, like any other input: a bad one is dropped, not trusted.
+ * judged once again then, in case the worker stopped before it was. A state is stored as its JSON
+ * text (`storedTabState`), and parsed on the way in like any other input: a bad one is dropped, not
+ * trusted.
  */
 export function createTabStore(
   area: StorageArea,
@@ -98,7 +99,7 @@ export function createTabStore(
     (items) => {
       for (const [key, value] of Object.entries(items)) {
         if (!key.startsWith('tab:')) continue;
-        const state = parseTabState(value);
+        const state = readStoredTabState(value);
         // Anything written earlier in this start-up is newer than what is on disk.
         if (state && !states.has(state.tabId)) {
           states.set(state.tabId, state);
@@ -131,7 +132,7 @@ export function createTabStore(
     const toRemove: string[] = [];
     for (const tabId of unsaved) {
       const state = states.get(tabId);
-      if (state) toSet[tabStateKey(tabId)] = state;
+      if (state) toSet[tabStateKey(tabId)] = storedTabState(state);
       else toRemove.push(tabStateKey(tabId));
     }
     unsaved.clear();

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer';
-import type { TabState } from '../observe/tab-state';
+import { readStoredTabState, type TabState } from '../observe/tab-state';
 import { within } from '../timing/within';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -118,7 +118,7 @@ export async function launchWithExtension({
     },
     async tabState(tabId) {
       const w = await worker();
-      return w.evaluate(async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as TabState | undefined) ?? null, tabId);
+      return readStoredTabState(await w.evaluate(async (id) => (await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`], tabId));
     },
     async badgeText(tabId) {
       const w = await worker();

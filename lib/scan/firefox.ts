@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
-import type { TabState } from '../observe/tab-state';
+import { readStoredTabState, type TabState } from '../observe/tab-state';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const FIREFOX_BUILD = resolve(import.meta.dirname, '../../.output/firefox-mv3');
@@ -132,8 +132,8 @@ export async function launchFirefoxWithExtension({
         if (!tab) throw new Error(`no tab shows ${wanted}`);
         return tab.id;
       }, typeof pageOrUrl === 'string' ? pageOrUrl : pageOrUrl.url()),
-    tabState: (tabId) =>
-      ask(async (id) => ((await (globalThis as unknown as PageGlobal).browser.storage.session.get(`tab:${id}`))[`tab:${id}`] as TabState | undefined) ?? null, String(tabId)),
+    tabState: async (tabId) =>
+      readStoredTabState(await ask(async (id) => (await (globalThis as unknown as PageGlobal).browser.storage.session.get(`tab:${id}`))[`tab:${id}`], String(tabId))),
     badgeText: (tabId) => ask(async (id) => (globalThis as unknown as PageGlobal).browser.action.getBadgeText({ tabId: Number(id) }), String(tabId)),
     async settle() {
       // The background asks each shop tab's content script to deliver its reports, then writes the log.

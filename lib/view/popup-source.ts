@@ -3,7 +3,7 @@ import type { browser as Browser } from 'wxt/browser';
 import { isShopUrl } from '../catalog/shop-domains';
 import { NO_STANCE, STANCE_KEY, parseStance, type Stance } from '../consent/stance';
 import { LOG_HEALTH_KEY, LogHealth } from '../db/health';
-import { parseTabState, tabStateKey, type TabState } from '../observe/tab-state';
+import { readStoredTabState, tabStateKey, type TabState } from '../observe/tab-state';
 import { RIGHTS_STANDING_KEY, parseRightsStanding, type RightsDigest } from '../requests/standing';
 
 export type PopupTab =
@@ -42,7 +42,7 @@ export function watchPopupTab(
   let heard = 0;
 
   function show(raw: unknown) {
-    const state = parseTabState(raw);
+    const state = readStoredTabState(raw);
     if (state) tab.value = { status: 'ready', state };
     else if (url && isShopUrl(url)) tab.value = { status: 'no-state', url };
     else tab.value = { status: 'not-shop' };

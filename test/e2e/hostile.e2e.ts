@@ -210,7 +210,7 @@ describe('hostile pages in Chromium', () => {
     await ext.settle(page);
 
     const worker = await ext.worker();
-    const stateBytes = await worker.evaluate(async (id) => JSON.stringify((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null).length, tabId);
+    const stateBytes = await worker.evaluate(async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as string).length, tabId);
     const state = (await ext.tabState(tabId))!;
     const floodSeconds = (issued.endedAt - issued.startedAt) / 1000;
     console.log(
@@ -259,7 +259,7 @@ describe('hostile pages in Chromium', () => {
       .toBe(issued.meta + issued.ga);
     const state = (await ext.tabState(tabId))!;
     const worker = await ext.worker();
-    const stateBytes = await worker.evaluate(async (id) => JSON.stringify((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] ?? null).length, tabId);
+    const stateBytes = await worker.evaluate(async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as string).length, tabId);
     const seconds = (issued.endedAt - issued.startedAt) / 1000;
     console.log(
       `burst: issued ${issued.meta + issued.ga} catalog requests in ${seconds.toFixed(1)} s (${Math.round((issued.meta + issued.ga) / seconds)}/s); ` +

@@ -232,7 +232,7 @@ describe('log writer journal (the service worker stopped before a batch was writ
     await release();
     await first;
     // The second batch is not on disk: the stop of a worker now must find the newer version.
-    expect(journal.data['log-queue|observations|v1:r1']).toMatchObject({ row: { status: 200 } });
+    expect(JSON.parse(journal.data['log-queue|observations|v1:r1'] as string)).toMatchObject({ row: { status: 200 } });
     await release();
     await second;
     expect(journal.data).toEqual({});
@@ -314,7 +314,13 @@ describe('log writer journal (the service worker stopped before a batch was writ
   it('ignores journal entries that are not rows', async () => {
     const db = freshLog();
     const journal = memoryJournal();
-    Object.assign(journal.data, { 'log-queue|x|1': { table: 'rightsRequests', row: { id: '1' } }, 'log-queue|y': '<script>', 'tab:1': {} });
+    Object.assign(journal.data, {
+      'log-queue|x|1': JSON.stringify({ table: 'rightsRequests', row: { id: '1' } }),
+      'log-queue|y': '<script>',
+      // A row, but not as the writer stores it (JSON text).
+      'log-queue|visits|v1': { table: 'visits', row: { id: 'v1', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1 } },
+      'tab:1': {},
+    });
     const writer = createLogWriter(db, { journal });
     expect(await writer.recovered).toBe(0);
     expect(await db.rightsRequests.count()).toBe(0);

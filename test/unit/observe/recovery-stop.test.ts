@@ -1,7 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { JOURNAL_PREFIX, createLogWriter, openLog } from '@/lib/db';
-import { parseTabState, tabStateKey } from '@/lib/observe/tab-state';
+import { readStoredTabState, tabStateKey } from '@/lib/observe/tab-state';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
@@ -41,9 +41,9 @@ describe('a request recovered from the page’s report, and a worker stopped mea
     // What a worker stopped now would leave in session storage: a state that counts the pixel must
     // come with the pixel's row in the journal, or the report (seen, by its number) is never read again.
     await new Promise((r) => setTimeout(r, 20));
-    const pixelCounted = (data: Record<string, unknown>) => (parseTabState(data[tabStateKey(7)])?.entries['meta-pixel']?.requests ?? 0) > 0;
+    const pixelCounted = (data: Record<string, unknown>) => (readStoredTabState(data[tabStateKey(7)])?.entries['meta-pixel']?.requests ?? 0) > 0;
     const pixelJournaled = (data: Record<string, unknown>) =>
-      Object.entries(data).some(([key, value]) => key.startsWith(`${JOURNAL_PREFIX}observations|`) && (value as { row: { url: string } }).row.url === PIXEL);
+      Object.entries(data).some(([key, value]) => key.startsWith(`${JOURNAL_PREFIX}observations|`) && (JSON.parse(value as string) as { row: { url: string } }).row.url === PIXEL);
     expect(pixelCounted(area.data) && !pixelJournaled(area.data)).toBe(false);
 
     answer(0);

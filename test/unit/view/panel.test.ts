@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsentChange } from '@/lib/consent';
-import { newTabState, tabStateKey, type TabState } from '@/lib/observe';
+import { newTabState, storedTabState, tabStateKey, type TabState } from '@/lib/observe';
 import { judgeTab } from '@/lib/observe/judge-tab';
 import { filterPanelRows, panelChoices, panelRows, panelTarget, panelTimeline, type PanelRequestRow } from '@/lib/view/panel';
 import { watchPopupTab } from '@/lib/view/popup-source';
@@ -125,14 +125,14 @@ const until = async (check: () => boolean) => {
 describe('reading a tab for the panel', () => {
   it('takes only the latest of a burst of changes when it asks to be scheduled', async () => {
     const first = tab();
-    const fake = fakeBrowser({ [tabStateKey(7)]: first });
+    const fake = fakeBrowser({ [tabStateKey(7)]: storedTabState(first) });
     const frames: (() => void)[] = [];
     const watched = watchPopupTab(fake.browser, 7, { schedule: (work) => frames.push(work) });
     await until(() => watched.tab.value.status === 'ready');
     let renders = 0;
     const stop = watched.tab.subscribe(() => renders++);
     renders = 0;
-    for (let n = 1; n <= 50; n++) fake.set(tabStateKey(7), { ...first, requestsLeftOut: n });
+    for (let n = 1; n <= 50; n++) fake.set(tabStateKey(7), storedTabState({ ...first, requestsLeftOut: n }));
     expect(frames).toHaveLength(1);
     frames.shift()!();
     expect(renders).toBe(1);
@@ -141,20 +141,23 @@ describe('reading a tab for the panel', () => {
   });
 
   it('works without the tabs API (Firefox’s DevTools pages), and says when the visit has ended', async () => {
-    const fake = fakeBrowser({ [tabStateKey(7)]: tab() }, { tabs: false });
+    const fake = fakeBrowser({ [tabStateKey(7)]: storedTabState(tab()) }, { tabs: false });
     const watched = watchPopupTab(fake.browser, 7);
     await until(() => watched.tab.value.status === 'ready');
     fake.set(tabStateKey(7), undefined);
     await until(() => watched.tab.value.status === 'not-shop');
     // A state that does not parse is not shown.
-    fake.set(tabStateKey(7), { ...tab(), requests: 'many' });
-    expect(watched.tab.value.status).toBe('not-shop');
+    fake.set(tabStateKey(7), JSON.stringify({ ...tab(), requests: 'many' }));
+    // Nor one that is not the stored text.
     fake.set(tabStateKey(7), tab());
+    expect(watched.tab.value.status).toBe('not-shop');
+    expect(watched.tab.value.status).toBe('not-shop');
+    fake.set(tabStateKey(7), storedTabState(tab()));
     expect(watched.tab.value.status).toBe('ready');
   });
 
   it('tells “reload” from “not the shop” when a visit ends on a shop tab', async () => {
-    const fake = fakeBrowser({ [tabStateKey(7)]: tab() });
+    const fake = fakeBrowser({ [tabStateKey(7)]: storedTabState(tab()) });
     const watched = watchPopupTab(fake.browser, 7);
     await until(() => watched.tab.value.status === 'ready');
     fake.set(tabStateKey(7), undefined);
