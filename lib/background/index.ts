@@ -122,9 +122,12 @@ export function startBackground(browser: WebExtension) {
   });
   browser.tabs.onRemoved.addListener((tabId) => handle(() => observer.tabRemoved(tabId)));
 
-  // The user's own stance, followed: every open tab is judged again when it changes.
-  browser.storage.onChanged.addListener((changes, area) => {
-    if (area !== 'local' || !(STANCE_KEY in changes)) return;
+  // The user's own stance, followed: every open tab is judged again when it changes. Local storage's
+  // own event, not `storage.onChanged`: that one also brings the worker every session-storage save it
+  // makes itself (a tab's state and the journal's rows, a dozen per page load), each value converted
+  // for it twice, old and new.
+  browser.storage.local.onChanged.addListener((changes) => {
+    if (!(STANCE_KEY in changes)) return;
     handle(() => {
       stance = parseStance(changes[STANCE_KEY]!.newValue);
       for (const state of store.all()) store.rejudge(state.tabId);

@@ -10,6 +10,8 @@ import { firefoxProxyPrefs, launchFirefoxWithExtension, type FirefoxExtension } 
 import { DETECTION_PAGES, RESPECTFUL_VERDICTS } from './expected-pages';
 import { audit, readable } from './axe';
 import { SCREENSHOTS, readPopup, readmeScreenshot, waitForDownload, wholeJson } from './helpers';
+import { readLogTable } from './log';
+import type { Visit } from '../../lib/db';
 
 const SHOP = 'https://www.mijnliefsteboek.nl';
 
@@ -163,6 +165,33 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       await expectAccessible(popup, 'Firefox popup with a violation');
       await popup.close();
       await page.close();
+    });
+
+    it('judges an open tab again when the stance changes in the settings, without a new visit', async () => {
+      const { page, tabId } = await visit(CONSENT_SCENARIOS.respectful);
+      await answer(page, CONSENT_SELECTORS.ACCEPT_ALL);
+      const { visitId } = (await ff.tabState(tabId))!;
+      const settings = await ff.openPage('options.html?lang=nl#settings', 'input[name="stance-marketing"][value="refuse"]');
+      // The visit's row as the background last wrote it: its judgement, made with the stance it knows.
+      const loggedFindings = async () => {
+        await ff.settle(page);
+        return (await readLogTable<Visit>(settings, 'visits')).find((row) => row.id === visitId)?.summary?.findings;
+      };
+      try {
+        expect(await loggedFindings()).not.toContain('stance-mismatch');
+        await settings.click('input[name="stance-marketing"][value="refuse"]');
+        await settings.waitForFunction(() => document.querySelector('.stance__saved')?.textContent === 'Opgeslagen.');
+        // The background hears of the stance from local storage's own change event, and judges the tab
+        // again within its batch delay; each settle writes what it has judged so far.
+        const deadline = Date.now() + 15_000;
+        let findings = await loggedFindings();
+        while (!findings?.includes('stance-mismatch') && Date.now() < deadline) findings = await loggedFindings();
+        expect(findings).toContain('stance-mismatch');
+      } finally {
+        await settings.click('input[name="stance-marketing"][value="unset"]');
+        await settings.close();
+        await page.close();
+      }
     });
 
     it('the eager home page fires everything before the choice', async () => {
