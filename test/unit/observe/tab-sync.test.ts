@@ -34,14 +34,19 @@ describe("a tab's badge", () => {
     expect(action.setTitle).toHaveBeenCalledTimes(1);
     await sync.onChange(7, stateWith(2));
     expect(texts()).toEqual(['1', '2']);
+    // A new count is a new text and title; the colour stays, and is not drawn again.
+    expect(action.setTitle).toHaveBeenCalledTimes(2);
+    expect(action.setBadgeBackgroundColor).toHaveBeenCalledTimes(1);
   });
 
   it('is drawn again when asked, whatever was drawn before (Chromium clears it when a page commits)', async () => {
-    const { sync, texts } = syncWithFakeAction();
+    const { sync, action, texts } = syncWithFakeAction();
     await sync.onChange(7, stateWith(2));
     await sync.redrawBadge(7, stateWith(2));
     await sync.redrawBadge(7, stateWith(2));
     expect(texts()).toEqual(['2', '2', '2']);
+    expect(action.setBadgeBackgroundColor).toHaveBeenCalledTimes(3);
+    expect(action.setTitle).toHaveBeenCalledTimes(3);
   });
 
   it('gives the tab back the badge every tab shares when its visit ends, and is drawn afresh for the next page', async () => {
