@@ -12,6 +12,7 @@ import { audit, readable } from './axe';
 import { SCREENSHOTS, readPopup, readmeScreenshot, waitForDownload, wholeJson } from './helpers';
 import { readLogTable } from './log';
 import type { Visit } from '../../lib/db';
+import { STANCE_KEY } from '../../lib/consent/stance';
 
 const SHOP = 'https://www.mijnliefsteboek.nl';
 
@@ -188,7 +189,13 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
         while (!findings?.includes('stance-mismatch') && Date.now() < deadline) findings = await loggedFindings();
         expect(findings).toContain('stance-mismatch');
       } finally {
+        // The stance back as it was, and stored, before the tests after this one judge anything.
         await settings.click('input[name="stance-marketing"][value="unset"]');
+        await settings.waitForFunction(
+          async (key) => ((await (globalThis as unknown as { browser: typeof chrome }).browser.storage.local.get(key))[key] as { marketing?: string } | undefined)?.marketing === 'unset',
+          {},
+          STANCE_KEY,
+        );
         await settings.close();
         await page.close();
       }
