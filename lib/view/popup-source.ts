@@ -38,8 +38,14 @@ export function watchPopupTab(
   let tabId = requestedTabId;
   let key: string | null = null;
   let url: string | undefined;
-  /** Changes heard so far: an address asked for after a removal is used only if nothing came since. */
+  /**
+   * Changes of the tab's state heard so far: an address asked for after a removal is used only if
+   * nothing came since, and so is the first read's answer (below).
+   */
   let heard = 0;
+  /** Whether the log's health or the rights' standing changed while the first read was in flight. */
+  let healthHeard = false;
+  let rightsHeard = false;
 
   function show(raw: unknown) {
     const state = readStoredTabState(raw);
@@ -64,8 +70,8 @@ export function watchPopupTab(
 
   const onChanged = (changes: Record<string, { newValue?: unknown }>, areaName: string) => {
     if (areaName === 'local' && STANCE_KEY in changes) stance.value = parseStance(changes[STANCE_KEY]!.newValue);
-    if (LOG_HEALTH_KEY in changes) readHealth(changes[LOG_HEALTH_KEY]!.newValue);
-    if (RIGHTS_STANDING_KEY in changes) rights.value = parseRightsStanding(changes[RIGHTS_STANDING_KEY]!.newValue);
+    if (LOG_HEALTH_KEY in changes) (healthHeard = true), readHealth(changes[LOG_HEALTH_KEY]!.newValue);
+    if (RIGHTS_STANDING_KEY in changes) (rightsHeard = true), (rights.value = parseRightsStanding(changes[RIGHTS_STANDING_KEY]!.newValue));
     if (!key || areaName !== (browser.storage.session ? 'session' : 'local') || !(key in changes)) return;
     const raw = changes[key]!.newValue;
     const now = ++heard;
@@ -90,10 +96,13 @@ export function watchPopupTab(
     }
     if (tabId === null) return show(undefined);
     key = tabStateKey(tabId);
+    const before = heard;
     const items = await area.get([key, LOG_HEALTH_KEY, RIGHTS_STANDING_KEY]);
-    readHealth(items[LOG_HEALTH_KEY]);
-    rights.value = parseRightsStanding(items[RIGHTS_STANDING_KEY]);
-    show(items[key]);
+    // A change heard while this read was in flight is kept: the read's answer can be older than it
+    // (the browser does not order the two), and showing it would undo the change until the next one.
+    if (!healthHeard) readHealth(items[LOG_HEALTH_KEY]);
+    if (!rightsHeard) rights.value = parseRightsStanding(items[RIGHTS_STANDING_KEY]);
+    if (heard === before) show(items[key]);
   })().catch(() => show(undefined));
 
   return { tab, stance, health, rights, dispose: () => browser.storage.onChanged.removeListener(onChanged) };

@@ -156,6 +156,25 @@ describe('reading a tab for the panel', () => {
     expect(watched.tab.value.status).toBe('ready');
   });
 
+  it('keeps a change heard while its first read is in flight over that read’s older answer', async () => {
+    const fake = fakeBrowser({ [tabStateKey(7)]: storedTabState(tab()) });
+    const session = fake.browser.storage.session as unknown as { get(keys: string[]): Promise<Record<string, unknown>> };
+    const read = session.get.bind(session);
+    // The first read is answered with the storage as it was when asked, but only after a change came.
+    let answer: (() => void) | undefined;
+    session.get = (keys) => {
+      const asked = read(keys);
+      return new Promise((resolve) => (answer = () => resolve(asked)));
+    };
+    const watched = watchPopupTab(fake.browser, 7);
+    await until(() => answer !== undefined);
+    fake.set(tabStateKey(7), storedTabState({ ...tab(), requestsLeftOut: 9 }));
+    answer!();
+    // The answer is handled in microtasks, all of which run before the next task.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(watched.tab.value).toMatchObject({ status: 'ready', state: { requestsLeftOut: 9 } });
+  });
+
   it('tells “reload” from “not the shop” when a visit ends on a shop tab', async () => {
     const fake = fakeBrowser({ [tabStateKey(7)]: storedTabState(tab()) });
     const watched = watchPopupTab(fake.browser, 7);
