@@ -70,8 +70,14 @@ export function watchPopupTab(
 
   const onChanged = (changes: Record<string, { newValue?: unknown }>, areaName: string) => {
     if (areaName === 'local' && STANCE_KEY in changes) stance.value = parseStance(changes[STANCE_KEY]!.newValue);
-    if (LOG_HEALTH_KEY in changes) (healthHeard = true), readHealth(changes[LOG_HEALTH_KEY]!.newValue);
-    if (RIGHTS_STANDING_KEY in changes) (rightsHeard = true), (rights.value = parseRightsStanding(changes[RIGHTS_STANDING_KEY]!.newValue));
+    if (LOG_HEALTH_KEY in changes) {
+      healthHeard = true;
+      readHealth(changes[LOG_HEALTH_KEY]!.newValue);
+    }
+    if (RIGHTS_STANDING_KEY in changes) {
+      rightsHeard = true;
+      rights.value = parseRightsStanding(changes[RIGHTS_STANDING_KEY]!.newValue);
+    }
     if (!key || areaName !== (browser.storage.session ? 'session' : 'local') || !(key in changes)) return;
     const raw = changes[key]!.newValue;
     const now = ++heard;

@@ -31,8 +31,9 @@ describe('tab store', () => {
     const area = memoryArea({
       [tabStateKey(1)]: JSON.stringify({ tabId: 1, visitId: 'v', url: 'x', startedAt: 1, entries: { 'not-an-entry': {} }, unlisted: {}, unlistedOverflow: 0, pending: [] }),
       [tabStateKey(2)]: '<script>',
-      // JSON.parse makes an own "__proto__" key (a literal `__proto__:` would only set the prototype).
-      [tabStateKey(3)]: '{"__proto__": {"polluted": true}, "tabId": 3}',
+      // A whole state with an own "__proto__" key, as JSON.parse makes it (a literal `__proto__:` would
+      // only set the prototype): the schema refuses the key, not only a missing field.
+      [tabStateKey(3)]: storedTabState(newTabState(3, 'v', 'https://www.mijnliefsteboek.nl/', 1)).replace(/^\{/, '{"__proto__":{"polluted":true},'),
       // A valid state, but not as the store writes it.
       [tabStateKey(4)]: newTabState(4, 'v', 'https://www.mijnliefsteboek.nl/', 1),
       diagnostics: { droppedMessages: 1 },
@@ -40,7 +41,7 @@ describe('tab store', () => {
     const store = createTabStore(area);
     await store.ready;
     expect(store.all()).toEqual([]);
-    expect(area.data[tabStateKey(3)]).toBe('{"__proto__": {"polluted": true}, "tabId": 3}');
+    expect(area.data[tabStateKey(3)]).toMatch(/^\{"__proto__":\{"polluted":true\},"tabId":3,/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
