@@ -27,8 +27,10 @@ export interface TabStore {
   rejudge(tabId: number): void;
   flush(): Promise<void>;
   /**
-   * Hands every unsaved change to storage now, whatever the spacing, and resolves once it is there.
-   * A content script's report is answered only then: if the worker stops first, the report is sent again.
+   * Resolves once every change made so far is in storage: with the next save, which comes within the
+   * spacing. A content script's report is answered only then: if the worker stops first, the report
+   * is sent again. The reports of a page load come a few milliseconds apart, and each one saving at
+   * once was a third of the worker's saves during a load (BENCHMARKS.md): they now share the next.
    */
   saved(): Promise<void>;
 }
@@ -60,7 +62,7 @@ export function createTabStore(
      * state is tens of kB: one save per request would keep the worker busy serialising; at 50 ms the
      * saves were still a sixth of the worker's time during a page load, BENCHMARKS.md). What a stop
      * loses in between, the page's Resource Timing report recovers (observer.ts, `reconcile`), and the
-     * log's journal holds the rows of what was saved (`saveWith`) and, within 50 ms, of the rest.
+     * log's journal holds the rows of what was saved (`saveWith`) and, within its spacing, of the rest.
      */
     saveSpacingMs?: number;
     onChange?: (tabId: number, state: TabState | undefined) => void | Promise<unknown>;
@@ -92,6 +94,8 @@ export function createTabStore(
   let lastSaveAt = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let saving: Promise<void> = Promise.resolve();
+  /** What `saved` hands out while changes wait for the next save, and how to settle it then. */
+  let nextSave: { landed: Promise<void>; settle(saved: Promise<void>): void; bound: ReturnType<typeof setTimeout> } | undefined;
   /** The last save's turn to be handed to storage: the next one is handed over after it. */
   let handedOver: Promise<unknown> = Promise.resolve();
 
@@ -127,7 +131,15 @@ export function createTabStore(
   function save(): Promise<void> {
     saveQueued = false;
     lastSaveAt = Date.now();
-    if (unsaved.size === 0) return saving;
+    const waiting = nextSave;
+    if (waiting) {
+      clearTimeout(waiting.bound);
+      nextSave = undefined;
+    }
+    if (unsaved.size === 0) {
+      waiting?.settle(saving);
+      return saving;
+    }
     const toSet: Record<string, unknown> = {};
     const toRemove: string[] = [];
     for (const tabId of unsaved) {
@@ -147,26 +159,40 @@ export function createTabStore(
       calls = turn.then(() => Promise.all(handOver()));
     } else calls = Promise.all(handOver());
     saving = Promise.all([saving.catch(() => undefined), calls]).then(() => undefined);
+    waiting?.settle(saving);
     return saving;
   }
 
+  function saved(): Promise<void> {
+    if (unsaved.size === 0) return saving;
+    if (!nextSave) {
+      let settle!: (saved: Promise<void>) => void;
+      const landed = new Promise<void>((resolve, reject) => (settle = (saved) => void saved.then(resolve, reject)));
+      // A change always has a save queued (schedule); the bound only makes sure of it.
+      nextSave = { landed, settle, bound: setTimeout(() => void save(), saveSpacingMs) };
+    }
+    return nextSave.landed;
+  }
+
   /**
-   * `onChange` hears of every state changed since it last did. What it hears of is saved first, in
-   * the same task: it writes the visit's row to the log's journal, and a stop between that row and the
-   * state it came from would bring back an older state that rewrites the row with less. Otherwise
-   * saving keeps its own spacing.
+   * `onChange` hears of every state changed since it last did. What it hears of is saved right after,
+   * in the same task and the same call to the browser as the rows it wrote (the visit's row, through
+   * `saveWith`): a stop between that row and the state it came from would bring back an older state
+   * that rewrites the row with less. Otherwise saving keeps its own spacing.
    */
   function notify(): Promise<unknown> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if ([...dirty].some((tabId) => unsaved.has(tabId))) void save();
+    const unsavedHeard = [...dirty].some((tabId) => unsaved.has(tabId));
     const notified = [...dirty].map((tabId) => onChange(tabId, states.get(tabId)));
     dirty.clear();
+    if (unsavedHeard) void save();
     return Promise.allSettled(notified);
   }
 
   function flush(): Promise<void> {
-    return Promise.all([save(), notify()]).then(() => undefined);
+    // Heard first: the rows `onChange` writes then go in the same save as their states.
+    return Promise.all([notify(), save()]).then(() => undefined);
   }
 
   return {
@@ -191,6 +217,6 @@ export function createTabStore(
       timer ??= setTimeout(notify, delayMs);
     },
     flush,
-    saved: save,
+    saved,
   };
 }
