@@ -56,6 +56,11 @@ export function startBackground(browser: WebExtension) {
   let rights: RightsDigest[] | null = null;
   const sync = createTabSync({ browser, writer, t, stance: () => stance, rights: () => rights, strings: messagesAtStart });
   const store = createTabStore(session, {
+    // The popup and the log hear of a tab's changes every 200 ms at most: each time costs a save of the
+    // state and calls to the toolbar's badge and title, and every call to the browser is 0.2-0.5 ms of
+    // the worker's thread whatever its size. At 100 ms a home page load made 18 saves and 13 toolbar
+    // calls, at 200 ms 12 and 10.5; a popup a tenth of a second later is not seen (BENCHMARKS.md).
+    delayMs: 200,
     onChange: sync.onChange,
     atStart: sessionAtStart,
     saveWith: (items) => writer.journalNow(items),
