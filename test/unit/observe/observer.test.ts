@@ -158,6 +158,28 @@ describe('observer', () => {
     expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(4);
   });
 
+  it('counts a request once when the page’s report reaches the worker before its webRequest events', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    // Firefox under load: the report of two images comes first, and is taken for a stopped worker's loss.
+    const pixel = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
+    const twin = request('https://www.facebook.com/privacy_sandbox/pixel/register/trigger/?id=1', { type: 'image', requestId: 'twin' });
+    observer.pageResources(7, reported([
+      { url: pixel.url, initiatorType: 'img', startTime: 20 },
+      { url: twin.url, initiatorType: 'img', startTime: 21 },
+    ]), PAGE);
+    expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
+    // Then their events: the pixel's start and end, and only the end of the twin's (its start was lost).
+    observer.requestStarted(pixel);
+    observer.requestEnded({ ...pixel, statusCode: 200 });
+    observer.requestEnded({ ...twin, statusCode: 200 });
+    expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
+    // The same address loaded again, which the page has not reported yet: a new request.
+    observer.requestStarted({ ...pixel, requestId: 'again' });
+    expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(3);
+  });
+
   it('counts a request the saved tab state lost, but logs it only if the log lacks its row', async () => {
     const logged = new Map<string, number>([['https://www.facebook.com/tr/?id=1&ev=PageView', 1]]);
     const { observer, store, writer } = makeObserver(undefined, { loggedRows: async (_visit, url) => logged.get(url) ?? 0 });
