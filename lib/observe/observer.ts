@@ -5,7 +5,7 @@ import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
 import { MAX_REPORT_DELAY_MS, placeConsent } from '../consent/timeline';
 import { promiseSignals, type PromiseSignals } from '../promises/signals';
-import { recoveredKey, requestToRecover, tally, urlKey } from './reconcile';
+import { requestToRecover, tally, urlKey } from './reconcile';
 import { observationRow } from './rows';
 import { isConsentCookie, readConsentCookies } from '../consent/readers';
 import type { LogWriter, Observation } from '../db';
@@ -210,8 +210,7 @@ export function createObserver(deps: ObserverDeps) {
 
   /** `end`: the request's end, merged into its start's row wherever that row is (queue or disk). */
   function logRequest(state: TabState, event: RequestEvent, cls: Extract<UrlClass, { party: 'listed' }>, kind: RequestKind, judged: RequestRecord | null, end = false) {
-    const rowKey = state.reconcile.adopted[event.requestId];
-    const seen = { source: 'network', requestId: event.requestId, rowKey, at: event.timeStamp, url: event.url, type: event.type, method: event.method, frameId: event.frameId, status: event.statusCode, error: event.error, initiator: event.initiator } as const;
+    const seen = { source: 'network', requestId: event.requestId, at: event.timeStamp, url: event.url, type: event.type, method: event.method, frameId: event.frameId, status: event.statusCode, error: event.error, initiator: event.initiator } as const;
     const row = observationRow(state.visitId, seen, cls, kind, judged);
     if (end) writer.amend('observations', row);
     else writer.put('observations', row);
@@ -219,24 +218,14 @@ export function createObserver(deps: ObserverDeps) {
 
 
   /**
-   * Tallies a request webRequest showed, and names the row of the page's report that stands for it
-   * already, if any. The browser does not order the two: under load, Firefox handed the worker a
-   * page's Resource Timing report before the webRequest events of the same images, and the report
-   * recovered them as a stopped worker's loss (the Meta pixel counted 5 times for 3 requests, 1 run in
-   * 6). Such a request is not counted again, and its events write over the recovered row (it is the
-   * occurrence the report recovered: the report counted the URL's first n, webRequest its first n).
+   * Tallies a request webRequest showed, and says whether the page's report counted it already. The
+   * browser does not order the two: under load, Firefox handed the worker a page's Resource Timing
+   * report before the webRequest events of the same images (the Meta pixel counted 5 times for 3
+   * requests, 1 run in 6). A request the report recovered is not counted again when its event comes.
    */
-  function recoveredRow(state: TabState, url: string): string | null {
+  function recoveredBefore(state: TabState, url: string): boolean {
     const onNetwork = tally(state.reconcile, 'network', url);
-    return onNetwork !== null && onNetwork <= (state.reconcile.page[urlKey(url)] ?? 0) ? recoveredKey(url, onNetwork) : null;
-  }
-
-  /** Remembers, until its end, that a request's events write over a recovered row (bounded like `pending`). */
-  function adopt(state: TabState, requestId: string, rowKey: string) {
-    const { adopted } = state.reconcile;
-    const ids = Object.keys(adopted);
-    if (ids.length >= MAX_PENDING_REQUESTS) delete adopted[ids[0]!];
-    adopted[requestId] = rowKey;
+    return onNetwork !== null && onNetwork <= (state.reconcile.page[urlKey(url)] ?? 0);
   }
 
   function requestStarted(event: RequestEvent) {
@@ -258,9 +247,7 @@ export function createObserver(deps: ObserverDeps) {
         state.pendingEvicted++;
       }
       state.pending.push(event.requestId);
-      const recovered = recoveredRow(state, event.url);
-      if (recovered === null) countRequest(state, cls, event.timeStamp, judged);
-      else adopt(state, event.requestId, recovered);
+      if (!recoveredBefore(state, event.url)) countRequest(state, cls, event.timeStamp, judged);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -306,14 +293,11 @@ export function createObserver(deps: ObserverDeps) {
     else if (state.pendingEvicted > 0) state.pendingEvicted--;
     else {
       judged = judgedRecord(cls, event.timeStamp, event.url, undefined, event);
-      const recovered = recoveredRow(state, event.url);
-      if (recovered === null) countRequest(state, cls, event.timeStamp, judged);
-      else adopt(state, event.requestId, recovered);
+      if (!recoveredBefore(state, event.url)) countRequest(state, cls, event.timeStamp, judged);
     }
     plainRequest(state, event, cls.entryId, cls.host);
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
     logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls, event.timeStamp, event.url, undefined, event), true);
-    delete state.reconcile.adopted[event.requestId];
     store.changed(state);
   }
 
@@ -509,14 +493,12 @@ export function createObserver(deps: ObserverDeps) {
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls, at, judged);
-    const seen = { source: 'page', key: recoveredKey(resource.url, occurrence), at, url: resource.url, type: resource.initiatorType } as const;
+    const seen = { source: 'page', key: `t${urlKey(resource.url)}:${occurrence}`, at, url: resource.url, type: resource.initiatorType } as const;
     const row = observationRow(state.visitId, seen, cls, cls.kind, judged);
     if (!deps.loggedRows) return writer.put('observations', row);
-    // Its webRequest events may come while the log answers (see recoveredRow): their row is the one.
-    const shownMeanwhile = () => (state.reconcile.network[urlKey(resource.url)] ?? 0) >= occurrence;
     const logging = deps.loggedRows(state.visitId, resource.url).then(
-      (rows) => void (rows < occurrence && !shownMeanwhile() && writer.put('observations', row)),
-      () => void (!shownMeanwhile() && writer.put('observations', row)),
+      (rows) => void (rows < occurrence && writer.put('observations', row)),
+      () => writer.put('observations', row),
     );
     recovering.add(logging);
     void logging.finally(() => recovering.delete(logging));

@@ -5,20 +5,18 @@ import type { RequestRecord } from './tab-state';
 
 /** Where an observation comes from, with what that source knows of the request. */
 export type SeenRequest =
-  /** `rowKey`: the recovered row its events write over, when the page's report came first (observer's `recoveredRow`). */
-  | { source: 'network'; requestId: string; rowKey?: string; at: number; url: string; type: string; method: string; frameId: number; status?: number; error?: string; initiator?: string }
+  | { source: 'network'; requestId: string; at: number; url: string; type: string; method: string; frameId: number; status?: number; error?: string; initiator?: string }
   | { source: 'page'; key: string; at: number; url: string; type: string };
 
 /**
  * The one builder of an observation row, whoever saw the request: webRequest (`r<request id>`, so its
  * start and end are one row), the page's Resource Timing (`p<start time>:<url>`), or a catalog request
- * recovered from the page's report after a stopped worker lost its events (`t<url key>:<occurrence>`),
- * which that request's webRequest events write over when they come after the report after all.
+ * recovered from the page's report after a stopped worker lost its events (`t<url key>:<occurrence>`).
  */
 export function observationRow(visitId: string, seen: SeenRequest, cls: Extract<UrlClass, { party: 'listed' | 'unlisted' }>, kind: RequestKind, judged: RequestRecord | null): Observation {
   const listed = cls.party === 'listed' ? cls : null;
   return {
-    id: seen.source === 'network' ? `${visitId}:${seen.rowKey ?? `r${seen.requestId}`}` : `${visitId}:${seen.key}`,
+    id: seen.source === 'network' ? `${visitId}:r${seen.requestId}` : `${visitId}:${seen.key}`,
     visitId,
     at: seen.at,
     entryId: listed?.entryId ?? null,

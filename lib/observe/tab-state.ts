@@ -129,15 +129,9 @@ const Reconcile = z.lazy(() => z.strictObject({
   urls: z.int().check(z.nonnegative()),
   /** Too many distinct URLs: no longer reconciled on this visit (the counts stay webRequest's). */
   off: z.boolean(),
-  /**
-   * Requests whose webRequest events came after the page's report had recovered them (see the
-   * observer's `recoveredRow`): request id → the recovered row's key, which their start and end
-   * write over, so the log holds one row for them as the counts hold one request. Until their end.
-   */
-  adopted: z._default(z.record(z.string(), z.string().check(z.maxLength(32))), () => ({})),
 }));
 export type Reconcile = z.infer<typeof Reconcile>;
-const newReconcile = (): Reconcile => ({ seqByPage: {}, network: {}, page: {}, urls: 0, off: false, adopted: {} });
+const newReconcile = (): Reconcile => ({ seqByPage: {}, network: {}, page: {}, urls: 0, off: false });
 
 /**
  * What the popup and the badge show for one tab. Kept in `storage.session`, so it survives the

@@ -158,8 +158,8 @@ describe('observer', () => {
     expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(4);
   });
 
-  it('counts and logs a request once when the page’s report reaches the worker before its webRequest events', async () => {
-    const { observer, store, writer } = makeObserver();
+  it('counts a request once when the page’s report reaches the worker before its webRequest events', async () => {
+    const { observer, store } = makeObserver();
     await store.ready;
     openShopPage(observer);
     // Firefox under load: the report of two images comes first, and is taken for a stopped worker's loss.
@@ -175,36 +175,9 @@ describe('observer', () => {
     observer.requestEnded({ ...pixel, statusCode: 200 });
     observer.requestEnded({ ...twin, statusCode: 200 });
     expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
-    // One row each, the recovered one written over by what webRequest knows (its status).
-    const pixelRows = () => [...writer.observations.values()].filter((o) => o.entryId === 'meta-pixel');
-    expect(pixelRows().map((o) => [o.url, o.source, o.status]).sort()).toEqual([
-      [twin.url, 'network', 200],
-      [pixel.url, 'network', 200],
-    ]);
-    // The same address loaded again, which the page has not reported yet: a new request, a row of its own.
-    const again = { ...pixel, requestId: 'again' };
-    observer.requestStarted(again);
-    observer.requestEnded({ ...again, statusCode: 204 });
+    // The same address loaded again, which the page has not reported yet: a new request.
+    observer.requestStarted({ ...pixel, requestId: 'again' });
     expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(3);
-    expect(pixelRows().map((o) => o.status).sort()).toEqual([200, 200, 204]);
-    expect(store.get(7)!.reconcile.adopted).toEqual({});
-  });
-
-  it('leaves a recovered row to the request’s own events when they come while the log is asked', async () => {
-    let answer!: (rows: number) => void;
-    const { observer, store, writer } = makeObserver(undefined, { loggedRows: () => new Promise<number>((resolve) => (answer = resolve)) });
-    await store.ready;
-    openShopPage(observer);
-    // Sent as a beacon: the page's report says neither its method nor its status, webRequest does.
-    const pixel = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'ping', method: 'POST' });
-    observer.pageResources(7, reported([{ url: pixel.url, initiatorType: 'beacon', startTime: 20 }]), PAGE);
-    observer.requestStarted(pixel);
-    observer.requestEnded({ ...pixel, statusCode: 200 });
-    answer(0);
-    await observer.recovered();
-    const rows = [...writer.observations.values()].filter((o) => o.entryId === 'meta-pixel');
-    expect(rows.map((o) => [o.source, o.status, o.method])).toEqual([['network', 200, 'POST']]);
-    expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(1);
   });
 
   it('counts a request the saved tab state lost, but logs it only if the log lacks its row', async () => {

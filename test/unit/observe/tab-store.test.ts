@@ -27,15 +27,6 @@ describe('tab store', () => {
     expect(area.data).toEqual({});
   });
 
-  it('brings back a state the previous version saved, before requests could be adopted', () => {
-    const state = newTabState(3, 'v1', 'https://www.mijnliefsteboek.nl/', 10);
-    const { adopted: _, ...before } = state.reconcile;
-    const read = readStoredTabState(JSON.stringify({ ...state, reconcile: before }));
-    expect(read?.reconcile.adopted).toEqual({});
-    // Each its own: a default shared between states would carry one tab's adoptions into another's.
-    expect(readStoredTabState(JSON.stringify({ ...state, reconcile: before }))?.reconcile.adopted).not.toBe(read?.reconcile.adopted);
-  });
-
   it('drops stored values that do not parse, and keeps other keys alone', async () => {
     const area = memoryArea({
       [tabStateKey(1)]: JSON.stringify({ tabId: 1, visitId: 'v', url: 'x', startedAt: 1, entries: { 'not-an-entry': {} }, unlisted: {}, unlistedOverflow: 0, pending: [] }),
