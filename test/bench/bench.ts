@@ -265,10 +265,15 @@ async function scanBench() {
       if (!parsed.ok) throw new Error(parsed.message);
       let steady = 0;
       const t0 = performance.now();
-      const { report } = await runScan(parsed.options, (line) => {
+      const { report, failed, skipped } = await runScan(parsed.options, (line) => {
         const rate = /· ([\d.]+) pages\/min ·/.exec(line);
         if (rate) steady = Number(rate[1]);
       });
+      // A rate of pages that did not load would measure nothing: say so instead of passing it on.
+      if (report.pages.length < urls.length) {
+        const reasons = [...failed.map((f) => `${f.url}: ${f.reason}`), ...skipped.map((url) => `${url}: not a page of the shop`)];
+        say(`   ${urls.length - report.pages.length} of ${urls.length} pages without a report, e.g. ${reasons.slice(0, 3).join('; ') || 'no reason given'}`);
+      }
       const seconds = (performance.now() - t0) / 1000;
       const run = { consent, concurrency, pages: report.pages.length, seconds, perMinute: (report.pages.length / seconds) * 60, steadyPerMinute: steady };
       runs.push(run);
