@@ -123,6 +123,12 @@ export function createObserver(deps: ObserverDeps) {
   const consentCookies = new Map<string, string>();
   /** Recovered requests whose log row waits on the log's answer (see recoverRequest). */
   const recovering = new Set<Promise<void>>();
+  /**
+   * The judged records of requests recovered from a page's report by this worker, which know no
+   * method and no body: the request's own events, if they come after all, put theirs in its place
+   * (see upgradeRecovered). In memory only: after a stop the recovered record stays as it is.
+   */
+  const recoveredRecords = new WeakSet<RequestRecord>();
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
@@ -228,6 +234,18 @@ export function createObserver(deps: ObserverDeps) {
     return onNetwork !== null && onNetwork <= (state.reconcile.page[urlKey(url)] ?? 0);
   }
 
+  /**
+   * A request the page's report recovered, whose own events came after all: not counted again, but
+   * judged by what webRequest knows (its method and body, where Trustpilot's invitation carries the
+   * e-mail address), in the recovered record's place.
+   */
+  function upgradeRecovered(state: TabState, judged: RequestRecord) {
+    const i = state.requests.findIndex((r) => recoveredRecords.has(r) && r.entryId === judged.entryId && r.url === judged.url);
+    if (i < 0) return;
+    recoveredRecords.delete(state.requests[i]!);
+    state.requests[i] = judged;
+  }
+
   function requestStarted(event: RequestEvent) {
     if (event.tabId < 0) return;
     if (event.type === 'main_frame') {
@@ -248,6 +266,7 @@ export function createObserver(deps: ObserverDeps) {
       }
       state.pending.push(event.requestId);
       if (!recoveredBefore(state, event.url)) countRequest(state, cls, event.timeStamp, judged);
+      else upgradeRecovered(state, judged);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -294,6 +313,7 @@ export function createObserver(deps: ObserverDeps) {
     else {
       judged = judgedRecord(cls, event.timeStamp, event.url, undefined, event);
       if (!recoveredBefore(state, event.url)) countRequest(state, cls, event.timeStamp, judged);
+      else upgradeRecovered(state, judged);
     }
     plainRequest(state, event, cls.entryId, cls.host);
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
@@ -490,6 +510,7 @@ export function createObserver(deps: ObserverDeps) {
    */
   function recoverRequest(state: TabState, cls: Extract<UrlClass, { party: 'listed' }>, resource: PageResource, at: number, occurrence: number) {
     const judged = judgedRecord(cls, at, resource.url, undefined, { type: resource.initiatorType, method: 'GET' });
+    recoveredRecords.add(judged);
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls, at, judged);

@@ -38,6 +38,18 @@ describe('what the observer records for the policy’s promises', () => {
     expect(state().requests.at(-1)).toMatchObject({ entryId: 'trustpilot', carried: ['referenceId', 'email'] });
   });
 
+  it('judges an invitation by its body when its events come after the page’s report recovered it', async () => {
+    const { observer, state } = await shopVisit();
+    const invite = request('https://invitejs.trustpilot.com/api/v1/invitations', { type: 'xmlhttprequest', method: 'POST', body: '{"recipientEmail":"sanne@voorbeeld.nl","referenceId":"MLB-204519"}' });
+    // Firefox under load: the page's Resource Timing report first, which knows no method and no body.
+    observer.pageResources(7, [{ url: invite.url, initiatorType: 'fetch', startTime: 20, seq: 1 }], PAGE);
+    expect(state().requests.at(-1)).toMatchObject({ entryId: 'trustpilot', method: 'GET' });
+    observer.requestStarted(invite);
+    observer.requestEnded({ ...invite, statusCode: 201 });
+    expect(state().entries.trustpilot?.requests).toBe(1);
+    expect(state().requests.filter((r) => r.entryId === 'trustpilot')).toEqual([expect.objectContaining({ method: 'POST', type: 'xmlhttprequest', carried: ['referenceId', 'email'] })]);
+  });
+
   it('records the shop’s page over plain http: as AWS over http:, and a tracker’s completed http: request, by its final address', async () => {
     const { observer, state } = await shopVisit('http://www.mijnliefsteboek.nl/promises/encrypted-broken');
     // An HSTS upgrade starts on http: and ends on https:: not plain.
