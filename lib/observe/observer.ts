@@ -126,7 +126,7 @@ export function createObserver(deps: ObserverDeps) {
   /**
    * The judged records of requests recovered from a page's report by this worker, which know no
    * method and no body: the request's own events, if they come after all, put theirs in its place
-   * (see upgradeRecovered). In memory only: after a stop the recovered record stays as it is.
+   * (see countUnlessRecovered). In memory only: after a stop the recovered record stays as it is.
    */
   const recoveredRecords = new WeakSet<RequestRecord>();
 
@@ -235,11 +235,12 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /**
-   * A request the page's report recovered, whose own events came after all: not counted again, but
-   * judged by what webRequest knows (its method and body, where Trustpilot's invitation carries the
-   * e-mail address), in the recovered record's place.
+   * Counts a request webRequest showed, unless the page's report recovered it first (recoveredBefore).
+   * Then it is judged by what webRequest knows (its method and body, where Trustpilot's invitation
+   * carries the e-mail address), in the recovered record's place.
    */
-  function upgradeRecovered(state: TabState, judged: RequestRecord) {
+  function countUnlessRecovered(state: TabState, cls: Extract<UrlClass, { party: 'listed' }>, event: RequestEvent, judged: RequestRecord) {
+    if (!recoveredBefore(state, event.url)) return countRequest(state, cls, event.timeStamp, judged);
     const i = state.requests.findIndex((r) => recoveredRecords.has(r) && r.entryId === judged.entryId && r.url === judged.url);
     if (i < 0) return;
     recoveredRecords.delete(state.requests[i]!);
@@ -265,8 +266,7 @@ export function createObserver(deps: ObserverDeps) {
         state.pendingEvicted++;
       }
       state.pending.push(event.requestId);
-      if (!recoveredBefore(state, event.url)) countRequest(state, cls, event.timeStamp, judged);
-      else upgradeRecovered(state, judged);
+      countUnlessRecovered(state, cls, event, judged);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -312,8 +312,7 @@ export function createObserver(deps: ObserverDeps) {
     else if (state.pendingEvicted > 0) state.pendingEvicted--;
     else {
       judged = judgedRecord(cls, event.timeStamp, event.url, undefined, event);
-      if (!recoveredBefore(state, event.url)) countRequest(state, cls, event.timeStamp, judged);
-      else upgradeRecovered(state, judged);
+      countUnlessRecovered(state, cls, event, judged);
     }
     plainRequest(state, event, cls.entryId, cls.host);
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.

@@ -269,14 +269,14 @@ async function scanBench() {
         const rate = /· ([\d.]+) pages\/min ·/.exec(line);
         if (rate) steady = Number(rate[1]);
       });
-      // A rate of pages that did not load would measure nothing: say so instead of passing it on.
+      const seconds = (performance.now() - t0) / 1000;
+      const run = { consent, concurrency, pages: report.pages.length, seconds, perMinute: (report.pages.length / seconds) * 60, steadyPerMinute: steady };
+      runs.push(run);
+      // A rate of pages that did not load would measure nothing: say so beside it.
       if (report.pages.length < urls.length) {
         const reasons = [...failed.map((f) => `${f.url}: ${f.reason}`), ...skipped.map((url) => `${url}: not a page of the shop`)];
         say(`   ${urls.length - report.pages.length} of ${urls.length} pages without a report, e.g. ${reasons.slice(0, 3).join('; ') || 'no reason given'}`);
       }
-      const seconds = (performance.now() - t0) / 1000;
-      const run = { consent, concurrency, pages: report.pages.length, seconds, perMinute: (report.pages.length / seconds) * 60, steadyPerMinute: steady };
-      runs.push(run);
       say(`   --concurrency ${concurrency} --consent ${consent.padEnd(10)} ${run.pages} pages in ${fmt(seconds, 1)} s: ${fmt(run.perMinute, 1)} pages/min (${fmt(steady, 1)} once the browsers were up)`);
     }
   } finally {
