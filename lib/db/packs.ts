@@ -38,7 +38,8 @@ export function packBatch(rows: readonly Observation[], amended: ReadonlySet<str
 /**
  * A visit's requests from its packs, in time order. Packs are applied in the order they were written
  * (by key); what does not have the shape of a pack or a row is passed over, never thrown on: the log
- * is on the user's disk and may have been written by another version.
+ * is on the user's disk and may have been written by another version. A request the page's report
+ * recovered and webRequest showed as well reads as one (`withoutRecoveredTwice`).
  */
 export function unpackObservations(packs: readonly unknown[]): Observation[] {
   const sorted = packs.filter(isPack).sort((a, b) => a.seq! - b.seq!);
@@ -52,7 +53,47 @@ export function unpackObservations(packs: readonly unknown[]): Observation[] {
       byId.set(row.id, amend && earlier ? mergeSafely(earlier, row) : row);
     }
   }
-  return [...byId.values()].sort((a, b) => a.at - b.at);
+  return [...withoutRecoveredTwice(byId).values()].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Rows by id without the recovered rows that webRequest's own rows account for. A recovered row
+ * (`<visit>:t<url key>:<occurrence>`, lib/observe/reconcile.ts) stands for the n-th request to its
+ * URL that the page's report showed and webRequest had not; the n-th request to a URL that webRequest
+ * showed is the same request. The browser does not order the two: under load, Firefox delivered a
+ * page's report before the events of the same requests, and both were logged. Decided when reading,
+ * not when writing, so it holds whichever came first, across worker stops, and for logs written
+ * before this rule: a URL's recovered rows up to the number of its webRequest rows are left out.
+ */
+function withoutRecoveredTwice(byId: Map<string, Observation>): Map<string, Observation> {
+  let onNetwork: Map<string, number> | undefined;
+  for (const [id, row] of byId) {
+    const occurrence = row.source === 'page' ? recoveredOccurrence(id, row.visitId) : null;
+    if (occurrence === null) continue;
+    onNetwork ??= networkRowsByUrl(byId);
+    if (occurrence <= (onNetwork.get(`${row.visitId}\n${row.url}`) ?? 0)) byId.delete(id);
+  }
+  return byId;
+}
+
+/** webRequest's rows by visit and URL. */
+function networkRowsByUrl(byId: Map<string, Observation>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of byId.values()) {
+    if (row.source !== 'network') continue;
+    const key = `${row.visitId}\n${row.url}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const RECOVERED_KEY = /^t[0-9a-z]+:([1-9]\d{0,8})$/;
+
+/** The occurrence a recovered row's id names (`<visit>:t<url key>:<occurrence>`), or null for any other row. */
+export function recoveredOccurrence(id: string, visitId: string): number | null {
+  if (!id.startsWith(visitId) || id.charCodeAt(visitId.length) !== 58 /* : */) return null;
+  const match = RECOVERED_KEY.exec(id.slice(visitId.length + 1));
+  return match ? Number(match[1]) : null;
 }
 
 function isPack(value: unknown): value is RequestPack {

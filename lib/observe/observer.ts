@@ -5,7 +5,7 @@ import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
 import { MAX_REPORT_DELAY_MS, placeConsent } from '../consent/timeline';
 import { promiseSignals, type PromiseSignals } from '../promises/signals';
-import { requestToRecover, tally, urlKey } from './reconcile';
+import { recoveredKey, requestToRecover, tally, urlKey } from './reconcile';
 import { observationRow } from './rows';
 import { isConsentCookie, readConsentCookies } from '../consent/readers';
 import type { LogWriter, Observation } from '../db';
@@ -513,7 +513,7 @@ export function createObserver(deps: ObserverDeps) {
     // The tab state lacks it either way (webRequest's events were lost, or the state saved before
     // them was what a new worker found); the log may already hold its row.
     countRequest(state, cls, at, judged);
-    const seen = { source: 'page', key: `t${urlKey(resource.url)}:${occurrence}`, at, url: resource.url, type: resource.initiatorType } as const;
+    const seen = { source: 'page', key: recoveredKey(resource.url, occurrence), at, url: resource.url, type: resource.initiatorType } as const;
     const row = observationRow(state.visitId, seen, cls, cls.kind, judged);
     if (!deps.loggedRows) return writer.put('observations', row);
     const logging = deps.loggedRows(state.visitId, resource.url).then(

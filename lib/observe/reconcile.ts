@@ -16,6 +16,13 @@ export function urlKey(url: string): string {
   return (hash >>> 0).toString(36);
 }
 
+/**
+ * The key of the log row for the `occurrence`th request to `url` that the page's report recovered: the
+ * same recovery written twice is one row, and reading the log knows it from webRequest's rows by its
+ * shape (lib/db/packs.ts, `recoveredOccurrence`).
+ */
+export const recoveredKey = (url: string, occurrence: number) => `t${urlKey(url)}:${occurrence}`;
+
 /** Counts one more request for `url` on one side; null once reconciliation is off for the visit. */
 export function tally(reconcile: Reconcile, side: 'network' | 'page', url: string): number | null {
   if (reconcile.off) return null;

@@ -1,7 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createLogWriter, openLog, type Observation, type RequestPack } from '@/lib/db';
-import { createLoggedRowsCounter, packBatch, unpackObservations, visitObservations } from '@/lib/db/packs';
+import { createLoggedRowsCounter, packBatch, recoveredOccurrence, unpackObservations, visitObservations } from '@/lib/db/packs';
+import { recoveredKey } from '@/lib/observe/reconcile';
 import { addObservations } from './log-rows';
 
 function observation(id: string, patch: Partial<Observation> = {}): Observation {
@@ -47,6 +48,48 @@ describe('request packs', () => {
       observation('v1:r4', { at: 1 }),
       observation('v1:r3', { at: 9, status: 204 }),
     ]);
+  });
+
+  describe('a request the page\'s report recovered and webRequest showed as well', () => {
+    const url = 'https://www.facebook.com/tr/?id=1&ev=PageView';
+    const recovered = (visitId: string, occurrence: number, patch: Partial<Observation> = {}) =>
+      observation(`${visitId}:${recoveredKey(url, occurrence)}`, { visitId, url, source: 'page', type: 'img', at: 10 + occurrence, ...patch });
+    const seen = (visitId: string, requestId: string, patch: Partial<Observation> = {}) => observation(`${visitId}:r${requestId}`, { visitId, url, at: 20, ...patch });
+    const pack = (seq: number, rows: Observation[]) => packBatch(rows, new Set()).map((p) => ({ ...p, seq }));
+    const ids = (packs: RequestPack[]) => unpackObservations(packs).map((row) => row.id);
+
+    it('reads as one row, whichever was written first', () => {
+      // Under load, Firefox delivered the report first: the recovered row, then webRequest's.
+      expect(ids([...pack(1, [recovered('v1', 1)]), ...pack(2, [seen('v1', '7')])])).toEqual(['v1:r7']);
+      expect(ids([...pack(1, [seen('v1', '7')]), ...pack(2, [recovered('v1', 1)])])).toEqual(['v1:r7']);
+      // Its end, written as an amendment, does not bring the recovered row back.
+      const end = packBatch([seen('v1', '7', { status: 200 })], new Set(['v1:r7'])).map((p) => ({ ...p, seq: 3 }));
+      expect(ids([...pack(1, [recovered('v1', 1)]), ...end])).toEqual(['v1:r7']);
+    });
+
+    it('keeps the recovered rows of a URL beyond the number webRequest showed', () => {
+      // Three requests to one URL, the events of the last two lost with a stopped worker.
+      expect(ids([...pack(1, [seen('v1', '1', { at: 5 })]), ...pack(2, [recovered('v1', 2), recovered('v1', 3)])])).toEqual(['v1:r1', `v1:${recoveredKey(url, 2)}`, `v1:${recoveredKey(url, 3)}`]);
+      // All three recovered first, then two of them shown by webRequest: three requests still.
+      const rows = unpackObservations([...pack(1, [recovered('v1', 1), recovered('v1', 2), recovered('v1', 3)]), ...pack(2, [seen('v1', '8'), seen('v1', '9')])]);
+      expect(rows).toHaveLength(3);
+      expect(rows.filter((row) => row.source === 'page').map((row) => row.id)).toEqual([`v1:${recoveredKey(url, 3)}`]);
+    });
+
+    it('counts webRequest rows by visit and by URL only', () => {
+      const other = 'https://www.facebook.com/tr/?id=1&ev=Purchase';
+      const rows = [recovered('v1', 1), seen('v2', '7'), seen('v1', '8', { url: other }), observation('v1:p12.5:https://widget.trustpilot.com/x', { url, source: 'page' })];
+      expect(ids(pack(1, rows)).sort()).toEqual([`v1:${recoveredKey(url, 1)}`, 'v1:p12.5:https://widget.trustpilot.com/x', 'v1:r8', 'v2:r7'].sort());
+    });
+  });
+
+  it('reads the occurrence only from a recovered row\'s id', () => {
+    expect(recoveredOccurrence(`v1:${recoveredKey('https://x.example/', 12)}`, 'v1')).toBe(12);
+    expect(recoveredOccurrence('v1:rt1:2', 'v1')).toBeNull();
+    expect(recoveredOccurrence('v1:p1:https://x.example/', 'v1')).toBeNull();
+    expect(recoveredOccurrence(`v2:${recoveredKey('https://x.example/', 1)}`, 'v1')).toBeNull();
+    expect(recoveredOccurrence(`v10:${recoveredKey('https://x.example/', 1)}`, 'v1')).toBeNull();
+    expect(recoveredOccurrence('v1:tabc:0', 'v1')).toBeNull();
   });
 
   it('is what the writer writes: a request whose end came in a later write reads as one request', async () => {
