@@ -11,7 +11,7 @@ import { CHROME_BUILD, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { openPopup, readPopup, settledBadge, waitForDownload, wholeJson, withShopAndExtension } from './helpers';
-import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, rowsAtOddsWithTheirRequests, seededRandom, storeRightsRequest, type WorkerControl } from './worker';
+import { catalogRequests, compareRequests, controlWorker, loggedCatalogRequests, recoveredCount, rowsAtOddsWithTheirRequests, seededRandom, storeRightsRequest, whereLostRequestsWent, type WorkerControl } from './worker';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHOP = 'https://www.mijnliefsteboek.nl';
@@ -77,7 +77,9 @@ describe('the service worker stopped at random moments, and an update', () => {
     tally.recovered += recoveredCount(logged);
     tally.lost += lost.length;
     tally.duplicated += duplicated.length;
-    expect({ lost, duplicated }, `seed ${seed}`).toEqual({ lost: [], duplicated: [] });
+    // Should a request be lost, the failure says where it went (the tab state's tallies, its rows).
+    const whereLost = lost.length ? `\n${whereLostRequestsWent(lost, await ext.tabState(tabId), log)}\n${await worker.sessionSummary()}` : '';
+    expect({ lost, duplicated }, `seed ${seed}${whereLost}`).toEqual({ lost: [], duplicated: [] });
     // Not only there: each row says what its request was (time, kind, Consent Mode, personal data).
     expect(rowsAtOddsWithTheirRequests(log, visitIds), `seed ${seed}`).toEqual([]);
     expect(made.length).toBeGreaterThan(0);

@@ -13,6 +13,8 @@ import { findPersonalData } from '../../lib/consent/personal-data';
 import type { ConsentChangeRow, CookieSeen, Observation, Visit } from '../../lib/db';
 import { LOG_HEALTH_KEY } from '../../lib/db/health';
 import { JOURNAL_PREFIX } from '../../lib/db/writer';
+import { urlKey } from '../../lib/observe/reconcile';
+import type { TabState } from '../../lib/observe/tab-state';
 import type { RecordedRequest } from '../fixtures/shop/server';
 
 /** mulberry32: a small seeded PRNG, so that a failing run can be replayed with its seed. */
@@ -215,6 +217,25 @@ function sameJson(a: unknown, b: unknown): boolean {
   const sorted = (value: unknown): unknown =>
     value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, sorted(v)])) : value;
   return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+}
+
+/**
+ * Where each lost request went, for a failure's message: the tab state's two tallies of its URL
+ * (webRequest's `network`, the page report's `page`) and the log's rows of that URL in any visit. A
+ * network tally means a worker handled its event and saved the state, so its row should have been
+ * journaled with it; a page tally alone, that the report recovered it and its row went astray; neither,
+ * that no event and no report reached a worker that saved.
+ */
+export function whereLostRequestsWent(lost: readonly string[], state: TabState | null, log: LogSnapshot): string {
+  return lost
+    .map((key) => {
+      const url = key.slice(key.indexOf(' ') + 1);
+      const tallies = state ? `network ${state.reconcile.network[urlKey(url)] ?? 0}, page ${state.reconcile.page[urlKey(url)] ?? 0}` : 'no tab state';
+      const rows = log.observations.filter((o) => o.url.split('#')[0] === url).map((o) => `${o.source} in ${o.visitId === state?.visitId ? 'this visit' : `visit ${o.visitId}`}`);
+      return `${key}: tallies ${tallies}; rows ${rows.length ? rows.join(', ') : 'none'}`;
+    })
+    .concat(state ? [`reports read ${JSON.stringify(state.reconcile.seqByPage)}, reconcile ${state.reconcile.off ? 'off' : 'on'}`] : [])
+    .join('\n');
 }
 
 /** How many of the log's rows for these visits were recovered from the page's report. */
