@@ -47,6 +47,8 @@ export interface WorkerControl {
    * for every stopped worker once the `ServiceWorker` domain is enabled: this never enables it).
    */
   stop(): Promise<boolean>;
+  /** Why `stop` found nothing to stop, each reason with its count: the failure of a test that needs stops says so. */
+  notStopped: Record<string, number>;
   /** Whether the running worker is a new one: the mark `stop` left in the old one's globals is gone. */
   restarted(): Promise<boolean>;
   /** Starts the worker if it is not running (`ServiceWorker.startWorker`), as any event would. */
@@ -60,7 +62,8 @@ export interface WorkerControl {
   close(): Promise<void>;
 }
 
-export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerControl> {
+/** `notStopped`: where `stop` counts why it found nothing to stop (a test that replaces its control keeps one count). */
+export async function controlWorker(ext: ExtensionBrowser, notStopped: Record<string, number> = {}): Promise<WorkerControl> {
   // An extension page: it shares the log's IndexedDB origin and carries the DevTools session.
   const reader: Page = await ext.browser.newPage();
   await reader.goto(`chrome-extension://${ext.extensionId}/manifest.json`);
@@ -68,10 +71,16 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
   const scopeURL = `chrome-extension://${ext.extensionId}/`;
   const isOurs = (t: Target) => t.type() === 'service_worker' && t.url().startsWith(scopeURL);
 
+  const missed = (why: string) => {
+    notStopped[why] = (notStopped[why] ?? 0) + 1;
+    return false;
+  };
+
   return {
+    notStopped,
     async stop() {
       const target = ext.browser.targets().filter(isOurs).at(-1);
-      if (!target) return false;
+      if (!target) return missed('no worker running');
       const destroyed = new Promise<void>((resolve) => {
         const onDestroyed = (t: Target) => {
           if (t !== target) return;
@@ -83,17 +92,19 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
       // A close that lands while the worker is still starting can be ignored: ask again.
       for (let attempt = 0; attempt < 5; attempt++) {
         const handle = await target.worker().catch(() => null);
-        if (!handle) return false;
+        if (!handle) return missed('no handle on the worker');
         // A mark in the worker's globals: the next worker must not have it (see `restarted`).
         await Promise.race([handle.evaluate(() => void Object.assign(globalThis, { stoppedByTest: true })).catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
-        const closed = await handle.close().then(
-          () => true,
-          () => false,
+        // puppeteer closes the target, then detaches from it: on a loaded machine the session is often
+        // gone by then (the worker has stopped), and the detach fails although the stop was done.
+        // So the target's end decides, not the call's answer.
+        const refused = await handle.close().then(
+          () => null,
+          (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 80),
         );
-        // The worker went away by itself meanwhile: not a stop of ours.
-        if (!closed) return false;
         const gone = await Promise.race([destroyed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
         if (gone) return true;
+        if (refused !== null) return missed(`close refused (${refused}), the worker still there`);
       }
       throw new Error('the service worker did not stop');
     },
@@ -107,6 +118,9 @@ export async function controlWorker(ext: ExtensionBrowser): Promise<WorkerContro
       await cdp.send('ServiceWorker.enable');
       await cdp.send('ServiceWorker.startWorker', { scopeURL });
       await cdp.send('ServiceWorker.disable');
+      // Started is not yet seen: the worker's target reaches puppeteer an event later, and a stop asked
+      // for before it would find nothing to stop.
+      await ext.browser.waitForTarget(isOurs, { timeout: 10_000 });
     },
     readLog: () => readAllRows(reader),
     readLogInWorker: async () => readAllRows(await ext.worker()),
