@@ -82,7 +82,7 @@ export async function launchWithExtension({
 
   const isOurWorker = (t: Target) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`);
 
-  async function worker(): Promise<WebWorker> {
+  async function readyWorker(): Promise<{ target: Target; handle: WebWorker }> {
     // The target exists before the script has run: wait for the background's own ready flag. The
     // targets are looked up again on each try, newest first: a worker stopped or replaced (by an
     // update) can leave a target behind whose handle never answers.
@@ -91,12 +91,13 @@ export async function launchWithExtension({
       for (const target of browser.targets().filter(isOurWorker).reverse()) {
         const handle = await within(1_000, target.worker().catch(() => null), null);
         const ready = await within(1_000, handle?.evaluate(() => (globalThis as { privacyLens?: { isReady: boolean } }).privacyLens?.isReady === true).catch(() => false) ?? Promise.resolve(false), false);
-        if (handle && ready) return handle;
+        if (handle && ready) return { target, handle };
       }
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the background never became ready');
   }
+  const worker = () => readyWorker().then(({ handle }) => handle);
   await worker();
 
   return {
@@ -125,8 +126,22 @@ export async function launchWithExtension({
       return w.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
     },
     async stopWorker() {
-      const w = await worker();
-      await w.close();
+      const { target, handle } = await readyWorker();
+      let onDestroyed!: (t: Target) => void;
+      const gone = new Promise<true>((resolve) => {
+        onDestroyed = (t) => void (t === target && resolve(true));
+        browser.on('targetdestroyed', onDestroyed);
+      });
+      // puppeteer closes the worker's target, then detaches from it; on a loaded machine the stopped
+      // worker's session is often gone by then and the detach fails, although the stop was done. So
+      // the target's end decides, not the call's answer.
+      const refused = await handle.close().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const stopped = await within(10_000, gone, false);
+      browser.off('targetdestroyed', onDestroyed);
+      if (!stopped) throw refused ?? new Error('the service worker did not stop within 10 s');
     },
     async close() {
       await browser.close();
