@@ -92,7 +92,10 @@ async function judgeHarFile(file: File): Promise<HarReportResult> {
   if (file.size > MAX_HAR_BYTES) return { ok: false, problem: tooLarge() };
   try {
     const id = await putHarFile(file);
-    return (await browser.runtime.sendMessage({ type: 'judge-har', id })) as HarReportResult;
+    const answer = (await browser.runtime.sendMessage({ type: 'judge-har', id })) as HarReportResult | undefined;
+    // Nothing back is no answer: how Chromium ends a message whose worker was stopped (lib/messages/answers.ts).
+    if (!answer) throw new Error('no answer from the background');
+    return answer;
   } catch {
     // No answer (the background failed, or ran out of memory on a huge file): say the file could not be read.
     return { ok: false, problem: { code: 'unreadable' } };

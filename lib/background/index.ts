@@ -7,6 +7,7 @@ import { LOG_WRITE_DELAY_MS, startBackgroundLog } from '../db/background-log';
 import { createTranslator, pickLanguage } from '../i18n';
 import { providePackagedMessages } from '../i18n/packaged';
 import { createMessageRouter, type Sender } from '../messages';
+import { REPORT_SAVED } from '../messages/answers';
 import { createObserver, createTabStore, recoveriesToWaitFor } from '../observe';
 import { handleContentMessage } from '../observe/content-messages';
 import { createTabSync } from '../observe/tab-sync';
@@ -166,10 +167,13 @@ export function startBackground(browser: WebExtension) {
     isShopUrl,
     onContent(tabId, message) {
       if (message.type === 'data-request-form-ready') return pendingFills.take(tabId);
-      // Answered once the tab state it changed is saved: a report the worker handled but could not save
-      // before it was stopped is sent again by the content script, not lost. A handler that fails
-      // answers with the error, and the content script sends the report again.
-      return afterStart(() => handleContentMessage(observer, tabId, message)).then(() => store.saved());
+      // Answered once the tab state it changed is saved, and in so many words (REPORT_SAVED): a report
+      // the worker handled but could not save before it was stopped is sent again by the content script,
+      // not lost, and so is one whose answer Chromium turned into nothing (lib/messages/answers.ts). A
+      // handler that fails answers with the error, and the content script sends the report again.
+      return afterStart(() => handleContentMessage(observer, tabId, message))
+        .then(() => store.saved())
+        .then(() => REPORT_SAVED);
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();

@@ -1,4 +1,5 @@
 import '../parse/english-issues';
+import { MESSAGE_REFUSED } from './answers';
 import { ContentMessage, ExtensionPageMessage, type Diagnostics } from './schema';
 
 /** The parts of `runtime.MessageSender` the router trusts, and only after checking them. */
@@ -30,11 +31,12 @@ export interface RouterDeps {
 export function createMessageRouter(deps: RouterDeps) {
   const diagnostics: Diagnostics = { droppedMessages: 0, lastDropReason: null, startedAt: deps.now() };
 
-  function drop(reason: string): undefined {
+  /** Counts a dropped message, and says so to its sender: a content script then stops sending it (answers.ts). */
+  function drop(reason: string): Promise<typeof MESSAGE_REFUSED> {
     diagnostics.droppedMessages++;
     diagnostics.lastDropReason = reason;
     deps.onDrop?.({ ...diagnostics });
-    return undefined;
+    return Promise.resolve(MESSAGE_REFUSED);
   }
 
   function route(raw: unknown, sender: Sender): Promise<unknown> | undefined {

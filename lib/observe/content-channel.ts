@@ -3,6 +3,8 @@
  * on every shop page and stays small; what it receives is only ever the extension's own question.
  */
 
+import { answeredByBackground } from '../messages/answers';
+
 type Send = (message: unknown) => Promise<unknown>;
 
 /** Tries a report this many times, waiting longer each time: a worker that restarts takes a moment. */
@@ -12,16 +14,15 @@ const FIRST_WAIT_MS = 200;
 /**
  * Sends a report until the background answers it (it answers once the state the report changed is
  * saved), so a banner or consent report handed to a worker that stopped before saving is sent again,
- * not lost. Gives up quietly after a few tries: the extension may be gone.
+ * not lost; so is one answered with nothing, which is how Chromium ends a message on its way to a
+ * worker being stopped (lib/messages/answers.ts). Gives up quietly after a few tries: the extension may
+ * be gone.
  */
 export async function sendReliably(send: Send, message: unknown): Promise<void> {
   for (let attempt = 0, wait = FIRST_WAIT_MS; attempt < ATTEMPTS; attempt++, wait *= 2) {
-    try {
-      await send(message);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+    const answered = await send(message).then(answeredByBackground, () => false);
+    if (answered) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

@@ -1,4 +1,5 @@
 import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from '../messages/limits';
+import { answeredByBackground } from '../messages/answers';
 import type { ContentMessage } from '../messages/schema';
 
 export interface ReporterDeps {
@@ -40,7 +41,9 @@ export function startResourceReporter(deps: ReporterDeps) {
       try {
         do {
           const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
-          await deps.send({ type: 'page-resources', page, resources });
+          // No answer is not an answer: Chromium resolves a message on its way to a worker being stopped
+          // with nothing (lib/messages/answers.ts), and those entries would have been dropped unread.
+          if (!answeredByBackground(await deps.send({ type: 'page-resources', page, resources }))) throw new Error('not answered');
           announced = true;
           // Removed only once delivered, so nothing is lost while the worker restarts.
           queue.splice(0, resources.length);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { createMessageRouter, type Sender } from '@/lib/messages';
+import { MESSAGE_REFUSED } from '@/lib/messages/answers';
 import { isShopUrl } from '@/lib/catalog/shop-domains';
 
 const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -41,9 +42,10 @@ describe('message router', () => {
     ['a string', 'page-resources', SHOP_TAB],
     ['a page message from a content script', { type: 'get-diagnostics' }, SHOP_TAB],
     ['a content message from an unknown context', VALID, { id: EXTENSION_ID, url: 'https://evil.example/' }],
-  ])('drops and counts a message from %s', (_label, message, sender) => {
+  ])('drops and counts a message from %s, and says so to its sender', async (_label, message, sender) => {
     const { router, onContent } = makeRouter();
-    expect(router.route(message, sender)).toBeUndefined();
+    // In so many words: an answer of nothing is what a content script sends again (lib/messages/answers.ts).
+    await expect(router.route(message, sender)).resolves.toBe(MESSAGE_REFUSED);
     expect(onContent).not.toHaveBeenCalled();
     expect(router.diagnostics().droppedMessages).toBe(1);
     expect(router.diagnostics().lastDropReason).toBeTruthy();
@@ -54,7 +56,7 @@ describe('message router', () => {
     const { router } = makeRouter();
     await expect(router.route({ type: 'get-diagnostics' }, { id: EXTENSION_ID, url: `${BASE}popup.html` })).resolves.toMatchObject({ droppedMessages: 0 });
     await expect(router.route({ type: 'get-diagnostics' }, { id: EXTENSION_ID, url: `${BASE}popup.html?tabId=3`, tab: { id: 9 }, frameId: 0 })).resolves.toMatchObject({ droppedMessages: 0 });
-    expect(router.route(VALID, { id: EXTENSION_ID, url: `${BASE}popup.html`, tab: { id: 9 }, frameId: 0 })).toBeUndefined();
+    await expect(router.route(VALID, { id: EXTENSION_ID, url: `${BASE}popup.html`, tab: { id: 9 }, frameId: 0 })).resolves.toBe(MESSAGE_REFUSED);
     expect(router.diagnostics().droppedMessages).toBe(1);
   });
 

@@ -1,0 +1,71 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MESSAGE_REFUSED, REPORT_SAVED } from '@/lib/messages/answers';
+import { sendReliably } from '@/lib/observe/content-channel';
+import { startResourceReporter } from '@/lib/observe/page-reporter';
+
+/**
+ * A content script's reports reach a service worker that may be stopped at any moment. Chromium then
+ * ends a message on its way with an answer of nothing (measured: lib/messages/answers.ts), which must
+ * not read as delivered: the report would be gone, unread.
+ */
+describe('a content script’s reports, when the worker’s answer does not come', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('sends a banner or consent report again while the answer is nothing, until it is saved', async () => {
+    const send = vi.fn().mockResolvedValueOnce(undefined).mockRejectedValueOnce(new Error('channel closed')).mockResolvedValueOnce(REPORT_SAVED);
+    const sending = sendReliably(send, { type: 'consent-banner' });
+    await vi.runAllTimersAsync();
+    await sending;
+    expect(send).toHaveBeenCalledTimes(3);
+  });
+
+  it('stops at a refusal, which another try would only repeat', async () => {
+    const send = vi.fn().mockResolvedValue(MESSAGE_REFUSED);
+    const sending = sendReliably(send, { type: 'consent-banner' });
+    await vi.runAllTimersAsync();
+    await sending;
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up after five tries (the extension may be gone)', async () => {
+    const send = vi.fn().mockResolvedValue(undefined);
+    const sending = sendReliably(send, { type: 'consent-banner' });
+    await vi.runAllTimersAsync();
+    await sending;
+    expect(send).toHaveBeenCalledTimes(5);
+  });
+
+  it('keeps the page’s resources whose report was answered with nothing, and delivers them with the next', async () => {
+    type Entry = { name: string; initiatorType: string; startTime: number };
+    let deliver!: (entries: Entry[]) => void;
+    const answers: unknown[] = [undefined, REPORT_SAVED, REPORT_SAVED];
+    const sent: { resources: { url: string; seq: number }[] }[] = [];
+    const reporter = startResourceReporter({
+      send: (message) => {
+        sent.push(message as (typeof sent)[number]);
+        return Promise.resolve(answers.shift());
+      },
+      onInvalidated: () => undefined,
+      observe: (onEntries) => {
+        deliver = onEntries;
+        return { stop: () => undefined, take: () => undefined };
+      },
+      intervalMs: 250,
+    });
+    deliver([{ name: 'https://connect.facebook.net/en_US/fbevents.js', initiatorType: 'script', startTime: 12 }]);
+    await vi.advanceTimersByTimeAsync(250);
+    // The answer was nothing: the worker may never have read it. Asked to report now, the page sends it again.
+    await reporter.reportNow();
+    deliver([{ name: 'https://bat.bing.com/action/0?evt=custom', initiatorType: 'img', startTime: 40 }]);
+    await reporter.reportNow();
+    const urls = sent.map((message) => message.resources.map((r) => `${r.seq} ${r.url}`));
+    expect(urls).toEqual([
+      ['1 https://connect.facebook.net/en_US/fbevents.js'],
+      // The same entry, with the same number: the worker counts it once whichever report it read.
+      ['1 https://connect.facebook.net/en_US/fbevents.js'],
+      ['2 https://bat.bing.com/action/0?evt=custom'],
+    ]);
+  });
+});
