@@ -13,28 +13,20 @@ describe('a content script’s reports, when the worker’s answer does not come
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
 
-  it('sends a banner or consent report again while the answer is nothing, until it is saved', async () => {
-    const send = vi.fn().mockResolvedValueOnce(undefined).mockRejectedValueOnce(new Error('channel closed')).mockResolvedValueOnce(REPORT_SAVED);
+  it.each<[string, unknown[], number]>([
+    ['sends a banner or consent report again while the answer is nothing (or an error), until it is saved', [undefined, new Error('channel closed'), REPORT_SAVED], 3],
+    ['stops at a refusal, which another try would only repeat', [MESSAGE_REFUSED], 1],
+    ['gives up after five tries (the extension may be gone)', Array<undefined>(9).fill(undefined), 5],
+  ])('%s', async (_title, answers, sends) => {
+    const queue = [...answers];
+    const send = vi.fn(() => {
+      const answer = queue.shift();
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+    });
     const sending = sendReliably(send, { type: 'consent-banner' });
     await vi.runAllTimersAsync();
     await sending;
-    expect(send).toHaveBeenCalledTimes(3);
-  });
-
-  it('stops at a refusal, which another try would only repeat', async () => {
-    const send = vi.fn().mockResolvedValue(MESSAGE_REFUSED);
-    const sending = sendReliably(send, { type: 'consent-banner' });
-    await vi.runAllTimersAsync();
-    await sending;
-    expect(send).toHaveBeenCalledTimes(1);
-  });
-
-  it('gives up after five tries (the extension may be gone)', async () => {
-    const send = vi.fn().mockResolvedValue(undefined);
-    const sending = sendReliably(send, { type: 'consent-banner' });
-    await vi.runAllTimersAsync();
-    await sending;
-    expect(send).toHaveBeenCalledTimes(5);
+    expect(send).toHaveBeenCalledTimes(sends);
   });
 
   it('keeps the page’s resources whose report was answered with nothing, and delivers them with the next', async () => {
