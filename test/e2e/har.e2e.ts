@@ -24,6 +24,20 @@ const tool = { name: 'mijnliefsteboek-privacy-lens', version: '0.1.0' };
 
 const verdicts = (page: PageReport) => Object.fromEntries(page.trackers.map((t) => [t.id, t.verdict]));
 const consentOf = (page: PageReport) => ({ source: page.consent.source, granted: page.consent.granted, denied: page.consent.denied, from: page.consent.from });
+/**
+ * For a failure's message: when each side dated the choice and the requests of the trackers whose verdicts
+ * differ (a verdict turns on which side of the choice a request falls).
+ */
+function momentsBehind(live: PageReport, har: PageReport): string {
+  const differ = Object.entries(verdicts(live)).filter(([id, verdict]) => verdicts(har)[id] !== verdict).map(([id]) => id);
+  const side = (name: string, page: PageReport) =>
+    `${name}: choice ${page.consent.decidedAt ?? 'none'}; changes ${JSON.stringify((page.consentChanges ?? []).map((c) => `${c.at} ${c.source}${c.signal ? `/${c.signal}` : ''}`))}; ` +
+    (page.observations ?? [])
+      .filter((o) => o.trackerId !== null && differ.includes(o.trackerId))
+      .map((o) => `${o.at} ${o.trackerId} ${o.url.slice(0, 80)}`)
+      .join(', ');
+  return `\n${side('live', live)}\n${side('HAR', har)}`;
+}
 const violations = (page: PageReport) => page.findings.filter((f) => f.kind === 'before-choice' || f.kind === 'against-choice').map((f) => `${f.kind}:${f.trackerId}`).sort();
 
 function judged(har: RecordedHar): Report {
@@ -73,7 +87,7 @@ describe('a HAR captured through the DevTools protocol is judged like the live s
       const harPage = har.pages.find((p) => new URL(p.url).pathname === path)!;
       table.push(`${consent.padEnd(10)} ${path.padEnd(34)} live ${JSON.stringify(verdicts(livePage))}\n${' '.repeat(46)}HAR  ${JSON.stringify(verdicts(harPage))}`);
       expect(harPage.capture).toMatchObject({ from: 'har', cookies: true });
-      expect(verdicts(harPage)).toEqual(verdicts(livePage));
+      expect(verdicts(harPage), momentsBehind(livePage, harPage)).toEqual(verdicts(livePage));
       expect(consentOf(harPage)).toEqual(consentOf(livePage));
       expect(violations(harPage)).toEqual(violations(livePage));
       // Every verdict here could be shown: none is marked.
