@@ -9,9 +9,30 @@ describe('untilLogWritten (a page asks the background to write the log before re
       sent.push(message);
       await new Promise((resolve) => setTimeout(resolve, 5));
       answered = true;
+      return true;
     });
     expect(sent).toEqual([{ type: 'flush-log' }]);
     expect(answered).toBe(true);
+  });
+
+  it('asks again when the answer is nothing (a worker stopped with the message on its way), three times at most', async () => {
+    const answers: unknown[] = [undefined, true];
+    let asked = 0;
+    await untilLogWritten(async () => {
+      asked++;
+      return answers.shift();
+    });
+    expect(asked).toBe(2);
+    asked = 0;
+    await untilLogWritten(async () => void asked++);
+    expect(asked).toBe(3);
+    // A failure is an answer: a write the disk refused is not tried again from here.
+    asked = 0;
+    await untilLogWritten(async () => {
+      asked++;
+      throw new Error('QuotaExceededError');
+    });
+    expect(asked).toBe(1);
   });
 
   it('waits no longer than its bound for a background that does not answer, and never throws', async () => {
