@@ -45,6 +45,27 @@ export function chromiumArgs({ hostRules = [], insecure = false }: NetworkOption
   ];
 }
 
+/**
+ * Closes a worker's target and says whether it went away within `ms`, and what the close answered if it
+ * failed. puppeteer closes the target, then detaches from it: on a loaded machine the stopped worker's
+ * session is often gone by then and the detach fails, although the stop was done. So the target's end
+ * decides, not the call's answer.
+ */
+export async function closeWorker(browser: Browser, target: Target, handle: WebWorker, ms: number): Promise<{ gone: boolean; refused: Error | null }> {
+  let onDestroyed!: (t: Target) => void;
+  const destroyed = new Promise<true>((resolve) => {
+    onDestroyed = (t) => void (t === target && resolve(true));
+    browser.on('targetdestroyed', onDestroyed);
+  });
+  const refused = await handle.close().then(
+    () => null,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+  const gone = await within(ms, destroyed, false);
+  browser.off('targetdestroyed', onDestroyed);
+  return { gone, refused };
+}
+
 export interface ExtensionBrowser {
   browser: Browser;
   extensionId: string;
@@ -127,21 +148,8 @@ export async function launchWithExtension({
     },
     async stopWorker() {
       const { target, handle } = await readyWorker();
-      let onDestroyed!: (t: Target) => void;
-      const gone = new Promise<true>((resolve) => {
-        onDestroyed = (t) => void (t === target && resolve(true));
-        browser.on('targetdestroyed', onDestroyed);
-      });
-      // puppeteer closes the worker's target, then detaches from it; on a loaded machine the stopped
-      // worker's session is often gone by then and the detach fails, although the stop was done. So
-      // the target's end decides, not the call's answer.
-      const refused = await handle.close().then(
-        () => null,
-        (error: unknown) => error,
-      );
-      const stopped = await within(10_000, gone, false);
-      browser.off('targetdestroyed', onDestroyed);
-      if (!stopped) throw refused ?? new Error('the service worker did not stop within 10 s');
+      const { gone, refused } = await closeWorker(browser, target, handle, 10_000);
+      if (!gone) throw refused ?? new Error('the service worker did not stop within 10 s');
     },
     async close() {
       await browser.close();

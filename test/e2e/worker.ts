@@ -5,7 +5,7 @@
  */
 import { changeLog, readLogTable, readObservations } from './log';
 import type { CDPSession, Page, Target, WebWorker } from 'puppeteer';
-import type { ExtensionBrowser } from '../../lib/scan/chromium';
+import { closeWorker, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { hasConsentModeSignal } from '../../lib/catalog';
 import { classifier } from '../../lib/classify';
 import { parseConsentMode } from '../../lib/consent/consent-mode';
@@ -47,8 +47,6 @@ export interface WorkerControl {
    * for every stopped worker once the `ServiceWorker` domain is enabled: this never enables it).
    */
   stop(): Promise<boolean>;
-  /** Why `stop` found nothing to stop, each reason with its count: the failure of a test that needs stops says so. */
-  notStopped: Record<string, number>;
   /** Whether the running worker is a new one: the mark `stop` left in the old one's globals is gone. */
   restarted(): Promise<boolean>;
   /** Starts the worker if it is not running (`ServiceWorker.startWorker`), as any event would. */
@@ -62,7 +60,10 @@ export interface WorkerControl {
   close(): Promise<void>;
 }
 
-/** `notStopped`: where `stop` counts why it found nothing to stop (a test that replaces its control keeps one count). */
+/**
+ * `notStopped`: where `stop` counts why it found nothing to stop, each reason with its count, for the
+ * failure of a test that needs stops (a test that replaces its control passes the same record).
+ */
 export async function controlWorker(ext: ExtensionBrowser, notStopped: Record<string, number> = {}): Promise<WorkerControl> {
   // An extension page: it shares the log's IndexedDB origin and carries the DevTools session.
   const reader: Page = await ext.browser.newPage();
@@ -77,34 +78,20 @@ export async function controlWorker(ext: ExtensionBrowser, notStopped: Record<st
   };
 
   return {
-    notStopped,
     async stop() {
       const target = ext.browser.targets().filter(isOurs).at(-1);
       if (!target) return missed('no worker running');
-      const destroyed = new Promise<void>((resolve) => {
-        const onDestroyed = (t: Target) => {
-          if (t !== target) return;
-          ext.browser.off('targetdestroyed', onDestroyed);
-          resolve();
-        };
-        ext.browser.on('targetdestroyed', onDestroyed);
-      });
       // A close that lands while the worker is still starting can be ignored: ask again.
       for (let attempt = 0; attempt < 5; attempt++) {
+        // Gone after the last attempt's wait ended: that close did it.
+        if (attempt > 0 && !ext.browser.targets().includes(target)) return true;
         const handle = await target.worker().catch(() => null);
         if (!handle) return missed('no handle on the worker');
         // A mark in the worker's globals: the next worker must not have it (see `restarted`).
         await Promise.race([handle.evaluate(() => void Object.assign(globalThis, { stoppedByTest: true })).catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
-        // puppeteer closes the target, then detaches from it: on a loaded machine the session is often
-        // gone by then (the worker has stopped), and the detach fails although the stop was done.
-        // So the target's end decides, not the call's answer.
-        const refused = await handle.close().then(
-          () => null,
-          (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 80),
-        );
-        const gone = await Promise.race([destroyed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
+        const { gone, refused } = await closeWorker(ext.browser, target, handle, 3_000);
         if (gone) return true;
-        if (refused !== null) return missed(`close refused (${refused}), the worker still there`);
+        if (refused) return missed(`close refused (${refused.message.slice(0, 80)}), the worker still there`);
       }
       throw new Error('the service worker did not stop');
     },
