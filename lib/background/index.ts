@@ -25,6 +25,13 @@ type WebExtension = typeof import('wxt/browser').browser;
 /** How long after a "loading" event without an address the tab is asked again (see tabs.onUpdated). */
 const HIDDEN_URL_SETTLE_MS = 500;
 
+/**
+ * When a woken worker fetches its strings if no webRequest event has come by then: after the waking
+ * event on a loaded machine (which comes 50-170 ms after start, BENCHMARKS.md), and soon enough for the
+ * tests and the scan, which wait for the strings.
+ */
+const STRINGS_WITHOUT_REQUEST_MS = 250;
+
 /** storage.local: `{ reason, previousVersion, version, at }` of the last `runtime.onInstalled`. */
 export const INSTALLED_KEY = 'installed:v1';
 
@@ -35,7 +42,7 @@ export const INSTALLED_KEY = 'installed:v1';
  * queued again (older than anything new), the user's stance is back (every verdict depends on it),
  * and so are the per-tab states saved before the stop (each event changes one). All are read at once:
  * a woken worker's first event waits for one round trip to storage, not three. The strings are read
- * meanwhile but not waited for: only the badge's title, the deadline check and HAR reports are
+ * after that event and not waited for: only the badge's title, the deadline check and HAR reports are
  * written in them, and those wait for them themselves.
  */
 export function startBackground(browser: WebExtension) {
@@ -47,9 +54,14 @@ export function startBackground(browser: WebExtension) {
   // the tab states, one read for both) and the user's stance.
   const sessionAtStart = session.get(null);
   const stanceAtStart = browser.storage.local.get(STANCE_KEY);
-  // The strings are fetched from the next task on: a worker's first fetch sets up its fetching (2-3 ms
-  // in a profile), and the event that woke the worker is handed over only once this first task is done.
-  const messagesAtStart = new Promise<void>((nextTask) => setTimeout(nextTask, 0)).then(() => providePackagedMessages(browser));
+  // The strings are fetched once the webRequest event that woke the worker is handled, or a moment
+  // after start when none comes (a worker woken by a message or an alarm): a worker's first fetch, even
+  // one begun a task after start, held back that event by a median 18 ms (BENCHMARKS.md).
+  let wakingRequestHandled = () => {};
+  const messagesAtStart = new Promise<void>((fetchNow) => {
+    wakingRequestHandled = fetchNow;
+    setTimeout(fetchNow, STRINGS_WITHOUT_REQUEST_MS);
+  }).then(() => providePackagedMessages(browser));
   const { log, writer, maintain } = startBackgroundLog({ session, local: browser.storage.local, sessionAtStart });
 
   let stance: Stance = NO_STANCE;
@@ -108,6 +120,7 @@ export function startBackground(browser: WebExtension) {
     handle(() => {
       work();
       workerTimings.firstRequestHandled ??= performance.now();
+      wakingRequestHandled();
     });
   });
   browser.cookies.onChanged.addListener(({ removed, cause, cookie }) =>
