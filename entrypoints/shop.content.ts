@@ -25,6 +25,6 @@ export default defineContentScript({
       banners.checkNow();
       return reporter.reportNow();
     });
-    void fillDataRequestForm({ selector: shop.dataRequestPage.emailFieldSelector, ask: () => send({ type: 'data-request-form-ready' }) as Promise<{ email: string } | null> });
+    void fillDataRequestForm({ selector: shop.dataRequestPage.emailFieldSelector, ask: () => send({ type: 'data-request-form-ready' }) });
   },
 });
