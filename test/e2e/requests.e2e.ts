@@ -66,6 +66,7 @@ describe('rights requests in Chromium', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(shop.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/over/privacybeleid/gegevens'))).toEqual([]);
     expect(await form.evaluate(() => document.activeElement?.id)).toBe('data-request-email');
+    await form.screenshot({ path: resolve(SCREENSHOTS, 'shop-form-filled-nl.png'), fullPage: true });
     await form.close();
 
     // Nothing is recorded as sent until the customer says so.
