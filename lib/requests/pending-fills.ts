@@ -10,8 +10,12 @@ const FILL_WAITS_MS = 600_000;
  */
 export const FILL_ASKED_AGAIN_MS = 15_000;
 
-/** A fill as kept in session storage, read back through a schema: an older version may have written it. */
-const StoredFill = z.object({ email: z.string(), at: z.number(), takenAt: z.optional(z.number()) });
+/**
+ * A fill as kept in session storage, read back through a schema: an older version may have written it.
+ * Built on first use, as the worker's other schemas are: a woken worker does not build it before its
+ * first event.
+ */
+const StoredFill = z.lazy(() => z.object({ email: z.string(), at: z.number(), takenAt: z.optional(z.number()) }));
 
 type Area = { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void>; remove(key: string): Promise<void> };
 
