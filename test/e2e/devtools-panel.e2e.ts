@@ -8,7 +8,7 @@ import { HOSTILE_PAGES } from '../fixtures/shop/hostile';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { audit, readable, type Problem } from './axe';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
-import { SCREENSHOTS, copied, floodReceived, keepSavesAndCopies, readmeScreenshot, saved } from './helpers';
+import { SCREENSHOTS, copied, floodEnded, keepSavesAndCopies, readmeScreenshot, saved } from './helpers';
 
 /** What the panel lists now: each row's kind, party and verdict, top to bottom. */
 function panelRows(panel: Page | Frame) {
@@ -235,8 +235,8 @@ describe.each(BROWSERS)('the DevTools panel in %s (its page opened with ?tabId)'
     // The panel follows the tab to its new page, and says so.
     await panel.waitForFunction((before) => { const view = document.querySelector('[data-view="tab"]') as HTMLElement | null; return view !== null && view.dataset.visit !== before; }, { timeout: 20_000 }, quietVisit);
     expect(await panel.$eval('#panel-notice', (e) => e.textContent)).toContain(`A new page: https://www.mijnliefsteboek.nl${HOSTILE_PAGES.flood}`);
-    // Every request issued, then every one received by the fixture (waited for, not slept on).
-    const issued = await floodReceived(page, shop);
+    // Every request issued, then every one ended (waited for, not slept on).
+    const { issued } = await floodEnded(page, shop);
     const timeOrigin = await page.evaluate(() => performance.timeOrigin);
     const flood = { from: timeOrigin + issued.startedAt, to: timeOrigin + issued.endedAt };
     // The page's Resource Timing reports trail the flood: the panel and the tab state are compared

@@ -187,18 +187,29 @@ export async function keepSavesAndCopies(page: Page, { clipboard = true } = {}) 
 export const saved = (page: Page) => page.evaluate(async () => Promise.all((window as unknown as { __kept: { saved: { name: string; text: Promise<string> }[] } }).__kept.saved.map(async (s) => ({ name: s.name, text: await s.text }))));
 export const copied = (page: Page) => page.evaluate(() => (window as unknown as { __kept: { copied: string[] } }).__kept.copied);
 
+/** What the hostile flood page issued, and how its requests ended (test/fixtures/shop/hostile.ts). */
+export type Flood = { meta: number; ga: number; unlisted: number; ended: number; refused: number; startedAt: number; endedAt: number };
+
 /**
- * The hostile flood page's requests, waited for and not slept on: once the page has issued every one,
- * until the fixture has received every one. Returns what the page issued.
+ * The hostile flood page's requests, waited for and not slept on: until the page has issued every one
+ * and every one has ended, answered or refused. Returns what the page issued and what the fixture
+ * received. The two can differ: under load, the browser refuses a share of a flood before it leaves
+ * (ERR_INSUFFICIENT_RESOURCES, 28 of 900 Meta hits in one CI run), and the fixture never sees those.
+ * webRequest still shows the extension each one's start, so the extension counts what the page issued.
  */
-export async function floodReceived(page: Page, shop: FixtureShop) {
-  await page.waitForFunction(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt != null, { timeout: 60_000, polling: 200 });
-  const issued = await page.evaluate(() => (window as unknown as { __flood: { meta: number; ga: number; unlisted: number; startedAt: number; endedAt: number } }).__flood);
-  const received = () => ({
+export async function floodEnded(page: Page, shop: FixtureShop) {
+  await page.waitForFunction(
+    () => {
+      const flood = (window as { __flood?: Flood }).__flood;
+      return flood?.endedAt != null && flood.ended === flood.meta + flood.ga + flood.unlisted;
+    },
+    { timeout: 90_000, polling: 200 },
+  );
+  const issued = await page.evaluate(() => (window as unknown as { __flood: Flood }).__flood);
+  const received = {
     meta: shop.requests.filter((r) => r.host === TRACKER_HOSTS.facebook && r.path.includes('ev=Flood')).length,
     ga: shop.requests.filter((r) => r.host === TRACKER_HOSTS.googleAnalytics && r.path.includes('en=flood')).length,
     unlisted: shop.requests.filter((r) => r.host.endsWith('.flood-beacons.example')).length,
-  });
-  await expect.poll(received, { timeout: 90_000, interval: 250 }).toEqual({ meta: issued.meta, ga: issued.ga, unlisted: issued.unlisted });
-  return issued;
+  };
+  return { issued, received };
 }
