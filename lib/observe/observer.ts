@@ -22,6 +22,7 @@ import {
   MAX_UNLISTED_REQUESTS,
   keptAddress,
   newTabState,
+  overflowHostSeen,
   type EntryActivity,
   type Reconcile,
   type RequestRecord,
@@ -489,7 +490,7 @@ export function createObserver(deps: ObserverDeps) {
       else {
         if (cls.host in state.unlisted) state.unlisted[cls.host]!++;
         else if (Object.keys(state.unlisted).length < MAX_UNLISTED_HOSTS) state.unlisted[cls.host] = 1;
-        else state.unlistedOverflow++;
+        else overflowHostSeen(state, cls.host);
         // A file from an S3 bucket: its host name says where the bucket is (the extension holds no
         // permission for amazonaws.com, so the page's Resource Timing is the only one to see it).
         const region = signals.storageFromHost(cls.host);

@@ -21,6 +21,11 @@ export const MAX_PLAIN_REQUESTS = 20;
 export const MAX_STORAGE_SIGHTINGS = 10;
 /** Requests to hosts the policy does not name, kept in order for the DevTools panel and the chart. */
 export const MAX_UNLISTED_REQUESTS = 100;
+/**
+ * Hosts past MAX_UNLISTED_HOSTS told apart, so that each counts once: by a 32-bit hash of the name
+ * (4 bytes each, not a name's 20-30). Past this many more, the count stops growing.
+ */
+export const MAX_OVERFLOW_HOSTS = 1_000;
 /** A kept address's length: enough for a tracker's endpoint, short enough to keep the state small. */
 export const MAX_KEPT_ADDRESS = 200;
 
@@ -146,6 +151,8 @@ export const TabState = z.lazy(() => z.strictObject({
   unlisted: z.record(z.string(), z.int().check(z.nonnegative())),
   /** Hosts beyond MAX_UNLISTED_HOSTS: counted, not named. */
   unlistedOverflow: z.int().check(z.nonnegative()),
+  /** Those hosts' hashes (overflowHostSeen), so a host requested again is not counted again. */
+  unlistedOverflowHashes: z._default(z.array(z.int()).check(z.maxLength(MAX_OVERFLOW_HOSTS)), []),
   /** Requests to those hosts in order: the first half of them, then a rolling window; and how many were left out. */
   unlistedRequests: z._default(z.array(UnlistedRequest).check(z.maxLength(MAX_UNLISTED_REQUESTS)), []),
   unlistedRequestsLeftOut: z._default(z.int().check(z.nonnegative()), 0),
@@ -186,6 +193,7 @@ export function newTabState(tabId: number, visitId: string, url: string, started
     entries: {},
     unlisted: {},
     unlistedOverflow: 0,
+    unlistedOverflowHashes: [],
     unlistedRequests: [],
     unlistedRequestsLeftOut: 0,
     pending: [],
@@ -239,4 +247,23 @@ export function storedTabState(state: TabState): string {
 export function readStoredTabState(stored: unknown): TabState | null {
   const value = readStoredJson(stored);
   return value === undefined ? null : parseTabState(value);
+}
+
+/**
+ * Counts a host past MAX_UNLISTED_HOSTS once, however often the page asks it for something. Two hosts
+ * whose names hash alike (a chance of about 1 in 9,000 on a page with 1,000 such hosts) count as one.
+ */
+export function overflowHostSeen(state: TabState, host: string): void {
+  const hashes = state.unlistedOverflowHashes;
+  const hash = fnv1a(host);
+  if (hashes.length >= MAX_OVERFLOW_HOSTS || hashes.includes(hash)) return;
+  hashes.push(hash);
+  state.unlistedOverflow++;
+}
+
+/** FNV-1a, 32 bits: a fast, well-spread hash of a short text. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeEntries, MAX_UNLISTED_HOSTS } from '@/lib/observe';
-import { MAX_KEPT_ADDRESS, MAX_RECONCILED_URLS, MAX_UNLISTED_REQUESTS, keptAddress } from '@/lib/observe/tab-state';
+import { MAX_KEPT_ADDRESS, MAX_OVERFLOW_HOSTS, MAX_RECONCILED_URLS, MAX_UNLISTED_REQUESTS, keptAddress, newTabState, overflowHostSeen, readStoredTabState, storedTabState } from '@/lib/observe/tab-state';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
@@ -128,6 +128,27 @@ describe('observer', () => {
     observer.pageResources(7, reported(flood, 7), PAGE);
     expect(Object.keys(store.get(7)!.unlisted)).toHaveLength(MAX_UNLISTED_HOSTS);
     expect(store.get(7)!.unlistedOverflow).toBe(52);
+    // The same hosts asked again, named or not: more requests, no more hosts.
+    observer.pageResources(7, reported(flood.map((r) => ({ ...r, startTime: r.startTime + 1_000 })), 7 + flood.length), PAGE);
+    expect(Object.keys(store.get(7)!.unlisted)).toHaveLength(MAX_UNLISTED_HOSTS);
+    expect(store.get(7)!.unlistedOverflow).toBe(52);
+    expect(store.get(7)!.unlisted['t0.example']).toBe(2);
+  });
+
+  it('counts each host past the named ones once, up to a bound, and keeps that count across a save', () => {
+    const state = newTabState(7, 'v', SHOP, 0);
+    const hosts = Array.from({ length: MAX_OVERFLOW_HOSTS + 100 }, (_, i) => `b${i}.flood-beacons.example`);
+    for (const host of [...hosts.slice(0, 300), ...hosts.slice(0, 300)]) overflowHostSeen(state, host);
+    expect(state.unlistedOverflow).toBe(300);
+    for (const host of hosts) overflowHostSeen(state, host);
+    expect(state.unlistedOverflow).toBe(MAX_OVERFLOW_HOSTS);
+    const saved = readStoredTabState(storedTabState(state))!;
+    expect(saved.unlistedOverflow).toBe(MAX_OVERFLOW_HOSTS);
+    overflowHostSeen(saved, hosts[0]!);
+    expect(saved.unlistedOverflow).toBe(MAX_OVERFLOW_HOSTS);
+    // A state saved by the version before (no hashes) still reads.
+    const { unlistedOverflowHashes: _, ...older } = newTabState(7, 'v', SHOP, 0);
+    expect(readStoredTabState(JSON.stringify(older))?.unlistedOverflowHashes).toEqual([]);
   });
 
   it('recovers a catalog request from the page’s report when webRequest never showed it (a stopped worker), once', async () => {
