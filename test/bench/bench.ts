@@ -3,14 +3,14 @@
  * hold on a noisy machine. Prints a table and writes test-results/bench.json. Not a test: nothing
  * here passes or fails, except the size budget, which `npm test` checks separately.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { hasConsentModeSignal } from '../../lib/catalog';
 import { createClassifier, createCookieMatcher, createHostingDetector } from '../../lib/classify';
 import { createObserver, createTabStore, judgeTab, newTabState } from '../../lib/observe';
 import type { LogWriter } from '../../lib/db';
-import { CHROMIUM, chromiumArgs, launchWithExtension } from '../../lib/scan/chromium';
+import { CHROMIUM, chromiumArgs, launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { parseScanArgs } from '../../lib/scan/args';
 import { runScan } from '../../lib/scan/run';
 import { judgeHar, parseHar } from '../../lib/har';
@@ -22,7 +22,8 @@ import { growHar } from './har-corpus';
 import { classificationBench } from './classification';
 import { buildCorpus } from './corpus';
 import { measureContentScriptTimes } from './content-script-time';
-import { coldStarts, launchArms, measurePageLoads, profileContentScripts, profileWorker, REALISTIC_NETWORK, writePopupFloorExtension, type ColdStart } from './page-load';
+import { alternatingColdStarts, medianOf, type ThreadTimes, type TracedColdStart } from './cold-start';
+import { launchArms, measurePageLoads, profileContentScripts, profileWorker, REALISTIC_NETWORK, writeControlExtension, writePopupFloorExtension, type ColdStart } from './page-load';
 import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
 import { bundleForExtension } from './bundle-for-extension';
@@ -95,22 +96,53 @@ async function pageLoadBench() {
     for (const { fn, ms } of profile.top.slice(0, 8)) say(`     ${fmt(ms / 10, 2).padStart(6)} ms/load  ${fn}`);
     const scripts = await profileContentScripts(ours, 'https://www.mijnliefsteboek.nl/checkout', 20);
     say(`   the page's own thread during 20 checkout loads, per load: ${Object.entries(scripts.perLoadMs).map(([file, ms]) => `${file} ${fmt(ms, 2)} ms`).join(', ')}`);
-    // Cold start, ours and the control's (a worker that does nothing: the browser's own part).
-    const cold = { ours: await coldStarts(ours, 'https://www.mijnliefsteboek.nl/', 10), control: await coldStarts(control, 'https://www.mijnliefsteboek.nl/', 10) };
-    const at = (runs: ColdStart[], key: keyof ColdStart) => median(runs.map((run) => run[key]));
-    const since = (runs: ColdStart[], from: keyof ColdStart, to: keyof ColdStart) => median(runs.map((run) => run[to] - run[from]));
-    say(`   cold start (worker stopped, then a shop page; the worker's clock, median of ${cold.ours.length}):`);
-    say(`     control: its code runs at ${fmt(at(cold.control, 'scriptStarted'), 1)} ms, first webRequest event at ${fmt(at(cold.control, 'firstRequestArrived'), 1)} ms (the browser's floor)`);
-    say(`     ours: code runs at ${fmt(at(cold.ours, 'scriptStarted'), 1)} ms; modules evaluated in ${fmt(since(cold.ours, 'scriptStarted', 'modulesLoaded'), 1)} ms; then listening after ${fmt(since(cold.ours, 'modulesLoaded', 'listening'), 1)} ms, start-up's reads back after ${fmt(since(cold.ours, 'modulesLoaded', 'started'), 1)} ms, first event arrives after ${fmt(since(cold.ours, 'modulesLoaded', 'firstRequestArrived'), 1)} ms, handled after ${fmt(since(cold.ours, 'modulesLoaded', 'firstRequestHandled'), 1)} ms`);
-    say(`     first webRequest event handled: ours ${fmt(at(cold.ours, 'firstRequestHandled'), 1)} ms, control ${fmt(at(cold.control, 'firstRequestHandled'), 1)} ms (budget ≤ 50 ms)`);
+    const coldStart = await coldStartBench(ours, control);
     results.pageLoad = {
       rows,
       workerProfile: profile,
       contentScripts: scripts,
-      coldStart: { ours: cold.ours, control: cold.control, medianFirstRequestHandledMs: { ours: at(cold.ours, 'firstRequestHandled'), control: at(cold.control, 'firstRequestHandled') } },
+      coldStart,
     };
   } finally {
     await close();
+    await shop.close();
+  }
+}
+
+/**
+ * 3c. Cold start, ours and the control's (a worker that does nothing: the browser's own part), in
+ * alternating order, each start traced (cold-start.ts). In `page-load`, or alone as `cold-start`.
+ */
+async function coldStartBench(ours: ExtensionBrowser, control: ExtensionBrowser) {
+  const rounds = Number(process.env.BENCH_COLD_STARTS ?? 20);
+  const cold = await alternatingColdStarts({ ours, control }, 'https://www.mijnliefsteboek.nl/', rounds);
+  const at = (runs: TracedColdStart[], key: keyof ColdStart) => medianOf(runs, (run) => run[key]);
+  const since = (from: keyof ColdStart, to: keyof ColdStart) => medianOf(cold.ours, (run) => run[to] - run[from]);
+  const handled = (arm: 'ours' | 'control', afterItself: boolean) => fmt(at(cold[arm].filter((run) => run.afterItself === afterItself), 'firstRequestHandled'), 1);
+  const thread = (arm: 'ours' | 'control', part: keyof ThreadTimes) => fmt(medianOf(cold[arm], (run) => run.thread[part]), 1);
+  say(`3c. Cold start: worker stopped, then a shop page (the worker's clock; ${rounds} starts each, ours and the control alternating in order, each traced)`);
+  say(`   first webRequest event handled: ours ${fmt(at(cold.ours, 'firstRequestHandled'), 1)} ms, control ${fmt(at(cold.control, 'firstRequestHandled'), 1)} ms (budget ≤ 50 ms)`);
+  say(`     after its own browser's last start: ours ${handled('ours', true)} ms, control ${handled('control', true)} ms; after the other browser's: ours ${handled('ours', false)} ms, control ${handled('control', false)} ms`);
+  say(`   control: its code runs at ${fmt(at(cold.control, 'scriptStarted'), 1)} ms, first webRequest event at ${fmt(at(cold.control, 'firstRequestArrived'), 1)} ms (the browser's floor)`);
+  say(`   ours: code runs at ${fmt(at(cold.ours, 'scriptStarted'), 1)} ms; modules evaluated in ${fmt(since('scriptStarted', 'modulesLoaded'), 1)} ms; then listening after ${fmt(since('modulesLoaded', 'listening'), 1)} ms, start-up's reads back after ${fmt(since('modulesLoaded', 'started'), 1)} ms, first event arrives after ${fmt(since('modulesLoaded', 'firstRequestArrived'), 1)} ms, handled after ${fmt(since('modulesLoaded', 'firstRequestHandled'), 1)} ms`);
+  say('   the worker thread up to the first event handled, from the trace (median ms, ours / control; compiled holds the code cache\'s read, evaluated its lazy compiles):');
+  say(`     isolate and context ${thread('ours', 'isolate')} / ${thread('control', 'isolate')}; compiled ${thread('ours', 'compiled')} / ${thread('control', 'compiled')}, of it the code cache ${thread('ours', 'codeCache')} / ${thread('control', 'codeCache')}`);
+  say(`     evaluated ${thread('ours', 'evaluated')} / ${thread('control', 'evaluated')}, of it lazy compiles ${thread('ours', 'lazyCompiles')} / ${thread('control', 'lazyCompiles')}; microtasks ${thread('ours', 'microtasks')} / ${thread('control', 'microtasks')}; garbage collection ${thread('ours', 'garbageCollection')} / ${thread('control', 'garbageCollection')}`);
+  return { ours: cold.ours, control: cold.control, medianFirstRequestHandledMs: { ours: at(cold.ours, 'firstRequestHandled'), control: at(cold.control, 'firstRequestHandled') } };
+}
+
+/** 3c alone: only the two browsers it needs. */
+async function coldStartOnlyBench() {
+  const shop = await startFixtureShop();
+  const network = { hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true };
+  const controlDir = await writeControlExtension();
+  const control = await launchWithExtension({ ...network, extensionPath: controlDir });
+  const ours = await launchWithExtension(network);
+  try {
+    results.coldStart = await coldStartBench(ours, control);
+  } finally {
+    await Promise.allSettled([ours.close(), control.close()]);
+    await rm(controlDir, { recursive: true, force: true });
     await shop.close();
   }
 }
@@ -353,7 +385,7 @@ async function harBench() {
 
 async function main() {
   say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, content-scripts, log, scan, har, sizes).
+  // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, cold-start, content-scripts, log, scan, har, sizes).
   const only = process.argv.slice(2);
   const run = (name: string) => only.length === 0 || only.includes(name);
   say();
@@ -369,6 +401,11 @@ async function main() {
   }
   if (run('page-load')) {
     await pageLoadBench();
+    say();
+  }
+  // Part of page-load; on its own only when named.
+  if (only.includes('cold-start') && !only.includes('page-load')) {
+    await coldStartOnlyBench();
     say();
   }
   if (run('content-scripts')) {
