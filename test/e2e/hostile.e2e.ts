@@ -24,6 +24,23 @@ const FLOOD_REQUESTS = 1800;
 /** The burst to hosts that resolve nowhere: no server answers, so only the browser and the extension set the pace. */
 const BURST_PER_SECOND = 3000;
 
+/**
+ * Settles the worker until it has counted `total` Meta and Analytics requests on the tab. Its count only
+ * grows, so a count past `total` fails here too, after the wait.
+ */
+async function untilCounted(ext: ExtensionBrowser, page: Page, tabId: number, total: number) {
+  await expect
+    .poll(
+      async () => {
+        await ext.settle(page);
+        const counted = (await ext.tabState(tabId))?.entries;
+        return (counted?.['meta-pixel']?.requests ?? 0) + (counted?.['google-analytics']?.requests ?? 0);
+      },
+      { timeout: 60_000, interval: 250 },
+    )
+    .toBe(total);
+}
+
 /** The parts of the popup that say what happened; the page's own text differs between attack and control. */
 const verdictsOf = (shown: PopupContent) => ({
   entries: shown.entries,
@@ -207,17 +224,7 @@ describe('hostile pages in Chromium', () => {
     const { issued, received } = await floodEnded(page, shop);
     // The last beacons are answered: their Resource Timing entries exist once the page has no request left.
     await page.waitForNetworkIdle({ idleTime: 300, timeout: 60_000 });
-    // The worker's count only grows: polled until it reaches what the page issued (past it, the exact checks below fail).
-    await expect
-      .poll(
-        async () => {
-          await ext.settle(page);
-          const counted = (await ext.tabState(tabId))?.entries;
-          return (counted?.['meta-pixel']?.requests ?? 0) + (counted?.['google-analytics']?.requests ?? 0);
-        },
-        { timeout: 60_000, interval: 250 },
-      )
-      .toBe(issued.meta + issued.ga);
+    await untilCounted(ext, page, tabId, issued.meta + issued.ga);
 
     const worker = await ext.worker();
     const stateBytes = await worker.evaluate(async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as string).length, tabId);
@@ -262,16 +269,7 @@ describe('hostile pages in Chromium', () => {
     await page.waitForFunction(() => (window as { __flood?: { endedAt: number | null } }).__flood?.endedAt !== null, { timeout: 60_000, polling: 200 });
     const issued = await page.evaluate(() => (window as unknown as { __flood: { meta: number; ga: number; startedAt: number; endedAt: number } }).__flood);
     // Every request ends (in an error) quickly: settle until the worker has heard the last of them.
-    await expect
-      .poll(
-        async () => {
-          await ext.settle(page);
-          const counted = (await ext.tabState(tabId))?.entries;
-          return (counted?.['meta-pixel']?.requests ?? 0) + (counted?.['google-analytics']?.requests ?? 0);
-        },
-        { timeout: 60_000, interval: 250 },
-      )
-      .toBe(issued.meta + issued.ga);
+    await untilCounted(ext, page, tabId, issued.meta + issued.ga);
     const state = (await ext.tabState(tabId))!;
     const worker = await ext.worker();
     const stateBytes = await worker.evaluate(async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as string).length, tabId);
