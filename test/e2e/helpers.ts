@@ -194,7 +194,7 @@ export type Flood = { meta: number; ga: number; unlisted: number; ended: number;
  * The hostile flood page's requests, waited for and not slept on: until the page has issued every one
  * and every one has ended, answered or refused. Returns what the page issued and what the fixture
  * received. The two can differ: under load, the browser refuses a share of a flood before it leaves
- * (ERR_INSUFFICIENT_RESOURCES, 28 of 900 Meta hits in one CI run), and the fixture never sees those.
+ * (ERR_INSUFFICIENT_RESOURCES: 28 of 900 Meta hits in one run beside a busy core), and the fixture never sees those.
  * webRequest still shows the extension each one's start, so the extension counts what the page issued.
  */
 export async function floodEnded(page: Page, shop: FixtureShop) {
