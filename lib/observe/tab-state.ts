@@ -23,7 +23,8 @@ export const MAX_STORAGE_SIGHTINGS = 10;
 export const MAX_UNLISTED_REQUESTS = 100;
 /**
  * Hosts past MAX_UNLISTED_HOSTS told apart, so that each counts once: by a 32-bit hash of the name
- * (4 bytes each, not a name's 20-30). Past this many more, the count stops growing.
+ * (at most 11 characters in the saved state, where a name takes 20-30). Past this many more, the count
+ * stops growing.
  */
 export const MAX_OVERFLOW_HOSTS = 1_000;
 /** A kept address's length: enough for a tracker's endpoint, short enough to keep the state small. */
