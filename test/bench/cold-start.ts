@@ -92,10 +92,13 @@ export function workerThreadTimes(events: TraceEvent[], untilMs: number): Thread
   for (const event of events) {
     const thread = `${event.pid}:${event.tid}`;
     if (event.ph !== 'X' || event.dur === undefined || !workerThreads.has(thread)) continue;
-    perThread.set(thread, [...(perThread.get(thread) ?? []), event]);
+    const list = perThread.get(thread);
+    if (list) list.push(event);
+    else perThread.set(thread, [event]);
   }
   const thread = [...perThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
-  const from = Math.min(...thread.map((e) => e.ts));
+  // A reduce, not Math.min(...): a trace's thread can hold more events than a call takes arguments.
+  const from = thread.reduce((first, e) => Math.min(first, e.ts), Infinity);
   const within = thread.filter((e) => e.ts < from + untilMs * 1000);
   const sum = (names: string[]) => within.filter((e) => names.includes(e.name)).reduce((total, e) => total + e.dur!, 0) / 1000;
   return Object.fromEntries(Object.entries(EVENTS).map(([part, names]) => [part, sum(names)])) as unknown as ThreadTimes;
