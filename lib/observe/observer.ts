@@ -5,6 +5,7 @@ import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
 import { MAX_REPORT_DELAY_MS, placeConsent } from '../consent/timeline';
 import { promiseSignals, type PromiseSignals } from '../promises/signals';
+import { foldLeftOut } from '../promises/left-out';
 import { recoveredKey, requestToRecover, tally, urlKey } from './reconcile';
 import { observationRow } from './rows';
 import { isConsentCookie, readConsentCookies } from '../consent/readers';
@@ -158,8 +159,10 @@ export function createObserver(deps: ObserverDeps) {
     // Bounded: the first half of the visit's requests stay, the second half is a rolling window,
     // so both "before the choice" and "after it" keep their evidence on a page that never stops.
     if (state.requests.length >= MAX_JUDGED_REQUESTS) {
-      state.requests.splice(MAX_JUDGED_REQUESTS / 2, 1);
+      const [leftOut] = state.requests.splice(MAX_JUDGED_REQUESTS / 2, 1);
       state.requestsLeftOut++;
+      // The promises still count it: "all 600 hits" must mean all of them, not the 500 kept.
+      foldLeftOut(state.leftOutRequests, leftOut!);
     }
     state.requests.push(record);
   }

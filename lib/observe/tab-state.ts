@@ -5,6 +5,7 @@ import { BannerState, ConsentChange } from '../consent/model';
 import { ConsentModeSignals } from '../consent/consent-mode';
 import { PersonalDataHit } from '../consent/personal-data';
 import { MAX_CARRIED } from '../promises/signals';
+import { LeftOutGroups } from '../promises/left-out';
 import { readStoredJson } from '../parse/stored-json';
 
 /** Per-tab bounds, so a page that fires requests without end cannot grow the worker's memory. */
@@ -170,6 +171,8 @@ export const TabState = z.lazy(() => z.strictObject({
   /** The catalog requests for judging (bounded; see MAX_JUDGED_REQUESTS) and how many were left out. */
   requests: z.array(RequestRecord).check(z.maxLength(MAX_JUDGED_REQUESTS)),
   requestsLeftOut: z.int().check(z.nonnegative()),
+  /** Those left out, counted by what the promises read of them (since 2026-12; older states have none). */
+  leftOutRequests: z._default(LeftOutGroups, []),
   /** Every change of the consent record during the visit, oldest first. */
   consent: z.array(ConsentChange).check(z.maxLength(MAX_CONSENT_CHANGES)),
   banner: z.nullable(BannerState),
@@ -201,6 +204,7 @@ export function newTabState(tabId: number, visitId: string, url: string, started
     pendingEvicted: 0,
     requests: [],
     requestsLeftOut: 0,
+    leftOutRequests: [],
     consent: [],
     banner: null,
     noRecordSince: startedAt,

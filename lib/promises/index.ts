@@ -3,3 +3,4 @@ export * from './signals';
 export * from './rules';
 export * from './judge';
 export * from './describe';
+export * from './left-out';

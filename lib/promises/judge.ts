@@ -1,6 +1,7 @@
 import { catalog as defaultCatalog, type Catalog, type EntryId, type RequestKind } from '../catalog';
 import type { JudgedRequest, VisitJudgement } from '../consent/judge';
 import type { PromiseCheck } from './facts';
+import type { LeftOutGroup } from './left-out';
 import { RULES, type PromiseInput, type RightsDigest } from './rules';
 import type { RequestSignals } from './signals';
 import { compareText } from '../order';
@@ -12,6 +13,8 @@ import { compareText } from '../order';
  */
 export interface PromiseSource {
   requests: (JudgedRequest & RequestSignals & { kind?: RequestKind })[];
+  /** Requests the visit let go of to stay bounded, counted by what the rules read (lib/promises/left-out.ts). */
+  leftOutRequests?: LeftOutGroup[];
   plain: { entryId: EntryId; host: string }[];
   plainLeftOut: number;
   storage: PromiseInput['storage'];
@@ -22,7 +25,11 @@ export interface PromiseSource {
 /** The promises' input from a visit and its consent judgement (`judgeVisit` of the same requests). */
 export function promiseInput(source: PromiseSource, judgement: VisitJudgement, context: { rights: RightsDigest[] | null; now: number; watched: boolean }): PromiseInput {
   return {
-    requests: source.requests.map((request, i) => ({ ...request, verdict: judgement.requestVerdicts[i] ?? null })),
+    requests: [
+      ...source.requests.map((request, i) => ({ ...request, verdict: judgement.requestVerdicts[i] ?? null })),
+      // Not judged for consent: the judge saw only the kept requests.
+      ...(source.leftOutRequests ?? []).map(({ count, ...group }) => ({ ...group, at: null, verdict: null, count })),
+    ],
     trackers: Object.fromEntries(Object.values(judgement.entries).map((e) => [e!.entryId, e!.verdict])),
     consentSource: judgement.consentNow?.source ?? null,
     plain: source.plain,

@@ -12,7 +12,8 @@ import { compareText } from '../order';
 /** One request as the promises' rules read it: what it carried, and its consent verdict. */
 export interface PromiseRequest {
   entryId: EntryId;
-  at: number;
+  /** When it was sent; null for requests the visit let go of, which are counted, not kept. */
+  at: number | null;
   /** Absent for requests recorded before the promises were judged: they count as no hit. */
   kind?: RequestKind;
   carried?: string[];
@@ -20,6 +21,8 @@ export interface PromiseRequest {
   personalData?: PersonalDataHit[];
   /** The request's consent verdict (lib/consent/judge.ts); null where none could be given. */
   verdict: Verdict | null;
+  /** How many alike requests this stands for (lib/promises/left-out.ts); 1 where absent. */
+  count?: number;
 }
 
 export type { RightsDigest };
@@ -70,6 +73,8 @@ function addNames(into: string[], names: Iterable<string>) {
 }
 
 const personalWheres = (request: PromiseRequest) => (request.personalData ?? []).map((hit) => hit.where);
+const weight = (request: PromiseRequest) => request.count ?? 1;
+const total = (requests: readonly PromiseRequest[]) => requests.reduce((sum, request) => sum + weight(request), 0);
 
 /** Google Analytics: "geanonimiseerd" fails with a client id from `_ga`, a user id or user data on any hit. */
 const noIdentifiers: Rule<'no-identifiers'> = (rule, input) => {
@@ -81,11 +86,11 @@ const noIdentifiers: Rule<'no-identifiers'> = (rule, input) => {
   for (const hit of hits) {
     const found = [...(hit.carried ?? []).filter(identifying), ...personalWheres(hit)];
     if (found.length === 0) continue;
-    count++;
+    count += weight(hit);
     addNames(params, found);
   }
-  if (count === 0) return kept({ code: 'identifiers-absent', entry: rule.entry, hits: hits.length });
-  return broken({ code: 'identifiers-sent', entry: rule.entry, hits: hits.length, identifying: count, params });
+  if (count === 0) return kept({ code: 'identifiers-absent', entry: rule.entry, hits: total(hits) });
+  return broken({ code: 'identifiers-sent', entry: rule.entry, hits: total(hits), identifying: count, params });
 };
 
 /** Meta: only events about an unfinished purchase, and no personal data to match the customer by. */
@@ -95,7 +100,7 @@ const onlyEvents: Rule<'only-events'> = (rule, input) => {
   const params: string[] = [];
   const personal = matcher(rule.personalParams);
   for (const request of requests) {
-    if (request.event) events.set(request.event, (events.get(request.event) ?? 0) + 1);
+    if (request.event) events.set(request.event, (events.get(request.event) ?? 0) + weight(request));
     addNames(params, [...(request.carried ?? []).filter(personal), ...personalWheres(request)]);
   }
   const counted = [...events].map(([name, count]) => ({ name, count }));
@@ -156,7 +161,7 @@ const encrypted: Rule<'encrypted'> = (rule, input) => {
     const entries = rule.entries.filter((id) => plain.some((p) => p.entryId === id));
     return broken({ code: 'plain-http', entries, requests: plain.length + input.plainMore, host: plain[0]!.host });
   }
-  const requests = input.requests.filter((r) => rule.entries.includes(r.entryId)).length;
+  const requests = total(input.requests.filter((r) => rule.entries.includes(r.entryId)));
   if (requests === 0) return unknown({ code: 'no-processor-requests' });
   return kept({ code: 'all-encrypted', requests });
 };

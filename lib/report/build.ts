@@ -21,6 +21,7 @@ export interface VisitRecord {
   plain?: PromiseSource['plain'];
   plainLeftOut?: number;
   storage?: PromiseSource['storage'];
+  leftOutRequests?: PromiseSource['leftOutRequests'];
   /** The page's own report of what it loaded came (see `pageWatched`); taken as true where not known. */
   watched?: boolean;
   /** The promises as judged while the visit went on: the log keeps them with the visit. */
@@ -106,6 +107,7 @@ export function visitPromises(visit: VisitRecord, judgement: VisitJudgement, cat
   if (visit.promises) return visit.promises;
   const source: PromiseSource = {
     requests: visit.evidence.requests,
+    leftOutRequests: visit.leftOutRequests ?? [],
     plain: visit.plain ?? [],
     plainLeftOut: visit.plainLeftOut ?? 0,
     storage: visit.storage ?? { regions: [], edges: [] },
@@ -133,6 +135,7 @@ export function visitFromTab(state: TabState): VisitRecord {
     plain: state.plain,
     plainLeftOut: state.plainLeftOut,
     storage: state.storage,
+    leftOutRequests: state.leftOutRequests,
     watched: pageWatched(state),
     ...(observations.length ? { observations, observationsLeftOut: state.requestsLeftOut + state.unlistedRequestsLeftOut } : {}),
   };

@@ -252,6 +252,8 @@ describe('hostile pages in Chromium', () => {
     expect(state.unlistedOverflow).toBe(FLOOD_UNLISTED_HOSTS - MAX_UNLISTED_HOSTS);
     expect(state.requests).toHaveLength(MAX_JUDGED_REQUESTS);
     expect(state.requests.length + state.requestsLeftOut).toBe(issued.meta + issued.ga);
+    // The ones left out are still counted for the promises, by what was in them.
+    expect(state.leftOutRequests.reduce((sum, group) => sum + group.count, 0)).toBe(state.requestsLeftOut);
 
     // And the popup, once the flood is over, says so.
     const after = await openPopup(ext, tabId);
@@ -259,6 +261,9 @@ describe('hostile pages in Chromium', () => {
     await after.screenshot({ path: resolve(SCREENSHOTS, 'hostile-flood-after-nl.png'), fullPage: true });
     expect(shown.requests['meta-pixel']).toBe(issued.meta);
     expect(shown.unlisted).toHaveLength(Object.keys(state.unlisted).length);
+    // The promises speak of every hit the page sent, not the 500 the tab kept.
+    expect(shown.text).toContain(`Alle hits van Google Analytics (${issued.ga}) waren zonder cookies`);
+    expect(shown.text).toContain(`Flood (${issued.meta}×)`);
     await closeAll(popup.page, blank.page, after, page);
   }, 240_000);
 

@@ -114,12 +114,35 @@ describe('what the observer records for the policy’s promises', () => {
     expect(row.summary!.promises).toMatchObject({ 'aws-in-the-eu': 'unknown', 'answer-within-a-month': 'unknown', encrypted: 'kept' });
   });
 
+  it('judges the promises by every request of a page that never stops, not only the ones the tab keeps', async () => {
+    const { observer, state } = await shopVisit();
+    const ga = (n: number, cid = '') => request(`https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&en=page_view&_p=${n}${cid}`, { type: 'ping', timeStamp: 3_000 + n });
+    const meta = (n: number, ev: string) => request(`https://www.facebook.com/tr/?id=1&ev=${ev}&n=${n}`, { type: 'image', timeStamp: 3_000 + n });
+    for (let n = 0; n < 700; n++) observer.requestStarted(n % 2 ? meta(n, n === 301 ? 'Purchase' : 'AddToCart') : ga(n, n === 300 ? '&cid=1.2' : ''));
+    // The tab kept its first 250 requests and its latest 250: the two in the middle are not among them.
+    expect(state().requests.some((r) => r.carried?.includes('cid') || r.event === 'Purchase')).toBe(false);
+    expect(state().requestsLeftOut).toBe(201);
+    const checks = judgeTabPromises(state(), judgeTab(state(), null), { rights: [], now: 0 });
+    expect(checks.find((c) => c.id === 'ga-anonymised')).toMatchObject({ status: 'broken', facts: { hits: 350, identifying: 1, params: ['cid'] } });
+    expect(checks.find((c) => c.id === 'meta-unfinished-purchase-only')).toMatchObject({ status: 'broken', facts: { events: [{ name: 'Purchase', count: 1 }] } });
+    expect(checks.find((c) => c.id === 'encrypted')).toMatchObject({ status: 'kept', facts: { requests: 351 } });
+  });
+
+  it('counts every hit of a flood in the promise it keeps, and a saved state keeps that count', async () => {
+    const { observer, state } = await shopVisit();
+    for (let n = 0; n < 600; n++) observer.requestStarted(request(`https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&_p=${n}`, { type: 'ping', timeStamp: 3_000 + n }));
+    const saved = parseTabState(JSON.parse(JSON.stringify(state())))!;
+    expect(saved.leftOutRequests).toEqual([{ entryId: 'google-analytics', kind: 'hit', personalData: [], count: 101 }]);
+    const checks = judgeTabPromises(saved, judgeTab(saved, null), { rights: [], now: 0 });
+    expect(checks.find((c) => c.id === 'ga-anonymised')).toMatchObject({ status: 'kept', facts: { hits: 600 } });
+  });
+
   it('reads a tab state saved before the promises were judged', () => {
     const saved = JSON.parse(JSON.stringify(newTabState(3, 'v', SHOP, 1))) as Record<string, unknown>;
-    for (const key of ['plain', 'plainLeftOut', 'storage']) delete saved[key];
+    for (const key of ['plain', 'plainLeftOut', 'storage', 'leftOutRequests']) delete saved[key];
     saved.requests = [{ entryId: 'google-analytics', at: 2, consentMode: null, personalData: [] }];
     const state = parseTabState(saved);
-    expect(state).toMatchObject({ plain: [], plainLeftOut: 0, storage: { regions: [], edges: [] } });
+    expect(state).toMatchObject({ plain: [], plainLeftOut: 0, storage: { regions: [], edges: [] }, leftOutRequests: [] });
     expect(parseTabState({ ...saved, storage: { regions: [{ region: 'Frankfurt', from: 'header', host: 'x', at: 1 }], edges: [] } })).toBeNull();
   });
 });
