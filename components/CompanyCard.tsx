@@ -32,6 +32,21 @@ function Relays({ entry, company, explain }: { entry: EntryView; company: string
   );
 }
 
+/**
+ * Requests the page made that never left the browser (a content blocker, the browser's own tracking
+ * protection, the network): still the page's doing, and judged so, but the company got nothing of them.
+ */
+function Stopped({ entry, company }: { entry: EntryView; company: string }) {
+  const { t } = useTranslator();
+  if (entry.stopped === 0) return null;
+  const key = entry.stopped >= entry.requests ? 'stoppedAll' : entry.stopped === 1 ? 'stopped_one' : 'stopped_other';
+  return (
+    <p class="entry__stopped" data-stopped={entry.stopped}>
+      {t(key, { count: entry.stopped, total: entry.requests, company })}
+    </p>
+  );
+}
+
 function EntryRow({ entry, company, explainRelays }: { entry: EntryView; company: string; explainRelays: boolean }) {
   const { t, plural } = useTranslator();
   return (
@@ -52,6 +67,7 @@ function EntryRow({ entry, company, explainRelays }: { entry: EntryView; company
       </div>
       <Relays entry={entry} company={company} explain={explainRelays} />
       <EntryVerdict entry={entry} />
+      <Stopped entry={entry} company={company} />
       <p class="entry__purpose">{entry.purpose}</p>
       <p class="entry__cookies">
         <span class="label">{t('cookiesLabel')}: </span>

@@ -6,6 +6,7 @@ import { findPersonalData } from '../consent/personal-data';
 import { MAX_REPORT_DELAY_MS, placeConsent } from '../consent/timeline';
 import { promiseSignals, type PromiseSignals } from '../promises/signals';
 import { foldLeftOut } from '../promises/left-out';
+import { stoppedBeforeSent } from './stopped';
 import { recoveredKey, requestToRecover, tally, urlKey } from './reconcile';
 import { observationRow } from './rows';
 import { isConsentCookie, readConsentCookies } from '../consent/readers';
@@ -145,7 +146,7 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   function activity(state: TabState, entryId: EntryId, at: number): EntryActivity {
-    return (state.entries[entryId] ??= { requests: 0, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [] });
+    return (state.entries[entryId] ??= { requests: 0, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [], stopped: 0 });
   }
 
   /** Counts a catalog request and keeps what judging it needs. */
@@ -319,6 +320,7 @@ export function createObserver(deps: ObserverDeps) {
       countUnlessRecovered(state, cls, event, judged);
     }
     plainRequest(state, event, cls.entryId, cls.host);
+    if (event.error !== undefined && stoppedBeforeSent(event.error)) activity(state, cls.entryId, event.timeStamp).stopped++;
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
     logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls, event.timeStamp, event.url, undefined, event), true);
     store.changed(state);

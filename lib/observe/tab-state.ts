@@ -96,6 +96,11 @@ export const EntryActivity = z.lazy(() => z.strictObject({
    * gateway) or a tagging server elsewhere. The data still reaches the vendor.
    */
   relays: z._default(z.array(z.strictObject({ host: z.string().check(z.maxLength(253)), party: z.enum(['shop', 'other']) })).check(z.maxLength(10)), []),
+  /**
+   * Of `requests`, those the browser, an extension or the network stopped before they were sent
+   * (lib/observe/stopped.ts): the page tried, the company got nothing. Since 2026-12.
+   */
+  stopped: z._default(z.int().check(z.nonnegative()), 0),
 }));
 export type EntryActivity = z.infer<typeof EntryActivity>;
 

@@ -14,7 +14,8 @@ export interface VisitRecord {
   url: string;
   startedAt: number;
   evidence: Omit<VisitEvidence, 'stance' | 'requests'> & { requests: PromiseSource['requests'] };
-  activity: Partial<Record<EntryId, { requests: number; cookies: string[]; relays?: { host: string; party: 'shop' | 'other' }[] }>>;
+  /** `stopped`: of the requests, those stopped before they were sent (lib/observe/stopped.ts). */
+  activity: Partial<Record<EntryId, { requests: number; cookies: string[]; relays?: { host: string; party: 'shop' | 'other' }[]; stopped?: number }>>;
   unlisted: Record<string, number>;
   unlistedOverflow?: number;
   /** What the promises read besides the requests (lib/promises/judge.ts); absent where not recorded. */
@@ -54,6 +55,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
         requests: activity.requests,
         cookies: [...activity.cookies].sort(),
         verdict: judged.verdict,
+        ...(activity.stopped ? { stopped: activity.stopped } : {}),
         relays: activity.relays ?? [],
         cookieEvidence: cookie ? { name: cookie.name, at: iso(cookie.at), by: cookie.by ?? ('script' as const) } : null,
       },
@@ -122,7 +124,7 @@ export function visitFromTab(state: TabState): VisitRecord {
   const activity: VisitRecord['activity'] = {};
   for (const [id, entry] of Object.entries(state.entries)) {
     if (!entry || (entry.requests === 0 && entry.cookiesSet.length === 0)) continue;
-    activity[id as EntryId] = { requests: entry.requests, cookies: [...new Set([...entry.cookiesSet, ...entry.cookiesPresent])], relays: entry.relays };
+    activity[id as EntryId] = { requests: entry.requests, cookies: [...new Set([...entry.cookiesSet, ...entry.cookiesPresent])], relays: entry.relays, stopped: entry.stopped };
   }
   const observations = observationsOfTab(state);
   return {

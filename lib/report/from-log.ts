@@ -2,6 +2,7 @@ import type { CookieWrite, JudgedRequest } from '../consent/judge';
 import { readConsentChange, readCookie, readObservation, readRows } from '../db/read';
 import { visitObservations } from '../db/packs';
 import type { LogDatabase, Visit } from '../db/schema';
+import { stoppedBeforeSent } from '../observe/stopped';
 import { parseStoredChecks, promiseSignals, type PromiseSource } from '../promises';
 import type { VisitRecord } from './build';
 
@@ -36,6 +37,7 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
       if (row.url.startsWith('http:') && row.status !== undefined) plain.push({ entryId: row.entryId, host: row.host });
       const entry = (activity[row.entryId] ??= { requests: 0, cookies: [], relays: [] });
       entry.requests++;
+      if (row.error !== undefined && stoppedBeforeSent(row.error)) entry.stopped = (entry.stopped ?? 0) + 1;
       if (row.relay && !entry.relays!.some((r) => r.host === row.host) && entry.relays!.length < 10) entry.relays!.push({ host: row.host, party: row.relay });
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
     observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, kind: row.kind, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}) });

@@ -31,6 +31,8 @@ export const TrackerReport = z.lazy(() => z.strictObject({
   requests: z.int().check(z.nonnegative()),
   cookies: z.array(Text(256)).check(z.maxLength(100)),
   verdict: z.enum(VERDICTS),
+  /** Of `requests`, those stopped before they were sent (a blocker, the browser, the network). Since 2026-12; absent for none. */
+  stopped: z.optional(z.int().check(z.positive())),
   /** Hosts that relayed the vendor's own protocol (server-side tagging, a tag gateway). Since 2026-12. */
   relays: z._default(z.array(z.strictObject({ host: Text(300), party: z.enum(['shop', 'other']) })).check(z.maxLength(10)), []),
   /** The cookie write the verdict rests on, when a cookie (not a request) decided it. Since 2026-12. */

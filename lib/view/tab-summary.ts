@@ -15,6 +15,8 @@ export interface EntryView {
   category: ConsentCategory;
   role: CatalogEntry['role'];
   requests: number;
+  /** Of `requests`, those stopped before they were sent: by a blocker, the browser or the network. */
+  stopped: number;
   cookies: { name: string; alreadyThere: boolean }[];
   via: string[];
   purpose: string;
@@ -120,6 +122,7 @@ export function summariseTab(
       category: entry.category,
       role: entry.role,
       requests: activity.requests,
+      stopped: activity.stopped,
       cookies,
       via: activity.via,
       purpose: entry.purpose[language],

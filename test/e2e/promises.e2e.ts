@@ -298,8 +298,8 @@ describe.each(BROWSERS)('the privacy policy’s promises in the popup, in %s', (
 function someonesReport(): Report {
   const at = Date.parse('2026-11-25T10:00:00Z');
   const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/', at);
-  state.entries['google-analytics'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [] };
-  state.entries['meta-pixel'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [] };
+  state.entries['google-analytics'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [], stopped: 0 };
+  state.entries['meta-pixel'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: at, via: [], relays: [], stopped: 0 };
   state.requests = [
     { entryId: 'google-analytics', at: at + 10, consentMode: null, personalData: [], kind: 'hit', carried: ['cid'] },
     { entryId: 'meta-pixel', at: at + 20, consentMode: null, personalData: [], kind: 'hit', event: 'PageView' },

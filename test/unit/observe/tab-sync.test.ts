@@ -19,7 +19,7 @@ function syncWithFakeAction({ strings }: { strings?: Promise<unknown> } = {}) {
 function stateWith(trackers: number) {
   const state = newTabState(7, 'v1', 'https://www.mijnliefsteboek.nl/', T0);
   for (const id of ['aws', 'google-tag-manager', 'google-analytics'].slice(0, trackers)) {
-    state.entries[id as 'aws'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+    state.entries[id as 'aws'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
   }
   return state;
 }

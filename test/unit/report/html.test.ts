@@ -18,8 +18,8 @@ const PAYLOADS = ['<img src=x onerror=window.__pwned=1>', '"><script>window.__pw
 /** A visit of the hostile page as a live tab holds it: markup in the page's address, a tracker's and an unnamed host's. */
 function hostileReport(): Report {
   const state = newTabState(1, 'v1', `${HOSTILE_URL}&email=sanne%40voorbeeld.nl`, T0);
-  state.entries['meta-pixel'] = { requests: 2, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
-  state.entries.aws = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+  state.entries['meta-pixel'] = { requests: 2, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
+  state.entries.aws = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
   state.banner = { cmp: 'cookie-information', showing: false, seenAt: T0 + 5 };
   state.consent = [{ at: T0 + 500, receivedAt: T0 + 520, source: 'cookie-information', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], carriedOver: false }];
   const record = (entryId: 'aws' | 'meta-pixel', at: number, url: string): TabState['requests'][number] => ({ entryId, at, consentMode: null, personalData: [], url, kind: entryId === 'aws' ? 'page' : 'hit', type: 'image', method: 'GET' });

@@ -15,9 +15,9 @@ const META_HIT = 'https://www.facebook.com/tr/?id=1234567890123456&ev=PageView';
 /** A visit on the shop's home page: GA with a client id and Meta's PageView before any choice, and Hotjar. */
 function homeReport(): Report {
   const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/', T0);
-  state.entries.aws = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
-  state.entries['google-analytics'] = { requests: 1, cookiesSet: ['_ga'], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
-  state.entries['meta-pixel'] = { requests: 1, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+  state.entries.aws = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
+  state.entries['google-analytics'] = { requests: 1, cookiesSet: ['_ga'], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
+  state.entries['meta-pixel'] = { requests: 1, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
   state.requests = [
     { entryId: 'aws', at: T0 + 1, consentMode: null, personalData: [], kind: 'page' },
     { entryId: 'google-analytics', at: T0 + 10, consentMode: null, personalData: [], kind: 'hit', carried: ['cid'] },
@@ -138,5 +138,20 @@ describe('promises of a visit in the log', () => {
     const page = pageReport(await visitFromLog(db, (await db.visits.get('v1'))!), null);
     expect(statuses(page.promises)).toMatchObject({ 'ga-anonymised': 'broken', 'meta-unfinished-purchase-only': 'broken', encrypted: 'broken' });
     expect(page.promises.find((p) => p.id === 'meta-unfinished-purchase-only')!.evidence).toContain('PageView, which is not about an unfinished purchase, and your personal data (ud[em])');
+  });
+
+  it('say in the report how many of a tracker’s requests were stopped before they were sent', async () => {
+    const db = openLog('stopped-log', { indexedDB: new IDBFactory(), IDBKeyRange });
+    await db.visits.add({ id: 'v1', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: T0 });
+    await addObservations(db, [
+      row('v1:r1', { status: undefined, error: 'net::ERR_BLOCKED_BY_CLIENT' }),
+      row('v1:r2', { at: T0 + 5 }),
+      row('v1:r3', { entryId: 'meta-pixel', host: 'www.facebook.com', url: META_HIT, type: 'image', at: T0 + 6, status: undefined, error: 'NS_BINDING_ABORTED' }),
+    ]);
+    const page = pageReport(await visitFromLog(db, (await db.visits.get('v1'))!), null);
+    expect(page.trackers.find((t) => t.id === 'google-analytics')).toMatchObject({ requests: 2, stopped: 1 });
+    // Aborted after it may have been sent: no `stopped` at all.
+    expect(page.trackers.find((t) => t.id === 'meta-pixel')).not.toHaveProperty('stopped');
+    expect(parseReport(JSON.stringify(buildReport([page], { name: 't', version: '1' }, { catalogVersion: 'x' })))).toMatchObject({ ok: true });
   });
 });

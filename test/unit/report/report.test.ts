@@ -10,8 +10,8 @@ const T0 = Date.parse('2026-11-25T10:00:00Z');
 
 function sampleReport(): Report {
   const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/?email=sanne%40voorbeeld.nl', T0);
-  state.entries['meta-pixel'] = { requests: 2, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
-  state.entries.aws = { requests: 1, cookiesSet: ['AWSALB'], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+  state.entries['meta-pixel'] = { requests: 2, cookiesSet: ['_fbp'], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
+  state.entries.aws = { requests: 1, cookiesSet: ['AWSALB'], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
   state.requests = [
     { entryId: 'aws', at: T0 + 1, consentMode: null, personalData: [] },
     { entryId: 'meta-pixel', at: T0 + 10, consentMode: null, personalData: [] },
@@ -60,7 +60,7 @@ describe('report', () => {
 
   it('writes a live tab’s kept requests in order, with their verdicts, the consent changes, and what was left out', () => {
     const state = newTabState(1, 'v1', 'https://www.mijnliefsteboek.nl/?email=sanne%40voorbeeld.nl', T0);
-    state.entries['meta-pixel'] = { requests: 5, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [] };
+    state.entries['meta-pixel'] = { requests: 5, cookiesSet: [], cookiesPresent: [], firstAt: T0, via: [], relays: [], stopped: 0 };
     state.banner = { cmp: 'cookie-information', showing: false, seenAt: T0 + 5 };
     state.consent = [
       { at: T0 + 2, receivedAt: T0 + 2, source: 'consent-mode', signal: 'default', granted: ['necessary'], denied: ['statistics', 'marketing'], carriedOver: false },

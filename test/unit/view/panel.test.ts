@@ -16,7 +16,7 @@ function tab(): TabState {
   state.consent = [cmDefault, refusal];
   const record = (entryId: TabState['requests'][number]['entryId'], at: number, url: string, kind: 'page' | 'script' | 'hit'): TabState['requests'][number] => ({ entryId, at: T0 + at, consentMode: null, personalData: [], url, kind, type: 'script', method: 'GET' });
   state.requests = [record('aws', 0, SHOP, 'page'), record('meta-pixel', 100, 'https://connect.facebook.net/en_US/fbevents.js', 'script'), record('meta-pixel', 500, 'https://www.facebook.com/tr/', 'hit'), record('google-analytics', 900, 'https://region1.google-analytics.com/g/collect', 'hit')];
-  for (const r of state.requests) (state.entries[r.entryId] ??= { requests: 0, cookiesSet: [], cookiesPresent: [], firstAt: r.at, via: [], relays: [] }).requests++;
+  for (const r of state.requests) (state.entries[r.entryId] ??= { requests: 0, cookiesSet: [], cookiesPresent: [], firstAt: r.at, via: [], relays: [], stopped: 0 }).requests++;
   state.unlisted = { 'www.clarity.ms': 1 };
   state.unlistedRequests = [{ url: 'https://www.clarity.ms/tag/<b>x</b>', at: T0 + 300, type: 'script' }];
   state.requestsLeftOut = 12;

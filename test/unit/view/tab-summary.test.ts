@@ -4,9 +4,9 @@ import { summariseTab } from '@/lib/view/tab-summary';
 
 describe('tab summary', () => {
   const state = newTabState(1, 'v', 'https://www.mijnliefsteboek.nl/', 1);
-  state.entries['google-analytics'] = { requests: 2, cookiesSet: ['_ga'], cookiesPresent: ['_ga', '_gid'], firstAt: 1, via: [], relays: [] };
-  state.entries['google-tag-manager'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: 1, via: [], relays: [] };
-  state.entries['meta-pixel'] = { requests: 0, cookiesSet: [], cookiesPresent: ['_fbp'], firstAt: 1, via: [], relays: [] };
+  state.entries['google-analytics'] = { requests: 2, cookiesSet: ['_ga'], cookiesPresent: ['_ga', '_gid'], firstAt: 1, via: [], relays: [], stopped: 0 };
+  state.entries['google-tag-manager'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: 1, via: [], relays: [], stopped: 0 };
+  state.entries['meta-pixel'] = { requests: 0, cookiesSet: [], cookiesPresent: ['_fbp'], firstAt: 1, via: [], relays: [], stopped: 0 };
   state.unlisted = { 'script.hotjar.com': 1, 'static.hotjar.com': 3 };
 
   it('groups active entries by company in catalog order, and leaves inactive ones out', () => {
@@ -27,7 +27,7 @@ describe('tab summary', () => {
 
   it('lists the policy’s promises in its order, the English rendering for an English reader, and links to what the evidence names', () => {
     const broken = newTabState(2, 'w', 'https://www.mijnliefsteboek.nl/', 1);
-    broken.entries['meta-pixel'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: 1, via: [], relays: [] };
+    broken.entries['meta-pixel'] = { requests: 1, cookiesSet: [], cookiesPresent: [], firstAt: 1, via: [], relays: [], stopped: 0 };
     broken.requests = [{ entryId: 'meta-pixel', at: 5, consentMode: null, personalData: [], kind: 'hit', event: 'PageView' }];
     broken.banner = { cmp: 'cookie-information', showing: true, seenAt: 2 };
     broken.unlisted = { 'static.hotjar.com': 1 };

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FixtureShop } from '../fixtures/shop/server';
+import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
+import { SCREENSHOTS, readPopup } from './helpers';
+import { readObservations } from './log';
+
+/** A content blocker as a customer may run beside ours: Meta's pixel hits blocked by declarativeNetRequest. */
+const BLOCKER = resolve(import.meta.dirname, '../fixtures/blocker');
+
+describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
+  let shop: FixtureShop;
+  let driver: BrowserUnderTest;
+  withBrowser(name, (startedShop, started) => {
+    shop = startedShop;
+    driver = started;
+  });
+
+  it('are counted as the page’s, and the popup and the log say they never reached the company', async () => {
+    await driver.browser.installExtension(BLOCKER);
+    shop.clearRequests();
+    const { page, tabId } = await driver.visit('/test/meta-pixel');
+    const state = (await driver.tabState(tabId))!;
+    // The script and its configuration load; the hit is the blocker's.
+    expect(state.entries['meta-pixel']).toMatchObject({ requests: 3, stopped: 1 });
+    expect(shop.requests.some((r) => r.host === 'www.facebook.com')).toBe(false);
+    expect(shop.requests.filter((r) => r.host === 'connect.facebook.net')).toHaveLength(2);
+
+    const popup = await driver.openPopup(tabId);
+    const shown = await readPopup(popup);
+    expect(shown.requests['meta-pixel']).toBe(3);
+    const stopped = await popup.$eval('[data-entry="meta-pixel"] [data-stopped]', (e) => ({ count: (e as HTMLElement).dataset.stopped, text: e.textContent }));
+    expect(stopped).toEqual({ count: '1', text: '1 van deze 3 verzoeken kwam niet aan: je browser, een andere extensie of je netwerk hield het tegen. Wat erin zat, bereikte Meta Platforms Ireland Limited niet.' });
+    // A tracker whose every request arrived says nothing of the kind.
+    expect(await popup.$$('[data-entry="aws"] [data-stopped]')).toHaveLength(0);
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-stopped-nl.png`), fullPage: true });
+
+    // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).
+    await driver.settle(page);
+    const options = await driver.openPage('options.html', 'body');
+    const hits = (await readObservations(options)).filter((o) => o.url.startsWith('https://www.facebook.com/tr'));
+    expect(hits.map((o) => o.error)).toEqual([name === 'chromium' ? 'net::ERR_BLOCKED_BY_CLIENT' : 'NS_ERROR_ABORT']);
+    await Promise.all([popup.close(), options.close(), page.close()]);
+  }, 90_000);
+});
