@@ -220,8 +220,9 @@ function trackersSection(page: PageReport, tr: Translator): string {
   const rows = page.trackers.map((tracker) => {
     const product = getEntry(tracker.id).product;
     const evidence = tracker.cookieEvidence ? ` <small>${escapeHtml(t('reportCookieBy', { cookie: tracker.cookieEvidence.name }))}</small>` : '';
+    const stopped = tracker.stopped ? `<br><small>${escapeHtml(t('reportStopped', { count: tracker.stopped }))}</small>` : '';
     const relays = tracker.relays.length ? `<br><small>${escapeHtml(t(tracker.relays.some((r) => r.party === 'shop') ? 'relayShop' : 'relayOther', { hosts: tracker.relays.map((r) => r.host).join(', ') }))}</small>` : '';
-    return `<tr><td>${escapeHtml(product)}<br><small>${escapeHtml(tracker.company)}</small>${relays}</td><td>${escapeHtml(t(CATEGORY_KEYS[tracker.category]))}</td><td>${escapeHtml(tr.formatNumber(tracker.requests))}</td><td>${escapeHtml(tracker.cookies.join(', ') || t('cookiesNone'))}</td><td>${chip(tracker.verdict, t)}${evidence}</td></tr>`;
+    return `<tr><td>${escapeHtml(product)}<br><small>${escapeHtml(tracker.company)}</small>${relays}</td><td>${escapeHtml(t(CATEGORY_KEYS[tracker.category]))}</td><td>${escapeHtml(tr.formatNumber(tracker.requests))}${stopped}</td><td>${escapeHtml(tracker.cookies.join(', ') || t('cookiesNone'))}</td><td>${chip(tracker.verdict, t)}${evidence}</td></tr>`;
   });
   return `${heading}
 <table class="table"><thead><tr><th scope="col">${escapeHtml(t('columnTracker'))}</th><th scope="col">${escapeHtml(t('columnCategory'))}</th><th scope="col">${escapeHtml(t('columnRequests'))}</th><th scope="col">${escapeHtml(t('cookiesLabel'))}</th><th scope="col">${escapeHtml(t('columnVerdict'))}</th></tr></thead>

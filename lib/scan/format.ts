@@ -38,7 +38,7 @@ export function formatScan(report: Report, { demo, skipped, failed = [] }: { dem
         getEntry(t.id).product,
         t.company,
         t.category,
-        String(t.requests),
+        String(t.requests) + (t.stopped ? ` (${t.stopped} never arrived)` : ''),
         (VERDICT_WORDS[t.verdict] ?? t.verdict) + (t.cookieEvidence ? ` (cookie ${t.cookieEvidence.name}${t.cookieEvidence.by === 'server' ? ', set by the shop server' : ''})` : '') + (t.harLimits?.length ? ` [?${t.harLimits.length > 1 ? ` ${t.harLimits.length}` : ''}]` : ''),
         t.cookies.join(' ') || '-',
         t.relays.map((r) => r.host).join(' ') || '-',

@@ -112,6 +112,16 @@ describe('the HTML report', () => {
     expect(en.querySelector('.findings li[lang]')).toBeNull();
   });
 
+  it('says, beside a tracker’s requests, how many never arrived', () => {
+    const report = hostileReport();
+    const meta = report.pages[0]!.trackers.find((t) => t.id === 'meta-pixel')!;
+    const cell = (html: string) => [...parse(html).querySelectorAll('tr')].find((row) => row.querySelector('td small')?.textContent === 'Meta Platforms Ireland Limited')!.querySelectorAll('td')[2]!.textContent;
+    expect(cell(reportToHtml(report, { language: 'nl' }))).toBe('2');
+    meta.stopped = 1;
+    expect(cell(reportToHtml(report, { language: 'nl' }))).toBe('21 niet aangekomen');
+    expect(cell(reportToHtml(report, { language: 'en' }))).toBe('21 never arrived');
+  });
+
   it('says so when there is nothing to draw, and reads a report it wrote itself back', () => {
     const empty = buildReport([], { name: 't', version: '1' }, { catalogVersion: CATALOG_VERSION, now: T0 });
     expect(parse(reportToHtml(empty, { language: 'en' })).body.textContent).toContain('This report has no pages.');
