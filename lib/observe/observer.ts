@@ -5,7 +5,7 @@ import type { BannerState, ConsentRecord } from '../consent/model';
 import { findPersonalData } from '../consent/personal-data';
 import { MAX_REPORT_DELAY_MS, placeConsent } from '../consent/timeline';
 import { promiseSignals, type PromiseSignals } from '../promises/signals';
-import { foldLeftOut } from '../promises/left-out';
+import { foldLeftOut, markLeftOutStopped } from '../promises/left-out';
 import { stoppedBeforeSent } from './stopped';
 import { recoveredKey, requestToRecover, tally, urlKey } from './reconcile';
 import { observationRow } from './rows';
@@ -116,6 +116,13 @@ export interface ObserverDeps {
 }
 
 /**
+ * Requests in flight whose records an end can still mark stopped: a flood that the browser refuses
+ * under load has hundreds in flight. At most this many references to records (a few hundred bytes each,
+ * mostly the window's own).
+ */
+const MAX_OPEN_RECORDS = 1_000;
+
+/**
  * Turns browser events into visits, per-tab activity, consent history and log rows. Pure logic over
  * injected dependencies: the background wires the real browser events to it, the unit tests fake them.
  */
@@ -132,6 +139,15 @@ export function createObserver(deps: ObserverDeps) {
    * (see countUnlessRecovered). In memory only: after a stop the recovered record stays as it is.
    */
   const recoveredRecords = new WeakSet<RequestRecord>();
+  /**
+   * The judged record of each request not yet ended, so that its end can mark it stopped (in the window,
+   * or in the left-out groups if the window let go of it meanwhile). In memory only, the latest
+   * MAX_OPEN_RECORDS: after a stop, or for a request with more than that many started after it before it
+   * ended, the tracker's count of stopped requests still grows, but the record stays unmarked.
+   */
+  const openRecords = new Map<string, RequestRecord>();
+  /** Records the window let go of, already counted into the tab's left-out groups. */
+  const leftOutRecords = new WeakSet<RequestRecord>();
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
@@ -164,6 +180,7 @@ export function createObserver(deps: ObserverDeps) {
       state.requestsLeftOut++;
       // The promises still count it: "all 600 hits" must mean all of them, not the 500 kept.
       foldLeftOut(state.leftOutRequests, leftOut!);
+      leftOutRecords.add(leftOut!);
     }
     state.requests.push(record);
   }
@@ -272,6 +289,8 @@ export function createObserver(deps: ObserverDeps) {
       }
       state.pending.push(event.requestId);
       countUnlessRecovered(state, cls, event, judged);
+      openRecords.set(event.requestId, judged);
+      if (openRecords.size > MAX_OPEN_RECORDS) openRecords.delete(openRecords.keys().next().value!);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -320,7 +339,15 @@ export function createObserver(deps: ObserverDeps) {
       countUnlessRecovered(state, cls, event, judged);
     }
     plainRequest(state, event, cls.entryId, cls.host);
-    if (event.error !== undefined && stoppedBeforeSent(event.error)) activity(state, cls.entryId, event.timeStamp).stopped++;
+    const record = judged ?? openRecords.get(event.requestId);
+    openRecords.delete(event.requestId);
+    if (event.error !== undefined && stoppedBeforeSent(event.error)) {
+      activity(state, cls.entryId, event.timeStamp).stopped++;
+      if (record && !record.stopped) {
+        record.stopped = true;
+        if (leftOutRecords.has(record)) markLeftOutStopped(state.leftOutRequests, record);
+      }
+    }
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
     logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls, event.timeStamp, event.url, undefined, event), true);
     store.changed(state);

@@ -62,6 +62,12 @@ export const RequestRecord = z.lazy(() => z.strictObject({
   kind: z.optional(RequestKind),
   carried: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(MAX_CARRIED))),
   event: z.optional(z.string().check(z.maxLength(64))),
+  /**
+   * Stopped before it was sent (lib/observe/stopped.ts): the company never received it, so the promises
+   * about what a company received leave it out; the consent judgement does not (the page tried).
+   * Since 2026-12.
+   */
+  stopped: z.optional(z.literal(true)),
 }));
 export type RequestRecord = z.infer<typeof RequestRecord>;
 

@@ -13,9 +13,16 @@ const sourceKey = (source: string) => `source_${source.replace(/-(\w)/g, (_all, 
 
 /**
  * The one line of evidence of a judged promise, in the translator's language, from its facts. The
- * popup, the history, the report (English), the scan and the letters all say it through here.
+ * popup, the history, the report (English), the scan and the letters all say it through here. Requests
+ * stopped before they were sent are left out of what a company received, and said so after it.
  */
 export function describeEvidence(facts: PromiseFacts, t: Translator, catalog: Catalog = defaultCatalog): string {
+  const said = sentence(facts, t, catalog);
+  const stopped = 'stopped' in facts ? facts.stopped : undefined;
+  return stopped ? `${said} ${t.plural('promiseStopped', stopped)}` : said;
+}
+
+function sentence(facts: PromiseFacts, t: Translator, catalog: Catalog): string {
   const list = (items: string[]) => new Intl.ListFormat(t.language === 'nl' ? 'nl-NL' : 'en-GB', { type: 'conjunction' }).format(items);
   const category = (name: string) => t.t(`category_${name}` as MessageKey).toLowerCase();
   const key = evidenceKey(facts.code);

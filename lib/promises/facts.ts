@@ -13,6 +13,8 @@ const Name = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(64)));
 const Host = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(253)));
 /** A calendar date, YYYY-MM-DD, in the customer's own time zone (lib/requests/deadline.ts). */
 const CalendarDate = z.lazy(() => z.iso.date());
+/** Of the requests the evidence is about, those stopped before they were sent: left out of it, told apart. */
+const Stopped = z.lazy(() => z.optional(z.int().check(z.positive())));
 const EventCount = z.lazy(() => z.strictObject({ name: Name, count: Count }));
 /** What an invitation carried, by kind; never the value. */
 const InvitationData = z.lazy(() => z.enum(['email', 'order-number']));
@@ -26,21 +28,21 @@ const RegionFrom = z.lazy(() => z.enum(['header', 'host']));
  */
 export const PromiseFacts = z.lazy(() => z.discriminatedUnion('code', [
   // no-identifiers (Google Analytics)
-  z.strictObject({ code: z.literal('identifiers-no-hits'), entry: EntryId }),
-  z.strictObject({ code: z.literal('identifiers-absent'), entry: EntryId, hits: Count }),
-  z.strictObject({ code: z.literal('identifiers-sent'), entry: EntryId, hits: Count, identifying: Count, params: z.array(Name).check(z.minLength(1), z.maxLength(10)) }),
+  z.strictObject({ code: z.literal('identifiers-no-hits'), entry: EntryId, stopped: Stopped }),
+  z.strictObject({ code: z.literal('identifiers-absent'), entry: EntryId, hits: Count, stopped: Stopped }),
+  z.strictObject({ code: z.literal('identifiers-sent'), entry: EntryId, hits: Count, identifying: Count, params: z.array(Name).check(z.minLength(1), z.maxLength(10)), stopped: Stopped }),
   // only-events (Meta)
-  z.strictObject({ code: z.literal('events-none'), entry: EntryId }),
-  z.strictObject({ code: z.literal('events-allowed'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)) }),
-  z.strictObject({ code: z.literal('events-other'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)) }),
-  z.strictObject({ code: z.literal('events-personal'), entry: EntryId, params: z.array(Name).check(z.minLength(1), z.maxLength(10)) }),
-  z.strictObject({ code: z.literal('events-other-and-personal'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)), params: z.array(Name).check(z.minLength(1), z.maxLength(10)) }),
+  z.strictObject({ code: z.literal('events-none'), entry: EntryId, stopped: Stopped }),
+  z.strictObject({ code: z.literal('events-allowed'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)), stopped: Stopped }),
+  z.strictObject({ code: z.literal('events-other'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)), stopped: Stopped }),
+  z.strictObject({ code: z.literal('events-personal'), entry: EntryId, params: z.array(Name).check(z.minLength(1), z.maxLength(10)), stopped: Stopped }),
+  z.strictObject({ code: z.literal('events-other-and-personal'), entry: EntryId, events: z.array(EventCount).check(z.minLength(1), z.maxLength(10)), params: z.array(Name).check(z.minLength(1), z.maxLength(10)), stopped: Stopped }),
   // data-only-with-consent (Trustpilot's invitations)
-  z.strictObject({ code: z.literal('invitation-none'), entry: EntryId }),
-  z.strictObject({ code: z.literal('invitation-with-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
-  z.strictObject({ code: z.literal('invitation-before-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
-  z.strictObject({ code: z.literal('invitation-against-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
-  z.strictObject({ code: z.literal('invitation-consent-unknown'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory }),
+  z.strictObject({ code: z.literal('invitation-none'), entry: EntryId, stopped: Stopped }),
+  z.strictObject({ code: z.literal('invitation-with-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
+  z.strictObject({ code: z.literal('invitation-before-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
+  z.strictObject({ code: z.literal('invitation-against-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
+  z.strictObject({ code: z.literal('invitation-consent-unknown'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
   // consent-verdicts (lib/consent/judge.ts)
   z.strictObject({ code: z.literal('consent-violations'), trackers: z.array(z.strictObject({ entry: EntryId, verdict: z.enum(['before-choice', 'against-choice']) })).check(z.minLength(1), z.maxLength(20)) }),
   z.strictObject({ code: z.literal('consent-unreadable'), entries: z.array(EntryId).check(z.minLength(1), z.maxLength(20)) }),

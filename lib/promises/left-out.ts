@@ -9,12 +9,13 @@ import { MAX_CARRIED } from './signals';
  * MAX_STORED_GROUPS, any group of its tracker.
  */
 export const MAX_LEFT_OUT_GROUPS = 100;
-const MAX_STORED_GROUPS = MAX_LEFT_OUT_GROUPS + 50;
+export const MAX_STORED_GROUPS = MAX_LEFT_OUT_GROUPS + 50;
 
 /**
  * Requests a tab let go of to stay bounded (lib/observe/tab-state.ts, MAX_JUDGED_REQUESTS), counted by
  * what the promises' rules read of them: the tracker, the kind of request, the watched parameters it
- * carried, the personal data found in it and the event it reported. So "all 600 hits" means all 600,
+ * carried, the personal data found in it, the event it reported, and whether it was stopped before it
+ * was sent. So "all 600 hits" means all 600,
  * not the 500 the tab kept. What the consent judge gives a request (its verdict) is not kept: it
  * depends on the whole visit, so a rule that needs it reads a left-out request as not judged.
  */
@@ -24,6 +25,8 @@ export const LeftOutGroup = z.lazy(() => z.strictObject({
   carried: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(MAX_CARRIED))),
   event: z.optional(z.string().check(z.maxLength(64))),
   personalData: z.array(PersonalDataHit).check(z.maxLength(10)),
+  /** Stopped before they were sent: never received (see RequestRecord.stopped). */
+  stopped: z.optional(z.literal(true)),
   count: z.int().check(z.positive()),
 }));
 export type LeftOutGroup = z.infer<typeof LeftOutGroup>;
@@ -35,6 +38,7 @@ export interface LeftOutRequest {
   carried?: string[];
   event?: string;
   personalData: readonly PersonalDataHit[];
+  stopped?: true;
 }
 
 const sameNames = (a: readonly string[] = [], b: readonly string[] = []) => a.length === b.length && a.every((name) => b.includes(name));
@@ -50,7 +54,7 @@ const sameData = (a: readonly PersonalDataHit[], b: readonly PersonalDataHit[]) 
  * is no longer told apart. Either way the count of requests stays exact.
  */
 export function foldLeftOut(groups: LeftOutGroup[], request: LeftOutRequest): void {
-  const alike = (g: LeftOutGroup) => g.entryId === request.entryId && g.kind === request.kind && g.event === request.event;
+  const alike = (g: LeftOutGroup) => g.entryId === request.entryId && g.kind === request.kind && g.event === request.event && g.stopped === request.stopped;
   const same = groups.find((g) => alike(g) && sameNames(g.carried, request.carried) && sameData(g.personalData, request.personalData));
   if (same) {
     same.count++;
@@ -59,7 +63,7 @@ export function foldLeftOut(groups: LeftOutGroup[], request: LeftOutRequest): vo
   const merged =
     groups.length < MAX_LEFT_OUT_GROUPS ? undefined
     : groups.length < MAX_STORED_GROUPS ? groups.find(alike)
-    : (groups.find(alike) ?? groups.find((g) => g.entryId === request.entryId));
+    : (groups.find(alike) ?? groups.find((g) => g.entryId === request.entryId && g.stopped === request.stopped) ?? groups.find((g) => g.entryId === request.entryId));
   if (!merged) {
     groups.push({
       entryId: request.entryId,
@@ -67,6 +71,7 @@ export function foldLeftOut(groups: LeftOutGroup[], request: LeftOutRequest): vo
       ...(request.carried?.length ? { carried: [...request.carried] } : {}),
       ...(request.event ? { event: request.event } : {}),
       personalData: request.personalData.map((hit) => ({ ...hit })),
+      ...(request.stopped ? { stopped: true as const } : {}),
       count: 1,
     });
     return;
@@ -79,6 +84,21 @@ export function foldLeftOut(groups: LeftOutGroup[], request: LeftOutRequest): vo
   for (const hit of request.personalData) {
     if (merged.personalData.length < 10 && !merged.personalData.some((h) => h.kind === hit.kind && h.where === hit.where)) merged.personalData.push({ ...hit });
   }
+}
+
+/**
+ * A request counted into `groups` before its end said it was stopped (a tab lets go of requests in
+ * flight on a busy page): moved from the group that counted it to one of stopped requests. It is found
+ * by what it carried; if its group was merged past the bound (and so no longer matches), it stays where
+ * it was.
+ */
+export function markLeftOutStopped(groups: LeftOutGroup[], request: LeftOutRequest): void {
+  const i = groups.findIndex(
+    (g) => g.entryId === request.entryId && g.kind === request.kind && g.event === request.event && g.stopped === undefined && sameNames(g.carried, request.carried) && sameData(g.personalData, request.personalData),
+  );
+  if (i < 0) return;
+  if (--groups[i]!.count === 0) groups.splice(i, 1);
+  foldLeftOut(groups, { ...request, stopped: true });
 }
 
 /** The groups as a tab state saves them: past MAX_STORED_GROUPS, a tracker with none yet still gets one. */

@@ -23,6 +23,8 @@ export interface PromiseRequest {
   verdict: Verdict | null;
   /** How many alike requests this stands for (lib/promises/left-out.ts); 1 where absent. */
   count?: number;
+  /** Stopped before it was sent (lib/observe/stopped.ts): the company never received it. */
+  stopped?: boolean;
 }
 
 export type { RightsDigest };
@@ -76,10 +78,24 @@ const personalWheres = (request: PromiseRequest) => (request.personalData ?? [])
 const weight = (request: PromiseRequest) => request.count ?? 1;
 const total = (requests: readonly PromiseRequest[]) => requests.reduce((sum, request) => sum + weight(request), 0);
 
+/**
+ * The promises below are about what a company received: a request stopped before it was sent (a
+ * content blocker, the browser's tracking protection, the network) is left out, and counted in the
+ * evidence's `stopped`, so the sentence can say the page tried. `tried` picks the stopped requests the
+ * rule would have read.
+ */
+function received(requests: readonly PromiseRequest[], tried: (request: PromiseRequest) => boolean): { received: PromiseRequest[]; stopped: { stopped?: number } } {
+  const stopped = total(requests.filter((r) => r.stopped && tried(r)));
+  return { received: requests.filter((r) => !r.stopped), stopped: stopped ? { stopped } : {} };
+}
+
 /** Google Analytics: "geanonimiseerd" fails with a client id from `_ga`, a user id or user data on any hit. */
 const noIdentifiers: Rule<'no-identifiers'> = (rule, input) => {
-  const hits = input.requests.filter((r) => r.entryId === rule.entry && r.kind === 'hit');
-  if (hits.length === 0) return unknown({ code: 'identifiers-no-hits', entry: rule.entry });
+  const { received: hits, stopped } = received(
+    input.requests.filter((r) => r.entryId === rule.entry && r.kind === 'hit'),
+    () => true,
+  );
+  if (hits.length === 0) return unknown({ code: 'identifiers-no-hits', entry: rule.entry, ...stopped });
   const identifying = matcher(rule.params);
   const params: string[] = [];
   let count = 0;
@@ -89,27 +105,30 @@ const noIdentifiers: Rule<'no-identifiers'> = (rule, input) => {
     count += weight(hit);
     addNames(params, found);
   }
-  if (count === 0) return kept({ code: 'identifiers-absent', entry: rule.entry, hits: total(hits) });
-  return broken({ code: 'identifiers-sent', entry: rule.entry, hits: total(hits), identifying: count, params });
+  if (count === 0) return kept({ code: 'identifiers-absent', entry: rule.entry, hits: total(hits), ...stopped });
+  return broken({ code: 'identifiers-sent', entry: rule.entry, hits: total(hits), identifying: count, params, ...stopped });
 };
 
 /** Meta: only events about an unfinished purchase, and no personal data to match the customer by. */
 const onlyEvents: Rule<'only-events'> = (rule, input) => {
-  const requests = input.requests.filter((r) => r.entryId === rule.entry);
+  const personal = matcher(rule.personalParams);
+  const { received: requests, stopped } = received(
+    input.requests.filter((r) => r.entryId === rule.entry),
+    (r) => r.event !== undefined || (r.carried ?? []).some(personal) || (r.personalData?.length ?? 0) > 0,
+  );
   const events = new Map<string, number>();
   const params: string[] = [];
-  const personal = matcher(rule.personalParams);
   for (const request of requests) {
     if (request.event) events.set(request.event, (events.get(request.event) ?? 0) + weight(request));
     addNames(params, [...(request.carried ?? []).filter(personal), ...personalWheres(request)]);
   }
   const counted = [...events].map(([name, count]) => ({ name, count }));
   const other = counted.filter((e) => !rule.events.includes(e.name)).slice(0, LIST_MAX);
-  if (other.length && params.length) return broken({ code: 'events-other-and-personal', entry: rule.entry, events: other, params });
-  if (other.length) return broken({ code: 'events-other', entry: rule.entry, events: other });
-  if (params.length) return broken({ code: 'events-personal', entry: rule.entry, params });
-  if (counted.length === 0) return unknown({ code: 'events-none', entry: rule.entry });
-  return kept({ code: 'events-allowed', entry: rule.entry, events: counted.slice(0, LIST_MAX) });
+  if (other.length && params.length) return broken({ code: 'events-other-and-personal', entry: rule.entry, events: other, params, ...stopped });
+  if (other.length) return broken({ code: 'events-other', entry: rule.entry, events: other, ...stopped });
+  if (params.length) return broken({ code: 'events-personal', entry: rule.entry, params, ...stopped });
+  if (counted.length === 0) return unknown({ code: 'events-none', entry: rule.entry, ...stopped });
+  return kept({ code: 'events-allowed', entry: rule.entry, events: counted.slice(0, LIST_MAX), ...stopped });
 };
 
 /** Trustpilot: the invitation gets the e-mail address and order number only once its category is granted. */
@@ -119,8 +138,12 @@ const dataOnlyWithConsent: Rule<'data-only-with-consent'> = (rule, input, catalo
   const data = new Set<'email' | 'order-number'>();
   let worst: 'consented' | 'unknown' | 'before-choice' | 'against-choice' | null = null;
   const rank = { consented: 0, unknown: 1, 'before-choice': 2, 'against-choice': 3 } as const;
-  for (const request of input.requests) {
-    if (request.entryId !== rule.entry || !request.carried?.length) continue;
+  const { received: requests, stopped } = received(
+    input.requests.filter((r) => r.entryId === rule.entry && r.carried?.length),
+    (r) => r.carried!.includes(EMAIL_MARK) || r.carried!.some(isOrder),
+  );
+  for (const request of requests) {
+    if (!request.carried?.length) continue;
     const sent = [...(request.carried.includes(EMAIL_MARK) ? (['email'] as const) : []), ...(request.carried.some(isOrder) ? (['order-number'] as const) : [])];
     if (sent.length === 0) continue;
     for (const kind of sent) data.add(kind);
@@ -128,8 +151,8 @@ const dataOnlyWithConsent: Rule<'data-only-with-consent'> = (rule, input, catalo
     const verdict = request.verdict === 'consented' || request.verdict === 'necessary' ? 'consented' : request.verdict === 'before-choice' || request.verdict === 'against-choice' ? request.verdict : 'unknown';
     if (worst === null || rank[verdict] > rank[worst]) worst = verdict;
   }
-  if (worst === null) return unknown({ code: 'invitation-none', entry: rule.entry });
-  const facts = { entry: rule.entry, data: (['email', 'order-number'] as const).filter((kind) => data.has(kind)), category };
+  if (worst === null) return unknown({ code: 'invitation-none', entry: rule.entry, ...stopped });
+  const facts = { entry: rule.entry, data: (['email', 'order-number'] as const).filter((kind) => data.has(kind)), category, ...stopped };
   if (worst === 'against-choice') return broken({ code: 'invitation-against-consent', ...facts });
   if (worst === 'before-choice') return broken({ code: 'invitation-before-consent', ...facts });
   if (worst === 'unknown') return unknown({ code: 'invitation-consent-unknown', ...facts });
@@ -161,7 +184,8 @@ const encrypted: Rule<'encrypted'> = (rule, input) => {
     const entries = rule.entries.filter((id) => plain.some((p) => p.entryId === id));
     return broken({ code: 'plain-http', entries, requests: plain.length + input.plainMore, host: plain[0]!.host });
   }
-  const requests = total(input.requests.filter((r) => rule.entries.includes(r.entryId)));
+  // A request stopped before it was sent went neither way.
+  const requests = total(input.requests.filter((r) => rule.entries.includes(r.entryId) && !r.stopped));
   if (requests === 0) return unknown({ code: 'no-processor-requests' });
   return kept({ code: 'all-encrypted', requests });
 };

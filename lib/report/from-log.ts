@@ -25,6 +25,7 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
   const observations: NonNullable<VisitRecord['observations']> = [];
   for (const row of rows) {
     let judged: number | null = null;
+    const stopped = row.entryId !== null && row.error !== undefined && stoppedBeforeSent(row.error);
     if (row.entryId) {
       judged = requests.length;
       const personalData = row.personalData ?? [];
@@ -32,15 +33,15 @@ export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<Visit
       const derived = row.carried === undefined && row.event === undefined ? signals.requestSignals(row.entryId, row.host, row.url, undefined, personalData) : {};
       const carried = row.carried ?? derived.carried;
       const event = row.event ?? derived.event;
-      requests.push({ entryId: row.entryId, at: row.at, consentMode: row.consentMode ?? null, personalData, kind: row.kind, ...(carried ? { carried } : {}), ...(event ? { event } : {}) });
+      requests.push({ entryId: row.entryId, at: row.at, consentMode: row.consentMode ?? null, personalData, kind: row.kind, ...(carried ? { carried } : {}), ...(event ? { event } : {}), ...(stopped ? { stopped } : {}) });
       // The row keeps the request's final address (its end merged into its start): as the observer judges it.
       if (row.url.startsWith('http:') && row.status !== undefined) plain.push({ entryId: row.entryId, host: row.host });
       const entry = (activity[row.entryId] ??= { requests: 0, cookies: [], relays: [] });
       entry.requests++;
-      if (row.error !== undefined && stoppedBeforeSent(row.error)) entry.stopped = (entry.stopped ?? 0) + 1;
+      if (stopped) entry.stopped = (entry.stopped ?? 0) + 1;
       if (row.relay && !entry.relays!.some((r) => r.host === row.host) && entry.relays!.length < 10) entry.relays!.push({ host: row.host, party: row.relay });
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
-    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, kind: row.kind, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}) });
+    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, kind: row.kind, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}), ...(stopped ? { stopped: true as const } : {}) });
   }
   const cookieWrites: CookieWrite[] = [];
   for (const cookie of cookies) {

@@ -35,7 +35,7 @@ export function judgeReportPage(page: PageReport, { redacted, generatedAt }: { r
     const read = redacted ? {} : signals.requestSignals(o.trackerId, host, o.url, undefined, personalData);
     // Reports before 2026-12 do not say what a request was; one that carried what a rule watches was a hit.
     const kind = o.kind ?? (read.carried || read.event ? 'hit' : undefined);
-    requests.push({ entryId: o.trackerId, at: Date.parse(o.at), kind, personalData, verdict: o.verdict, ...read });
+    requests.push({ entryId: o.trackerId, at: Date.parse(o.at), kind, personalData, verdict: o.verdict, ...read, ...(o.stopped ? { stopped: true } : {}) });
     if (o.url.startsWith('http:') && o.status !== null) plain.push({ entryId: o.trackerId, host });
   }
   const regions = page.unlisted.flatMap((u) => {

@@ -83,6 +83,8 @@ export const ObservationReport = z.lazy(() => z.strictObject({
    * import judges the promises by it. Since 2026-12.
    */
   kind: z.optional(RequestKind),
+  /** Stopped before it was sent (a blocker, the browser, the network): never received. Since 2026-12. */
+  stopped: z.optional(z.literal(true)),
 }));
 export type ObservationReport = z.infer<typeof ObservationReport>;
 

@@ -16,7 +16,7 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     driver = started;
   });
 
-  it('are counted as the page’s, and the popup and the log say they never reached the company', async () => {
+  it('are counted as the page’s, and the popup and the log say they never reached the company; its promises leave them out', async () => {
     await driver.browser.installExtension(BLOCKER);
     shop.clearRequests();
     const { page, tabId } = await driver.visit('/test/meta-pixel');
@@ -33,6 +33,11 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     expect(stopped).toEqual({ count: '1', text: '1 van deze 3 verzoeken kwam niet aan: je browser, een andere extensie of je netwerk hield het tegen. Wat erin zat, bereikte Meta Platforms Ireland Limited niet.' });
     // A tracker whose every request arrived says nothing of the kind.
     expect(await popup.$$('[data-entry="aws"] [data-stopped]')).toHaveLength(0);
+    // Meta received no event: the promise about what it receives cannot be judged, and says why.
+    expect(await popup.$eval('[data-promise="meta-unfinished-purchase-only"]', (e) => ({ status: (e as HTMLElement).dataset.status, evidence: e.querySelector('.promise__evidence')?.textContent }))).toEqual({
+      status: 'unknown',
+      evidence: 'Meta Pixel kreeg op deze pagina geen gebeurtenis: niets om te beoordelen. 1 verzoek kwam niet aan en telt hier niet mee: je browser, een andere extensie of je netwerk hield het tegen.',
+    });
     await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-stopped-nl.png`), fullPage: true });
 
     // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).

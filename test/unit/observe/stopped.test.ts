@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { judgeTab, judgeTabPromises } from '@/lib/observe';
 import { stoppedBeforeSent } from '@/lib/observe/stopped';
 import { makeObserver, request } from './fakes';
 
@@ -33,5 +34,42 @@ describe('requests stopped before they were sent', () => {
     ended('https://region1.google-analytics.com/g/collect?v=2', { error: 'NS_ERROR_TRACKING_URI' });
     expect(store.get(7)!.entries['meta-pixel']).toMatchObject({ requests: 3, stopped: 1 });
     expect(store.get(7)!.entries['google-analytics']).toMatchObject({ requests: 1, stopped: 1 });
+    // Each stopped request's record says so: the promises leave it out of what the company received.
+    expect(store.get(7)!.requests.filter((r) => r.entryId !== 'aws').map((r) => [r.event ?? r.entryId, r.stopped ?? false])).toEqual([
+      ['PageView', true],
+      ['AddToCart', false],
+      ['Lead', false],
+      ['google-analytics', true],
+    ]);
+    const promises = judgeTabPromises(store.get(7)!, judgeTab(store.get(7)!, null), { rights: [], now: 0 });
+    expect(promises.find((p) => p.id === 'meta-unfinished-purchase-only')).toMatchObject({ status: 'broken', facts: { code: 'events-other', events: [{ name: 'Lead', count: 1 }], stopped: 1 } });
+    expect(promises.find((p) => p.id === 'ga-anonymised')).toMatchObject({ status: 'unknown', facts: { code: 'identifiers-no-hits', stopped: 1 } });
+  });
+
+  it('moves a request the tab let go of before its end to the stopped ones, so that every request counts once', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    const page = request('https://www.mijnliefsteboek.nl/', { type: 'main_frame' });
+    observer.requestStarted(page);
+    observer.requestEnded({ ...page, statusCode: 200 });
+    // 600 hits in flight, then each ends: every third refused by the browser under load.
+    const hits = Array.from({ length: 600 }, (_, n) => request(`https://region1.google-analytics.com/g/collect?v=2&_p=${n}`, { type: 'ping', timeStamp: 3_000 + n }));
+    for (const hit of hits) observer.requestStarted(hit);
+    hits.forEach((hit, n) => observer.requestEnded({ ...hit, ...(n % 3 === 0 ? { error: 'net::ERR_INSUFFICIENT_RESOURCES' } : { statusCode: 204 }) }));
+    const state = store.get(7)!;
+    expect(state.entries['google-analytics']).toMatchObject({ requests: 600, stopped: 200 });
+    const promise = judgeTabPromises(state, judgeTab(state, null), { rights: [], now: 0 }).find((p) => p.id === 'ga-anonymised')!;
+    expect(promise).toMatchObject({ status: 'kept', facts: { code: 'identifiers-absent', hits: 400, stopped: 200 } });
+  });
+
+  it('marks a request stopped whose start this worker never saw', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    const page = request('https://www.mijnliefsteboek.nl/', { type: 'main_frame' });
+    observer.requestStarted(page);
+    observer.requestEnded({ ...page, statusCode: 200 });
+    observer.requestEnded({ ...request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' }), error: 'NS_ERROR_ABORT' });
+    expect(store.get(7)!.entries['meta-pixel']).toMatchObject({ requests: 1, stopped: 1 });
+    expect(store.get(7)!.requests.at(-1)).toMatchObject({ event: 'PageView', stopped: true });
   });
 });

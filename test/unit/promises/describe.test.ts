@@ -74,4 +74,12 @@ describe('the evidence of a promise, in words', () => {
   ] as const)('%s (%#) names the facts', (code, t, expected) => {
     expect(describeEvidence(SAMPLES[code], t)).toContain(expected);
   });
+
+  it('says after the evidence how many requests never arrived and were left out of it', () => {
+    expect(describeEvidence({ code: 'events-none', entry: 'meta-pixel', stopped: 1 }, nl)).toBe(
+      'Meta Pixel kreeg op deze pagina geen gebeurtenis: niets om te beoordelen. 1 verzoek kwam niet aan en telt hier niet mee: je browser, een andere extensie of je netwerk hield het tegen.',
+    );
+    expect(describeEvidence({ code: 'identifiers-absent', entry: 'google-analytics', hits: 2, stopped: 3 }, en)).toMatch(/\(2\) was cookieless: .* 3 requests never arrived and are not counted here: your browser, another extension or your network stopped them\.$/);
+    expect(describeEvidence({ code: 'identifiers-absent', entry: 'google-analytics', hits: 2 }, en)).not.toContain('arrived');
+  });
 });

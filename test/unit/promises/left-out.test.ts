@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_IDS } from '@/lib/catalog/vocabulary';
-import { foldLeftOut, leftOutCount, LeftOutGroups, MAX_LEFT_OUT_GROUPS, MAX_CARRIED, type LeftOutGroup, type LeftOutRequest } from '@/lib/promises';
+import { foldLeftOut, leftOutCount, LeftOutGroups, MAX_LEFT_OUT_GROUPS, MAX_STORED_GROUPS, MAX_CARRIED, type LeftOutGroup, type LeftOutRequest } from '@/lib/promises';
 
 const hit = (extra: Partial<LeftOutRequest> = {}): LeftOutRequest => ({ entryId: 'google-analytics', kind: 'hit', personalData: [], ...extra });
 
@@ -14,11 +14,14 @@ describe('the requests a tab let go of, counted for the promises', () => {
     foldLeftOut(groups, hit({ personalData: [{ kind: 'email', where: 'em' }] }));
     foldLeftOut(groups, { entryId: 'meta-pixel', kind: 'hit', event: 'AddToCart', personalData: [] });
     foldLeftOut(groups, { entryId: 'meta-pixel', kind: 'hit', event: 'AddToCart', personalData: [] });
+    // One a blocker stopped is never received: a group of its own.
+    foldLeftOut(groups, { entryId: 'meta-pixel', kind: 'hit', event: 'AddToCart', personalData: [], stopped: true });
     expect(groups).toEqual([
       { entryId: 'google-analytics', kind: 'hit', carried: ['cid', 'uid'], personalData: [], count: 2 },
       { entryId: 'google-analytics', kind: 'hit', personalData: [], count: 1 },
       { entryId: 'google-analytics', kind: 'hit', personalData: [{ kind: 'email', where: 'em' }], count: 1 },
       { entryId: 'meta-pixel', kind: 'hit', event: 'AddToCart', personalData: [], count: 2 },
+      { entryId: 'meta-pixel', kind: 'hit', event: 'AddToCart', personalData: [], stopped: true, count: 1 },
     ]);
   });
 
@@ -40,6 +43,7 @@ describe('the requests a tab let go of, counted for the promises', () => {
       carried: fc.option(fc.uniqueArray(fc.constantFrom('cid', 'uid', 'em', 'ud[em]', 'referenceId', 'email', 'x', 'y'), { maxLength: MAX_CARRIED }), { nil: undefined }),
       event: fc.option(fc.string({ minLength: 1, maxLength: 8 }), { nil: undefined }),
       personalData: fc.uniqueArray(fc.record({ kind: fc.constantFrom('email', 'phone' as const), where: fc.constantFrom('em', 'ph', 'body') }), { maxLength: 3, selector: (h) => `${h.kind}|${h.where}` }),
+      stopped: fc.option(fc.constant(true as const), { nil: undefined }),
     });
     fc.assert(
       fc.property(fc.array(request, { maxLength: 600 }), (requests) => {
@@ -47,6 +51,9 @@ describe('the requests a tab let go of, counted for the promises', () => {
         for (const r of requests) foldLeftOut(groups, r);
         expect(leftOutCount(groups)).toBe(requests.length);
         expect(LeftOutGroups.safeParse(JSON.parse(JSON.stringify(groups))).success).toBe(true);
+        // Requests received and stopped are never counted as each other, below the hard bound (past it,
+        // a request joins any group of its tracker when none of its own kind is left).
+        if (groups.length < MAX_STORED_GROUPS) for (const stopped of [true, undefined]) expect(groups.filter((g) => g.stopped === stopped).reduce((n, g) => n + g.count, 0)).toBe(requests.filter((r) => r.stopped === stopped).length);
         // Never an event its tracker did not report, never a parameter its tracker's requests did not carry.
         for (const g of groups) {
           const own = requests.filter((r) => r.entryId === g.entryId);

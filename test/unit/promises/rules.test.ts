@@ -35,11 +35,14 @@ const CASES: [PromiseId, string, PromiseInput, string, Record<string, unknown>][
   ['ga-anonymised', 'a hit with the _ga client id', input({ requests: [req('google-analytics'), req('google-analytics', { carried: ['cid'] })] }), 'broken', { code: 'identifiers-sent', hits: 2, identifying: 1, params: ['cid'] }],
   ['ga-anonymised', 'a user id and hashed user data', input({ requests: [req('google-analytics', { carried: ['uid', 'em'] })] }), 'broken', { code: 'identifiers-sent', params: ['uid', 'em'] }],
   ['ga-anonymised', 'hits the visit let go of, counted', input({ requests: [req('google-analytics'), req('google-analytics', { at: null, verdict: null, count: 400, carried: ['cid'] })] }), 'broken', { code: 'identifiers-sent', hits: 401, identifying: 400, params: ['cid'] }],
+  ['ga-anonymised', 'every hit stopped by a blocker: Google received none', input({ requests: [req('google-analytics', { carried: ['cid'], stopped: true }), req('google-analytics', { stopped: true })] }), 'unknown', { code: 'identifiers-no-hits', stopped: 2 }],
+  ['ga-anonymised', 'the hit with the client id stopped, a cookieless one received', input({ requests: [req('google-analytics', { carried: ['cid'], stopped: true }), req('google-analytics')] }), 'kept', { code: 'identifiers-absent', hits: 1, stopped: 1 }],
   ['ga-anonymised', 'an e-mail address anywhere in a hit', input({ requests: [req('google-analytics', { personalData: [{ kind: 'email', where: 'dl' }] })] }), 'broken', { code: 'identifiers-sent', params: ['dl'] }],
   // meta-unfinished-purchase-only
   ['meta-unfinished-purchase-only', 'no Meta event', input({ requests: [req('meta-pixel', { kind: 'script' })] }), 'unknown', { code: 'events-none' }],
   ['meta-unfinished-purchase-only', 'only AddToCart and InitiateCheckout', input({ requests: [req('meta-pixel', { event: 'AddToCart' }), req('meta-pixel', { event: 'InitiateCheckout' })] }), 'kept', { code: 'events-allowed', events: [{ name: 'AddToCart', count: 1 }, { name: 'InitiateCheckout', count: 1 }] }],
   ['meta-unfinished-purchase-only', 'events the visit let go of, counted', input({ requests: [req('meta-pixel', { event: 'AddToCart' }), req('meta-pixel', { at: null, verdict: null, count: 250, event: 'AddToCart' })] }), 'kept', { code: 'events-allowed', events: [{ name: 'AddToCart', count: 251 }] }],
+  ['meta-unfinished-purchase-only', 'PageView stopped by a blocker, AddToCart received', input({ requests: [req('meta-pixel', { event: 'PageView', stopped: true }), req('meta-pixel', { event: 'AddToCart' }), req('meta-pixel', { kind: 'script', stopped: true })] }), 'kept', { code: 'events-allowed', events: [{ name: 'AddToCart', count: 1 }], stopped: 1 }],
   ['meta-unfinished-purchase-only', 'PageView on every page', input({ requests: [req('meta-pixel', { event: 'PageView' }), req('meta-pixel', { event: 'PageView' }), req('meta-pixel', { event: 'AddToCart' })] }), 'broken', { code: 'events-other', events: [{ name: 'PageView', count: 2 }] }],
   ['meta-unfinished-purchase-only', 'Purchase is a finished purchase', input({ requests: [req('meta-pixel', { event: 'Purchase' })] }), 'broken', { code: 'events-other', events: [{ name: 'Purchase', count: 1 }] }],
   ['meta-unfinished-purchase-only', 'advanced matching on an allowed event', input({ requests: [req('meta-pixel', { event: 'AddToCart', carried: ['ud[em]', 'ud[ph]'] })] }), 'broken', { code: 'events-personal', params: ['ud[em]', 'ud[ph]'] }],
@@ -50,6 +53,7 @@ const CASES: [PromiseId, string, PromiseInput, string, Record<string, unknown>][
   ['trustpilot-only-with-permission', 'invitation while the banner waited', input({ requests: [req('trustpilot', { carried: ['email'], verdict: 'before-choice' })] }), 'broken', { code: 'invitation-before-consent', data: ['email'] }],
   ['trustpilot-only-with-permission', 'invitation after a refusal', input({ requests: [req('trustpilot', { carried: ['orderId'], verdict: 'against-choice' }), req('trustpilot', { carried: ['email'] })] }), 'broken', { code: 'invitation-against-consent', data: ['email', 'order-number'] }],
   ['trustpilot-only-with-permission', 'an invitation the visit let go of: its consent was not judged', input({ requests: [req('trustpilot', { carried: ['email'] }), req('trustpilot', { at: null, verdict: null, count: 1, carried: ['email'] })] }), 'unknown', { code: 'invitation-consent-unknown' }],
+  ['trustpilot-only-with-permission', 'an invitation stopped before it was sent', input({ requests: [req('trustpilot', { carried: ['email'], verdict: 'before-choice', stopped: true })] }), 'unknown', { code: 'invitation-none', stopped: 1 }],
   ['trustpilot-only-with-permission', 'invitation with no record to read', input({ requests: [req('trustpilot', { carried: ['email'], verdict: 'unknown' })] }), 'unknown', { code: 'invitation-consent-unknown' }],
   // no-sharing-without-consent
   ['no-sharing-without-consent', 'nothing optional ran', input({ trackers: { aws: 'necessary', 'google-tag-manager': 'necessary' } }), 'kept', { code: 'consent-nothing-optional' }],
@@ -64,6 +68,8 @@ const CASES: [PromiseId, string, PromiseInput, string, Record<string, unknown>][
     { code: 'consent-violations', trackers: [{ entry: 'google-analytics', verdict: 'before-choice' }, { entry: 'meta-pixel', verdict: 'against-choice' }] },
   ],
   // encrypted
+  ['encrypted', 'only requests a blocker stopped: none went over the network', input({ requests: [req('google-analytics', { stopped: true })] }), 'unknown', { code: 'no-processor-requests' }],
+  ['encrypted', 'a stopped request is not counted as sent encrypted', input({ requests: [req('google-analytics', { stopped: true }), req('aws', { kind: 'page' })] }), 'kept', { code: 'all-encrypted', requests: 1 }],
   ['encrypted', 'no processor request', input({ requests: [req('meta-pixel')] }), 'unknown', { code: 'no-processor-requests' }],
   ['encrypted', 'every processor request on https:', input({ requests: [req('aws', { kind: 'page' }), req('google-analytics')] }), 'kept', { code: 'all-encrypted', requests: 2 }],
   ['encrypted', 'plain http: to Meta (the policy promises nothing for it)', input({ requests: [req('aws')], plain: [{ entryId: 'meta-pixel', host: 'www.facebook.com' }] }), 'kept', { code: 'all-encrypted' }],
