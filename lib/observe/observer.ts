@@ -122,6 +122,14 @@ export interface ObserverDeps {
  */
 const MAX_OPEN_RECORDS = 1_000;
 
+/** The `count` oldest entries of a map gone, at once: a flood whose requests never end pays for it once in a while. */
+function forgetOldest(map: Map<string, unknown>, count: number) {
+  for (const key of map.keys()) {
+    map.delete(key);
+    if (--count === 0) return;
+  }
+}
+
 /**
  * Turns browser events into visits, per-tab activity, consent history and log rows. Pure logic over
  * injected dependencies: the background wires the real browser events to it, the unit tests fake them.
@@ -146,8 +154,6 @@ export function createObserver(deps: ObserverDeps) {
    * ended, the tracker's count of stopped requests still grows, but the record stays unmarked.
    */
   const openRecords = new Map<string, RequestRecord>();
-  /** Records the window let go of, already counted into the tab's left-out groups. */
-  const leftOutRecords = new WeakSet<RequestRecord>();
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
@@ -180,7 +186,6 @@ export function createObserver(deps: ObserverDeps) {
       state.requestsLeftOut++;
       // The promises still count it: "all 600 hits" must mean all of them, not the 500 kept.
       foldLeftOut(state.leftOutRequests, leftOut!);
-      leftOutRecords.add(leftOut!);
     }
     state.requests.push(record);
   }
@@ -290,7 +295,7 @@ export function createObserver(deps: ObserverDeps) {
       state.pending.push(event.requestId);
       countUnlessRecovered(state, cls, event, judged);
       openRecords.set(event.requestId, judged);
-      if (openRecords.size > MAX_OPEN_RECORDS) openRecords.delete(openRecords.keys().next().value!);
+      if (openRecords.size > MAX_OPEN_RECORDS) forgetOldest(openRecords, MAX_OPEN_RECORDS / 10);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -345,7 +350,8 @@ export function createObserver(deps: ObserverDeps) {
       activity(state, cls.entryId, event.timeStamp).stopped++;
       if (record && !record.stopped) {
         record.stopped = true;
-        if (leftOutRecords.has(record)) markLeftOutStopped(state.leftOutRequests, record);
+        // Not in the window any more: the window let go of it, and its group counted it as received.
+        if (state.requestsLeftOut > 0 && !state.requests.includes(record)) markLeftOutStopped(state.leftOutRequests, record);
       }
     }
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
