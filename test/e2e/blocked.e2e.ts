@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
+import { audit } from './axe';
 import { SCREENSHOTS, readPopup } from './helpers';
 import { readObservations } from './log';
 
@@ -39,6 +40,7 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
       evidence: 'Meta Pixel kreeg op deze pagina geen gebeurtenis: niets om te beoordelen. 1 verzoek kwam niet aan en telt hier niet mee: je browser, een andere extensie of je netwerk hield het tegen.',
     });
     await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-stopped-nl.png`), fullPage: true });
+    expect(await audit(popup, 'the popup with a stopped request')).toEqual([]);
 
     // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).
     await driver.settle(page);

@@ -3,6 +3,16 @@ import { judgeTab, judgeTabPromises } from '@/lib/observe';
 import { stoppedBeforeSent } from '@/lib/observe/stopped';
 import { makeObserver, request } from './fakes';
 
+/** An observer with the shop's home page open in tab 7. */
+async function shopVisit() {
+  const made = makeObserver();
+  await made.store.ready;
+  const page = request('https://www.mijnliefsteboek.nl/', { type: 'main_frame' });
+  made.observer.requestStarted(page);
+  made.observer.requestEnded({ ...page, statusCode: 200 });
+  return made;
+}
+
 describe('requests stopped before they were sent', () => {
   it('knows the errors of a blocker, of tracking protection and of a host never reached, in both browsers', () => {
     for (const error of ['net::ERR_BLOCKED_BY_CLIENT', 'net::ERR_NAME_NOT_RESOLVED', 'net::ERR_INSUFFICIENT_RESOURCES', 'NS_ERROR_ABORT', 'NS_ERROR_SOCIALTRACKING_URI', 'NS_ERROR_TRACKING_URI', 'NS_ERROR_UNKNOWN_HOST']) {
@@ -18,11 +28,7 @@ describe('requests stopped before they were sent', () => {
   });
 
   it('counts them per tracker, among its requests', async () => {
-    const { observer, store } = makeObserver();
-    await store.ready;
-    const page = request('https://www.mijnliefsteboek.nl/', { type: 'main_frame' });
-    observer.requestStarted(page);
-    observer.requestEnded({ ...page, statusCode: 200 });
+    const { observer, store } = await shopVisit();
     const ended = (url: string, end: { statusCode?: number; error?: string }) => {
       const hit = request(url, { type: 'image' });
       observer.requestStarted(hit);
@@ -47,11 +53,7 @@ describe('requests stopped before they were sent', () => {
   });
 
   it('moves a request the tab let go of before its end to the stopped ones, so that every request counts once', async () => {
-    const { observer, store } = makeObserver();
-    await store.ready;
-    const page = request('https://www.mijnliefsteboek.nl/', { type: 'main_frame' });
-    observer.requestStarted(page);
-    observer.requestEnded({ ...page, statusCode: 200 });
+    const { observer, store } = await shopVisit();
     // 600 hits in flight, then each ends: every third refused by the browser under load.
     const hits = Array.from({ length: 600 }, (_, n) => request(`https://region1.google-analytics.com/g/collect?v=2&_p=${n}`, { type: 'ping', timeStamp: 3_000 + n }));
     for (const hit of hits) observer.requestStarted(hit);
@@ -63,11 +65,7 @@ describe('requests stopped before they were sent', () => {
   });
 
   it('marks a request stopped whose start this worker never saw', async () => {
-    const { observer, store } = makeObserver();
-    await store.ready;
-    const page = request('https://www.mijnliefsteboek.nl/', { type: 'main_frame' });
-    observer.requestStarted(page);
-    observer.requestEnded({ ...page, statusCode: 200 });
+    const { observer, store } = await shopVisit();
     observer.requestEnded({ ...request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' }), error: 'NS_ERROR_ABORT' });
     expect(store.get(7)!.entries['meta-pixel']).toMatchObject({ requests: 1, stopped: 1 });
     expect(store.get(7)!.requests.at(-1)).toMatchObject({ event: 'PageView', stopped: true });
