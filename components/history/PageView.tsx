@@ -110,6 +110,7 @@ export function PageView({
                   <br />
                   <small>
                     {tracker.company} · {formatNumber(tracker.requests)}×
+                    {tracker.stopped ? <span data-stopped={tracker.stopped}> · {t('reportStopped', { count: tracker.stopped })}</span> : null}
                   </small>
                 </td>
                 <td>{tracker.cookies.join(', ') || '—'}</td>

@@ -17,7 +17,7 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     driver = started;
   });
 
-  it('are counted as the page’s, and the popup and the log say they never reached the company; its promises leave them out', async () => {
+  it('are counted as the page’s, and the popup, the log and the history say they never reached the company; its promises leave them out', async () => {
     await driver.browser.installExtension(BLOCKER);
     shop.clearRequests();
     const { page, tabId } = await driver.visit('/test/meta-pixel');
@@ -44,9 +44,15 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
 
     // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).
     await driver.settle(page);
-    const options = await driver.openPage('options.html', 'body');
+    const options = await driver.openPage('options.html?lang=nl#history', 'body');
     const hits = (await readObservations(options)).filter((o) => o.url.startsWith('https://www.facebook.com/tr'));
     expect(hits.map((o) => o.error)).toEqual([name === 'chromium' ? 'net::ERR_BLOCKED_BY_CLIENT' : 'NS_ERROR_ABORT']);
+    // The history's view of the visit, read back from the log, says it too.
+    await options.waitForSelector('[data-visit]');
+    await options.click('[data-visit]');
+    await options.waitForSelector('.pageview tr[data-entry="meta-pixel"]');
+    expect(await options.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 niet aangekomen');
+    await options.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-nl.png`), fullPage: true });
     await Promise.all([popup.close(), options.close(), page.close()]);
   }, 90_000);
 });
