@@ -15,9 +15,9 @@ export const MAX_STORED_GROUPS = MAX_LEFT_OUT_GROUPS + 50;
  * Requests a tab let go of to stay bounded (lib/observe/tab-state.ts, MAX_JUDGED_REQUESTS), counted by
  * what the promises' rules read of them: the tracker, the kind of request, the watched parameters it
  * carried, the personal data found in it, the event it reported, and whether it was stopped before it
- * was sent. So "all 600 hits" means all 600,
- * not the 500 the tab kept. What the consent judge gives a request (its verdict) is not kept: it
- * depends on the whole visit, so a rule that needs it reads a left-out request as not judged.
+ * was sent. So "all 600 hits" means all 600, not the 500 the tab kept. What the consent judge gives a
+ * request (its verdict) is not kept: it depends on the whole visit, so a rule that needs it reads a
+ * left-out request as not judged.
  */
 export const LeftOutGroup = z.lazy(() => z.strictObject({
   entryId: EntryId,

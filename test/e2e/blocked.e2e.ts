@@ -40,6 +40,13 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
       evidence: 'Meta Pixel kreeg op deze pagina geen gebeurtenis: niets om te beoordelen. 1 verzoek kwam niet aan en telt hier niet mee: je browser, een andere extensie of je netwerk hield het tegen.',
     });
     await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-stopped-nl.png`), fullPage: true });
+    // The same in English.
+    const english = await driver.openPopup(tabId, 'en');
+    expect(await english.$eval('[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(
+      '1 of these 3 requests never arrived: your browser, another extension or your network stopped it. What it carried did not reach Meta Platforms Ireland Limited.',
+    );
+    expect(await english.$eval('[data-promise="meta-unfinished-purchase-only"] .promise__evidence', (e) => e.textContent)).toMatch(/ 1 request never arrived and is not counted here: your browser, another extension or your network stopped it\.$/);
+    await english.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-stopped-en.png`), fullPage: true });
     expect(await audit(popup, 'the popup with a stopped request')).toEqual([]);
 
     // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).
@@ -54,6 +61,12 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     await options.waitForSelector('.pageview tr[data-entry="meta-pixel"]');
     expect(await options.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 niet aangekomen');
     await options.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-nl.png`), fullPage: true });
-    await Promise.all([popup.close(), options.close(), page.close()]);
+    const optionsEn = await driver.openPage('options.html?lang=en#history', 'body');
+    await optionsEn.waitForSelector('[data-visit]');
+    await optionsEn.$eval('[data-visit]', (button) => (button as HTMLButtonElement).click());
+    await optionsEn.waitForSelector('.pageview tr[data-entry="meta-pixel"]');
+    expect(await optionsEn.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 never arrived');
+    await optionsEn.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-en.png`), fullPage: true });
+    await Promise.all([popup.close(), english.close(), options.close(), optionsEn.close(), page.close()]);
   }, 90_000);
 });

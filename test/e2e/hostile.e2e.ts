@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_JUDGED_REQUESTS, MAX_UNLISTED_HOSTS } from '../../lib/observe/tab-state';
+import { leftOutCount } from '../../lib/promises/left-out';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { FLOOD_UNLISTED_HOSTS, FORGED_CONSENT_COOKIES, UNREACHABLE_FLOOD_HOSTS, HONEST_COOKIE_INFORMATION, HOSTILE_PAGES, MARKUP } from '../fixtures/shop/hostile';
 import { TRACKER_HOSTS } from '../fixtures/shop/hosts';
@@ -253,7 +254,7 @@ describe('hostile pages in Chromium', () => {
     expect(state.requests).toHaveLength(MAX_JUDGED_REQUESTS);
     expect(state.requests.length + state.requestsLeftOut).toBe(issued.meta + issued.ga);
     // The ones left out are still counted for the promises, by what was in them.
-    expect(state.leftOutRequests.reduce((sum, group) => sum + group.count, 0)).toBe(state.requestsLeftOut);
+    expect(leftOutCount(state.leftOutRequests)).toBe(state.requestsLeftOut);
 
     // And the popup, once the flood is over, says so.
     const after = await openPopup(ext, tabId);
