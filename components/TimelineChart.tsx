@@ -7,8 +7,10 @@ import {
   UNJUDGED_TONE,
   VERDICT_SHAPES,
   layoutTimeline,
+  markClass,
   markPath,
   neighbour,
+  strikePath,
   timelineInTimeOrder,
   timelineText,
   type MarkStep,
@@ -18,7 +20,6 @@ import {
 import { useTranslator } from './i18n';
 
 const STEPS: Record<string, MarkStep> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down', Home: 'home', End: 'end' };
-const toneOf = (verdict: (typeof VERDICTS)[number] | null) => (verdict ? MARK_TONES[verdict] : UNJUDGED_TONE);
 const r1 = (value: number) => Number(value.toFixed(1));
 
 /**
@@ -128,7 +129,8 @@ export function TimelineChart({ input, id }: { input: TimelineInput; id: string 
               data-mark-entry={m.first.entryId ?? 'unnamed'}
               data-mark-verdict={m.verdict ?? 'none'}
               data-count={m.count}
-              class={`tl-mark tl-mark--${toneOf(m.verdict)}`}
+              data-stopped={m.stopped || undefined}
+              class={markClass(m)}
               d={markPath(m.shape, m.x, m.y, m.r)}
               onKeyDown={onKeyDown}
               onFocus={() => (setFocused(true), setActive(m.index), showMark(m.index))}
@@ -136,6 +138,10 @@ export function TimelineChart({ input, id }: { input: TimelineInput; id: string 
               onMouseEnter={() => showMark(m.index)}
             />
           ))}
+        </g>
+        {/* Drawn over the marks and out of the pointer's way: the mark under it keeps the hover. */}
+        <g aria-hidden="true" pointer-events="none">
+          {layout.marks.map((m) => m.stopped > 0 && <path key={m.index} class="tl-strike" d={strikePath(m.x, m.y, m.r)} />)}
         </g>
         {focused && mark && <circle class="tl-halo" cx={r1(mark.x)} cy={r1(mark.y)} r={r1(mark.r + 4)} aria-hidden="true" />}
       </svg>
@@ -175,6 +181,13 @@ function Legend() {
       </li>
       <li>
         <svg viewBox="0 0 16 16" aria-hidden="true">
+          <path class={`tl-mark tl-mark--${MARK_TONES.consented} tl-mark--faint`} d={markPath('circle', 8, 8, 5)} />
+          <path class="tl-strike" d={strikePath(8, 8, 5)} />
+        </svg>
+        {t('timelineStoppedLegend')}
+      </li>
+      <li>
+        <svg viewBox="0 0 16 16" aria-hidden="true">
           <line class="tl-line" x1={8} x2={8} y1={1} y2={15} />
         </svg>
         {t('timelineConsentLine')}
@@ -186,7 +199,7 @@ function Legend() {
 /** The chart's text alternative: every mark and consent change in time order. */
 function TimelineTable({ layout }: { layout: TimelineLayout }) {
   const translator = useTranslator();
-  const { t, formatNumber } = translator;
+  const { t } = translator;
   const text = useMemo(() => timelineText(translator), [translator]);
   return (
     <details class="tl-details">
@@ -213,11 +226,11 @@ function TimelineTable({ layout }: { layout: TimelineLayout }) {
                 <td />
               </tr>
             ) : (
-              <tr key={i} data-table-mark={entry.mark.verdict ?? 'none'}>
+              <tr key={i} data-table-mark={entry.mark.verdict ?? 'none'} data-stopped={entry.mark.stopped || undefined}>
                 <td>{entry.mark.count === 1 ? text.seconds(entry.mark.from) : `${text.seconds(entry.mark.from)} – ${text.seconds(entry.mark.to)}`}</td>
                 <td>{text.who(entry.mark.first.entryId, entry.mark.first.url)}</td>
                 <td class="tl-address">{entry.mark.first.url}</td>
-                <td>{formatNumber(entry.mark.count)}</td>
+                <td>{text.count(entry.mark)}</td>
                 <td>{text.verdict(entry.mark.verdict)}</td>
               </tr>
             ),

@@ -174,10 +174,11 @@ export function PageView({
             label={t('visitRequests')}
             rowKey={(_o, i) => String(i)}
             renderRow={(o) => (
-              <div class="obs" data-observation={o.trackerId ?? 'unlisted'}>
+              <div class="obs" data-observation={o.trackerId ?? 'unlisted'} data-stopped={o.stopped}>
                 <span>{formatTime(Date.parse(o.at))}</span>
                 <span>{o.trackerId ? getEntry(o.trackerId).product.split(' (')[0] : o.retiredEntry ? t('retiredEntry', { id: o.retiredEntry }) : t('notNamed')}</span>
                 <span class="obs__url" title={o.url}>
+                  {o.stopped && <span class="stopped-tag">{t('requestStopped')}</span>}
                   {o.method} {o.url}
                 </span>
                 <span>{o.verdict ? t(VERDICT_KEYS[o.verdict].label) : '—'}</span>

@@ -182,6 +182,12 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
               ))}
             </select>
           </label>
+          {choices.stopped > 0 && (
+            <label class="checkbox">
+              <input type="checkbox" id="panel-filter-stopped" checked={filter.stopped ?? false} onChange={(e) => set({ stopped: e.currentTarget.checked || undefined })} />
+              {t('panelFilterStopped', { count: choices.stopped })}
+            </label>
+          )}
           <label>
             {t('filterSearch')}
             <input type="search" id="panel-filter-search" placeholder={t('panelSearchPlaceholder')} value={filter.search ?? ''} onInput={(e) => set({ search: e.currentTarget.value || undefined })} />
@@ -228,9 +234,10 @@ function Row({ row, startedAt, text }: { row: PanelRow; startedAt: number; text:
   }
   const consent = row.consent ? `${text.consentLabel(timelineConsent(row.consent, startedAt))}: ${consentChoices(row.consent, t)}` : t('panelNoChoiceYet');
   return (
-    <div class={`prow${isViolation(row.verdict) ? ' prow--violation' : ''}`} data-row="request" data-entry={row.entryId ?? 'unnamed'} data-kind={row.kind ?? 'none'} data-verdict={row.verdict ?? 'none'}>
+    <div class={`prow${isViolation(row.verdict) ? ' prow--violation' : ''}`} data-row="request" data-entry={row.entryId ?? 'unnamed'} data-kind={row.kind ?? 'none'} data-verdict={row.verdict ?? 'none'} data-stopped={row.stopped || undefined}>
       <span>{text.seconds(row.at)}</span>
       <span class="prow__address" title={row.url}>
+        {row.stopped && <span class="stopped-tag">{t('requestStopped')}</span>}
         {row.url}
       </span>
       <span title={row.company ?? undefined}>{row.entryId ? shortProduct(row.entryId) : `${t('notNamed')}${row.company ? `: ${row.company}` : ''}`}</span>

@@ -1,7 +1,7 @@
 import { getEntry } from '../catalog';
 import { createTranslator, type Language, type Translator } from '../i18n';
 import { CATEGORY_KEYS, KIND_KEYS, VERDICT_KEYS, consentText, reportFindingText, unlistedWho } from '../i18n/words';
-import { MARK_TONES, TIMELINE_CSS, UNJUDGED_TONE, VERDICT_SHAPES, layoutTimeline, markPath, shortProduct, timelineInTimeOrder, timelineOfPage, timelineText, type TimelineLayout, type TimelineText } from '../timeline';
+import { MARK_TONES, TIMELINE_CSS, UNJUDGED_TONE, VERDICT_SHAPES, layoutTimeline, markClass, markPath, shortProduct, strikePath, timelineInTimeOrder, timelineOfPage, timelineText, type TimelineLayout, type TimelineText } from '../timeline';
 import { VERDICTS, type Verdict } from '../consent/judge';
 import { redactReport } from './redact';
 import type { PageReport, Report } from './schema';
@@ -40,6 +40,7 @@ a { color: var(--accent); }
 .table th, .table td { text-align: left; padding: 0.35rem 0.55rem; border-bottom: 1px solid var(--border); vertical-align: top; }
 .table td.address { font-size: 0.82rem; }
 .table td.time { white-space: nowrap; }
+.stopped-tag { display: inline-block; margin-right: 0.3rem; padding: 0 0.3rem; border: 1px solid var(--muted); border-radius: 4px; font: 600 0.72rem system-ui, sans-serif; color: var(--text); white-space: nowrap; }
 .chip { display: inline-block; border-radius: 999px; padding: 0.05rem 0.55rem; font-size: 0.8rem; font-weight: 600; white-space: nowrap; }
 .chip--necessary { background: var(--necessary-bg); color: var(--necessary-fg); }
 .chip--ok { background: var(--ok-bg); color: var(--ok-fg); }
@@ -67,7 +68,6 @@ export function escapeHtml(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const toneOf = (verdict: Verdict | null) => (verdict ? MARK_TONES[verdict] : UNJUDGED_TONE);
 const n = (value: number) => Number(value.toFixed(1));
 
 /**
@@ -179,7 +179,9 @@ export function timelineSvg(layout: TimelineLayout, id: string, tr: Translator, 
     }
   }
   for (const mark of layout.marks) {
-    out.push(`<path class="tl-mark tl-mark--${toneOf(mark.verdict)}" d="${markPath(mark.shape, mark.x, mark.y, mark.r)}"><title>${escapeHtml(text.mark(mark))}</title></path>`);
+    // The stroke lets the pointer through, so hovering it still shows the mark's title.
+    const strike = mark.stopped ? `<path class="tl-strike" pointer-events="none" d="${strikePath(mark.x, mark.y, mark.r)}"/>` : '';
+    out.push(`<path class="${markClass(mark)}" d="${markPath(mark.shape, mark.x, mark.y, mark.r)}"><title>${escapeHtml(text.mark(mark))}</title></path>${strike}`);
   }
   out.push('</svg>');
   return out.join('\n');
@@ -190,6 +192,7 @@ function legend(tr: Translator): string {
   const item = (shape: string, tone: string, label: string) => `<li><svg viewBox="0 0 16 16" aria-hidden="true"><path class="tl-mark tl-mark--${tone}" d="${shape}"/></svg>${escapeHtml(label)}</li>`;
   const items = VERDICTS.map((v) => item(markPath(VERDICT_SHAPES[v], 8, 8, 5), MARK_TONES[v], tr.t(VERDICT_KEYS[v].label)));
   items.push(item(markPath('bar', 8, 8, 5), UNJUDGED_TONE, tr.t('timelineNotJudged')));
+  items.push(`<li><svg viewBox="0 0 16 16" aria-hidden="true"><path class="tl-mark tl-mark--${MARK_TONES.consented} tl-mark--faint" d="${markPath('circle', 8, 8, 5)}"/><path class="tl-strike" d="${strikePath(8, 8, 5)}"/></svg>${escapeHtml(tr.t('timelineStoppedLegend'))}</li>`);
   items.push(`<li><svg viewBox="0 0 16 16" aria-hidden="true"><line class="tl-line" x1="8" x2="8" y1="1" y2="15"/></svg>${escapeHtml(tr.t('timelineConsentLine'))}</li>`);
   return `<ul class="tl-legend" aria-label="${escapeHtml(tr.t('timelineLegend'))}">${items.join('')}</ul>`;
 }
@@ -203,7 +206,7 @@ function timelineTable(layout: TimelineLayout, tr: Translator, text: TimelineTex
     }
     const { mark } = entry;
     const when = mark.count === 1 ? text.seconds(mark.from) : `${text.seconds(mark.from)} – ${text.seconds(mark.to)}`;
-    return `<tr><td>${escapeHtml(when)}</td><td>${escapeHtml(text.who(mark.first.entryId, mark.first.url))}</td><td class="tl-address">${escapeHtml(mark.first.url)}</td><td>${escapeHtml(tr.formatNumber(mark.count))}</td><td>${escapeHtml(text.verdict(mark.verdict))}</td></tr>`;
+    return `<tr><td>${escapeHtml(when)}</td><td>${escapeHtml(text.who(mark.first.entryId, mark.first.url))}</td><td class="tl-address">${escapeHtml(mark.first.url)}</td><td>${escapeHtml(text.count(mark))}</td><td>${escapeHtml(text.verdict(mark.verdict))}</td></tr>`;
   });
   return `<details class="tl-details"><summary>${escapeHtml(t('timelineTableShow'))}</summary>
 <table class="tl-table"><caption>${escapeHtml(t('timelineTableCaption'))}</caption>
@@ -253,7 +256,7 @@ function requestsSection(page: PageReport, tr: Translator, text: TimelineText): 
   const startedAt = Date.parse(page.visitedAt);
   const rows = observations.map((o) => {
     const party = o.trackerId ? shortProduct(o.trackerId) : t('notNamed');
-    return `<tr><td class="time">${escapeHtml(text.seconds(Date.parse(o.at) - startedAt))}</td><td>${escapeHtml(party)}</td><td class="address">${escapeHtml(`${o.method} ${o.url}`)}</td><td>${escapeHtml(o.kind ? t(KIND_KEYS[o.kind]) : o.type)}</td><td>${o.verdict ? chip(o.verdict, t) : escapeHtml('—')}</td></tr>`;
+    return `<tr><td class="time">${escapeHtml(text.seconds(Date.parse(o.at) - startedAt))}</td><td>${escapeHtml(party)}</td><td class="address">${o.stopped ? `<span class="stopped-tag">${escapeHtml(t('requestStopped'))}</span> ` : ''}${escapeHtml(`${o.method} ${o.url}`)}</td><td>${escapeHtml(o.kind ? t(KIND_KEYS[o.kind]) : o.type)}</td><td>${o.verdict ? chip(o.verdict, t) : escapeHtml('—')}</td></tr>`;
   });
   return `<h3>${escapeHtml(t('visitRequests'))}</h3>
 <table class="table"><thead><tr><th scope="col">${escapeHtml(t('columnTime'))}</th><th scope="col">${escapeHtml(t('columnParty'))}</th><th scope="col">${escapeHtml(t('columnAddress'))}</th><th scope="col">${escapeHtml(t('columnKind'))}</th><th scope="col">${escapeHtml(t('columnVerdict'))}</th></tr></thead>

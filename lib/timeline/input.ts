@@ -12,6 +12,8 @@ export interface TimelineRequest {
   /** Where it went, as the source keeps it (a live tab: without the query; a redacted report: masked). */
   url: string;
   kind?: RequestKind;
+  /** Stopped before it was sent (lib/observe/stopped.ts): the page tried, the company got nothing. */
+  stopped?: true;
 }
 
 /** A change of the consent state: the customer's record, or (with `signal`) what the shop told the tags. */
@@ -45,7 +47,7 @@ export function timelineConsent(change: Pick<ConsentChange, 'at' | 'source' | 's
  */
 export function timelineOfPage(page: PageReport, consentHistory?: readonly ConsentChange[]): TimelineInput {
   const startedAt = Date.parse(page.visitedAt);
-  const requests = (page.observations ?? []).map((o) => ({ at: Date.parse(o.at) - startedAt, entryId: o.trackerId, verdict: o.verdict, url: o.url, ...(o.kind ? { kind: o.kind } : {}) }));
+  const requests = (page.observations ?? []).map((o) => ({ at: Date.parse(o.at) - startedAt, entryId: o.trackerId, verdict: o.verdict, url: o.url, ...(o.kind ? { kind: o.kind } : {}), ...(o.stopped ? { stopped: true as const } : {}) }));
   let consent: TimelineConsent[];
   if (consentHistory) consent = consentHistory.map((c) => timelineConsent(c, startedAt));
   else if (page.consentChanges) consent = page.consentChanges.map((c) => timelineConsent({ ...c, at: Date.parse(c.at) }, startedAt));

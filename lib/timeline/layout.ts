@@ -59,6 +59,8 @@ export interface TimelineMark {
   from: number;
   to: number;
   first: TimelineRequest;
+  /** Of `count`, the requests stopped before they were sent: the mark is struck through, and faint when all were. */
+  stopped: number;
 }
 
 export interface TimelineLine {
@@ -145,16 +147,18 @@ export function layoutTimeline(input: TimelineInput, options: LayoutOptions): Ti
 
   // Requests of one row and verdict that would overlap become one mark that counts them, so a page
   // of 3,000 requests draws at most a few hundred marks (and the keyboard has as many stops).
-  const groups = new Map<string, { row: number; verdict: Verdict | null; xs: number; count: number; from: number; to: number; first: TimelineRequest }>();
+  // Stopped requests stay in the mark of their moment (the keyboard's stops do not double); the mark counts them.
+  const groups = new Map<string, { row: number; verdict: Verdict | null; xs: number; count: number; from: number; to: number; first: TimelineRequest; stopped: number }>();
   for (const request of input.requests) {
     const row = rowOf.get(request.entryId)!;
     const x = xOf(request.at);
     const key = `${row}|${request.verdict}|${Math.floor((x - left) / MERGE_PX)}`;
     const group = groups.get(key);
-    if (!group) groups.set(key, { row, verdict: request.verdict, xs: x, count: 1, from: request.at, to: request.at, first: request });
+    if (!group) groups.set(key, { row, verdict: request.verdict, xs: x, count: 1, from: request.at, to: request.at, first: request, stopped: request.stopped ? 1 : 0 });
     else {
       group.xs += x;
       group.count++;
+      if (request.stopped) group.stopped++;
       if (request.at < group.from) (group.from = request.at), (group.first = request);
       group.to = Math.max(group.to, request.at);
     }
@@ -171,6 +175,7 @@ export function layoutTimeline(input: TimelineInput, options: LayoutOptions): Ti
       from: g.from,
       to: g.to,
       first: g.first,
+      stopped: g.stopped,
     }))
     .sort((a, b) => a.row - b.row || a.x - b.x)
     .map((mark, index) => ({ index, ...mark }));
@@ -207,6 +212,13 @@ export function markPath(shape: MarkShape, cx: number, cy: number, r: number): s
     case 'bar':
       return `M${at(-r * 0.3, -r * 0.9)}H${n(cx + r * 0.3)}V${n(cy + r * 0.9)}H${n(cx - r * 0.3)}Z`;
   }
+}
+
+/** The stroke across a mark some of whose requests never arrived: rising left to right, past the shape's edge. */
+export function strikePath(cx: number, cy: number, r: number): string {
+  const n = (value: number) => Number(value.toFixed(2));
+  const a = r * 1.45;
+  return `M${n(cx - a)} ${n(cy + a)}L${n(cx + a)} ${n(cy - a)}`;
 }
 
 export type MarkStep = 'left' | 'right' | 'up' | 'down' | 'home' | 'end';

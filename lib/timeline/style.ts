@@ -24,6 +24,9 @@ export const TIMELINE_CSS = `
 .tl-mark--unknown { fill: none; stroke: var(--muted); stroke-width: 2; }
 .tl-mark--violation { fill: var(--violation-border); }
 .tl-mark--unjudged { fill: var(--muted); }
+/* A request that never arrived: struck through in the text colour, and faint when none of the mark's arrived. */
+.tl-mark--faint { opacity: 0.4; }
+.tl-strike { stroke: var(--text); stroke-width: 1.6; stroke-linecap: round; fill: none; }
 .tl-halo { fill: none; stroke: var(--focus); stroke-width: 3; }
 .tl-legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 0.4rem 0 0; padding: 0; list-style: none; font-size: 0.82rem; color: var(--text); }
 .tl-legend li { display: inline-flex; align-items: center; gap: 0.35rem; }
@@ -42,3 +45,8 @@ export const TIMELINE_CSS = `
 /** The tone of a verdict's marks (the chips' tones), and of requests that are not judged. */
 export const MARK_TONES = { necessary: 'necessary', consented: 'ok', 'denied-ping': 'warning', unknown: 'unknown', 'before-choice': 'violation', 'against-choice': 'violation' } as const;
 export const UNJUDGED_TONE = 'unjudged';
+
+/** A mark's classes: its verdict's tone, and faint when none of its requests arrived. */
+export function markClass(mark: { verdict: keyof typeof MARK_TONES | null; count: number; stopped: number }): string {
+  return `tl-mark tl-mark--${mark.verdict ? MARK_TONES[mark.verdict] : UNJUDGED_TONE}${mark.stopped > 0 && mark.stopped === mark.count ? ' tl-mark--faint' : ''}`;
+}

@@ -17,6 +17,8 @@ export interface TimelineText {
   who(entryId: EntryId | null, url: string): string;
   /** What hovering or focusing a mark says, and its accessible name. */
   mark(mark: TimelineMark): string;
+  /** A mark's count for the table: "5", or "5 (3 niet aangekomen)". */
+  count(mark: TimelineMark): string;
   line(line: TimelineLine): string;
   /** The chart's accessible name. */
   label(layout: TimelineLayout): string;
@@ -48,9 +50,11 @@ export function timelineText(translator: Translator): TimelineText {
     verdict,
     who,
     mark(mark) {
-      const values = { who: who(mark.first.entryId, mark.first.url), verdict: verdict(mark.verdict), address: mark.first.url };
+      const stopped = mark.stopped ? ` ${translator.plural('timelineMarkStopped', mark.stopped)}` : '';
+      const values = { who: who(mark.first.entryId, mark.first.url), verdict: verdict(mark.verdict), stopped, address: mark.first.url };
       return mark.count === 1 ? t('timelineMark', { ...values, time: seconds(mark.from) }) : t('timelineMarks', { ...values, count: mark.count, from: seconds(mark.from), to: seconds(mark.to) });
     },
+    count: (mark) => (mark.stopped ? `${translator.formatNumber(mark.count)} (${t('reportStopped', { count: mark.stopped })})` : translator.formatNumber(mark.count)),
     line: (line) => t('timelineConsentMark', { time: line.change.at < 0 ? consentLabel(line.change) : seconds(line.change.at), text: consentText(line.change, t) }),
     label: (layout) => t('timelineLabel', { requests: layout.requests, rows: layout.rows.length, changes: layout.lines.length }),
   };

@@ -52,6 +52,8 @@ export interface PanelRequestRow {
   verdict: Verdict | null;
   /** The consent the request met, as the judge sees it (null: no choice yet). */
   consent: ConsentChange | null;
+  /** Stopped before it was sent (lib/observe/stopped.ts): the company never got it. Catalog requests only. */
+  stopped: boolean;
 }
 
 export interface PanelConsentRow {
@@ -78,11 +80,12 @@ export function panelRows(state: TabState, judgement: VisitJudgement): PanelRow[
       kind: request.kind ?? null,
       verdict: judgement.requestVerdicts[i] ?? null,
       consent: consentInForce(judgement.consentUsed, request.at),
+      stopped: request.stopped === true,
     });
   });
   for (const request of state.unlistedRequests) {
     const host = splitUrl(request.url)?.host ?? '';
-    rows.push({ type: 'request', at: request.at - state.startedAt, url: request.url, host, entryId: null, company: nameThirdParty(host)?.company ?? null, kind: 'other', verdict: null, consent: consentInForce(judgement.consentUsed, request.at) });
+    rows.push({ type: 'request', at: request.at - state.startedAt, url: request.url, host, entryId: null, company: nameThirdParty(host)?.company ?? null, kind: 'other', verdict: null, consent: consentInForce(judgement.consentUsed, request.at), stopped: false });
   }
   for (const change of state.consent) rows.push({ type: 'consent', at: change.at - state.startedAt, change });
   // Stable: a consent change comes before a request at the same moment (the request met it).
@@ -94,6 +97,8 @@ export interface PanelFilter {
   company?: string;
   verdict?: Verdict | 'violation';
   kind?: RequestKind;
+  /** Only the requests that never arrived. */
+  stopped?: boolean;
   search?: string;
 }
 
@@ -105,6 +110,7 @@ export function filterPanelRows(rows: readonly PanelRow[], filter: PanelFilter):
     if (filter.company === 'unnamed' ? row.entryId !== null : filter.company && (row.entryId === null || row.company !== filter.company)) return false;
     if (filter.verdict === 'violation' ? !isViolation(row.verdict) : filter.verdict && row.verdict !== filter.verdict) return false;
     if (filter.kind && row.kind !== filter.kind) return false;
+    if (filter.stopped && !row.stopped) return false;
     if (search) {
       const haystack = `${row.url} ${row.entryId ? getEntry(row.entryId).product : ''} ${row.company ?? ''}`.toLowerCase();
       if (!haystack.includes(search)) return false;
@@ -113,20 +119,20 @@ export function filterPanelRows(rows: readonly PanelRow[], filter: PanelFilter):
   });
 }
 
-/** The companies (in the catalog's order) and kinds present, for the filters' choices. */
-export function panelChoices(rows: readonly PanelRow[], catalog: Catalog = defaultCatalog): { companies: string[]; unnamed: boolean; kinds: RequestKind[] } {
+/** The companies (in the catalog's order) and kinds present, and how many never arrived, for the filters' choices. */
+export function panelChoices(rows: readonly PanelRow[], catalog: Catalog = defaultCatalog): { companies: string[]; unnamed: boolean; kinds: RequestKind[]; stopped: number } {
   const requests = rows.filter((r): r is PanelRequestRow => r.type === 'request');
   const present = new Set(requests.map((r) => r.entryId));
   const companies = [...new Set(catalog.entries.filter((e) => present.has(e.id)).map((e) => e.company))];
   const kindOrder: RequestKind[] = ['page', 'script', 'config', 'hit', 'widget', 'payment', 'other'];
   const kinds = new Set(requests.map((r) => r.kind));
-  return { companies, unnamed: present.has(null), kinds: kindOrder.filter((k) => kinds.has(k)) };
+  return { companies, unnamed: present.has(null), kinds: kindOrder.filter((k) => kinds.has(k)), stopped: requests.filter((r) => r.stopped).length };
 }
 
 /** The rows on the timeline: the requests shown, every consent change of the tab, and what the tab left out. */
 export function panelTimeline(state: TabState, rows: readonly PanelRow[]): TimelineInput {
   return {
-    requests: rows.filter((r): r is PanelRequestRow => r.type === 'request').map((r) => ({ at: r.at, entryId: r.entryId, verdict: r.verdict, url: r.url, ...(r.kind ? { kind: r.kind } : {}) })),
+    requests: rows.filter((r): r is PanelRequestRow => r.type === 'request').map((r) => ({ at: r.at, entryId: r.entryId, verdict: r.verdict, url: r.url, ...(r.kind ? { kind: r.kind } : {}), ...(r.stopped ? { stopped: true as const } : {}) })),
     consent: state.consent.map((c) => timelineConsent(c, state.startedAt)),
     leftOut: state.requestsLeftOut + state.unlistedRequestsLeftOut,
   };

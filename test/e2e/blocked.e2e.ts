@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
@@ -8,6 +9,13 @@ import { readObservations } from './log';
 
 /** A content blocker as a customer may run beside ours: Meta's pixel hits blocked by declarativeNetRequest. */
 const BLOCKER = resolve(import.meta.dirname, '../fixtures/blocker');
+
+/** The timeline's marks that count a stopped request: whose, how many of how many, faint or not, and what they say. */
+function stoppedMarks(page: Page) {
+  return page.$$eval('.tl path[data-stopped]', (marks) =>
+    marks.map((m) => ({ entry: m.getAttribute('data-mark-entry'), count: m.getAttribute('data-count'), stopped: m.getAttribute('data-stopped'), faint: m.classList.contains('tl-mark--faint'), label: m.getAttribute('aria-label') })),
+  );
+}
 
 describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
   let shop: FixtureShop;
@@ -49,6 +57,19 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     await english.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-stopped-en.png`), fullPage: true });
     expect(await audit(popup, 'the popup with a stopped request')).toEqual([]);
 
+    // Support staff's panel: the row is tagged, the chart strikes its mark, and a filter finds it.
+    const panel = await driver.openPage(`devtools-panel.html?tabId=${tabId}&lang=nl`, '[data-view="tab"]');
+    await panel.setViewport({ width: 1200, height: 900 });
+    expect(await panel.$$eval('[data-row="request"][data-stopped] .prow__address', (rows) => rows.map((r) => r.textContent))).toEqual([expect.stringMatching(/^niet aangekomenhttps:\/\/www\.facebook\.com\/tr\//)]);
+    expect(await stoppedMarks(panel)).toEqual([{ entry: 'meta-pixel', count: '1', stopped: '1', faint: true, label: expect.stringMatching(/: Meta Pixel, .+\. 1 verzoek kwam niet aan\. https:\/\/www\.facebook\.com\/tr\//) }]);
+    expect(await panel.$$('[data-timeline="panel-timeline"] svg[role="group"] .tl-strike')).toHaveLength(1);
+    expect(await panel.$eval('label:has(#panel-filter-stopped)', (e) => e.textContent)).toBe('Alleen wat niet aankwam (1)');
+    await panel.click('#panel-filter-stopped');
+    await panel.waitForSelector('#panel-count[data-shown="1"]');
+    expect(await panel.$$eval('[data-row="request"]', (rows) => rows.map((r) => (r as HTMLElement).dataset.stopped))).toEqual(['true']);
+    await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-stopped-nl.png`), fullPage: true });
+    expect(await audit(panel, 'the panel with a stopped request')).toEqual([]);
+
     // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).
     await driver.settle(page);
     const options = await driver.openPage('options.html?lang=nl#history', 'body');
@@ -60,6 +81,9 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     await options.$eval('[data-visit]', (button) => (button as HTMLButtonElement).click());
     await options.waitForSelector('.pageview tr[data-entry="meta-pixel"]');
     expect(await options.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 niet aangekomen');
+    // Its request in the visit's list and on its timeline.
+    expect(await options.$$eval('.pageview .obs[data-stopped] .stopped-tag', (tags) => tags.map((t) => t.textContent))).toEqual(['niet aangekomen']);
+    expect(await stoppedMarks(options)).toEqual([expect.objectContaining({ entry: 'meta-pixel', stopped: '1', faint: true })]);
     await options.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-nl.png`), fullPage: true });
     const optionsEn = await driver.openPage('options.html?lang=en#history', 'body');
     await optionsEn.waitForSelector('[data-visit]');
@@ -67,6 +91,6 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     await optionsEn.waitForSelector('.pageview tr[data-entry="meta-pixel"]');
     expect(await optionsEn.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 never arrived');
     await optionsEn.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-en.png`), fullPage: true });
-    await Promise.all([popup.close(), english.close(), options.close(), optionsEn.close(), page.close()]);
+    await Promise.all([popup.close(), english.close(), panel.close(), options.close(), optionsEn.close(), page.close()]);
   }, 90_000);
 });

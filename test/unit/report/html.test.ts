@@ -94,9 +94,25 @@ describe('the HTML report', () => {
     const against = [...svg.querySelectorAll('path.tl-mark--violation')].map((p) => p.querySelector('title')!.textContent);
     expect(against).toContain('0.9 s: Meta Pixel, Against your choice. https://www.facebook.com/tr/"><svg/onload=window.__pwned=1>');
     expect(svg.querySelector('line.tl-line title')!.textContent).toBe('0.5 s: consent changed, Cookie Information: everything refused');
-    expect([...document.querySelectorAll('.tl-legend li')].map((li) => li.textContent)).toEqual(['Necessary', 'Consented', 'Cookieless ping', 'Unknown', 'Before your choice', 'Against your choice', 'not judged: not in the privacy policy', 'Change of consent']);
+    expect([...document.querySelectorAll('.tl-legend li')].map((li) => li.textContent)).toEqual(['Necessary', 'Consented', 'Cookieless ping', 'Unknown', 'Before your choice', 'Against your choice', 'not judged: not in the privacy policy', 'never arrived (struck through)', 'Change of consent']);
     const rows = [...document.querySelectorAll('.tl-table tbody tr')].map((tr) => tr.querySelector('td:nth-child(2)')!.textContent);
     expect(rows).toEqual(['Amazon Web Services', 'Meta Pixel', `${MARKUP.unlistedHost} (not named)`, 'Cookie Information', 'Meta Pixel']);
+  });
+
+  it('strikes through a request that never arrived, on the chart, in its table and in the list of requests', () => {
+    const report = hostileReport();
+    const page = report.pages[0]!;
+    const meta = page.observations!.findIndex((o) => o.trackerId === 'meta-pixel' && o.at === new Date(T0 + 900).toISOString());
+    page.observations![meta] = { ...page.observations![meta]!, stopped: true };
+    const document = parse(reportToHtml(report, { language: 'en' }));
+    const svg = document.querySelector('figure.tl svg')!;
+    expect(svg.querySelectorAll('path.tl-strike')).toHaveLength(1);
+    const faint = svg.querySelector('path.tl-mark--faint')!;
+    expect(faint.getAttribute('class')).toContain('tl-mark--violation');
+    expect(faint.querySelector('title')!.textContent).toMatch(/^0\.9 s: Meta Pixel, Against your choice\. 1 request never arrived\. https:/);
+    expect([...document.querySelectorAll('.tl-table tbody tr')].at(-1)!.querySelector('td:nth-child(4)')!.textContent).toBe('1 (1 never arrived)');
+    const tagged = [...document.querySelectorAll('td.address')].filter((td) => td.querySelector('.stopped-tag'));
+    expect(tagged.map((td) => td.textContent)).toEqual([expect.stringMatching(/^never arrived GET https:\/\/www\.facebook\.com\/tr\//)]);
   });
 
   it('is written in the chosen language', () => {

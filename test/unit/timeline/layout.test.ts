@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getEntry, type EntryId } from '@/lib/catalog';
 import { VERDICTS, type Verdict } from '@/lib/consent/judge';
+import { createTranslator } from '@/lib/i18n';
 import type { PageReport } from '@/lib/report';
 import {
   CHAR_PX,
@@ -10,10 +11,13 @@ import {
   axisScale,
   fitText,
   layoutTimeline,
+  markClass,
   markPath,
   neighbour,
+  strikePath,
   timelineInTimeOrder,
   timelineOfPage,
+  timelineText,
   type TimelineConsent,
   type TimelineInput,
   type TimelineRequest,
@@ -125,18 +129,40 @@ describe('timeline layout', () => {
     expect(timelineInTimeOrder(layout).map((e) => (e.type === 'consent' ? 'consent' : e.mark.first.entryId))).toEqual(['aws', 'consent', 'meta-pixel']);
   });
 
+  it('counts the requests that never arrived in their mark: struck through, faint when none arrived, and said in words', () => {
+    const stopped = (at: number): TimelineRequest => ({ ...req(at, 'meta-pixel', 'against-choice'), stopped: true });
+    const layout = layoutTimeline(input([stopped(100), req(101, 'meta-pixel', 'against-choice'), stopped(900), req(905, 'aws', 'necessary')]), { width: 800, ...words });
+    const [together, alone] = layout.marks.filter((m) => m.first.entryId === 'meta-pixel');
+    expect([together!.count, together!.stopped, alone!.count, alone!.stopped]).toEqual([2, 1, 1, 1]);
+    expect(layout.marks.find((m) => m.first.entryId === 'aws')!.stopped).toBe(0);
+    // Only a mark none of whose requests arrived is faint; the stroke marks both.
+    expect(markClass(together!)).toBe('tl-mark tl-mark--violation');
+    expect(markClass(alone!)).toBe('tl-mark tl-mark--violation tl-mark--faint');
+    expect(strikePath(50, 50, 4)).toBe('M44.2 55.8L55.8 44.2');
+    const en = timelineText(createTranslator('en'));
+    expect(en.mark(alone!)).toBe('0.9 s: Meta Pixel, Against your choice. 1 request never arrived. https://www.facebook.com/tr/');
+    expect(en.mark({ ...alone!, stopped: 0 })).toBe('0.9 s: Meta Pixel, Against your choice. https://www.facebook.com/tr/');
+    expect(en.count(together!)).toBe('2 (1 never arrived)');
+    const nl = timelineText(createTranslator('nl'));
+    expect(nl.mark({ ...together!, count: 5, stopped: 3 })).toBe('5 verzoeken van 0,1 s tot 0,1 s: Meta Pixel, Tegen je keuze. 3 verzoeken kwamen niet aan. Het eerste: https://www.facebook.com/tr/');
+    expect(nl.count({ ...together!, count: 1500, stopped: 1200 })).toBe('1.500 (1.200 niet aangekomen)');
+  });
+
   it('keeps every mark inside the plot and counts every request, whatever the input (fuzzed)', () => {
     const request = fc.record({
       at: fc.oneof(fc.integer({ min: -5_000, max: 3_600_000 }), fc.constant(0)),
       entryId: fc.constantFrom<EntryId | null>('aws', 'meta-pixel', 'google-ads', null),
       verdict: fc.constantFrom<Verdict | null>(...VERDICTS, null),
       url: fc.string(),
+      stopped: fc.option(fc.constant(true as const), { nil: undefined }),
     });
     const change = fc.record({ at: fc.integer({ min: -1e9, max: 3_600_000 }), source: fc.constant('cookie-information' as const), granted: fc.constant([]), denied: fc.constant([]), carriedOver: fc.boolean() });
     fc.assert(
       fc.property(fc.array(request, { maxLength: 400 }), fc.array(change, { maxLength: 8 }), fc.integer({ min: 0, max: 2_000 }), (requests, consent, width) => {
         const layout = layoutTimeline({ requests, consent, leftOut: 0 }, { width, ...words });
         expect(layout.marks.reduce((sum, m) => sum + m.count, 0)).toBe(requests.length);
+        expect(layout.marks.reduce((sum, m) => sum + m.stopped, 0)).toBe(requests.filter((r) => r.stopped).length);
+        for (const m of layout.marks) expect(m.stopped).toBeLessThanOrEqual(m.count);
         for (const m of layout.marks) {
           expect(m.x).toBeGreaterThanOrEqual(layout.plot.left);
           expect(m.x).toBeLessThanOrEqual(layout.plot.right);
@@ -171,6 +197,8 @@ describe('a report page on the timeline', () => {
       leftOut: 4,
     });
     expect(timelineOfPage({ ...page, consent: { ...page.consent, source: 'none', decidedAt: null } }).consent).toEqual([]);
+    const [observation] = page.observations!;
+    expect(timelineOfPage({ ...page, observations: [{ ...observation!, stopped: true }] }).requests[0]!.stopped).toBe(true);
   });
 
   it('prefers the consent changes the report or the log kept', () => {

@@ -80,7 +80,23 @@ describe('the DevTools panel’s rows', () => {
       companies: ['Amazon Web Services, Inc.', 'Google Ireland Limited', 'Meta Platforms Ireland Limited'],
       unnamed: true,
       kinds: ['page', 'script', 'hit', 'other'],
+      stopped: 0,
     });
+  });
+
+  it('marks the requests that never arrived, filters them, and strikes them on the timeline', () => {
+    const state = tab();
+    state.requests[2]!.stopped = true;
+    state.entries['meta-pixel']!.stopped = 1;
+    const rows = panelRows(state, judgeTab(state, null));
+    const requests = rows.filter((r): r is PanelRequestRow => r.type === 'request');
+    expect(requests.map((r) => r.stopped)).toEqual([false, false, false, true, false]);
+    // The page tried: its verdict stays the page's.
+    expect(requests[3]).toMatchObject({ entryId: 'meta-pixel', verdict: 'against-choice' });
+    expect(panelChoices(rows).stopped).toBe(1);
+    const only = filterPanelRows(rows, { stopped: true });
+    expect(only.map((r) => (r.type === 'consent' ? 'consent' : r.url))).toEqual(['consent', 'consent', 'https://www.facebook.com/tr/']);
+    expect(panelTimeline(state, only).requests).toEqual([{ at: 500, entryId: 'meta-pixel', verdict: 'against-choice', url: 'https://www.facebook.com/tr/', kind: 'hit', stopped: true }]);
   });
 
   it('puts the rows shown on the timeline, with every consent change and what the tab left out', () => {
