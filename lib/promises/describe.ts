@@ -46,6 +46,7 @@ function sentence(facts: PromiseFacts, t: Translator, catalog: Catalog): string 
     case 'invitation-before-consent':
     case 'invitation-against-consent':
     case 'invitation-consent-unknown':
+    case 'invitation-verdict-not-kept':
       return t.t(key, { product: product(facts.entry), data: list(facts.data.map((d) => t.t(d === 'email' ? 'promiseData_email' : 'promiseData_orderNumber'))), category: category(facts.category) });
     case 'consent-violations': {
       const before = facts.trackers.filter((v) => v.verdict === 'before-choice').map((v) => product(v.entry));

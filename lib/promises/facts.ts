@@ -43,6 +43,8 @@ export const PromiseFacts = z.lazy(() => z.discriminatedUnion('code', [
   z.strictObject({ code: z.literal('invitation-before-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
   z.strictObject({ code: z.literal('invitation-against-consent'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
   z.strictObject({ code: z.literal('invitation-consent-unknown'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
+  // an invitation among the requests a busy page's tab let go of: counted, its consent verdict not kept
+  z.strictObject({ code: z.literal('invitation-verdict-not-kept'), entry: EntryId, data: z.array(InvitationData).check(z.minLength(1)), category: RecordCategory, stopped: Stopped }),
   // consent-verdicts (lib/consent/judge.ts)
   z.strictObject({ code: z.literal('consent-violations'), trackers: z.array(z.strictObject({ entry: EntryId, verdict: z.enum(['before-choice', 'against-choice']) })).check(z.minLength(1), z.maxLength(20)) }),
   z.strictObject({ code: z.literal('consent-unreadable'), entries: z.array(EntryId).check(z.minLength(1), z.maxLength(20)) }),

@@ -137,6 +137,8 @@ const dataOnlyWithConsent: Rule<'data-only-with-consent'> = (rule, input, catalo
   const isOrder = matcher(rule.orderParams);
   const data = new Set<'email' | 'order-number'>();
   let worst: 'consented' | 'unknown' | 'before-choice' | 'against-choice' | null = null;
+  // Whether an invitation with a judged verdict read as unknown (no record), rather than only ones the tab let go of.
+  let judgedUnknown = false;
   const rank = { consented: 0, unknown: 1, 'before-choice': 2, 'against-choice': 3 } as const;
   const { received: requests, stopped } = received(
     input.requests.filter((r) => r.entryId === rule.entry && r.carried?.length),
@@ -149,13 +151,14 @@ const dataOnlyWithConsent: Rule<'data-only-with-consent'> = (rule, input, catalo
     for (const kind of sent) data.add(kind);
     // A cookieless ping says nothing of the category, and a request nobody could judge neither.
     const verdict = request.verdict === 'consented' || request.verdict === 'necessary' ? 'consented' : request.verdict === 'before-choice' || request.verdict === 'against-choice' ? request.verdict : 'unknown';
+    if (verdict === 'unknown' && request.at !== null) judgedUnknown = true;
     if (worst === null || rank[verdict] > rank[worst]) worst = verdict;
   }
   if (worst === null) return unknown({ code: 'invitation-none', entry: rule.entry, ...stopped });
   const facts = { entry: rule.entry, data: (['email', 'order-number'] as const).filter((kind) => data.has(kind)), category, ...stopped };
   if (worst === 'against-choice') return broken({ code: 'invitation-against-consent', ...facts });
   if (worst === 'before-choice') return broken({ code: 'invitation-before-consent', ...facts });
-  if (worst === 'unknown') return unknown({ code: 'invitation-consent-unknown', ...facts });
+  if (worst === 'unknown') return unknown({ code: judgedUnknown ? 'invitation-consent-unknown' : 'invitation-verdict-not-kept', ...facts });
   return kept({ code: 'invitation-with-consent', ...facts });
 };
 

@@ -17,6 +17,7 @@ const SAMPLES: { [C in PromiseCode]: Extract<PromiseFacts, { code: C }> } = {
   'invitation-before-consent': { code: 'invitation-before-consent', entry: 'trustpilot', data: ['email'], category: 'functional' },
   'invitation-against-consent': { code: 'invitation-against-consent', entry: 'trustpilot', data: ['order-number'], category: 'functional' },
   'invitation-consent-unknown': { code: 'invitation-consent-unknown', entry: 'trustpilot', data: ['email'], category: 'functional' },
+  'invitation-verdict-not-kept': { code: 'invitation-verdict-not-kept', entry: 'trustpilot', data: ['email'], category: 'functional' },
   'consent-violations': { code: 'consent-violations', trackers: [{ entry: 'google-analytics', verdict: 'before-choice' }, { entry: 'meta-pixel', verdict: 'against-choice' }] },
   'consent-unreadable': { code: 'consent-unreadable', entries: ['meta-pixel', 'google-ads'] },
   'consent-respected': { code: 'consent-respected', consented: 2, source: 'cookie-information' },
@@ -71,6 +72,8 @@ describe('the evidence of a promise, in words', () => {
     ['answer-overdue', en, 'Late as well: 1 more.'],
     ['invitation-before-consent', nl, 'kreeg je e-mailadres voordat je de categorie ‘functioneel’ toestond'],
     ['invitation-with-consent', en, 'received your e-mail address and your order number only after'],
+    ['invitation-verdict-not-kept', nl, 'uit het midden van deze drukke pagina'],
+    ['invitation-verdict-not-kept', en, 'does not keep the consent they went with, so whether you allowed the ‘functional’ category first cannot be told'],
   ] as const)('%s (%#) names the facts', (code, t, expected) => {
     expect(describeEvidence(SAMPLES[code], t)).toContain(expected);
   });
