@@ -94,6 +94,9 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
   // The HTML report is made to be shared: personal data stays out unless unticked (its own box).
   const [htmlRedact, setHtmlRedact] = useState(true);
   const [notice, setNotice] = useState('');
+  // A visit that would not open (the log refused the read): said where the customer clicked.
+  const [openProblem, setOpenProblem] = useState('');
+  const failed = (key: 'exportFailed' | 'visitOpenFailed', set: (text: string) => void) => (error: unknown) => set(t(key, { reason: reasonOf(error) }));
   const shown = filterVisits(visits, filter);
   const companies = [...new Set(catalog.entries.map((e) => e.company))];
 
@@ -108,7 +111,7 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
         <section class="export" aria-labelledby="visit-export-heading">
           <h3 id="visit-export-heading">{t('exportHtmlHeading')}</h3>
           <p class="explain">{t('exportHtmlExplain')}</p>
-          <HtmlExport redact={htmlRedact} setRedact={setHtmlRedact} id="visit-export-html" label={t('visitExportHtml')} onExport={() => actions.exportHtml([open.visit], !htmlRedact).then(() => setNotice(plural('exportDone', 1)))} />
+          <HtmlExport redact={htmlRedact} setRedact={setHtmlRedact} id="visit-export-html" label={t('visitExportHtml')} onExport={() => actions.exportHtml([open.visit], !htmlRedact).then(() => setNotice(plural('exportDone', 1)), failed('exportFailed', setNotice))} />
           <p role="status" class="composer__notice">
             {notice}
           </p>
@@ -165,7 +168,20 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
       <p class="explain" aria-live="polite" id="visits-count">
         {plural('visitsShown', shown.length)}
       </p>
-      <VisitList visits={shown} onOpen={(visit) => void actions.openVisit(visit).then((detail) => setOpen({ visit, ...detail }))} />
+      {openProblem && (
+        <p role="alert" class="field-error" id="visit-open-problem">
+          {openProblem}
+        </p>
+      )}
+      <VisitList
+        visits={shown}
+        onOpen={(visit) =>
+          void actions.openVisit(visit).then((detail) => {
+            setOpenProblem('');
+            setOpen({ visit, ...detail });
+          }, failed('visitOpenFailed', setOpenProblem))
+        }
+      />
       <section class="export" aria-labelledby="export-heading">
         <h3 id="export-heading">{t('exportHeading')}</h3>
         <p class="explain">{t('exportExplain')}</p>
@@ -174,16 +190,16 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
           {t('exportRedact')}
         </label>
         <p>
-          <button type="button" class="button" id="export-json" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'json', redact).then(() => setNotice(plural('exportDone', shown.length)))}>
+          <button type="button" class="button" id="export-json" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'json', redact).then(() => setNotice(plural('exportDone', shown.length)), failed('exportFailed', setNotice))}>
             {t('exportJson')}
           </button>{' '}
-          <button type="button" class="button button--quiet" id="export-csv" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'csv', redact).then(() => setNotice(plural('exportDone', shown.length)))}>
+          <button type="button" class="button button--quiet" id="export-csv" disabled={shown.length === 0} onClick={() => void actions.exportVisits(shown, 'csv', redact).then(() => setNotice(plural('exportDone', shown.length)), failed('exportFailed', setNotice))}>
             {t('exportCsv')}
           </button>
         </p>
         <h4 class="export__subheading">{t('exportHtmlHeading')}</h4>
         <p class="explain">{t('exportHtmlExplain')}</p>
-        <HtmlExport redact={htmlRedact} setRedact={setHtmlRedact} id="export-html" label={t('exportHtml')} disabled={shown.length === 0} onExport={() => actions.exportHtml(shown, !htmlRedact).then(() => setNotice(plural('exportDone', shown.length)))} />
+        <HtmlExport redact={htmlRedact} setRedact={setHtmlRedact} id="export-html" label={t('exportHtml')} disabled={shown.length === 0} onExport={() => actions.exportHtml(shown, !htmlRedact).then(() => setNotice(plural('exportDone', shown.length)), failed('exportFailed', setNotice))} />
         <p role="status" class="composer__notice">
           {notice}
         </p>
@@ -329,4 +345,10 @@ function ImportTab({ actions }: { actions: HistoryActions }) {
       )}
     </>
   );
+}
+
+/** What went wrong, short enough for a sentence: the first line of the error's own words (the log's, often English). */
+function reasonOf(error: unknown): string {
+  const said = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0]!.trim();
+  return said.length > 160 ? `${said.slice(0, 159)}…` : said;
 }

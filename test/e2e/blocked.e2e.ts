@@ -10,11 +10,29 @@ import { readObservations } from './log';
 /** A content blocker as a customer may run beside ours: Meta's pixel hits blocked by declarativeNetRequest. */
 const BLOCKER = resolve(import.meta.dirname, '../fixtures/blocker');
 
-/** The timeline's marks that count a stopped request: whose, how many of how many, faint or not, and what they say. */
+/**
+ * The timeline's marks that count a stopped request: whose, how many stopped, whether the mark is faint
+ * exactly when none of its requests arrived, and what it says. (On a loaded machine the hit may fall
+ * close enough to the script's requests to share their mark, so the mark's count is not asserted.)
+ */
 function stoppedMarks(page: Page) {
   return page.$$eval('.tl path[data-stopped]', (marks) =>
-    marks.map((m) => ({ entry: m.getAttribute('data-mark-entry'), count: m.getAttribute('data-count'), stopped: m.getAttribute('data-stopped'), faint: m.classList.contains('tl-mark--faint'), label: m.getAttribute('aria-label') })),
+    marks.map((m) => ({
+      entry: m.getAttribute('data-mark-entry'),
+      stopped: m.getAttribute('data-stopped'),
+      faintWhenNoneArrived: m.classList.contains('tl-mark--faint') === (m.getAttribute('data-count') === m.getAttribute('data-stopped')),
+      label: m.getAttribute('aria-label'),
+    })),
   );
+}
+
+/** Waits for `selector`; on a timeout, fails with what the page shows instead (Firefox, twice in CI runs, under load). */
+async function shows(page: Page, selector: string) {
+  try {
+    await page.waitForSelector(selector);
+  } catch (error) {
+    throw new Error(`${selector} never appeared; the page shows: ${(await page.evaluate(() => document.body.innerText)).slice(0, 800)}`, { cause: error });
+  }
 }
 
 describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
@@ -31,7 +49,9 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     const { page, tabId } = await driver.visit('/test/meta-pixel');
     const state = (await driver.tabState(tabId))!;
     // The script and its configuration load; the hit is the blocker's.
-    expect(state.entries['meta-pixel']).toMatchObject({ requests: 3, stopped: 1 });
+    // Said on failure: which visit the tab holds and what it counted (seen once under load, not understood yet).
+    const held = JSON.stringify({ url: state.url, entries: Object.keys(state.entries), requests: state.requests.length, fixtureGot: shop.requests.map((r) => `${r.host}${r.path}`) });
+    expect(state.entries['meta-pixel'], held).toMatchObject({ requests: 3, stopped: 1 });
     expect(shop.requests.some((r) => r.host === 'www.facebook.com')).toBe(false);
     expect(shop.requests.filter((r) => r.host === 'connect.facebook.net')).toHaveLength(2);
 
@@ -61,14 +81,23 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     const panel = await driver.openPage(`devtools-panel.html?tabId=${tabId}&lang=nl`, '[data-view="tab"]');
     await panel.setViewport({ width: 1200, height: 900 });
     expect(await panel.$$eval('[data-row="request"][data-stopped] .prow__address', (rows) => rows.map((r) => r.textContent))).toEqual([expect.stringMatching(/^niet aangekomenhttps:\/\/www\.facebook\.com\/tr\//)]);
-    expect(await stoppedMarks(panel)).toEqual([{ entry: 'meta-pixel', count: '1', stopped: '1', faint: true, label: expect.stringMatching(/: Meta Pixel, .+\. 1 verzoek kwam niet aan\. https:\/\/www\.facebook\.com\/tr\//) }]);
+    expect(await stoppedMarks(panel)).toEqual([{ entry: 'meta-pixel', stopped: '1', faintWhenNoneArrived: true, label: expect.stringMatching(/: Meta Pixel, [^.]+\. 1 verzoek kwam niet aan\. (Het eerste: )?https:\/\//) }]);
     expect(await panel.$$('[data-timeline="panel-timeline"] svg[role="group"] .tl-strike')).toHaveLength(1);
     expect(await panel.$eval('label:has(#panel-filter-stopped)', (e) => e.textContent)).toBe('Alleen wat niet aankwam (1)');
     await panel.click('#panel-filter-stopped');
     await panel.waitForSelector('#panel-count[data-shown="1"]');
     expect(await panel.$$eval('[data-row="request"]', (rows) => rows.map((r) => (r as HTMLElement).dataset.stopped))).toEqual(['true']);
+    // The chart's table too, which counts it: axe looks at what is shown, in both themes.
+    await panel.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    expect(await panel.$eval('.tl-table tr[data-stopped] td:nth-child(4)', (e) => e.textContent)).toBe('1 (1 niet aangekomen)');
     await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-stopped-nl.png`), fullPage: true });
     expect(await audit(panel, 'the panel with a stopped request')).toEqual([]);
+    // Firefox's WebDriver BiDi cannot emulate the colour scheme; the theme's variables are the same there.
+    if (name === 'chromium') {
+      await panel.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+      expect(await audit(panel, 'the panel with a stopped request, dark')).toEqual([]);
+      await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-stopped-nl-dark.png`), fullPage: true });
+    }
 
     // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).
     await driver.settle(page);
@@ -79,16 +108,16 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     await options.waitForSelector('[data-visit]');
     // The button itself, not a pointer at its place: the list may still move as the page settles.
     await options.$eval('[data-visit]', (button) => (button as HTMLButtonElement).click());
-    await options.waitForSelector('.pageview tr[data-entry="meta-pixel"]');
+    await shows(options, '.pageview tr[data-entry="meta-pixel"]');
     expect(await options.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 niet aangekomen');
     // Its request in the visit's list and on its timeline.
     expect(await options.$$eval('.pageview .obs[data-stopped] .stopped-tag', (tags) => tags.map((t) => t.textContent))).toEqual(['niet aangekomen']);
-    expect(await stoppedMarks(options)).toEqual([expect.objectContaining({ entry: 'meta-pixel', stopped: '1', faint: true })]);
+    expect(await stoppedMarks(options)).toEqual([expect.objectContaining({ entry: 'meta-pixel', stopped: '1', faintWhenNoneArrived: true })]);
     await options.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-nl.png`), fullPage: true });
     const optionsEn = await driver.openPage('options.html?lang=en#history', 'body');
     await optionsEn.waitForSelector('[data-visit]');
     await optionsEn.$eval('[data-visit]', (button) => (button as HTMLButtonElement).click());
-    await optionsEn.waitForSelector('.pageview tr[data-entry="meta-pixel"]');
+    await shows(optionsEn, '.pageview tr[data-entry="meta-pixel"]');
     expect(await optionsEn.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 never arrived');
     await optionsEn.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-en.png`), fullPage: true });
     await Promise.all([popup.close(), english.close(), panel.close(), options.close(), optionsEn.close(), page.close()]);

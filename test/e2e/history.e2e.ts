@@ -76,6 +76,34 @@ describe('history page in Chromium', () => {
     await page.close();
   });
 
+  it('says so, in the customer’s language, when the log will not give a visit back; nothing is lost', async () => {
+    const page = await historyPage();
+    await page.waitForSelector('[data-visit]');
+    // The browser's IndexedDB refuses every read from now on in this page (a disk error, a profile in trouble).
+    await page.evaluate(() => {
+      for (const store of [IDBIndex.prototype, IDBObjectStore.prototype] as unknown as Record<string, unknown>[]) {
+        store.getAll = store.openCursor = () => {
+          throw new DOMException('The log could not be read', 'UnknownError');
+        };
+      }
+    });
+    await page.click('[data-visit]');
+    await page.waitForSelector('#visit-open-problem');
+    expect(await page.$eval('#visit-open-problem', (e) => ({ role: e.getAttribute('role'), text: e.textContent }))).toEqual({
+      role: 'alert',
+      text: 'Dit bezoek kon niet worden geopend (The log could not be read). Er is niets verloren gegaan: probeer het nog eens.',
+    });
+    // The list stays, and the same visit opens in a page whose reads work.
+    expect(await count(page)).toBe('3 bezoeken');
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'history-open-failed-nl.png'), fullPage: true });
+    await page.close();
+    const again = await historyPage();
+    await again.waitForSelector('[data-visit]');
+    await again.click('[data-visit]');
+    await again.waitForSelector('.pageview');
+    await again.close();
+  });
+
   it('exports the log as a report and as CSV, and opens the report again read-only', async () => {
     const page = await historyPage('en');
     await page.waitForSelector('[data-visit]');
