@@ -148,11 +148,15 @@ describe('report', () => {
   });
 
   it('exports one CSV row per observation, safe to open in a spreadsheet', () => {
-    const csv = reportToCsv(sampleReport(), { 'meta-pixel': 'Meta Platforms Ireland Limited', aws: 'Amazon Web Services, Inc.' });
+    const report = sampleReport();
+    report.pages[0]!.observations![1] = { ...report.pages[0]!.observations![1]!, stopped: true };
+    const csv = reportToCsv(report, { 'meta-pixel': 'Meta Platforms Ireland Limited', aws: 'Amazon Web Services, Inc.' });
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict"');
-    expect(lines[2]).toContain('"before-choice"');
+    expect(lines[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict","stopped"');
+    // A request a blocker stopped says so in the last column; the others leave it empty.
+    expect(lines[2]).toMatch(/"before-choice","true"$/);
+    expect(lines[1]).toMatch(/,""$/);
     expect(lines[3]).toContain(`"'=HYPERLINK(""https://evil.example"")"`);
   });
 
