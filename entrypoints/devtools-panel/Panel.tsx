@@ -182,7 +182,8 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
               ))}
             </select>
           </label>
-          {choices.stopped > 0 && (
+          {/* Shown while it is on too: a new page with none stopped must not hide a filter that hides its rows. */}
+          {(choices.stopped > 0 || filter.stopped) && (
             <label class="checkbox">
               <input type="checkbox" id="panel-filter-stopped" checked={filter.stopped ?? false} onChange={(e) => set({ stopped: e.currentTarget.checked || undefined })} />
               {t('panelFilterStopped', { count: choices.stopped })}

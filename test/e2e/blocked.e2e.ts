@@ -128,6 +128,19 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     await shows(optionsEn, '.pageview tr[data-entry="meta-pixel"]');
     expect(await optionsEn.$eval('.pageview tr[data-entry="meta-pixel"] [data-stopped]', (e) => e.textContent)).toBe(' · 1 never arrived');
     await optionsEn.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-stopped-en.png`), fullPage: true });
+
+    // The tab goes on to a page where nothing is stopped: the panel follows it, and its filter, still on,
+    // stays in sight (unticking it is the way back to the rows it hides).
+    const blockedVisit = await panel.$eval('[data-view="tab"]', (e) => (e as HTMLElement).dataset.visit);
+    await page.goto('https://www.mijnliefsteboek.nl/test/aws', { waitUntil: 'load' });
+    // A page in a background tab is not redrawn (Chromium): the panel is brought to the front, as a person would look at it.
+    await panel.bringToFront();
+    await panel.waitForFunction((before) => (document.querySelector('[data-view="tab"]') as HTMLElement | null)?.dataset.visit !== before, {}, blockedVisit);
+    await panel.waitForSelector('#panel-count[data-shown="0"]');
+    expect(await panel.$eval('#panel-filter-stopped', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    await panel.click('#panel-filter-stopped');
+    await panel.waitForFunction(() => Number((document.querySelector('#panel-count') as HTMLElement).dataset.shown) > 0);
+    expect(await panel.$$('#panel-filter-stopped')).toHaveLength(0);
     await Promise.all([popup.close(), english.close(), panel.close(), options.close(), optionsEn.close(), page.close()]);
   }, 90_000);
 });
