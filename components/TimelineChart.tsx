@@ -1,12 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { VERDICTS } from '@/lib/consent/judge';
-import { VERDICT_KEYS, consentText } from '@/lib/i18n/words';
+import { consentText } from '@/lib/i18n/words';
 import {
-  MARK_TONES,
   TIMELINE_CSS,
-  UNJUDGED_TONE,
-  VERDICT_SHAPES,
   layoutTimeline,
+  legendItems,
   markClass,
   markPath,
   neighbour,
@@ -165,33 +162,16 @@ function Legend() {
   const { t } = useTranslator();
   return (
     <ul class="tl-legend" aria-label={t('timelineLegend')}>
-      {VERDICTS.map((verdict) => (
-        <li key={verdict}>
+      {legendItems().map((item) => (
+        <li key={item.label}>
           <svg viewBox="0 0 16 16" aria-hidden="true">
-            <path class={`tl-mark tl-mark--${MARK_TONES[verdict]}`} d={markPath(VERDICT_SHAPES[verdict], 8, 8, 5)} />
+            {item.glyphs.map(({ tag: Glyph, attrs }, i) => (
+              <Glyph key={i} {...attrs} />
+            ))}
           </svg>
-          {t(VERDICT_KEYS[verdict].label)}
+          {t(item.label)}
         </li>
       ))}
-      <li>
-        <svg viewBox="0 0 16 16" aria-hidden="true">
-          <path class={`tl-mark tl-mark--${UNJUDGED_TONE}`} d={markPath('bar', 8, 8, 5)} />
-        </svg>
-        {t('timelineNotJudged')}
-      </li>
-      <li>
-        <svg viewBox="0 0 16 16" aria-hidden="true">
-          <path class={`tl-mark tl-mark--${MARK_TONES.consented} tl-mark--faint`} d={markPath('circle', 8, 8, 5)} />
-          <path class="tl-strike" d={strikePath(8, 8, 5)} />
-        </svg>
-        {t('timelineStoppedLegend')}
-      </li>
-      <li>
-        <svg viewBox="0 0 16 16" aria-hidden="true">
-          <line class="tl-line" x1={8} x2={8} y1={1} y2={15} />
-        </svg>
-        {t('timelineConsentLine')}
-      </li>
     </ul>
   );
 }

@@ -15,6 +15,7 @@ import type { Stance } from '@/lib/consent/stance';
 import type { Visit } from '@/lib/db/schema';
 import { RETENTION_CHOICES, filterVisits, type HistoryFilter, type Retention } from '@/lib/history';
 import type { MessageKey } from '@/lib/i18n';
+import { failureReason } from '@/lib/i18n/words';
 import type { HarReportResult } from '@/lib/har/file';
 import type { ImportResult, PageReport, Report } from '@/lib/report';
 import type { PromiseCheck } from '@/lib/promises';
@@ -96,7 +97,7 @@ function HistoryTab({ visits, actions }: { visits: Visit[]; actions: HistoryActi
   const [notice, setNotice] = useState('');
   // A visit that would not open (the log refused the read): said where the customer clicked.
   const [openProblem, setOpenProblem] = useState('');
-  const failed = (key: 'exportFailed' | 'visitOpenFailed', set: (text: string) => void) => (error: unknown) => set(t(key, { reason: reasonOf(error) }));
+  const failed = (key: 'exportFailed' | 'visitOpenFailed', set: (text: string) => void) => (error: unknown) => set(t(key, { reason: failureReason(error) }));
   const shown = filterVisits(visits, filter);
   const companies = [...new Set(catalog.entries.map((e) => e.company))];
 
@@ -345,10 +346,4 @@ function ImportTab({ actions }: { actions: HistoryActions }) {
       )}
     </>
   );
-}
-
-/** What went wrong, short enough for a sentence: the first line of the error's own words (the log's, often English). */
-function reasonOf(error: unknown): string {
-  const said = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0]!.trim();
-  return said.length > 160 ? `${said.slice(0, 159)}…` : said;
 }

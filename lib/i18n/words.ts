@@ -91,3 +91,12 @@ export function unlistedWho(u: UnlistedReport, language: Language): string | nul
   const purpose = u.purpose && u.purpose in THIRD_PARTY_PURPOSE_LABELS ? THIRD_PARTY_PURPOSE_LABELS[u.purpose as ThirdPartyPurpose][language] : null;
   return `${u.company}${u.country ? ` (${countryName(u.country, language)})` : ''}${purpose ? `, ${purpose}` : ''}`;
 }
+
+/**
+ * What went wrong, short enough for a sentence in the user's language: the first line of the error's
+ * own words (the log's, often English), cut to 160 characters. The sentence around it is ours.
+ */
+export function failureReason(error: unknown): string {
+  const said = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0]!.trim();
+  return said.length > 160 ? `${said.slice(0, 159)}…` : said;
+}

@@ -1,8 +1,8 @@
 import { getEntry } from '../catalog';
 import { createTranslator, type Language, type Translator } from '../i18n';
 import { CATEGORY_KEYS, KIND_KEYS, VERDICT_KEYS, consentText, reportFindingText, unlistedWho } from '../i18n/words';
-import { MARK_TONES, TIMELINE_CSS, UNJUDGED_TONE, VERDICT_SHAPES, layoutTimeline, markClass, markPath, shortProduct, strikePath, timelineInTimeOrder, timelineOfPage, timelineText, type TimelineLayout, type TimelineText } from '../timeline';
-import { VERDICTS, type Verdict } from '../consent/judge';
+import { TIMELINE_CSS, layoutTimeline, legendItems, markClass, markPath, shortProduct, strikePath, timelineInTimeOrder, timelineOfPage, timelineText, type LegendGlyph, type TimelineLayout, type TimelineText } from '../timeline';
+import type { Verdict } from '../consent/judge';
 import { redactReport } from './redact';
 import type { PageReport, Report } from './schema';
 
@@ -189,11 +189,8 @@ export function timelineSvg(layout: TimelineLayout, id: string, tr: Translator, 
 
 /** What each shape and colour means, in words (the legend is text; the small shapes only repeat it). */
 function legend(tr: Translator): string {
-  const item = (shape: string, tone: string, label: string) => `<li><svg viewBox="0 0 16 16" aria-hidden="true"><path class="tl-mark tl-mark--${tone}" d="${shape}"/></svg>${escapeHtml(label)}</li>`;
-  const items = VERDICTS.map((v) => item(markPath(VERDICT_SHAPES[v], 8, 8, 5), MARK_TONES[v], tr.t(VERDICT_KEYS[v].label)));
-  items.push(item(markPath('bar', 8, 8, 5), UNJUDGED_TONE, tr.t('timelineNotJudged')));
-  items.push(`<li><svg viewBox="0 0 16 16" aria-hidden="true"><path class="tl-mark tl-mark--${MARK_TONES.consented} tl-mark--faint" d="${markPath('circle', 8, 8, 5)}"/><path class="tl-strike" d="${strikePath(8, 8, 5)}"/></svg>${escapeHtml(tr.t('timelineStoppedLegend'))}</li>`);
-  items.push(`<li><svg viewBox="0 0 16 16" aria-hidden="true"><line class="tl-line" x1="8" x2="8" y1="1" y2="15"/></svg>${escapeHtml(tr.t('timelineConsentLine'))}</li>`);
+  const glyph = ({ tag, attrs }: LegendGlyph) => `<${tag}${Object.entries(attrs).map(([name, value]) => ` ${name}="${escapeHtml(String(value))}"`).join('')}/>`;
+  const items = legendItems().map((item) => `<li><svg viewBox="0 0 16 16" aria-hidden="true">${item.glyphs.map(glyph).join('')}</svg>${escapeHtml(tr.t(item.label))}</li>`);
   return `<ul class="tl-legend" aria-label="${escapeHtml(tr.t('timelineLegend'))}">${items.join('')}</ul>`;
 }
 

@@ -1,4 +1,5 @@
 export * from './input';
 export * from './layout';
+export * from './legend';
 export * from './style';
 export * from './text';
