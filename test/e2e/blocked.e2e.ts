@@ -106,6 +106,14 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
       expect(await audit(panel, 'the panel with a stopped request, dark')).toEqual([]);
       await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-stopped-nl-dark.png`), fullPage: true });
     }
+    // The same panel in English, as a support engineer abroad reads it.
+    const panelEn = await driver.openPage(`devtools-panel.html?tabId=${tabId}&lang=en`, '[data-view="tab"]');
+    await panelEn.setViewport({ width: 1200, height: 900 });
+    expect(await panelEn.$$eval('[data-row="request"][data-stopped] .prow__address', (rows) => rows.map((r) => r.textContent))).toEqual([expect.stringMatching(/^never arrivedhttps:\/\/www\.facebook\.com\/tr\//)]);
+    expect(await panelEn.$eval('label:has(#panel-filter-stopped)', (e) => e.textContent)).toBe('Only what never arrived (1)');
+    expect(await stoppedMarks(panelEn)).toEqual([expect.objectContaining({ label: expect.stringMatching(/: Meta Pixel, [^.]+\. 1 request never arrived\. /) })]);
+    await panelEn.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-stopped-en.png`), fullPage: true });
+    await panelEn.close();
 
     // The log keeps the browser's own word for it (a report read from the log counts it: test/unit/report).
     await driver.settle(page);

@@ -77,26 +77,30 @@ describe('history page in Chromium', () => {
   });
 
   it('says so, in the customer’s language, when the log will not give a visit back; nothing is lost', async () => {
-    const page = await historyPage();
-    await page.waitForSelector('[data-visit]');
-    // The browser's IndexedDB refuses every read from now on in this page (a disk error, a profile in trouble).
-    await page.evaluate(() => {
-      for (const store of [IDBIndex.prototype, IDBObjectStore.prototype] as unknown as Record<string, unknown>[]) {
-        store.getAll = store.openCursor = () => {
-          throw new DOMException('The log could not be read', 'UnknownError');
-        };
-      }
-    });
-    await page.click('[data-visit]');
-    await page.waitForSelector('#visit-open-problem');
-    expect(await page.$eval('#visit-open-problem', (e) => ({ role: e.getAttribute('role'), text: e.textContent }))).toEqual({
-      role: 'alert',
-      text: 'Dit bezoek kon niet worden geopend (The log could not be read). Er is niets verloren gegaan: probeer het nog eens.',
-    });
-    // The list stays, and the same visit opens in a page whose reads work.
-    expect(await count(page)).toBe('3 bezoeken');
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'history-open-failed-nl.png'), fullPage: true });
-    await page.close();
+    const said = {
+      nl: 'Dit bezoek kon niet worden geopend (The log could not be read). Er is niets verloren gegaan: probeer het nog eens.',
+      en: 'This visit could not be opened (The log could not be read). Nothing was lost: try again.',
+    };
+    for (const [language, sentence] of Object.entries(said)) {
+      const page = await historyPage(language);
+      await page.waitForSelector('[data-visit]');
+      // The browser's IndexedDB refuses every read from now on in this page (a disk error, a profile in trouble).
+      await page.evaluate(() => {
+        for (const store of [IDBIndex.prototype, IDBObjectStore.prototype] as unknown as Record<string, unknown>[]) {
+          store.getAll = store.openCursor = () => {
+            throw new DOMException('The log could not be read', 'UnknownError');
+          };
+        }
+      });
+      await page.click('[data-visit]');
+      await page.waitForSelector('#visit-open-problem');
+      expect(await page.$eval('#visit-open-problem', (e) => ({ role: e.getAttribute('role'), text: e.textContent }))).toEqual({ role: 'alert', text: sentence });
+      // The list stays.
+      expect(await count(page)).toBe(language === 'nl' ? '3 bezoeken' : '3 visits');
+      await page.screenshot({ path: resolve(SCREENSHOTS, `history-open-failed-${language}.png`), fullPage: true });
+      await page.close();
+    }
+    // The same visit opens in a page whose reads work.
     const again = await historyPage();
     await again.waitForSelector('[data-visit]');
     await again.click('[data-visit]');
