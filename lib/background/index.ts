@@ -51,9 +51,11 @@ export function startBackground(browser: WebExtension) {
   const t = createTranslator(pickLanguage(browser.i18n.getUILanguage()));
   const session = browser.storage.session ?? browser.storage.local;
   // Start-up reads everything at once, in one round trip each: session storage (the log's journal and
-  // the tab states, one read for both) and the user's stance.
+  // the tab states, one read for both), the user's stance and the open tabs.
   const sessionAtStart = session.get(null);
   const stanceAtStart = browser.storage.local.get(STANCE_KEY);
+  // Which tabs are open, so that a saved state whose tab has closed meanwhile is not brought back.
+  const openTabsAtStart = browser.tabs.query({}).then((tabs) => tabs.flatMap((tab) => (tab.id === undefined ? [] : [tab.id])));
   // The strings are fetched once the webRequest event that woke the worker is handled, or a moment
   // after start when none comes (a worker woken by a message or an alarm): a worker's first fetch, even
   // one begun a task after start, held back that event by a median 18 ms (BENCHMARKS.md).
@@ -76,6 +78,7 @@ export function startBackground(browser: WebExtension) {
     delayMs: 200,
     onChange: sync.onChange,
     atStart: sessionAtStart,
+    openTabsAtStart,
     saveWith: (items) => writer.journalNow(items),
     // A state that counts a request recovered from a page's report is saved with that request's row.
     holdSaves: () => recoveriesToWaitFor(observer),

@@ -51,6 +51,7 @@ export function createTabStore(
     delayMs = 100,
     saveSpacingMs = 200,
     atStart,
+    openTabsAtStart,
     saveWith = (items) => (Object.keys(items).length ? area.set(items) : Promise.resolve()),
     holdSaves,
     onChange = (_tabId: number, _state: TabState | undefined): void | Promise<unknown> => {},
@@ -68,6 +69,15 @@ export function createTabStore(
     onChange?: (tabId: number, state: TabState | undefined) => void | Promise<unknown>;
     /** The area's items as already read at start-up (shared with the log's journal: one read, not two). */
     atStart?: Promise<Record<string, unknown>>;
+    /**
+     * The browser's open tabs, asked at start-up. A saved state whose tab is not among them is not
+     * brought back, and its key is removed: its tab was closed while no worker heard of it, or just
+     * before a stop whose save of the removal never came. Brought back, it would live on for the
+     * browser's session, collect the shop's cookie writes and consent changes for a visit that ended,
+     * and be read at every start. Tab ids are not reused, so only states from before the start are
+     * judged by it. Without it, or if the browser does not answer, every saved state comes back.
+     */
+    openTabsAtStart?: Promise<readonly number[]>;
     /**
      * How a save's states reach the area (the area's own `set` if not given). The background saves them
      * through the log's writer, in one call with the rows waiting for its journal in the same area, so a
@@ -99,17 +109,26 @@ export function createTabStore(
   /** The last save's turn to be handed to storage: the next one is handed over after it. */
   let handedOver: Promise<unknown> = Promise.resolve();
 
-  const ready = (atStart ?? area.get(null)).then(
-    (items) => {
+  const ready = Promise.all([atStart ?? area.get(null), openTabsAtStart?.catch(() => undefined)]).then(
+    ([items, openTabs]) => {
+      const open = openTabs && new Set(openTabs);
+      let closed = false;
       for (const [key, value] of Object.entries(items)) {
         if (!key.startsWith('tab:')) continue;
         const state = readStoredTabState(value);
+        if (state && open && !open.has(state.tabId)) {
+          // Not in memory, so the next save removes its key.
+          unsaved.add(state.tabId);
+          closed = true;
+          continue;
+        }
         // Anything written earlier in this start-up is newer than what is on disk.
         if (state && !states.has(state.tabId)) {
           states.set(state.tabId, state);
           dirty.add(state.tabId);
         }
       }
+      if (closed) void save();
       if (dirty.size) timer ??= setTimeout(notify, delayMs);
     },
     () => undefined,

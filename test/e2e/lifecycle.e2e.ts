@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTALLED_KEY } from '../../lib/background';
 import type { EntryId } from '../../lib/catalog';
 import { RETENTION_KEY } from '../../lib/history/maintenance';
+import { readStoredTabState } from '../../lib/observe';
 import { parseReport } from '../../lib/report';
 import { CHROME_BUILD, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
@@ -225,6 +226,36 @@ describe('the service worker stopped at random moments, and an update', () => {
       tally.exports++;
     }
     await page.close();
+  });
+
+  it('does not bring back a closed tab whose removal a stop lost: its visit gets nothing after it ended', async () => {
+    const page = await ext.browser.newPage();
+    await page.goto(`${SHOP}/`, { waitUntil: 'networkidle0' });
+    await ext.settle(page);
+    const tabId = await ext.tabIdOf(page);
+    const key = `tab:${tabId}`;
+    const saved = await (await ext.worker()).evaluate(async (k) => (await chrome.storage.session.get(k))[k], key);
+    const visitId = readStoredTabState(saved)!.visitId;
+    await page.close();
+    const closedAt = Date.now();
+    // The worker saves a closed tab's removal a moment later; a stop in that moment loses it. Here the
+    // state is put back after the removal, as it is then.
+    await (await ext.worker()).evaluate(async (items) => chrome.storage.session.set(items), { [key]: saved });
+    expect(await worker.stop()).toBe(true);
+    tally.stops++;
+    // The next shop page wakes a new worker; the shop's scripts write their cookies again.
+    const next = await ext.browser.newPage();
+    await next.goto(`${SHOP}/`, { waitUntil: 'networkidle0' });
+    await ext.settle(next);
+    expect(await worker.restarted()).toBe(true);
+    expect(await (await ext.worker()).evaluate(async (k) => Object.keys(await chrome.storage.session.get(k)), key)).toEqual([]);
+    const log = await worker.readLog();
+    expect(log.cookies.filter((c) => c.visitId === visitId && c.at > closedAt)).toEqual([]);
+    expect(log.consentChanges.filter((c) => c.visitId === visitId && c.at > closedAt)).toEqual([]);
+    // The new page's own visit has them.
+    const nextVisit = (await ext.tabState(await ext.tabIdOf(next)))!.visitId;
+    expect(log.cookies.filter((c) => c.visitId === nextVisit && c.at > closedAt).length).toBeGreaterThan(0);
+    await next.close();
   });
 
   it('keeps the log, the settings and the rights requests through an update, and works on the next visit', async () => {

@@ -27,6 +27,26 @@ describe('tab store', () => {
     expect(area.data).toEqual({});
   });
 
+  it('does not bring back the state of a tab that closed while no worker heard of it, and removes it from the area', async () => {
+    const shop = 'https://www.mijnliefsteboek.nl/';
+    const area = memoryArea({ [tabStateKey(1)]: storedTabState(newTabState(1, 'open', shop, 1)), [tabStateKey(2)]: storedTabState(newTabState(2, 'closed', shop, 1)), other: 'kept' });
+    const heard: number[] = [];
+    const store = createTabStore(area, { delayMs: 0, openTabsAtStart: Promise.resolve([1, 7]), onChange: (tabId) => void heard.push(tabId) });
+    await store.ready;
+    expect(store.all().map((state) => state.visitId)).toEqual(['open']);
+    await store.flush();
+    expect(Object.keys(area.data).sort()).toEqual(['other', tabStateKey(1)]);
+    // Nothing is judged or drawn for the closed tab: its visit ended with it.
+    expect(heard).toEqual([1]);
+  });
+
+  it('brings every saved state back when the browser does not say which tabs are open', async () => {
+    const area = memoryArea({ [tabStateKey(2)]: storedTabState(newTabState(2, 'v', 'https://www.mijnliefsteboek.nl/', 1)) });
+    const store = createTabStore(area, { openTabsAtStart: Promise.reject(new Error('no tabs API')) });
+    await store.ready;
+    expect(store.all().map((state) => state.tabId)).toEqual([2]);
+  });
+
   it('drops stored values that do not parse, and keeps other keys alone', async () => {
     const area = memoryArea({
       [tabStateKey(1)]: JSON.stringify({ tabId: 1, visitId: 'v', url: 'x', startedAt: 1, entries: { 'not-an-entry': {} }, unlisted: {}, unlistedOverflow: 0, pending: [] }),
