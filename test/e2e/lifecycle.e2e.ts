@@ -239,7 +239,23 @@ describe('the service worker stopped at random moments, and an update', () => {
     await page.close();
     const closedAt = Date.now();
     // The worker saves a closed tab's removal a moment later; a stop in that moment loses it. Here the
-    // state is put back after the removal, as it is then.
+    // state is put back once the removal has landed (not before: the removal would then take it away
+    // again, and the test pass without the fix), as a lost removal leaves it.
+    await (await ext.worker()).evaluate(
+      (k) =>
+        new Promise<void>((landed, refused) => {
+          const bound = setTimeout(() => refused(new Error(`the closed tab's state ${k} was not removed within 10 s`)), 10_000);
+          const gone = () => {
+            clearTimeout(bound);
+            chrome.storage.session.onChanged.removeListener(listen);
+            landed();
+          };
+          const listen = (changes: Record<string, chrome.storage.StorageChange>) => void (k in changes && changes[k]!.newValue === undefined && gone());
+          chrome.storage.session.onChanged.addListener(listen);
+          void chrome.storage.session.get(k).then((items) => void (k in items || gone()));
+        }),
+      key,
+    );
     await (await ext.worker()).evaluate(async (items) => chrome.storage.session.set(items), { [key]: saved });
     expect(await worker.stop()).toBe(true);
     tally.stops++;
