@@ -9,7 +9,7 @@ const base: RightsRequestRecord = {
 describe('deadline reminders', () => {
   it('reminds a week ahead and once late, never for answered requests', () => {
     expect(dueReminders([base], Date.parse('2027-02-10T10:00:00Z'))).toEqual([]);
-    expect(dueReminders([base], Date.parse('2027-02-22T10:00:00Z'))).toEqual([{ requestId: 'r1', type: 'access', kind: 'due-soon', due: '2027-02-28' }]);
+    expect(dueReminders([base], Date.parse('2027-02-22T10:00:00Z'))).toEqual([{ requestId: 'r1', type: 'access', kind: 'due-soon', due: '2027-03-01' }]); // Sun 28 February: Monday
     expect(dueReminders([base], Date.parse('2027-03-02T10:00:00Z'))).toMatchObject([{ kind: 'overdue' }]);
     expect(dueReminders([{ ...base, status: 'answered' }], Date.parse('2027-03-02T10:00:00Z'))).toEqual([]);
   });

@@ -11,6 +11,7 @@ import {
   daysLeft,
   emlFile,
   mailtoUrl,
+  nextWorkingDay,
   requestState,
   trackingIdentifiers,
   type RightsRequestRecord,
@@ -102,12 +103,47 @@ describe('deadlines', () => {
     // 31 January 2027, 23:30 in Amsterdam is already 1 February… no: it is 22:30 UTC on the 31st.
     const lateEvening = Date.parse('2027-01-31T22:30:00Z');
     expect(calendarDate(lateEvening, 'Europe/Amsterdam')).toBe('2027-01-31');
-    expect(answerDue(lateEvening, 'Europe/Amsterdam')).toBe('2027-02-28');
+    // One month is 28 February 2027, a Sunday: the period ends on the Monday.
+    expect(answerDue(lateEvening, 'Europe/Amsterdam')).toBe('2027-03-01');
     // 23:30 on 28 February in Amsterdam is 22:30 UTC; in Tokyo the same instant is 1 March.
     const sent = Date.parse('2027-02-28T22:30:00Z');
-    expect(answerDue(sent, 'Europe/Amsterdam')).toBe('2027-03-28');
+    // 28 March 2027 is Easter Sunday, and the Monday after it a holiday.
+    expect(answerDue(sent, 'Europe/Amsterdam')).toBe('2027-03-30');
     expect(answerDue(sent, 'Asia/Tokyo')).toBe('2027-04-01');
     expect(answerDue(sent, 'Europe/Amsterdam', { extended: true })).toBe('2027-05-28');
+  });
+
+  it.each([
+    // [sent, in Amsterdam, due]: a weekend, then Denmark's public holidays (the controller's, art. 2(1) of Reg. 1182/71).
+    ['2027-01-31T22:30:00Z', '2027-03-01'], // Sun 28 February
+    ['2026-11-25T10:00:00Z', '2026-12-28'], // Fri 25 December, Sat 26, Sun 27
+    ['2026-11-30T23:30:00Z', '2027-01-04'], // 1 December (sent 00:30 local) + 1 month = Fri 1 January 2027, then the weekend
+    ['2026-03-02T10:00:00Z', '2026-04-07'], // 2 April 2026 is Maundy Thursday: Good Friday, Easter Sunday and Monday follow
+    ['2026-04-14T10:00:00Z', '2026-05-15'], // Thu 14 May 2026 is Ascension Day; the Friday after it is worked
+    ['2026-04-25T10:00:00Z', '2026-05-26'], // Mon 25 May 2026 is Whit Monday
+    ['2026-05-05T10:00:00Z', '2026-06-05'], // Fri 5 June, Constitution Day, is no public holiday
+    ['2026-03-27T10:00:00Z', '2026-04-27'], // Mon 27 April, King's Day in the Netherlands, is worked in Denmark
+    ['2027-03-10T10:00:00Z', '2027-04-12'], // Sat 10 April
+  ])('sent %s is due %s: a period ending on a day off ends on the next working day', (sent, due) => {
+    expect(answerDue(Date.parse(sent), 'Europe/Amsterdam')).toBe(due);
+  });
+
+  it('moves the extended deadline the same way', () => {
+    // 26 September 2026 + three months = Sat 26 December 2026 (a holiday too), then Sunday.
+    expect(answerDue(Date.parse('2026-09-26T10:00:00Z'), 'Europe/Amsterdam', { extended: true })).toBe('2026-12-28');
+  });
+
+  it('names the same working day for every day of a year', () => {
+    // Every due date is a weekday that is no Danish holiday, and never more than five days late.
+    for (let day = 0; day < 366; day++) {
+      const sent = Date.UTC(2026, 0, 1, 10) + day * 86_400_000;
+      const plain = addMonths(calendarDate(sent, 'Europe/Amsterdam'), 1);
+      const due = answerDue(sent, 'Europe/Amsterdam');
+      expect(nextWorkingDay(due)).toBe(due);
+      expect([0, 6]).not.toContain(new Date(`${due}T12:00:00Z`).getUTCDay());
+      expect(Date.parse(due) - Date.parse(plain)).toBeLessThanOrEqual(5 * 86_400_000);
+      expect(Date.parse(due)).toBeGreaterThanOrEqual(Date.parse(plain));
+    }
   });
 
   it('counts days left to the end of the due day', () => {
@@ -123,8 +159,10 @@ describe('request state and follow-ups', () => {
   };
 
   it('is open until the due date, then overdue with a reminder as the next step', () => {
-    expect(requestState(sent, Date.parse('2027-02-25T10:00:00Z'))).toMatchObject({ due: '2027-02-28', overdue: false, dueSoon: true, nextStep: null });
-    expect(requestState(sent, Date.parse('2027-03-01T10:00:00Z'))).toMatchObject({ overdue: true, nextStep: 'reminder' });
+    // One month is Sun 28 February 2027: the shop has until the end of Monday.
+    expect(requestState(sent, Date.parse('2027-02-25T10:00:00Z'))).toMatchObject({ due: '2027-03-01', overdue: false, dueSoon: true, nextStep: null });
+    expect(requestState(sent, Date.parse('2027-03-01T21:00:00Z'))).toMatchObject({ overdue: false, nextStep: null });
+    expect(requestState(sent, Date.parse('2027-03-01T23:30:00Z'))).toMatchObject({ overdue: true, nextStep: 'reminder' });
     expect(requestState({ ...sent, status: 'answered' }, Date.parse('2027-03-01T10:00:00Z'))).toMatchObject({ overdue: false, nextStep: null });
   });
 
