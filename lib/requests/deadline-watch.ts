@@ -2,7 +2,7 @@ import { catalog } from '../catalog';
 import { logOpener, type LogSource } from '../db/dexie';
 import type { Translator } from '../i18n';
 import { requestTitle } from './letters';
-import { NOTIFIED_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, dueReminders, newReminders } from './reminders';
+import { NOTIFIED_KEY, REMINDER_SETTINGS_KEY, ReminderSettings, dueReminders, newReminders, reminderKey } from './reminders';
 import { RIGHTS_STANDING_KEY, digestRequests, type RightsDigest } from './standing';
 import { listRequests } from './store';
 
@@ -63,7 +63,7 @@ export function watchDeadlines(
         message: t.t(reminder.kind === 'overdue' ? 'reminderOverdueBody' : 'reminderDueSoonBody', { type, due }),
       });
     }
-    if (fresh.length) await browser.storage.local.set({ [NOTIFIED_KEY]: [...notified, ...fresh.map((r) => `${r.requestId}:${r.kind}`)].slice(-500) });
+    if (fresh.length) await browser.storage.local.set({ [NOTIFIED_KEY]: [...notified, ...fresh.map(reminderKey)].slice(-500) });
   }
 
   browser.alarms?.onAlarm.addListener((alarm) => {

@@ -24,7 +24,15 @@ export function dueReminders(requests: RightsRequestRecord[], now: number, month
   });
 }
 
-/** Reminders not notified before: each request is announced once as due soon and once as late. */
+/**
+ * Reminders not notified before: each request is announced once as due soon and once as late for each
+ * deadline it has, so an extension (two more months, art. 12(3)) is announced again. Keys stored before
+ * the deadline was part of them (`id:kind`) still count for any deadline of that request.
+ */
 export function newReminders(reminders: Reminder[], notified: readonly string[]): Reminder[] {
-  return reminders.filter((r) => !notified.includes(`${r.requestId}:${r.kind}`));
+  const seen = new Set(notified);
+  return reminders.filter((r) => !seen.has(reminderKey(r)) && !seen.has(`${r.requestId}:${r.kind}`));
 }
+
+/** How a notified reminder is remembered. */
+export const reminderKey = (r: Reminder) => `${r.requestId}:${r.kind}:${r.due}`;
