@@ -1,18 +1,22 @@
 import { useState } from 'preact/hooks';
 import { catalog } from '@/lib/catalog';
-import type { MessageKey } from '@/lib/i18n';
+import { createTranslator, type MessageKey } from '@/lib/i18n';
 import {
   calendarDate,
   citePromises,
   composeFollowUp,
+  emlFile,
   mailtoUrl,
+  MAILTO_SAFE_LENGTH,
   requestState,
   requestTitle,
+  type CalendarDate,
   type Customer,
   type FollowUp,
   type RightsRequestRecord,
   type SeenBrokenPromise,
 } from '@/lib/requests';
+import { saveFile } from '@/lib/view/files';
 import { useTranslator } from './i18n';
 
 const key = (prefix: string, id: string) => `${prefix}_${id.replace(/-/g, '_')}` as MessageKey;
@@ -60,8 +64,6 @@ function RequestCard({ request, now, customer, actions, brokenPromises }: { requ
   const { t, plural, language, formatCalendarDate, formatDateTime } = useTranslator();
   const [open, setOpen] = useState<FollowUp | null>(null);
   const state = requestState(request, now, catalog.shop.answerDeadlineMonths);
-  // The day it was sent where the customer sent it: the UTC day is the day before after midnight in Europe.
-  const sentDate = formatCalendarDate(calendarDate(request.sentAt, request.timeZone));
   return (
     <li class={`request ${state.overdue ? 'request--overdue' : ''}`} data-request={request.type} data-overdue={String(state.overdue)}>
       <h3>{requestTitle(request.type, language)}</h3>
@@ -101,8 +103,7 @@ function RequestCard({ request, now, customer, actions, brokenPromises }: { requ
           request={request}
           step={open}
           customer={customer}
-          sentDate={sentDate}
-          dueDate={formatCalendarDate(state.due)}
+          due={state.due}
           brokenPromises={brokenPromises}
           onSent={() => actions.followedUp(request.id, open).then(() => setOpen(null))}
         />
@@ -119,32 +120,35 @@ function FollowUpPanel({
   request,
   step,
   customer,
-  sentDate,
-  dueDate,
+  due,
   brokenPromises,
   onSent,
 }: {
   request: RightsRequestRecord;
   step: FollowUp;
   customer: Customer;
-  sentDate: string;
-  dueDate: string;
+  due: CalendarDate;
   brokenPromises: SeenBrokenPromise[];
   onSent(): void;
 }) {
-  const { t, language, formatDateTime } = useTranslator();
+  const { t } = useTranslator();
+  // A follow-up is written in the request's own language, whatever the page's: a Dutch letter's
+  // reminder is Dutch, its dates too.
+  const inLetter = createTranslator(request.language);
   const letter = composeFollowUp({
     step,
     request,
     shop: catalog.shop,
     customer,
-    language,
-    sentDate,
-    dueDate,
-    history: request.followUps.map((f) => t('followUpDone', { step: t(key('followUp', f.step)), date: formatDateTime(f.at) })),
-    brokenPromises: citePromises(brokenPromises, language, request.timeZone),
+    language: inLetter.language,
+    // The day it was sent where the customer sent it: the UTC day is the day before after midnight in Europe.
+    sentDate: inLetter.formatCalendarDate(calendarDate(request.sentAt, request.timeZone)),
+    dueDate: inLetter.formatCalendarDate(due),
+    history: request.followUps.map((f) => inLetter.t('followUpDone', { step: inLetter.t(key('followUp', f.step)), date: inLetter.formatDateTime(f.at) })),
+    brokenPromises: citePromises(brokenPromises, inLetter.language, request.timeZone),
   });
   const authority = step === 'authority-complaint';
+  const mailto = mailtoUrl(letter.recipient, letter.subject, letter.body);
   return (
     <div class="followup" data-followup={step}>
       {authority ? (
@@ -155,12 +159,19 @@ function FollowUpPanel({
           {t('complaintFacts')}
         </p>
       ) : (
-        <p>
-          <a class="button" href={mailtoUrl(letter.recipient, letter.subject, letter.body)}>
-            {t('openMail')}
-          </a>{' '}
-          {letter.recipient}
-        </p>
+        <>
+          <p>
+            <a class="button" href={mailto}>
+              {t('openMail')}
+            </a>{' '}
+            {letter.recipient}{' '}
+            <button type="button" class="button button--quiet" data-download-eml onClick={() => saveFile(`${step}-${request.type}-mijnliefsteboek.eml`, 'message/rfc822', emlFile({ to: letter.recipient, subject: letter.subject, body: letter.body, date: new Date() }))}>
+              {t('downloadEml')}
+            </button>
+          </p>
+          {/* A follow-up quotes the letter it follows: most are past what mail programs take in a link. */}
+          {mailto.length > MAILTO_SAFE_LENGTH && <p class="explain" data-mailto-too-long>{t('mailtoTooLong')}</p>}
+        </>
       )}
       <label class="field">
         {t('followUpLetter')}

@@ -2,6 +2,7 @@ import { useTranslator } from '@/components/i18n';
 import { catalog } from '@/lib/catalog';
 import type { MessageKey } from '@/lib/i18n';
 import { REQUEST_TYPES, type Channel } from '@/lib/requests';
+import { saveFile } from '@/lib/view/files';
 import type { ComposerModel, FieldErrors } from '@/lib/requests/composer';
 
 const key = (prefix: string, id: string) => `${prefix}_${id.replace(/-/g, '_')}` as MessageKey;
@@ -23,11 +24,7 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
       await navigator.clipboard.writeText(`${c.subject.value}\n\n${c.body.value}`);
       c.notice.value = { key: 'copied' };
     } else {
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([prepared.eml], { type: 'message/rfc822' }));
-      link.download = `${c.type.value}-request-mijnliefsteboek.eml`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      saveFile(`${c.type.value}-request-mijnliefsteboek.eml`, 'message/rfc822', prepared.eml);
     }
   }
 
