@@ -1,7 +1,7 @@
 import { useTranslator } from '@/components/i18n';
 import { catalog } from '@/lib/catalog';
 import type { MessageKey } from '@/lib/i18n';
-import { REQUEST_TYPES, type Channel } from '@/lib/requests';
+import { defaultChannel, REQUEST_TYPES, type Channel } from '@/lib/requests';
 import { saveFile } from '@/lib/view/files';
 import type { ComposerModel, FieldErrors } from '@/lib/requests/composer';
 
@@ -13,8 +13,8 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
   const errors = c.errors.value;
   const channels: [Channel, string][] = [
     ...(c.type.value === 'access' ? ([['shop-form', t('channel_shopForm')]] as [Channel, string][]) : []),
-    ['email-dpo', t('channel_emailDpo', { email: shop.dataProtectionEmail })],
     ['email-contact', t('channel_emailContact', { email: shop.contactEmail })],
+    ['email-dpo', t('channel_emailDpo', { email: shop.dataProtectionEmail })],
   ];
 
   async function mail(kind: 'eml' | 'copy') {
@@ -43,7 +43,7 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
               checked={c.type.value === type}
               onChange={() => {
                 c.type.value = type;
-                if (type !== 'access' && c.channel.value === 'shop-form') c.channel.value = 'email-dpo';
+                if (type !== 'access' && c.channel.value === 'shop-form') c.channel.value = defaultChannel(type);
                 c.rebuild();
               }}
             />
@@ -144,9 +144,14 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
                 id="open-mail"
                 href={c.mailto.value}
                 onClick={(event) => {
-                  // The link itself opens the mail program; it only must not leave with bad details.
+                  // The link itself opens the mail program; it only must not leave with bad details, nor
+                  // with yesterday's deadline (the clock is read again, and the link follows at once).
+                  c.tick();
                   if (!c.validate()) event.preventDefault();
-                  else void c.prepareMail();
+                  else {
+                    event.currentTarget.href = c.mailto.value;
+                    void c.prepareMail();
+                  }
                 }}
               >
                 {t('openMail')}

@@ -22,6 +22,9 @@ const composer = createComposer({
   timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
 });
 
+// A page left open past midnight shows the next day's deadline (sending reads the clock again anyway).
+setInterval(composer.tick, 60_000);
+
 render(
   <TranslatorProvider value={translator}>
     <Composer composer={composer} />

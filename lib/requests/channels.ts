@@ -1,5 +1,17 @@
 import type { ShopProfile } from '../catalog';
-import type { Channel } from './types';
+import type { Channel, RequestType } from './types';
+
+/**
+ * Where the composer sends a request unless the customer picks another channel: access through the
+ * shop's own form ("Stuur me mijn persoonsgegevens toe"), every other right to the contact address the
+ * policy gives under "Contactgegevens" (it sends objections, corrections and a withdrawn consent there,
+ * and names no other address for erasure or portability). The data-protection contact stays one pick
+ * away; the policy names it for complaints, which is the follow-up after an unanswered request, so a
+ * request sent there first would have its complaint go to the same unanswering mailbox.
+ */
+export function defaultChannel(type: RequestType): Channel {
+  return type === 'access' ? 'shop-form' : 'email-contact';
+}
 
 /** The address a request goes to on each channel (the shop's form has its page instead). */
 export function channelRecipient(channel: Channel, shop: ShopProfile): string {

@@ -5,7 +5,7 @@ import { catalog } from '../catalog';
 import type { LogDatabase } from '../db/schema';
 import { untilLogWritten } from '../db/written';
 import { createTranslator, type Language } from '../i18n';
-import { channelRecipient, emlFile, mailtoUrl, MAILTO_SAFE_LENGTH } from './channels';
+import { channelRecipient, defaultChannel, emlFile, mailtoUrl, MAILTO_SAFE_LENGTH } from './channels';
 import { answerDue } from './deadline';
 import { citePromises, type SeenBrokenPromise } from './cite';
 import { composeLetter } from './letters';
@@ -50,12 +50,15 @@ export function createComposer(deps: ComposerDeps) {
   const subject = signal('');
   const body = signal('');
   const edited = signal(false);
-  const channel = signal<Channel>(deps.initialType === 'access' ? 'shop-form' : 'email-dpo');
+  const channel = signal<Channel>(defaultChannel(deps.initialType));
   const errors = signal<FieldErrors>({});
   const notice = signal<{ key: string; values?: Record<string, string> } | null>(null);
   const recordedId = signal<string | null>(null);
 
-  const due = computed(() => answerDue(deps.now(), deps.timeZone, { months: shop.answerDeadlineMonths }));
+  /** When the deadline counts from: the page's clock, read again before anything leaves (see `tick`). */
+  const clock = signal(deps.now());
+  const due = computed(() => answerDue(clock.value, deps.timeZone, { months: shop.answerDeadlineMonths }));
+  const dueText = () => createTranslator(letterLanguage.value).formatCalendarDate(due.value);
   const recipient = computed(() => channelRecipient(channel.value, shop));
   const mailto = computed(() => mailtoUrl(recipient.value, subject.value, body.value));
   const mailtoTooLong = computed(() => mailto.value.length > MAILTO_SAFE_LENGTH);
@@ -75,7 +78,7 @@ export function createComposer(deps: ComposerDeps) {
       recipientsSeen: recipients.value,
       correction: correction.value,
       brokenPromises: cite.value ? citePromises(brokenPromises.value, letterLanguage.value, deps.timeZone) : [],
-      dueDate: createTranslator(letterLanguage.value).formatCalendarDate(due.value),
+      dueDate: dueText(),
     });
     batch(() => {
       subject.value = letter.subject;
@@ -87,6 +90,20 @@ export function createComposer(deps: ComposerDeps) {
   /** The letter follows the form until the customer edits it by hand. */
   function changed() {
     if (!edited.value) rebuild();
+  }
+
+  /**
+   * Reads the clock again. The month runs from the day the shop receives the request (art. 12(3)): a page
+   * opened before midnight and sent after it names the next day's deadline, as the record will. A letter
+   * edited by hand keeps the edits; only the date it names moves.
+   */
+  function tick() {
+    const before = dueText();
+    clock.value = deps.now();
+    const after = dueText();
+    if (after === before) return;
+    if (!edited.value) rebuild();
+    else body.value = body.value.replaceAll(before, after);
   }
 
   const ready = (async () => {
@@ -127,9 +144,11 @@ export function createComposer(deps: ComposerDeps) {
     subject, body, edited, channel, errors, notice, recordedId, due, recipient, mailto, mailtoTooLong, ready,
     rebuild,
     changed,
+    tick,
     validate,
     /** The customer's details go into the shop's own form; they send it themselves. */
     async openShopForm() {
+      tick();
       const customer = validate();
       if (!customer) return false;
       await keepOrForget(customer);
@@ -138,6 +157,7 @@ export function createComposer(deps: ComposerDeps) {
       return true;
     },
     async prepareMail() {
+      tick();
       const customer = validate();
       if (!customer) return null;
       await keepOrForget(customer);
@@ -145,6 +165,7 @@ export function createComposer(deps: ComposerDeps) {
     },
     /** Recorded only now, when the customer says the request left. */
     async confirmSent() {
+      tick();
       const customer = validate();
       if (!customer) return null;
       await keepOrForget(customer);

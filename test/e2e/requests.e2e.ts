@@ -105,7 +105,7 @@ describe('rights requests in Chromium', () => {
     await composer.close();
   });
 
-  it('writes an erasure request to the data-protection contact as a mailto link and an .eml file', async () => {
+  it('writes an erasure request to the contact address by default, and to the data-protection contact as a mailto link and an .eml file', async () => {
     const downloads = await mkdtemp(join(tmpdir(), 'privacy-lens-eml-'));
     const composer = await ext.browser.newPage();
     const cdp = await composer.createCDPSession();
@@ -114,7 +114,11 @@ describe('rights requests in Chromium', () => {
     await composer.waitForSelector('#letter-body');
     // The details the customer asked to remember come back.
     await composer.waitForFunction(() => (document.querySelector('#field-email') as HTMLInputElement).value === 'sanne@voorbeeld.nl');
+    // The policy's contact address by default (it keeps the data-protection contact for complaints).
+    expect(await composer.$eval('input[name="channel"]:checked', (e) => (e as HTMLInputElement).value)).toBe('email-contact');
+    expect(await composer.$eval('#open-mail', (a) => (a as HTMLAnchorElement).href)).toMatch(/^mailto:info@mijnliefsteboek\.nl\?subject=/);
     await composer.click('input[name="channel"][value="email-dpo"]');
+    await composer.waitForFunction(() => (document.querySelector('#open-mail') as HTMLAnchorElement).href.startsWith('mailto:dpo@'));
     const href = await composer.$eval('#open-mail', (a) => (a as HTMLAnchorElement).href);
     expect(href.startsWith('mailto:dpo@mybestbook.com?subject=')).toBe(true);
     const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
