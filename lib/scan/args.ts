@@ -55,6 +55,9 @@ Exit codes: 0 no page has a tracker before or against the consent choice; 1 one 
 shop always exits 0: it breaks the rules on purpose); 2 a usage or set-up problem, a page that did
 not load, a file that is no HAR or report, or a shard missing from --merge (the message says what to do).`;
 
+const MAX_URLS = 500;
+const MAX_MERGED_FILES = 1000;
+
 const AddressPort = z
   .string()
   .check(
@@ -70,32 +73,45 @@ const WebUrl = z.string().check(
 );
 
 /**
- * Where the HTML report goes, checked before the scan starts (a scan takes a while; a typo in the
- * path should not cost it): a file name ending in .html in a folder that exists and can be written.
+ * Where a report goes (`--out`, `--html`), checked before the scan starts (a scan takes a while; a typo
+ * in the path should not cost it): a file name, with `extension` when one is asked for, in a folder that
+ * exists and can be written.
  */
-const HtmlPath = z.string().check(
-  z.superRefine((value, ctx) => {
-    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (!/\.html?$/i.test(value)) return fail(`${value}: give a file name ending in .html, for example report.html`);
-    const path = resolve(value);
-    // A path the system cannot even look up (a NUL byte in it) is one that does not exist.
-    const stat = (p: string) => {
+const OutputPath = (example: string, extension?: RegExp) =>
+  z.string().check(
+    z.superRefine((value, ctx) => {
+      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+      if (value.trim() === '') return fail(`give a file name, for example ${example}`);
+      if (extension && !extension.test(value)) return fail(`${value}: give a file name ending in ${example.slice(example.lastIndexOf('.'))}, for example ${example}`);
+      const path = resolve(value);
+      // A path the system cannot even look up (a NUL byte in it) is one that does not exist.
+      const stat = (p: string) => {
+        try {
+          return statSync(p, { throwIfNoEntry: false });
+        } catch {
+          return undefined;
+        }
+      };
+      if (stat(path)?.isDirectory()) return fail(`${value} is a folder: give a file name, for example ${value.replace(/\/?$/, `/${example}`)}`);
+      const folder = dirname(path);
+      if (!stat(folder)?.isDirectory()) return fail(`the folder ${folder} does not exist: create it first, or choose another place`);
       try {
-        return statSync(p, { throwIfNoEntry: false });
+        accessSync(folder, constants.W_OK);
       } catch {
-        return undefined;
+        fail(`cannot write in the folder ${folder}: choose a folder you can write to`);
       }
-    };
-    if (stat(path)?.isDirectory()) return fail(`${value} is a folder: give a file name, for example ${value.replace(/\/?$/, '/report.html')}`);
-    const folder = dirname(path);
-    if (!stat(folder)?.isDirectory()) return fail(`the folder ${folder} does not exist: create it first, or choose another place`);
-    try {
-      accessSync(folder, constants.W_OK);
-    } catch {
-      fail(`cannot write in the folder ${folder}: choose a folder you can write to`);
-    }
-  }),
-);
+    }),
+  );
+
+/**
+ * A whole number from `min` to `max`, written in digits: not `z.coerce`, which reads an empty value
+ * (`--settle=`, or `--settle "$UNSET"` in a CI script) as 0, and `0x10` as 16.
+ */
+const WholeNumber = (min: number, max: number, expected: string) =>
+  z.pipe(
+    z.string().check(z.regex(/^\s*\d{1,9}\s*$/, expected)),
+    z.transform((value: string) => Number(value)),
+  ).check(z.refine((n) => n >= min && n <= max, expected));
 
 const Shard = z
   .pipe(
@@ -105,10 +121,10 @@ const Shard = z
   .check(z.refine(({ index, count }) => index >= 1 && index <= count, 'I must be between 1 and N, for example 2/4'));
 
 export const ScanOptions = z.strictObject({
-  urls: z.array(WebUrl).check(z.maxLength(500)),
+  urls: z.array(WebUrl).check(z.maxLength(MAX_URLS, `at most ${MAX_URLS} URLs in one scan: for a whole site, use --sitemap or --crawl`)),
   json: z.boolean(),
-  out: z.optional(z.string().check(z.minLength(1))),
-  html: z.optional(HtmlPath),
+  out: z.optional(OutputPath('report.json')),
+  html: z.optional(OutputPath('report.html', /\.html?$/i)),
   resolve: z.array(
     z.pipe(
       z.string().check(z.regex(/^[A-Za-z0-9.-]+=.+$/, 'expected HOST=ADDR:PORT')),
@@ -127,18 +143,18 @@ export const ScanOptions = z.strictObject({
   ),
   mapAll: z.optional(AddressPort),
   insecure: z.boolean(),
-  settleMs: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)),
+  settleMs: WholeNumber(0, 60_000, 'expected milliseconds from 0 to 60000, for example 1000'),
   browser: z.enum(['chromium', 'firefox'], { error: 'expected chromium or firefox' }),
   consent: z.enum(['accept-all', 'reject-all', 'none'], { error: 'expected accept-all, reject-all or none' }),
   help: z.boolean(),
   // Whole sites and files (issue 17).
   sitemap: z.optional(WebUrl),
-  crawl: z.optional(z.coerce.number({ error: 'expected a number of pages' }).check(z.int(), z.minimum(1), z.maximum(MAX_SITE_PAGES))),
-  concurrency: z.coerce.number({ error: 'expected a number from 1 to 8' }).check(z.int(), z.minimum(1), z.maximum(8)),
+  crawl: z.optional(WholeNumber(1, MAX_SITE_PAGES, `expected a number of pages from 1 to ${MAX_SITE_PAGES}`)),
+  concurrency: WholeNumber(1, 8, 'expected a number from 1 to 8'),
   shard: z.optional(Shard),
   har: z.optional(z.string().check(z.minLength(1))),
   merge: z.boolean(),
-  files: z.array(z.string().check(z.minLength(1))).check(z.maxLength(1000)),
+  files: z.array(z.string().check(z.minLength(1))).check(z.maxLength(MAX_MERGED_FILES, `at most ${MAX_MERGED_FILES} reports in one merge`)),
 });
 export type ScanOptions = z.infer<typeof ScanOptions>;
 
@@ -150,6 +166,13 @@ function modeProblem(o: ScanOptions): { flag: string; message: string } | null {
   if (o.sitemap && o.crawl) return { flag: '--crawl', message: 'cannot go with --sitemap: choose one way to find the pages' };
   if (o.sitemap && o.urls.length) return { flag: '--sitemap', message: 'takes the sitemap as its value: leave out other URLs' };
   if (o.crawl && o.urls.length !== 1) return { flag: '--crawl', message: 'needs the one URL to start from, for example --crawl 50 https://www.mijnliefsteboek.nl/' };
+  // A report written over the file it was made from, or over the other report, loses that file.
+  const reads = [...(o.har === undefined ? [] : [o.har]), ...o.files];
+  for (const [flag, path] of [['--out', o.out], ['--html', o.html]] as const) {
+    const read = path === undefined ? undefined : reads.find((input) => resolve(input) === resolve(path));
+    if (read !== undefined) return { flag, message: `would write over ${read}, which this command reads: choose another file` };
+  }
+  if (o.out !== undefined && o.html !== undefined && resolve(o.out) === resolve(o.html)) return { flag: '--html', message: 'names the same file as --out: give each report a file of its own' };
   return null;
 }
 
@@ -207,8 +230,9 @@ export function parseScanArgs(argv: readonly string[]): ParsedArgs {
 
 function describePath(path: PropertyKey[]): string {
   const [key, index] = path;
-  if (key === 'urls') return `URL ${String(Number(index) + 1)}`;
-  if (key === 'files') return `file ${String(Number(index) + 1)}`;
+  // Without an index the issue is the list's own (too long): its message names it.
+  if (key === 'urls') return index === undefined ? 'URLs' : `URL ${String(Number(index) + 1)}`;
+  if (key === 'files') return index === undefined ? '--merge' : `file ${String(Number(index) + 1)}`;
   const flag = Object.entries({ ...FLAGS, ...VALUED, '--resolve': 'resolve' }).find(([, name]) => name === key)?.[0];
   return flag ?? String(key);
 }

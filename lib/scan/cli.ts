@@ -25,18 +25,19 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 try {
   const { report, demo, skipped, failed, problem } = await run(options);
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (options.out) await writeFile(options.out, json);
   // In the language of the terminal, like other command-line tools; personal data left out.
   const language = pickLanguage(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
-  if (options.html) await writeFile(options.html, reportToHtml(report, { language })).catch((error: Error) => {
-    throw new SetupError(`could not write the HTML report to ${options.html}: ${error.message}`);
-  });
+  // Both paths were checked before the scan; a file that still cannot be written (a full disk) is said
+  // after the report is printed, so a long scan is never lost to it.
+  const unwritten: string[] = [];
+  const write = (path: string | undefined, what: string, text: () => string) =>
+    path === undefined ? undefined : writeFile(path, text()).catch((error: Error) => void unwritten.push(`could not write the ${what} to ${path}: ${error.message}`));
+  await write(options.out, 'JSON report', () => json);
+  await write(options.html, 'HTML report', () => reportToHtml(report, { language }));
   process.stdout.write(options.json ? json : `${formatScan(report, { demo, skipped, failed })}\n`);
   // Written out first: a shard's report is still worth keeping when a page of it did not load.
-  if (problem) {
-    process.stderr.write(`scan: ${problem}\n`);
-    process.exit(2);
-  }
+  for (const line of [...unwritten, ...(problem ? [problem] : [])]) process.stderr.write(`scan: ${line}\n`);
+  if (problem || unwritten.length) process.exit(2);
   // The demo shop breaks the rules on purpose; only a real scan fails on a violation.
   process.exit(!demo && hasViolation(report) ? 1 : 0);
 } catch (error) {

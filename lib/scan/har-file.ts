@@ -30,7 +30,7 @@ export function harProblemText(path: string, problem: HarProblem): string {
     case 'not-json':
       return `${path} is not a HAR file (it is not JSON). In the browser's network panel, use "Save all as HAR".`;
     case 'not-a-har':
-      return `${path} is JSON but not a HAR file: it has no log.entries. A Privacy Lens report opens without --har.`;
+      return `${path} is JSON but not a HAR file: it has no log.entries. A Privacy Lens report is read with --merge ${path}, or opened on the extension's "Open a report" tab.`;
     case 'unsupported-version':
       return `${path} is HAR version ${problem.values.version}; this tool reads versions 1.1 and 1.2.`;
     case 'invalid':
@@ -42,18 +42,27 @@ export function harProblemText(path: string, problem: HarProblem): string {
   }
 }
 
+/**
+ * A file the scan reads (`--har`, `--merge`) as text, or a SetupError that says what is wrong with the
+ * path: missing, a folder, too large (`tooLarge`, said before anything is read), unreadable.
+ */
+export async function readInputFile(path: string, maxBytes: number, tooLarge: () => string): Promise<string> {
+  const info = await stat(path).catch(() => null);
+  if (info === null) throw new SetupError(`${path} cannot be read: is the path right?`);
+  if (info.isDirectory()) throw new SetupError(`${path} is a folder: name the file in it`);
+  if (info.size > maxBytes) throw new SetupError(tooLarge());
+  return readFile(path, 'utf8').catch((error: Error) => {
+    throw new SetupError(`${path} could not be read: ${error.message}`);
+  });
+}
+
 /** `npm run scan -- --har FILE`: the HAR judged by lib/har, as the scan's report. */
 export async function judgeHarFile(path: string, tool: Report['tool']): Promise<Report> {
   // The report's evidence is written in the extension's words: in Node they come with the bundle.
   provideBundledMessages();
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => null,
-  );
-  if (size === null) throw new SetupError(`${path} cannot be read: is the path right?`);
   // Refused before reading: a file this large is not held in memory at all.
-  if (size > MAX_HAR_BYTES) throw new SetupError(harProblemText(path, { code: 'too-large', values: { megabytes: Math.round(MAX_HAR_BYTES / 1024 / 1024) } }));
-  const parsed = parseHar(await readFile(path, 'utf8'));
+  const text = await readInputFile(path, MAX_HAR_BYTES, () => harProblemText(path, { code: 'too-large', values: { megabytes: Math.round(MAX_HAR_BYTES / 1024 / 1024) } }));
+  const parsed = parseHar(text);
   if (!parsed.ok) throw new SetupError(harProblemText(path, parsed.problem));
   const judged = judgeHar(parsed.har);
   if (!judged.ok) throw new SetupError(harProblemText(path, judged.problem));

@@ -1,6 +1,25 @@
-import { readFile } from 'node:fs/promises';
-import { mergeReports, parseReport, type MergeProblem, type Report } from '../report';
+import { mergeReports, parseReport, type ImportProblem, type MergeProblem, type Report } from '../report';
+import { MAX_REPORT_BYTES } from '../report/import';
+import { readInputFile } from './har-file';
 import { SetupError } from './run';
+
+/** The scan's sentence for a file that is not a report it can read (the history page says the same in its language). */
+export function reportProblemText(path: string, problem: ImportProblem): string {
+  switch (problem.code) {
+    case 'too-large':
+      return `${path} is larger than ${problem.values.megabytes} MB: that is not a report of this extension.`;
+    case 'not-json':
+      return `${path} is cut off or not JSON: save the report again (from the history page, or --out of a scan).`;
+    case 'not-a-report':
+      return `${path} is not a Privacy Lens report. A HAR file is judged with --har ${path}.`;
+    case 'newer-version':
+      return `${path} is a report of version ${problem.values.version}, newer than this tool can read: update it (git pull, npm ci).`;
+    case 'older-version':
+      return `${path} is a report of version ${problem.values.version}, older than this tool can read: scan again, or export it again from an up-to-date extension.`;
+    case 'invalid':
+      return `${path} is not a valid report at ${problem.values.where}: ${problem.values.problem}.`;
+  }
+}
 
 /** The scan's sentence for a merge problem. */
 export function mergeProblemText(problem: MergeProblem): string {
@@ -22,10 +41,9 @@ export function mergeProblemText(problem: MergeProblem): string {
 export async function mergeFiles(files: readonly string[], warn: (line: string) => void): Promise<{ report: Report; problem: string | null }> {
   const reports: Report[] = [];
   for (const file of files) {
-    const text = await readFile(file, 'utf8').catch(() => null);
-    if (text === null) throw new SetupError(`${file} cannot be read: is the path right?`);
+    const text = await readInputFile(file, MAX_REPORT_BYTES, () => reportProblemText(file, { code: 'too-large', values: { megabytes: Math.round(MAX_REPORT_BYTES / 1024 / 1024) } }));
     const parsed = parseReport(text);
-    if (!parsed.ok) throw new SetupError(`${file} is not a report this tool can merge (${parsed.problem.code}${'values' in parsed.problem ? `: ${JSON.stringify(parsed.problem.values)}` : ''}).`);
+    if (!parsed.ok) throw new SetupError(reportProblemText(file, parsed.problem));
     reports.push(parsed.report);
   }
   const { report, problems, duplicates } = mergeReports(reports);

@@ -42,9 +42,13 @@ describe('scan arguments', () => {
     [['--resolve', 'www.mijnliefsteboek.nl'], 'expected HOST=ADDR:PORT'],
     [['--resolve', 'www.mijnliefsteboek.nl=nowhere'], '--resolve www.mijnliefsteboek.nl=nowhere: expected ADDR:PORT, for example 127.0.0.1:8443'],
     [['--browser', 'safari'], '--browser: expected chromium or firefox'],
-    // zod's own words (lib/parse/english-issues.ts): zod/mini alone would say only "Invalid input".
-    [['--settle', 'soon'], '--settle: Invalid input: expected number, received NaN'],
-    [['--settle', '1.5'], '--settle: Invalid input: expected int, received number'],
+    [['--settle', 'soon'], '--settle: expected milliseconds from 0 to 60000, for example 1000'],
+    [['--settle', '1.5'], '--settle: expected milliseconds from 0 to 60000'],
+    [['--settle', '60001'], '--settle: expected milliseconds from 0 to 60000'],
+    // An empty value (`--settle "$UNSET"` in a script) is no 0, nor is hexadecimal 16.
+    [['--settle='], '--settle: expected milliseconds'],
+    [['--settle', ' '], '--settle: expected milliseconds'],
+    [['--settle', '0x10'], '--settle: expected milliseconds'],
     [['--consent', 'maybe'], '--consent: expected accept-all, reject-all or none'],
   ])('%j → a clear message', (argv, message) => {
     const parsed = parseScanArgs(argv);
@@ -72,6 +76,14 @@ describe('scan arguments', () => {
     expect(parseScanArgs(['--html', dir])).toEqual({ ok: false, message: `--html: ${dir} is a folder: give a file name, for example ${dir}/report.html` });
   });
 
+  it('checks --out before the scan as it checks --html: a file, in a folder that exists', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'scan-out-'));
+    expect(parseScanArgs(['--out', join(folder, 'site.json')])).toMatchObject({ ok: true, options: { out: join(folder, 'site.json') } });
+    expect(parseScanArgs(['--out', folder])).toEqual({ ok: false, message: `--out: ${folder} is a folder: give a file name, for example ${folder}/report.json` });
+    expect(parseScanArgs(['--out', join(folder, 'nowhere', 'site.json')])).toEqual({ ok: false, message: `--out: the folder ${join(folder, 'nowhere')} does not exist: create it first, or choose another place` });
+    expect(parseScanArgs(['--out='])).toEqual({ ok: false, message: '--out: give a file name, for example report.json' });
+  });
+
   it('reads the whole-site flags and the two file modes', () => {
     expect(parseScanArgs(['--sitemap', 'https://www.mijnliefsteboek.nl/sitemap_index.xml', '--concurrency', '4', '--shard', '2/3'])).toMatchObject({
       ok: true,
@@ -88,9 +100,17 @@ describe('scan arguments', () => {
     [['--shard', '3/2'], '--shard: I must be between 1 and N, for example 2/4'],
     [['--shard', '0/2'], '--shard: I must be between 1 and N'],
     [['--shard', 'two'], '--shard: expected I/N, for example 2/4'],
-    [['--concurrency', '9'], '--concurrency'],
-    [['--concurrency', 'many'], '--concurrency'],
-    [['--crawl', '0', 'https://www.mijnliefsteboek.nl/'], '--crawl'],
+    [['--concurrency', '9'], '--concurrency: expected a number from 1 to 8'],
+    [['--concurrency', 'many'], '--concurrency: expected a number from 1 to 8'],
+    [['--concurrency='], '--concurrency: expected a number from 1 to 8'],
+    [['--crawl', '0', 'https://www.mijnliefsteboek.nl/'], '--crawl: expected a number of pages from 1 to 10000'],
+    [['--crawl', '99999', 'https://www.mijnliefsteboek.nl/'], '--crawl: expected a number of pages from 1 to 10000'],
+    [Array.from({ length: 501 }, (_, i) => `https://www.mijnliefsteboek.nl/p${i}`), 'URLs: at most 500 URLs in one scan: for a whole site, use --sitemap or --crawl'],
+    [['--merge', ...Array.from({ length: 1001 }, (_, i) => `s${i}.json`)], '--merge: at most 1000 reports in one merge'],
+    [['--har', 'customer.har', '--out', 'customer.har'], '--out would write over customer.har, which this command reads: choose another file'],
+    [['--merge', 'a.json', 'b.json', '--out', './b.json'], '--out would write over b.json, which this command reads'],
+    [['--har', 'customer.html', '--html', 'customer.html'], '--html would write over customer.html'],
+    [['--out', 'both.html', '--html', 'both.html'], '--html names the same file as --out: give each report a file of its own'],
     [['--crawl', '10'], '--crawl needs the one URL to start from'],
     [['--crawl', '10', 'https://a.example/', 'https://b.example/'], '--crawl needs the one URL to start from'],
     [['--sitemap', 'sitemap.xml'], '--sitemap: not a URL (include https://)'],
