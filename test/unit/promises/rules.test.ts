@@ -94,7 +94,7 @@ const CASES: [PromiseId, string, PromiseInput, string, Record<string, unknown>][
   // answer-within-a-month
   ['answer-within-a-month', 'requests not known here', input({ rights: null }), 'unknown', { code: 'answer-not-known' }],
   ['answer-within-a-month', 'no request sent', input(), 'unknown', { code: 'answer-no-requests' }],
-  ['answer-within-a-month', 'a request not due yet', input({ rights: [rights({ sentAt: T0 - 10 * DAY })] }), 'unknown', { code: 'answer-pending', type: 'objection', due: '2027-03-21' }],
+  ['answer-within-a-month', 'a request not due yet', input({ rights: [rights({ sentAt: T0 - 10 * DAY })] }), 'unknown', { code: 'answer-pending', type: 'objection', due: '2027-03-22' }], // one month is Sun 21 March 2027: the Monday
   ['answer-within-a-month', 'answered', input({ rights: [rights({ status: 'answered' })] }), 'kept', { code: 'answer-given', answered: 1 }],
   ['answer-within-a-month', 'past its month without an answer', input({ rights: [rights(), rights({ id: 'r2', type: 'access', sentAt: T0 - 35 * DAY })] }), 'broken', { code: 'answer-overdue', type: 'objection', sent: '2027-01-22', due: '2027-02-22', overdue: 2 }],
   ['answer-within-a-month', 'extended by the shop: three months', input({ rights: [rights({ status: 'extended' })] }), 'unknown', { code: 'answer-pending', due: '2027-04-22' }],
