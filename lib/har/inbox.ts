@@ -40,6 +40,16 @@ export async function putHarFile(file: Blob, now = Date.now()): Promise<string> 
   }
 }
 
+/** "Delete all my local data": a HAR file still waiting (a worker that stopped before taking it) goes too. */
+export async function emptyHarInbox(): Promise<void> {
+  const db = openInbox();
+  try {
+    await db.files.clear();
+  } finally {
+    db.close();
+  }
+}
+
 /** The background's side: the file taken out of the inbox and judged. */
 export async function judgeInboxFile(id: string, tool: Report['tool']): Promise<HarReportResult> {
   const db = openInbox();

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { LogDatabase } from '../db/schema';
+import { emptyHarInbox } from '../har/inbox';
 
 export const RETENTION_KEY = 'retention:v1';
 /** How long the log keeps visits, in days; 0 keeps everything. */
@@ -63,10 +64,13 @@ export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = 
 /** Visits looked at per step while looking for ones that still hold detail. */
 const ROOM_PAGE = 200;
 
-/** "Delete all my local data": the whole log, the requests, and every stored setting and detail. */
+/**
+ * "Delete all my local data": the whole log, the requests, every stored setting and detail, and a HAR
+ * file still waiting in the background's inbox (it holds every cookie and request of its capture).
+ */
 export async function eraseEverything(db: LogDatabase, areas: { clear(): Promise<void> }[]): Promise<void> {
   await db.transaction('rw', db.tables, async () => {
     await Promise.all(db.tables.map((table) => table.clear()));
   });
-  await Promise.all(areas.map((area) => area.clear()));
+  await Promise.all([...areas.map((area) => area.clear()), emptyHarInbox()]);
 }

@@ -85,7 +85,8 @@ export function mergeReports(reports: readonly Report[], now = Date.now()): { re
       generatedAt: new Date(now).toISOString(),
       tool: first.tool,
       catalogVersion: first.catalogVersion,
-      redacted: reports.some((r) => r.redacted),
+      // Redacted only when every part was: a report that says so is not redacted again (the HTML report, an import).
+      redacted: reports.every((r) => r.redacted),
       pages,
       ...(site ? { site } : {}),
       summary: summariseSite(pages),

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { openLog, type Visit, type VisitSummary } from '@/lib/db';
 import { eraseEverything, filterVisits, parseRetention, pruneLog } from '@/lib/history';
 import { makeRoom } from '@/lib/history/maintenance';
+import { dexie } from '@/lib/db/dexie';
+import { putHarFile } from '@/lib/har/inbox';
 import { addObservations, storedObservations } from '../db/log-rows';
 
 const day = 86_400_000;
@@ -60,9 +62,16 @@ describe('retention and erasure', () => {
     expect((await storedObservations(db)).length).toBe(2);
     expect(await db.rightsRequests.count()).toBe(1);
     expect(await pruneLog(db, 0, NOW)).toBe(0);
+    // A HAR file the background never took out of its inbox (a worker that stopped): it holds every
+    // cookie and request of its capture.
+    await putHarFile(new Blob(['{"log":{"version":"1.2","entries":[]}}']));
     await eraseEverything(db, []);
     expect(await db.visits.count()).toBe(0);
     expect(await db.rightsRequests.count()).toBe(0);
+    const inbox = new (dexie())('privacy-lens-har-inbox');
+    inbox.version(1).stores({ files: 'id, at' });
+    expect(await inbox.table('files').count()).toBe(0);
+    inbox.close();
   });
 
   it.each([[30, 30], [0, 0], [7, 365], ['90', 365], [null, 365]])('retention %j reads as %j', (raw, expected) => {

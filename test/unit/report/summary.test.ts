@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG_VERSION } from '@/lib/catalog';
-import { mergeReports, parseReport, summariseSite, type PageReport, type Report, type TrackerReport } from '@/lib/report';
+import { mergeReports, parseReport, reportToHtml, summariseSite, type PageReport, type Report, type TrackerReport } from '@/lib/report';
 
 const SHOP = 'https://www.mijnliefsteboek.nl';
 const tracker = (id: TrackerReport['id'], verdict: TrackerReport['verdict']): TrackerReport => ({ id, company: `${id} company`, category: 'marketing', requests: 1, cookies: [], verdict, relays: [], cookieEvidence: null });
@@ -85,5 +85,15 @@ describe('merging shard reports', () => {
     expect(problems).toEqual([]);
     expect(report.pages.map((p) => p.url)).toEqual([`${SHOP}/b`, `${SHOP}/a`]);
     expect(report.site).toBeUndefined();
+  });
+
+  it('is redacted only when every report was, so the HTML report of a mixed merge leaves personal data out', () => {
+    const redacted = { ...shardReport(1, 2, [page('/account', 0, [])]), redacted: true };
+    const full = shardReport(2, 2, [page('/bestelling/bedankt?email=sanne%40voorbeeld.nl&tel=0612345678', 1, [])]);
+    const { report } = mergeReports([redacted, full]);
+    expect(report.redacted).toBe(false);
+    // The HTML report redacts a report that does not say it was (a report that says so is not redacted again).
+    expect(reportToHtml(report, { language: 'en' })).not.toMatch(/sanne|0612345678/);
+    expect(mergeReports([redacted, { ...full, redacted: true }]).report.redacted).toBe(true);
   });
 });
