@@ -4,9 +4,8 @@
  * months end on the same day of the month as they began; when that month has no such day (31 January
  * plus one month), on its last day (Regulation (EEC, Euratom) No 1182/71, art. 3(2)(c)); a period
  * whose last day is a Saturday, a Sunday or a public holiday ends at the end of the next working day
- * (art. 3(4); EDPB Guidelines 01/2022 on the right of access, and the Dutch and Danish authorities, count
- * the month this way). A deadline is a calendar date in the customer's own time zone and lasts until the
- * end of that day.
+ * (the same regulation, art. 3(4)). A deadline is a calendar date in the customer's own time zone and
+ * lasts until the end of that day.
  */
 
 /** A calendar date, YYYY-MM-DD. */
