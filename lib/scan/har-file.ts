@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
 import { CATALOG_VERSION } from '../catalog';
 import { MAX_HAR_BYTES, judgeHar, parseHar, type HarProblem } from '../har';
 import { buildReport, type Report } from '../report';
+import { readInputFile } from './input-file';
 import { SetupError } from './run';
 import { provideBundledMessages } from '../i18n/bundled';
 
@@ -40,20 +40,6 @@ export function harProblemText(path: string, problem: HarProblem): string {
     case 'unreadable':
       return `${path} could not be read.`;
   }
-}
-
-/**
- * A file the scan reads (`--har`, `--merge`) as text, or a SetupError that says what is wrong with the
- * path: missing, a folder, too large (`tooLarge`, said before anything is read), unreadable.
- */
-export async function readInputFile(path: string, maxBytes: number, tooLarge: () => string): Promise<string> {
-  const info = await stat(path).catch(() => null);
-  if (info === null) throw new SetupError(`${path} cannot be read: is the path right?`);
-  if (info.isDirectory()) throw new SetupError(`${path} is a folder: name the file in it`);
-  if (info.size > maxBytes) throw new SetupError(tooLarge());
-  return readFile(path, 'utf8').catch((error: Error) => {
-    throw new SetupError(`${path} could not be read: ${error.message}`);
-  });
 }
 
 /** `npm run scan -- --har FILE`: the HAR judged by lib/har, as the scan's report. */

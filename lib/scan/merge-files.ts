@@ -1,6 +1,6 @@
 import { mergeReports, parseReport, type ImportProblem, type MergeProblem, type Report } from '../report';
 import { MAX_REPORT_BYTES } from '../report/import';
-import { readInputFile } from './har-file';
+import { readInputFile } from './input-file';
 import { SetupError } from './run';
 
 /** The scan's sentence for a file that is not a report it can read (the history page says the same in its language). */
