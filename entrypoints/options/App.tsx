@@ -229,7 +229,7 @@ function HtmlExport(props: { redact: boolean; setRedact(value: boolean): void; i
 function SettingsTab(props: { stance: Signal<Stance | null>; onSaveStance(next: Stance): Promise<void>; retention: Signal<Retention>; reminders: Signal<ReminderSettings>; history: HistoryActions }) {
   const { t } = useTranslator();
   const [confirming, setConfirming] = useState(false);
-  const [erased, setErased] = useState(false);
+  const [erase, setErase] = useState<'idle' | 'erasing' | 'done' | 'failed'>('idle');
   const [denied, setDenied] = useState(false);
   return (
     <>
@@ -258,13 +258,25 @@ function SettingsTab(props: { stance: Signal<Stance | null>; onSaveStance(next: 
         <h2 id="erase-heading">{t('eraseHeading')}</h2>
         <p class="explain">{t('eraseExplain')}</p>
         {!confirming ? (
-          <button type="button" class="button button--danger" id="erase" onClick={() => (setConfirming(true), setErased(false))}>
+          <button type="button" class="button button--danger" id="erase" onClick={() => (setConfirming(true), setErase('idle'))}>
             {t('eraseButton')}
           </button>
         ) : (
           <div role="alertdialog" aria-labelledby="erase-confirm" class="erase__confirm">
             <p id="erase-confirm">{t('eraseConfirm')}</p>
-            <button type="button" class="button button--danger" id="erase-yes" onClick={() => void props.history.eraseEverything().then(() => (setConfirming(false), setErased(true)))}>
+            <button
+              type="button"
+              class="button button--danger"
+              id="erase-yes"
+              disabled={erase === 'erasing'}
+              onClick={() => {
+                setErase('erasing');
+                void props.history.eraseEverything().then(
+                  () => (setConfirming(false), setErase('done')),
+                  () => setErase('failed'),
+                );
+              }}
+            >
               {t('eraseConfirmYes')}
             </button>{' '}
             <button type="button" class="button button--quiet" onClick={() => setConfirming(false)}>
@@ -272,7 +284,13 @@ function SettingsTab(props: { stance: Signal<Stance | null>; onSaveStance(next: 
             </button>
           </div>
         )}
-        <p role="status">{erased ? t('eraseDone') : ''}</p>
+        {erase === 'failed' ? (
+          <p role="alert" class="field-error" id="erase-problem">
+            {t('eraseFailed')}
+          </p>
+        ) : (
+          <p role="status">{erase === 'done' ? t('eraseDone') : erase === 'erasing' ? t('eraseBusy') : ''}</p>
+        )}
       </section>
     </>
   );

@@ -8,7 +8,7 @@ import { judgeVisit } from '@/lib/consent/judge';
 import { NO_STANCE, STANCE_KEY, Stance, parseStance } from '@/lib/consent/stance';
 import { LOG_HEALTH_KEY, LogHealth, healthOf, logVersionState, openLog, type Visit } from '@/lib/db';
 import { untilLogWritten } from '@/lib/db/written';
-import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
+import { DEFAULT_RETENTION, RETENTION_KEY, eraseEverything, eraseThroughBackground, exportCsv, exportVisits, parseRetention, pruneLog, type Retention } from '@/lib/history';
 import { followVisits } from '@/lib/history/live-visits';
 import { setUpPage } from '@/lib/i18n/page';
 import type { HarReportResult } from '@/lib/har/file';
@@ -153,7 +153,10 @@ render(
           await pruneLog(db, days);
         },
         async eraseEverything() {
-          await eraseEverything(db, [browser.storage.local, ...(browser.storage.session ? [browser.storage.session] : [])]);
+          await eraseThroughBackground(
+            (message) => browser.runtime.sendMessage(message),
+            () => eraseEverything(db, [browser.storage.local, ...(browser.storage.session ? [browser.storage.session] : [])]),
+          );
           stance.value = NO_STANCE;
           customer.value = null;
           retention.value = DEFAULT_RETENTION;

@@ -8,11 +8,13 @@
 export function createEventQueue(started: Promise<unknown>, clock: () => number = Date.now) {
   /** When the event now being handled arrived; undefined between events. */
   let arrivedAt: number | undefined;
+  /** What the next event waits for: start-up, then whatever `exclusive` work came before it. */
+  let gate: Promise<unknown> = started;
   return {
     /** Runs `work` after start-up, in the order the events came; its failure is the caller's to answer. */
     afterStart<T>(work: () => T): Promise<T> {
       const at = clock();
-      return started.then(() => {
+      return gate.then(() => {
         arrivedAt = at;
         try {
           return work();
@@ -20,6 +22,15 @@ export function createEventQueue(started: Promise<unknown>, clock: () => number 
           arrivedAt = undefined;
         }
       });
+    },
+    /**
+     * Runs asynchronous `work` in the events' order, and holds back every event that comes after it
+     * until it has settled: the erase of everything, which no page's request may slip into halfway.
+     */
+    exclusive<T>(work: () => Promise<T>): Promise<T> {
+      const done = gate.then(work);
+      gate = done.catch(() => undefined);
+      return done;
     },
     /** The time for whatever is being handled: its event's arrival, or now outside an event. */
     now: (): number => arrivedAt ?? clock(),

@@ -15,6 +15,7 @@ import { listenToRequests } from '../observe/web-request';
 import { watchDeadlines } from '../requests/deadline-watch';
 import { createPendingFills } from '../requests/pending-fills';
 import { createEventQueue } from './event-queue';
+import { eraseLocalData } from './erase';
 import { workerTimings } from './timings';
 import { RIGHTS_STANDING_KEY, parseRightsStanding, type RightsDigest } from '../requests/standing';
 import { judgeInboxFile } from '../har/inbox';
@@ -194,6 +195,12 @@ export function startBackground(browser: WebExtension) {
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();
       if (message.type === 'flush-log') return afterStart(() => writer.flush()).then(() => true);
+      if (message.type === 'erase-everything') {
+        await events.exclusive(() => eraseLocalData({ store, observer, writer, log, areas: [browser.storage.local, ...(browser.storage.session ? [browser.storage.session] : [])] }));
+        // The requests went with everything else: the toolbar's "!" for a late answer goes too.
+        await deadlines.check().catch(() => undefined);
+        return true;
+      }
       // With the strings: the report's evidence is written in them.
       if (message.type === 'judge-har') return messagesAtStart.then(() => afterStart(() => judgeInboxFile(message.id, { name: 'mijnliefsteboek-privacy-lens', version: browser.runtime.getManifest().version })));
       if (message.type !== 'open-data-request-form') return undefined;

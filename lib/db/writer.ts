@@ -113,6 +113,12 @@ export function createLogWriter(
    * journal to hand `items` to.
    */
   journalNow(items?: Record<string, unknown>): Promise<void>;
+  /**
+   * Forgets every row queued and not yet written, and those waiting for the journal: the user has
+   * asked for everything to be erased. Resolves once the batch being written has landed (or failed),
+   * so that a clear after it is the last word; a failed batch is not queued again after this.
+   */
+  discard(): Promise<void>;
 } {
   const queues = new Map<LogTableName, Map<string, { id: string }>>(TABLES.map((t) => [t, new Map()]));
   /** Queued observations that are only a request's end: merged with the stored row when read (packs.ts). */
@@ -129,6 +135,8 @@ export function createLogWriter(
   /** Rows queued since the journal was last written, newest version of each. */
   const unjournaled = new Map<string, unknown>();
   let journalTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts the discards: a batch that fails after one is not queued again. */
+  let discards = 0;
   const pending = () => {
     let rows = 0;
     for (const queue of queues.values()) rows += queue.size;
@@ -264,6 +272,7 @@ export function createLogWriter(
   function writeQueued(): Promise<void> {
     writingBatch = true;
     const batch = takeBatch();
+    const discardsAtStart = discards;
     const amended = new Set<string>();
     for (const row of batch.find(([table]) => table === 'observations')?.[1] ?? []) {
       if (amendments.delete(row.id)) amended.add(row.id);
@@ -289,7 +298,7 @@ export function createLogWriter(
         onWritten?.();
       })
       .catch(async (error: unknown) => {
-        if (!onError || !(await onError(error).catch(() => false))) {
+        if (!onError || !(await onError(error).catch(() => false)) || discards !== discardsAtStart) {
           unjournal(batch);
           throw error;
         }
@@ -328,11 +337,26 @@ export function createLogWriter(
     else timer ??= setTimeout(() => void flush(), delayMs);
   }
 
+  function discard(): Promise<void> {
+    discards++;
+    clearTimeout(timer);
+    clearTimeout(journalTimer);
+    timer = journalTimer = undefined;
+    for (const queue of queues.values()) queue.clear();
+    amendments.clear();
+    unjournaled.clear();
+    return Promise.all([running, nextBatch]).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   return {
     put,
     amend: (table, row) => put(table, row, true),
     flush,
     pending,
+    discard,
     recovered,
     journalNow,
   };

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { LogDatabase } from '../db/schema';
 import { emptyHarInbox } from '../har/inbox';
+import { within } from '../timing/within';
 
 export const RETENTION_KEY = 'retention:v1';
 /** How long the log keeps visits, in days; 0 keeps everything. */
@@ -73,4 +74,33 @@ export async function eraseEverything(db: LogDatabase, areas: { clear(): Promise
     await Promise.all(db.tables.map((table) => table.clear()));
   });
   await Promise.all([...areas.map((area) => area.clear()), emptyHarInbox()]);
+}
+
+/** How long the history page waits for the background's erase before erasing from the page itself. */
+const ERASE_BOUND_MS = 20_000;
+
+/**
+ * "Delete all my local data" from the history page: the background erases, since it holds the log's
+ * queued rows and the open tabs' states (lib/background/erase.ts). Asked twice (an answer of nothing is
+ * how Chromium ends a message to a worker being stopped, lib/messages/answers.ts); a background that
+ * does not say it erased within the bound, or fails, leaves the erase to the page: the tables and the
+ * settings are cleared then, if not the rows the background still holds.
+ */
+export async function eraseThroughBackground(
+  send: (message: { type: 'erase-everything' }) => Promise<unknown>,
+  eraseHere: () => Promise<void>,
+  boundMs = ERASE_BOUND_MS,
+): Promise<'background' | 'page'> {
+  const asking = async () => {
+    for (let ask = 0; ask < 2; ask++) {
+      const answer = await Promise.resolve()
+        .then(() => send({ type: 'erase-everything' }))
+        .catch(() => undefined);
+      if (answer === true) return true;
+    }
+    return false;
+  };
+  if (await within(boundMs, asking(), false)) return 'background';
+  await eraseHere();
+  return 'page';
 }

@@ -99,6 +99,8 @@ export const ExtensionPageMessage = z.lazy(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('judge-har'), id: z.uuid() }),
   /** A page is about to read the log: write what is queued first (lib/db/written.ts). */
   z.strictObject({ type: z.literal('flush-log') }),
+  /** "Delete all my local data": the background, which writes the log, erases everything (lib/background/erase.ts). */
+  z.strictObject({ type: z.literal('erase-everything') }),
 ]));
 export type ExtensionPageMessage = z.infer<typeof ExtensionPageMessage>;
 

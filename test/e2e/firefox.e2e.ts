@@ -327,4 +327,31 @@ describe('Firefox ESR with the built extension (Manifest V3)', () => {
       await page.close();
     });
   });
+
+  // Last: it erases what the tests before it stored.
+  describe('deleting everything', () => {
+    it('erases the log and the settings, and forgets what an open shop tab saw', async () => {
+      const { page: openShop, tabId } = await visit('/checkout');
+      const settings = await ff.openPage('options.html?lang=nl#settings', '#erase');
+      await settings.bringToFront();
+      await settings.click('#erase');
+      await settings.waitForSelector('#erase-yes');
+      await settings.click('#erase-yes');
+      await settings.waitForFunction(() => document.body.innerText.includes('Alles is gewist.'));
+
+      // A tracker fires in the open tab after the erase: nothing of it is logged.
+      await openShop.bringToFront();
+      await openShop.evaluate(() => void (new Image().src = 'https://www.facebook.com/tr/?id=1&ev=AddToCart&noscript=1'));
+      await openShop.waitForNetworkIdle({ idleTime: 500 });
+      await ff.settle();
+      await settings.close();
+      const history = await ff.openPage('options.html?lang=en#history', '.empty');
+      expect(await history.$eval('#visits-count', (e) => e.textContent)).toBe('0 visits');
+      await history.close();
+      const popup = await openPopup(tabId);
+      expect((await readPopup(popup)).view).toBe('no-state');
+      await popup.close();
+      await openShop.close();
+    });
+  });
 });

@@ -7,7 +7,8 @@ import { parseReport } from '../../lib/report';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { SCREENSHOTS, openPopup, readmeScreenshot, visit, waitForDownload, wholeJson } from './helpers';
+import { DATABASE_NAME } from '../../lib/db/schema';
+import { SCREENSHOTS, openPopup, readPopup, readmeScreenshot, visit, waitForDownload, wholeJson } from './helpers';
 
 describe('history page in Chromium', () => {
   let shop: FixtureShop;
@@ -177,7 +178,12 @@ describe('history page in Chromium', () => {
     await shopPage.close();
   });
 
-  it('keeps the log for the chosen time, and deletes everything when asked', async () => {
+  it('keeps the log for the chosen time, and deletes everything when asked, open shop tabs included', async () => {
+    // A shop tab stays open through the erase, and another page has just loaded: its rows may still
+    // wait in the background's queue (written once a second) when the erase comes.
+    const { page: openShop, tabId } = await visit(ext, '/checkout');
+    const justLoaded = await ext.browser.newPage();
+    await justLoaded.goto('https://www.mijnliefsteboek.nl/', { waitUntil: 'load' });
     const page = await historyPage('nl', 'settings');
     await page.waitForSelector('#retention');
     await page.select('#retention', '30');
@@ -186,9 +192,54 @@ describe('history page in Chromium', () => {
     await page.screenshot({ path: resolve(SCREENSHOTS, 'settings-erase-nl.png'), fullPage: true });
     await page.click('#erase-yes');
     await page.waitForFunction(() => document.body.innerText.includes('Alles is gewist.'));
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'settings-erased-nl.png'), fullPage: true });
+
+    // The open tab goes on: a tracker fires in it after the erase. Nothing of it is logged, and its
+    // popup says to reload the page rather than show what it saw before.
+    await openShop.bringToFront();
+    const pixel = openShop.waitForResponse((response) => response.url().startsWith('https://www.facebook.com/tr/'));
+    await openShop.evaluate(() => void (new Image().src = 'https://www.facebook.com/tr/?id=1&ev=AddToCart&noscript=1'));
+    await pixel;
+    await ext.settle();
     await page.goto(`chrome-extension://${ext.extensionId}/options.html?lang=nl#history`);
     await page.waitForSelector('.empty');
     expect(await count(page)).toBe('0 bezoeken');
-    await page.close();
+    expect(await logRowCounts(page)).toEqual({});
+    const popup = await openPopup(ext, tabId);
+    expect((await readPopup(popup)).view).toBe('no-state');
+    expect(await ext.badgeText(tabId)).toBe('');
+    await popup.close();
+
+    // Loaded again, the tab is watched again: a new visit, logged as ever.
+    await openShop.reload({ waitUntil: 'networkidle0' });
+    await ext.settle(openShop);
+    await page.reload();
+    await page.waitForSelector('[data-visit]');
+    expect(await count(page)).toBe('1 bezoek');
+    await Promise.all([page.close(), openShop.close(), justLoaded.close()]);
   });
 });
+
+/** Rows per table of the log, read from IndexedDB itself; tables without rows are left out. */
+function logRowCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(
+    (name) =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const opening = indexedDB.open(name);
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const db = opening.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names, 'readonly');
+          const counts: Record<string, number> = {};
+          for (const store of names) {
+            const counting = tx.objectStore(store).count();
+            counting.onsuccess = () => void (counting.result > 0 && (counts[store] = counting.result));
+          }
+          tx.oncomplete = () => (db.close(), resolve(counts));
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    DATABASE_NAME,
+  );
+}

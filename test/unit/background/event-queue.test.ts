@@ -34,4 +34,31 @@ describe("the background's events before and after start-up", () => {
     await expect(failed).rejects.toThrow('broken report');
     expect(await next).toBe(9);
   });
+
+  it('holds every later event until exclusive work has settled, and runs it after the events before it', async () => {
+    const events = createEventQueue(Promise.resolve());
+    const order: string[] = [];
+    let finishErase!: () => void;
+    const before = events.afterStart(() => order.push('request before'));
+    const erase = events.exclusive(async () => {
+      order.push('erase begins');
+      await new Promise<void>((resolve) => (finishErase = resolve));
+      order.push('erase ends');
+    });
+    const after = events.afterStart(() => order.push('request after'));
+    await before;
+    // The erase waits on something of its own: the request that came after it must not run meanwhile.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(order).toEqual(['request before', 'erase begins']);
+    finishErase();
+    await Promise.all([erase, after]);
+    expect(order).toEqual(['request before', 'erase begins', 'erase ends', 'request after']);
+  });
+
+  it('lets later events run after exclusive work that failed', async () => {
+    const events = createEventQueue(Promise.resolve());
+    const erase = events.exclusive(() => Promise.reject(new Error('disk gone')));
+    await expect(erase).rejects.toThrow('disk gone');
+    expect(await events.afterStart(() => 'handled')).toBe('handled');
+  });
 });

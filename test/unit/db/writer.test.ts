@@ -325,4 +325,40 @@ describe('log writer journal (the service worker stopped before a batch was writ
     expect(await writer.recovered).toBe(0);
     expect(await db.rightsRequests.count()).toBe(0);
   });
+
+  it('discards what is queued and waiting for the journal, and resolves once the batch being written has landed', async () => {
+    const { db, release } = gatedLog();
+    const journal = memoryJournal();
+    const writer = createLogWriter(db, { delayMs: 10_000, journal, journalSpacingMs: 10_000 });
+    writer.put('observations', observation('v1:r1'));
+    const inFlight = writer.flush();
+    writer.put('observations', observation('v1:r2'));
+    writer.put('visits', { id: 'v1', tabId: 1, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1 });
+    let discarded = false;
+    const discarding = writer.discard().then(() => (discarded = true));
+    expect(writer.pending()).toBe(0);
+    await task();
+    // The batch in flight is still being written: a clear now would come before it lands.
+    expect(discarded).toBe(false);
+    await release();
+    await Promise.all([inFlight, discarding]);
+    expect((await storedObservations(db)).map((row) => row.id)).toEqual(['v1:r1']);
+    // Nothing of the discarded rows reaches the journal or the disk afterwards.
+    writer.journalNow();
+    await writer.flush();
+    expect(await db.visits.count()).toBe(0);
+    expect(Object.keys(journal.data).filter((key) => key.includes('v1:r2') || key.includes('visits'))).toEqual([]);
+  });
+
+  it('does not queue a failed batch again once discarded, even when the error handler asks for a retry', async () => {
+    const { db, fail } = gatedLog();
+    const writer = createLogWriter(db, { delayMs: 10_000, retryDelayMs: 10_000, onError: async () => true });
+    writer.put('observations', observation('v1:r1'));
+    const failed = writer.flush().catch(() => undefined);
+    const discarding = writer.discard();
+    await fail();
+    await Promise.all([failed, discarding]);
+    expect(writer.pending()).toBe(0);
+  });
 });
+
