@@ -16,7 +16,7 @@ import {
   type RightsRequestRecord,
   type SeenBrokenPromise,
 } from '@/lib/requests';
-import { saveFile } from '@/lib/view/files';
+import { copyText, saveFile } from '@/lib/view/files';
 import { useTranslator } from './i18n';
 
 const key = (prefix: string, id: string) => `${prefix}_${id.replace(/-/g, '_')}` as MessageKey;
@@ -132,6 +132,7 @@ function FollowUpPanel({
   onSent(): void;
 }) {
   const { t } = useTranslator();
+  const [copied, setCopied] = useState<'copied' | 'copyFailed' | null>(null);
   // A follow-up is written in the request's own language, whatever the page's: a Dutch letter's
   // reminder is Dutch, its dates too.
   const inLetter = createTranslator(request.language);
@@ -178,13 +179,14 @@ function FollowUpPanel({
         <textarea class="followup__text" rows={12} readOnly value={`${letter.subject}\n\n${letter.body}`} />
       </label>
       <p>
-        <button type="button" class="button button--quiet" onClick={() => void navigator.clipboard.writeText(`${letter.subject}\n\n${letter.body}`)}>
+        <button type="button" class="button button--quiet" data-copy-letter onClick={() => void copyText(`${letter.subject}\n\n${letter.body}`).then((done) => setCopied(done ? 'copied' : 'copyFailed'))}>
           {t('copyLetter')}
         </button>{' '}
         <button type="button" class="button button--confirm" onClick={onSent}>
           {t('confirmSent')}
         </button>
       </p>
+      <p role="status">{copied ? t(copied) : ''}</p>
     </div>
   );
 }

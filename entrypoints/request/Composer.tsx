@@ -2,7 +2,7 @@ import { useTranslator } from '@/components/i18n';
 import { catalog } from '@/lib/catalog';
 import type { MessageKey } from '@/lib/i18n';
 import { defaultChannel, REQUEST_TYPES, type Channel } from '@/lib/requests';
-import { saveFile } from '@/lib/view/files';
+import { copyText, saveFile } from '@/lib/view/files';
 import type { ComposerModel, FieldErrors } from '@/lib/requests/composer';
 
 const key = (prefix: string, id: string) => `${prefix}_${id.replace(/-/g, '_')}` as MessageKey;
@@ -21,8 +21,8 @@ export function Composer({ composer: c }: { composer: ComposerModel }) {
     const prepared = await c.prepareMail();
     if (!prepared) return;
     if (kind === 'copy') {
-      await navigator.clipboard.writeText(`${c.subject.value}\n\n${c.body.value}`);
-      c.notice.value = { key: 'copied' };
+      // The letter stays on screen: if the browser refuses the clipboard, it can be selected by hand.
+      c.notice.value = { key: (await copyText(`${c.subject.value}\n\n${c.body.value}`)) ? 'copied' : 'copyFailed' };
     } else {
       saveFile(`${c.type.value}-request-mijnliefsteboek.eml`, 'message/rfc822', prepared.eml);
     }

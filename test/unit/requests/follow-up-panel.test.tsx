@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TranslatorProvider } from '@/components/i18n';
 import { RequestList } from '@/components/RequestList';
 import { createTranslator, type Language } from '@/lib/i18n';
@@ -65,4 +65,21 @@ describe('a follow-up to a request', () => {
     expect(short.querySelector('[data-mailto-too-long]')).toBeNull();
     expect(short.querySelector('[data-download-eml]')).not.toBeNull();
   });
+
+  it('says whether the letter was copied, and how to copy it by hand when the browser refuses', async () => {
+    const copiedTexts: string[] = [];
+    const clipboard = { writeText: async (text: string) => void copiedTexts.push(text) };
+    Object.defineProperty(navigator, 'clipboard', { value: clipboard, configurable: true });
+    const root = openFollowUp(request, 'en');
+    const status = () => root.querySelector('.followup [role="status"]')!.textContent;
+    act(() => root.querySelector<HTMLButtonElement>('[data-copy-letter]')!.click());
+    await vi.waitFor(() => expect(status()).toBe('Copied.'));
+    expect(copiedTexts[0]?.split('\n')[0]).toMatch(/^Herinnering:/);
+
+    clipboard.writeText = () => Promise.reject(new DOMException('Document is not focused.', 'NotAllowedError'));
+    Object.defineProperty(document, 'execCommand', { value: () => false, configurable: true });
+    act(() => root.querySelector<HTMLButtonElement>('[data-copy-letter]')!.click());
+    await vi.waitFor(() => expect(status()).toContain('copy it yourself'));
+  });
 });
+
