@@ -8,7 +8,8 @@ export const PersonalDataHit = z.lazy(() => z.strictObject({
 }));
 export type PersonalDataHit = z.infer<typeof PersonalDataHit>;
 
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/;
+/** A name or a domain beyond ASCII too (`josé@voorbeëld.nl`), and a domain in punycode (`xn--…`). */
+const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.)+(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})/iu;
 const SHA256_HEX = /^[a-f0-9]{64}$/i;
 /** Parameter names the trackers use for matching by e-mail or phone (Meta advanced matching `ud[em]`, Google enhanced conversions `em`). */
 const EMAIL_PARAMS = /^(ud\[em\]|em|email|e-mail|sha256_email_address|hashed_email|user_data\.email(_address)?|cd\[email\])$/i;
@@ -49,7 +50,9 @@ function scanParams(text: string, add: (hit: PersonalDataHit) => void) {
     return;
   }
   for (const [name, rawValue] of params) {
-    const value = rawValue.trim();
+    // Decoded once more: a page's address inside a hit (`dl`, `p`) carries its own query encoded
+    // again, so an address the shop's form put in it reads `sanne%40voorbeeld.nl` after the first.
+    const value = decodedOnce(rawValue.trim());
     if (value === '') continue;
     // Google's enhanced conversions pack several values: `tv.1~em.<hash>~ph.<hash>`.
     const packed = value.includes('~') ? value.split('~') : [value];
@@ -62,5 +65,16 @@ function scanParams(text: string, add: (hit: PersonalDataHit) => void) {
       else if (isPhoneParam && SHA256_HEX.test(rest)) add({ kind: 'hashed-phone', where: name });
       else if (isPhoneParam && /^\+?[0-9 ()-]{8,20}$/.test(rest)) add({ kind: 'phone', where: name });
     }
+  }
+}
+
+/** `text` with its percent escapes decoded, or as it is when it has none or they do not decode. */
+function decodedOnce(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A lone `%` (`100% zeker`) stops decodeURIComponent; an address's `@` is still worth finding.
+    return text.replace(/%40/gi, '@');
   }
 }

@@ -1,6 +1,17 @@
 import type { Report } from './schema';
 
-const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/**
+ * An e-mail address as text or in an address: `@` as itself, encoded (`%40`) or encoded twice (`%2540`,
+ * a link passed through a redirect); a name or domain with letters beyond ASCII, as text (`voorbeëld.nl`),
+ * percent-encoded (a path's `jos%C3%A9`) or in punycode (`xn--…`).
+ */
+const EMAIL = /(?:[\p{L}\p{N}._+-]|%[0-9A-Fa-f]{2})+(?:@|%40|%2540)(?:(?:[\p{L}\p{N}-]|%[0-9A-Fa-f]{2})+\.)+(?:\p{L}{2,}|xn--[\p{L}\p{N}-]+)/gu;
+/**
+ * A phone number written with separators (`06-1234-5678`, `+31 6 12 34 56 78`, `06.12.34.56.78`, spaces
+ * encoded as `%20`): nine digits or more in groups. A run of digits without separators is ID_IN_PATH's;
+ * a date (`2026-12-05`, eight digits) is not a phone number.
+ */
+const PHONE_IN_PATH = /(?<![\p{L}\p{N}])(?:\+|%2B)?[0-9](?:(?:[ .-]|%20)?[0-9]){8,14}(?![0-9])/giu;
 /** Long digit or hex runs in a path: order numbers, ids; digits also when glued to a letter (`s1718000000`). */
 const ID_IN_PATH = /(?<![0-9])[0-9]{5,}(?![0-9])|\b(?:[0-9a-f]{16,}|[A-Z]{2,5}-[0-9]{3,})\b/gi;
 /**
@@ -36,17 +47,24 @@ export function redactReport(report: Report): Report {
   };
 }
 
+/**
+ * The address without its query and fragment, and with personal data in its path masked. The host is
+ * left as it is: it says which company received the request, and a number in it (an IP address, a
+ * CloudFront distribution) is the server's, not the customer's.
+ */
 export function redactUrl(url: string): string {
-  let base = url;
   try {
     const parsed = new URL(url);
-    base = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-    if (parsed.search) base += '?[removed]';
+    return `${parsed.protocol}//${parsed.host}${maskPath(parsed.pathname)}${parsed.search ? '?[removed]' : ''}`;
   } catch {
-    base = url.split(/[?#]/)[0]!;
+    return maskPath(url.split(/[?#]/)[0]!);
   }
-  return base
+}
+
+function maskPath(path: string): string {
+  return path
     .replace(EMAIL, '[e-mail]')
     .replace(TOKEN_IN_PATH, (token) => (looksRandom(token) ? '[id]' : token))
-    .replace(ID_IN_PATH, '[id]');
+    .replace(ID_IN_PATH, '[id]')
+    .replace(PHONE_IN_PATH, '[phone]');
 }

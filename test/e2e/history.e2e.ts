@@ -159,6 +159,9 @@ describe('history page in Chromium', () => {
   it('reports a tracker problem from the popup: the current visit, personal data removed, shown before it is saved', async () => {
     const { page: shopPage, tabId } = await visit(ext, '/?email=sanne%40voorbeeld.nl');
     const popup = await openPopup(ext, tabId);
+    // The address the shop's form wrote (`%40`) rides along in the trackers' own hits (`dl=…%2540…`).
+    const { findings } = await readPopup(popup);
+    expect(findings.filter((f) => f.kind === 'personal-data').map((f) => f.tracker).sort()).toEqual(['google-ads', 'google-analytics', 'meta-pixel', 'microsoft-ads']);
     await popup.waitForSelector('#report-problem');
     await popup.click('#report-problem');
     const target = await ext.browser.waitForTarget((t) => t.url().includes('/bundle.html'));

@@ -13,6 +13,15 @@ describe('personal data in tracker requests', () => {
     ['https://bat.bing.com/action/0?ti=1&p=https%3A%2F%2Fwww.mijnliefsteboek.nl%2F%3Femail%3Djan%40example.nl', [{ kind: 'email', where: 'p' }]],
     ['https://region1.google-analytics.com/g/collect?v=2&tid=G-1&ph=%2B31612345678', [{ kind: 'phone', where: 'ph' }]],
     ['https://region1.google-analytics.com/g/collect?v=2&tid=G-1&cid=123.456&dl=https%3A%2F%2Fwww.mijnliefsteboek.nl%2F', []],
+    // The page's own address in `dl` or `p`, as the browser wrote it after a form: its `@` already
+    // encoded once (`%40`), so twice in the hit (`%2540`).
+    ['https://region1.google-analytics.com/g/collect?v=2&tid=G-1&dl=https%3A%2F%2Fwww.mijnliefsteboek.nl%2F%3Femail%3Dsanne%2540voorbeeld.nl', [{ kind: 'email', where: 'dl' }]],
+    ['https://www.facebook.com/tr/?id=1&ev=PageView&dl=https%3A%2F%2Fwww.mijnliefsteboek.nl%2Fbedankt%3Fe%3Djos%25C3%25A9%2540voorbeeld.nl', [{ kind: 'email', where: 'dl' }]],
+    // A name or a domain beyond ASCII.
+    ['https://www.facebook.com/tr/?id=1&ev=Lead&cd[email]=sanne%40voorbe%C3%ABld.nl', [{ kind: 'email', where: 'cd[email]' }]],
+    ['https://www.facebook.com/tr/?id=1&ev=Lead&cd[email]=sanne%40xn--voorbeld-e1a.nl', [{ kind: 'email', where: 'cd[email]' }]],
+    // A `%` that is not an escape must not stop the search, nor throw.
+    ['https://region1.google-analytics.com/g/collect?v=2&tid=G-1&dt=100%25%20zeker&dl=https%3A%2F%2Fwww.mijnliefsteboek.nl%2F', []],
     // a 64-hex value in a parameter that is not about e-mail is an id, not personal data
     ['https://www.facebook.com/tr/?id=1&eid=' + HASH, []],
   ])('%s', (url, expected) => {

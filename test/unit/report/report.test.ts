@@ -147,6 +147,32 @@ describe('report', () => {
     expect(redactUrl('https://www.facebook.com/tr/?id=1&ud[em]=abc')).toBe('https://www.facebook.com/tr/?[removed]');
   });
 
+  it.each([
+    // A phone number in a path, written as people write them: with spaces, dashes, dots, a country code.
+    ['https://www.mijnliefsteboek.nl/klant/06-1234-5678/', 'phone with dashes', '1234-5678'],
+    ['https://www.mijnliefsteboek.nl/klant/+31 6 12 34 56 78', 'phone with spaces', '56 78'],
+    ['https://www.mijnliefsteboek.nl/klant/%2B31%206%2012%2034%2056%2078/', 'encoded phone', '34%2056'],
+    ['https://www.mijnliefsteboek.nl/klant/06.12.34.56.78', 'phone with dots', '34.56'],
+    // An address encoded twice (a link that went through a redirect), or with a non-ASCII domain or name.
+    ['https://www.mijnliefsteboek.nl/u/sanne%2540voorbeeld.nl/bedankt', 'double-encoded @', 'sanne'],
+    ['https://www.mijnliefsteboek.nl/u/sanne@voorbeëld.nl/bedankt', 'non-ASCII domain', 'sanne'],
+    ['https://www.mijnliefsteboek.nl/u/jos%C3%A9@voorbeeld.nl', 'non-ASCII name', 'voorbeeld'],
+    ['https://www.mijnliefsteboek.nl/u/sanne@xn--voorbeld-e1a.nl', 'punycode domain', 'sanne'],
+  ])('masks personal data in a path: %s (%s)', (url, what, leaked) => {
+    const redacted = redactUrl(url);
+    // A phone's digits must not survive in any spelling: compared with every separator taken out.
+    const digitsOnly = (text: string) => text.replace(/%20|%2B|[^0-9]/gi, '');
+    if (what.includes('phone')) expect(digitsOnly(redacted.slice('https://www.mijnliefsteboek.nl/'.length))).not.toContain(digitsOnly(leaked));
+    else expect(redacted).not.toContain(leaked);
+    expect(redacted.startsWith('https://www.mijnliefsteboek.nl/')).toBe(true);
+  });
+
+  it('leaves a path without personal data as it is: dates, sizes, product names', () => {
+    for (const url of ['https://www.mijnliefsteboek.nl/blog/2026-12-05/sinterklaas', 'https://www.mijnliefsteboek.nl/boeken/noor-en-de-draak/21x28', 'https://www.mijnliefsteboek.nl/checkout/stap-2']) {
+      expect(redactUrl(url)).toBe(url);
+    }
+  });
+
   it('exports one CSV row per observation, safe to open in a spreadsheet', () => {
     const report = sampleReport();
     report.pages[0]!.observations![1] = { ...report.pages[0]!.observations![1]!, stopped: true };
