@@ -344,10 +344,14 @@ export function createObserver(deps: ObserverDeps) {
       countUnlessRecovered(state, cls, event, judged);
     }
     plainRequest(state, event, cls.entryId, cls.host);
-    const record = judged ?? openRecords.get(event.requestId);
+    let record = judged ?? openRecords.get(event.requestId);
     openRecords.delete(event.requestId);
     if (event.error !== undefined && stoppedBeforeSent(event.error)) {
       activity(state, cls.entryId, event.timeStamp).stopped++;
+      // Started before this worker did (the state saved by the last one still had it pending): its
+      // record is the latest of its address not yet marked. Requests to one address are alike, so
+      // which of them is marked does not change what the promises count.
+      if (!record && open >= 0) record = latestUnstopped(state, cls.entryId, keptAddress(event.url));
       if (record && !record.stopped) {
         record.stopped = true;
         // Not in the window any more: the window let go of it, and its group counted it as received.
@@ -357,6 +361,14 @@ export function createObserver(deps: ObserverDeps) {
     // The end carries what its URL says too: a stop can lose the start's row after its count was saved.
     logRequest(state, event, cls, cls.kind, judged ?? judgedRecord(cls, event.timeStamp, event.url, undefined, event), true);
     store.changed(state);
+  }
+
+  function latestUnstopped(state: TabState, entryId: EntryId, url: string): RequestRecord | undefined {
+    for (let i = state.requests.length - 1; i >= 0; i--) {
+      const record = state.requests[i]!;
+      if (record.entryId === entryId && record.url === url && !record.stopped) return record;
+    }
+    return undefined;
   }
 
   /** Adds a record or a signal to the visit's consent timeline (lib/consent/timeline.ts decides where). */

@@ -70,4 +70,19 @@ describe('requests stopped before they were sent', () => {
     expect(store.get(7)!.entries['meta-pixel']).toMatchObject({ requests: 1, stopped: 1 });
     expect(store.get(7)!.requests.at(-1)).toMatchObject({ event: 'PageView', stopped: true });
   });
+
+  it('marks a request stopped whose start a worker stopped since then saw', async () => {
+    const { observer, store, area } = await shopVisit();
+    const hit = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
+    observer.requestStarted(hit);
+    await store.flush();
+    // The worker is stopped: the next one finds the state with the request pending, and no record in memory.
+    const next = makeObserver(area);
+    await next.store.ready;
+    next.observer.requestEnded({ ...hit, error: 'net::ERR_BLOCKED_BY_CLIENT' });
+    const state = next.store.get(7)!;
+    expect(state.entries['meta-pixel']).toMatchObject({ requests: 1, stopped: 1 });
+    expect(state.requests.filter((r) => r.entryId === 'meta-pixel')).toMatchObject([{ event: 'PageView', stopped: true }]);
+  });
 });
+
