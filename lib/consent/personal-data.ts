@@ -37,7 +37,7 @@ export function findPersonalData(url: string, body?: string): PersonalDataHit[] 
     const text = body.slice(0, MAX_SCANNED);
     // Beacons often carry several hits, one query string per line.
     for (const line of text.split('\n')) scanParams(line, add);
-    if (EMAIL.test(text) && !hits.some((h) => h.kind === 'email')) add({ kind: 'email', where: 'body' });
+    if (text.includes('@') && EMAIL.test(text) && !hits.some((h) => h.kind === 'email')) add({ kind: 'email', where: 'body' });
   }
   return hits;
 }
@@ -60,7 +60,8 @@ function scanParams(text: string, add: (hit: PersonalDataHit) => void) {
       const [prefix, rest] = part.includes('.') && /^(em|ph)\./.test(part) ? [part.slice(0, 2), part.slice(3)] : [null, part];
       const isEmailParam = EMAIL_PARAMS.test(name) || prefix === 'em';
       const isPhoneParam = PHONE_PARAMS.test(name) || prefix === 'ph';
-      if (EMAIL.test(rest)) add({ kind: 'email', where: name });
+      // Looked for only where there is an `@`: the pattern's letter classes are slow to fail on every value.
+      if (rest.includes('@') && EMAIL.test(rest)) add({ kind: 'email', where: name });
       else if (isEmailParam && (SHA256_HEX.test(rest) || /^[A-Za-z0-9_-]{43}$/.test(rest))) add({ kind: 'hashed-email', where: name });
       else if (isPhoneParam && SHA256_HEX.test(rest)) add({ kind: 'hashed-phone', where: name });
       else if (isPhoneParam && /^\+?[0-9 ()-]{8,20}$/.test(rest)) add({ kind: 'phone', where: name });
@@ -68,9 +69,13 @@ function scanParams(text: string, add: (hit: PersonalDataHit) => void) {
   }
 }
 
-/** `text` with its percent escapes decoded, or as it is when it has none or they do not decode. */
+/**
+ * `text` with its percent escapes decoded when it holds an encoded `@` (all an address needs to be found:
+ * the rest of it, `%C3%A9` in a name, decodes with it); as it is otherwise, or when they do not decode.
+ * Most hits carry the page's address in `dl` with escapes and no `@`: those are not decoded for nothing.
+ */
 function decodedOnce(text: string): string {
-  if (!text.includes('%')) return text;
+  if (!text.includes('%40')) return text;
   try {
     return decodeURIComponent(text);
   } catch {
