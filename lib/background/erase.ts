@@ -24,13 +24,14 @@ export async function eraseLocalData({
   log,
   areas,
 }: {
-  store: Pick<TabStore, 'all' | 'delete' | 'flush'>;
-  observer: Pick<Observer, 'recovered'>;
+  store: Pick<TabStore, 'flush'>;
+  observer: Pick<Observer, 'forgetEverything' | 'recovered'>;
   writer: Pick<ReturnType<typeof createLogWriter>, 'discard'>;
   log(): LogDatabase;
   areas: { clear(): Promise<void> }[];
 }): Promise<void> {
-  for (const state of store.all()) store.delete(state.tabId);
+  observer.forgetEverything();
+  // Bounded: a recovery whose answer comes later is not logged at all (observer.ts, `erasures`).
   await within(RECOVERY_HOLD_MS, observer.recovered());
   await store.flush();
   await writer.discard();

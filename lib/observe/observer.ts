@@ -154,6 +154,15 @@ export function createObserver(deps: ObserverDeps) {
    * ended, the tracker's count of stopped requests still grows, but the record stays unmarked.
    */
   const openRecords = new Map<string, RequestRecord>();
+  /** How many times everything was forgotten (forgetEverything): a row whose turn comes after is not logged. */
+  let erasures = 0;
+
+  /** The user erased everything: every open tab forgets its visit, until its next page load. */
+  function forgetEverything() {
+    erasures++;
+    for (const state of store.all()) store.delete(state.tabId);
+    openRecords.clear();
+  }
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
@@ -363,10 +372,12 @@ export function createObserver(deps: ObserverDeps) {
     store.changed(state);
   }
 
+  /** A request started by this worker waits for its own end (openRecords): it is not one of those. */
   function latestUnstopped(state: TabState, entryId: EntryId, url: string): RequestRecord | undefined {
+    const open = new Set(openRecords.values());
     for (let i = state.requests.length - 1; i >= 0; i--) {
       const record = state.requests[i]!;
-      if (record.entryId === entryId && record.url === url && !record.stopped) return record;
+      if (record.entryId === entryId && record.url === url && !record.stopped && !open.has(record)) return record;
     }
     return undefined;
   }
@@ -567,9 +578,13 @@ export function createObserver(deps: ObserverDeps) {
     const seen = { source: 'page', key: recoveredKey(resource.url, occurrence), at, url: resource.url, type: resource.initiatorType } as const;
     const row = observationRow(state.visitId, seen, cls, cls.kind, judged);
     if (!deps.loggedRows) return writer.put('observations', row);
+    // Not after an erase of everything (lib/background/erase.ts): the log's answer can come after it,
+    // and the row would belong to a visit that is gone.
+    const erasuresBefore = erasures;
+    const current = () => erasures === erasuresBefore;
     const logging = deps.loggedRows(state.visitId, resource.url).then(
-      (rows) => void (rows < occurrence && writer.put('observations', row)),
-      () => writer.put('observations', row),
+      (rows) => void (rows < occurrence && current() && writer.put('observations', row)),
+      () => void (current() && writer.put('observations', row)),
     );
     recovering.add(logging);
     void logging.finally(() => recovering.delete(logging));
@@ -650,7 +665,7 @@ export function createObserver(deps: ObserverDeps) {
     if (!store.get(tabId)) startVisit(tabId, url!, at);
   }
 
-  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, recovered, recovering: () => recovering.size > 0 };
+  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, forgetEverything, recovered, recovering: () => recovering.size > 0 };
 }
 
 export type Observer = ReturnType<typeof createObserver>;

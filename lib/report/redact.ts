@@ -5,13 +5,15 @@ import type { Report } from './schema';
  * a link passed through a redirect); a name or domain with letters beyond ASCII, as text (`voorbeëld.nl`),
  * percent-encoded (a path's `jos%C3%A9`) or in punycode (`xn--…`).
  */
-const EMAIL = /(?:[\p{L}\p{N}._+-]|%[0-9A-Fa-f]{2})+(?:@|%40|%2540)(?:(?:[\p{L}\p{N}-]|%[0-9A-Fa-f]{2})+\.)+(?:\p{L}{2,}|xn--[\p{L}\p{N}-]+)/gu;
+const EMAIL = /(?:[\p{L}\p{N}._+-]|%(?!40|2540)[0-9A-Fa-f]{2}){1,64}(?:@|%40|%2540)(?:(?:[\p{L}\p{N}-]|%(?!40|2540|2E)[0-9A-Fa-f]{2}){1,63}(?:\.|%2E)){1,8}(?:\p{L}{2,24}|xn--[\p{L}\p{N}-]{1,59})/gu;
 /**
- * A phone number written with separators (`06-1234-5678`, `+31 6 12 34 56 78`, `06.12.34.56.78`, spaces
- * encoded as `%20`): nine digits or more in groups. A run of digits without separators is ID_IN_PATH's;
- * a date (`2026-12-05`, eight digits) is not a phone number.
+ * A phone number written with separators (`06-1234-5678`, `+31 6 12 34 56 78`, `(06) 12.34.56.78`,
+ * `0031…`, spaces encoded as `%20`): it starts as a phone number does (a leading 0, 00 or +), and has
+ * nine to thirteen digits. A run of digits without separators is ID_IN_PATH's; an ISBN (`978-90-…`),
+ * a range of sizes (`36-38-40`) or dates (`2026-12-05-2027-01-05`: no number starts inside a group) is not
+ * a phone number.
  */
-const PHONE_IN_PATH = /(?<![\p{L}\p{N}])(?:\+|%2B)?[0-9](?:(?:[ .-]|%20)?[0-9]){8,14}(?![0-9])/giu;
+const PHONE_IN_PATH = /(?<![\p{L}\p{N}]|[0-9][ .-])(?:\(|%28)?(?:(?:\+|%2B|00)[1-9]|0[1-9])(?:(?:[ .()-]|%20|%28|%29){0,2}[0-9]){7,11}(?![0-9])/giu;
 /** Long digit or hex runs in a path: order numbers, ids; digits also when glued to a letter (`s1718000000`). */
 const ID_IN_PATH = /(?<![0-9])[0-9]{5,}(?![0-9])|\b(?:[0-9a-f]{16,}|[A-Z]{2,5}-[0-9]{3,})\b/gi;
 /**
@@ -62,8 +64,8 @@ export function redactUrl(url: string): string {
 }
 
 function maskPath(path: string): string {
-  return path
-    .replace(EMAIL, '[e-mail]')
+  // The address pattern only where an `@` can be: it is the slow one, and most paths have none.
+  return (path.includes('@') || path.includes('%40') ? path.replace(EMAIL, '[e-mail]') : path)
     .replace(TOKEN_IN_PATH, (token) => (looksRandom(token) ? '[id]' : token))
     .replace(ID_IN_PATH, '[id]')
     .replace(PHONE_IN_PATH, '[phone]');

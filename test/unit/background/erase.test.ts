@@ -45,6 +45,34 @@ describe('erasing everything in the background', () => {
   });
 });
 
+describe('erasing while a recovered request waits for the log', () => {
+  it('logs no row for it when the log answers after the erase gave up waiting', async () => {
+    const db = openLog('erase-recovery', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const session = Object.assign(memoryArea(), { clear: async () => void Object.keys(session.data).forEach((key) => delete session.data[key]) });
+    const writer = createLogWriter(db, { delayMs: 10_000, journal: session, journalSpacingMs: 10 });
+    let answer!: (rows: number) => void;
+    const { observer, store } = makeObserver(session, {
+      writer,
+      storeOptions: { saveWith: (items) => writer.journalNow(items) },
+      // The log is slow to say whether it holds the recovered request (a large log, a busy disk).
+      loggedRows: () => new Promise<number>((resolve) => (answer = resolve)),
+    });
+    await store.ready;
+    observer.requestStarted(request('https://www.mijnliefsteboek.nl/', { type: 'main_frame' }));
+    // The page's report holds a Meta hit no running worker saw: it is recovered, its row waits for the log.
+    observer.pageResources(7, [{ url: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 10, seq: 1 }], 'p1');
+    expect(observer.recovering()).toBe(true);
+
+    // The erase waits for the log's answer 3 s at most (RECOVERY_HOLD_MS), then erases.
+    await eraseLocalData({ store, observer, writer, log: () => db, areas: [session] });
+    answer(0);
+    await observer.recovered();
+    await writer.flush();
+    expect(session.data).toEqual({});
+    expect(await storedObservations(db)).toEqual([]);
+  }, 15_000);
+});
+
 describe('the history page asking the background to erase', () => {
   it('leaves it to the background when it says it erased', async () => {
     let erasedHere = false;

@@ -84,5 +84,25 @@ describe('requests stopped before they were sent', () => {
     expect(state.entries['meta-pixel']).toMatchObject({ requests: 1, stopped: 1 });
     expect(state.requests.filter((r) => r.entryId === 'meta-pixel')).toMatchObject([{ event: 'PageView', stopped: true }]);
   });
+
+  it('marks both when two blocked hits to one address end, one started before a stop and one after', async () => {
+    const { observer, store, area } = await shopVisit();
+    const before = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
+    observer.requestStarted(before);
+    await store.flush();
+    const next = makeObserver(area);
+    await next.store.ready;
+    // The same address once its query is left out: the new worker's own hit must keep its record for its end.
+    const after = request('https://www.facebook.com/tr/?id=1&ev=ViewContent', { type: 'image' });
+    next.observer.requestStarted(after);
+    next.observer.requestEnded({ ...before, error: 'net::ERR_BLOCKED_BY_CLIENT' });
+    next.observer.requestEnded({ ...after, error: 'net::ERR_BLOCKED_BY_CLIENT' });
+    const state = next.store.get(7)!;
+    expect(state.entries['meta-pixel']).toMatchObject({ requests: 2, stopped: 2 });
+    expect(state.requests.filter((r) => r.entryId === 'meta-pixel').map((r) => [r.event, r.stopped ?? false])).toEqual([
+      ['PageView', true],
+      ['ViewContent', true],
+    ]);
+  });
 });
 

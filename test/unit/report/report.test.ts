@@ -158,6 +158,9 @@ describe('report', () => {
     ['https://www.mijnliefsteboek.nl/u/sanne@voorbeëld.nl/bedankt', 'non-ASCII domain', 'sanne'],
     ['https://www.mijnliefsteboek.nl/u/jos%C3%A9@voorbeeld.nl', 'non-ASCII name', 'voorbeeld'],
     ['https://www.mijnliefsteboek.nl/u/sanne@xn--voorbeld-e1a.nl', 'punycode domain', 'sanne'],
+    ['https://www.mijnliefsteboek.nl/u/sanne%40voorbeeld%2Enl', 'encoded dot', 'sanne'],
+    ['https://www.mijnliefsteboek.nl/bel/(06)-1234-5678', 'phone with its area code in parentheses', '1234-5678'],
+    ['https://www.mijnliefsteboek.nl/bel/0031-6-1234-5678', 'phone with 00', '1234-5678'],
   ])('masks personal data in a path: %s (%s)', (url, what, leaked) => {
     const redacted = redactUrl(url);
     // A phone's digits must not survive in any spelling: compared with every separator taken out.
@@ -167,8 +170,17 @@ describe('report', () => {
     expect(redacted.startsWith('https://www.mijnliefsteboek.nl/')).toBe(true);
   });
 
-  it('leaves a path without personal data as it is: dates, sizes, product names', () => {
-    for (const url of ['https://www.mijnliefsteboek.nl/blog/2026-12-05/sinterklaas', 'https://www.mijnliefsteboek.nl/boeken/noor-en-de-draak/21x28', 'https://www.mijnliefsteboek.nl/checkout/stap-2']) {
+  it('leaves a path without personal data as it is: dates, sizes, product names, ISBNs', () => {
+    for (const url of [
+      'https://www.mijnliefsteboek.nl/blog/2026-12-05/sinterklaas',
+      'https://www.mijnliefsteboek.nl/boeken/noor-en-de-draak/21x28',
+      'https://www.mijnliefsteboek.nl/checkout/stap-2',
+      // Numbers in groups that are not phone numbers: an ISBN, a range of sizes, years, dates.
+      'https://www.mijnliefsteboek.nl/isbn/978-90-263-5583-4',
+      'https://www.mijnliefsteboek.nl/maten/36-38-40-42-44',
+      'https://www.mijnliefsteboek.nl/actie/2025-2026-2027',
+      'https://www.mijnliefsteboek.nl/agenda/2026-12-05-2027-01-05',
+    ]) {
       expect(redactUrl(url)).toBe(url);
     }
   });
