@@ -13,6 +13,19 @@ async function shopVisit() {
   return made;
 }
 
+/**
+ * `hit` started on the shop's page, then the worker is stopped: the next one (returned) finds the state
+ * with the request pending, and no record of it in memory.
+ */
+async function startedBeforeAStop(hit: ReturnType<typeof request>) {
+  const { observer, store, area } = await shopVisit();
+  observer.requestStarted(hit);
+  await store.flush();
+  const next = makeObserver(area);
+  await next.store.ready;
+  return next;
+}
+
 describe('requests stopped before they were sent', () => {
   it('knows the errors of a blocker, of tracking protection and of a host never reached, in both browsers', () => {
     for (const error of ['net::ERR_BLOCKED_BY_CLIENT', 'net::ERR_NAME_NOT_RESOLVED', 'net::ERR_INSUFFICIENT_RESOURCES', 'NS_ERROR_ABORT', 'NS_ERROR_SOCIALTRACKING_URI', 'NS_ERROR_TRACKING_URI', 'NS_ERROR_UNKNOWN_HOST']) {
@@ -72,13 +85,8 @@ describe('requests stopped before they were sent', () => {
   });
 
   it('marks a request stopped whose start a worker stopped since then saw', async () => {
-    const { observer, store, area } = await shopVisit();
     const hit = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
-    observer.requestStarted(hit);
-    await store.flush();
-    // The worker is stopped: the next one finds the state with the request pending, and no record in memory.
-    const next = makeObserver(area);
-    await next.store.ready;
+    const next = await startedBeforeAStop(hit);
     next.observer.requestEnded({ ...hit, error: 'net::ERR_BLOCKED_BY_CLIENT' });
     const state = next.store.get(7)!;
     expect(state.entries['meta-pixel']).toMatchObject({ requests: 1, stopped: 1 });
@@ -86,12 +94,8 @@ describe('requests stopped before they were sent', () => {
   });
 
   it('marks both when two blocked hits to one address end, one started before a stop and one after', async () => {
-    const { observer, store, area } = await shopVisit();
     const before = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image' });
-    observer.requestStarted(before);
-    await store.flush();
-    const next = makeObserver(area);
-    await next.store.ready;
+    const next = await startedBeforeAStop(before);
     // The same address once its query is left out: the new worker's own hit must keep its record for its end.
     const after = request('https://www.facebook.com/tr/?id=1&ev=ViewContent', { type: 'image' });
     next.observer.requestStarted(after);
