@@ -156,12 +156,19 @@ export function createObserver(deps: ObserverDeps) {
   const openRecords = new Map<string, RequestRecord>();
   /** How many times everything was forgotten (forgetEverything): a row whose turn comes after is not logged. */
   let erasures = 0;
+  /**
+   * Per tab, the shop page whose own request is still under way: the tab shows the page before it until
+   * it arrives. `leftHidden` is set when a hidden address was reported meanwhile (see tabNavigated). In
+   * memory only: after a stop, a hidden address is judged by the visit's start alone, as before.
+   */
+  const pagesLoading = new Map<number, { requestId: string; visitId: string; leftHidden: boolean }>();
 
   /** The user erased everything: every open tab forgets its visit, until its next page load. */
   function forgetEverything() {
     erasures++;
     for (const state of store.all()) store.delete(state.tabId);
     openRecords.clear();
+    pagesLoading.clear();
   }
 
   function startVisit(tabId: number, url: string, at: number): TabState {
@@ -174,6 +181,39 @@ export function createObserver(deps: ObserverDeps) {
 
   function endVisit(tabId: number) {
     store.delete(tabId);
+    pagesLoading.delete(tabId);
+  }
+
+  /**
+   * A shop page's own request: a new visit, unless it is the next hop of a redirect the visit's page
+   * already made (webRequest reports each hop as a start of the same request), which moves the visit to
+   * the page's new address rather than leave an empty visit behind for every hop.
+   */
+  function pageRequested(event: RequestEvent) {
+    const loading = pagesLoading.get(event.tabId);
+    const state = store.get(event.tabId);
+    if (loading?.requestId === event.requestId && state?.visitId === loading.visitId) {
+      state.url = event.url;
+      writer.put('visits', { id: state.visitId, tabId: event.tabId, url: event.url, startedAt: state.startedAt });
+      store.changed(state);
+      return;
+    }
+    const started = startVisit(event.tabId, event.url, event.timeStamp);
+    pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: started.visitId, leftHidden: false });
+  }
+
+  /**
+   * The end of a shop page's own request. Had the tab meanwhile gone to an address it hides, the page
+   * that never arrived was left for it: the visit ends. Arrived, the hidden address was the tab's page
+   * before this one.
+   */
+  function pageEnded(event: RequestEvent): 'left' | undefined {
+    const loading = pagesLoading.get(event.tabId);
+    if (loading?.requestId !== event.requestId) return;
+    pagesLoading.delete(event.tabId);
+    if (event.error === undefined || !loading.leftHidden || store.get(event.tabId)?.visitId !== loading.visitId) return;
+    endVisit(event.tabId);
+    return 'left';
   }
 
   function activity(state: TabState, entryId: EntryId, at: number): EntryActivity {
@@ -286,7 +326,7 @@ export function createObserver(deps: ObserverDeps) {
   function requestStarted(event: RequestEvent) {
     if (event.tabId < 0) return;
     if (event.type === 'main_frame') {
-      if (isShopPage(event.url)) startVisit(event.tabId, event.url, event.timeStamp);
+      if (isShopPage(event.url)) pageRequested(event);
       else endVisit(event.tabId);
       return;
     }
@@ -312,6 +352,7 @@ export function createObserver(deps: ObserverDeps) {
 
   function requestEnded(event: RequestEvent) {
     if (event.tabId < 0) return;
+    if (event.type === 'main_frame' && pageEnded(event) === 'left') return;
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
     const state = store.get(event.tabId) ?? (event.type === 'main_frame' && isShopPage(event.url) ? startVisit(event.tabId, event.url, event.timeStamp) : undefined);
@@ -660,6 +701,15 @@ export function createObserver(deps: ObserverDeps) {
     // new tab's about:blank (no host access to it), and on a slow first load the shop page has not
     // committed when the background looks again. Only a navigation after the visit began leaves it.
     if (url === undefined && (store.get(tabId)?.startedAt ?? Number.NEGATIVE_INFINITY) >= at) return;
+    // While the visit's page is still on its way, the tab's address is still the one before, hidden
+    // (Firefox reports "loading" twice for a new tab, the second after the page's request started, and
+    // under load still hides its address when looked at half a second later). Whether the tab left is
+    // known when the page's request ends: arrived, it did not.
+    const loading = pagesLoading.get(tabId);
+    if (url === undefined && loading && loading.visitId === store.get(tabId)?.visitId) {
+      loading.leftHidden = true;
+      return;
+    }
     if (url === undefined || !isShopPage(url)) return endVisit(tabId);
     // Back/forward cache: the page comes back without a main_frame request.
     if (!store.get(tabId)) startVisit(tabId, url!, at);

@@ -95,6 +95,74 @@ describe('observer', () => {
     expect(store.get(7)).toBeUndefined();
   });
 
+  it('keeps a visit whose page is still on its way when the tab’s address is hidden (Firefox’s second "loading" of a new tab)', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    // Firefox under load, as traced: "loading" with no address at 937 and at 1,101, the page's request at
+    // 1,085; looked at again 500 ms later the address is still hidden, the page not yet arrived.
+    const page = request(`${SHOP}test/meta-pixel`, { type: 'main_frame', timeStamp: 1_085 });
+    observer.requestStarted(page);
+    const visit = store.get(7)!.visitId;
+    observer.tabNavigated(7, undefined, 937);
+    observer.tabNavigated(7, undefined, 1_101);
+    expect(store.get(7)?.visitId).toBe(visit);
+    // The page commits: its address shows, and it is the same visit.
+    observer.tabNavigated(7, `${SHOP}test/meta-pixel`, 1_682);
+    observer.requestEnded({ ...page, timeStamp: 1_604, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    const pixel = request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image', timeStamp: 1_900 });
+    observer.requestStarted(pixel);
+    expect(store.get(7)).toMatchObject({ visitId: visit, entries: { aws: { requests: 1 }, 'meta-pixel': { requests: 1 } } });
+    expect(new Set(writer.visits.map((v) => v.id))).toEqual(new Set([visit]));
+    // Once the page has arrived, a hidden address is a page the extension may not see: the visit ends.
+    observer.tabNavigated(7, undefined, 2_000);
+    expect(store.get(7)).toBeUndefined();
+  });
+
+  it('ends a visit whose page never arrived because the tab went to an address it hides', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    const page = request(SHOP, { type: 'main_frame', timeStamp: 1_000 });
+    observer.requestStarted(page);
+    observer.tabNavigated(7, undefined, 1_200);
+    expect(store.get(7)).toBeDefined();
+    observer.requestEnded({ ...page, timeStamp: 1_250, error: 'NS_BINDING_ABORTED' });
+    expect(store.get(7)).toBeUndefined();
+    // What the other site loads is not the shop's.
+    observer.requestStarted(request('https://region1.google-analytics.com/g/collect?v=2&tid=G-9', { type: 'ping', timeStamp: 1_300 }));
+    expect(store.all()).toEqual([]);
+    expect(writer.visits).toHaveLength(1);
+    expect(writer.observations.size).toBe(0);
+  });
+
+  it('keeps a visit whose page failed to load while the tab stayed on it', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    const page = request(SHOP, { type: 'main_frame', timeStamp: 1_000 });
+    observer.requestStarted(page);
+    const visit = store.get(7)!.visitId;
+    observer.requestEnded({ ...page, timeStamp: 1_250, error: 'net::ERR_CONNECTION_RESET' });
+    expect(store.get(7)?.visitId).toBe(visit);
+  });
+
+  it('follows a page’s redirects within one visit, at its final address', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    // webRequest reports each hop as a new start of the same request.
+    const first = request('https://mijnliefsteboek.nl/', { type: 'main_frame', timeStamp: 1_000 });
+    observer.requestStarted(first);
+    const visit = store.get(7)!.visitId;
+    observer.requestStarted({ ...first, url: SHOP, timeStamp: 1_040 });
+    observer.requestEnded({ ...first, url: SHOP, timeStamp: 1_090, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    expect(store.get(7)).toMatchObject({ visitId: visit, url: SHOP, startedAt: 1_000 });
+    expect(writer.visits.map((v) => [v.id, v.url])).toEqual([
+      [visit, 'https://mijnliefsteboek.nl/'],
+      [visit, SHOP],
+    ]);
+    // The next page load is a visit of its own, even from the same address.
+    observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 2_000 }));
+    expect(store.get(7)!.visitId).not.toBe(visit);
+  });
+
   it('ignores service-worker requests (no tab) and tabs without a visit', async () => {
     const { observer, store, writer } = makeObserver();
     await store.ready;
