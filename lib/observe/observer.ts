@@ -174,9 +174,14 @@ export function createObserver(deps: ObserverDeps) {
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
     store.set(state);
-    writer.put('visits', { id: state.visitId, tabId, url, startedAt: at });
+    logVisit(state);
     deps.snapshotCookies?.(tabId, state.visitId);
     return state;
+  }
+
+  /** The visit's own row in the log, written again whenever what it keeps of the tab changes. */
+  function logVisit(state: TabState) {
+    writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
   }
 
   function endVisit(tabId: number) {
@@ -194,7 +199,7 @@ export function createObserver(deps: ObserverDeps) {
     const state = store.get(event.tabId);
     if (loading?.requestId === event.requestId && state?.visitId === loading.visitId) {
       state.url = event.url;
-      writer.put('visits', { id: state.visitId, tabId: event.tabId, url: event.url, startedAt: state.startedAt });
+      logVisit(state);
       store.changed(state);
       return;
     }
@@ -656,7 +661,7 @@ export function createObserver(deps: ObserverDeps) {
     // A banner on screen and no record: nothing has been chosen up to then.
     if (showing && !state.consent.some((c) => c.signal === undefined)) state.noRecordSince = Math.max(state.noRecordSince ?? Number.NEGATIVE_INFINITY, at);
     // The log keeps the banner with the visit: an unanswered banner is what "before the choice" rests on.
-    writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
+    logVisit(state);
     store.changed(state);
   }
 
@@ -672,7 +677,7 @@ export function createObserver(deps: ObserverDeps) {
         // Named, not claimed visible: a returning customer's banner stays hidden.
         if (state.banner) return;
         state.banner = { cmp: report.cmp, showing: false, seenAt: now };
-        writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
+        logVisit(state);
         store.changed(state);
         return;
       case 'signal':
