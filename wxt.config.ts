@@ -1,9 +1,14 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
 import { hostPermissions } from './lib/catalog';
 import * as checkedData from './lib/catalog/data';
+import { DEXIE_SCRIPT } from './lib/db/dexie-script';
+
+let targetBrowser = 'chrome';
 
 // The manifest is a function of the catalog: the shop and each network-observed tracker host,
 // never <all_urls>. Chromium shows webRequest a sub-resource only when the extension holds
@@ -25,8 +30,19 @@ export default defineConfig({
   }),
   webExt: { disabled: true },
   hooks: {
+    'config:resolved'(wxt) {
+      targetBrowser = wxt.config.browser;
+    },
+    // Dexie once in the package, as a classic script the pages and Chrome's worker share (lib/db/dexie-script.ts).
+    'build:publicAssets'(_wxt, files) {
+      files.push({ relativeDest: DEXIE_SCRIPT.slice(1), contents: dexieScript() });
+    },
     'vite:build:extendConfig'(entrypoints, config) {
-      if (!entrypoints.some((entrypoint) => entrypoint.name === 'popup')) return;
+      const names = new Set(entrypoints.map((entrypoint) => entrypoint.name));
+      // Firefox's background is an event page, which cannot import a script later: there Dexie stays bundled.
+      if (names.has('background') && targetBrowser === 'chrome') (config.plugins ??= []).push(sharedDexie('lib/db/dexie-in-chrome-worker.ts'));
+      if (!names.has('popup')) return;
+      (config.plugins ??= []).push(sharedDexie('lib/db/dexie-in-page.ts'));
       const rollupOptions = ((config.build ??= {}).rollupOptions ??= {});
       const output = Array.isArray(rollupOptions.output) ? {} : (rollupOptions.output ?? {});
       rollupOptions.output = { ...output, codeSplitting: { groups: [popupChunk()] } } as never;
@@ -93,6 +109,29 @@ function checkedAtBuild(): Plugin {
         .join('\n');
     },
   };
+}
+
+/**
+ * `dexie` resolved to the module that takes Dexie from the shared script (`stand-in`), and that script's
+ * own address left for the browser to load.
+ */
+function sharedDexie(standIn: string): Plugin {
+  const module = resolve(import.meta.dirname, standIn);
+  return {
+    name: 'privacy-lens:shared-dexie',
+    enforce: 'pre',
+    resolveId(source) {
+      if (source === 'dexie') return module;
+      if (source === DEXIE_SCRIPT) return { id: DEXIE_SCRIPT, external: true };
+      return null;
+    },
+  };
+}
+
+/** Dexie's own minified build, the file its ES module entry wraps, without the line naming a source map the package does not carry. */
+function dexieScript(): string {
+  const build = resolve(dirname(createRequire(import.meta.url).resolve('dexie')), 'dexie.min.js');
+  return readFileSync(build, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleSizes } from '../bench/sizes';
@@ -42,6 +42,28 @@ describe('what the popup loads', () => {
       for (const chunk of imported) expect(scripts, `${script} imports ${chunk}`).toContain(chunk);
       expect(code, `${script} holds no Dexie`).not.toContain('Dexie');
     }
+  });
+});
+
+describe('Dexie in the package', () => {
+  it('is one file, dexie.js, which Chrome’s worker imports on first use and the pages that read the log load', async () => {
+    // lib/db/dexie-script.ts: carried twice it was about 31 kB of the zip, and 98 kB of the script a
+    // woken worker compiles before its first event.
+    const output = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+    const shared = await readFile(resolve(output, 'dexie.js'), 'utf8');
+    expect(shared, 'dexie.js is Dexie’s UMD build').toContain('.Dexie=');
+    expect(shared, 'dexie.js names no source map the package lacks').not.toContain('sourceMappingURL');
+    const background = await readFile(resolve(output, 'background.js'), 'utf8');
+    expect(background, 'background.js carries no Dexie (its version check, semVer)').not.toContain('semVer');
+    expect(background, 'background.js imports dexie.js').toContain('/dexie.js');
+    const chunks = await readdir(resolve(output, 'chunks'));
+    let importers = 0;
+    for (const chunk of chunks) {
+      const code = await readFile(resolve(output, 'chunks', chunk), 'utf8');
+      expect(code, `chunks/${chunk} carries no Dexie`).not.toContain('semVer');
+      if (/import\s*["']\/dexie\.js["']/.test(code)) importers++;
+    }
+    expect(importers, 'the chunk of the pages that read the log imports dexie.js').toBe(1);
   });
 });
 
