@@ -8,6 +8,7 @@ import { hostPermissions } from './lib/catalog';
 import * as checkedData from './lib/catalog/data';
 import { DEXIE_SCRIPT } from './lib/db/dexie-script';
 
+/** The browser being built for, set when WXT has resolved its config: the build hooks below are not told it. */
 let targetBrowser = 'chrome';
 
 // The manifest is a function of the catalog: the shop and each network-observed tracker host,
