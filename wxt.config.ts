@@ -8,7 +8,7 @@ import { hostPermissions } from './lib/catalog';
 import * as checkedData from './lib/catalog/data';
 import { DEXIE_SCRIPT } from './lib/db/dexie-script';
 
-/** The browser being built for, set when WXT has resolved its config: the build hooks below are not told it. */
+/** The browser being built for, set when WXT has resolved its config: the Vite build hook below is not told it. */
 let targetBrowser = 'chrome';
 
 // The manifest is a function of the catalog: the shop and each network-observed tracker host,
@@ -40,7 +40,7 @@ export default defineConfig({
     },
     'vite:build:extendConfig'(entrypoints, config) {
       const names = new Set(entrypoints.map((entrypoint) => entrypoint.name));
-      // Firefox's background is an event page, which cannot import a script later: there Dexie stays bundled.
+      // Firefox's background is an event page, which has no importScripts: there Dexie stays bundled.
       if (names.has('background') && targetBrowser === 'chrome') (config.plugins ??= []).push(sharedDexie('lib/db/dexie-in-chrome-worker.ts'));
       if (!names.has('popup')) return;
       (config.plugins ??= []).push(sharedDexie('lib/db/dexie-in-page.ts'));
@@ -129,7 +129,7 @@ function sharedDexie(standIn: string): Plugin {
   };
 }
 
-/** Dexie's own minified build, the file its ES module entry wraps, without the line naming a source map the package does not carry. */
+/** Dexie's own minified UMD build (the same code its ES module entry wraps), without the line naming a source map the package does not carry. */
 function dexieScript(): string {
   const build = resolve(dirname(createRequire(import.meta.url).resolve('dexie')), 'dexie.min.js');
   return readFileSync(build, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');

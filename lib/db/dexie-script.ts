@@ -1,7 +1,7 @@
 /**
- * Dexie as one classic script at the package's root, `dexie.js` (Dexie's own minified build, the one its
- * ES module entry wraps; wxt.config.ts copies it), shared by Chrome's service worker and the pages that
- * read the log. The package carries Dexie once instead of twice, and Chrome's worker leaves it out of
+ * Dexie as one classic script at the package's root, `dexie.js` (Dexie's own minified UMD build, the same
+ * code its ES module entry wraps; wxt.config.ts copies it), shared by Chrome's service worker and the pages that
+ * read the log. Chrome's package carries Dexie once instead of twice, and Chrome's worker leaves it out of
  * `background.js`: a woken worker reads and compiles its whole script before its first event (the code
  * cache is read whole, called or not), and Dexie was 98 kB of that script's 346 kB.
  *

@@ -56,6 +56,8 @@ describe('Dexie in the package', () => {
     const background = await readFile(resolve(output, 'background.js'), 'utf8');
     expect(background, 'background.js carries no Dexie (its version check, semVer)').not.toContain('semVer');
     expect(background, 'background.js imports dexie.js').toContain('/dexie.js');
+    // Without an import at install, a later worker may not import it (lib/db/dexie-script.ts).
+    expect(background, 'background.js imports it at install').toMatch(/addEventListener\(["'`]install["'`]/);
     const chunks = await readdir(resolve(output, 'chunks'));
     let importers = 0;
     for (const chunk of chunks) {
