@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { readQuery } from '../classify/query';
 
 /** One Consent Mode signal as a Google request reports it. */
 export const SignalState = z.lazy(() => z.enum(['granted', 'denied', 'not-set']));
@@ -32,7 +33,7 @@ const GCD_LETTER: Record<string, SignalState> = { l: 'not-set', p: 'denied', q: 
  */
 export function parseConsentMode(query: string): ConsentModeSignals | null {
   if (query.length > 65_536) query = query.slice(0, 65_536);
-  const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
+  const params = readQuery(query.startsWith('?') ? query.slice(1) : query);
   const gcs = params.get('gcs');
   const gcd = params.get('gcd');
   let signals: ConsentModeSignals | null = null;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { queryPairs } from '../classify/query';
 
 /** Personal data found in a tracker request, named by kind and place, never by value. */
 export const PersonalDataHit = z.lazy(() => z.strictObject({
@@ -43,13 +44,7 @@ export function findPersonalData(url: string, body?: string): PersonalDataHit[] 
 }
 
 function scanParams(text: string, add: (hit: PersonalDataHit) => void) {
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(text);
-  } catch {
-    return;
-  }
-  for (const [name, rawValue] of params) {
+  for (const [name, rawValue] of queryPairs(text)) {
     // Decoded once more: a page's address inside a hit (`dl`, `p`) carries its own query encoded
     // again, so an address the shop's form put in it reads `sanne%40voorbeeld.nl` after the first.
     const value = decodedOnce(rawValue.trim());

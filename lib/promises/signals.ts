@@ -1,5 +1,6 @@
 import { catalog as defaultCatalog, type Catalog, type EntryId, type PolicyPromise, type PromiseRule } from '../catalog';
 import { AwsRegion } from '../catalog/vocabulary';
+import { queryPairs } from '../classify/query';
 import type { PersonalDataHit } from '../consent/personal-data';
 
 /** What the pipeline keeps of one request for the promises' rules: names and an event, never values. */
@@ -137,11 +138,5 @@ export function* requestParams(url: string, body: string | undefined): Generator
 }
 
 function* searchParams(text: string): Generator<[string, string]> {
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(text);
-  } catch {
-    return;
-  }
-  for (const [name, value] of params) yield [name, value.trim()];
+  for (const [name, value] of queryPairs(text)) yield [name, value.trim()];
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readQuery } from '@/lib/classify/query';
+import { queryPairs, readQuery } from '@/lib/classify/query';
 
 // Characters that make URLSearchParams's reading differ from the text: separators, escapes (good
 // and broken), '+', a non-ASCII letter, a lone surrogate.
@@ -30,5 +30,25 @@ describe('readQuery', () => {
     ['v=2', 'tid', null],
   ])('%s: %s', (text, asked, expected) => {
     expect(readQuery(text).get(asked)).toBe(expected);
+  });
+});
+
+describe('queryPairs', () => {
+  it('gives every pair, decoded and in order, as iterating URLSearchParams does', () => {
+    fc.assert(
+      fc.property(query, (text) => {
+        expect(queryPairs(text)).toEqual([...new URLSearchParams(text)]);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 20_000) },
+    );
+  });
+
+  it.each([
+    ['id=1&ev=PageView&dl=https%3A%2F%2Fwww.mijnliefsteboek.nl%2F%3Fq%3D1', [['id', '1'], ['ev', 'PageView'], ['dl', 'https://www.mijnliefsteboek.nl/?q=1']]],
+    ['ud%5Bem%5D=abc&&cd[x]', [['ud[em]', 'abc'], ['cd[x]', '']]], // a name decoded like a value; '&&' is no pair
+    ['?a=1=2&b', [['a', '1=2'], ['b', '']]], // one '?' dropped; a value keeps its later '='
+    ['', []],
+  ])('%s', (text, expected) => {
+    expect(queryPairs(text)).toEqual(expected);
   });
 });
