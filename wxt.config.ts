@@ -6,7 +6,8 @@ import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
 import { hostPermissions } from './lib/catalog';
 import * as checkedData from './lib/catalog/data';
-import { DEXIE_SCRIPT } from './lib/db/dexie-script';
+import { build as esbuild } from 'esbuild';
+import { DEXIE_SCRIPT, TCF_GLOBAL, TCF_SCRIPT } from './lib/background/worker-scripts';
 
 /** The browser being built for, set when WXT has resolved its config: the Vite build hook below is not told it. */
 let targetBrowser = 'chrome';
@@ -34,16 +35,20 @@ export default defineConfig({
     'config:resolved'(wxt) {
       targetBrowser = wxt.config.browser;
     },
-    // Dexie once in the package, as a classic script the pages and Chrome's worker share (lib/db/dexie-script.ts).
-    'build:publicAssets'(_wxt, files) {
+    // The scripts Chrome's worker imports on first use (lib/background/worker-scripts.ts): Dexie, which the
+    // pages share in both browsers, and the IAB's TCF library, which only Chrome's worker loads from a file.
+    async 'build:publicAssets'(_wxt, files) {
       files.push({ relativeDest: DEXIE_SCRIPT.slice(1), contents: dexieScript() });
+      if (targetBrowser === 'chrome') files.push({ relativeDest: TCF_SCRIPT.slice(1), contents: await tcfScript() });
     },
     'vite:build:extendConfig'(entrypoints, config) {
       const names = new Set(entrypoints.map((entrypoint) => entrypoint.name));
       // Firefox's background is an event page, which has no importScripts: there Dexie stays bundled.
-      if (names.has('background') && targetBrowser === 'chrome') (config.plugins ??= []).push(sharedDexie('lib/db/dexie-in-chrome-worker.ts'));
+      if (names.has('background') && targetBrowser === 'chrome') {
+        (config.plugins ??= []).push(sharedScript('dexie', 'lib/db/dexie-in-chrome-worker.ts'), sharedScript('@iabtcf/core', 'lib/consent/readers/iabtcf-in-chrome-worker.ts'));
+      }
       if (!names.has('popup')) return;
-      (config.plugins ??= []).push(sharedDexie('lib/db/dexie-in-page.ts'));
+      (config.plugins ??= []).push(sharedScript('dexie', 'lib/db/dexie-in-page.ts'));
       const rollupOptions = ((config.build ??= {}).rollupOptions ??= {});
       const output = Array.isArray(rollupOptions.output) ? {} : (rollupOptions.output ?? {});
       rollupOptions.output = { ...output, codeSplitting: { groups: [popupChunk()] } } as never;
@@ -113,20 +118,36 @@ function checkedAtBuild(): Plugin {
 }
 
 /**
- * `dexie` resolved to the module that takes Dexie from the shared script (`stand-in`), and that script's
- * own address left for the browser to load.
+ * `name` (a package) resolved to the module that takes it from its own script (`standIn`), and that
+ * script's address left for the browser to load (a page imports `/dexie.js` as a module).
  */
-function sharedDexie(standIn: string): Plugin {
+function sharedScript(name: string, standIn: string): Plugin {
   const module = resolve(import.meta.dirname, standIn);
   return {
-    name: 'privacy-lens:shared-dexie',
+    name: `privacy-lens:shared-script:${name}`,
     enforce: 'pre',
     resolveId(source) {
-      if (source === 'dexie') return module;
+      if (source === name) return module;
       if (source === DEXIE_SCRIPT) return { id: DEXIE_SCRIPT, external: true };
       return null;
     },
   };
+}
+
+/** The IAB's TCF library as a classic script that defines one global, holding the only class the worker uses. */
+async function tcfScript(): Promise<string> {
+  const result = await esbuild({
+    stdin: { contents: "export { TCString } from '@iabtcf/core';", resolveDir: import.meta.dirname, loader: 'js' },
+    bundle: true,
+    format: 'iife',
+    globalName: TCF_GLOBAL,
+    minify: true,
+    target: 'chrome120',
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
 }
 
 /** Dexie's own minified UMD build (the same code its ES module entry wraps), without the line naming a source map the package does not carry. */

@@ -1,4 +1,4 @@
-// The shared script (lib/db/dexie-script.ts), loaded as a module the build leaves as it is (wxt.config.ts):
+// The shared script (lib/background/worker-scripts.ts), loaded as a module the build leaves as it is (wxt.config.ts):
 // a page evaluates it before this module, and its UMD wrapper puts Dexie on the global object.
 import '/dexie.js';
 import type { Dexie as DexieClass } from 'dexie';

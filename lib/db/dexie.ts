@@ -10,7 +10,7 @@ let loaded: typeof Dexie | undefined;
  * needs no database: the log is written a second later. `require` is what the bundler (rolldown in the
  * build, esbuild in the bench) turns into a call that evaluates the bundled module there and then;
  * Node (the unit tests, the scan) reads the same package file. In the extension's build, 'dexie' is the
- * shared script instead (lib/db/dexie-script.ts): Chrome's worker imports it here, on first use, and
+ * shared script instead (lib/background/worker-scripts.ts): Chrome's worker imports it here, on first use, and
  * carries none of it. Every module the worker loads reaches
  * Dexie through here; only a type may be imported from 'dexie' beside it (the pages may import
  * `liveQuery`: they need Dexie at once).

@@ -137,10 +137,16 @@ describe('consent verdicts in Chromium', () => {
     expect(badge).toBe('7!');
   });
 
-  it('reads an IAB TCF choice through __tcfapi, decoded by the IAB library', async () => {
+  it('reads an IAB TCF choice through __tcfapi, decoded by the IAB library, in a worker started after the install too', async () => {
     const { shown } = await scenario(CONSENT_SCENARIOS.tcf, 'none');
     expect(shown.consent.source).toBe('tcf');
     expect(shown.consent.granted).toMatchObject({ functional: true, statistics: true, marketing: false });
+    // The library is a script of its own, which a later worker may import only because the installing
+    // one did (lib/background/worker-scripts.ts).
+    await ext.stopWorker();
+    const again = await scenario(CONSENT_SCENARIOS.tcf, 'none');
+    expect(again.shown.consent.source).toBe('tcf');
+    expect(again.shown.consent.granted).toMatchObject({ functional: true, statistics: true, marketing: false });
   });
 
   it('says so when the banner’s record contradicts your own stance', async () => {

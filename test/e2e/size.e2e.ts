@@ -47,8 +47,8 @@ describe('what the popup loads', () => {
 
 describe('Dexie in the package', () => {
   it('is one file, dexie.js, which Chrome’s worker imports on first use and the pages that read the log load', async () => {
-    // lib/db/dexie-script.ts: carried twice it was about 31 kB of the zip, and 98 kB of the script a
-    // woken worker compiles before its first event.
+    // lib/background/worker-scripts.ts: carried twice it was about 31 kB of the zip, and 98 kB of the
+    // script a woken worker compiles before its first event.
     const output = resolve(import.meta.dirname, '../../.output/chrome-mv3');
     const shared = await readFile(resolve(output, 'dexie.js'), 'utf8');
     expect(shared, 'dexie.js is Dexie’s UMD build').toContain('.Dexie=');
@@ -56,7 +56,7 @@ describe('Dexie in the package', () => {
     const background = await readFile(resolve(output, 'background.js'), 'utf8');
     expect(background, 'background.js carries no Dexie (its version check, semVer)').not.toContain('semVer');
     expect(background, 'background.js imports dexie.js').toContain('/dexie.js');
-    // Without an import at install, a later worker may not import it (lib/db/dexie-script.ts).
+    // Without an import at install, a later worker may not import it (lib/background/worker-scripts.ts).
     expect(background, 'background.js imports it at install').toMatch(/addEventListener\(["'`]install["'`]/);
     const chunks = await readdir(resolve(output, 'chunks'));
     let importers = 0;
@@ -66,6 +66,26 @@ describe('Dexie in the package', () => {
       if (/import\s*["']\/dexie\.js["']/.test(code)) importers++;
     }
     expect(importers, 'the chunk of the pages that read the log imports dexie.js').toBe(1);
+  });
+});
+
+describe('the IAB’s TCF library in the package', () => {
+  it('is a file of its own in Chrome’s package, iabtcf.js, imported at install and on first use; bundled in Firefox’s background', async () => {
+    // lib/background/worker-scripts.ts: 30 kB of the script a woken worker compiles before its first
+    // event, for the few pages that hand it a TC string.
+    const chrome = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+    const library = await readFile(resolve(chrome, 'iabtcf.js'), 'utf8');
+    // The library's own names survive minifying: its segments and its publisher restrictions.
+    const iab = /publisherRestrictions/;
+    expect(library, 'iabtcf.js defines its one global').toMatch(/^var __privacyLensTcf=/);
+    expect(library, 'iabtcf.js is the IAB’s library').toMatch(iab);
+    expect(library, 'iabtcf.js names no source map').not.toContain('sourceMappingURL');
+    const background = await readFile(resolve(chrome, 'background.js'), 'utf8');
+    expect(background, 'background.js carries none of the library').not.toMatch(iab);
+    for (const script of ['/iabtcf.js', '/dexie.js']) expect(background, `background.js names ${script}, to import it at install and on first use`).toContain(script);
+    const firefox = resolve(import.meta.dirname, '../../.output/firefox-mv3');
+    expect(await readdir(firefox), 'Firefox’s package has no iabtcf.js').not.toContain('iabtcf.js');
+    expect(await readFile(resolve(firefox, 'background.js'), 'utf8'), 'Firefox’s background bundles the library').toMatch(iab);
   });
 });
 

@@ -1,0 +1,52 @@
+/**
+ * Classic scripts at the package's root that Chrome's service worker imports the first time it needs
+ * them, instead of carrying their code in `background.js`: a woken worker reads and compiles its whole
+ * script before its first event (the code cache is read whole, called or not, BENCHMARKS.md's twentieth
+ * stop), and most wakings need neither.
+ * - `dexie.js`: Dexie's own minified UMD build (the same code its ES module entry wraps), which the pages
+ *   that read the log load too, so Chrome's package carries it once. The worker needs it about a second
+ *   after it wakes, when it writes the log's first batch (lib/db/dexie-in-chrome-worker.ts).
+ * - `iabtcf.js`: the IAB's TCF library, which the worker needs only when a TC string arrives
+ *   (lib/consent/readers/iabtcf-in-chrome-worker.ts). Nothing else in the package uses it.
+ * wxt.config.ts writes both into the package and points the worker's imports of `dexie` and
+ * `@iabtcf/core` at those stand-ins.
+ *
+ * A service worker may call `importScripts` after its first run only for files it imported while it was
+ * being installed (Chromium answers any other file with a NetworkError, "importScripts() of new scripts
+ * after service worker installation is not allowed"). So the worker imports every one of them once at
+ * install (`importLaterScriptsAtInstall`, which the entrypoint calls at its top level, where an install
+ * listener must be added). An update of the extension installs its worker again, with the new files.
+ *
+ * Firefox runs the background as an event page, which has no `importScripts`: there both stay bundled.
+ * Its pages share `dexie.js` as Chrome's do.
+ */
+export const DEXIE_SCRIPT = '/dexie.js';
+export const TCF_SCRIPT = '/iabtcf.js';
+/** The global `iabtcf.js` defines: an object holding `TCString`. */
+export const TCF_GLOBAL = '__privacyLensTcf';
+
+/** Every script a worker may import after its first run. */
+export const LATER_SCRIPTS = [DEXIE_SCRIPT, TCF_SCRIPT] as const;
+
+/** What of a service worker's global scope the imports need. */
+export interface InstallingWorker {
+  addEventListener(type: 'install', listener: () => void): void;
+  importScripts(...urls: string[]): void;
+}
+
+export function importLaterScriptsAtInstall(worker: InstallingWorker): void {
+  worker.addEventListener('install', () => worker.importScripts(...LATER_SCRIPTS));
+}
+
+/**
+ * What `script` defines on the global object (read by `defined`), imported into this worker first if it
+ * is not there yet: once per worker, on first use.
+ */
+export function importOnFirstUse<T>(script: (typeof LATER_SCRIPTS)[number], defined: () => T | undefined, worker = globalThis as unknown as Pick<InstallingWorker, 'importScripts'>): T {
+  let value = defined();
+  if (value !== undefined) return value;
+  worker.importScripts(script);
+  value = defined();
+  if (value === undefined) throw new Error(`${script} did not define what it should`);
+  return value;
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DEXIE_SCRIPT, importLaterScriptsAtInstall, importOnFirstUse, LATER_SCRIPTS, TCF_SCRIPT } from '@/lib/background/worker-scripts';
+
+describe('the scripts a worker imports later', () => {
+  it('are all imported at install, in one call, since a worker may import no other file later', () => {
+    const listeners: (() => void)[] = [];
+    const worker = { addEventListener: (_type: 'install', listener: () => void) => void listeners.push(listener), importScripts: vi.fn() };
+    importLaterScriptsAtInstall(worker);
+    expect(worker.importScripts).not.toHaveBeenCalled();
+    for (const listener of listeners) listener();
+    expect(worker.importScripts).toHaveBeenCalledExactlyOnceWith(...LATER_SCRIPTS);
+    expect(LATER_SCRIPTS).toEqual([DEXIE_SCRIPT, TCF_SCRIPT]);
+  });
+
+  it('is imported on first use only, and what it defines is handed over', () => {
+    let defined: { decode(): string } | undefined;
+    const worker = { importScripts: vi.fn(() => void (defined = { decode: () => 'decoded' })) };
+    expect(importOnFirstUse(TCF_SCRIPT, () => defined, worker).decode()).toBe('decoded');
+    expect(importOnFirstUse(TCF_SCRIPT, () => defined, worker).decode()).toBe('decoded');
+    expect(worker.importScripts).toHaveBeenCalledExactlyOnceWith(TCF_SCRIPT);
+  });
+
+  it('fails loudly when the script defines nothing, or cannot be imported', () => {
+    expect(() => importOnFirstUse(TCF_SCRIPT, () => undefined, { importScripts: () => undefined })).toThrow('/iabtcf.js did not define what it should');
+    const refused = new Error('importScripts() of new scripts after service worker installation is not allowed');
+    expect(() => importOnFirstUse(DEXIE_SCRIPT, () => undefined, { importScripts: () => { throw refused; } })).toThrow(refused);
+  });
+});
