@@ -43,7 +43,7 @@ export default defineConfig({
     },
     'vite:build:extendConfig'(entrypoints, config) {
       const names = new Set(entrypoints.map((entrypoint) => entrypoint.name));
-      // Firefox's background is an event page, which has no importScripts: there Dexie stays bundled.
+      // Firefox's background is an event page, which has no importScripts: there Dexie and the TCF library stay bundled.
       if (names.has('background') && targetBrowser === 'chrome') {
         (config.plugins ??= []).push(sharedScript('dexie', 'lib/db/dexie-in-chrome-worker.ts'), sharedScript('@iabtcf/core', 'lib/consent/readers/iabtcf-in-chrome-worker.ts'));
       }
@@ -118,8 +118,9 @@ function checkedAtBuild(): Plugin {
 }
 
 /**
- * `name` (a package) resolved to the module that takes it from its own script (`standIn`), and that
- * script's address left for the browser to load (a page imports `/dexie.js` as a module).
+ * `name` (a package) resolved to the module that takes it from its own script (`standIn`). A page's
+ * stand-in imports `/dexie.js` as a module, whose address is left as it is for the browser to load;
+ * the worker's stand-ins call `importScripts` instead.
  */
 function sharedScript(name: string, standIn: string): Plugin {
   const module = resolve(import.meta.dirname, standIn);
