@@ -74,6 +74,15 @@ const changeId = (state: TabState, change: TabState['consent'][number]) => `${st
 /** A cookie write reported by the jar and by a Set-Cookie header this close together is one write. */
 const SAME_WRITE_MS = 3_000;
 
+/**
+ * Catalog cookies written on the shop's domains that a visit starting later can still take in: those
+ * written after its page's request began, told before that request (Firefox under load hands a page's
+ * request to the background after the tab's navigation and the page's own cookie writes). The latest
+ * this many, of the last RECENT_WRITE_MS.
+ */
+const MAX_RECENT_WRITES = 32;
+const RECENT_WRITE_MS = 10_000;
+
 /** Reporting page loads whose last `seq` a visit remembers: the current one and a few before it. */
 const MAX_REPORTING_PAGES = 4;
 
@@ -162,6 +171,16 @@ export function createObserver(deps: ObserverDeps) {
    * memory only: after a stop, a hidden address is judged by the visit's start alone, as before.
    */
   const pagesLoading = new Map<number, { requestId: string; visitId: string; leftHidden: boolean }>();
+  /**
+   * Per tab, a visit started from the tab's report of a shop address (tabNavigated) whose page request
+   * has not been told yet: a back/forward-cache page makes none, but Firefox under load tells a page's
+   * request after the tab's navigation (traced: 102 ms after the request began, after the page had
+   * written its cookies). That request, begun before the visit did, is the visit's own (pageRequested).
+   * In memory only: after a stop, such a request starts a visit of its own, as any request does.
+   */
+  const startedByNavigation = new Map<number, string>();
+  /** Catalog cookie writes on the shop's domains, the latest MAX_RECENT_WRITES (see startVisit). */
+  const recentWrites: { entryId: EntryId; name: string; domain: string; value: string; at: number }[] = [];
 
   /** The user erased everything: every open tab forgets its visit, until its next page load. */
   function forgetEverything() {
@@ -169,14 +188,30 @@ export function createObserver(deps: ObserverDeps) {
     for (const state of store.all()) store.delete(state.tabId);
     openRecords.clear();
     pagesLoading.clear();
+    startedByNavigation.clear();
+    recentWrites.length = 0;
   }
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
+    takeInRecentWrites(state, at, Number.POSITIVE_INFINITY);
     store.set(state);
     logVisit(state);
     deps.snapshotCookies?.(tabId, state.visitId);
     return state;
+  }
+
+  /**
+   * The catalog cookie writes told between `from` and `until` that a visit starting at `from` had no
+   * chance to hear of: its page's request was told after them (Firefox under load). Written after the
+   * request began, they are the visit's as much as any told after it.
+   */
+  function takeInRecentWrites(state: TabState, from: number, until: number) {
+    for (const write of recentWrites) {
+      if (write.at < from || write.at >= until) continue;
+      addName(activity(state, write.entryId, write.at).cookiesSet, write.name);
+      addCookieWrite(state, { entryId: write.entryId, name: write.name, at: write.at }, write.domain, write.value);
+    }
   }
 
   /** The visit's own row in the log, written again whenever what it keeps of the tab changes. */
@@ -187,6 +222,7 @@ export function createObserver(deps: ObserverDeps) {
   function endVisit(tabId: number) {
     store.delete(tabId);
     pagesLoading.delete(tabId);
+    startedByNavigation.delete(tabId);
   }
 
   /**
@@ -201,6 +237,20 @@ export function createObserver(deps: ObserverDeps) {
       state.url = event.url;
       logVisit(state);
       store.changed(state);
+      return;
+    }
+    const byNavigation = startedByNavigation.get(event.tabId);
+    startedByNavigation.delete(event.tabId);
+    // The request of the page the tab already showed, told late: begun before the visit that the tab's
+    // report of it started, and for the same address. The visit keeps what it saw meanwhile (the page's
+    // cookie writes, its content script's reports) and starts when its request did; a second visit in
+    // its place would lose them and leave an empty one in the history.
+    if (state && byNavigation === state.visitId && event.timeStamp <= state.startedAt && withoutFragment(event.url) === withoutFragment(state.url)) {
+      takeInRecentWrites(state, event.timeStamp, state.startedAt);
+      state.startedAt = event.timeStamp;
+      logVisit(state);
+      store.changed(state, { now: true });
+      pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: state.visitId, leftHidden: false });
       return;
     }
     const started = startVisit(event.tabId, event.url, event.timeStamp);
@@ -462,6 +512,11 @@ export function createObserver(deps: ObserverDeps) {
     }
     const entryId = deps.matchCookie(event.name);
     if (!entryId) return;
+    if (!event.removed) {
+      if (recentWrites.length >= MAX_RECENT_WRITES) recentWrites.shift();
+      while (recentWrites.length && recentWrites[0]!.at < at - RECENT_WRITE_MS) recentWrites.shift();
+      recentWrites.push({ entryId, name: event.name, domain, value: event.value, at });
+    }
     for (const state of store.all()) {
       if (event.removed) {
         writer.put('cookies', { id: `${state.visitId}|${event.name}|${domain}|removed`, visitId: state.visitId, entryId, name: event.name, domain, value: event.value, at, change: 'removed' });
@@ -716,14 +771,21 @@ export function createObserver(deps: ObserverDeps) {
       return;
     }
     if (url === undefined || !isShopPage(url)) return endVisit(tabId);
-    // Back/forward cache: the page comes back without a main_frame request.
-    if (!store.get(tabId)) startVisit(tabId, url!, at);
+    // Back/forward cache: the page comes back without a main_frame request. (Or its request is told
+    // after this report: see startedByNavigation.)
+    if (!store.get(tabId)) startedByNavigation.set(tabId, startVisit(tabId, url!, at).visitId);
   }
 
   return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, forgetEverything, recovered, recovering: () => recovering.size > 0 };
 }
 
 export type Observer = ReturnType<typeof createObserver>;
+
+/** A page's address as its request names it: the tab's address can carry a fragment, a request's never does. */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
 
 function addName(names: string[], name: string) {
   if (!names.includes(name) && names.length < MAX_COOKIES_PER_ENTRY) names.push(name);

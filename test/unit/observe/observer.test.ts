@@ -118,6 +118,79 @@ describe('observer', () => {
     expect(store.get(7)).toBeUndefined();
   });
 
+  it('keeps one visit when Firefox tells the page’s request after the tab’s navigation and the page’s cookie writes', async () => {
+    const { observer, store, writer, tick } = makeObserver();
+    await store.ready;
+    // As traced in Firefox under load (times from the trace, less 1,796,501,877,000): the page's request
+    // began at 1,379 and its response at 1,427 set AWSALB; the background heard the jar's AWSALB at
+    // 1,418, the tab's shop address at 1,453, the page's own _ga and _fbp at 1,473 and 1,478, and only
+    // then the request (at 1,481) and its end.
+    const url = `${SHOP}test/cookies-only`;
+    const jar = (name: string, value: string, domain = '.mijnliefsteboek.nl') => observer.cookieChanged({ removed: false, cause: 'explicit', name, domain, value });
+    tick(418);
+    jar('AWSALB', 'alb', 'www.mijnliefsteboek.nl');
+    tick(35);
+    observer.tabNavigated(7, url, 1_453);
+    const visit = store.get(7)!.visitId;
+    tick(20);
+    jar('_ga', 'GA1.1.1.1');
+    tick(5);
+    jar('_fbp', 'fb.1.1.2');
+    const page = request(url, { type: 'main_frame', timeStamp: 1_379 });
+    observer.requestStarted(page);
+    observer.requestEnded({ ...page, timeStamp: 1_427, statusCode: 200, responseHeaders: [...CLOUDFRONT_HEADERS, { name: 'set-cookie', value: 'AWSALB=alb; Path=/; Max-Age=604800; SameSite=None; Secure' }] });
+    const state = store.get(7)!;
+    expect(state).toMatchObject({ visitId: visit, startedAt: 1_379 });
+    expect(state.cookieWrites.map((w) => [w.name, w.at, w.by ?? 'page'])).toEqual([
+      ['_ga', 1_473, 'page'],
+      ['_fbp', 1_478, 'page'],
+      ['AWSALB', 1_418, 'server'],
+    ]);
+    expect(activeEntries(state).sort()).toEqual(['aws', 'google-analytics', 'meta-pixel']);
+    // One visit in the history, starting when its request did.
+    expect(new Set(writer.visits.map((v) => v.id))).toEqual(new Set([visit]));
+    expect(writer.visits.at(-1)).toMatchObject({ id: visit, startedAt: 1_379 });
+  });
+
+  it('gives a visit the cookie writes told before its page’s request, and none from before that request began', async () => {
+    const { observer, store, tick } = makeObserver();
+    await store.ready;
+    const jar = (name: string, value: string) => observer.cookieChanged({ removed: false, cause: 'explicit', name, domain: '.mijnliefsteboek.nl', value });
+    tick(300);
+    jar('_gcl_au', '1.1.1'); // 1,300: the page before
+    tick(173);
+    jar('_ga', 'GA1.1.1.1'); // 1,473: this page's, told before its request
+    openShopPage(observer, 7, `${SHOP}test/cookies-only`);
+    // `request` dates the page at 2,000 and more: told late, it began before the write.
+    const late = request(`${SHOP}test/cookies-only`, { tabId: 8, type: 'main_frame', timeStamp: 1_379 });
+    observer.requestStarted(late);
+    expect(store.get(8)!.cookieWrites.map((w) => w.name)).toEqual(['_ga']);
+    expect(store.get(8)!.entries['google-ads']).toBeUndefined();
+    // A request that began after the write: the write was the page before's.
+    expect(store.get(7)!.cookieWrites.map((w) => w.name)).toEqual([]);
+  });
+
+  it('starts a new visit for a request begun after the visit the tab’s navigation started, or for another page', async () => {
+    const { observer, store, writer } = makeObserver();
+    await store.ready;
+    // A page from the back/forward cache (no request), then reloaded.
+    observer.tabNavigated(7, `${SHOP}checkout#betalen`, 5_000);
+    const restored = store.get(7)!.visitId;
+    observer.requestStarted(request(`${SHOP}checkout`, { type: 'main_frame', timeStamp: 5_200 }));
+    expect(store.get(7)!.visitId).not.toBe(restored);
+    // Another page's request, though begun before the navigation was told.
+    observer.tabNavigated(9, `${SHOP}checkout`, 6_000);
+    const other = store.get(9)!.visitId;
+    observer.requestStarted(request(`${SHOP}over/privacybeleid`, { tabId: 9, type: 'main_frame', timeStamp: 5_900 }));
+    expect(store.get(9)!.visitId).not.toBe(other);
+    // The tab's address carries a fragment, the request's never does: told late, it is the same page.
+    observer.tabNavigated(10, `${SHOP}checkout#betalen`, 7_000);
+    const same = store.get(10)!.visitId;
+    observer.requestStarted(request(`${SHOP}checkout`, { tabId: 10, type: 'main_frame', timeStamp: 6_950 }));
+    expect(store.get(10)).toMatchObject({ visitId: same, startedAt: 6_950 });
+    expect(writer.visits.filter((v) => v.tabId === 10).map((v) => v.id)).toEqual([same, same]);
+  });
+
   it('ends a visit whose page never arrived because the tab went to an address it hides', async () => {
     const { observer, store, writer } = makeObserver();
     await store.ready;
