@@ -75,13 +75,11 @@ const changeId = (state: TabState, change: TabState['consent'][number]) => `${st
 const SAME_WRITE_MS = 3_000;
 
 /**
- * Catalog cookies written on the shop's domains that a visit starting later can still take in: those
- * written after its page's request began, told before that request (Firefox under load hands a page's
- * request to the background after the tab's navigation and the page's own cookie writes). The latest
- * this many, of the last RECENT_WRITE_MS.
+ * The jar's catalog cookie writes on the shop's domains that the observer keeps for a visit starting
+ * later (see takeInJarWrites): at most this many, and when one is added, none older than JAR_WRITE_MS.
  */
-const MAX_RECENT_WRITES = 32;
-const RECENT_WRITE_MS = 10_000;
+const MAX_JAR_WRITES = 32;
+const JAR_WRITE_MS = 10_000;
 
 /** Reporting page loads whose last `seq` a visit remembers: the current one and a few before it. */
 const MAX_REPORTING_PAGES = 4;
@@ -179,8 +177,8 @@ export function createObserver(deps: ObserverDeps) {
    * In memory only: after a stop, such a request starts a visit of its own, as any request does.
    */
   const startedByNavigation = new Map<number, string>();
-  /** Catalog cookie writes on the shop's domains, the latest MAX_RECENT_WRITES (see startVisit). */
-  const recentWrites: { entryId: EntryId; name: string; domain: string; value: string; at: number }[] = [];
+  /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
+  const jarWrites: { entryId: EntryId; name: string; domain: string; value: string; at: number }[] = [];
 
   /** The user erased everything: every open tab forgets its visit, until its next page load. */
   function forgetEverything() {
@@ -189,12 +187,12 @@ export function createObserver(deps: ObserverDeps) {
     openRecords.clear();
     pagesLoading.clear();
     startedByNavigation.clear();
-    recentWrites.length = 0;
+    jarWrites.length = 0;
   }
 
   function startVisit(tabId: number, url: string, at: number): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
-    takeInRecentWrites(state, at, Number.POSITIVE_INFINITY);
+    takeInJarWrites(state, at, Number.POSITIVE_INFINITY);
     store.set(state);
     logVisit(state);
     deps.snapshotCookies?.(tabId, state.visitId);
@@ -202,16 +200,24 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /**
-   * The catalog cookie writes told between `from` and `until` that a visit starting at `from` had no
-   * chance to hear of: its page's request was told after them (Firefox under load). Written after the
-   * request began, they are the visit's as much as any told after it.
+   * The jar's catalog cookie writes told between `from` and `until`, which a visit whose page's request
+   * began at `from` had no chance to hear of: that request was told after them (Firefox under load hands
+   * a page's request to the background after the tab's navigation and the page's own cookie writes).
+   * Written after the request began, they are the visit's as much as any told after it. Each is logged
+   * in the consent state it was told in, and the visit's writes stay in time order.
    */
-  function takeInRecentWrites(state: TabState, from: number, until: number) {
-    for (const write of recentWrites) {
+  function takeInJarWrites(state: TabState, from: number, until: number) {
+    let taken = false;
+    for (const write of jarWrites) {
       if (write.at < from || write.at >= until) continue;
       addName(activity(state, write.entryId, write.at).cookiesSet, write.name);
-      addCookieWrite(state, { entryId: write.entryId, name: write.name, at: write.at }, write.domain, write.value);
+      // The shop's server may have told us of this very write already (its Set-Cookie header).
+      if (recentWrite(state, write.name, write.at, 'server')) continue;
+      const changesBefore = state.consent.filter((change) => change.receivedAt <= write.at).length;
+      addCookieWrite(state, { entryId: write.entryId, name: write.name, at: write.at }, write.domain, write.value, changesBefore);
+      taken = true;
     }
+    if (taken) state.cookieWrites.sort((a, b) => a.at - b.at);
   }
 
   /** The visit's own row in the log, written again whenever what it keeps of the tab changes. */
@@ -244,9 +250,11 @@ export function createObserver(deps: ObserverDeps) {
     // The request of the page the tab already showed, told late: begun before the visit that the tab's
     // report of it started, and for the same address. The visit keeps what it saw meanwhile (the page's
     // cookie writes, its content script's reports) and starts when its request did; a second visit in
-    // its place would lose them and leave an empty one in the history.
+    // its place would lose them and leave an empty one in the history. A late request that was
+    // redirected names its first address here, not the page's: it starts a visit of its own, as before
+    // (the cookie writes told before it still go into that one).
     if (state && byNavigation === state.visitId && event.timeStamp <= state.startedAt && withoutFragment(event.url) === withoutFragment(state.url)) {
-      takeInRecentWrites(state, event.timeStamp, state.startedAt);
+      takeInJarWrites(state, event.timeStamp, state.startedAt);
       state.startedAt = event.timeStamp;
       logVisit(state);
       store.changed(state, { now: true });
@@ -513,9 +521,9 @@ export function createObserver(deps: ObserverDeps) {
     const entryId = deps.matchCookie(event.name);
     if (!entryId) return;
     if (!event.removed) {
-      if (recentWrites.length >= MAX_RECENT_WRITES) recentWrites.shift();
-      while (recentWrites.length && recentWrites[0]!.at < at - RECENT_WRITE_MS) recentWrites.shift();
-      recentWrites.push({ entryId, name: event.name, domain, value: event.value, at });
+      if (jarWrites.length >= MAX_JAR_WRITES) jarWrites.shift();
+      while (jarWrites.length && jarWrites[0]!.at < at - JAR_WRITE_MS) jarWrites.shift();
+      jarWrites.push({ entryId, name: event.name, domain, value: event.value, at });
     }
     for (const state of store.all()) {
       if (event.removed) {
@@ -571,10 +579,10 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /** Bounded like the requests: the visit's first writes stay, the latest ones roll. */
-  function addCookieWrite(state: TabState, write: CookieWrite, domain: string, value: string) {
+  function addCookieWrite(state: TabState, write: CookieWrite, domain: string, value: string, changesBefore?: number) {
     if (state.cookieWrites.length >= MAX_COOKIE_WRITES) state.cookieWrites.splice(MAX_COOKIE_WRITES / 2, 1);
     state.cookieWrites.push(write);
-    logCookieWrite(state, write, domain, value);
+    logCookieWrite(state, write, domain, value, changesBefore);
   }
 
   /**
@@ -582,9 +590,9 @@ export function createObserver(deps: ObserverDeps) {
    * far), so a refresh after a refusal does not overwrite the write before the choice, and a cookie
    * refreshed on every hit still costs one row per state.
    */
-  function logCookieWrite(state: TabState, write: CookieWrite, domain: string, value: string) {
+  function logCookieWrite(state: TabState, write: CookieWrite, domain: string, value: string, changesBefore = state.consent.length) {
     writer.put('cookies', {
-      id: `${state.visitId}|${write.name}|${domain}|set|${state.consent.length}`,
+      id: `${state.visitId}|${write.name}|${domain}|set|${changesBefore}`,
       visitId: state.visitId,
       entryId: write.entryId,
       name: write.name,

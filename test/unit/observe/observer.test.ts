@@ -142,9 +142,9 @@ describe('observer', () => {
     const state = store.get(7)!;
     expect(state).toMatchObject({ visitId: visit, startedAt: 1_379 });
     expect(state.cookieWrites.map((w) => [w.name, w.at, w.by ?? 'page'])).toEqual([
+      ['AWSALB', 1_418, 'server'],
       ['_ga', 1_473, 'page'],
       ['_fbp', 1_478, 'page'],
-      ['AWSALB', 1_418, 'server'],
     ]);
     expect(activeEntries(state).sort()).toEqual(['aws', 'google-analytics', 'meta-pixel']);
     // One visit in the history, starting when its request did.
@@ -189,6 +189,95 @@ describe('observer', () => {
     observer.requestStarted(request(`${SHOP}checkout`, { tabId: 10, type: 'main_frame', timeStamp: 6_950 }));
     expect(store.get(10)).toMatchObject({ visitId: same, startedAt: 6_950 });
     expect(writer.visits.filter((v) => v.tabId === 10).map((v) => v.id)).toEqual([same, same]);
+  });
+
+  it('records a write the shop’s server told of once when the late request brings in the jar’s copy', async () => {
+    const { observer, store, writer, tick } = makeObserver();
+    await store.ready;
+    const url = `${SHOP}test/server-side`;
+    tick(440);
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: 'FPID', domain: '.mijnliefsteboek.nl', value: 'FPID2.2.abc' }); // 1,440
+    tick(13);
+    observer.tabNavigated(7, url, 1_453);
+    // The tagging server's response that set it, heard after the navigation.
+    const hit = request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-1&cid=1.2', { type: 'ping', method: 'POST', timeStamp: 1_438 });
+    observer.requestEnded({ ...hit, statusCode: 204, responseHeaders: [{ name: 'set-cookie', value: 'FPID=FPID2.2.abc; Domain=.mijnliefsteboek.nl; Path=/; Max-Age=63072000; Secure; HttpOnly' }] });
+    observer.requestStarted(request(url, { type: 'main_frame', timeStamp: 1_379 }));
+    const fpid = store.get(7)!.cookieWrites.filter((w) => w.name === 'FPID');
+    expect(fpid).toEqual([expect.objectContaining({ by: 'server' })]);
+    expect(writer.cookies.filter((c) => c.name === 'FPID').map((c) => c.by)).toEqual(['server']);
+  });
+
+  it('logs a write the late request brings in under the consent state it was told in', async () => {
+    const { observer, store, writer, tick, now } = makeObserver();
+    await store.ready;
+    const url = `${SHOP}test/cookies-only`;
+    const ga = (value: string) => observer.cookieChanged({ removed: false, cause: 'explicit', name: '_ga', domain: '.mijnliefsteboek.nl', value });
+    tick(420);
+    ga('GA1.1.before'); // 1,420: before the navigation was told, so only kept
+    tick(33);
+    observer.tabNavigated(7, url, now());
+    tick(7);
+    const refusal = encodeURIComponent(JSON.stringify({ timestamp: new Date(1_460).toISOString(), consents_approved: ['cookie_cat_necessary'], consents_denied: ['cookie_cat_statistic', 'cookie_cat_marketing'] }));
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: 'CookieInformationConsent', domain: '.mijnliefsteboek.nl', value: refusal });
+    tick(10);
+    ga('GA1.1.after'); // 1,470: after the refusal
+    observer.requestStarted(request(url, { type: 'main_frame', timeStamp: 1_379 }));
+    const visit = store.get(7)!.visitId;
+    expect(writer.cookies.filter((c) => c.name === '_ga').map((c) => [c.id, c.value])).toEqual([
+      [`${visit}|_ga|mijnliefsteboek.nl|set|1`, 'GA1.1.after'],
+      [`${visit}|_ga|mijnliefsteboek.nl|set|0`, 'GA1.1.before'],
+    ]);
+  });
+
+  it('starts a visit of its own for a late request that was redirected, with the cookie writes told before it', async () => {
+    const { observer, store, tick } = makeObserver();
+    await store.ready;
+    // The tab shows where the redirect ended (/nl/); the late request names its first address (/nl).
+    observer.tabNavigated(7, `${SHOP}nl/`, 1_453);
+    const shown = store.get(7)!.visitId;
+    tick(473);
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: '_ga', domain: '.mijnliefsteboek.nl', value: 'GA1.1.1' });
+    const page = request(`${SHOP}nl`, { type: 'main_frame', timeStamp: 1_379 });
+    observer.requestStarted(page);
+    observer.requestStarted({ ...page, url: `${SHOP}nl/`, timeStamp: 1_390 });
+    expect(store.get(7)).toMatchObject({ url: `${SHOP}nl/`, startedAt: 1_379 });
+    expect(store.get(7)!.visitId).not.toBe(shown);
+    expect(store.get(7)!.cookieWrites.map((w) => w.name)).toEqual(['_ga']);
+  });
+
+  it('takes no late request into a visit its own request started, and nothing the user erased', async () => {
+    const { observer, store, tick } = makeObserver();
+    await store.ready;
+    const url = `${SHOP}checkout`;
+    observer.requestStarted(request(url, { type: 'main_frame', timeStamp: 1_000 }));
+    const own = store.get(7)!.visitId;
+    observer.requestStarted(request(url, { type: 'main_frame', timeStamp: 990 }));
+    expect(store.get(7)!.visitId).not.toBe(own);
+    tick(473);
+    observer.cookieChanged({ removed: false, cause: 'explicit', name: '_ga', domain: '.mijnliefsteboek.nl', value: 'GA1.1.1' });
+    observer.forgetEverything();
+    observer.requestStarted(request(url, { tabId: 8, type: 'main_frame', timeStamp: 1_379 }));
+    expect(store.get(8)!.cookieWrites).toEqual([]);
+  });
+
+  it('keeps the jar’s last 32 writes, none older than 10 s when one is added', async () => {
+    const { observer, store, tick } = makeObserver();
+    await store.ready;
+    const jar = (name: string, value: string) => observer.cookieChanged({ removed: false, cause: 'explicit', name, domain: '.mijnliefsteboek.nl', value });
+    jar('_gcl_au', '1.1.old'); // 1,000
+    tick(10_001);
+    jar('_ga', 'GA1.1.new'); // 11,001: the one at 1,000 is more than 10 s older
+    observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 900 }));
+    expect(store.get(7)!.cookieWrites.map((w) => w.name)).toEqual(['_ga']);
+    for (let i = 0; i < 40; i++) {
+      tick(1);
+      jar('_fbp', `fb.1.${i}`); // 11,002 to 11,041
+    }
+    observer.requestStarted(request(SHOP, { tabId: 8, type: 'main_frame', timeStamp: 900 }));
+    const writes = store.get(8)!.cookieWrites;
+    expect(writes).toHaveLength(32);
+    expect(writes.map((w) => w.at)).toEqual(Array.from({ length: 32 }, (_, i) => 11_010 + i));
   });
 
   it('ends a visit whose page never arrived because the tab went to an address it hides', async () => {
