@@ -3,7 +3,7 @@ import { SHOP_MATCHES } from '@/lib/catalog/shop-domains';
 import { watchConsentBanners } from '@/lib/consent/banners';
 import { relayPageConsent } from '@/lib/consent/page-relay';
 import { watchExtensionLifetime } from '@/lib/observe/lifetime';
-import { answerReportNow, sendReliably } from '@/lib/observe/content-channel';
+import { answerReportNow, createReportSender } from '@/lib/observe/content-channel';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
 import { fillDataRequestForm } from '@/lib/requests/form-filler';
 import shop from '@/lib/catalog/shop.json';
@@ -19,11 +19,12 @@ export default defineContentScript({
     // Not ctx.onInvalidated: a page can fire that (lifetime.ts).
     const onInvalidated = watchExtensionLifetime(() => browser.runtime?.id !== undefined);
     const reporter = startResourceReporter({ send, onInvalidated });
-    const banners = watchConsentBanners({ report: (cmp, showing, at) => sendReliably(send, { type: 'consent-banner', cmp, showing, at }), onInvalidated });
-    relayPageConsent({ send: (message) => sendReliably(send, message), onInvalidated });
+    const reports = createReportSender(send);
+    const banners = watchConsentBanners({ report: (cmp, showing, at) => void reports.send({ type: 'consent-banner', cmp, showing, at }), onInvalidated });
+    relayPageConsent({ send: (message) => reports.send(message), onInvalidated });
     answerReportNow(browser, () => {
       banners.checkNow();
-      return reporter.reportNow();
+      return Promise.all([reporter.reportNow(), reports.delivered()]).then(() => undefined);
     });
     void fillDataRequestForm({ selector: shop.dataRequestPage.emailFieldSelector, ask: () => send({ type: 'data-request-form-ready' }) });
   },

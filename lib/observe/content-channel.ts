@@ -26,6 +26,25 @@ export async function sendReliably(send: Send, message: unknown): Promise<void> 
   }
 }
 
+/**
+ * A page's banner and consent reports, each sent until the background has saved it (sendReliably), and
+ * those still on their way. "Report now" is answered only once they have arrived too: its answer
+ * travels apart from them and can reach the background first, which then writes the log without them
+ * (a banner first seen when the background asked read as "no banner", its trackers as "unknown").
+ */
+export function createReportSender(send: Send) {
+  const onTheirWay = new Set<Promise<void>>();
+  return {
+    send(message: unknown): Promise<void> {
+      const delivery: Promise<void> = sendReliably(send, message).finally(() => onTheirWay.delete(delivery));
+      onTheirWay.add(delivery);
+      return delivery;
+    },
+    /** Resolves once every report sent so far has been saved, or given up on (sendReliably's tries are bounded). */
+    delivered: (): Promise<void> => Promise.all(onTheirWay).then(() => undefined),
+  };
+}
+
 interface RuntimeLike {
   runtime: { id?: string; onMessage: { addListener(listener: (message: unknown, sender: { id?: string }) => Promise<unknown> | undefined): void } };
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MESSAGE_REFUSED, REPORT_SAVED } from '@/lib/messages/answers';
-import { sendReliably } from '@/lib/observe/content-channel';
+import { createReportSender, sendReliably } from '@/lib/observe/content-channel';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
 
 /**
@@ -59,5 +59,47 @@ describe('a content script’s reports, when the worker’s answer does not come
       ['1 https://connect.facebook.net/en_US/fbevents.js'],
       ['2 https://bat.bing.com/action/0?evt=custom'],
     ]);
+  });
+});
+
+/**
+ * "Report now" is answered apart from the banner and consent reports, and the answer can reach the
+ * background first: the content script answers only once they have arrived too.
+ */
+describe('the page’s reports on their way when the background asks for everything', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('says everything is delivered only once each report sent so far is saved, after its retries', async () => {
+    const answers: ((answer: unknown) => void)[] = [];
+    const reports = createReportSender(() => new Promise((answer) => answers.push(answer)));
+    let delivered = false;
+    void reports.send({ type: 'consent-banner', cmp: 'cookie-information', showing: true, at: 1 });
+    void reports.delivered().then(() => (delivered = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toBe(false);
+    // Answered with nothing (a worker being stopped): sent again 200 ms later, still on its way.
+    answers.shift()!(undefined);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(answers).toHaveLength(1);
+    expect(delivered).toBe(false);
+    answers.shift()!(REPORT_SAVED);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toBe(true);
+  });
+
+  it('does not wait for reports saved before the question, and gives up with sendReliably', async () => {
+    const reports = createReportSender(() => Promise.resolve(REPORT_SAVED));
+    await reports.send({ type: 'page-consent', report: {} });
+    let delivered = false;
+    void reports.delivered().then(() => (delivered = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toBe(true);
+    const unanswered = createReportSender(() => Promise.resolve(undefined));
+    void unanswered.send({ type: 'consent-banner' });
+    let givenUp = false;
+    void unanswered.delivered().then(() => (givenUp = true));
+    await vi.runAllTimersAsync();
+    expect(givenUp).toBe(true);
   });
 });
