@@ -178,7 +178,7 @@ export function createObserver(deps: ObserverDeps) {
    */
   const startedByNavigation = new Map<number, string>();
   /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
-  const jarWrites: { entryId: EntryId; name: string; domain: string; value: string; at: number }[] = [];
+  const jarWrites: JarWrite[] = [];
 
   /** The user erased everything: every open tab forgets its visit, until its next page load. */
   function forgetEverything() {
@@ -210,14 +210,22 @@ export function createObserver(deps: ObserverDeps) {
     let taken = false;
     for (const write of jarWrites) {
       if (write.at < from || write.at >= until) continue;
-      addName(activity(state, write.entryId, write.at).cookiesSet, write.name);
-      // The shop's server may have told us of this very write already (its Set-Cookie header).
-      if (recentWrite(state, write.name, write.at, 'server')) continue;
       const changesBefore = state.consent.filter((change) => change.receivedAt <= write.at).length;
-      addCookieWrite(state, { entryId: write.entryId, name: write.name, at: write.at }, write.domain, write.value, changesBefore);
-      taken = true;
+      taken = jarWritten(state, write, changesBefore) || taken;
     }
     if (taken) state.cookieWrites.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * A catalog cookie the jar says was written, on one visit: its owner set a cookie, and the write is
+   * recorded unless the shop's server told of this very write already (its Set-Cookie header).
+   * Whether it was recorded.
+   */
+  function jarWritten(state: TabState, write: JarWrite, changesBefore?: number): boolean {
+    addName(activity(state, write.entryId, write.at).cookiesSet, write.name);
+    if (recentWrite(state, write.name, write.at, 'server')) return false;
+    addCookieWrite(state, { entryId: write.entryId, name: write.name, at: write.at }, write.domain, write.value, changesBefore);
+    return true;
   }
 
   /** The visit's own row in the log, written again whenever what it keeps of the tab changes. */
@@ -520,19 +528,16 @@ export function createObserver(deps: ObserverDeps) {
     }
     const entryId = deps.matchCookie(event.name);
     if (!entryId) return;
+    const write: JarWrite = { entryId, name: event.name, domain, value: event.value, at };
     if (!event.removed) {
       if (jarWrites.length >= MAX_JAR_WRITES) jarWrites.shift();
       while (jarWrites.length && jarWrites[0]!.at < at - JAR_WRITE_MS) jarWrites.shift();
-      jarWrites.push({ entryId, name: event.name, domain, value: event.value, at });
+      jarWrites.push(write);
     }
     for (const state of store.all()) {
       if (event.removed) {
         writer.put('cookies', { id: `${state.visitId}|${event.name}|${domain}|removed`, visitId: state.visitId, entryId, name: event.name, domain, value: event.value, at, change: 'removed' });
-      } else {
-        addName(activity(state, entryId, at).cookiesSet, event.name);
-        // The shop's server may have told us of this very write already (its Set-Cookie header).
-        if (!recentWrite(state, event.name, at, 'server')) addCookieWrite(state, { entryId, name: event.name, at }, domain, event.value);
-      }
+      } else jarWritten(state, write);
       store.changed(state);
     }
   }
@@ -788,6 +793,16 @@ export function createObserver(deps: ObserverDeps) {
 }
 
 export type Observer = ReturnType<typeof createObserver>;
+
+/** A catalog cookie written on one of the shop's domains, as the jar told of it. */
+interface JarWrite {
+  entryId: EntryId;
+  name: string;
+  domain: string;
+  value: string;
+  /** When the background heard of it. */
+  at: number;
+}
 
 /** A page's address as its request names it: the tab's address can carry a fragment, a request's never does. */
 function withoutFragment(url: string): string {
