@@ -7,7 +7,7 @@ import { LOG_WRITE_DELAY_MS, startBackgroundLog } from '../db/background-log';
 import { createTranslator, pickLanguage } from '../i18n';
 import { providePackagedMessages } from '../i18n/packaged';
 import { createMessageRouter, type Sender } from '../messages';
-import { REPORT_SAVED } from '../messages/answers';
+import { NO_VISIT_YET, REPORT_SAVED } from '../messages/answers';
 import { createObserver, createTabStore, recoveriesToWaitFor } from '../observe';
 import { handleContentMessage } from '../observe/content-messages';
 import { createTabSync } from '../observe/tab-sync';
@@ -187,10 +187,9 @@ export function startBackground(browser: WebExtension) {
       // Answered once the tab state it changed is saved, and in so many words (REPORT_SAVED): a report
       // the worker handled but could not save before it was stopped is sent again by the content script,
       // not lost, and so is one whose answer Chromium turned into nothing (lib/messages/answers.ts). A
-      // handler that fails answers with the error, and the content script sends the report again.
-      return afterStart(() => handleContentMessage(observer, tabId, message))
-        .then(() => store.saved())
-        .then(() => REPORT_SAVED);
+      // handler that fails answers with the error, and one that came before its visit began with
+      // NO_VISIT_YET: the content script sends either again.
+      return afterStart(() => handleContentMessage(observer, tabId, message)).then((taken) => (taken ? store.saved().then(() => REPORT_SAVED) : NO_VISIT_YET));
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();

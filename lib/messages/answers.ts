@@ -10,6 +10,13 @@
 /** The report was handled and the tab state it changed is saved. */
 export const REPORT_SAVED = 'saved';
 
+/**
+ * The tab has no visit to take the report into yet: the page's own request has not been told to the
+ * background (Firefox under load tells it late, after the page's first reports). Not an answer: the
+ * report is sent again, and by then the visit has begun.
+ */
+export const NO_VISIT_YET = 'no-visit-yet';
+
 /** The message was dropped (its sender or its shape was refused): sending it again changes nothing. */
 export const MESSAGE_REFUSED = 'refused';
 

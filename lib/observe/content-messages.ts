@@ -2,8 +2,12 @@ import type { ContentMessage } from '../messages/schema';
 import type { Observer } from './observer';
 import { readPageConsent } from './page-consent';
 
-/** A content script's report, handed to the observer (the form filler's question is answered elsewhere). */
-export function handleContentMessage(observer: Observer, tabId: number, message: Exclude<ContentMessage, { type: 'data-request-form-ready' }>): void {
+/**
+ * A content script's report, handed to the observer (the form filler's question is answered elsewhere).
+ * Whether the tab had a visit to take it into: a report that came before its page's visit began is
+ * sent again (lib/messages/answers.ts, NO_VISIT_YET). One the observer reads as nothing is taken.
+ */
+export function handleContentMessage(observer: Observer, tabId: number, message: Exclude<ContentMessage, { type: 'data-request-form-ready' }>): boolean {
   switch (message.type) {
     case 'page-resources':
       return observer.pageResources(tabId, message.resources, message.page);
@@ -11,8 +15,7 @@ export function handleContentMessage(observer: Observer, tabId: number, message:
       return observer.bannerSeen(tabId, message.cmp, message.showing, message.at);
     case 'page-consent': {
       const report = readPageConsent(message.report);
-      if (report) observer.pageConsent(tabId, report);
-      return;
+      return report ? observer.pageConsent(tabId, report) : true;
     }
   }
 }

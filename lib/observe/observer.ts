@@ -633,9 +633,13 @@ export function createObserver(deps: ObserverDeps) {
     store.changed(state);
   }
 
-  function pageResources(tabId: number, resources: PageResource[], page: string) {
+  /**
+   * The page's report of what it loaded. Like the banner and consent reports, it says whether the tab
+   * had a visit to take it into: without one it is sent again (NO_VISIT_YET), not dropped.
+   */
+  function pageResources(tabId: number, resources: PageResource[], page: string): boolean {
     const state = store.get(tabId);
-    if (!state) return;
+    if (!state) return false;
     const seen = state.reconcile.seqByPage;
     let changed = false;
     if (!(page in seen)) {
@@ -676,6 +680,7 @@ export function createObserver(deps: ObserverDeps) {
       writer.put('observations', observationRow(state.visitId, sighting, cls, cls.party === 'listed' ? cls.kind : 'other', judged));
     }
     if (changed) store.changed(state);
+    return true;
   }
 
   /**
@@ -719,11 +724,11 @@ export function createObserver(deps: ObserverDeps) {
    * or trackers that fired right after the click would read as before it. Kept within the visit and
    * within what a live report may take.
    */
-  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt: number) {
+  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt: number): boolean {
     const state = store.get(tabId);
-    if (!state) return;
+    if (!state) return false;
     const now = deps.now();
-    if (state.banner?.cmp === cmp && state.banner.showing === showing) return;
+    if (state.banner?.cmp === cmp && state.banner.showing === showing) return true;
     const at = Math.min(now, Math.max(seenAt, now - MAX_REPORT_DELAY_MS, state.startedAt));
     state.banner = { cmp, showing, seenAt: at };
     // A banner on screen and no record: nothing has been chosen up to then.
@@ -731,31 +736,33 @@ export function createObserver(deps: ObserverDeps) {
     // The log keeps the banner with the visit: an unanswered banner is what "before the choice" rests on.
     logVisit(state);
     store.changed(state);
+    return true;
   }
 
-  /** What the page's consent APIs reported (page-consent.ts turns the messages into these). */
-  function pageConsent(tabId: number, report: PageConsentReport) {
+  /** What the page's consent APIs reported (page-consent.ts turns the messages into these); taken as bannerSeen. */
+  function pageConsent(tabId: number, report: PageConsentReport): boolean {
     const state = store.get(tabId);
-    if (!state) return;
+    if (!state) return false;
     const now = deps.now();
     switch (report.kind) {
       case 'pending':
         return bannerSeen(tabId, report.cmp, true, report.seenAt);
       case 'named':
         // Named, not claimed visible: a returning customer's banner stays hidden.
-        if (state.banner) return;
+        if (state.banner) return true;
         state.banner = { cmp: report.cmp, showing: false, seenAt: now };
         logVisit(state);
         store.changed(state);
-        return;
+        return true;
       case 'signal':
-        return addConsent(state, report.signal, now, false);
+        addConsent(state, report.signal, now, false);
+        return true;
       case 'record': {
         const hasRecord = state.consent.some((c) => c.signal === undefined);
         const carriedOver = report.carriedOver === 'unless-banner-waited' ? !hasRecord && !(state.banner?.cmp === report.record.source && state.banner.showing) : report.carriedOver;
         // A stored choice reported after this visit already has a record adds nothing.
-        if (carriedOver && hasRecord) return;
-        return addConsent(state, report.record, now, carriedOver);
+        if (!(carriedOver && hasRecord)) addConsent(state, report.record, now, carriedOver);
+        return true;
       }
     }
   }

@@ -1,5 +1,5 @@
 import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from '../messages/limits';
-import { answeredByBackground } from '../messages/answers';
+import { answeredByBackground, NO_VISIT_YET } from '../messages/answers';
 import type { ContentMessage } from '../messages/schema';
 
 export interface ReporterDeps {
@@ -9,6 +9,9 @@ export interface ReporterDeps {
   observe?: (onEntries: (entries: { name: string; initiatorType: string; startTime: number }[]) => void) => { stop(): void; take(): void };
   intervalMs?: number;
 }
+
+/** How many ticks in a row a report is sent again to a tab without a visit (about 3 s at 250 ms). */
+const MAX_NO_VISIT_ANSWERS = 12;
 
 /**
  * Runs in the content script on shop pages: reports every resource the page loaded from another
@@ -33,6 +36,7 @@ export function startResourceReporter(deps: ReporterDeps) {
 
   /** The first report goes even when empty: "nothing unnamed loaded" is then told from "no report came". */
   let announced = false;
+  let noVisitAnswers = 0;
   let draining: Promise<void> = Promise.resolve();
   function drain(): Promise<void> {
     if (sending || (announced && queue.length === 0)) return draining;
@@ -43,7 +47,13 @@ export function startResourceReporter(deps: ReporterDeps) {
           const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
           // No answer is not an answer: Chromium resolves a message on its way to a worker being stopped
           // with nothing (lib/messages/answers.ts), and those entries would have been dropped unread.
-          if (!answeredByBackground(await deps.send({ type: 'page-resources', page, resources }))) throw new Error('not answered');
+          const answer = await deps.send({ type: 'page-resources', page, resources });
+          // Sent again while the tab's visit has not begun, but not every tick for ever: a tab whose visit
+          // never begins would keep the worker awake. After a few seconds the entries are let go, as one
+          // the background could not place always were.
+          const letGo = answer === NO_VISIT_YET && ++noVisitAnswers > MAX_NO_VISIT_ANSWERS;
+          if (!answeredByBackground(answer) && !letGo) throw new Error('not answered');
+          noVisitAnswers = 0;
           announced = true;
           // Removed only once delivered, so nothing is lost while the worker restarts.
           queue.splice(0, resources.length);

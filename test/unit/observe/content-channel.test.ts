@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MESSAGE_REFUSED, REPORT_SAVED } from '@/lib/messages/answers';
+import { MESSAGE_REFUSED, NO_VISIT_YET, REPORT_SAVED } from '@/lib/messages/answers';
 import { createReportSender, sendReliably } from '@/lib/observe/content-channel';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
 
@@ -15,6 +15,7 @@ describe('a content script’s reports, when the worker’s answer does not come
 
   it.each<[string, unknown[], number]>([
     ['sends a banner or consent report again while the answer is nothing (or an error), until it is saved', [undefined, new Error('channel closed'), REPORT_SAVED], 3],
+    ['sends it again while the tab has no visit to take it into yet, until it is saved', [NO_VISIT_YET, NO_VISIT_YET, REPORT_SAVED], 3],
     ['stops at a refusal, which another try would only repeat', [MESSAGE_REFUSED], 1],
     ['gives up after five tries (the extension may be gone)', Array<undefined>(9).fill(undefined), 5],
   ])('%s', async (_title, answers, sends) => {
@@ -59,6 +60,46 @@ describe('a content script’s reports, when the worker’s answer does not come
       ['1 https://connect.facebook.net/en_US/fbevents.js'],
       ['2 https://bat.bing.com/action/0?evt=custom'],
     ]);
+  });
+
+  /** The page reporter over a scripted background: each report gets the next answer, then REPORT_SAVED. */
+  function reporterAnswering(answers: unknown[]) {
+    let deliver!: (entries: { name: string; initiatorType: string; startTime: number }[]) => void;
+    const sent: { resources: { seq: number }[] }[] = [];
+    startResourceReporter({
+      send: (message) => {
+        sent.push(message as (typeof sent)[number]);
+        return Promise.resolve(answers.length ? answers.shift() : REPORT_SAVED);
+      },
+      onInvalidated: () => undefined,
+      observe: (onEntries) => {
+        deliver = onEntries;
+        return { stop: () => undefined, take: () => undefined };
+      },
+      intervalMs: 250,
+    });
+    return { sent, deliver: (url: string) => deliver([{ name: url, initiatorType: 'script', startTime: 5 }]) };
+  }
+
+  it('keeps the page’s resources while the tab has no visit yet, and delivers them once it has', async () => {
+    const page = reporterAnswering([NO_VISIT_YET, NO_VISIT_YET]);
+    page.deliver('https://connect.facebook.net/en_US/fbevents.js');
+    await vi.advanceTimersByTimeAsync(250 * 5);
+    // Told twice that no visit has begun, saved at the third tick; nothing more to send after it.
+    expect(page.sent.map((message) => message.resources.map((r) => r.seq))).toEqual([[1], [1], [1]]);
+  });
+
+  it('lets a report go after about 3 s of "no visit yet", instead of waking the worker every tick for ever', async () => {
+    const page = reporterAnswering(Array<unknown>(100).fill(NO_VISIT_YET));
+    page.deliver('https://connect.facebook.net/en_US/fbevents.js');
+    await vi.advanceTimersByTimeAsync(250 * 40);
+    // The first send and twelve more, the thirteenth answer lets it go; nothing is sent after it.
+    expect(page.sent).toHaveLength(13);
+    // A later entry is a new report, which has its own twelve tries.
+    page.deliver('https://bat.bing.com/action/0?evt=custom');
+    await vi.advanceTimersByTimeAsync(250 * 40);
+    expect(page.sent).toHaveLength(26);
+    expect(page.sent.at(-1)!.resources.map((r) => r.seq)).toEqual([2]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeTab } from '@/lib/observe';
+import { handleContentMessage } from '@/lib/observe/content-messages';
 import { CLOUDFRONT_HEADERS, makeObserver, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
@@ -121,5 +122,37 @@ describe('observer and consent', () => {
     expect(state().requests[1]!.at).toBe(3_000);
     expect(state().requests.at(-1)!.at).toBe(4_999);
     expect(state().entries['meta-pixel']?.requests).toBe(2_000);
+  });
+});
+
+/**
+ * Firefox under load tells the background of a page's own request late (traced: 102 ms), after the
+ * page's content script may have reported its banner. Such a report is not taken (NO_VISIT_YET): the
+ * content script sends it again, and it lands in the visit, not nowhere.
+ */
+describe('a page’s reports that come before its visit began', () => {
+  it('are not taken without a visit, and are taken when sent again once it began', async () => {
+    const { observer, store, now } = makeObserver();
+    await store.ready;
+    const reports: Parameters<typeof handleContentMessage>[2][] = [
+      { type: 'consent-banner', cmp: 'cookie-information', showing: true, at: now() },
+      { type: 'page-consent', report: { source: 'cookie-information-api', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], at: now() } },
+      { type: 'page-resources', page: '0123456789abcdef', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3, seq: 1 }] },
+    ];
+    for (const report of reports) expect(handleContentMessage(observer, 7, report)).toBe(false);
+    expect(store.get(7)).toBeUndefined();
+
+    const page = request(SHOP, { type: 'main_frame', timeStamp: now() });
+    observer.requestStarted(page);
+    observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    for (const report of reports) expect(handleContentMessage(observer, 7, report)).toBe(true);
+    expect(store.get(7)).toMatchObject({ banner: { cmp: 'cookie-information' }, consent: [{ source: 'cookie-information', granted: ['necessary'] }], unlisted: { 'static.hotjar.com': 1 } });
+  });
+
+  it('takes a consent report it reads as nothing, with or without a visit: sending it again would change nothing', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    const unreadable = { type: 'page-consent', report: { source: 'tcf', eventStatus: 'useractioncomplete', tcString: 'not a TC string', at: 1 } } as const;
+    expect(handleContentMessage(observer, 7, unreadable)).toBe(true);
   });
 });
