@@ -16,8 +16,8 @@ export interface RouterDeps {
   /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
   extensionBaseUrl: string;
   isShopUrl(url: string): boolean;
-  /** May answer (the form filler asks for the address); most content messages get no answer. */
-  onContent(tabId: number, message: ContentMessage): void | Promise<unknown>;
+  /** May answer (the form filler asks for the address; a report, once saved). `pageUrl`: the sender's top frame, a shop page. */
+  onContent(tabId: number, message: ContentMessage, pageUrl: string): void | Promise<unknown>;
   onExtensionPage(message: ExtensionPageMessage): Promise<unknown>;
   onDrop?(diagnostics: Diagnostics): void;
   now(): number;
@@ -57,7 +57,7 @@ export function createMessageRouter(deps: RouterDeps) {
       if (!sender.url || !deps.isShopUrl(sender.url)) return drop('content message from a page outside the shop');
       const parsed = ContentMessage.safeParse(raw);
       if (!parsed.success) return drop(`malformed content message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      return deps.onContent(tabId, parsed.data) ?? undefined;
+      return deps.onContent(tabId, parsed.data, sender.url) ?? undefined;
     } catch (error) {
       return drop(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
     }

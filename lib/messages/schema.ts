@@ -64,6 +64,14 @@ export const PageConsentMessage = z.lazy(() => z.discriminatedUnion('source', [
 ]));
 export type PageConsentMessage = z.infer<typeof PageConsentMessage>;
 
+/**
+ * When the reporting page began, by the machine's clock (lib/observe/page-start.ts): the background
+ * tells by it a page whose own request it never saw from the page the tab's visit began with. Only
+ * ever compared with the visit's start, within a margin: a page that lies about it moves itself, no
+ * other page.
+ */
+const pageStart = z.lazy(() => z.number());
+
 /** Messages a content script on a shop page may send to the background. */
 export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
   z.strictObject({
@@ -71,6 +79,7 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     /** Which page load reports (random, per content script): `seq` counts within it. */
     page: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
     resources: z.array(PageResourceMessage).check(z.maxLength(MAX_RESOURCES_PER_MESSAGE)),
+    pageStart,
   }),
   z.strictObject({
     type: z.literal('consent-banner'),
@@ -78,15 +87,19 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     showing: z.boolean(),
     /** When the content script saw it (the machine's clock); kept within what the background saw. */
     at: z.number(),
+    pageStart,
   }),
   z.strictObject({
     type: z.literal('page-consent'),
     report: PageConsentMessage,
+    pageStart,
   }),
   /** The shop's data-request form is on the page: is there an e-mail address to fill in? */
   z.strictObject({ type: z.literal('data-request-form-ready') }),
 ]));
 export type ContentMessage = z.infer<typeof ContentMessage>;
+/** A page's report, as the content script's parts write it: the page's start is added as it is sent (lib/observe/page-start.ts). */
+export type PageReport = ContentMessage extends infer M ? (M extends { pageStart: number } ? Omit<M, 'pageStart'> : never) : never;
 
 /** Messages the extension's own pages (popup, history) may send to the background. */
 export const ExtensionPageMessage = z.lazy(() => z.discriminatedUnion('type', [

@@ -3,19 +3,21 @@ import type { Observer } from './observer';
 import { readPageConsent } from './page-consent';
 
 /**
- * A content script's report, handed to the observer (the form filler's question is answered elsewhere).
- * Whether the tab had a visit to take it into: a report that came before its page's visit began is
- * sent again (lib/messages/answers.ts, NO_VISIT_YET). One the observer reads as nothing is taken.
+ * A content script's report, handed to the observer (the form filler's question is answered elsewhere)
+ * with the page it came from, `pageUrl` being the sender's address as the browser gives it. Whether the
+ * tab had a visit to take it into: a report that came before its page's visit began is sent again
+ * (lib/messages/answers.ts, NO_VISIT_YET). One the observer reads as nothing is taken.
  */
-export function handleContentMessage(observer: Observer, tabId: number, message: Exclude<ContentMessage, { type: 'data-request-form-ready' }>): boolean {
+export function handleContentMessage(observer: Observer, tabId: number, message: Exclude<ContentMessage, { type: 'data-request-form-ready' }>, pageUrl: string): boolean {
+  const from = { start: message.pageStart, url: pageUrl };
   switch (message.type) {
     case 'page-resources':
-      return observer.pageResources(tabId, message.resources, message.page);
+      return observer.pageResources(tabId, message.resources, message.page, from);
     case 'consent-banner':
-      return observer.bannerSeen(tabId, message.cmp, message.showing, message.at);
+      return observer.bannerSeen(tabId, message.cmp, message.showing, message.at, from);
     case 'page-consent': {
       const report = readPageConsent(message.report);
-      return report ? observer.pageConsent(tabId, report) : true;
+      return report ? observer.pageConsent(tabId, report, from) : true;
     }
   }
 }

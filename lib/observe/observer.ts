@@ -67,6 +67,20 @@ export interface PageResource {
   seq: number;
 }
 
+/** The page a content script's report comes from: when it began (lib/observe/page-start.ts) and its address. */
+export interface ReportingPage {
+  start: number;
+  url: string;
+}
+
+/**
+ * How much later than the tab's visit a reporting page may have begun and still be the visit's own
+ * page. Its start is the page's clock read against the machine's (Firefox may round both to 100 ms);
+ * the visit's, a request's time. A page left for another within a second keeps its reports with the
+ * visit, as every page did before pages said when they began.
+ */
+const PAGE_START_MARGIN_MS = 1_000;
+
 /** A consent change's log row: one per change, whatever is later learnt about its moment. */
 const changeId = (state: TabState, change: TabState['consent'][number]) => `${state.visitId}:c${change.receivedAt}:${change.signal ?? 'record'}:${change.source}`;
 
@@ -170,13 +184,15 @@ export function createObserver(deps: ObserverDeps) {
    */
   const pagesLoading = new Map<number, { requestId: string; visitId: string; leftHidden: boolean }>();
   /**
-   * Per tab, a visit started from the tab's report of a shop address (tabNavigated) whose page request
-   * has not been told yet: a back/forward-cache page makes none, but Firefox under load tells a page's
+   * Per tab, a visit started from the tab's report of a shop address (tabNavigated) or from the page's
+   * own first report (visitOfPage), whose page request has not been told yet: a back/forward-cache page
+   * makes none, nor does one the shop's service worker served, but Firefox under load tells a page's
    * request after the tab's navigation (traced: 102 ms after the request began, after the page had
-   * written its cookies). That request, begun before the visit did, is the visit's own (pageRequested).
-   * In memory only: after a stop, such a request starts a visit of its own, as any request does.
+   * written its cookies). That request, begun before the visit was told of (`toldAt`), is the visit's
+   * own (pageRequested). In memory only: after a stop, such a request starts a visit of its own, as any
+   * request does.
    */
-  const startedByNavigation = new Map<number, string>();
+  const startedByNavigation = new Map<number, { visitId: string; toldAt: number }>();
   /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
   const jarWrites: JarWrite[] = [];
 
@@ -261,9 +277,9 @@ export function createObserver(deps: ObserverDeps) {
     // its place would lose them and leave an empty one in the history. A late request that was
     // redirected names its first address here, not the page's: it starts a visit of its own, as before
     // (the cookie writes told before it still go into that one).
-    if (state && byNavigation === state.visitId && event.timeStamp <= state.startedAt && withoutFragment(event.url) === withoutFragment(state.url)) {
+    if (state && byNavigation?.visitId === state.visitId && event.timeStamp <= byNavigation.toldAt && withoutFragment(event.url) === withoutFragment(state.url)) {
       takeInJarWrites(state, event.timeStamp, state.startedAt);
-      state.startedAt = event.timeStamp;
+      state.startedAt = Math.min(state.startedAt, event.timeStamp);
       logVisit(state);
       store.changed(state, { now: true });
       pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: state.visitId, leftHidden: false });
@@ -271,6 +287,25 @@ export function createObserver(deps: ObserverDeps) {
     }
     const started = startVisit(event.tabId, event.url, event.timeStamp);
     pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: started.visitId, leftHidden: false });
+  }
+
+  /**
+   * The visit a page's report belongs to. A page that began (`page.start`, lib/observe/page-start.ts)
+   * after the tab's visit did is one whose own request the background was not told of: the shop's
+   * service worker served it (Chromium's webRequest does not show such a navigation: its visit would
+   * go on as the page before's, measured in tagging.e2e.ts), or Firefox under load tells its request
+   * late. Its visit begins here, when the page did, and a late request for it is taken in
+   * (startedByNavigation). Without a visit, the tab waits for its page's request or the tab's report of
+   * it: the report is sent again (NO_VISIT_YET). Without `page`, the tab's visit (tests).
+   */
+  function visitOfPage(tabId: number, page: ReportingPage | undefined): TabState | undefined {
+    const state = store.get(tabId);
+    if (!state || !page || state.startedAt >= page.start - PAGE_START_MARGIN_MS || !isShopPage(page.url)) return state;
+    const now = deps.now();
+    const started = startVisit(tabId, page.url, Math.min(page.start, now));
+    pagesLoading.delete(tabId);
+    startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now });
+    return started;
   }
 
   /**
@@ -637,8 +672,8 @@ export function createObserver(deps: ObserverDeps) {
    * The page's report of what it loaded. Like the banner and consent reports, it says whether the tab
    * had a visit to take it into: without one it is sent again (NO_VISIT_YET), not dropped.
    */
-  function pageResources(tabId: number, resources: PageResource[], page: string): boolean {
-    const state = store.get(tabId);
+  function pageResources(tabId: number, resources: PageResource[], page: string, from?: ReportingPage): boolean {
+    const state = visitOfPage(tabId, from);
     if (!state) return false;
     const seen = state.reconcile.seqByPage;
     let changed = false;
@@ -724,8 +759,8 @@ export function createObserver(deps: ObserverDeps) {
    * or trackers that fired right after the click would read as before it. Kept within the visit and
    * within what a live report may take.
    */
-  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt: number): boolean {
-    const state = store.get(tabId);
+  function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt: number, from?: ReportingPage): boolean {
+    const state = visitOfPage(tabId, from);
     if (!state) return false;
     const now = deps.now();
     if (state.banner?.cmp === cmp && state.banner.showing === showing) return true;
@@ -740,8 +775,8 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /** What the page's consent APIs reported (page-consent.ts turns the messages into these); taken as bannerSeen. */
-  function pageConsent(tabId: number, report: PageConsentReport): boolean {
-    const state = store.get(tabId);
+  function pageConsent(tabId: number, report: PageConsentReport, from?: ReportingPage): boolean {
+    const state = visitOfPage(tabId, from);
     if (!state) return false;
     const now = deps.now();
     switch (report.kind) {
@@ -793,7 +828,7 @@ export function createObserver(deps: ObserverDeps) {
     if (url === undefined || !isShopPage(url)) return endVisit(tabId);
     // Back/forward cache: the page comes back without a main_frame request. (Or its request is told
     // after this report: see startedByNavigation.)
-    if (!store.get(tabId)) startedByNavigation.set(tabId, startVisit(tabId, url!, at).visitId);
+    if (!store.get(tabId)) startedByNavigation.set(tabId, { visitId: startVisit(tabId, url!, at).visitId, toldAt: at });
   }
 
   return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, forgetEverything, recovered, recovering: () => recovering.size > 0 };

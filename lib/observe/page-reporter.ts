@@ -1,9 +1,12 @@
 import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from '../messages/limits';
 import { answeredByBackground, NO_VISIT_YET } from '../messages/answers';
-import type { ContentMessage } from '../messages/schema';
+import type { PageReport } from '../messages/schema';
+
+type ResourceReport = Extract<PageReport, { type: 'page-resources' }>;
 
 export interface ReporterDeps {
-  send(message: ContentMessage): Promise<unknown>;
+  /** Stamps the page's start on what it sends (lib/observe/page-start.ts). */
+  send(message: ResourceReport): Promise<unknown>;
   onInvalidated(stop: () => void): void;
   /** Injected for tests; the page's own Performance API otherwise. */
   observe?: (onEntries: (entries: { name: string; initiatorType: string; startTime: number }[]) => void) => { stop(): void; take(): void };
@@ -21,7 +24,7 @@ const MAX_NO_VISIT_ANSWERS = 12;
  */
 export function startResourceReporter(deps: ReporterDeps) {
   const ownOrigin = location.origin;
-  const queue: Extract<ContentMessage, { type: 'page-resources' }>['resources'] = [];
+  const queue: ResourceReport['resources'] = [];
   let sending = false;
   let seq = 0;
   const page = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -67,6 +70,9 @@ export function startResourceReporter(deps: ReporterDeps) {
     return draining;
   }
 
+  // The first report goes at once, even empty: it tells the background that this page began, ahead of
+  // the page's own requests (a page the shop's service worker served makes none that it sees).
+  void drain();
   const timer = setInterval(() => void drain(), deps.intervalMs ?? 250);
   const flushOnHide = () => void drain();
   addEventListener('pagehide', flushOnHide);

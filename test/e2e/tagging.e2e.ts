@@ -115,6 +115,29 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await page.close();
   });
 
+  it('sees a page the shop’s service worker fetched: a visit of its own, with what it loaded', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/service-worker');
+    await page.waitForSelector('html[data-service-worker="ready"]');
+    const first = (await ext.tabState(tabId))!;
+    await page.goto('https://www.mijnliefsteboek.nl/test/service-worker/meta-pixel', { waitUntil: 'networkidle0' });
+    // The worker fetched it: the browser's own request for it went to the worker, not the network.
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await ext.settle(page);
+    const state = (await ext.tabState(tabId))!;
+    // Chromium's webRequest does not show a page the worker served: without the page's own report, its
+    // visit went on as the page before's, which then counted its Meta pixel.
+    expect(state.visitId).not.toBe(first.visitId);
+    expect(state.url).toBe('https://www.mijnliefsteboek.nl/test/service-worker/meta-pixel');
+    expect(state.entries['meta-pixel']?.requests).toBeGreaterThan(0);
+    const popup = await openPopup(ext, tabId);
+    const shown = await readPopup(popup);
+    expect(shown.entries).toEqual(['aws', 'meta-pixel']);
+    expect(shown.text).toContain('www.mijnliefsteboek.nl/test/service-worker/meta-pixel');
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-service-worker-nl.png`), fullPage: true });
+    await popup.close();
+    await page.close();
+  });
+
   it('saw no request that the pages did not make', () => {
     expect(shop.unexpected.map((r) => `${r.method} ${r.host}${r.path}`)).toEqual([]);
   });

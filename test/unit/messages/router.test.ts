@@ -7,7 +7,7 @@ import { isShopUrl } from '@/lib/catalog/shop-domains';
 const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const BASE = `chrome-extension://${EXTENSION_ID}/`;
 const SHOP_TAB: Sender = { id: EXTENSION_ID, url: 'https://www.mijnliefsteboek.nl/', frameId: 0, tab: { id: 4 } };
-const VALID = { type: 'page-resources', page: '0123456789abcdef', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3.5, seq: 1 }] };
+const VALID = { type: 'page-resources', page: '0123456789abcdef', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3.5, seq: 1 }], pageStart: 1_764_000_000_000 };
 
 function makeRouter() {
   const onContent = vi.fn();
@@ -19,7 +19,8 @@ describe('message router', () => {
   it('passes a valid content-script message from the top frame of a shop page', () => {
     const { router, onContent } = makeRouter();
     router.route(VALID, SHOP_TAB);
-    expect(onContent).toHaveBeenCalledWith(4, VALID);
+    // With the page's address as the browser gives it: a report of a page whose request was not seen begins its visit.
+    expect(onContent).toHaveBeenCalledWith(4, VALID, SHOP_TAB.url);
     expect(router.diagnostics().droppedMessages).toBe(0);
   });
 
@@ -34,7 +35,9 @@ describe('message router', () => {
     ['an oversized URL', { ...VALID, resources: [{ ...VALID.resources[0], url: 'x'.repeat(20_000) }] }, SHOP_TAB],
     ['a negative time', { ...VALID, resources: [{ ...VALID.resources[0], startTime: -1 }] }, SHOP_TAB],
     ['NaN time', { ...VALID, resources: [{ ...VALID.resources[0], startTime: Number.NaN }] }, SHOP_TAB],
-    ['a report without its page', { type: 'page-resources', resources: VALID.resources }, SHOP_TAB],
+    ['a report without its page', { type: 'page-resources', resources: VALID.resources, pageStart: VALID.pageStart }, SHOP_TAB],
+    ['a report without its page’s start', { type: 'page-resources', page: VALID.page, resources: VALID.resources }, SHOP_TAB],
+    ['a page’s start that is not a time', { ...VALID, pageStart: Number.POSITIVE_INFINITY }, SHOP_TAB],
     ['an entry numbered 0', { ...VALID, resources: [{ ...VALID.resources[0], seq: 0 }] }, SHOP_TAB],
     ['a page id that is not hex', { ...VALID, page: '<script>alert(1)' }, SHOP_TAB],
     ['a prototype-pollution key', JSON.parse('{"type":"page-resources","resources":[],"__proto__":{"polluted":true}}'), SHOP_TAB],

@@ -33,7 +33,8 @@ describe('a content script’s reports, when the worker’s answer does not come
   it('keeps the page’s resources whose report was answered with nothing, and delivers them with the next', async () => {
     type Entry = { name: string; initiatorType: string; startTime: number };
     let deliver!: (entries: Entry[]) => void;
-    const answers: unknown[] = [undefined, REPORT_SAVED, REPORT_SAVED];
+    // The page's first report, at once and empty, then the one answered with nothing.
+    const answers: unknown[] = [REPORT_SAVED, undefined, REPORT_SAVED, REPORT_SAVED];
     const sent: { resources: { url: string; seq: number }[] }[] = [];
     const reporter = startResourceReporter({
       send: (message) => {
@@ -55,6 +56,7 @@ describe('a content script’s reports, when the worker’s answer does not come
     await reporter.reportNow();
     const urls = sent.map((message) => message.resources.map((r) => `${r.seq} ${r.url}`));
     expect(urls).toEqual([
+      [],
       ['1 https://connect.facebook.net/en_US/fbevents.js'],
       // The same entry, with the same number: the worker counts it once whichever report it read.
       ['1 https://connect.facebook.net/en_US/fbevents.js'],
@@ -85,15 +87,16 @@ describe('a content script’s reports, when the worker’s answer does not come
     const page = reporterAnswering([NO_VISIT_YET, NO_VISIT_YET]);
     page.deliver('https://connect.facebook.net/en_US/fbevents.js');
     await vi.advanceTimersByTimeAsync(250 * 5);
-    // Told twice that no visit has begun, saved at the third tick; nothing more to send after it.
-    expect(page.sent.map((message) => message.resources.map((r) => r.seq))).toEqual([[1], [1], [1]]);
+    // The first report goes at once, empty: told that no visit has begun, as is the next; saved at the
+    // second tick, and nothing more to send after it.
+    expect(page.sent.map((message) => message.resources.map((r) => r.seq))).toEqual([[], [1], [1]]);
   });
 
   it('lets a report go after about 3 s of "no visit yet", instead of waking the worker every tick for ever', async () => {
     const page = reporterAnswering(Array<unknown>(100).fill(NO_VISIT_YET));
     page.deliver('https://connect.facebook.net/en_US/fbevents.js');
     await vi.advanceTimersByTimeAsync(250 * 40);
-    // The first send and twelve more, the thirteenth answer lets it go; nothing is sent after it.
+    // The first (empty) send and twelve more, the thirteenth answer lets it go; nothing is sent after it.
     expect(page.sent).toHaveLength(13);
     // A later entry is a new report, which has its own twelve tries.
     page.deliver('https://bat.bing.com/action/0?evt=custom');

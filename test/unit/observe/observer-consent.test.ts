@@ -134,25 +134,26 @@ describe('a page’s reports that come before its visit began', () => {
   it('are not taken without a visit, and are taken when sent again once it began', async () => {
     const { observer, store, now } = makeObserver();
     await store.ready;
+    const pageStart = now() - 50;
     const reports: Parameters<typeof handleContentMessage>[2][] = [
-      { type: 'consent-banner', cmp: 'cookie-information', showing: true, at: now() },
-      { type: 'page-consent', report: { source: 'cookie-information-api', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], at: now() } },
-      { type: 'page-resources', page: '0123456789abcdef', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3, seq: 1 }] },
+      { type: 'consent-banner', cmp: 'cookie-information', showing: true, at: now(), pageStart },
+      { type: 'page-consent', report: { source: 'cookie-information-api', granted: ['necessary'], denied: ['functional', 'statistics', 'marketing', 'unclassified'], at: now() }, pageStart },
+      { type: 'page-resources', page: '0123456789abcdef', resources: [{ url: 'https://static.hotjar.com/c/hotjar-1.js', initiatorType: 'script', startTime: 3, seq: 1 }], pageStart },
     ];
-    for (const report of reports) expect(handleContentMessage(observer, 7, report)).toBe(false);
+    for (const report of reports) expect(handleContentMessage(observer, 7, report, SHOP)).toBe(false);
     expect(store.get(7)).toBeUndefined();
 
-    const page = request(SHOP, { type: 'main_frame', timeStamp: now() });
+    const page = request(SHOP, { type: 'main_frame', timeStamp: now() - 40 });
     observer.requestStarted(page);
     observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
-    for (const report of reports) expect(handleContentMessage(observer, 7, report)).toBe(true);
+    for (const report of reports) expect(handleContentMessage(observer, 7, report, SHOP)).toBe(true);
     expect(store.get(7)).toMatchObject({ banner: { cmp: 'cookie-information' }, consent: [{ source: 'cookie-information', granted: ['necessary'] }], unlisted: { 'static.hotjar.com': 1 } });
   });
 
   it('takes a consent report it reads as nothing, with or without a visit: sending it again would change nothing', async () => {
     const { observer, store } = makeObserver();
     await store.ready;
-    const unreadable = { type: 'page-consent', report: { source: 'tcf', eventStatus: 'useractioncomplete', tcString: 'not a TC string', at: 1 } } as const;
-    expect(handleContentMessage(observer, 7, unreadable)).toBe(true);
+    const unreadable = { type: 'page-consent', report: { source: 'tcf', eventStatus: 'useractioncomplete', tcString: 'not a TC string', at: 1 }, pageStart: 1 } as const;
+    expect(handleContentMessage(observer, 7, unreadable, SHOP)).toBe(true);
   });
 });

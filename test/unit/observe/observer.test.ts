@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeEntries, MAX_UNLISTED_HOSTS } from '@/lib/observe';
 import { MAX_KEPT_ADDRESS, MAX_OVERFLOW_HOSTS, MAX_RECONCILED_URLS, MAX_UNLISTED_REQUESTS, keptAddress, newTabState, overflowHostSeen, readStoredTabState, storedTabState } from '@/lib/observe/tab-state';
+import { handleContentMessage } from '@/lib/observe/content-messages';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
@@ -244,6 +245,58 @@ describe('observer', () => {
     expect(store.get(7)).toMatchObject({ url: `${SHOP}nl/`, startedAt: 1_379 });
     expect(store.get(7)!.visitId).not.toBe(shown);
     expect(store.get(7)!.cookieWrites.map((w) => w.name)).toEqual(['_ga']);
+  });
+
+  describe('a page whose own request the background was not told of', () => {
+    // Chromium's webRequest does not show a navigation the shop's service worker served (tagging.e2e.ts),
+    // and Firefox under load tells a page's request after the page has begun to report.
+    const CHECKOUT = `${SHOP}checkout`;
+    const announce = (observer: ReturnType<typeof makeObserver>['observer'], pageStart: number, url: string) =>
+      handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart }, url);
+
+    async function onHomePage() {
+      const env = makeObserver();
+      await env.store.ready;
+      env.observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 1_000 }));
+      return { ...env, home: env.store.get(7)!.visitId };
+    }
+
+    it('begins its visit with its first report, dated when the page began, and what follows is the new visit’s', async () => {
+      const { observer, store, writer, tick, now, home } = await onHomePage();
+      tick(9_000); // the observer's clock is now 10,000
+      expect(announce(observer, 9_800, CHECKOUT)).toBe(true);
+      const checkout = store.get(7)!;
+      expect(checkout).toMatchObject({ url: CHECKOUT, startedAt: 9_800 });
+      expect(checkout.visitId).not.toBe(home);
+      expect(writer.visits.at(-1)).toMatchObject({ id: checkout.visitId, url: CHECKOUT, startedAt: 9_800 });
+      observer.requestStarted(request('https://www.facebook.com/tr/?id=1&ev=PageView', { type: 'image', timeStamp: now() }));
+      expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(1);
+      // Its banner, reported next, is its own.
+      observer.bannerSeen(7, 'cookie-information', true, now(), { start: 9_800, url: CHECKOUT });
+      expect(store.get(7)).toMatchObject({ visitId: checkout.visitId, banner: { cmp: 'cookie-information', showing: true } });
+    });
+
+    it('keeps the reports of the page the visit began with, and of a page that began within a second of it', async () => {
+      const { observer, store, tick, home } = await onHomePage();
+      tick(5_000);
+      // The page's navigation began before its request; a page's clock read against the machine's may be rounded.
+      expect(announce(observer, 990, SHOP)).toBe(true);
+      expect(announce(observer, 1_900, CHECKOUT)).toBe(true);
+      expect(store.get(7)).toMatchObject({ visitId: home, url: SHOP, startedAt: 1_000 });
+    });
+
+    it('takes in the page’s request told late, and the next page’s request starts a visit of its own', async () => {
+      const { observer, store, tick, now } = await onHomePage();
+      tick(9_000);
+      announce(observer, 9_800, CHECKOUT);
+      const checkout = store.get(7)!.visitId;
+      tick(100);
+      observer.requestStarted(request(CHECKOUT, { type: 'main_frame', timeStamp: 9_830 }));
+      expect(store.get(7)).toMatchObject({ visitId: checkout, startedAt: 9_800 });
+      // Told before the page's report came: its redirect's next hop follows it, as for any page.
+      observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: now() + 500 }));
+      expect(store.get(7)!.visitId).not.toBe(checkout);
+    });
   });
 
   it('takes no late request into a visit its own request started, and nothing the user erased', async () => {
