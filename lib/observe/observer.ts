@@ -691,7 +691,10 @@ export function createObserver(deps: ObserverDeps) {
       changed = true;
       const cls = classifier.classifyUrl(resource.url);
       if (cls.party === 'shop' || cls.party === 'not-web') continue;
-      const at = state.startedAt + resource.startTime;
+      // Resource Timing counts from the page's start, which the report says: a page the back/forward cache
+      // showed again began long before its visit did. Not before the visit: a report of the page before
+      // that came late is the visit's now.
+      const at = Math.max(state.startedAt, (from?.start ?? state.startedAt) + resource.startTime);
       // Hosts in the host permissions are counted from webRequest, which sees more (status, method).
       // The page's own report only makes up for a request webRequest never showed a running worker.
       if (cls.party === 'listed' && cls.observeBy === 'network') {

@@ -276,6 +276,17 @@ describe('observer', () => {
       expect(store.get(7)).toMatchObject({ visitId: checkout.visitId, banner: { cmp: 'cookie-information', showing: true } });
     });
 
+    it('dates what a page loaded from the page’s start, which Resource Timing counts from', async () => {
+      const { observer, store, tick } = await onHomePage();
+      tick(60_000);
+      // A page the back/forward cache showed again, its visit begun when it came back (the tab said so).
+      observer.tabRemoved(7);
+      observer.tabNavigated(7, CHECKOUT, 61_000);
+      const pixel = { url: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 60_100, seq: 1 };
+      observer.pageResources(7, [pixel], PAGE, { start: 950, url: CHECKOUT });
+      expect(store.get(7)!.requests.map((r) => r.at)).toEqual([61_050]);
+    });
+
     it('keeps the reports of the page the visit began with, and of a page that began within a second of it', async () => {
       const { observer, store, tick, home } = await onHomePage();
       tick(5_000);
