@@ -99,7 +99,7 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
 ]));
 export type ContentMessage = z.infer<typeof ContentMessage>;
 /** A page's report, as the content script's parts write it: the page's start is added as it is sent (lib/observe/page-start.ts). */
-export type PageReport = ContentMessage extends infer M ? (M extends { pageStart: number } ? Omit<M, 'pageStart'> : never) : never;
+export type UnstampedReport = ContentMessage extends infer M ? (M extends { pageStart: number } ? Omit<M, 'pageStart'> : never) : never;
 
 /** Messages the extension's own pages (popup, history) may send to the background. */
 export const ExtensionPageMessage = z.lazy(() => z.discriminatedUnion('type', [

@@ -192,7 +192,7 @@ export function createObserver(deps: ObserverDeps) {
    * own (pageRequested). In memory only: after a stop, such a request starts a visit of its own, as any
    * request does.
    */
-  const startedByNavigation = new Map<number, { visitId: string; toldAt: number }>();
+  const startedByNavigation = new Map<number, StartedUntold>();
   /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
   const jarWrites: JarWrite[] = [];
 
@@ -274,10 +274,8 @@ export function createObserver(deps: ObserverDeps) {
     // The request of the page the tab already showed, told late: begun before the visit that the tab's
     // report of it started, and for the same address. The visit keeps what it saw meanwhile (the page's
     // cookie writes, its content script's reports) and starts when its request did; a second visit in
-    // its place would lose them and leave an empty one in the history. A late request that was
-    // redirected names its first address here, not the page's: it starts a visit of its own, as before
-    // (the cookie writes told before it still go into that one).
-    if (state && byNavigation?.visitId === state.visitId && event.timeStamp <= byNavigation.toldAt && withoutFragment(event.url) === withoutFragment(state.url)) {
+    // its place would lose them and leave an empty one in the history (isOwnRequest).
+    if (state && byNavigation?.visitId === state.visitId && isOwnRequest(byNavigation, event, state.url)) {
       takeInJarWrites(state, event.timeStamp, state.startedAt);
       state.startedAt = Math.min(state.startedAt, event.timeStamp);
       logVisit(state);
@@ -296,7 +294,7 @@ export function createObserver(deps: ObserverDeps) {
    * go on as the page before's, measured in tagging.e2e.ts), or Firefox under load tells its request
    * late. Its visit begins here, when the page did, and a late request for it is taken in
    * (startedByNavigation). Without a visit, the tab waits for its page's request or the tab's report of
-   * it: the report is sent again (NO_VISIT_YET). Without `page`, the tab's visit (tests).
+   * it: the report is sent again (NO_VISIT_YET). Without `page` (a HAR file's pages, tests), the tab's visit.
    */
   function visitOfPage(tabId: number, page: ReportingPage | undefined): TabState | undefined {
     const state = store.get(tabId);
@@ -304,7 +302,7 @@ export function createObserver(deps: ObserverDeps) {
     const now = deps.now();
     const started = startVisit(tabId, page.url, Math.min(page.start, now));
     pagesLoading.delete(tabId);
-    startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now });
+    startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now, pageStart: page.start });
     return started;
   }
 
@@ -840,6 +838,28 @@ export function createObserver(deps: ObserverDeps) {
 export type Observer = ReturnType<typeof createObserver>;
 
 /** A catalog cookie written on one of the shop's domains, as the jar told of it. */
+/** A visit begun before its page's request was told (startedByNavigation), and when it was. */
+interface StartedUntold {
+  visitId: string;
+  toldAt: number;
+  /** Set when the page's own report began it: when the page began (lib/observe/page-start.ts). */
+  pageStart?: number;
+}
+
+/**
+ * Whether a page request told late is the own request of a visit begun before it was told: begun before
+ * that, and for the visit's page. A page that reported its start began when it says: a request begun
+ * since is its own whatever its address, which is the first of a redirect's (the next hop then moves the
+ * visit to the page's address). Without it, the address must be the page's, fragment aside (the tab's
+ * address carries one, a request never does): a late request that was redirected starts a visit of its
+ * own, as before (the cookie writes told before it still go into that one).
+ */
+function isOwnRequest(started: StartedUntold, event: RequestEvent, visitUrl: string): boolean {
+  if (event.timeStamp > started.toldAt) return false;
+  if (started.pageStart !== undefined) return event.timeStamp >= started.pageStart - PAGE_START_MARGIN_MS;
+  return withoutFragment(event.url) === withoutFragment(visitUrl);
+}
+
 interface JarWrite {
   entryId: EntryId;
   name: string;

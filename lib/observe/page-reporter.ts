@@ -1,8 +1,8 @@
 import { MAX_RESOURCES_PER_MESSAGE, MAX_URL_LENGTH } from '../messages/limits';
 import { answeredByBackground, NO_VISIT_YET } from '../messages/answers';
-import type { PageReport } from '../messages/schema';
+import type { UnstampedReport } from '../messages/schema';
 
-type ResourceReport = Extract<PageReport, { type: 'page-resources' }>;
+type ResourceReport = Extract<UnstampedReport, { type: 'page-resources' }>;
 
 export interface ReporterDeps {
   /** Stamps the page's start on what it sends (lib/observe/page-start.ts). */
@@ -13,7 +13,7 @@ export interface ReporterDeps {
   intervalMs?: number;
 }
 
-/** How many ticks in a row a report is sent again to a tab without a visit (about 3 s at 250 ms). */
+/** How many times a report is sent again, a tick apart, to a tab without a visit (about 3 s at 250 ms). */
 const MAX_NO_VISIT_ANSWERS = 12;
 
 /**
@@ -51,12 +51,14 @@ export function startResourceReporter(deps: ReporterDeps) {
           // No answer is not an answer: Chromium resolves a message on its way to a worker being stopped
           // with nothing (lib/messages/answers.ts), and those entries would have been dropped unread.
           const answer = await deps.send({ type: 'page-resources', page, resources });
+          const answered = answeredByBackground(answer);
           // Sent again while the tab's visit has not begun, but not every tick for ever: a tab whose visit
           // never begins would keep the worker awake. After a few seconds the entries are let go, as one
-          // the background could not place always were.
+          // the background could not place always were, and so is each later report at its first "no
+          // visit yet", until one is saved.
           const letGo = answer === NO_VISIT_YET && ++noVisitAnswers > MAX_NO_VISIT_ANSWERS;
-          if (!answeredByBackground(answer) && !letGo) throw new Error('not answered');
-          noVisitAnswers = 0;
+          if (!answered && !letGo) throw new Error('not answered');
+          if (answered) noVisitAnswers = 0;
           announced = true;
           // Removed only once delivered, so nothing is lost while the worker restarts.
           queue.splice(0, resources.length);

@@ -15,7 +15,7 @@ export function pageStartedAt(now = Date.now(), sinceOrigin = performance.now())
 
 type Send = (message: unknown) => Promise<unknown>;
 
-/** `send`, with every report (an object: lib/messages/schema.ts, PageReport) stamped with the page's start. */
+/** `send`, with every report (an object: lib/messages/schema.ts, UnstampedReport) stamped with the page's start. */
 export function stampedWithPageStart(send: Send, pageStart: number): Send {
   return (report) => send({ ...(report as object), pageStart });
 }

@@ -304,9 +304,23 @@ describe('observer', () => {
       tick(100);
       observer.requestStarted(request(CHECKOUT, { type: 'main_frame', timeStamp: 9_830 }));
       expect(store.get(7)).toMatchObject({ visitId: checkout, startedAt: 9_800 });
-      // Told before the page's report came: its redirect's next hop follows it, as for any page.
-      observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: now() + 500 }));
+      // A request for the same address begun after the page's report came: the page loaded again.
+      observer.requestStarted(request(CHECKOUT, { type: 'main_frame', timeStamp: now() + 500 }));
       expect(store.get(7)!.visitId).not.toBe(checkout);
+    });
+
+    it('takes in the page’s request told late when it was redirected, and follows it to the page’s address', async () => {
+      const { observer, store, writer, tick } = await onHomePage();
+      tick(9_000);
+      // The page's report names where the redirect ended; its request, told late, names where it began.
+      announce(observer, 9_800, `${SHOP}nl/`);
+      const page = store.get(7)!.visitId;
+      const first = request(`${SHOP}nl`, { type: 'main_frame', timeStamp: 9_810 });
+      observer.requestStarted(first);
+      observer.requestStarted({ ...first, url: `${SHOP}nl/`, timeStamp: 9_840 });
+      expect(store.get(7)).toMatchObject({ visitId: page, url: `${SHOP}nl/`, startedAt: 9_800 });
+      // No visit left behind for the redirect's first address.
+      expect(new Set(writer.visits.map((v) => v.id)).size).toBe(2);
     });
   });
 
