@@ -837,7 +837,6 @@ export function createObserver(deps: ObserverDeps) {
 
 export type Observer = ReturnType<typeof createObserver>;
 
-/** A catalog cookie written on one of the shop's domains, as the jar told of it. */
 /** A visit begun before its page's request was told (startedByNavigation), and when it was. */
 interface StartedUntold {
   visitId: string;
@@ -860,6 +859,7 @@ function isOwnRequest(started: StartedUntold, event: RequestEvent, visitUrl: str
   return withoutFragment(event.url) === withoutFragment(visitUrl);
 }
 
+/** A catalog cookie written on one of the shop's domains, as the jar told of it. */
 interface JarWrite {
   entryId: EntryId;
   name: string;
