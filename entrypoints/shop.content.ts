@@ -5,7 +5,7 @@ import { relayPageConsent } from '@/lib/consent/page-relay';
 import { watchExtensionLifetime } from '@/lib/observe/lifetime';
 import { answerReportNow, createReportSender } from '@/lib/observe/content-channel';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
-import { pageStartedAt, stampedWithPageStart } from '@/lib/observe/page-start';
+import { pageStartedAt, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
 import { fillDataRequestForm } from '@/lib/requests/form-filler';
 import shop from '@/lib/catalog/shop.json';
 
@@ -17,13 +17,22 @@ export default defineContentScript({
   noScriptStartedPostMessage: true,
   main() {
     const send = (message: unknown) => browser.runtime.sendMessage(message);
-    const report = stampedWithPageStart(send, pageStartedAt());
+    const times: PageTimes = { start: pageStartedAt() };
+    const report = stampedWithPageStart(send, times);
     // Not ctx.onInvalidated: a page can fire that (lifetime.ts).
     const onInvalidated = watchExtensionLifetime(() => browser.runtime?.id !== undefined);
     const reporter = startResourceReporter({ send: report, onInvalidated });
     const reports = createReportSender(report);
     const banners = watchConsentBanners({ report: (cmp, showing, at) => void reports.send({ type: 'consent-banner', cmp, showing, at }), onInvalidated });
-    relayPageConsent({ send: (message) => reports.send(message), onInvalidated });
+    const relay = relayPageConsent({ send: (message) => reports.send(message), onInvalidated });
+    // Shown again by the back/forward cache: the page's new visit hears all of it again.
+    onInvalidated(
+      watchShownAgain(times, () => {
+        reporter.announceAgain();
+        banners.reportAgain();
+        relay.sendAgain();
+      }),
+    );
     answerReportNow(browser, () => {
       banners.checkNow();
       return Promise.all([reporter.reportNow(), reports.delivered()]).then(() => undefined);

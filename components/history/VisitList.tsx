@@ -32,7 +32,12 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
                 hide the row's visible words from speech input ("click 10 March…"), WCAG 2.5.3. */}
             <span class="visually-hidden">{t('visitOpen')}: </span>
             <span class="visit__when">{formatDateTime(visit.startedAt)}</span>
-            <span class="visit__page">{pathOf(visit.url)}</span>
+            <span class="visit__page">
+              <span class="visit__path">{pathOf(visit.url)}</span>
+              {/* A space for the row's name as read aloud; the flex row does not lay it out. */}
+              {visit.shownAgain && ' '}
+              {visit.shownAgain && <span class="visit__again" data-shown-again>· {t('visitShownAgain')}</span>}
+            </span>
             <span class="visit__consent">{consentLine(consent, t)}</span>
             <span class="visit__trackers">
               {plural('visitTrackers', trackers.length)}

@@ -104,6 +104,11 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
         <p class="panel__url" id="panel-url">
           {state.url}
         </p>
+        {state.shownAgain && (
+          <p class="notice" role="note" data-shown-again>
+            {t('shownAgainNote')}
+          </p>
+        )}
         <LogHealthNotice state={health} />
         <div class="panel__actions" role="group" aria-label={t('panelActions')}>
           <label class="checkbox">

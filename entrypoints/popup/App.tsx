@@ -79,6 +79,11 @@ export function App({ tab, health, stance, rights, access, accessGranted, onGran
           <span class="label">{t('pageLabel')}: </span>
           <span class="popup__url" title={summary.url}>{displayUrl(summary.url)}</span>
         </p>
+        {current.state.shownAgain && (
+          <p class="notice" role="note" data-shown-again>
+            {t('shownAgainNote')}
+          </p>
+        )}
         <p class="popup__counts" aria-live="polite">
           {plural('companiesActive', summary.companies.length)} · {plural('unlistedCount', summary.unlisted.length + summary.unlistedOverflow)}
         </p>

@@ -81,8 +81,15 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
     clearInterval(whileParsing);
     observer.disconnect();
   });
-  /** Looks now, rather than at the next throttled mutation (the background asks before it writes the log). */
-  return { checkNow: check };
+  return {
+    /** Looks now, rather than at the next throttled mutation (the background asks before it writes the log). */
+    checkNow: check,
+    /** Reports every banner on the page as it is now, changed or not: the page's new visit has heard of none. */
+    reportAgain() {
+      last.clear();
+      check();
+    },
+  };
 }
 
 function isVisible(element: HTMLElement): boolean {

@@ -24,6 +24,8 @@ export interface Visit {
    * no upgrade). Read back through `parseStoredChecks`: a row of another version may not parse.
    */
   promises?: PromiseCheck[];
+  /** The back/forward cache showed the page again: the visit holds what happened since (since 2026-12). */
+  shownAgain?: true;
 }
 
 export interface VisitSummary {

@@ -71,6 +71,11 @@ export type PageConsentMessage = z.infer<typeof PageConsentMessage>;
  * other page.
  */
 const pageStart = z.lazy(() => z.number());
+/**
+ * When the back/forward cache last showed the reporting page again, if it did (the machine's clock): the
+ * page's new visit begins then. Compared with the visit's start as `pageStart` is.
+ */
+const shownAgainAt = z.lazy(() => z.optional(z.number()));
 
 /** Messages a content script on a shop page may send to the background. */
 export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
@@ -80,6 +85,7 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     page: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
     resources: z.array(PageResourceMessage).check(z.maxLength(MAX_RESOURCES_PER_MESSAGE)),
     pageStart,
+    shownAgainAt,
   }),
   z.strictObject({
     type: z.literal('consent-banner'),
@@ -88,18 +94,22 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     /** When the content script saw it (the machine's clock); kept within what the background saw. */
     at: z.number(),
     pageStart,
+    shownAgainAt,
   }),
   z.strictObject({
     type: z.literal('page-consent'),
     report: PageConsentMessage,
+    /** Told again to the visit of a page shown again (lib/consent/page-relay.ts): the page said it before that visit. */
+    again: z.optional(z.literal(true)),
     pageStart,
+    shownAgainAt,
   }),
   /** The shop's data-request form is on the page: is there an e-mail address to fill in? */
   z.strictObject({ type: z.literal('data-request-form-ready') }),
 ]));
 export type ContentMessage = z.infer<typeof ContentMessage>;
 /** A page's report, as the content script's parts write it: the page's start is added as it is sent (lib/observe/page-start.ts). */
-export type UnstampedReport = ContentMessage extends infer M ? (M extends { pageStart: number } ? Omit<M, 'pageStart'> : never) : never;
+export type UnstampedReport = ContentMessage extends infer M ? (M extends { pageStart: number } ? Omit<M, 'pageStart' | 'shownAgainAt'> : never) : never;
 
 /** Messages the extension's own pages (popup, history) may send to the background. */
 export const ExtensionPageMessage = z.lazy(() => z.discriminatedUnion('type', [

@@ -9,14 +9,14 @@ import { readPageConsent } from './page-consent';
  * (lib/messages/answers.ts, NO_VISIT_YET). One the observer reads as nothing is taken.
  */
 export function handleContentMessage(observer: Observer, tabId: number, message: Exclude<ContentMessage, { type: 'data-request-form-ready' }>, pageUrl: string): boolean {
-  const from = { start: message.pageStart, url: pageUrl };
+  const from = { start: message.pageStart, url: pageUrl, ...(message.shownAgainAt === undefined ? {} : { shownAgainAt: message.shownAgainAt }) };
   switch (message.type) {
     case 'page-resources':
       return observer.pageResources(tabId, message.resources, message.page, from);
     case 'consent-banner':
       return observer.bannerSeen(tabId, message.cmp, message.showing, message.at, from);
     case 'page-consent': {
-      const report = readPageConsent(message.report);
+      const report = readPageConsent(message.report, { again: message.again === true });
       return report ? observer.pageConsent(tabId, report, from) : true;
     }
   }

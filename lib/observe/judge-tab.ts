@@ -3,7 +3,7 @@ import { judgeVisit, type VisitJudgement } from '../consent/judge';
 import type { Stance } from '../consent/stance';
 import type { FindingRow, Visit } from '../db/schema';
 import { judgePromises, promiseInput, promiseStatuses, type PromiseCheck, type RightsDigest } from '../promises';
-import { pageWatched, type TabState } from './tab-state';
+import { pageWatched, visitOfState, type TabState } from './tab-state';
 
 /** The consent judgement of what a tab has seen so far. */
 export function judgeTab(state: TabState, stance: Stance | null, catalog?: Catalog): VisitJudgement {
@@ -34,11 +34,7 @@ export function findingRows(visitId: string, judgement: VisitJudgement): Finding
 export function visitRow(state: TabState, judgement: VisitJudgement, promises: PromiseCheck[]): Visit {
   const now = judgement.consentNow;
   return {
-    id: state.visitId,
-    tabId: state.tabId,
-    url: state.url,
-    startedAt: state.startedAt,
-    banner: state.banner,
+    ...visitOfState(state),
     summary: {
       trackers: Object.fromEntries(Object.values(judgement.entries).map((e) => [e!.entryId, e!.verdict])),
       unlistedHosts: Object.keys(state.unlisted).length + state.unlistedOverflow,

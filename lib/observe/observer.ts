@@ -25,6 +25,7 @@ import {
   keptAddress,
   newTabState,
   overflowHostSeen,
+  visitOfState,
   type EntryActivity,
   type Reconcile,
   type RequestRecord,
@@ -67,9 +68,13 @@ export interface PageResource {
   seq: number;
 }
 
-/** The page a content script's report comes from: when it began (lib/observe/page-start.ts) and its address. */
+/**
+ * The page a content script's report comes from: when it began, and when the back/forward cache last
+ * showed it again if it did (lib/observe/page-start.ts), and its address.
+ */
 export interface ReportingPage {
   start: number;
+  shownAgainAt?: number;
   url: string;
 }
 
@@ -206,8 +211,9 @@ export function createObserver(deps: ObserverDeps) {
     jarWrites.length = 0;
   }
 
-  function startVisit(tabId: number, url: string, at: number): TabState {
+  function startVisit(tabId: number, url: string, at: number, shownAgain = false): TabState {
     const state = newTabState(tabId, deps.newId(), url, at);
+    if (shownAgain) state.shownAgain = true;
     takeInJarWrites(state, at, Number.POSITIVE_INFINITY);
     store.set(state);
     logVisit(state);
@@ -246,7 +252,7 @@ export function createObserver(deps: ObserverDeps) {
 
   /** The visit's own row in the log, written again whenever what it keeps of the tab changes. */
   function logVisit(state: TabState) {
-    writer.put('visits', { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner });
+    writer.put('visits', visitOfState(state));
   }
 
   function endVisit(tabId: number) {
@@ -293,16 +299,29 @@ export function createObserver(deps: ObserverDeps) {
    * service worker served it (Chromium's webRequest does not show such a navigation: its visit would
    * go on as the page before's, measured in tagging.e2e.ts), or Firefox under load tells its request
    * late. Its visit begins here, when the page did, and a late request for it is taken in
-   * (startedByNavigation). Without a visit, the tab waits for its page's request or the tab's report of
-   * it: the report is sent again (NO_VISIT_YET). Without `page` (a HAR file's pages, tests), the tab's visit.
+   * (startedByNavigation). A page the back/forward cache showed again (`page.shownAgainAt`) begins
+   * anew then: it made no request at all, and within the shop the tab's visit was the page it left
+   * (marked `shownAgain`, for the popup to say so). Without a visit, the tab waits for its page's request
+   * or the tab's report of it: the report is sent again (NO_VISIT_YET). Without `page` (a HAR file's
+   * pages, tests), the tab's visit.
    */
   function visitOfPage(tabId: number, page: ReportingPage | undefined): TabState | undefined {
     const state = store.get(tabId);
-    if (!state || !page || state.startedAt >= page.start - PAGE_START_MARGIN_MS || !isShopPage(page.url)) return state;
+    if (!state || !page || !isShopPage(page.url)) return state;
+    const began = Math.max(page.start, page.shownAgainAt ?? page.start);
+    if (state.startedAt >= began - PAGE_START_MARGIN_MS) {
+      // The tab's report of the page began this visit (the page before was not the shop's): it is this showing's.
+      if (page.shownAgainAt !== undefined && !state.shownAgain && startedByNavigation.get(tabId)?.visitId === state.visitId && withoutFragment(state.url) === withoutFragment(page.url)) {
+        state.shownAgain = true;
+        logVisit(state);
+        store.changed(state);
+      }
+      return state;
+    }
     const now = deps.now();
-    const started = startVisit(tabId, page.url, Math.min(page.start, now));
+    const started = startVisit(tabId, page.url, Math.min(began, now), page.shownAgainAt !== undefined);
     pagesLoading.delete(tabId);
-    startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now, pageStart: page.start });
+    startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now, pageStart: began });
     return started;
   }
 

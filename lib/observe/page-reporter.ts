@@ -37,17 +37,23 @@ export function startResourceReporter(deps: ReporterDeps) {
     }
   });
 
-  /** The first report goes even when empty: "nothing unnamed loaded" is then told from "no report came". */
-  let announced = false;
+  /**
+   * The first report goes even when empty: "nothing unnamed loaded" is then told from "no report came".
+   * So does the first after the page was shown again (announceAgain), which begins its new visit: each
+   * showing is a generation, and one is announced once a report sent in it was taken.
+   */
+  let generation = 0;
+  let announced = -1;
   let noVisitAnswers = 0;
   let draining: Promise<void> = Promise.resolve();
   function drain(): Promise<void> {
-    if (sending || (announced && queue.length === 0)) return draining;
+    if (sending || (announced === generation && queue.length === 0)) return draining;
     sending = true;
     draining = (async () => {
       try {
         do {
           const resources = queue.slice(0, MAX_RESOURCES_PER_MESSAGE);
+          const sentIn = generation;
           // No answer is not an answer: Chromium resolves a message on its way to a worker being stopped
           // with nothing (lib/messages/answers.ts), and those entries would have been dropped unread.
           const answer = await deps.send({ type: 'page-resources', page, resources });
@@ -59,10 +65,10 @@ export function startResourceReporter(deps: ReporterDeps) {
           const letGo = answer === NO_VISIT_YET && ++noVisitAnswers > MAX_NO_VISIT_ANSWERS;
           if (!answered && !letGo) throw new Error('not answered');
           if (answered) noVisitAnswers = 0;
-          announced = true;
+          announced = sentIn;
           // Removed only once delivered, so nothing is lost while the worker restarts.
           queue.splice(0, resources.length);
-        } while (queue.length > 0);
+        } while (queue.length > 0 || announced !== generation);
       } catch {
         // The extension was reloaded or the worker is restarting: the next tick retries the rest.
       } finally {
@@ -84,6 +90,15 @@ export function startResourceReporter(deps: ReporterDeps) {
     observing.stop();
   });
   return {
+    /**
+     * The back/forward cache showed the page again (lib/observe/page-start.ts, watchShownAgain): its
+     * visit begins anew, and this report, sent at once even when empty, begins it.
+     */
+    announceAgain(): void {
+      generation++;
+      noVisitAnswers = 0;
+      void drain();
+    },
     /**
      * Reports everything the page has loaded so far, now, and resolves once it is delivered: the
      * background asks before it writes the log (the scan and the tests), instead of waiting a while.

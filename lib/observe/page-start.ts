@@ -13,9 +13,38 @@ export function pageStartedAt(now = Date.now(), sinceOrigin = performance.now())
   return now - sinceOrigin;
 }
 
+/**
+ * A page's moments, as its reports tell them: when it began, and when the back/forward cache last
+ * showed it again, if it did. Resource Timing still counts from the first; the page's visit begins at
+ * the second.
+ */
+export interface PageTimes {
+  start: number;
+  shownAgainAt?: number;
+}
+
 type Send = (message: unknown) => Promise<unknown>;
 
-/** `send`, with every report (an object: lib/messages/schema.ts, UnstampedReport) stamped with the page's start. */
-export function stampedWithPageStart(send: Send, pageStart: number): Send {
-  return (report) => send({ ...(report as object), pageStart });
+/**
+ * `send`, with every report (an object: lib/messages/schema.ts, UnstampedReport) stamped with the page's
+ * moments as they are when it leaves: a report queued before the page was shown again is the new visit's.
+ */
+export function stampedWithPageStart(send: Send, page: PageTimes): Send {
+  return (report) => send({ ...(report as object), pageStart: page.start, ...(page.shownAgainAt === undefined ? {} : { shownAgainAt: page.shownAgainAt }) });
+}
+
+/**
+ * The back/forward cache shows a page again without loading it: the browser makes no request the
+ * background could see, and the page's scripts and ours carry on where they stopped. `pageshow` with
+ * `persisted` is the one sign of it. Notes the moment in `page`, then calls `onShownAgain`; returns the
+ * way to stop listening.
+ */
+export function watchShownAgain(page: PageTimes, onShownAgain: () => void, target: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> = window): () => void {
+  const listener = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted) return;
+    page.shownAgainAt = Date.now();
+    onShownAgain();
+  };
+  target.addEventListener('pageshow', listener);
+  return () => target.removeEventListener('pageshow', listener);
 }

@@ -7,6 +7,7 @@ import { PersonalDataHit } from '../consent/personal-data';
 import { MAX_CARRIED } from '../promises/signals';
 import { LeftOutGroups } from '../promises/left-out';
 import { readStoredJson } from '../parse/stored-json';
+import type { Visit } from '../db/schema';
 
 /** Per-tab bounds, so a page that fires requests without end cannot grow the worker's memory. */
 export const MAX_UNLISTED_HOSTS = 200;
@@ -196,8 +197,18 @@ export const TabState = z.lazy(() => z.strictObject({
   plain: z._default(z.array(PlainRequest).check(z.maxLength(MAX_PLAIN_REQUESTS)), []),
   plainLeftOut: z._default(z.int().check(z.nonnegative()), 0),
   storage: z._default(Storage, newStorage),
+  /**
+   * The back/forward cache showed the page again, without loading it (since 2026-12): what it loaded
+   * then is the earlier visit's, and this one holds what happened since.
+   */
+  shownAgain: z.optional(z.literal(true)),
 }));
 export type TabState = z.infer<typeof TabState>;
+
+/** The visit's row in the log as far as its tab's state tells it; the judgement adds its summary (judge-tab.ts, visitRow). */
+export function visitOfState(state: TabState): Visit {
+  return { id: state.visitId, tabId: state.tabId, url: state.url, startedAt: state.startedAt, banner: state.banner, ...(state.shownAgain ? { shownAgain: true } : {}) };
+}
 
 export function newTabState(tabId: number, visitId: string, url: string, startedAt: number): TabState {
   return {

@@ -146,6 +146,49 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await page.close();
   });
 
+  it('sees a page the back/forward cache showed again: a visit of its own, with what it sent since', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/back-forward');
+    const first = (await ext.tabState(tabId))!;
+    expect(first.entries['meta-pixel']?.requests).toBeGreaterThan(0);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#next')]);
+    await ext.settle(page);
+    const next = (await ext.tabState(tabId))!;
+    expect(next).toMatchObject({ url: 'https://www.mijnliefsteboek.nl/test/back-forward/volgende' });
+    expect(next.visitId).not.toBe(first.visitId);
+    // A page shown again within a second of the tab's visit is taken for that visit's own (the margin for
+    // the page's clock, lib/observe/observer.ts): back after that, as a customer who read the page.
+    await page.waitForFunction((after) => Date.now() > after, {}, next.startedAt + 1_100);
+    // Not page.goBack(): over WebDriver BiDi it waits for a load that a page shown again never has.
+    await page.evaluate(() => history.back());
+    // The premise: the browser kept the page and showed it again, without loading it (its pageshow said so).
+    await page.waitForSelector('html[data-shown-again="1"]');
+    await ext.settle(page);
+    const state = (await ext.tabState(tabId))!;
+    // Within the shop the tab's visit went on as the page it left, which then counted this page's pixel.
+    expect(state.visitId).not.toBe(next.visitId);
+    expect(state.visitId).not.toBe(first.visitId);
+    expect(state).toMatchObject({ url: 'https://www.mijnliefsteboek.nl/test/back-forward', shownAgain: true });
+    expect(state.startedAt).toBeGreaterThan(next.startedAt + 1_000);
+    // The page view the shop counted when the page came back, and nothing it had loaded before.
+    expect(state.entries['meta-pixel']?.requests).toBe(1);
+    expect(state.entries.aws?.requests ?? 0).toBe(0);
+    for (const language of ['nl', 'en'] as const) {
+      const popup = await openPopup(ext, tabId, language);
+      const shown = await readPopup(popup);
+      expect(shown.entries).toEqual(['meta-pixel']);
+      const note = await popup.$eval('[data-shown-again]', (element) => element.textContent);
+      expect(note).toContain(language === 'nl' ? 'terug- of vooruitknop' : 'back or forward button');
+      await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-back-forward-${language}.png`), fullPage: true });
+      await popup.close();
+    }
+    // The history marks the visit so (the newest visit, at the top of the list).
+    const historyPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${state.visitId}"]`);
+    expect(await historyPage.$eval(`[data-visit="${state.visitId}"] [data-shown-again]`, (element) => element.textContent)).toBe('· teruggehaald met de terugknop');
+    await historyPage.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-back-forward-nl.png`) });
+    await historyPage.close();
+    await page.close();
+  });
+
   it('saw no request that the pages did not make', () => {
     expect(shop.unexpected.map((r) => `${r.method} ${r.host}${r.path}`)).toEqual([]);
   });

@@ -113,4 +113,18 @@ describe('the consent banner watch', () => {
     watcher.checkNow();
     expect(reports).toEqual([['cookiebot', true]]);
   });
+
+  it('reports every banner on the page again, changed or not, for the visit of a page shown again', async () => {
+    const doc = parsingDocument();
+    const { reports, watcher } = watch(doc);
+    cookiebotBanner(doc, { shown: false });
+    parsed(doc);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(reports).toEqual([['cookiebot', false]]);
+    watcher.checkNow();
+    expect(reports).toHaveLength(1);
+    watcher.reportAgain();
+    expect(reports).toEqual([['cookiebot', false], ['cookiebot', false]]);
+  });
 });
+

@@ -66,4 +66,21 @@ describe('the page channel between the MAIN-world reader and the content script'
     page.post({ source: 'tcf', eventStatus: 'tcloaded', tcString: 'CQ', at: 2 });
     expect(send).toHaveBeenCalledExactlyOnceWith({ type: 'page-consent', report: { source: 'tcf', eventStatus: 'tcloaded', tcString: 'CQ', at: 2 } });
   });
+
+  it('tells again the latest report of each kind, oldest first, marked as said before', () => {
+    const sent: unknown[] = [];
+    const relay = relayPageConsent({ send: async (message) => void sent.push(message), onInvalidated: () => undefined });
+    const page = reader(document);
+    page.post({ source: 'consent-mode', command: 'default', values: { ad_storage: 'denied' }, origin: 'dataLayer', at: 1 });
+    page.post({ source: 'tcf', eventStatus: 'cmpuishown', tcString: 'CQ', at: 2 });
+    page.post({ source: 'consent-mode', command: 'update', values: { ad_storage: 'granted' }, origin: 'dataLayer', at: 3 });
+    page.post({ source: 'tcf', eventStatus: 'useractioncomplete', tcString: 'CQ2', at: 4 });
+    sent.length = 0;
+    relay.sendAgain();
+    expect(sent).toEqual([
+      { type: 'page-consent', again: true, report: { source: 'consent-mode', command: 'default', values: { ad_storage: 'denied' }, origin: 'dataLayer', at: 1 } },
+      { type: 'page-consent', again: true, report: { source: 'consent-mode', command: 'update', values: { ad_storage: 'granted' }, origin: 'dataLayer', at: 3 } },
+      { type: 'page-consent', again: true, report: { source: 'tcf', eventStatus: 'useractioncomplete', tcString: 'CQ2', at: 4 } },
+    ]);
+  });
 });

@@ -117,6 +117,34 @@ describe('a content script’s reports, when the worker’s answer does not come
     expect(page.sent).toHaveLength(14);
     expect(page.sent.at(-1)!.resources.map((r) => r.seq)).toEqual([2]);
   });
+
+  it('announces the page again, even with nothing to report, once the back/forward cache shows it again', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const sent: { resources: { seq: number }[] }[] = [];
+    const reporter = startResourceReporter({
+      // Each answer waits for the test: the second announcement is asked for while the first is on its way.
+      send: (message) => {
+        sent.push(message as (typeof sent)[number]);
+        return new Promise((resolve) => (answer = resolve));
+      },
+      onInvalidated: () => undefined,
+      observe: () => ({ stop: () => undefined, take: () => undefined }),
+      intervalMs: 250,
+    });
+    expect(sent).toHaveLength(1);
+    reporter.announceAgain();
+    answer(REPORT_SAVED);
+    await vi.advanceTimersByTimeAsync(0);
+    // The first answer came after the page was shown again: it announced the first showing only.
+    expect(sent).toHaveLength(2);
+    answer(REPORT_SAVED);
+    await vi.advanceTimersByTimeAsync(250 * 4);
+    expect(sent).toHaveLength(2);
+    reporter.announceAgain();
+    answer(REPORT_SAVED);
+    await vi.advanceTimersByTimeAsync(250 * 4);
+    expect(sent.map((message) => message.resources)).toEqual([[], [], []]);
+  });
 });
 
 /**

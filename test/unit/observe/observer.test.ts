@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { activeEntries, MAX_UNLISTED_HOSTS } from '@/lib/observe';
 import { MAX_KEPT_ADDRESS, MAX_OVERFLOW_HOSTS, MAX_RECONCILED_URLS, MAX_UNLISTED_REQUESTS, keptAddress, newTabState, overflowHostSeen, readStoredTabState, storedTabState } from '@/lib/observe/tab-state';
 import { handleContentMessage } from '@/lib/observe/content-messages';
+import type { ContentMessage } from '@/lib/messages/schema';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
@@ -321,6 +322,72 @@ describe('observer', () => {
       expect(store.get(7)).toMatchObject({ visitId: page, url: `${SHOP}nl/`, startedAt: 9_800 });
       // No visit left behind for the redirect's first address.
       expect(new Set(writer.visits.map((v) => v.id)).size).toBe(2);
+    });
+  });
+
+  describe('a page the back/forward cache showed again', () => {
+    // It makes no request at all: within the shop, the tab's visit is still the page it left.
+    const NEXT = `${SHOP}checkout`;
+    const shown = (observer: ReturnType<typeof makeObserver>['observer'], message: Omit<Extract<ContentMessage, { type: 'page-resources' }>, 'type' | 'page'>, url = SHOP) =>
+      handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, ...message }, url);
+
+    async function backFromNextPage() {
+      const env = makeObserver();
+      await env.store.ready;
+      env.observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 1_000 }));
+      const home = env.store.get(7)!.visitId;
+      env.tick(4_000); // 5,000
+      env.observer.requestStarted(request(NEXT, { type: 'main_frame', timeStamp: 5_000 }));
+      const next = env.store.get(7)!.visitId;
+      env.tick(20_000); // 25,000: back
+      return { ...env, home, next };
+    }
+
+    it('begins a visit of its own when it says so, marked, dated when it was shown, and logged so', async () => {
+      const { observer, store, writer, tick, home, next } = await backFromNextPage();
+      expect(shown(observer, { resources: [], pageStart: 950, shownAgainAt: 24_990 })).toBe(true);
+      const again = store.get(7)!;
+      expect(again.visitId).not.toBe(home);
+      expect(again.visitId).not.toBe(next);
+      expect(again).toMatchObject({ url: SHOP, startedAt: 24_990, shownAgain: true });
+      expect(writer.visits.at(-1)).toMatchObject({ id: again.visitId, url: SHOP, startedAt: 24_990, shownAgain: true });
+      // What it loads since counts from the page's own start, as Resource Timing does, and is the new visit's.
+      tick(300);
+      const pixel = { url: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 24_100, seq: 7 };
+      shown(observer, { resources: [pixel], pageStart: 950, shownAgainAt: 24_990 });
+      expect(store.get(7)).toMatchObject({ visitId: again.visitId });
+      expect(store.get(7)!.requests.map((r) => r.at)).toEqual([25_050]);
+      // Its next report is the same visit's: no visit per report.
+      expect(store.get(7)!.visitId).toBe(again.visitId);
+    });
+
+    it('without the mark, a page that began before the tab’s visit is still that visit’s', async () => {
+      const { observer, store, next } = await backFromNextPage();
+      // A report the page queued before it was hidden (the page before's, late): as ever, the tab's visit.
+      expect(shown(observer, { resources: [], pageStart: 950 })).toBe(true);
+      expect(store.get(7)).toMatchObject({ visitId: next, url: NEXT });
+      expect(store.get(7)!.shownAgain).toBeUndefined();
+    });
+
+    it('marks the visit the tab’s report began when the page comes back from another site', async () => {
+      const { observer, store, tick } = await backFromNextPage();
+      observer.tabNavigated(7, 'https://www.example.com/', 25_000);
+      expect(store.get(7)).toBeUndefined();
+      tick(10_000);
+      observer.tabNavigated(7, NEXT, 35_000);
+      const back = store.get(7)!.visitId;
+      expect(store.get(7)!.shownAgain).toBeUndefined();
+      expect(shown(observer, { resources: [], pageStart: 4_990, shownAgainAt: 34_995 }, NEXT)).toBe(true);
+      expect(store.get(7)).toMatchObject({ visitId: back, shownAgain: true, startedAt: 35_000 });
+    });
+
+    it('takes what the page said before as said before this visit: a stored choice, not a new one', async () => {
+      const { observer, store } = await backFromNextPage();
+      shown(observer, { resources: [], pageStart: 950, shownAgainAt: 24_990 });
+      const report = { source: 'platform' as const, platform: 'cookiebot' as const, state: 'answered' as const, granted: ['necessary' as const, 'statistics' as const], denied: ['marketing' as const], at: 3_000 };
+      expect(handleContentMessage(observer, 7, { type: 'page-consent', report, again: true, pageStart: 950, shownAgainAt: 24_990 }, SHOP)).toBe(true);
+      const record = store.get(7)!.consent.find((c) => c.signal === undefined)!;
+      expect(record).toMatchObject({ source: 'cookiebot', carriedOver: true, at: 3_000 });
     });
   });
 

@@ -1,0 +1,33 @@
+import { describe, expect, it, vi } from 'vitest';
+import { pageStartedAt, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
+
+describe('a page’s moments on its reports', () => {
+  it('dates the page from its time origin by the machine’s clock', () => {
+    expect(pageStartedAt(1_700_000_010_000, 2_500)).toBe(1_700_000_007_500);
+  });
+
+  it('stamps each report with the page’s start, and with when the back/forward cache showed it again once it has', async () => {
+    const sent: unknown[] = [];
+    const times: PageTimes = { start: 1_000 };
+    const send = stampedWithPageStart(async (message) => void sent.push(message), times);
+    const target = new EventTarget();
+    const onShownAgain = vi.fn();
+    const stop = watchShownAgain(times, onShownAgain, target);
+    await send({ type: 'consent-banner', cmp: 'tcf', showing: true, at: 1_100 });
+    // An ordinary showing (the first, or one the cache did not keep) is no sign.
+    target.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
+    expect(onShownAgain).not.toHaveBeenCalled();
+    vi.setSystemTime(50_000);
+    target.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    vi.useRealTimers();
+    expect(onShownAgain).toHaveBeenCalledOnce();
+    await send({ type: 'page-resources', page: '0123456789abcdef', resources: [] });
+    expect(sent).toEqual([
+      { type: 'consent-banner', cmp: 'tcf', showing: true, at: 1_100, pageStart: 1_000 },
+      { type: 'page-resources', page: '0123456789abcdef', resources: [], pageStart: 1_000, shownAgainAt: 50_000 },
+    ]);
+    stop();
+    target.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    expect(onShownAgain).toHaveBeenCalledOnce();
+  });
+});
