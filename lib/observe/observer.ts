@@ -117,7 +117,8 @@ export type PageConsentReport =
   | { kind: 'pending'; cmp: BannerState['cmp']; seenAt: number }
   /** A platform's API is on the page: the banner is named even when its record cannot be read. */
   | { kind: 'named'; cmp: BannerState['cmp'] }
-  | { kind: 'signal'; signal: ConsentRecord & { signal: 'default' | 'update' } };
+  /** `carriedOver`: sent before this visit began (told again to the visit of a page shown again). */
+  | { kind: 'signal'; signal: ConsentRecord & { signal: 'default' | 'update' }; carriedOver?: true };
 
 export interface ObserverDeps {
   classifier: Classifier;
@@ -810,7 +811,7 @@ export function createObserver(deps: ObserverDeps) {
         store.changed(state);
         return true;
       case 'signal':
-        addConsent(state, report.signal, now, false);
+        addConsent(state, report.signal, now, report.carriedOver === true);
         return true;
       case 'record': {
         const hasRecord = state.consent.some((c) => c.signal === undefined);

@@ -8,12 +8,12 @@ import type { PageConsentReport } from './observer';
  * What the MAIN-world reader reported, as the observer takes it: records of the customer's choice
  * from the page's consent APIs, and the signals the shop sent the vendors' tags. The message is
  * already validated; the page's clock (`at`) is only ever an upper bound the observer clamps. A report
- * told `again`, to the visit of a page the back/forward cache showed again, holds a choice made before
- * that visit.
+ * told `again`, to the visit of a page the back/forward cache showed again, holds a choice made (or a
+ * signal sent) before that visit.
  */
 export function readPageConsent(report: PageConsentMessage, { again = false } = {}): PageConsentReport | null {
   const read = readReport(report);
-  return again && read?.kind === 'record' ? { ...read, carriedOver: true } : read;
+  return again && (read?.kind === 'record' || read?.kind === 'signal') ? { ...read, carriedOver: true } : read;
 }
 
 function readReport(report: PageConsentMessage): PageConsentReport | null {

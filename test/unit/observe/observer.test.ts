@@ -388,6 +388,10 @@ describe('observer', () => {
       expect(handleContentMessage(observer, 7, { type: 'page-consent', report, again: true, pageStart: 950, shownAgainAt: 24_990 }, SHOP)).toBe(true);
       const record = store.get(7)!.consent.find((c) => c.signal === undefined)!;
       expect(record).toMatchObject({ source: 'cookiebot', carriedOver: true, at: 3_000 });
+      // So is the Consent Mode state the page had set: in force from before the visit.
+      const update = { source: 'consent-mode' as const, command: 'update' as const, values: { ad_storage: 'granted' as const }, origin: 'dataLayer' as const, at: 2_000 };
+      handleContentMessage(observer, 7, { type: 'page-consent', report: update, again: true, pageStart: 950, shownAgainAt: 24_990 }, SHOP);
+      expect(store.get(7)!.consent.find((c) => c.source === 'consent-mode')).toMatchObject({ signal: 'update', carriedOver: true, at: 2_000 });
     });
   });
 
