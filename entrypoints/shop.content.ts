@@ -5,7 +5,7 @@ import { relayPageConsent } from '@/lib/consent/page-relay';
 import { watchExtensionLifetime } from '@/lib/observe/lifetime';
 import { answerReportNow, createReportSender } from '@/lib/observe/content-channel';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
-import { pageStartedAt, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
+import { pageStartedAt, stamped, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
 import { fillDataRequestForm } from '@/lib/requests/form-filler';
 import shop from '@/lib/catalog/shop.json';
 
@@ -22,13 +22,14 @@ export default defineContentScript({
     // Not ctx.onInvalidated: a page can fire that (lifetime.ts).
     const onInvalidated = watchExtensionLifetime(() => browser.runtime?.id !== undefined);
     const reporter = startResourceReporter({ send: report, onInvalidated });
-    const reports = createReportSender(report);
-    const banners = watchConsentBanners({ report: (cmp, showing, at) => void reports.send({ type: 'consent-banner', cmp, showing, at }), onInvalidated });
-    const relay = relayPageConsent({ send: (message) => reports.send(message), onInvalidated });
+    // Stamped when made, not at each try: a report sent again after the page was shown again says it was made before.
+    const reports = createReportSender(send);
+    const banners = watchConsentBanners({ report: (cmp, showing, at) => void reports.send(stamped({ type: 'consent-banner', cmp, showing, at }, times)), onInvalidated });
+    const relay = relayPageConsent({ send: (message) => reports.send(stamped(message, times)), onInvalidated });
     // Shown again by the back/forward cache: the page's new visit hears all of it again.
     onInvalidated(
-      watchShownAgain(times, () => {
-        reporter.announceAgain();
+      watchShownAgain(times, (since) => {
+        reporter.announceAgain(since);
         banners.reportAgain();
         relay.sendAgain();
       }),

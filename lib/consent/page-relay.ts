@@ -3,7 +3,7 @@ import { pairPageChannel } from './page-channel';
 
 /** Longest text accepted from the page's side; a TC string is a few hundred characters. */
 const MAX_DETAIL = 20_000;
-/** Kinds of report kept to be told again (one per source, platform, vendor and command): a dozen in practice. */
+/** Kinds of report kept to be told again (one per source, platform, vendor, command and origin): a dozen in practice. */
 const MAX_KEPT = 32;
 
 /**
@@ -42,8 +42,8 @@ export function relayPageConsent({ send, onInvalidated }: { send(message: unknow
 /** Keeps `report` as the latest of its kind, last in the order they came. */
 function keepLatest(latest: Map<string, unknown>, report: unknown) {
   if (typeof report !== 'object' || report === null) return;
-  const { source, platform, vendor, command } = report as Record<string, unknown>;
-  const kind = [source, platform, vendor, command].map((part) => (typeof part === 'string' ? part : '')).join('|');
+  const { source, platform, vendor, command, origin } = report as Record<string, unknown>;
+  const kind = [source, platform, vendor, command, origin].map((part) => (typeof part === 'string' ? part : '')).join('|');
   latest.delete(kind);
   if (latest.size >= MAX_KEPT) latest.delete(latest.keys().next().value!);
   latest.set(kind, report);

@@ -304,11 +304,13 @@ export function createObserver(deps: ObserverDeps) {
    * anew then: it made no request at all, and within the shop the tab's visit was the page it left
    * (marked `shownAgain`, for the popup to say so). Without a visit, the tab waits for its page's request
    * or the tab's report of it: the report is sent again (NO_VISIT_YET). Without `page` (a HAR file's
-   * pages, tests), the tab's visit.
+   * pages, tests), the tab's visit. MADE_BEFORE_SHOWN for a report a page shown again made before.
    */
-  function visitOfPage(tabId: number, page: ReportingPage | undefined): TabState | undefined {
+  function visitOfPage(tabId: number, page: ReportingPage | undefined): TabState | undefined | typeof MADE_BEFORE_SHOWN {
     const state = store.get(tabId);
     if (!state || !page || !isShopPage(page.url)) return state;
+    // Made before the page the visit holds was shown again (sent again since): that showing's visit has ended.
+    if (state.shownAgain && page.shownAgainAt === undefined && state.startedAt >= page.start - PAGE_START_MARGIN_MS) return MADE_BEFORE_SHOWN;
     const began = Math.max(page.start, page.shownAgainAt ?? page.start);
     if (state.startedAt >= began - PAGE_START_MARGIN_MS) {
       // The tab's report of the page began this visit (the page before was not the shop's): it is this showing's.
@@ -322,7 +324,9 @@ export function createObserver(deps: ObserverDeps) {
     const now = deps.now();
     const started = startVisit(tabId, page.url, Math.min(began, now), page.shownAgainAt !== undefined);
     pagesLoading.delete(tabId);
-    startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now, pageStart: began });
+    // A page shown again made no request of its own to take in later: a page request told late is another page's.
+    if (page.shownAgainAt === undefined) startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now, pageStart: began });
+    else startedByNavigation.delete(tabId);
     return started;
   }
 
@@ -692,6 +696,7 @@ export function createObserver(deps: ObserverDeps) {
    */
   function pageResources(tabId: number, resources: PageResource[], page: string, from?: ReportingPage): boolean {
     const state = visitOfPage(tabId, from);
+    if (state === MADE_BEFORE_SHOWN) return true;
     if (!state) return false;
     const seen = state.reconcile.seqByPage;
     let changed = false;
@@ -782,6 +787,7 @@ export function createObserver(deps: ObserverDeps) {
    */
   function bannerSeen(tabId: number, cmp: BannerState['cmp'], showing: boolean, seenAt: number, from?: ReportingPage): boolean {
     const state = visitOfPage(tabId, from);
+    if (state === MADE_BEFORE_SHOWN) return true;
     if (!state) return false;
     const now = deps.now();
     if (state.banner?.cmp === cmp && state.banner.showing === showing) return true;
@@ -798,6 +804,7 @@ export function createObserver(deps: ObserverDeps) {
   /** What the page's consent APIs reported (page-consent.ts turns the messages into these); taken as bannerSeen. */
   function pageConsent(tabId: number, report: PageConsentReport, from?: ReportingPage): boolean {
     const state = visitOfPage(tabId, from);
+    if (state === MADE_BEFORE_SHOWN) return true;
     if (!state) return false;
     const now = deps.now();
     switch (report.kind) {
@@ -856,6 +863,12 @@ export function createObserver(deps: ObserverDeps) {
 }
 
 export type Observer = ReturnType<typeof createObserver>;
+
+/**
+ * A report made before the page its tab's visit holds was shown again by the back/forward cache, sent
+ * again since: it is taken (not sent again) and read as nothing, since that showing's visit has ended.
+ */
+const MADE_BEFORE_SHOWN = 'made before shown';
 
 /** A visit begun before its page's request was told (startedByNavigation), and when it was. */
 interface StartedUntold {

@@ -29,8 +29,11 @@ export function startResourceReporter(deps: ReporterDeps) {
   let seq = 0;
   const page = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
+  /** When the page was last shown again, by its own clock: what it loaded before is its earlier visit's. */
+  let shownSince = Number.NEGATIVE_INFINITY;
   const observing = (deps.observe ?? observeResourceTiming)((entries) => {
     for (const entry of entries) {
+      if (entry.startTime < shownSince) continue;
       if (entry.name.startsWith(ownOrigin) || entry.name.length > MAX_URL_LENGTH) continue;
       if (!/^https?:/i.test(entry.name)) continue;
       queue.push({ url: entry.name, initiatorType: entry.initiatorType.slice(0, 40), startTime: Math.max(0, entry.startTime), seq: ++seq });
@@ -91,10 +94,15 @@ export function startResourceReporter(deps: ReporterDeps) {
   });
   return {
     /**
-     * The back/forward cache showed the page again (lib/observe/page-start.ts, watchShownAgain): its
-     * visit begins anew, and this report, sent at once even when empty, begins it.
+     * The back/forward cache showed the page again at `sincePageClock` (lib/observe/page-start.ts,
+     * watchShownAgain): its visit begins anew, and this report, sent at once even when empty, begins it.
+     * Entries from before then, still queued (a report at `pagehide` that Chromium's closing channel left
+     * unanswered) or handed over late, were the earlier visit's, which has ended: they are dropped, not
+     * counted in the new one as if loaded at its start.
      */
-    announceAgain(): void {
+    announceAgain(sincePageClock: number): void {
+      shownSince = sincePageClock;
+      for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.startTime < sincePageClock) queue.splice(i, 1);
       generation++;
       noVisitAnswers = 0;
       void drain();

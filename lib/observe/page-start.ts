@@ -25,25 +25,37 @@ export interface PageTimes {
 
 type Send = (message: unknown) => Promise<unknown>;
 
+/** A report (an object: lib/messages/schema.ts, UnstampedReport) stamped with the page's moments as they are now. */
+export function stamped(report: unknown, page: PageTimes): object {
+  return { ...(report as object), pageStart: page.start, ...(page.shownAgainAt === undefined ? {} : { shownAgainAt: page.shownAgainAt }) };
+}
+
 /**
- * `send`, with every report (an object: lib/messages/schema.ts, UnstampedReport) stamped with the page's
- * moments as they are when it leaves: a report queued before the page was shown again is the new visit's.
+ * `send`, with every report stamped as it leaves: the resource reporter's, whose entries from before the
+ * page was shown again are dropped (page-reporter.ts, announceAgain), so what it sends since is the new
+ * showing's. A banner or consent report is stamped when it is made instead (`stamped`): one sent again
+ * after the page was shown again still says it was made before.
  */
 export function stampedWithPageStart(send: Send, page: PageTimes): Send {
-  return (report) => send({ ...(report as object), pageStart: page.start, ...(page.shownAgainAt === undefined ? {} : { shownAgainAt: page.shownAgainAt }) });
+  return (report) => send(stamped(report, page));
 }
 
 /**
  * The back/forward cache shows a page again without loading it: the browser makes no request the
  * background could see, and the page's scripts and ours carry on where they stopped. `pageshow` with
- * `persisted` is the one sign of it. Notes the moment in `page`, then calls `onShownAgain`; returns the
- * way to stop listening.
+ * `persisted` is the one sign of it. Notes the moment in `page`, then calls `onShownAgain` with it by
+ * the page's own clock (what Resource Timing counts in); returns the way to stop listening.
  */
-export function watchShownAgain(page: PageTimes, onShownAgain: () => void, target: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> = window): () => void {
+export function watchShownAgain(
+  page: PageTimes,
+  onShownAgain: (sincePageClock: number) => void,
+  target: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> = window,
+  pageClock: () => number = () => performance.now(),
+): () => void {
   const listener = (event: Event) => {
     if (!(event as PageTransitionEvent).persisted) return;
     page.shownAgainAt = Date.now();
-    onShownAgain();
+    onShownAgain(pageClock());
   };
   target.addEventListener('pageshow', listener);
   return () => target.removeEventListener('pageshow', listener);

@@ -183,7 +183,7 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     }
     // The history marks the visit so (the newest visit, at the top of the list).
     const historyPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${state.visitId}"]`);
-    expect(await historyPage.$eval(`[data-visit="${state.visitId}"] [data-shown-again]`, (element) => element.textContent)).toBe('· teruggehaald met de terugknop');
+    expect(await historyPage.$eval(`[data-visit="${state.visitId}"] [data-shown-again]`, (element) => element.textContent)).toBe('· teruggehaald met de terug- of vooruitknop');
     await historyPage.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-back-forward-nl.png`) });
     await historyPage.close();
     await page.close();

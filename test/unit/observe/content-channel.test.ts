@@ -132,7 +132,7 @@ describe('a content script’s reports, when the worker’s answer does not come
       intervalMs: 250,
     });
     expect(sent).toHaveLength(1);
-    reporter.announceAgain();
+    reporter.announceAgain(60_000);
     answer(REPORT_SAVED);
     await vi.advanceTimersByTimeAsync(0);
     // The first answer came after the page was shown again: it announced the first showing only.
@@ -140,10 +140,43 @@ describe('a content script’s reports, when the worker’s answer does not come
     answer(REPORT_SAVED);
     await vi.advanceTimersByTimeAsync(250 * 4);
     expect(sent).toHaveLength(2);
-    reporter.announceAgain();
+    reporter.announceAgain(90_000);
     answer(REPORT_SAVED);
     await vi.advanceTimersByTimeAsync(250 * 4);
     expect(sent.map((message) => message.resources)).toEqual([[], [], []]);
+  });
+
+  it('drops what the page loaded before it was shown again: its earlier visit has ended', async () => {
+    let deliver!: (entries: { name: string; initiatorType: string; startTime: number }[]) => void;
+    // The report at pagehide went unanswered (Chromium closes a cached page's channel): its entry stays queued.
+    const answers: unknown[] = [REPORT_SAVED, undefined, undefined, undefined];
+    const sent: { resources: { url: string; seq: number }[] }[] = [];
+    const reporter = startResourceReporter({
+      send: (message) => {
+        sent.push(message as (typeof sent)[number]);
+        return Promise.resolve(answers.length ? answers.shift() : REPORT_SAVED);
+      },
+      onInvalidated: () => undefined,
+      observe: (onEntries) => {
+        deliver = onEntries;
+        return { stop: () => undefined, take: () => undefined };
+      },
+      intervalMs: 250,
+    });
+    deliver([{ name: 'https://connect.facebook.net/en_US/fbevents.js', initiatorType: 'script', startTime: 1_200 }]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(answers).toEqual([]);
+    const before = sent.length;
+    reporter.announceAgain(60_000);
+    // One the browser hands over late, loaded before the showing, and one loaded since.
+    deliver([
+      { name: 'https://bat.bing.com/action/0?evt=custom', initiatorType: 'img', startTime: 59_000 },
+      { name: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 60_040 },
+    ]);
+    await reporter.reportNow();
+    // Before: the script, never answered. Since: the showing's announcement, then only what it loaded.
+    expect(sent.slice(0, before).map((message) => message.resources.map((r) => r.url))).toEqual([[], ...Array<string[]>(before - 1).fill(['https://connect.facebook.net/en_US/fbevents.js'])]);
+    expect(sent.slice(before).map((message) => message.resources.map((r) => r.url))).toEqual([[], ['https://www.facebook.com/tr/?id=1&ev=PageView']]);
   });
 });
 

@@ -381,13 +381,38 @@ describe('observer', () => {
       expect(store.get(7)).toMatchObject({ visitId: back, shownAgain: true, startedAt: 35_000 });
     });
 
+    it('takes a report the page made before it was shown again, sent again since, as nothing', async () => {
+      const { observer, store } = await backFromNextPage();
+      shown(observer, { resources: [], pageStart: 950, shownAgainAt: 24_990 });
+      const again = store.get(7)!.visitId;
+      // Made before the page left (no showing on it), sent again after: taken, so not sent again, and not counted.
+      const pixel = { url: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 3_000, seq: 3 };
+      expect(handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [pixel], pageStart: 950 }, SHOP)).toBe(true);
+      expect(handleContentMessage(observer, 7, { type: 'consent-banner', cmp: 'cookie-information', showing: true, at: 3_100, pageStart: 950 }, SHOP)).toBe(true);
+      expect(store.get(7)).toMatchObject({ visitId: again, banner: null });
+      expect(store.get(7)!.entries['meta-pixel']).toBeUndefined();
+    });
+
+    it('takes no page request told late into the visit of a page shown again: it made none', async () => {
+      const { observer, store, tick } = await backFromNextPage();
+      shown(observer, { resources: [], pageStart: 950, shownAgainAt: 24_990 });
+      const again = store.get(7)!.visitId;
+      tick(300);
+      // The customer went on within the moment before the page's report came: that request is the next page's.
+      observer.requestStarted(request(NEXT, { type: 'main_frame', timeStamp: 25_100 }));
+      expect(store.get(7)!.visitId).not.toBe(again);
+      expect(store.get(7)).toMatchObject({ url: NEXT, startedAt: 25_100 });
+      expect(store.get(7)!.shownAgain).toBeUndefined();
+    });
+
     it('takes what the page said before as said before this visit: a stored choice, not a new one', async () => {
       const { observer, store } = await backFromNextPage();
       shown(observer, { resources: [], pageStart: 950, shownAgainAt: 24_990 });
-      const report = { source: 'platform' as const, platform: 'cookiebot' as const, state: 'answered' as const, granted: ['necessary' as const, 'statistics' as const], denied: ['marketing' as const], at: 3_000 };
+      // Cookie Information's page API: a live choice when told once, a stored one when told again.
+      const report = { source: 'cookie-information-api' as const, granted: ['necessary' as const, 'statistics' as const], denied: ['marketing' as const], at: 3_000 };
       expect(handleContentMessage(observer, 7, { type: 'page-consent', report, again: true, pageStart: 950, shownAgainAt: 24_990 }, SHOP)).toBe(true);
       const record = store.get(7)!.consent.find((c) => c.signal === undefined)!;
-      expect(record).toMatchObject({ source: 'cookiebot', carriedOver: true, at: 3_000 });
+      expect(record).toMatchObject({ source: 'cookie-information', carriedOver: true, at: 3_000 });
       // So is the Consent Mode state the page had set: in force from before the visit.
       const update = { source: 'consent-mode' as const, command: 'update' as const, values: { ad_storage: 'granted' as const }, origin: 'dataLayer' as const, at: 2_000 };
       handleContentMessage(observer, 7, { type: 'page-consent', report: update, again: true, pageStart: 950, shownAgainAt: 24_990 }, SHOP);

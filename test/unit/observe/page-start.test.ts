@@ -1,9 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { pageStartedAt, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
+import { pageStartedAt, stamped, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
 
 describe('a page’s moments on its reports', () => {
   it('dates the page from its time origin by the machine’s clock', () => {
     expect(pageStartedAt(1_700_000_010_000, 2_500)).toBe(1_700_000_007_500);
+  });
+
+  it('stamps a report as it is made', () => {
+    const times: PageTimes = { start: 1_000 };
+    const made = stamped({ type: 'consent-banner', cmp: 'tcf', showing: true, at: 1_100 }, times);
+    times.shownAgainAt = 50_000;
+    expect(made).toEqual({ type: 'consent-banner', cmp: 'tcf', showing: true, at: 1_100, pageStart: 1_000 });
   });
 
   it('stamps each report with the page’s start, and with when the back/forward cache showed it again once it has', async () => {
@@ -12,7 +19,7 @@ describe('a page’s moments on its reports', () => {
     const send = stampedWithPageStart(async (message) => void sent.push(message), times);
     const target = new EventTarget();
     const onShownAgain = vi.fn();
-    const stop = watchShownAgain(times, onShownAgain, target);
+    const stop = watchShownAgain(times, onShownAgain, target, () => 48_500);
     await send({ type: 'consent-banner', cmp: 'tcf', showing: true, at: 1_100 });
     // An ordinary showing (the first, or one the cache did not keep) is no sign.
     target.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
@@ -20,7 +27,8 @@ describe('a page’s moments on its reports', () => {
     vi.setSystemTime(50_000);
     target.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
     vi.useRealTimers();
-    expect(onShownAgain).toHaveBeenCalledOnce();
+    // With the moment by the page's own clock, which Resource Timing counts in.
+    expect(onShownAgain).toHaveBeenCalledExactlyOnceWith(48_500);
     await send({ type: 'page-resources', page: '0123456789abcdef', resources: [] });
     expect(sent).toEqual([
       { type: 'consent-banner', cmp: 'tcf', showing: true, at: 1_100, pageStart: 1_000 },
