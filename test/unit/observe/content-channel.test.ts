@@ -67,8 +67,8 @@ describe('a content script’s reports, when the worker’s answer does not come
   /** The page reporter over a scripted background: each report gets the next answer, then REPORT_SAVED. */
   function reporterAnswering(answers: unknown[]) {
     let deliver!: (entries: { name: string; initiatorType: string; startTime: number }[]) => void;
-    const sent: { resources: { seq: number }[] }[] = [];
-    startResourceReporter({
+    const sent: { resources: { url: string; seq: number }[] }[] = [];
+    const reporter = startResourceReporter({
       send: (message) => {
         sent.push(message as (typeof sent)[number]);
         return Promise.resolve(answers.length ? answers.shift() : REPORT_SAVED);
@@ -80,7 +80,7 @@ describe('a content script’s reports, when the worker’s answer does not come
       },
       intervalMs: 250,
     });
-    return { sent, deliver: (url: string) => deliver([{ name: url, initiatorType: 'script', startTime: 5 }]) };
+    return { sent, reporter, deliver: (url: string, startTime = 5) => deliver([{ name: url, initiatorType: 'script', startTime }]) };
   }
 
   it('keeps the page’s resources while the tab has no visit yet, and delivers them once it has', async () => {
@@ -147,32 +147,17 @@ describe('a content script’s reports, when the worker’s answer does not come
   });
 
   it('drops what the page loaded before it was shown again: its earlier visit has ended', async () => {
-    let deliver!: (entries: { name: string; initiatorType: string; startTime: number }[]) => void;
     // The report at pagehide went unanswered (Chromium closes a cached page's channel): its entry stays queued.
     const answers: unknown[] = [REPORT_SAVED, undefined, undefined, undefined];
-    const sent: { resources: { url: string; seq: number }[] }[] = [];
-    const reporter = startResourceReporter({
-      send: (message) => {
-        sent.push(message as (typeof sent)[number]);
-        return Promise.resolve(answers.length ? answers.shift() : REPORT_SAVED);
-      },
-      onInvalidated: () => undefined,
-      observe: (onEntries) => {
-        deliver = onEntries;
-        return { stop: () => undefined, take: () => undefined };
-      },
-      intervalMs: 250,
-    });
-    deliver([{ name: 'https://connect.facebook.net/en_US/fbevents.js', initiatorType: 'script', startTime: 1_200 }]);
+    const { sent, reporter, deliver } = reporterAnswering(answers);
+    deliver('https://connect.facebook.net/en_US/fbevents.js', 1_200);
     await vi.advanceTimersByTimeAsync(500);
     expect(answers).toEqual([]);
     const before = sent.length;
     reporter.announceAgain(60_000);
     // One the browser hands over late, loaded before the showing, and one loaded since.
-    deliver([
-      { name: 'https://bat.bing.com/action/0?evt=custom', initiatorType: 'img', startTime: 59_000 },
-      { name: 'https://www.facebook.com/tr/?id=1&ev=PageView', initiatorType: 'img', startTime: 60_040 },
-    ]);
+    deliver('https://bat.bing.com/action/0?evt=custom', 59_000);
+    deliver('https://www.facebook.com/tr/?id=1&ev=PageView', 60_040);
     await reporter.reportNow();
     // Before: the script, never answered. Since: the showing's announcement, then only what it loaded.
     expect(sent.slice(0, before).map((message) => message.resources.map((r) => r.url))).toEqual([[], ...Array<string[]>(before - 1).fill(['https://connect.facebook.net/en_US/fbevents.js'])]);
