@@ -7,7 +7,7 @@ import type { Plugin } from 'vite';
 import { hostPermissions } from './lib/catalog';
 import * as checkedData from './lib/catalog/data';
 import { build as esbuild } from 'esbuild';
-import { DEXIE_SCRIPT, TCF_GLOBAL, TCF_SCRIPT } from './lib/background/worker-scripts';
+import { CATALOG_GLOBAL, CATALOG_SCRIPT, DEXIE_SCRIPT, TCF_GLOBAL, TCF_SCRIPT } from './lib/background/worker-scripts';
 
 /** The browser being built for, set when WXT has resolved its config: the Vite build hook below is not told it. */
 let targetBrowser = 'chrome';
@@ -35,20 +35,25 @@ export default defineConfig({
     'config:resolved'(wxt) {
       targetBrowser = wxt.config.browser;
     },
-    // The scripts Chrome's worker imports on first use (lib/background/worker-scripts.ts): Dexie, which the
+    // The scripts Chrome's worker imports (lib/background/worker-scripts.ts): the catalog and Dexie, which the
     // pages share in both browsers, and the IAB's TCF library, which only Chrome's worker loads from a file.
     async 'build:publicAssets'(_wxt, files) {
+      files.push({ relativeDest: CATALOG_SCRIPT.slice(1), contents: catalogScript() });
       files.push({ relativeDest: DEXIE_SCRIPT.slice(1), contents: dexieScript() });
       if (targetBrowser === 'chrome') files.push({ relativeDest: TCF_SCRIPT.slice(1), contents: await tcfScript() });
     },
     'vite:build:extendConfig'(entrypoints, config) {
       const names = new Set(entrypoints.map((entrypoint) => entrypoint.name));
-      // Firefox's background is an event page, which has no importScripts: there Dexie and the TCF library stay bundled.
+      // Firefox's background is an event page, which has no importScripts: there the catalog, Dexie and the TCF library stay bundled.
       if (names.has('background') && targetBrowser === 'chrome') {
-        (config.plugins ??= []).push(sharedScript('dexie', 'lib/db/dexie-in-chrome-worker.ts'), sharedScript('@iabtcf/core', 'lib/consent/readers/iabtcf-in-chrome-worker.ts'));
+        (config.plugins ??= []).push(
+          sharedScript(CATALOG_DATA, 'lib/catalog/data-in-chrome-worker.ts'),
+          sharedScript('dexie', 'lib/db/dexie-in-chrome-worker.ts'),
+          sharedScript('@iabtcf/core', 'lib/consent/readers/iabtcf-in-chrome-worker.ts'),
+        );
       }
       if (!names.has('popup')) return;
-      (config.plugins ??= []).push(sharedScript('dexie', 'lib/db/dexie-in-page.ts'));
+      (config.plugins ??= []).push(sharedScript(CATALOG_DATA, 'lib/catalog/data-in-page.ts'), sharedScript('dexie', 'lib/db/dexie-in-page.ts'));
       const rollupOptions = ((config.build ??= {}).rollupOptions ??= {});
       const output = Array.isArray(rollupOptions.output) ? {} : (rollupOptions.output ?? {});
       rollupOptions.output = { ...output, codeSplitting: { groups: [popupChunk()] } } as never;
@@ -99,37 +104,58 @@ export default defineConfig({
  * imported `lib/catalog/data.ts`, which ran their schemas (a broken data file fails the build here),
  * and the bundles get its exports as data in its place. The schemas' checks, defaults and the raw
  * files stay out of the scripts, and a woken worker does not run the same checks again before its
- * first event. `JSON.parse` of a string, because V8 reads it faster than the same object literal.
+ * first event. Chrome's worker and the pages take the same data from `catalog.js` instead (`catalogScript`).
  * The data is read when this config loads: under `wxt dev`, a change to the data files shows after a
  * restart.
  */
 function checkedAtBuild(): Plugin {
-  const module = resolve(import.meta.dirname, 'lib/catalog/data.ts');
+  const module = resolve(import.meta.dirname, `${CATALOG_DATA}.ts`);
   return {
     name: 'privacy-lens:checked-at-build',
     enforce: 'pre',
     load(id) {
       if (id.split('?')[0] !== module) return null;
       return Object.entries(checkedData)
-        .map(([name, value]) => `export const ${name} = ${typeof value === 'object' ? `/* @__PURE__ */ JSON.parse(${JSON.stringify(JSON.stringify(value))})` : JSON.stringify(value)};`)
+        .map(([name, value]) => `export const ${name} = ${typeof value === 'object' ? '/* @__PURE__ */ ' : ''}${dataLiteral(value)};`)
         .join('\n');
     },
   };
 }
 
+/** The catalog's data module, which Chrome's worker and the pages of both browsers take from `catalog.js` instead. */
+const CATALOG_DATA = 'lib/catalog/data';
+
+/** A checked value as an expression: an object as `JSON.parse` of a string, which V8 reads faster than the same object literal. */
+function dataLiteral(value: unknown): string {
+  return typeof value === 'object' ? `JSON.parse(${JSON.stringify(JSON.stringify(value))})` : JSON.stringify(value);
+}
+
 /**
- * `name` (a package) resolved to the module that takes it from its own script (`standIn`). A page's
- * stand-in imports `/dexie.js` as a module, whose address is left as it is for the browser to load;
- * the worker's stand-ins call `importScripts` instead.
+ * The same data as a classic script that puts them on one global (lib/background/worker-scripts.ts), for
+ * the scripts that share it: Chrome's worker imports it, the pages load it as a module, where a `var`
+ * would stay the module's own.
+ */
+function catalogScript(): string {
+  const fields = Object.entries(checkedData).map(([name, value]) => `${name}:${dataLiteral(value)}`);
+  return `globalThis.${CATALOG_GLOBAL}={${fields.join(',')}};\n`;
+}
+
+/**
+ * `name` (a package, or a module of ours by its path without extension) resolved to the module that takes
+ * it from its own script (`standIn`). A page's stand-in imports `/dexie.js` or `/catalog.js` as a module,
+ * whose address is left as it is for the browser to load; the worker's stand-ins call `importScripts` instead.
  */
 function sharedScript(name: string, standIn: string): Plugin {
   const module = resolve(import.meta.dirname, standIn);
+  const ours = name.startsWith('lib/') ? resolve(import.meta.dirname, name) : null;
   return {
     name: `privacy-lens:shared-script:${name}`,
     enforce: 'pre',
-    resolveId(source) {
+    resolveId(source, importer) {
       if (source === name) return module;
-      if (source === DEXIE_SCRIPT) return { id: DEXIE_SCRIPT, external: true };
+      // Our modules import each other by relative paths, without the extension.
+      if (ours && importer && source.startsWith('.') && resolve(dirname(importer), source).replace(/\.ts$/, '') === ours) return module;
+      if (source === DEXIE_SCRIPT || source === CATALOG_SCRIPT) return { id: source, external: true };
       return null;
     },
   };

@@ -21,12 +21,23 @@
  * Its pages share `dexie.js` as Chrome's do.
  */
 export const DEXIE_SCRIPT = '/dexie.js';
+/**
+ * The catalog and the directory of third parties, checked at build (wxt.config.ts), as a classic script
+ * that defines one global: Chrome's worker imports it when it starts (it classifies its first request with
+ * it), and every page loads it, so the package carries the data once. Firefox's event page bundles its own copy.
+ */
+export const CATALOG_SCRIPT = '/catalog.js';
+/** The global `catalog.js` defines: an object holding lib/catalog/data.ts's exports. */
+export const CATALOG_GLOBAL = '__privacyLensCatalog';
 export const TCF_SCRIPT = '/iabtcf.js';
 /** The global `iabtcf.js` defines: an object holding `TCString`. */
 export const TCF_GLOBAL = '__privacyLensTcf';
 
 /** Every script a worker may import after its first run. */
 export const LATER_SCRIPTS = [DEXIE_SCRIPT, TCF_SCRIPT] as const;
+
+/** The scripts a worker may import: those it imports later, and the catalog, which every run imports as it starts (so at install too). */
+export type WorkerScript = (typeof LATER_SCRIPTS)[number] | typeof CATALOG_SCRIPT;
 
 /** What of a service worker's global scope the imports need. */
 export interface InstallingWorker {
@@ -42,7 +53,7 @@ export function importLaterScriptsAtInstall(worker: InstallingWorker): void {
  * What `script` defines on the global object (read by `defined`), imported into this worker first if it
  * is not there yet: once per worker, on first use.
  */
-export function importOnFirstUse<T>(script: (typeof LATER_SCRIPTS)[number], defined: () => T | undefined, worker = globalThis as unknown as Pick<InstallingWorker, 'importScripts'>): T {
+export function importOnFirstUse<T>(script: WorkerScript, defined: () => T | undefined, worker = globalThis as unknown as Pick<InstallingWorker, 'importScripts'>): T {
   let value = defined();
   if (value !== undefined) return value;
   worker.importScripts(script);

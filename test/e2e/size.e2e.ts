@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TCF_GLOBAL } from '../../lib/background/worker-scripts';
+import { CATALOG_GLOBAL, TCF_GLOBAL } from '../../lib/background/worker-scripts';
 import { bundleSizes } from '../bench/sizes';
 
 // The size budget (size-budget.json): checked on every test run, measured by npm run bench too.
@@ -32,8 +32,9 @@ describe('the polyfill in the bundles', () => {
 });
 
 describe('what the popup loads', () => {
-  it('is two scripts, its own and the chunk it shares with the other pages, and never the log (Dexie)', async () => {
+  it('is three scripts, its own, the chunk it shares with the other pages and the catalog, and never the log (Dexie)', async () => {
     // Each extension file a page loads costs it some 3.5 ms before its first paint (BENCHMARKS.md).
+    // catalog.js is a file of its own because Chrome's worker shares it (lib/background/worker-scripts.ts).
     const html = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3/popup.html'), 'utf8');
     const scripts = [...html.matchAll(/(?:src|href)="\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]!);
     expect(scripts.map((s) => s.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js')).sort()).toEqual(['chunks/popup-shared.js', 'chunks/popup.js']);
@@ -41,6 +42,8 @@ describe('what the popup loads', () => {
       const code = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3', script), 'utf8');
       const imported = [...code.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((m) => `chunks/${m[1]}`);
       for (const chunk of imported) expect(scripts, `${script} imports ${chunk}`).toContain(chunk);
+      const shared = [...code.matchAll(/import\s*["']\/([^"']+)["']/g)].map((m) => m[1]);
+      expect(shared, `the package's shared scripts ${script} imports`).toEqual(script.includes('popup-shared') ? ['catalog.js'] : []);
       expect(code, `${script} holds no Dexie`).not.toContain('Dexie');
     }
   });
@@ -67,6 +70,30 @@ describe('Dexie in the package', () => {
       if (/import\s*["']\/dexie\.js["']/.test(code)) importers++;
     }
     expect(importers, 'the chunk of the pages that read the log imports dexie.js').toBe(1);
+  });
+});
+
+describe('the catalog in the package', () => {
+  it('is one file, catalog.js, which Chrome’s worker imports as it starts and every page loads; bundled in Firefox’s background', async () => {
+    // lib/background/worker-scripts.ts: carried twice it was about 15 kB of the zip. The data's
+    // promises stand for the whole catalog, in a string whose quotes the bundler may escape or not.
+    const data = /\\?"promises\\?":\[\{\\?"id\\?"/;
+    const chrome = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+    const shared = await readFile(resolve(chrome, 'catalog.js'), 'utf8');
+    expect(shared.startsWith(`globalThis.${CATALOG_GLOBAL}={`), 'catalog.js defines its one global on the global object, also when loaded as a module').toBe(true);
+    expect(shared, 'catalog.js holds the checked catalog').toMatch(data);
+    const background = await readFile(resolve(chrome, 'background.js'), 'utf8');
+    expect(background, 'background.js imports catalog.js').toContain('/catalog.js');
+    expect(background, 'background.js carries no copy of the catalog').not.toMatch(data);
+    let importers = 0;
+    for (const chunk of await readdir(resolve(chrome, 'chunks'))) {
+      const code = await readFile(resolve(chrome, 'chunks', chunk), 'utf8');
+      expect(code, `chunks/${chunk} carries no copy of the catalog`).not.toMatch(data);
+      if (/import\s*["']\/catalog\.js["']/.test(code)) importers++;
+    }
+    expect(importers, 'the pages’ shared chunk imports catalog.js').toBe(1);
+    const firefox = resolve(import.meta.dirname, '../../.output/firefox-mv3');
+    expect(await readFile(resolve(firefox, 'background.js'), 'utf8'), 'Firefox’s background bundles the catalog').toMatch(data);
   });
 });
 
