@@ -37,6 +37,8 @@ describe('what the popup loads', () => {
     // catalog.js is a file of its own because Chrome's worker shares it (lib/background/worker-scripts.ts).
     const html = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3/popup.html'), 'utf8');
     const scripts = [...html.matchAll(/(?:src|href)="\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    // Fetched with the page's own two, not after the chunk that names it (wxt.config.ts, preloadSharedScripts).
+    expect(html, 'popup.html preloads catalog.js').toMatch(/<link rel="modulepreload"[^>]* href="\/catalog\.js">/);
     expect(scripts.map((s) => s.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js')).sort()).toEqual(['chunks/popup-shared.js', 'chunks/popup.js']);
     for (const script of scripts) {
       const code = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3', script), 'utf8');
