@@ -32,12 +32,7 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
                 hide the row's visible words from speech input ("click 10 March…"), WCAG 2.5.3. */}
             <span class="visually-hidden">{t('visitOpen')}: </span>
             <span class="visit__when">{formatDateTime(visit.startedAt)}</span>
-            <span class="visit__page">
-              <span class="visit__path">{pathOf(visit.url)}</span>
-              {/* A space for the row's name as read aloud; the flex row does not lay it out. */}
-              {visit.shownAgain && ' '}
-              {visit.shownAgain && <span class="visit__again" data-shown-again>· {t('visitShownAgain')}</span>}
-            </span>
+            <span class="visit__page">{pathOf(visit.url)}</span>
             <span class="visit__consent">{consentLine(consent, t)}</span>
             <span class="visit__trackers">
               {plural('visitTrackers', trackers.length)}
@@ -48,6 +43,10 @@ export function VisitList({ visits, onOpen }: { visits: Visit[]; onOpen(visit: V
                 </Chip>
               ))}
               {violations.length > SHOWN_VIOLATIONS && <span> +{formatNumber(violations.length - SHOWN_VIOLATIONS)}</span>}
+              {/* Here, not beside the address: there it left the address no room to tell the pages apart.
+                  Last, so the verdicts before it stay whole; a space for the row's name as read aloud. */}
+              {visit.shownAgain && ' '}
+              {visit.shownAgain && <span class="visit__again" data-shown-again>· {t('visitShownAgain')}</span>}
             </span>
             {/* The promises column: how many the visit broke, and which. Rows from before promises were judged have none. */}
             {visit.summary?.promises && (

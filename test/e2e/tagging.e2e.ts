@@ -181,11 +181,20 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
       await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-back-forward-${language}.png`), fullPage: true });
       await popup.close();
     }
+    // Support staff's DevTools panel says it as the popup does.
+    for (const language of ['nl', 'en'] as const) {
+      const panel = await ext.openPage(`devtools-panel.html?tabId=${tabId}&lang=${language}`, '[data-shown-again]');
+      expect(await panel.$eval('[data-shown-again]', (element) => element.textContent)).toContain(language === 'nl' ? 'terug- of vooruitknop' : 'back or forward button');
+      await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-back-forward-${language}.png`), fullPage: true });
+      await panel.close();
+    }
     // The history marks the visit so (the newest visit, at the top of the list).
-    const historyPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${state.visitId}"]`);
-    expect(await historyPage.$eval(`[data-visit="${state.visitId}"] [data-shown-again]`, (element) => element.textContent)).toBe('· teruggehaald met de terug- of vooruitknop');
-    await historyPage.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-back-forward-nl.png`) });
-    await historyPage.close();
+    for (const [language, mark] of [['nl', '· teruggehaald met de terug- of vooruitknop'], ['en', '· shown again by the back or forward button']] as const) {
+      const historyPage = await ext.openPage(`options.html?lang=${language}#history`, `[data-visit="${state.visitId}"]`);
+      expect(await historyPage.$eval(`[data-visit="${state.visitId}"] [data-shown-again]`, (element) => element.textContent)).toBe(mark);
+      await historyPage.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-back-forward-${language}.png`) });
+      await historyPage.close();
+    }
     await page.close();
   });
 
