@@ -182,14 +182,14 @@ export function startBackground(browser: WebExtension) {
     // The shop's domains, not the classifier: a shop page whose address looks like a first-party
     // measurement relay (`/g/collect`) is still the shop's page.
     isShopUrl,
-    onContent(tabId, message, pageUrl) {
+    onContent(tabId, message, pageUrl, documentId) {
       if (message.type === 'data-request-form-ready') return pendingFills.take(tabId);
       // Answered once the tab state it changed is saved, and in so many words (REPORT_SAVED): a report
       // the worker handled but could not save before it was stopped is sent again by the content script,
       // not lost, and so is one whose answer Chromium turned into nothing (lib/messages/answers.ts). A
       // handler that fails answers with the error, and one that came before its visit began with
       // NO_VISIT_YET: the content script sends either again.
-      return afterStart(() => handleContentMessage(observer, tabId, message, pageUrl)).then((taken) => (taken ? store.saved().then(() => REPORT_SAVED) : NO_VISIT_YET));
+      return afterStart(() => handleContentMessage(observer, tabId, message, pageUrl, documentId)).then((taken) => (taken ? store.saved().then(() => REPORT_SAVED) : NO_VISIT_YET));
     },
     async onExtensionPage(message) {
       if (message.type === 'requests-changed') return deadlines.check();

@@ -1,6 +1,6 @@
 import '../parse/english-issues';
 import { MESSAGE_REFUSED } from './answers';
-import { ContentMessage, ExtensionPageMessage, type Diagnostics } from './schema';
+import { ContentMessage, DocumentId, ExtensionPageMessage, type Diagnostics } from './schema';
 
 /** The parts of `runtime.MessageSender` the router trusts, and only after checking them. */
 export interface Sender {
@@ -9,6 +9,8 @@ export interface Sender {
   origin?: string;
   frameId?: number;
   tab?: { id?: number };
+  /** Chromium's id of the sending document; Firefox names none. */
+  documentId?: unknown;
 }
 
 export interface RouterDeps {
@@ -16,8 +18,11 @@ export interface RouterDeps {
   /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
   extensionBaseUrl: string;
   isShopUrl(url: string): boolean;
-  /** May answer (the form filler asks for the address; a report, once saved). `pageUrl`: the sender's top frame, a shop page. */
-  onContent(tabId: number, message: ContentMessage, pageUrl: string): void | Promise<unknown>;
+  /**
+   * May answer (the form filler asks for the address; a report, once saved). `pageUrl`: the sender's top
+   * frame, a shop page; `documentId`: that page's document, where the browser names it (Chromium).
+   */
+  onContent(tabId: number, message: ContentMessage, pageUrl: string, documentId: string | undefined): void | Promise<unknown>;
   onExtensionPage(message: ExtensionPageMessage): Promise<unknown>;
   onDrop?(diagnostics: Diagnostics): void;
   now(): number;
@@ -57,7 +62,8 @@ export function createMessageRouter(deps: RouterDeps) {
       if (!sender.url || !deps.isShopUrl(sender.url)) return drop('content message from a page outside the shop');
       const parsed = ContentMessage.safeParse(raw);
       if (!parsed.success) return drop(`malformed content message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      return deps.onContent(tabId, parsed.data, sender.url) ?? undefined;
+      const documentId = DocumentId.safeParse(sender.documentId);
+      return deps.onContent(tabId, parsed.data, sender.url, documentId.success ? documentId.data : undefined) ?? undefined;
     } catch (error) {
       return drop(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -76,6 +76,8 @@ const pageStart = z.lazy(() => z.number());
  * page's new visit begins then. Compared with the visit's start as `pageStart` is.
  */
 const shownAgainAt = z.lazy(() => z.optional(z.number()));
+/** Chromium's id of a message's sending document (`MessageSender.documentId`, 32 hex digits today). */
+export const DocumentId = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(64)));
 
 /** Messages a content script on a shop page may send to the background. */
 export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [

@@ -50,6 +50,9 @@ export interface RequestEvent {
   responseHeaders?: { name: string; value?: string }[];
   /** The request body as text (beacons, form posts), only on the request's start. */
   body?: string;
+  /** Chromium's id of the document the request belongs to, and that document's state; Firefox names neither. */
+  documentId?: string;
+  documentLifecycle?: string;
 }
 
 export interface CookieEvent {
@@ -76,7 +79,12 @@ export interface ReportingPage {
   start: number;
   shownAgainAt?: number;
   url: string;
+  /** Chromium's id of the page's document, as the browser names the report's sender; Firefox names none. */
+  documentId?: string;
 }
+
+/** How many of a tab's documents it remembers (tabDocuments): far more than a back/forward cache keeps. */
+const MAX_TAB_DOCUMENTS = 16;
 
 /**
  * How much later than the tab's visit a reporting page may have begun and still be the visit's own
@@ -199,6 +207,12 @@ export function createObserver(deps: ObserverDeps) {
    * request does.
    */
   const startedByNavigation = new Map<number, StartedUntold>();
+  /**
+   * Per tab, the documents its shop pages reported from (Chromium's documentId; Firefox names none), by
+   * the address each reported, and which of them the tab's visit holds (visitOfDocument). In memory
+   * only: after a stop, a page shown again waits for its report, as in Firefox.
+   */
+  const tabDocuments = new Map<number, { pages: Map<string, string>; visit: { visitId: string; documentId: string } | null }>();
   /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
   const jarWrites: JarWrite[] = [];
 
@@ -209,6 +223,7 @@ export function createObserver(deps: ObserverDeps) {
     openRecords.clear();
     pagesLoading.clear();
     startedByNavigation.clear();
+    tabDocuments.clear();
     jarWrites.length = 0;
   }
 
@@ -262,6 +277,47 @@ export function createObserver(deps: ObserverDeps) {
     startedByNavigation.delete(tabId);
   }
 
+  function tabRemoved(tabId: number) {
+    endVisit(tabId);
+    tabDocuments.delete(tabId);
+  }
+
+  /**
+   * A shop page's report came from its document, and `visit` took it: the document's address, and the
+   * visit's page is that document, unless the page began before the visit (a report of the page before,
+   * late: visitOfReport gives it to the tab's visit).
+   */
+  function noteDocument(tabId: number, documentId: string, page: ReportingPage, visit: TabState) {
+    let documents = tabDocuments.get(tabId);
+    if (!documents) tabDocuments.set(tabId, (documents = { pages: new Map(), visit: null }));
+    documents.pages.delete(documentId);
+    documents.pages.set(documentId, page.url);
+    if (documents.pages.size > MAX_TAB_DOCUMENTS) documents.pages.delete(documents.pages.keys().next().value!);
+    if (Math.max(page.start, page.shownAgainAt ?? page.start) >= visit.startedAt - PAGE_START_MARGIN_MS) documents.visit = { visitId: visit.visitId, documentId };
+  }
+
+  /**
+   * The visit of a page the back/forward cache showed again, begun by the page's first request: in
+   * Chromium a top-frame request names its document, and one of the tab's earlier pages, active again
+   * while the tab's visit holds another page's document, is that page come back. Its own report says so
+   * too (visitOfPage), but the two race to the worker, and the request won 1 run in 5 (BENCHMARKS.md,
+   * the thirty-first stop): it then counted in the visit of the page left. A request from the page left
+   * while it goes (`pending_deletion`) is no showing.
+   */
+  function visitOfDocument(event: RequestEvent): TabState | undefined {
+    if (event.frameId !== 0 || event.documentId === undefined || event.documentLifecycle !== 'active') return undefined;
+    const documents = tabDocuments.get(event.tabId);
+    const state = store.get(event.tabId);
+    if (!documents || !state || documents.visit?.visitId !== state.visitId || documents.visit.documentId === event.documentId) return undefined;
+    const url = documents.pages.get(event.documentId);
+    if (url === undefined) return undefined;
+    const started = startVisit(event.tabId, url, event.timeStamp, true);
+    pagesLoading.delete(event.tabId);
+    startedByNavigation.delete(event.tabId);
+    documents.visit = { visitId: started.visitId, documentId: event.documentId };
+    return started;
+  }
+
   /**
    * A shop page's own request: a new visit, unless it is the next hop of a redirect the visit's page
    * already made (webRequest reports each hop as a start of the same request), which moves the visit to
@@ -305,8 +361,16 @@ export function createObserver(deps: ObserverDeps) {
    * (marked `shownAgain`, for the popup to say so). Without a visit, the tab waits for its page's request
    * or the tab's report of it: the report is sent again (NO_VISIT_YET). Without `page` (a HAR file's
    * pages, tests), the tab's visit. MADE_BEFORE_SHOWN for a report a page shown again made before.
+   * The visit that takes a report holds the report's document (noteDocument, for visitOfDocument).
    */
   function visitOfPage(tabId: number, page: ReportingPage | undefined): TabState | undefined | typeof MADE_BEFORE_SHOWN {
+    const visit = visitOfReport(tabId, page);
+    if (page?.documentId !== undefined && visit !== undefined && visit !== MADE_BEFORE_SHOWN) noteDocument(tabId, page.documentId, page, visit);
+    return visit;
+  }
+
+  /** visitOfPage's choice of visit. */
+  function visitOfReport(tabId: number, page: ReportingPage | undefined): TabState | undefined | typeof MADE_BEFORE_SHOWN {
     const state = store.get(tabId);
     if (!state || !page || !isShopPage(page.url)) return state;
     // Made before the page the visit holds was shown again (sent again since): that showing's visit has ended.
@@ -459,7 +523,7 @@ export function createObserver(deps: ObserverDeps) {
       return;
     }
     const cls = classifier.classifyUrl(event.url, event.body);
-    const state = store.get(event.tabId);
+    const state = visitOfDocument(event) ?? store.get(event.tabId);
     if (!state || cls.party !== 'listed') return;
     const judged = judgedRecord(cls, event.timeStamp, event.url, event.body, event);
     // One request's start can reach the log twice: seen when the service worker was stopped while
@@ -859,7 +923,7 @@ export function createObserver(deps: ObserverDeps) {
     if (!store.get(tabId)) startedByNavigation.set(tabId, { visitId: startVisit(tabId, url!, at).visitId, toldAt: at });
   }
 
-  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved: endVisit, forgetEverything, recovered, recovering: () => recovering.size > 0 };
+  return { requestStarted, requestEnded, cookieChanged, cookiesPresent, pageResources, bannerSeen, pageConsent, tabNavigated, tabRemoved, forgetEverything, recovered, recovering: () => recovering.size > 0 };
 }
 
 export type Observer = ReturnType<typeof createObserver>;

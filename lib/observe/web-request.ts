@@ -28,6 +28,9 @@ export function toRequestEvent(details: AnyRequestDetails): RequestEvent {
     error: details.error,
     responseHeaders: details.responseHeaders,
     body: bodyText(details.requestBody),
+    // Chromium's, for telling a page the back/forward cache showed again by its first request (the observer's visitOfDocument).
+    documentId: typeof details.documentId === 'string' ? details.documentId : undefined,
+    documentLifecycle: typeof details.documentLifecycle === 'string' ? details.documentLifecycle : undefined,
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
 import { SCREENSHOTS, readPopup } from './helpers';
+import { readObservations } from './log';
 
 /**
  * The shop as it really runs: the vendors' newer endpoints, tracking through the shop's own hosts
@@ -194,6 +195,18 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
       expect(await historyPage.$eval(`[data-visit="${state.visitId}"] [data-shown-again]`, (element) => element.textContent)).toBe(mark);
       await historyPage.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-back-forward-${language}.png`) });
       await historyPage.close();
+    }
+    // The page view sent as the page came back is not the page left's as well. Its request and the
+    // page's report race to the worker; in Chromium the request names its document, which settles it
+    // (the observer's visitOfDocument): before that, the request won 1 run in 5 and counted twice.
+    // Firefox names no document: there the report has won in every run so far.
+    if (name === 'chromium') {
+      const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${state.visitId}"]`);
+      await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
+      const rows = await readObservations(logPage);
+      const pixelRows = (visitId: string) => rows.filter((row) => row.visitId === visitId && row.entryId === 'meta-pixel').length;
+      expect({ left: pixelRows(next.visitId), shown: pixelRows(state.visitId) }).toEqual({ left: 0, shown: 1 });
+      await logPage.close();
     }
     await page.close();
   });

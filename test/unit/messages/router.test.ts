@@ -20,7 +20,19 @@ describe('message router', () => {
     const { router, onContent } = makeRouter();
     router.route(VALID, SHOP_TAB);
     // With the page's address as the browser gives it: a report of a page whose request was not seen begins its visit.
-    expect(onContent).toHaveBeenCalledWith(4, VALID, SHOP_TAB.url);
+    expect(onContent).toHaveBeenCalledWith(4, VALID, SHOP_TAB.url, undefined);
+    expect(router.diagnostics().droppedMessages).toBe(0);
+  });
+
+  it('passes the sending document Chromium names, and leaves out one that is not an id, without dropping the message', () => {
+    const { router, onContent } = makeRouter();
+    const documentId = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
+    router.route(VALID, { ...SHOP_TAB, documentId });
+    expect(onContent).toHaveBeenLastCalledWith(4, VALID, SHOP_TAB.url, documentId);
+    for (const odd of ['', 'x'.repeat(65), 42, { id: documentId }]) {
+      router.route(VALID, { ...SHOP_TAB, documentId: odd });
+      expect(onContent).toHaveBeenLastCalledWith(4, VALID, SHOP_TAB.url, undefined);
+    }
     expect(router.diagnostics().droppedMessages).toBe(0);
   });
 

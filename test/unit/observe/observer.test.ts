@@ -405,6 +405,74 @@ describe('observer', () => {
       expect(store.get(7)!.shownAgain).toBeUndefined();
     });
 
+    describe('told first by its own request (Chromium names a request’s document)', () => {
+      const HOME_DOCUMENT = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
+      const NEXT_DOCUMENT = '0F9E8D7C6B5A49382716F5E4D3C2B1A0';
+      const pixel = (at: number, overrides: Partial<Parameters<typeof request>[1]> = {}) =>
+        request(`https://www.facebook.com/tr/?id=1&ev=PageView&ts=${at}`, { type: 'image', timeStamp: at, documentId: HOME_DOCUMENT, documentLifecycle: 'active', ...overrides });
+
+      /** Home, then the next page, each having reported from its document; then back. */
+      async function backWithDocuments() {
+        const env = await backFromNextPage();
+        // Each page's reports, made while it was shown (5 s and 20 s ago): the first from home, at 1,200.
+        expect(handleContentMessage(env.observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 950 }, SHOP, HOME_DOCUMENT)).toBe(true);
+        expect(handleContentMessage(env.observer, 7, { type: 'page-resources', page: 'fedcba9876543210', resources: [], pageStart: 4_990 }, NEXT, NEXT_DOCUMENT)).toBe(true);
+        return env;
+      }
+
+      it('begins the page’s visit at that request, and its report, which lost the race, joins it', async () => {
+        const { observer, store, writer, next } = await backWithDocuments();
+        const hit = pixel(24_995);
+        observer.requestStarted(hit);
+        const again = store.get(7)!;
+        expect(again.visitId).not.toBe(next);
+        expect(again).toMatchObject({ url: SHOP, startedAt: 24_995, shownAgain: true });
+        expect(again.entries['meta-pixel']?.requests).toBe(1);
+        // Not counted in the visit of the page left as well: its row is the new visit's.
+        expect([...writer.observations.values()].filter((row) => row.entryId === 'meta-pixel').map((row) => row.visitId)).toEqual([again.visitId]);
+        // The page's report of its showing, and of the same pixel from Resource Timing: the same visit, counted once.
+        const seen = { url: hit.url, initiatorType: 'img', startTime: 24_040, seq: 1 };
+        expect(handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [seen], pageStart: 950, shownAgainAt: 24_990 }, SHOP, HOME_DOCUMENT)).toBe(true);
+        expect(store.get(7)).toMatchObject({ visitId: again.visitId, shownAgain: true });
+        expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(1);
+      });
+
+      it('goes back and forth: each page’s first request begins its visit', async () => {
+        const { observer, store } = await backWithDocuments();
+        observer.requestStarted(pixel(24_995));
+        const home = store.get(7)!.visitId;
+        observer.requestStarted(pixel(30_000, { documentId: NEXT_DOCUMENT }));
+        expect(store.get(7)).toMatchObject({ url: NEXT, startedAt: 30_000, shownAgain: true });
+        expect(store.get(7)!.visitId).not.toBe(home);
+      });
+
+      it('keeps in the tab’s visit a request of the page left while it goes, of a frame, or of a document no report came from', async () => {
+        const { observer, store, next } = await backWithDocuments();
+        observer.requestStarted(pixel(24_995, { documentLifecycle: 'pending_deletion' }));
+        observer.requestStarted(pixel(24_996, { frameId: 3 }));
+        observer.requestStarted(pixel(24_997, { documentId: 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF' }));
+        // Firefox names no document.
+        observer.requestStarted(pixel(24_998, { documentId: undefined, documentLifecycle: undefined }));
+        expect(store.get(7)).toMatchObject({ visitId: next, url: NEXT });
+        expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(4);
+      });
+
+      it('does not take the document of a late report of the page before for the visit’s page', async () => {
+        const { observer, store, tick } = await backFromNextPage();
+        handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 950 }, SHOP, HOME_DOCUMENT);
+        tick(100);
+        observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 25_100 }));
+        const reload = store.get(7)!.visitId;
+        // The page before queued this report before it went, and it came after the new page's request:
+        // the tab's visit takes it, but the visit's page is not that document. Taken for it, any other
+        // document the tab knows would read as a page shown again.
+        handleContentMessage(observer, 7, { type: 'page-resources', page: 'fedcba9876543210', resources: [], pageStart: 4_990 }, NEXT, NEXT_DOCUMENT);
+        observer.requestStarted(pixel(25_300));
+        expect(store.get(7)!.visitId).toBe(reload);
+        expect(store.get(7)!.shownAgain).toBeUndefined();
+      });
+    });
+
     it('takes what the page said before as said before this visit: a stored choice, not a new one', async () => {
       const { observer, store } = await backFromNextPage();
       shown(observer, { resources: [], pageStart: 950, shownAgainAt: 24_990 });
