@@ -211,6 +211,32 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await page.close();
   });
 
+  // Firefox fires no `resume` and names no request's document: there the page's report is all it has.
+  it.skipIf(name !== 'chromium')('places a page view sent as the page wakes, before it says it was shown again, in that page’s visit', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/back-forward/vroeg');
+    const first = (await ext.tabState(tabId))!;
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#next')]);
+    await ext.settle(page);
+    const next = (await ext.tabState(tabId))!;
+    await page.waitForFunction((after) => Date.now() > after, {}, next.startedAt + 1_100);
+    await page.evaluate(() => history.back());
+    await page.waitForSelector('html[data-shown-again="1"]');
+    await ext.settle(page);
+    const state = (await ext.tabState(tabId))!;
+    expect(state).toMatchObject({ url: 'https://www.mijnliefsteboek.nl/test/back-forward/vroeg', shownAgain: true });
+    expect([first.visitId, next.visitId]).not.toContain(state.visitId);
+    // Sent before the showing, the page view is not in the page's report of it (lib/observe/page-start.ts):
+    // only its request, which names the page's document, places it.
+    expect(state.entries['meta-pixel']?.requests).toBe(1);
+    const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${state.visitId}"]`);
+    await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
+    const rows = await readObservations(logPage);
+    const pixelRows = (visitId: string) => rows.filter((row) => row.visitId === visitId && row.entryId === 'meta-pixel').length;
+    expect({ left: pixelRows(next.visitId), shown: pixelRows(state.visitId) }).toEqual({ left: 0, shown: 1 });
+    await logPage.close();
+    await page.close();
+  });
+
   it('saw no request that the pages did not make', () => {
     expect(shop.unexpected.map((r) => `${r.method} ${r.host}${r.path}`)).toEqual([]);
   });
