@@ -147,24 +147,42 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await page.close();
   });
 
-  it('sees a page the back/forward cache showed again: a visit of its own, with what it sent since', async () => {
-    const { page, tabId } = await visitPage(ext, '/test/back-forward');
+  /**
+   * A page of the shop, then its link to the next page, then back: the tab's state on each of the three.
+   * The fixture's page marks each showing (`data-shown-again`).
+   */
+  async function leaveAndComeBack(path: string) {
+    const { page, tabId } = await visitPage(ext, path);
     const first = (await ext.tabState(tabId))!;
-    expect(first.entries['meta-pixel']?.requests).toBeGreaterThan(0);
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#next')]);
     await ext.settle(page);
     const next = (await ext.tabState(tabId))!;
-    expect(next).toMatchObject({ url: 'https://www.mijnliefsteboek.nl/test/back-forward/volgende' });
-    expect(next.visitId).not.toBe(first.visitId);
     // A page shown again within a second of the tab's visit is taken for that visit's own (the margin for
     // the page's clock, lib/observe/observer.ts): back after that, as a customer who read the page.
     await page.waitForFunction((after) => Date.now() > after, {}, next.startedAt + 1_100);
     // Not page.goBack(): over WebDriver BiDi it waits for a load that a page shown again never has.
     await page.evaluate(() => history.back());
-    // The premise: the browser kept the page and showed it again, without loading it (its pageshow said so).
+    // The premise: the browser kept the page and showed it again, without loading it.
     await page.waitForSelector('html[data-shown-again="1"]');
     await ext.settle(page);
-    const state = (await ext.tabState(tabId))!;
+    return { page, tabId, first, next, state: (await ext.tabState(tabId))! };
+  }
+
+  /** The Meta pixel's rows in the log for the visit of the page left and that of the page shown again. */
+  async function pixelRows(left: string, shown: string) {
+    const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${shown}"]`);
+    await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
+    const rows = await readObservations(logPage);
+    await logPage.close();
+    const count = (visitId: string) => rows.filter((row) => row.visitId === visitId && row.entryId === 'meta-pixel').length;
+    return { left: count(left), shown: count(shown) };
+  }
+
+  it('sees a page the back/forward cache showed again: a visit of its own, with what it sent since', async () => {
+    const { page, tabId, first, next, state } = await leaveAndComeBack('/test/back-forward');
+    expect(first.entries['meta-pixel']?.requests).toBeGreaterThan(0);
+    expect(next).toMatchObject({ url: 'https://www.mijnliefsteboek.nl/test/back-forward/volgende' });
+    expect(next.visitId).not.toBe(first.visitId);
     // Within the shop the tab's visit went on as the page it left, which then counted this page's pixel.
     expect(state.visitId).not.toBe(next.visitId);
     expect(state.visitId).not.toBe(first.visitId);
@@ -200,40 +218,19 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     // page's report race to the worker; in Chromium the request names its document, which settles it
     // (the observer's visitOfDocument): before that, the request won 1 run in 5 and counted twice.
     // Firefox names no document: there the report has won in every run so far.
-    if (name === 'chromium') {
-      const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${state.visitId}"]`);
-      await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
-      const rows = await readObservations(logPage);
-      const pixelRows = (visitId: string) => rows.filter((row) => row.visitId === visitId && row.entryId === 'meta-pixel').length;
-      expect({ left: pixelRows(next.visitId), shown: pixelRows(state.visitId) }).toEqual({ left: 0, shown: 1 });
-      await logPage.close();
-    }
+    if (name === 'chromium') expect(await pixelRows(next.visitId, state.visitId)).toEqual({ left: 0, shown: 1 });
     await page.close();
   });
 
   // Firefox fires no `resume` and names no request's document: there the page's report is all it has.
   it.skipIf(name !== 'chromium')('places a page view sent as the page wakes, before it says it was shown again, in that page’s visit', async () => {
-    const { page, tabId } = await visitPage(ext, '/test/back-forward/vroeg');
-    const first = (await ext.tabState(tabId))!;
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#next')]);
-    await ext.settle(page);
-    const next = (await ext.tabState(tabId))!;
-    await page.waitForFunction((after) => Date.now() > after, {}, next.startedAt + 1_100);
-    await page.evaluate(() => history.back());
-    await page.waitForSelector('html[data-shown-again="1"]');
-    await ext.settle(page);
-    const state = (await ext.tabState(tabId))!;
+    const { page, first, next, state } = await leaveAndComeBack('/test/back-forward/vroeg');
     expect(state).toMatchObject({ url: 'https://www.mijnliefsteboek.nl/test/back-forward/vroeg', shownAgain: true });
     expect([first.visitId, next.visitId]).not.toContain(state.visitId);
     // Sent before the showing, the page view is not in the page's report of it (lib/observe/page-start.ts):
     // only its request, which names the page's document, places it.
     expect(state.entries['meta-pixel']?.requests).toBe(1);
-    const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${state.visitId}"]`);
-    await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
-    const rows = await readObservations(logPage);
-    const pixelRows = (visitId: string) => rows.filter((row) => row.visitId === visitId && row.entryId === 'meta-pixel').length;
-    expect({ left: pixelRows(next.visitId), shown: pixelRows(state.visitId) }).toEqual({ left: 0, shown: 1 });
-    await logPage.close();
+    expect(await pixelRows(next.visitId, state.visitId)).toEqual({ left: 0, shown: 1 });
     await page.close();
   });
 
