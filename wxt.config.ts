@@ -146,15 +146,20 @@ function catalogScript(): string {
  */
 function sharedScript(name: string, standIn: string): Plugin {
   const module = resolve(import.meta.dirname, standIn);
-  const ours = name.startsWith('lib/') ? resolve(import.meta.dirname, name) : null;
+  const ours = name.startsWith('lib/') ? resolve(import.meta.dirname, `${name}.ts`) : null;
+  const base = name.slice(name.lastIndexOf('/') + 1);
   return {
     name: `privacy-lens:shared-script:${name}`,
     enforce: 'pre',
-    resolveId(source, importer) {
+    async resolveId(source, importer, options) {
       if (source === name) return module;
-      // Our modules import each other by relative paths, without the extension.
-      if (ours && importer && source.startsWith('.') && resolve(dirname(importer), source).replace(/\.ts$/, '') === ours) return module;
       if (source === DEXIE_SCRIPT || source === CATALOG_SCRIPT) return { id: source, external: true };
+      // A module of ours, however it is named (relative, `@/lib/...`, with an extension): resolved as the
+      // build would, for the few specifiers that end in its name.
+      if (ours && importer && new RegExp(`(^|/)${base}(\\.[jt]s)?$`).test(source)) {
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+        if (resolved?.id.split('?')[0] === ours) return module;
+      }
       return null;
     },
   };

@@ -1,8 +1,9 @@
 /**
- * Classic scripts at the package's root that Chrome's service worker imports the first time it needs
- * them, instead of carrying their code in `background.js`: a woken worker reads and compiles its whole
- * script before its first event (the code cache is read whole, called or not, BENCHMARKS.md's twentieth
- * stop), and most wakings need neither.
+ * Classic scripts at the package's root that Chrome's service worker imports, instead of carrying their
+ * code in `background.js`. Two it imports the first time it needs them: a woken worker reads and compiles
+ * its whole script before its first event (the code cache is read whole, called or not, BENCHMARKS.md's
+ * twentieth stop), and most wakings need neither. The third, `catalog.js` (below), every start imports,
+ * so that the pages can share it.
  * - `dexie.js`: Dexie's own minified UMD build (the same code its ES module entry wraps), which the pages
  *   that read the log load too, so Chrome's package carries it once. The worker needs it about a second
  *   after it wakes, when it writes the log's first batch (lib/db/dexie-in-chrome-worker.ts).
@@ -17,8 +18,8 @@
  * install (`importLaterScriptsAtInstall`, which the entrypoint calls at its top level, where an install
  * listener must be added). An update of the extension installs its worker again, with the new files.
  *
- * Firefox runs the background as an event page, which has no `importScripts`: there both stay bundled.
- * Its pages share `dexie.js` as Chrome's do.
+ * Firefox runs the background as an event page, which has no `importScripts`: there all three stay
+ * bundled. Its pages share `dexie.js` and `catalog.js` as Chrome's do.
  */
 export const DEXIE_SCRIPT = '/dexie.js';
 /**

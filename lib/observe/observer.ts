@@ -212,7 +212,7 @@ export function createObserver(deps: ObserverDeps) {
    * the address each reported, and which of them the tab's visit holds (visitOfDocument). In memory
    * only: after a stop, a page shown again waits for its report, as in Firefox.
    */
-  const tabDocuments = new Map<number, { pages: Map<string, string>; visit: { visitId: string; documentId: string } | null }>();
+  const tabDocuments = new Map<number, { pages: Map<string, string>; visit: { visitId: string; documentId: string; began: number } | null }>();
   /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
   const jarWrites: JarWrite[] = [];
 
@@ -285,7 +285,9 @@ export function createObserver(deps: ObserverDeps) {
   /**
    * A shop page's report came from its document, and `visit` took it: the document's address, and the
    * visit's page is that document, unless the page began before the visit (a report of the page before,
-   * late: visitOfReport gives it to the tab's visit).
+   * late: visitOfReport gives it to the tab's visit). Within the margin, of two pages reporting to one
+   * visit the one that began (or was shown again) last is the visit's: a page left within a second, whose
+   * last report came after the next page's first, is not.
    */
   function noteDocument(tabId: number, documentId: string, page: ReportingPage, visit: TabState) {
     let documents = tabDocuments.get(tabId);
@@ -293,28 +295,34 @@ export function createObserver(deps: ObserverDeps) {
     documents.pages.delete(documentId);
     documents.pages.set(documentId, page.url);
     if (documents.pages.size > MAX_TAB_DOCUMENTS) documents.pages.delete(documents.pages.keys().next().value!);
-    if (Math.max(page.start, page.shownAgainAt ?? page.start) >= visit.startedAt - PAGE_START_MARGIN_MS) documents.visit = { visitId: visit.visitId, documentId };
+    const began = Math.max(page.start, page.shownAgainAt ?? page.start);
+    if (began < visit.startedAt - PAGE_START_MARGIN_MS) return;
+    const held = documents.visit;
+    if (held?.visitId === visit.visitId && held.documentId !== documentId && held.began > began) return;
+    documents.visit = { visitId: visit.visitId, documentId, began };
   }
 
   /**
    * The visit of a page the back/forward cache showed again, begun by the page's first request: in
    * Chromium a top-frame request names its document, and one of the tab's earlier pages, active again
-   * while the tab's visit holds another page's document, is that page come back. Its own report says so
-   * too (visitOfPage), but the two race to the worker, and the request won 1 run in 5 (BENCHMARKS.md,
-   * the thirty-first stop): it then counted in the visit of the page left. A request from the page left
-   * while it goes (`pending_deletion`) is no showing.
+   * while the tab's latest visit with a report holds another page's document, is that page come back
+   * (also while the request of a next page is on its way: going back abandons it). Its own report says
+   * so too (visitOfPage), but the two race to the worker, and the request won 1 run in 5 (BENCHMARKS.md,
+   * the thirty-first stop): it then counted in the visit of the page left. A request of the page left,
+   * while it goes (`pending_deletion`) or while the next page's request is on its way (still `active`,
+   * the document the visit before held), is no showing.
    */
   function visitOfDocument(event: RequestEvent): TabState | undefined {
     if (event.frameId !== 0 || event.documentId === undefined || event.documentLifecycle !== 'active') return undefined;
     const documents = tabDocuments.get(event.tabId);
     const state = store.get(event.tabId);
-    if (!documents || !state || documents.visit?.visitId !== state.visitId || documents.visit.documentId === event.documentId) return undefined;
+    if (!documents || !state || documents.visit?.documentId === event.documentId) return undefined;
     const url = documents.pages.get(event.documentId);
     if (url === undefined) return undefined;
     const started = startVisit(event.tabId, url, event.timeStamp, true);
     pagesLoading.delete(event.tabId);
     startedByNavigation.delete(event.tabId);
-    documents.visit = { visitId: started.visitId, documentId: event.documentId };
+    documents.visit = { visitId: started.visitId, documentId: event.documentId, began: event.timeStamp };
     return started;
   }
 

@@ -26,10 +26,11 @@ describe('message router', () => {
 
   it('passes the sending document Chromium names, and leaves out one that is not an id, without dropping the message', () => {
     const { router, onContent } = makeRouter();
-    const documentId = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
-    router.route(VALID, { ...SHOP_TAB, documentId });
-    expect(onContent).toHaveBeenLastCalledWith(4, VALID, SHOP_TAB.url, documentId);
-    for (const odd of ['', 'x'.repeat(65), 42, { id: documentId }]) {
+    for (const documentId of ['A1B2C3D4E5F60718293A4B5C6D7E8F90', 'x'.repeat(64)]) {
+      router.route(VALID, { ...SHOP_TAB, documentId });
+      expect(onContent).toHaveBeenLastCalledWith(4, VALID, SHOP_TAB.url, documentId);
+    }
+    for (const odd of ['', 'x'.repeat(65), 42, { id: 'A1B2C3D4E5F60718293A4B5C6D7E8F90' }]) {
       router.route(VALID, { ...SHOP_TAB, documentId: odd });
       expect(onContent).toHaveBeenLastCalledWith(4, VALID, SHOP_TAB.url, undefined);
     }

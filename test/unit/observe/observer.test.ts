@@ -457,19 +457,66 @@ describe('observer', () => {
         expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(4);
       });
 
-      it('does not take the document of a late report of the page before for the visit’s page', async () => {
+      it('keeps the document of the page that began last when the page left within a second reports after it', async () => {
         const { observer, store, tick } = await backFromNextPage();
-        handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 950 }, SHOP, HOME_DOCUMENT);
-        tick(100);
-        observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 25_100 }));
-        const reload = store.get(7)!.visitId;
-        // The page before queued this report before it went, and it came after the new page's request:
-        // the tab's visit takes it, but the visit's page is not that document. Taken for it, any other
-        // document the tab knows would read as a page shown again.
-        handleContentMessage(observer, 7, { type: 'page-resources', page: 'fedcba9876543210', resources: [], pageStart: 4_990 }, NEXT, NEXT_DOCUMENT);
+        tick(600);
+        // Home, begun at 25,000 and left within a second for the next page (its request at 25,600)...
+        observer.requestStarted(request(NEXT, { type: 'main_frame', timeStamp: 25_600 }));
+        const visit = store.get(7)!.visitId;
+        // ...whose first report comes before home's last one, sent as home went.
+        handleContentMessage(observer, 7, { type: 'page-resources', page: 'fedcba9876543210', resources: [], pageStart: 25_590 }, NEXT, NEXT_DOCUMENT);
+        handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 25_000 }, SHOP, HOME_DOCUMENT);
+        observer.requestStarted(pixel(25_900, { documentId: NEXT_DOCUMENT }));
+        expect(store.get(7)).toMatchObject({ visitId: visit, url: NEXT });
+        expect(store.get(7)!.shownAgain).toBeUndefined();
+      });
+
+      it('keeps in a visit its page’s request began a request of the page before, not yet gone', async () => {
+        const { observer, store, tick } = await backWithDocuments();
+        observer.requestStarted(pixel(24_995));
+        tick(5_000);
+        // The customer goes on to the next page; until it arrives, home is still the tab's active document.
+        observer.requestStarted(request(NEXT, { type: 'main_frame', timeStamp: 30_000 }));
+        const next = store.get(7)!.visitId;
+        observer.requestStarted(pixel(30_010));
+        expect(store.get(7)).toMatchObject({ visitId: next, url: NEXT });
+        expect(store.get(7)!.shownAgain).toBeUndefined();
+      });
+
+      it('forgets the tab’s documents with everything else', async () => {
+        const { observer, store } = await backWithDocuments();
+        observer.forgetEverything();
+        observer.requestStarted(request(NEXT, { type: 'main_frame', timeStamp: 25_100 }));
+        handleContentMessage(observer, 7, { type: 'page-resources', page: 'fedcba9876543210', resources: [], pageStart: 25_090 }, NEXT, 'D0D0D0D0D0D0D0D0D0D0D0D0D0D0D0D0');
+        const visit = store.get(7)!.visitId;
+        // Home's document was reported before the erase: its request is no page shown again any more.
         observer.requestStarted(pixel(25_300));
+        expect(store.get(7)!.visitId).toBe(visit);
+      });
+
+      it('does not take the document of a page that began before the visit for the visit’s page', async () => {
+        const { observer, store, tick } = await backWithDocuments();
+        tick(100);
+        // The customer reloads the next page; meanwhile a report of home, sent again (its first answer was
+        // lost), comes in. The tab's visit takes it, but its page is not home's document.
+        observer.requestStarted(request(NEXT, { type: 'main_frame', timeStamp: 25_100 }));
+        const reload = store.get(7)!.visitId;
+        handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 950 }, SHOP, HOME_DOCUMENT);
+        // The page being reloaded is still the tab's document until the new one arrives: no page shown again.
+        observer.requestStarted(pixel(25_150, { documentId: NEXT_DOCUMENT }));
         expect(store.get(7)!.visitId).toBe(reload);
         expect(store.get(7)!.shownAgain).toBeUndefined();
+      });
+
+      it('begins the visit of a page shown again while the next page’s request was on its way', async () => {
+        const { observer, store, tick } = await backWithDocuments();
+        tick(1_000);
+        observer.requestStarted(request(`${SHOP}boeken`, { type: 'main_frame', timeStamp: 26_000 }));
+        const abandoned = store.get(7)!.visitId;
+        // Back before the new page arrived: home, from the cache, sends its page view.
+        observer.requestStarted(pixel(26_100));
+        expect(store.get(7)!.visitId).not.toBe(abandoned);
+        expect(store.get(7)).toMatchObject({ url: SHOP, startedAt: 26_100, shownAgain: true });
       });
     });
 
