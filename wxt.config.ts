@@ -123,6 +123,9 @@ function checkedAtBuild(): Plugin {
   };
 }
 
+/** The shared scripts the pages load as modules, whose addresses the build leaves for the browser to load. */
+const PAGE_SCRIPTS = new Set<string>([CATALOG_SCRIPT, DEXIE_SCRIPT]);
+
 /** The catalog's data module, which Chrome's worker and the pages of both browsers take from `catalog.js` instead. */
 const CATALOG_DATA = 'lib/catalog/data';
 
@@ -147,16 +150,16 @@ function catalogScript(): string {
 function sharedScript(name: string, standIn: string): Plugin {
   const module = resolve(import.meta.dirname, standIn);
   const ours = name.startsWith('lib/') ? resolve(import.meta.dirname, `${name}.ts`) : null;
-  const base = name.slice(name.lastIndexOf('/') + 1);
+  // The few specifiers that may name it: ending in its file's name, with an extension or none.
+  const mayName = new RegExp(`(^|/)${name.slice(name.lastIndexOf('/') + 1)}(\\.[jt]s)?$`);
   return {
     name: `privacy-lens:shared-script:${name}`,
     enforce: 'pre',
     async resolveId(source, importer, options) {
       if (source === name) return module;
-      if (source === DEXIE_SCRIPT || source === CATALOG_SCRIPT) return { id: source, external: true };
-      // A module of ours, however it is named (relative, `@/lib/...`, with an extension): resolved as the
-      // build would, for the few specifiers that end in its name.
-      if (ours && importer && new RegExp(`(^|/)${base}(\\.[jt]s)?$`).test(source)) {
+      if (PAGE_SCRIPTS.has(source)) return { id: source, external: true };
+      // A module of ours, however it is named (relative, `@/lib/...`, with an extension): resolved as the build would.
+      if (ours && importer && mayName.test(source)) {
         const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
         if (resolved?.id.split('?')[0] === ours) return module;
       }
@@ -183,7 +186,7 @@ function preloadSharedScripts(): Plugin {
         const seen = new Set<string>();
         const walk = (imports: readonly string[]) => {
           for (const id of imports) {
-            if (id === CATALOG_SCRIPT || id === DEXIE_SCRIPT) shared.add(id);
+            if (PAGE_SCRIPTS.has(id)) shared.add(id);
             const imported = bundle[id];
             if (imported?.type === 'chunk' && !seen.has(id)) seen.add(id), walk(imported.imports);
           }
