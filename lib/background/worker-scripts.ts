@@ -2,8 +2,8 @@
  * Classic scripts at the package's root that Chrome's service worker imports, instead of carrying their
  * code in `background.js`. Two it imports the first time it needs them: a woken worker reads and compiles
  * its whole script before its first event (the code cache is read whole, called or not, BENCHMARKS.md's
- * twentieth stop), and most wakings need neither. The third, `catalog.js` (below), every start imports,
- * so that the pages can share it.
+ * twentieth stop), and most wakings need neither. Two more, `catalog.js` and `zod.js` (below), every
+ * start imports, so that the pages can share them.
  * - `dexie.js`: Dexie's own minified UMD build (the same code its ES module entry wraps), which the pages
  *   that read the log load too, so Chrome's package carries it once. The worker needs it about a second
  *   after it wakes, when it writes the log's first batch (lib/db/dexie-in-chrome-worker.ts).
@@ -18,8 +18,8 @@
  * install (`importLaterScriptsAtInstall`, which the entrypoint calls at its top level, where an install
  * listener must be added). An update of the extension installs its worker again, with the new files.
  *
- * Firefox runs the background as an event page, which has no `importScripts`: there all three stay
- * bundled. Its pages share `dexie.js` and `catalog.js` as Chrome's do.
+ * Firefox runs the background as an event page, which has no `importScripts`: there all four stay
+ * bundled. Its pages share `dexie.js`, `catalog.js` and `zod.js` as Chrome's do.
  */
 export const DEXIE_SCRIPT = '/dexie.js';
 /**
@@ -34,11 +34,20 @@ export const TCF_SCRIPT = '/iabtcf.js';
 /** The global `iabtcf.js` defines: an object holding `TCString`. */
 export const TCF_GLOBAL = '__privacyLensTcf';
 
+/**
+ * zod/mini's functions that the extension calls (lib/parse/zod-shared.ts) and its English messages, as a
+ * classic script that defines one global: Chrome's worker imports it when it starts (its first message is
+ * parsed with it), and every page loads it, so the package carries zod once. Firefox's event page bundles its own copy.
+ */
+export const ZOD_SCRIPT = '/zod.js';
+/** The global `zod.js` defines: an object holding those functions and `en`, the English messages. */
+export const ZOD_GLOBAL = '__privacyLensZod';
+
 /** Every script a worker may import after its first run. */
 export const LATER_SCRIPTS = [DEXIE_SCRIPT, TCF_SCRIPT] as const;
 
-/** The scripts a worker may import: those it imports later, and the catalog, which every run imports as it starts (so at install too). */
-export type WorkerScript = (typeof LATER_SCRIPTS)[number] | typeof CATALOG_SCRIPT;
+/** The scripts a worker may import: those it imports later, and the catalog and zod, which every run imports as it starts (so at install too). */
+export type WorkerScript = (typeof LATER_SCRIPTS)[number] | typeof CATALOG_SCRIPT | typeof ZOD_SCRIPT;
 
 /** What of a service worker's global scope the imports need. */
 export interface InstallingWorker {

@@ -82,8 +82,9 @@ async function pageLoadBench() {
     const pages = ['/', '/checkout'];
     // BENCH_LOADS: fewer loads for a quick look; the figures in BENCHMARKS.md use the default.
     const loads = Number(process.env.BENCH_LOADS ?? 30);
-    const { rows } = await measurePageLoads({ origin: 'https://www.mijnliefsteboek.nl', hostRules: network.hostRules, pages, loads, arms });
+    const { rows, loadedAgain } = await measurePageLoads({ origin: 'https://www.mijnliefsteboek.nl', hostRules: network.hostRules, pages, loads, arms });
     say(`3. Page load, load event (${loads} loads per arm, interleaved in rotating order; median ratios with bootstrap 95% intervals)`);
+    for (const failed of loadedAgain) say(`   a load failed and its round was loaded again: ${failed.page} (${failed.network} network), round ${failed.round}, the "${failed.arm}" arm: ${failed.message}`);
     say(`   realistic network: DevTools' emulation, ${REALISTIC_NETWORK.latency} ms latency, 20/5 Mbit/s`);
     for (const row of rows) {
       const m = row.medianMs;
@@ -100,6 +101,7 @@ async function pageLoadBench() {
     const coldStart = await coldStartBench(ours, control);
     results.pageLoad = {
       rows,
+      loadedAgain,
       workerProfile: profile,
       contentScripts: scripts,
       coldStart,

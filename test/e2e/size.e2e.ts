@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_GLOBAL, TCF_GLOBAL } from '../../lib/background/worker-scripts';
+import { CATALOG_GLOBAL, TCF_GLOBAL, ZOD_GLOBAL } from '../../lib/background/worker-scripts';
 import { bundleSizes } from '../bench/sizes';
 
 // The size budget (size-budget.json): checked on every test run, measured by npm run bench too.
@@ -32,20 +32,20 @@ describe('the polyfill in the bundles', () => {
 });
 
 describe('what the popup loads', () => {
-  it('is three scripts, its own, the chunk it shares with the other pages and the catalog, and never the log (Dexie)', async () => {
+  it('is four scripts, its own, the chunk it shares with the other pages, the catalog and zod, and never the log (Dexie)', async () => {
     // Each extension file a page loads costs it some 3.5 ms before its first paint (BENCHMARKS.md).
-    // catalog.js is a file of its own because Chrome's worker shares it (lib/background/worker-scripts.ts).
+    // catalog.js and zod.js are files of their own because Chrome's worker shares them (lib/background/worker-scripts.ts).
     const html = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3/popup.html'), 'utf8');
     const scripts = [...html.matchAll(/(?:src|href)="\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]!);
     // Fetched with the page's own two, not after the chunk that names it (wxt.config.ts, preloadSharedScripts).
-    expect(html, 'popup.html preloads catalog.js').toMatch(/<link rel="modulepreload"[^>]* href="\/catalog\.js">/);
+    for (const script of ['catalog', 'zod']) expect(html, `popup.html preloads ${script}.js`).toMatch(new RegExp(`<link rel="modulepreload"[^>]* href="/${script}\\.js">`));
     expect(scripts.map((s) => s.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js')).sort()).toEqual(['chunks/popup-shared.js', 'chunks/popup.js']);
     for (const script of scripts) {
       const code = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3', script), 'utf8');
       const imported = [...code.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((m) => `chunks/${m[1]}`);
       for (const chunk of imported) expect(scripts, `${script} imports ${chunk}`).toContain(chunk);
       const shared = [...code.matchAll(/import\s*["']\/([^"']+)["']/g)].map((m) => m[1]);
-      expect(shared, `the package's shared scripts ${script} imports`).toEqual(script.includes('popup-shared') ? ['catalog.js'] : []);
+      expect(shared.sort(), `the package's shared scripts ${script} imports`).toEqual(script.includes('popup-shared') ? ['catalog.js', 'zod.js'] : []);
       expect(code, `${script} holds no Dexie`).not.toContain('Dexie');
     }
   });
@@ -119,21 +119,32 @@ describe('the IAB’s TCF library in the package', () => {
   });
 });
 
-describe('zod in the bundles', () => {
-  it('is zod/mini with English issues, not classic zod, in the worker and the pages’ shared chunk', async () => {
+describe('zod in the package', () => {
+  it('is one file, zod.js, of zod/mini with English issues, which Chrome’s worker imports as it starts and every page loads; bundled in Firefox’s background', async () => {
     // Classic zod puts every method on every schema and cannot be tree-shaken: it was 91 kB of each of
-    // these two files (BENCHMARKS.md, issue 13's fifth stop). Its classes are named `ZodString` and so
-    // on; zod/mini's `ZodMiniString`; the core's, which both share, `$ZodString`.
-    const output = resolve(import.meta.dirname, '../../.output/chrome-mv3');
-    const popup = await readFile(resolve(output, 'popup.html'), 'utf8');
-    const shared = popup.match(/chunks\/popup-shared-[A-Za-z0-9_-]+\.js/)![0];
-    for (const file of ['background.js', shared]) {
-      const code = await readFile(resolve(output, file), 'utf8');
-      expect(code, `${file} carries zod/mini`).toContain('ZodMiniString');
-      expect(code, `${file} carries no classic zod`).not.toMatch(/[`'"]ZodString[`'"]/);
-      // lib/parse/english-issues.ts: zod's English messages, and only those.
-      expect(code, `${file} carries zod's English issues`).toContain('expected ${');
-      expect(code, `${file} carries no other language of zod's (German, Dutch)`).not.toMatch(/Ungültige Eingabe|Ongeldige invoer/);
+    // the worker and the pages' shared chunk (BENCHMARKS.md, issue 13's fifth stop); zod/mini carried
+    // twice, about 10 kB gzip each (lib/parse/zod-shared.ts). Classic zod's classes are named
+    // `ZodString` and so on; zod/mini's `ZodMiniString`; the core's, which both share, `$ZodString`.
+    const chrome = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+    const zod = await readFile(resolve(chrome, 'zod.js'), 'utf8');
+    expect(zod, 'zod.js defines its one global on the global object, also when loaded as a module').toContain(`globalThis.${ZOD_GLOBAL}=`);
+    expect(zod, 'zod.js carries zod/mini').toContain('ZodMiniString');
+    expect(zod, 'zod.js carries no classic zod').not.toMatch(/[`'"]ZodString[`'"]/);
+    // lib/parse/english-issues.ts: zod's English messages, and only those.
+    expect(zod, "zod.js carries zod's English issues").toContain('expected ${');
+    expect(zod, "zod.js carries no other language of zod's (German, Dutch)").not.toMatch(/Ungültige Eingabe|Ongeldige invoer/);
+    const background = await readFile(resolve(chrome, 'background.js'), 'utf8');
+    expect(background, 'background.js imports zod.js').toContain('/zod.js');
+    expect(background, 'background.js carries no copy of zod').not.toContain('ZodMiniString');
+    let importers = 0;
+    for (const chunk of await readdir(resolve(chrome, 'chunks'))) {
+      const code = await readFile(resolve(chrome, 'chunks', chunk), 'utf8');
+      expect(code, `chunks/${chunk} carries no copy of zod`).not.toContain('ZodMiniString');
+      if (/import\s*["']\/zod\.js["']/.test(code)) importers++;
     }
+    expect(importers, 'the pages’ shared chunk imports zod.js').toBe(1);
+    const firefox = resolve(import.meta.dirname, '../../.output/firefox-mv3');
+    expect(await readFile(resolve(firefox, 'background.js'), 'utf8'), 'Firefox’s background bundles zod').toContain('ZodMiniString');
+    expect(await readFile(resolve(firefox, 'zod.js'), 'utf8'), 'Firefox’s pages share zod.js').toContain('ZodMiniString');
   });
 });
