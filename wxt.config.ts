@@ -47,6 +47,7 @@ export default defineConfig({
     },
     'vite:build:extendConfig'(entrypoints, config) {
       const names = new Set(entrypoints.map((entrypoint) => entrypoint.name));
+      if (names.has('shop')) (config.plugins ??= []).push(withoutContentScriptContext());
       // Firefox's background is an event page, which has no importScripts: there the catalog, zod, Dexie and the TCF library stay bundled.
       if (names.has('background') && targetBrowser === 'chrome') {
         (config.plugins ??= []).push(
@@ -107,6 +108,24 @@ export default defineConfig({
       : {}),
   }),
 });
+
+/**
+ * The shop's content script without WXT's content-script context, which WXT's wrapper builds for every
+ * isolated-world script and hands to `main`. We use none of it (lib/observe/lifetime.ts says why not its
+ * `onInvalidated`), and building it cost each shop page about 2 ms of its main thread on this machine's
+ * slow browsers (its AbortController, its `Math.random` id, a DOM event any page can hear and a listener
+ * for it; BENCHMARKS.md, issue 13's thirty-third stop). WXT's wrapper imports the class from a public
+ * module of WXT's, so the build gives it a class that does nothing; `main` takes no context.
+ */
+function withoutContentScriptContext(): Plugin {
+  const standIn = '\0privacy-lens:no-content-script-context';
+  return {
+    name: 'privacy-lens:no-content-script-context',
+    enforce: 'pre',
+    resolveId: (source) => (source === 'wxt/utils/content-script-context' ? standIn : null),
+    load: (id) => (id === standIn ? 'export class ContentScriptContext {}' : null),
+  };
+}
 
 /**
  * The catalog and the directory of third parties go into the extension already checked: this config

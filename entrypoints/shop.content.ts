@@ -12,9 +12,8 @@ import shop from '@/lib/catalog/shop.json';
 export default defineContentScript({
   matches: SHOP_MATCHES,
   runAt: 'document_start',
-  // WXT also announces the script to older copies of itself by window.postMessage, which tells
-  // every shop page that the extension is installed, and its id. Its context is not used here.
-  noScriptStartedPostMessage: true,
+  // No context: the build leaves WXT's out (wxt.config.ts, withoutContentScriptContext), which also
+  // announced the script to the page, by a DOM event and by window.postMessage with the extension's id.
   main() {
     const send = (message: unknown) => browser.runtime.sendMessage(message);
     const times: PageTimes = { start: pageStartedAt() };

@@ -31,6 +31,18 @@ describe('the polyfill in the bundles', () => {
   });
 });
 
+describe('the shop’s content script', () => {
+  it('builds no WXT content-script context, which announced the script to the page and cost its main thread', async () => {
+    // wxt.config.ts, withoutContentScriptContext: the context's DOM event and postMessage told the
+    // page the extension's id; its AbortController and listeners cost every shop page some 2.5 ms.
+    for (const browser of ['chrome-mv3', 'firefox-mv3']) {
+      const shop = await readFile(resolve(import.meta.dirname, `../../.output/${browser}/content-scripts/shop.js`), 'utf8');
+      expect(shop, `${browser}: shop.js is built`).toContain('report-now');
+      for (const trace of ['content-script-started', 'locationchange', 'postMessage', 'AbortController']) expect(shop, `${browser}: shop.js holds ${trace}`).not.toContain(trace);
+    }
+  });
+});
+
 describe('what the popup loads', () => {
   it('is four scripts, its own, the chunk it shares with the other pages, the catalog and zod, and never the log (Dexie)', async () => {
     // Each extension file a page loads costs it some 3.5 ms before its first paint (BENCHMARKS.md).
