@@ -3,7 +3,8 @@
  * or removed; `runtime.id` is undefined from then on). Not WXT's `ctx.onInvalidated`: that also
  * fires on a DOM event any page can dispatch (`<extension id>:wxt:content-script-started` with a
  * detail naming the script), and the id of a store extension is public, so a shop could switch the
- * extension off on its own pages (test/e2e/hostile.e2e.ts).
+ * extension off on its own pages (test/e2e/hostile.e2e.ts). The build now leaves that context out
+ * altogether (wxt.config.ts, withoutContentScriptContext).
  */
 export function watchExtensionLifetime(
   isAlive: () => boolean,
