@@ -112,9 +112,9 @@ export default defineConfig({
 /**
  * The shop's content script without WXT's content-script context, which WXT's wrapper builds for every
  * isolated-world script and hands to `main`. We use none of it (lib/observe/lifetime.ts says why not its
- * `onInvalidated`), and building it cost each shop page about 2 ms of its main thread on this machine's
- * slow browsers (its AbortController, its `Math.random` id, a DOM event any page can hear and a listener
- * for it; BENCHMARKS.md, issue 13's thirty-third stop). WXT's wrapper imports the class from a public
+ * `onInvalidated`), and building it cost each shop page about 2.5 ms of its main thread on this machine's
+ * slow browsers (its AbortController, its `Math.random` id, a DOM event that any page knowing the
+ * extension's id can hear, and a listener for it; BENCHMARKS.md, issue 13's thirty-third stop). WXT's wrapper imports the class from a public
  * module of WXT's, so the build gives it a class that does nothing; `main` takes no context.
  */
 function withoutContentScriptContext(): Plugin {
@@ -206,7 +206,7 @@ async function zodScript(): Promise<string> {
   const entry = '\0privacy-lens:zod-script';
   const code = `import * as z from 'zod/mini';\nimport en from 'zod/v4/locales/en.js';\nglobalThis.${ZOD_GLOBAL} = { ${fields.join(', ')}, en };`;
   // Rolldown, the bundler Vite builds the rest with, and not esbuild: it leaves out more of what these
-  // functions do not reach (12.6 kB gzip against 15.2).
+  // functions do not reach (12.7 kB gzip against 15.2).
   const bundle = await rolldown({
     input: entry,
     cwd: import.meta.dirname,
@@ -238,9 +238,7 @@ function sharedZod(source: string): Plugin {
     name: 'privacy-lens:shared-zod',
     enforce: 'pre',
     resolveId(specifier) {
-      if (modules.has(specifier)) return prefix + specifier;
-      if (PAGE_SCRIPTS.has(specifier)) return { id: specifier, external: true };
-      return null;
+      return modules.has(specifier) ? prefix + specifier : null;
     },
     load(id) {
       return id.startsWith(prefix) ? modules.get(id.slice(prefix.length)) : null;

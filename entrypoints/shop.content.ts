@@ -13,7 +13,7 @@ export default defineContentScript({
   matches: SHOP_MATCHES,
   runAt: 'document_start',
   // No context: the build leaves WXT's out (wxt.config.ts, withoutContentScriptContext), which also
-  // announced the script to the page, by a DOM event and by window.postMessage with the extension's id.
+  // announced the script to the page by a DOM event named with the extension's id.
   main() {
     const send = (message: unknown) => browser.runtime.sendMessage(message);
     const times: PageTimes = { start: pageStartedAt() };

@@ -154,8 +154,9 @@ export async function measurePageLoads({
   for (const network of ['local', 'realistic'] as const) {
     for (const path of pages) {
       const url = `${origin}${path}`;
-      // Warm-up: the fixture's first responses, each browser's caches of the TLS session.
-      for (const arm of ARMS) for (let i = 0; i < 2; i++) await loadTime(arms[arm], url, network);
+      // Warm-up: the fixture's first responses, each browser's caches of the TLS session. A warm-up load
+      // that fails is let go: it measures nothing, and an arm that fails for good fails its rounds below.
+      for (const arm of ARMS) for (let i = 0; i < 2; i++) await loadTime(arms[arm], url, network).catch(() => undefined);
       let again = 0;
       for (let round = 0; round < loads; ) {
         const roundSamples: Sample[] = [];

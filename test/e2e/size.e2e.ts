@@ -33,8 +33,9 @@ describe('the polyfill in the bundles', () => {
 
 describe('the shop’s content script', () => {
   it('builds no WXT content-script context, which announced the script to the page and cost its main thread', async () => {
-    // wxt.config.ts, withoutContentScriptContext: the context's DOM event and postMessage told the
-    // page the extension's id; its AbortController and listeners cost every shop page some 2.5 ms.
+    // wxt.config.ts, withoutContentScriptContext: the context's DOM event told a page that knew the
+    // extension's id that it runs there (its postMessage, which WXT sends unless told not to, would tell
+    // any page); its AbortController and listeners cost every shop page some 2.5 ms.
     for (const browser of ['chrome-mv3', 'firefox-mv3']) {
       const shop = await readFile(resolve(import.meta.dirname, `../../.output/${browser}/content-scripts/shop.js`), 'utf8');
       expect(shop, `${browser}: shop.js is built`).toContain('report-now');
