@@ -114,8 +114,9 @@ export default defineConfig({
  * isolated-world script and hands to `main`. We use none of it (lib/observe/lifetime.ts says why not its
  * `onInvalidated`), and building it cost each shop page about 2.5 ms of its main thread on this machine's
  * slow browsers (its AbortController, its `Math.random` id, a DOM event that any page knowing the
- * extension's id can hear, and a listener for it; BENCHMARKS.md, issue 13's thirty-third stop). WXT's wrapper imports the class from a public
- * module of WXT's, so the build gives it a class that does nothing; `main` takes no context.
+ * extension's id can hear, and a listener for it; BENCHMARKS.md, issue 13's thirty-third stop). WXT's
+ * wrapper imports the class from a public module of WXT's, so the build gives it a class that does
+ * nothing, and `main` takes no context: a `main(ctx)` would get an object without WXT's methods.
  */
 function withoutContentScriptContext(): Plugin {
   const standIn = '\0privacy-lens:no-content-script-context';
