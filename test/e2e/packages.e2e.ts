@@ -58,6 +58,22 @@ function expectLeastPermissions(manifest: Record<string, any>) {
   expect(manifest.default_locale).toBe('nl');
 }
 
+/**
+ * The packaged locale files hold every string of the sources in public/_locales, as the source has it,
+ * on one line and without the translators' descriptions (wxt.config.ts, packagedLocale).
+ */
+function expectPackagedLocales(zip: Record<string, Uint8Array>) {
+  for (const language of ['nl', 'en']) {
+    const packaged = new TextDecoder().decode(zip[`_locales/${language}/messages.json`]);
+    const source = JSON.parse(readFileSync(join(ROOT, `public/_locales/${language}/messages.json`), 'utf8')) as Record<string, { description?: string }>;
+    expect(packaged, language).not.toContain('\n');
+    expect(packaged, language).not.toContain('"description"');
+    const withoutDescriptions = Object.fromEntries(Object.entries(source).map(([key, { description: _, ...entry }]) => [key, entry]));
+    expect(JSON.parse(packaged), language).toEqual(withoutDescriptions);
+    expect(Object.values(source).some((entry) => entry.description !== undefined), `${language}: the source has descriptions to leave out`).toBe(true);
+  }
+}
+
 describe('the store packages (npm run zip)', () => {
   it('Chrome Web Store: a Manifest V3 service worker with the least permissions, every referenced file, nothing else', () => {
     const zip = openZip('chrome');
@@ -68,6 +84,7 @@ describe('the store packages (npm run zip)', () => {
     for (const file of referencedFiles(manifest)) expect(zip[file], file).toBeDefined();
     expect(Object.keys(zip).filter((f) => FORBIDDEN.test(f))).toEqual([]);
     expect(Object.keys(zip).filter((f) => f.startsWith('_locales/')).sort()).toEqual(['_locales/en/messages.json', '_locales/nl/messages.json']);
+    expectPackagedLocales(zip);
   });
 
   it('Firefox add-on: a stable gecko id, no data collected, an event page, the same permissions', () => {
@@ -81,6 +98,7 @@ describe('the store packages (npm run zip)', () => {
     });
     // Firefox runs Manifest V3 backgrounds as event pages, not service workers.
     expect(manifest.background).toEqual({ scripts: ['background.js'] });
+    expectPackagedLocales(zip);
     for (const file of referencedFiles(manifest)) expect(zip[file], file).toBeDefined();
     expect(Object.keys(zip).filter((f) => FORBIDDEN.test(f))).toEqual([]);
   });
