@@ -8,7 +8,7 @@ import { hostPermissions } from './lib/catalog';
 import * as checkedData from './lib/catalog/data';
 import { build as esbuild } from 'esbuild';
 import { rolldown } from 'rolldown';
-import { CATALOG_GLOBAL, CATALOG_SCRIPT, DEXIE_SCRIPT, TCF_GLOBAL, TCF_SCRIPT, ZOD_GLOBAL, ZOD_SCRIPT } from './lib/background/worker-scripts';
+import { CATALOG_GLOBAL, CATALOG_SCRIPT, DEXIE_SCRIPT, POLYFILL_SCRIPT, TCF_GLOBAL, TCF_SCRIPT, ZOD_GLOBAL, ZOD_SCRIPT } from './lib/background/worker-scripts';
 import { ZOD_EXPORTS } from './lib/parse/zod-shared';
 
 /** The browser being built for, set when WXT has resolved its config: the Vite build hook below is not told it. */
@@ -38,7 +38,8 @@ export default defineConfig({
       targetBrowser = wxt.config.browser;
     },
     // The scripts Chrome's worker imports (lib/background/worker-scripts.ts): the catalog, zod and Dexie, which
-    // the pages share in both browsers, and the IAB's TCF library, which only Chrome's worker loads from a file.
+    // the pages share in both browsers, the polyfill, which Chrome's pages share, and the IAB's TCF library,
+    // which only Chrome's worker loads from a file.
     async 'build:publicAssets'(_wxt, files) {
       for (const [index, file] of files.entries()) {
         if ('absoluteSrc' in file && LOCALE_FILE.test(file.relativeDest)) files[index] = { relativeDest: file.relativeDest, contents: packagedLocale(readFileSync(file.absoluteSrc, 'utf8')) };
@@ -46,7 +47,10 @@ export default defineConfig({
       files.push({ relativeDest: CATALOG_SCRIPT.slice(1), contents: catalogScript() });
       files.push({ relativeDest: ZOD_SCRIPT.slice(1), contents: await zodScript() });
       files.push({ relativeDest: DEXIE_SCRIPT.slice(1), contents: dexieScript() });
-      if (targetBrowser === 'chrome') files.push({ relativeDest: TCF_SCRIPT.slice(1), contents: await tcfScript() });
+      if (targetBrowser === 'chrome') {
+        files.push({ relativeDest: POLYFILL_SCRIPT.slice(1), contents: polyfillScript() });
+        files.push({ relativeDest: TCF_SCRIPT.slice(1), contents: await tcfScript() });
+      }
     },
     'vite:build:extendConfig'(entrypoints, config) {
       const names = new Set(entrypoints.map((entrypoint) => entrypoint.name));
@@ -58,6 +62,7 @@ export default defineConfig({
           sharedZod('lib/parse/zod-in-chrome-worker.ts'),
           sharedScript('dexie', 'lib/db/dexie-in-chrome-worker.ts'),
           sharedScript('@iabtcf/core', 'lib/consent/readers/iabtcf-in-chrome-worker.ts'),
+          sharedScript('webextension-polyfill', 'lib/background/browser-in-chrome-worker.ts'),
         );
       }
       if (!names.has('popup')) return;
@@ -67,6 +72,8 @@ export default defineConfig({
         sharedScript('dexie', 'lib/db/dexie-in-page.ts'),
         preloadSharedScripts(),
       );
+      // Firefox always has a `browser` of its own, which its pages' bundled polyfill hands back.
+      if (targetBrowser === 'chrome') (config.plugins ??= []).push(sharedScript('webextension-polyfill', 'lib/view/browser-in-page.ts'));
       const rollupOptions = ((config.build ??= {}).rollupOptions ??= {});
       const output = Array.isArray(rollupOptions.output) ? {} : (rollupOptions.output ?? {});
       rollupOptions.output = { ...output, codeSplitting: { groups: [popupChunk()] } } as never;
@@ -169,7 +176,7 @@ function checkedAtBuild(): Plugin {
 }
 
 /** The shared scripts the pages load as modules, whose addresses the build leaves for the browser to load. */
-const PAGE_SCRIPTS = new Set<string>([CATALOG_SCRIPT, ZOD_SCRIPT, DEXIE_SCRIPT]);
+const PAGE_SCRIPTS = new Set<string>([CATALOG_SCRIPT, ZOD_SCRIPT, DEXIE_SCRIPT, POLYFILL_SCRIPT]);
 
 /** The catalog's data module, which Chrome's worker and the pages of both browsers take from `catalog.js` instead. */
 const CATALOG_DATA = 'lib/catalog/data';
@@ -313,6 +320,12 @@ async function tcfScript(): Promise<string> {
 function dexieScript(): string {
   const build = resolve(dirname(createRequire(import.meta.url).resolve('dexie')), 'dexie.min.js');
   return readFileSync(build, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+}
+
+/** webextension-polyfill's own minified build, as `dexieScript` takes Dexie's (its licence's notice kept). */
+function polyfillScript(): string {
+  const build = resolve(dirname(createRequire(import.meta.url).resolve('webextension-polyfill')), 'browser-polyfill.min.js');
+  return readFileSync(build, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\n/, '\n');
 }
 
 /**

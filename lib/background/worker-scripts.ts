@@ -43,11 +43,30 @@ export const ZOD_SCRIPT = '/zod.js';
 /** The global `zod.js` defines: an object holding those functions and `en`, the English messages. */
 export const ZOD_GLOBAL = '__privacyLensZod';
 
+/**
+ * webextension-polyfill's own minified build, which Chrome's worker and pages load only where the browser
+ * has no `browser` of its own: Chromium before 144. Chromium 144 and later, like every Firefox, has one,
+ * and the polyfill hands it back as it is, so there the file is never read. Chrome's package carries it
+ * once, instead of a copy in `background.js` and another in the pages' shared chunk (the content script
+ * keeps its own copy: it cannot import). Firefox's package keeps its bundled copies.
+ */
+export const POLYFILL_SCRIPT = '/polyfill.js';
+
+/** The `browser` on the global object: the browser's own, or the polyfill's once its script has run; undefined before. */
+export function globalBrowser(): typeof import('wxt/browser').browser | undefined {
+  const defined = (globalThis as { browser?: typeof import('wxt/browser').browser }).browser;
+  // The polyfill's own test: a `browser` without an extension's id is not the extension API.
+  return defined?.runtime?.id ? defined : undefined;
+}
+
 /** Every script a worker may import after its first run. */
 export const LATER_SCRIPTS = [DEXIE_SCRIPT, TCF_SCRIPT] as const;
 
-/** The scripts a worker may import: those it imports later, and the catalog and zod, which every run imports as it starts (so at install too). */
-export type WorkerScript = (typeof LATER_SCRIPTS)[number] | typeof CATALOG_SCRIPT | typeof ZOD_SCRIPT;
+/**
+ * The scripts a worker may import: those it imports later, and the catalog and zod, which every run
+ * imports as it starts (so at install too), as it does the polyfill in a browser that needs it.
+ */
+export type WorkerScript = (typeof LATER_SCRIPTS)[number] | typeof CATALOG_SCRIPT | typeof ZOD_SCRIPT | typeof POLYFILL_SCRIPT;
 
 /** What of a service worker's global scope the imports need. */
 export interface InstallingWorker {

@@ -52,6 +52,33 @@ describe('detection in Chromium with the built extension', () => {
     await page.close();
   });
 
+  it('shows the same popup in a Chromium without a `browser` of its own (before 144), through the polyfill’s file', async () => {
+    // Chrome's pages load polyfill.js only where the browser has no `browser` (lib/view/browser-in-page.ts);
+    // this Chromium has one, so the page is made to look like an older one's before its scripts run.
+    const { page, tabId } = await visit('/');
+    const shownBy = async (withoutOwnBrowser: boolean) => {
+      const popup = await ext.browser.newPage();
+      const fetched: string[] = [];
+      popup.on('request', (request) => void fetched.push(new URL(request.url()).pathname));
+      if (withoutOwnBrowser) await popup.evaluateOnNewDocument(() => void delete (globalThis as { browser?: unknown }).browser);
+      await popup.setViewport({ width: 380, height: 900 });
+      await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tabId=${tabId}&lang=nl`);
+      const shown = await readPopup(popup);
+      if (withoutOwnBrowser) await popup.screenshot({ path: resolve(SCREENSHOTS, 'popup-home-polyfilled.png'), fullPage: true });
+      await popup.close();
+      return { shown, fetched };
+    };
+    const own = await shownBy(false);
+    expect(own.fetched, 'a Chromium with its own `browser` never fetches the polyfill').not.toContain('/polyfill.js');
+    const polyfilled = await shownBy(true);
+    // Fetched only when the page found no `browser` as its scripts ran: the page then ran on the polyfill's.
+    expect(polyfilled.fetched, 'without its own `browser`, the page fetches the polyfill').toContain('/polyfill.js');
+    expect(polyfilled.shown.entries).toEqual(own.shown.entries);
+    expect(polyfilled.shown.requests).toEqual(own.shown.requests);
+    expect(polyfilled.shown.text).toBe(own.shown.text);
+    await page.close();
+  });
+
   it('opens the real toolbar popup on a shop tab', async () => {
     const { page } = await visit('/test/meta-pixel');
     const extension = (await ext.browser.extensions()).get(ext.extensionId)!;

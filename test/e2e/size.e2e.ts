@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_GLOBAL, TCF_GLOBAL, ZOD_GLOBAL } from '../../lib/background/worker-scripts';
+import { CATALOG_GLOBAL, POLYFILL_SCRIPT, TCF_GLOBAL, ZOD_GLOBAL } from '../../lib/background/worker-scripts';
 import { bundleSizes } from '../bench/sizes';
 
 // The size budget (size-budget.json): checked on every test run, measured by npm run bench too.
@@ -28,6 +28,34 @@ describe('the polyfill in the bundles', () => {
     const shop = await readFile(resolve(import.meta.dirname, '../../.output/chrome-mv3/content-scripts/shop.js'), 'utf8');
     expect(shop).toContain('webextension-polyfill');
     expect(shop, 'the CommonJS interop (Object.getOwnPropertyNames) in shop.js').not.toContain('getOwnPropertyNames');
+  });
+
+  it('is one file in Chrome’s package, polyfill.js, which its worker and pages load only without a `browser` of their own', async () => {
+    // lib/background/worker-scripts.ts. The polyfill's table of every API's arguments (`minArgs`) marks a copy of it.
+    const chrome = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+    const polyfill = await readFile(resolve(chrome, POLYFILL_SCRIPT.slice(1)), 'utf8');
+    expect(polyfill, 'polyfill.js is the polyfill').toContain('minArgs');
+    expect(polyfill, 'polyfill.js keeps its licence’s notice').toContain('Mozilla Public');
+    expect(polyfill, 'polyfill.js names no source map the package lacks').not.toContain('sourceMappingURL');
+    const background = await readFile(resolve(chrome, 'background.js'), 'utf8');
+    expect(background, 'background.js names polyfill.js').toContain(POLYFILL_SCRIPT);
+    expect(background, 'background.js carries no copy of the polyfill').not.toContain('minArgs');
+    let importers = 0;
+    for (const chunk of await readdir(resolve(chrome, 'chunks'))) {
+      const code = await readFile(resolve(chrome, 'chunks', chunk), 'utf8');
+      expect(code, `chunks/${chunk} carries no copy of the polyfill`).not.toContain('minArgs');
+      if (code.includes(POLYFILL_SCRIPT)) importers++;
+    }
+    expect(importers, 'the pages’ shared chunk names polyfill.js').toBe(1);
+    // Fetched only by a browser without its own `browser`: never preloaded.
+    const pages = (await readdir(chrome)).filter((file) => file.endsWith('.html'));
+    expect(pages).toContain('popup.html');
+    for (const page of pages) expect(await readFile(resolve(chrome, page), 'utf8'), `${page} preloads no polyfill`).not.toContain('polyfill.js');
+    // A content script cannot import: shop.js keeps its copy, in both browsers.
+    expect(await readFile(resolve(chrome, 'content-scripts/shop.js'), 'utf8'), 'Chrome’s shop.js bundles the polyfill').toContain('minArgs');
+    const firefox = resolve(import.meta.dirname, '../../.output/firefox-mv3');
+    expect(await readdir(firefox), 'Firefox’s package, whose every page has a `browser` of its own').not.toContain(POLYFILL_SCRIPT.slice(1));
+    expect(await readFile(resolve(firefox, 'background.js'), 'utf8'), 'Firefox’s background bundles the polyfill').toContain('minArgs');
   });
 });
 

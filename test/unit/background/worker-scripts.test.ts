@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { DEXIE_SCRIPT, importLaterScriptsAtInstall, importOnFirstUse, LATER_SCRIPTS, TCF_SCRIPT } from '@/lib/background/worker-scripts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEXIE_SCRIPT, importLaterScriptsAtInstall, importOnFirstUse, LATER_SCRIPTS, POLYFILL_SCRIPT, TCF_SCRIPT } from '@/lib/background/worker-scripts';
 
 describe('the scripts a worker imports later', () => {
   it('are all imported at install, in one call, since a worker may import no other file later', () => {
@@ -24,5 +24,31 @@ describe('the scripts a worker imports later', () => {
     expect(() => importOnFirstUse(TCF_SCRIPT, () => undefined, { importScripts: () => undefined })).toThrow('/iabtcf.js did not define what it should');
     const refused = new Error('importScripts() of new scripts after service worker installation is not allowed');
     expect(() => importOnFirstUse(DEXIE_SCRIPT, () => undefined, { importScripts: () => { throw refused; } })).toThrow(refused);
+  });
+});
+
+describe('the browser API in Chrome’s worker (lib/background/browser-in-chrome-worker.ts)', () => {
+  const load = async () => {
+    vi.resetModules();
+    return (await import('@/lib/background/browser-in-chrome-worker')).default as unknown;
+  };
+  afterEach(() => void vi.unstubAllGlobals());
+
+  it('is the browser’s own `browser` where it has one (Chromium 144 and later), and the polyfill is never imported', async () => {
+    const own = { runtime: { id: 'privacy-lens' } };
+    const importScripts = vi.fn();
+    vi.stubGlobal('browser', own);
+    vi.stubGlobal('importScripts', importScripts);
+    expect(await load()).toBe(own);
+    expect(importScripts).not.toHaveBeenCalled();
+  });
+
+  it('is the polyfill’s, imported as the worker starts, where the browser has none', async () => {
+    const polyfilled = { runtime: { id: 'privacy-lens' } };
+    const importScripts = vi.fn(() => void vi.stubGlobal('browser', polyfilled));
+    vi.stubGlobal('browser', undefined);
+    vi.stubGlobal('importScripts', importScripts);
+    expect(await load()).toBe(polyfilled);
+    expect(importScripts).toHaveBeenCalledExactlyOnceWith(POLYFILL_SCRIPT);
   });
 });
