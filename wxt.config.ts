@@ -238,7 +238,7 @@ async function zodScript(): Promise<string> {
     plugins: [{ name: 'privacy-lens:zod-script', resolveId: (id) => (id === entry ? id : null), load: (id) => (id === entry ? code : null) }],
   });
   try {
-    const { output } = await bundle.generate({ format: 'iife', minify: true, legalComments: 'none' });
+    const { output } = await bundle.generate({ format: 'iife', minify: true, comments: { legal: false } });
     return output[0].code;
   } finally {
     await bundle.close();
