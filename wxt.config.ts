@@ -39,7 +39,7 @@ export default defineConfig({
     },
     // The scripts Chrome's worker imports (lib/background/worker-scripts.ts): the catalog, zod and Dexie, which
     // the pages share in both browsers, the polyfill, which Chrome's pages share, and the IAB's TCF library,
-    // which only Chrome's worker loads from a file.
+    // which only Chrome's worker loads from a file. And the locale files, as the package carries them.
     async 'build:publicAssets'(_wxt, files) {
       for (const [index, file] of files.entries()) {
         if ('absoluteSrc' in file && LOCALE_FILE.test(file.relativeDest)) files[index] = { relativeDest: file.relativeDest, contents: packagedLocale(readFileSync(file.absoluteSrc, 'utf8')) };
@@ -129,7 +129,7 @@ const LOCALE_FILE = /^_locales\/[^/]+\/messages\.json$/;
  */
 function packagedLocale(text: string): string {
   const entries = JSON.parse(text) as Record<string, { description?: string }>;
-  return JSON.stringify(entries, (key, value: unknown) => (key === 'description' ? undefined : value));
+  return JSON.stringify(Object.fromEntries(Object.entries(entries).map(([key, { description: _, ...entry }]) => [key, entry])));
 }
 
 /**
@@ -316,22 +316,26 @@ async function tcfScript(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-/** Dexie's own minified UMD build (the same code its ES module entry wraps), without the line naming a source map the package does not carry. */
+/** Dexie's own minified UMD build (the same code its ES module entry wraps). */
 function dexieScript(): string {
-  const build = resolve(dirname(createRequire(import.meta.url).resolve('dexie')), 'dexie.min.js');
-  return readFileSync(build, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  return packageBuild('dexie', 'dexie.min.js');
 }
 
-/** webextension-polyfill's own minified build, as `dexieScript` takes Dexie's (its licence's notice kept). */
+/** webextension-polyfill's own minified build, its licence's notice kept. */
 function polyfillScript(): string {
-  const build = resolve(dirname(createRequire(import.meta.url).resolve('webextension-polyfill')), 'browser-polyfill.min.js');
-  return readFileSync(build, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\n/, '\n');
+  return packageBuild('webextension-polyfill', 'browser-polyfill.min.js');
+}
+
+/** A file next to a package's main module, without the line naming a source map the package does not carry. */
+function packageBuild(name: string, file: string): string {
+  const build = resolve(dirname(createRequire(import.meta.url).resolve(name)), file);
+  return readFileSync(build, 'utf8').replace(/^\/\/# sourceMappingURL=\S+\n?/m, '');
 }
 
 /**
  * webextension-polyfill as an ES module whose default export is the `browser` object itself. As the
  * CommonJS module it ships as, the bundler's interop copied every own property of its export onto a
- * namespace object; in Chrome 144+ and Firefox that export is the browser's own `browser`, and reading
+ * namespace object; in Chrome 152+ and Firefox that export is the browser's own `browser`, and reading
  * each property's descriptor makes the browser build every API's bindings (`app`, `storage`, ...) in
  * every content script and worker start, used or not (1.4 ms of shop.js's 8.6 ms per checkout load).
  */

@@ -10,7 +10,8 @@
  * - `iabtcf.js`: the IAB's TCF library, which the worker needs only when a TC string arrives
  *   (lib/consent/readers/iabtcf-in-chrome-worker.ts). Nothing else in the package uses it.
  * wxt.config.ts writes both into the package and points the worker's imports of `dexie` and
- * `@iabtcf/core` at those stand-ins.
+ * `@iabtcf/core` at those stand-ins. A fifth, `polyfill.js` (below), a worker imports as it starts
+ * only where the browser has no `browser` of its own.
  *
  * A service worker may call `importScripts` after its first run only for files it imported while it was
  * being installed (Chromium answers any other file with a NetworkError, "importScripts() of new scripts
@@ -18,7 +19,7 @@
  * install (`importLaterScriptsAtInstall`, which the entrypoint calls at its top level, where an install
  * listener must be added). An update of the extension installs its worker again, with the new files.
  *
- * Firefox runs the background as an event page, which has no `importScripts`: there all four stay
+ * Firefox runs the background as an event page, which has no `importScripts`: there all five stay
  * bundled. Its pages share `dexie.js`, `catalog.js` and `zod.js` as Chrome's do.
  */
 export const DEXIE_SCRIPT = '/dexie.js';
@@ -45,10 +46,14 @@ export const ZOD_GLOBAL = '__privacyLensZod';
 
 /**
  * webextension-polyfill's own minified build, which Chrome's worker and pages load only where the browser
- * has no `browser` of its own: Chromium before 144. Chromium 144 and later, like every Firefox, has one,
- * and the polyfill hands it back as it is, so there the file is never read. Chrome's package carries it
- * once, instead of a copy in `background.js` and another in the pages' shared chunk (the content script
- * keeps its own copy: it cannot import). Firefox's package keeps its bundled copies.
+ * has no `browser` of its own: Chrome before 152, since Chrome 148 to 151 turn the namespace off for the
+ * whole of an extension with a DevTools page, as this one is. Chrome 152 and later, like every Firefox,
+ * has one, and the polyfill hands it back as it is, so there the file is never read. Chrome's package
+ * carries it once, instead of a copy in `background.js` and another in the pages' shared chunk (the
+ * content script keeps its own: a file it imported would have to be open to every web page). Firefox's
+ * package keeps its bundled copies. The worker also imports it at install, which a browser with its own
+ * `browser` lets be: a later start without one (a browser that turned the namespace off again, as
+ * Chrome 136 did) may then import it too.
  */
 export const POLYFILL_SCRIPT = '/polyfill.js';
 
@@ -60,13 +65,10 @@ export function globalBrowser(): typeof import('wxt/browser').browser | undefine
 }
 
 /** Every script a worker may import after its first run. */
-export const LATER_SCRIPTS = [DEXIE_SCRIPT, TCF_SCRIPT] as const;
+export const LATER_SCRIPTS = [DEXIE_SCRIPT, TCF_SCRIPT, POLYFILL_SCRIPT] as const;
 
-/**
- * The scripts a worker may import: those it imports later, and the catalog and zod, which every run
- * imports as it starts (so at install too), as it does the polyfill in a browser that needs it.
- */
-export type WorkerScript = (typeof LATER_SCRIPTS)[number] | typeof CATALOG_SCRIPT | typeof ZOD_SCRIPT | typeof POLYFILL_SCRIPT;
+/** The scripts a worker may import: those it imports later, and the catalog and zod, which every run imports as it starts (so at install too). */
+export type WorkerScript = (typeof LATER_SCRIPTS)[number] | typeof CATALOG_SCRIPT | typeof ZOD_SCRIPT;
 
 /** What of a service worker's global scope the imports need. */
 export interface InstallingWorker {

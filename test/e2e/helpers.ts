@@ -38,9 +38,14 @@ export async function visit(ext: ExtensionBrowser, path: string, host = 'www.mij
   return { page, tabId: await ext.tabIdOf(page) };
 }
 
-/** The popup for a tab, in an ordinary tab (the toolbar popup shows the active tab only). */
-export async function openPopup(ext: ExtensionBrowser, tabId: number, language = 'nl'): Promise<Page> {
+/**
+ * The popup for a tab, in an ordinary tab (the toolbar popup shows the active tab only). `beforeLoad`
+ * runs on the new tab before the popup's address is loaded (to listen to its requests, or to change
+ * the page before its scripts run).
+ */
+export async function openPopup(ext: ExtensionBrowser, tabId: number, language = 'nl', { beforeLoad }: { beforeLoad?: (popup: Page) => Promise<void> } = {}): Promise<Page> {
   const popup = await ext.browser.newPage();
+  await beforeLoad?.(popup);
   await popup.setViewport({ width: 380, height: 900 });
   await popup.goto(`chrome-extension://${ext.extensionId}/popup.html?tabId=${tabId}&lang=${language}`);
   return popup;

@@ -51,7 +51,7 @@ describe('the polyfill in the bundles', () => {
     const pages = (await readdir(chrome)).filter((file) => file.endsWith('.html'));
     expect(pages).toContain('popup.html');
     for (const page of pages) expect(await readFile(resolve(chrome, page), 'utf8'), `${page} preloads no polyfill`).not.toContain('polyfill.js');
-    // A content script cannot import: shop.js keeps its copy, in both browsers.
+    // A file the content script imported would have to be open to every web page: shop.js keeps its copy, in both browsers.
     expect(await readFile(resolve(chrome, 'content-scripts/shop.js'), 'utf8'), 'Chrome’s shop.js bundles the polyfill').toContain('minArgs');
     const firefox = resolve(import.meta.dirname, '../../.output/firefox-mv3');
     expect(await readdir(firefox), 'Firefox’s package, whose every page has a `browser` of its own').not.toContain(POLYFILL_SCRIPT.slice(1));

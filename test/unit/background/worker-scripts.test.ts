@@ -9,7 +9,7 @@ describe('the scripts a worker imports later', () => {
     expect(worker.importScripts).not.toHaveBeenCalled();
     for (const listener of listeners) listener();
     expect(worker.importScripts).toHaveBeenCalledExactlyOnceWith(...LATER_SCRIPTS);
-    expect(LATER_SCRIPTS).toEqual([DEXIE_SCRIPT, TCF_SCRIPT]);
+    expect(LATER_SCRIPTS).toEqual([DEXIE_SCRIPT, TCF_SCRIPT, POLYFILL_SCRIPT]);
   });
 
   it('is imported on first use only, and what it defines is handed over', () => {
@@ -34,7 +34,7 @@ describe('the browser API in Chrome’s worker (lib/background/browser-in-chrome
   };
   afterEach(() => void vi.unstubAllGlobals());
 
-  it('is the browser’s own `browser` where it has one (Chromium 144 and later), and the polyfill is never imported', async () => {
+  it('is the browser’s own `browser` where it has one (Chrome 152 and later), and the polyfill is never imported', async () => {
     const own = { runtime: { id: 'privacy-lens' } };
     const importScripts = vi.fn();
     vi.stubGlobal('browser', own);
@@ -47,6 +47,15 @@ describe('the browser API in Chrome’s worker (lib/background/browser-in-chrome
     const polyfilled = { runtime: { id: 'privacy-lens' } };
     const importScripts = vi.fn(() => void vi.stubGlobal('browser', polyfilled));
     vi.stubGlobal('browser', undefined);
+    vi.stubGlobal('importScripts', importScripts);
+    expect(await load()).toBe(polyfilled);
+    expect(importScripts).toHaveBeenCalledExactlyOnceWith(POLYFILL_SCRIPT);
+  });
+
+  it('takes a `browser` without an extension’s id for none, as the polyfill does', async () => {
+    const polyfilled = { runtime: { id: 'privacy-lens' } };
+    const importScripts = vi.fn(() => void vi.stubGlobal('browser', polyfilled));
+    vi.stubGlobal('browser', { runtime: {} });
     vi.stubGlobal('importScripts', importScripts);
     expect(await load()).toBe(polyfilled);
     expect(importScripts).toHaveBeenCalledExactlyOnceWith(POLYFILL_SCRIPT);
