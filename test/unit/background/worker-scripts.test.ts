@@ -43,19 +43,14 @@ describe('the browser API in Chrome’s worker (lib/background/browser-in-chrome
     expect(importScripts).not.toHaveBeenCalled();
   });
 
-  it('is the polyfill’s, imported as the worker starts, where the browser has none', async () => {
+  // No `browser` at all (Chrome before 152 for this extension), or one without an extension's id, which the polyfill takes for none too.
+  it.each([
+    ['has none', undefined],
+    ['has one without an extension’s id', { runtime: {} }],
+  ])('is the polyfill’s, imported as the worker starts, where the browser %s', async (_case, before) => {
     const polyfilled = { runtime: { id: 'privacy-lens' } };
     const importScripts = vi.fn(() => void vi.stubGlobal('browser', polyfilled));
-    vi.stubGlobal('browser', undefined);
-    vi.stubGlobal('importScripts', importScripts);
-    expect(await load()).toBe(polyfilled);
-    expect(importScripts).toHaveBeenCalledExactlyOnceWith(POLYFILL_SCRIPT);
-  });
-
-  it('takes a `browser` without an extension’s id for none, as the polyfill does', async () => {
-    const polyfilled = { runtime: { id: 'privacy-lens' } };
-    const importScripts = vi.fn(() => void vi.stubGlobal('browser', polyfilled));
-    vi.stubGlobal('browser', { runtime: {} });
+    vi.stubGlobal('browser', before);
     vi.stubGlobal('importScripts', importScripts);
     expect(await load()).toBe(polyfilled);
     expect(importScripts).toHaveBeenCalledExactlyOnceWith(POLYFILL_SCRIPT);
