@@ -50,36 +50,46 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
     scheduled = true;
     setTimeout(check, ms);
   };
-  const observer = new MutationObserver(() => checkSoon());
-  const observe = () => observer.observe(root.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
+  // Made when it starts observing, not at document_start: the first use of each DOM interface in the
+  // script's world costs the page's thread while it waits (BENCHMARKS.md).
+  let observer: MutationObserver | undefined;
+  const observe = () => {
+    observer = new MutationObserver(() => checkSoon());
+    observer.observe(root.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
+  };
   let stopped = false;
-  let whileParsing: ReturnType<typeof setInterval> | undefined;
-  if (root.readyState === 'loading') {
-    // Observed only once parsing is over: until then every node the parser inserts would be a mutation
-    // for the browser to record and hand over, on the page's own thread while it loads. While it
-    // parses, a look every spacing instead, from about the parser's first insertion (when this script
-    // runs), which is when the observer's first look came; on most pages parsing is over before then.
+  let whileLoading: ReturnType<typeof setInterval> | undefined;
+  let onLoaded = () => {};
+  if (root.readyState !== 'complete') {
+    // Observed only once the page has loaded: until then every node the parser inserts would be a
+    // mutation for the browser to record and hand over, and the observer's registration itself (2-4 ms
+    // of the page's thread, BENCHMARKS.md) would hold up the page's load event. While it loads, a look
+    // every spacing instead, from about the parser's first insertion (when this script runs), which is
+    // when the observer's first look came. On most pages loading is over before then.
     const startedAt = performance.now();
-    whileParsing = setInterval(check, CHECK_SPACING_MS);
-    root.addEventListener(
-      'DOMContentLoaded',
-      () => {
-        clearInterval(whileParsing);
+    whileLoading = setInterval(check, CHECK_SPACING_MS);
+    onLoaded = () => {
+      if (root.readyState !== 'complete') return;
+      root.removeEventListener('readystatechange', onLoaded);
+      clearInterval(whileLoading);
+      // A task later: "complete" comes in the task that fires the page's load event, before it.
+      setTimeout(() => {
         if (stopped) return;
         observe();
-        // The next look keeps the rhythm of the looks while parsing: at most one spacing from now.
+        // The next look keeps the rhythm of the looks while loading: at most one spacing from now.
         checkSoon(CHECK_SPACING_MS - ((performance.now() - startedAt) % CHECK_SPACING_MS));
-      },
-      { once: true },
-    );
+      });
+    };
+    root.addEventListener('readystatechange', onLoaded);
   } else if (root.documentElement) {
     observe();
     check();
   }
   deps.onInvalidated(() => {
     stopped = true;
-    clearInterval(whileParsing);
-    observer.disconnect();
+    clearInterval(whileLoading);
+    root.removeEventListener('readystatechange', onLoaded);
+    observer?.disconnect();
   });
   return {
     /** Looks now, rather than at the next throttled mutation (the background asks before it writes the log). */

@@ -11,7 +11,14 @@ function parsingDocument(): Document {
 
 function parsed(doc: Document) {
   Object.defineProperty(doc, 'readyState', { value: 'interactive', configurable: true });
+  doc.dispatchEvent(new Event('readystatechange'));
   doc.dispatchEvent(new Event('DOMContentLoaded'));
+}
+
+/** The page's load event is next, in the same task. */
+function loaded(doc: Document) {
+  Object.defineProperty(doc, 'readyState', { value: 'complete', configurable: true });
+  doc.dispatchEvent(new Event('readystatechange'));
 }
 
 /** A Cookiebot banner root: shown, or kept in the page with `display: none` as for a returning customer. */
@@ -34,40 +41,51 @@ describe('the consent banner watch', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('does not observe the document while it is parsed, and looks once parsing is over', async () => {
+  it('does not observe the document while the page loads, and starts a task after its load event', async () => {
     const doc = parsingDocument();
     const observe = vi.spyOn(MutationObserver.prototype, 'observe');
     const { reports } = watch(doc);
     cookiebotBanner(doc);
-    expect(observe).not.toHaveBeenCalled();
     parsed(doc);
+    expect(observe).not.toHaveBeenCalled();
+    loaded(doc);
+    // Not in the task of the load event, which would wait for it.
+    expect(observe).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(0);
     expect(observe).toHaveBeenCalledTimes(1);
     // The first look comes one spacing after the script started, as the observer's first look did.
-    await vi.advanceTimersByTimeAsync(249);
+    await vi.advanceTimersByTimeAsync(248);
     expect(reports).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(2);
     expect(reports).toEqual([['cookiebot', true]]);
     observe.mockRestore();
   });
 
-  it('looks every spacing while a long parse goes on, so a banner is not seen later than before', async () => {
+  it('looks every spacing while a long load goes on, so a banner is not seen later than before', async () => {
     const doc = parsingDocument();
     const { reports } = watch(doc);
     await vi.advanceTimersByTimeAsync(300);
-    cookiebotBanner(doc);
+    const banner = cookiebotBanner(doc);
     expect(reports).toEqual([]);
     await vi.advanceTimersByTimeAsync(200);
     expect(reports).toEqual([['cookiebot', true]]);
+    // Parsed, but its images and scripts still loading: still a look every spacing.
     parsed(doc);
+    banner.style.display = 'none';
+    await vi.advanceTimersByTimeAsync(250);
+    expect(reports).toEqual([['cookiebot', true], ['cookiebot', false]]);
+    loaded(doc);
     await vi.advanceTimersByTimeAsync(1000);
     // Only changes are reported.
-    expect(reports).toEqual([['cookiebot', true]]);
+    expect(reports).toEqual([['cookiebot', true], ['cookiebot', false]]);
   });
 
-  it('follows the banner after parsing: it goes when answered', async () => {
+  it('follows the banner once the page has loaded: it goes when answered', async () => {
     const doc = parsingDocument();
     const { reports } = watch(doc);
     parsed(doc);
+    loaded(doc);
+    await vi.advanceTimersByTimeAsync(0);
     const banner = cookiebotBanner(doc);
     await vi.advanceTimersByTimeAsync(250);
     expect(reports).toEqual([['cookiebot', true]]);
@@ -85,14 +103,15 @@ describe('the consent banner watch', () => {
     expect(reports).toEqual([['cookiebot', false]]);
   });
 
-  it('looks at once in a document that is already parsed (a script injected late)', () => {
+  it('looks at once in a page that has already loaded (a script injected late)', () => {
     const doc = document.implementation.createHTMLDocument('shop');
+    Object.defineProperty(doc, 'readyState', { value: 'complete', configurable: true });
     cookiebotBanner(doc);
     const { reports } = watch(doc);
     expect(reports).toEqual([['cookiebot', true]]);
   });
 
-  it('stops looking once the extension is gone, before or after parsing', async () => {
+  it('stops looking once the extension is gone, before or after the page has loaded', async () => {
     const doc = parsingDocument();
     const observe = vi.spyOn(MutationObserver.prototype, 'observe');
     const { reports, stop } = watch(doc);
@@ -100,6 +119,7 @@ describe('the consent banner watch', () => {
     cookiebotBanner(doc);
     await vi.advanceTimersByTimeAsync(1000);
     parsed(doc);
+    loaded(doc);
     await vi.advanceTimersByTimeAsync(1000);
     expect(reports).toEqual([]);
     expect(observe).not.toHaveBeenCalled();
