@@ -48,7 +48,7 @@ export const ZOD_GLOBAL = '__privacyLensZod';
  * webextension-polyfill's own minified build, which Chrome's worker and pages load only where the browser
  * has no `browser` of its own: Chrome before 152, since Chrome 148 to 151 turn the namespace off for the
  * whole of an extension with a DevTools page, as this one is. Chrome 152 and later, like every Firefox,
- * has one, and the polyfill hands it back as it is, so there the file is never read. Chrome's package
+ * has one, and the polyfill hands it back as it is, so there the file is not read after install. Chrome's package
  * carries it once, instead of a copy in `background.js` and another in the pages' shared chunk (the
  * content script keeps its own: a file it imported would have to be open to every web page). Firefox's
  * package keeps its bundled copies. The worker also imports it at install, which a browser with its own
