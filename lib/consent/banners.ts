@@ -102,8 +102,12 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
   };
 }
 
+/**
+ * Shown: the element has a box, and is not `visibility: hidden`, as the browser itself decides it.
+ * `checkVisibility` needs the page's style, not its layout, as reading the element's boxes
+ * (`getClientRects`) did. `checkVisibilityCSS` is the option's name before Chrome 121 (the MAIN world,
+ * and so this extension, needs Chrome 111).
+ */
 function isVisible(element: HTMLElement): boolean {
-  if (!element.isConnected || element.hidden) return false;
-  const style = getComputedStyle(element);
-  return style.display !== 'none' && style.visibility !== 'hidden' && element.getClientRects().length > 0;
+  return element.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
 }

@@ -123,3 +123,106 @@ export async function measureContentScriptTimes(network: NetworkOptions, origin:
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }
+
+/** A trace event, as Chrome writes it: the fields read here. */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  /** The thread's own time in the event (µs): `dur` less the time it waited for a core. */
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { frame?: string; data?: { url?: string; type?: string; documentLoaderURL?: string; isOutermostMainFrame?: boolean } };
+}
+
+/** Our content scripts' time on the page's main thread before its load event, split by when it ran (ms). */
+export interface TracedShare {
+  /** Both scripts' run at `document_start`, compiling included, before the parser goes on. */
+  atStart: number;
+  /** Our listeners for `DOMContentLoaded`, inside the page's dispatch of it. */
+  atContentLoaded: number;
+  /** Every other call into our scripts before the load event: timers, observers, answers. */
+  later: number;
+}
+
+const OUR_SCRIPT = /^chrome-extension:\/\/[a-p]{32}\/content-scripts\//;
+
+/**
+ * One traced load of `url`: what the third measure above (the page's whole JavaScript) does not split,
+ * the calls into our scripts after `document_start` (a listener, a timer), which the in-page marks
+ * cannot time either. Read from the renderer's main thread, the one that ran our scripts.
+ */
+async function tracedLoad(ext: ExtensionBrowser, url: string): Promise<TracedShare> {
+  const page = await ext.browser.newPage();
+  try {
+    await page.tracing.start({ categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+    await page.goto(url, { waitUntil: 'load' });
+    const events = (JSON.parse(Buffer.from((await page.tracing.stop())!).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+    const ours = (event: TraceEvent) => OUR_SCRIPT.test(event.args?.data?.url ?? '');
+    const starts = events.filter((e) => e.name === 'EvaluateScript' && ours(e));
+    if (starts.length === 0) throw new Error(`no content script ran on ${url}`);
+    const { pid, tid } = starts[0]!;
+    const thread = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X');
+    // The page's own load event (`loadEventStart` of its frame), not a frame's, an image's or a script's `load`.
+    // The trace is the whole browser's: the frame is the one whose navigation loaded `url`.
+    const navigation = events.find((e) => e.name === 'navigationStart' && e.args?.data?.isOutermostMainFrame && e.args.data.documentLoaderURL === url);
+    const load = navigation && events.find((e) => e.name === 'loadEventStart' && e.args?.frame === navigation.args?.frame && e.ts > navigation.ts);
+    if (!load) throw new Error(`no load event traced on ${url}`);
+    const before = (e: TraceEvent) => e.ts < load.ts;
+    const contentLoaded = thread.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'DOMContentLoaded');
+    const inside = (e: TraceEvent, outer: TraceEvent) => e.ts >= outer.ts && e.ts + (e.dur ?? 0) <= outer.ts + (outer.dur ?? 0);
+    // The thread's time, not the wall clock's: on two cores shared with the browser's other processes
+    // (and the fixture's server), a call's wall time held 0-15 ms of waiting for a core.
+    const ms = (list: TraceEvent[]) => list.reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0), 0) / 1000;
+    const calls = thread.filter((e) => e.name === 'FunctionCall' && ours(e) && before(e));
+    const atContentLoaded = calls.filter((e) => contentLoaded.some((d) => inside(e, d)));
+    return { atStart: ms(starts.filter(before)), atContentLoaded: ms(atContentLoaded), later: ms(calls) - ms(atContentLoaded) };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Later calls under this (a listener's or an answer's fraction of a millisecond) do not count as a load with later work. */
+const LATER_MS = 3;
+
+export interface TracedShareRow {
+  page: string;
+  loads: number;
+  medianMs: TracedShare;
+  /**
+   * The later calls are all or nothing: a load that ends before our first timers fire has next to
+   * none, one that ends after them 10-40 ms (the page reader's first look for every consent API, the
+   * banner watch's first look). So: in how many loads they took `LATER_MS` or more, and their median there.
+   */
+  laterLoads: number;
+  laterMedianMs: number;
+}
+
+/** `loads` traced loads of each page (after one to warm up) with the build at `extensionPath`, the median of each part. */
+export async function measureTracedShare(network: NetworkOptions, extensionPath: string, origin: string, pages: string[], loads: number): Promise<TracedShareRow[]> {
+  const ext = await launchWithExtension({ ...network, extensionPath });
+  try {
+    const rows = [];
+    for (const path of pages) {
+      const samples: TracedShare[] = [];
+      for (let i = 0; i < loads + 1; i++) {
+        const share = await tracedLoad(ext, origin + path);
+        if (i > 0) samples.push(share);
+      }
+      const part = (key: keyof TracedShare) => median(samples.map((s) => s[key]));
+      const withLater = samples.filter((s) => s.later >= LATER_MS).map((s) => s.later);
+      rows.push({
+        page: path,
+        loads,
+        medianMs: { atStart: part('atStart'), atContentLoaded: part('atContentLoaded'), later: part('later') },
+        laterLoads: withLater.length,
+        laterMedianMs: withLater.length ? median(withLater) : 0,
+      });
+    }
+    return rows;
+  } finally {
+    await ext.close();
+  }
+}

@@ -103,6 +103,22 @@ describe('the consent banner watch', () => {
     expect(reports).toEqual([['cookiebot', false]]);
   });
 
+  it.each([
+    ['visibility: hidden', (banner: HTMLElement) => (banner.style.visibility = 'hidden')],
+    ['inside a hidden ancestor', (banner: HTMLElement) => {
+      const wrapper = banner.ownerDocument.createElement('div');
+      wrapper.style.display = 'none';
+      banner.replaceWith(wrapper);
+      wrapper.append(banner);
+    }],
+  ])('reports a banner kept in the page with %s as not showing', (_, hide) => {
+    const doc = document.implementation.createHTMLDocument('shop');
+    Object.defineProperty(doc, 'readyState', { value: 'complete', configurable: true });
+    hide(cookiebotBanner(doc));
+    const { reports } = watch(doc);
+    expect(reports).toEqual([['cookiebot', false]]);
+  });
+
   it('looks at once in a page that has already loaded (a script injected late)', () => {
     const doc = document.implementation.createHTMLDocument('shop');
     Object.defineProperty(doc, 'readyState', { value: 'complete', configurable: true });
