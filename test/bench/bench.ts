@@ -173,7 +173,7 @@ async function contentScriptTimeBench() {
     // points at another build (a copy of an earlier one, for an A/B).
     const network = { hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true };
     const traced = await measureTracedShare(network, process.env.BENCH_TRACED_BUILD ?? CHROME_BUILD, 'https://www.mijnliefsteboek.nl', ['/', '/checkout'], Math.min(loads, 20));
-    say(`    traced (Chrome's trace of the page's main thread, ${traced[0]?.loads} loads): our scripts' time before the page's load event,`);
+    say(`    traced (Chrome's trace of the page's main thread, ${traced[0]?.loads} loads): our scripts' thread time before the page's load event,`);
     say('    at document_start / in our DOMContentLoaded listeners / in every later call (timers, observers, answers), medians;');
     say('    and in how many loads the later calls took 3 ms or more, with their median there');
     for (const { page, medianMs: m, laterLoads, laterMedianMs, loads: n } of traced) {
