@@ -50,8 +50,8 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
     scheduled = true;
     setTimeout(check, ms);
   };
-  // Made when it starts observing, not at document_start: the first use of each DOM interface in the
-  // script's world costs the page's thread while it waits (BENCHMARKS.md).
+  // Made when it starts observing, not at document_start, where the page's parser waits for this
+  // script: a world's first use of a DOM interface has a cost of its own (BENCHMARKS.md, 17th stop).
   let observer: MutationObserver | undefined;
   const observe = () => {
     observer = new MutationObserver(() => checkSoon());
@@ -62,10 +62,11 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
   let onLoaded = () => {};
   if (root.readyState !== 'complete') {
     // Observed only once the page has loaded: until then every node the parser inserts would be a
-    // mutation for the browser to record and hand over, and the observer's registration itself (2-4 ms
-    // of the page's thread, BENCHMARKS.md) would hold up the page's load event. While it loads, a look
-    // every spacing instead, from about the parser's first insertion (when this script runs), which is
-    // when the observer's first look came. On most pages loading is over before then.
+    // mutation for the browser to record and hand over, and the observer's registration itself (1 ms
+    // of the page's thread, 2-4 ms of its wall clock here, BENCHMARKS.md) would hold up the page's
+    // load event. While it loads, a look every spacing instead, from about the parser's first
+    // insertion (when this script runs), which is when the observer's first look came. On most pages
+    // loading is over before then.
     const startedAt = performance.now();
     whileLoading = setInterval(check, CHECK_SPACING_MS);
     onLoaded = () => {
