@@ -30,10 +30,13 @@ export interface BannerWatchDeps {
 export function watchConsentBanners(deps: BannerWatchDeps) {
   const root = deps.root ?? document;
   const last = new Map<BannerCmp, boolean>();
-  let scheduled = false;
+  /** The next look, once one is asked for; cleared when the extension goes. */
+  let nextLook: ReturnType<typeof setTimeout> | undefined;
 
   function check() {
-    scheduled = false;
+    // A look asked for now (checkNow) takes the place of one that was waiting.
+    clearTimeout(nextLook);
+    nextLook = undefined;
     for (const [cmp, selectors] of Object.entries(BANNER_SELECTORS) as [BannerCmp, readonly string[]][]) {
       const elements = selectors.map((s) => root.querySelector<HTMLElement>(s)).filter((e) => e !== null);
       if (elements.length === 0 && !last.has(cmp)) continue;
@@ -46,9 +49,8 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
   }
 
   const checkSoon = (ms = CHECK_SPACING_MS) => {
-    if (scheduled) return;
-    scheduled = true;
-    setTimeout(check, ms);
+    if (nextLook !== undefined) return;
+    nextLook = setTimeout(check, ms);
   };
   // Made when it starts observing, not at document_start, where the page's parser waits for this
   // script: a world's first use of a DOM interface has a cost of its own (BENCHMARKS.md, 17th stop).
@@ -89,6 +91,7 @@ export function watchConsentBanners(deps: BannerWatchDeps) {
   deps.onInvalidated(() => {
     stopped = true;
     clearInterval(whileLoading);
+    clearTimeout(nextLook);
     root.removeEventListener('readystatechange', onLoaded);
     observer?.disconnect();
   });

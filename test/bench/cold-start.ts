@@ -47,15 +47,17 @@ export interface TracedColdStart extends ColdStart {
 
 const CATEGORIES = ['devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'disabled-by-default-v8.compile', 'toplevel'];
 
-/** The trace's complete events: a name, a thread, a start and a length in microseconds. */
-interface TraceEvent {
+/** A trace event, as Chrome writes it: a name, a thread, a start and lengths in microseconds, and the arguments the benchmarks read. */
+export interface TraceEvent {
   name: string;
   ph: string;
   pid: number;
   tid: number;
   ts: number;
   dur?: number;
-  args?: { name?: string };
+  /** The thread's own time in the event: `dur` less the time it waited for a core. */
+  tdur?: number;
+  args?: { name?: string; frame?: string; data?: { url?: string; type?: string; documentLoaderURL?: string; isOutermostMainFrame?: boolean } };
 }
 
 const EVENTS: Record<keyof ThreadTimes, string[]> = {

@@ -17,6 +17,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROME_BUILD, launchWithExtension, type ExtensionBrowser, type NetworkOptions } from '../../lib/scan/chromium';
+import type { TraceEvent } from './cold-start';
 import { median } from './stats';
 
 export type Variant = 'built' | 'second' | 'parse' | 'empty';
@@ -124,19 +125,6 @@ export async function measureContentScriptTimes(network: NetworkOptions, origin:
   }
 }
 
-/** A trace event, as Chrome writes it: the fields read here. */
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  /** The thread's own time in the event (µs): `dur` less the time it waited for a core. */
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: { frame?: string; data?: { url?: string; type?: string; documentLoaderURL?: string; isOutermostMainFrame?: boolean } };
-}
-
 /** Our content scripts' time on the page's main thread before its load event, split by when it ran (ms). */
 export interface TracedShare {
   /** Both scripts' run at `document_start`, compiling included, before the parser goes on. */
@@ -192,9 +180,10 @@ export interface TracedShareRow {
   loads: number;
   medianMs: TracedShare;
   /**
-   * The later calls are all or nothing: a load that ends before our first timers fire has next to
-   * none, one that ends after them 10-40 ms (the page reader's first look for every consent API, the
-   * banner watch's first look). So: in how many loads they took `LATER_MS` or more, and their median there.
+   * The later calls are all or nothing: a load that ends before our first timers fire has about 1 ms
+   * of them, one that ends after them 6-8 ms of thread time (the page reader's first look for every
+   * consent API, the banner watch's first look). So: in how many loads they took `LATER_MS` or more,
+   * and their median there.
    */
   laterLoads: number;
   laterMedianMs: number;

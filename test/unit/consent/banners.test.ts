@@ -127,19 +127,38 @@ describe('the consent banner watch', () => {
     expect(reports).toEqual([['cookiebot', true]]);
   });
 
-  it('stops looking once the extension is gone, before or after the page has loaded', async () => {
+  it.each([
+    ['while the page loads', 'loading'],
+    ['between its load event and the observer’s start', 'load event'],
+  ] as const)('stops looking once the extension is gone %s', async (_, when) => {
     const doc = parsingDocument();
     const observe = vi.spyOn(MutationObserver.prototype, 'observe');
     const { reports, stop } = watch(doc);
-    stop();
+    if (when === 'loading') stop();
     cookiebotBanner(doc);
-    await vi.advanceTimersByTimeAsync(1000);
+    if (when === 'loading') await vi.advanceTimersByTimeAsync(1000);
     parsed(doc);
     loaded(doc);
+    if (when === 'load event') stop();
     await vi.advanceTimersByTimeAsync(1000);
     expect(reports).toEqual([]);
     expect(observe).not.toHaveBeenCalled();
     observe.mockRestore();
+  });
+
+  it('stops looking once the extension is gone after the page has loaded', async () => {
+    const doc = parsingDocument();
+    const disconnect = vi.spyOn(MutationObserver.prototype, 'disconnect');
+    const { reports, stop } = watch(doc);
+    parsed(doc);
+    loaded(doc);
+    await vi.advanceTimersByTimeAsync(0);
+    stop();
+    expect(disconnect).toHaveBeenCalledTimes(1);
+    cookiebotBanner(doc);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(reports).toEqual([]);
+    disconnect.mockRestore();
   });
 
   it('checkNow looks at once, without waiting for the spacing', () => {
