@@ -6,6 +6,8 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEnvironment } from '../bench/sizes';
 import { EXPECTED_HOST_PERMISSIONS } from '../fixtures/permissions';
+import { launchWithExtension } from '../../lib/scan/chromium';
+import { CATALOG_GLOBAL, ZOD_GLOBAL } from '../../lib/background/worker-scripts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUTPUT = join(ROOT, '.output');
@@ -86,6 +88,31 @@ describe('the store packages (npm run zip)', () => {
     expect(Object.keys(zip).filter((f) => f.startsWith('_locales/')).sort()).toEqual(['_locales/en/messages.json', '_locales/nl/messages.json']);
     expectPackagedLocales(zip);
   });
+
+  // The store zips are deflated again by Zopfli (lib/package/store-zip.ts): what the store unpacks must
+  // be the build byte for byte, and Chromium must install and start it.
+  it('Chrome Web Store: the zip unpacks to the built extension byte for byte, which Chromium installs and starts', async () => {
+    const zip = openZip('chrome');
+    const builtDir = join(OUTPUT, 'chrome-mv3');
+    const built = listFiles(builtDir).map((file) => relative(builtDir, file)).filter((file) => !file.endsWith('.map'));
+    expect(Object.keys(zip).sort()).toEqual(built.sort());
+    for (const path of built) expect(Buffer.compare(Buffer.from(zip[path]!), readFileSync(join(builtDir, path))), path).toBe(0);
+    const unpacked = mkdtempSync(join(tmpdir(), 'privacy-lens-store-zip-'));
+    for (const [path, data] of Object.entries(zip)) {
+      mkdirSync(dirname(join(unpacked, path)), { recursive: true });
+      writeFileSync(join(unpacked, path), data);
+    }
+    const ext = await launchWithExtension({ extensionPath: unpacked });
+    try {
+      // The worker is ready only when background.js and the scripts it imports at start (catalog.js, zod.js) have run.
+      const worker = await ext.worker();
+      const read = (globals: string[]) => [chrome.runtime.getManifest().version, ...globals.map((name) => typeof (globalThis as Record<string, unknown>)[name])];
+      expect(await worker.evaluate(read, [CATALOG_GLOBAL, ZOD_GLOBAL])).toEqual([version, 'object', 'object']);
+    } finally {
+      await ext.close();
+      rmSync(unpacked, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('Firefox add-on: a stable gecko id, no data collected, an event page, the same permissions', () => {
     const zip = openZip('firefox');
