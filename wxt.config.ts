@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
@@ -10,6 +10,7 @@ import { build as esbuild } from 'esbuild';
 import { rolldown } from 'rolldown';
 import { CATALOG_GLOBAL, CATALOG_SCRIPT, DEXIE_SCRIPT, POLYFILL_SCRIPT, TCF_GLOBAL, TCF_SCRIPT, ZOD_GLOBAL, ZOD_SCRIPT } from './lib/background/worker-scripts';
 import { ZOD_EXPORTS } from './lib/parse/zod-shared';
+import { SHARED_MODULES } from './lib/catalog/shared-modules';
 import { repackedZip } from './lib/package/store-zip';
 import { deflateAsync as zopfli } from '@gfx/zopfli';
 
@@ -27,12 +28,7 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact(), checkedAtBuild(), polyfillAsEsModule()],
-    // The project's own modules have no side effects at load (but lib/parse/jitless.ts and
-    // lib/parse/english-issues.ts, whose one job is one): a bundle keeps only the exports it uses and
-    // what they import. That keeps the content scripts small, although a consent platform's module
-    // holds its cookie reader (background only, with zod and the IAB decoders) next to its page reader
-    // and banner signature (page and content script).
-    build: { rollupOptions: { treeshake: { moduleSideEffects: (id: string, external: boolean) => external || !id.includes('/lib/') || id.endsWith('/lib/parse/jitless.ts') || id.endsWith('/lib/parse/english-issues.ts') } } },
+    build: { rollupOptions: { treeshake: { moduleSideEffects: hasSideEffects } } },
   }),
   webExt: { disabled: true },
   hooks: {
@@ -46,7 +42,7 @@ export default defineConfig({
       for (const [index, file] of files.entries()) {
         if ('absoluteSrc' in file && LOCALE_FILE.test(file.relativeDest)) files[index] = { relativeDest: file.relativeDest, contents: packagedLocale(readFileSync(file.absoluteSrc, 'utf8')) };
       }
-      files.push({ relativeDest: CATALOG_SCRIPT.slice(1), contents: catalogScript() });
+      files.push({ relativeDest: CATALOG_SCRIPT.slice(1), contents: catalogScript() + (await sharedModulesScript()) });
       files.push({ relativeDest: ZOD_SCRIPT.slice(1), contents: await zodScript() });
       files.push({ relativeDest: DEXIE_SCRIPT.slice(1), contents: dexieScript() });
       if (targetBrowser === 'chrome') {
@@ -65,6 +61,7 @@ export default defineConfig({
       if (names.has('background') && targetBrowser === 'chrome') {
         (config.plugins ??= []).push(
           sharedScript(CATALOG_DATA, 'lib/catalog/data-in-chrome-worker.ts'),
+          sharedModules('lib/catalog/data-in-chrome-worker.ts'),
           sharedZod('lib/parse/zod-in-chrome-worker.ts'),
           sharedScript('dexie', 'lib/db/dexie-in-chrome-worker.ts'),
           sharedScript('@iabtcf/core', 'lib/consent/readers/iabtcf-in-chrome-worker.ts'),
@@ -74,6 +71,7 @@ export default defineConfig({
       if (!names.has('popup')) return;
       (config.plugins ??= []).push(
         sharedScript(CATALOG_DATA, 'lib/catalog/data-in-page.ts'),
+        sharedModules('lib/catalog/data-in-page.ts'),
         sharedZod('lib/parse/zod-in-page.ts'),
         sharedScript('dexie', 'lib/db/dexie-in-page.ts'),
         preloadSharedScripts(),
@@ -258,11 +256,7 @@ async function zodScript(): Promise<string> {
  * `catch` and `enum` are names a binding may not have, though an export may.
  */
 function sharedZod(source: string): Plugin {
-  const from = JSON.stringify(resolve(import.meta.dirname, source));
-  const modules = new Map([
-    ['zod/mini', `import { zod } from ${from};\n${ZOD_EXPORTS.map((name) => `const _${name} = zod[${JSON.stringify(name)}];`).join('\n')}\nexport { ${ZOD_EXPORTS.map((name) => `_${name} as ${name}`).join(', ')} };`],
-    ['zod/v4/locales/en.js', `import { zod } from ${from};\nexport default zod.en;`],
-  ]);
+  const modules = zodStandIns(JSON.stringify(resolve(import.meta.dirname, source)));
   const prefix = '\0privacy-lens:shared-zod:';
   return {
     name: 'privacy-lens:shared-zod',
@@ -272,6 +266,188 @@ function sharedZod(source: string): Plugin {
     },
     load(id) {
       return id.startsWith(prefix) ? modules.get(id.slice(prefix.length)) : null;
+    },
+  };
+}
+
+/** The function the stand-in modules read a shared module's exports with (lib/parse/shared-export.ts). */
+const SHARED_EXPORT = resolve(import.meta.dirname, 'lib/parse/shared-export.ts');
+const PICK = `import { sharedExport } from ${JSON.stringify(SHARED_EXPORT)};`;
+/** One export of a shared script's object, read by a call marked pure: a bundle drops it when nothing uses the export. */
+const picked = (object: string, name: string) => `/* @__PURE__ */ sharedExport(${object}, ${JSON.stringify(name)})`;
+
+/** The modules `zod/mini` and zod's English messages resolve to, taking zod from the module `from` (a quoted specifier) exports as `zod`. */
+function zodStandIns(from: string): Map<string, string> {
+  return new Map([
+    ['zod/mini', `import { zod } from ${from};\n${PICK}\n${ZOD_EXPORTS.map((name) => `const _${name} = ${picked('zod', name)};`).join('\n')}\nexport { ${ZOD_EXPORTS.map((name) => `_${name} as ${name}`).join(', ')} };`],
+    ['zod/v4/locales/en.js', `import { zod } from ${from};\nexport default zod.en;`],
+  ]);
+}
+
+/**
+ * Whether a module does something when it is loaded, for the bundlers' tree-shaking. The project's own
+ * modules have none but lib/parse/jitless.ts and lib/parse/english-issues.ts, whose one job is one: a
+ * bundle keeps only the exports it uses and what they import. That keeps the content scripts small,
+ * although a consent platform's module holds its cookie reader (background only, with zod and the IAB
+ * decoders) next to its page reader and banner signature (page and content script).
+ */
+function hasSideEffects(id: string, external: boolean): boolean {
+  return external || !id.includes('/lib/') || id.endsWith('/lib/parse/jitless.ts') || id.endsWith('/lib/parse/english-issues.ts');
+}
+
+/** Every module of ours the shared modules import, by absolute path, with the names it exports. */
+type SharedModuleGraph = ReadonlyMap<string, readonly string[]>;
+
+let sharedGraphOnce: Promise<SharedModuleGraph> | undefined;
+
+/**
+ * The judging modules Chrome's worker and the pages share (lib/catalog/shared-modules.ts) and every
+ * module of ours they import, each with its exports: a bundle of the worker's or the pages' may import
+ * any of them, and must find it in `catalog.js` (a copy beside it would be a second strings' registry).
+ */
+function sharedModuleGraph(): Promise<SharedModuleGraph> {
+  return (sharedGraphOnce ??= (async () => {
+    const roots = SHARED_MODULES.map((path) => resolve(import.meta.dirname, `${path}.ts`));
+    const { graph, bundle } = await bundleSharedModules(roots.map((id) => `import ${JSON.stringify(id)};`).join('\n'));
+    // Rolldown reads the modules only when asked for its output.
+    await bundle.generate({ format: 'iife' }).finally(() => bundle.close());
+    if (!graph.size) throw new Error('The shared modules reached none of ours (wxt.config.ts, sharedModuleGraph)');
+    return graph;
+  })());
+}
+
+/**
+ * Of each shared module, the names the worker's and the pages' bundles kept after tree-shaking
+ * (recorded by `sharedModules` as each bundle is written, before the package's files are).
+ */
+const usedSharedExports = new Map<string, Set<string>>();
+
+/**
+ * The shared modules as a classic script that puts, on the catalog's global, under `modules`, the
+ * names the worker's and the pages' bundles use of each: `catalog.js` carries it after the data. Only
+ * those names, so the bundler leaves out what no bundle calls (the catalog's schemas, which only the
+ * build checks with, among them).
+ */
+async function sharedModulesScript(): Promise<string> {
+  const modules = [...usedSharedExports].sort(([a], [b]) => a.localeCompare(b));
+  if (!modules.length) throw new Error('No bundle took a shared module: catalog.js would carry them for nobody (wxt.config.ts, sharedModules)');
+  const local = (module: number, name: number) => `m${module}_${name}`;
+  const entry = [
+    ...modules.map(([id, names], module) => `import { ${[...names].sort().map((name, index) => `${name} as ${local(module, index)}`).join(', ')} } from ${JSON.stringify(id)};`),
+    `globalThis.${CATALOG_GLOBAL}.modules = { ${modules.map(([id, names], module) => `${JSON.stringify(projectPath(id))}: { ${[...names].sort().map((name, index) => `${JSON.stringify(name)}: ${local(module, index)}`).join(', ')} }`).join(', ')} };`,
+  ].join('\n');
+  const { bundle } = await bundleSharedModules(entry);
+  try {
+    const { output } = await bundle.generate({ format: 'iife', minify: true, comments: { legal: false } });
+    return output[0].code;
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** Our modules bundled from `entryCode` by Rolldown, zod and the catalog's data taken from their globals, and the graph of our modules it reached. */
+async function bundleSharedModules(entryCode: string): Promise<{ bundle: Awaited<ReturnType<typeof rolldown>>; graph: SharedModuleGraph }> {
+  const entry = '\0privacy-lens:shared-modules';
+  const data = '\0privacy-lens:shared-modules:catalog-data';
+  const zod = '\0privacy-lens:shared-modules:zod';
+  const virtual = new Map([
+    [entry, entryCode],
+    // The data, read from what the start of catalog.js defined; zod, from zod.js, which runs first (lib/catalog/data-in-*.ts).
+    [data, `export const { CATALOG_VERSION, catalog, thirdParties } = globalThis.${CATALOG_GLOBAL};`],
+    [zod, `export const zod = globalThis.${ZOD_GLOBAL};`],
+    ...[...zodStandIns(JSON.stringify(zod))].map(([specifier, code]) => [`${entry}:${specifier}`, code] as const),
+  ]);
+  const catalogData = resolve(import.meta.dirname, `${CATALOG_DATA}.ts`);
+  const lib = `${resolve(import.meta.dirname, 'lib')}/`;
+  const graph = new Map<string, readonly string[]>();
+  const bundle = await rolldown({
+    input: entry,
+    cwd: import.meta.dirname,
+    logLevel: 'silent',
+    treeshake: { moduleSideEffects: hasSideEffects },
+    plugins: [
+      {
+        name: 'privacy-lens:shared-modules',
+        async resolveId(source, importer, options) {
+          if (virtual.has(source)) return source;
+          if (virtual.has(`${entry}:${source}`)) return `${entry}:${source}`;
+          if (!importer || importer.startsWith('\0') || !source.startsWith('.')) return null;
+          const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+          return resolved?.id === catalogData ? data : null;
+        },
+        load: (id) => virtual.get(id) ?? null,
+        async buildEnd() {
+          // Not the stand-ins' reader, which only the build's own stand-ins import, in every bundle.
+          const ours = [...this.getModuleIds()].filter((id) => id.startsWith(lib) && id !== SHARED_EXPORT);
+          // Rolldown lists an `export * from` as `*`: its names are the other module's, but `default`.
+          const starsOf = new Map<string, string[]>();
+          for (const id of ours) {
+            const targets = [...(this.getModuleInfo(id)?.code ?? '').matchAll(/export\s*\*\s*from\s*["']([^"']+)["']/g)];
+            starsOf.set(id, (await Promise.all(targets.map(async ([, target]) => (await this.resolve(target!, id))?.id))).filter((target): target is string => !!target));
+          }
+          const namesOf = (id: string, seen = new Set<string>()): string[] => {
+            if (seen.has(id)) return [];
+            seen.add(id);
+            const own = (this.getModuleInfo(id)?.exports ?? []).filter((name) => name !== '*');
+            return [...new Set([...own, ...(starsOf.get(id) ?? []).flatMap((target) => namesOf(target, seen).filter((name) => name !== 'default'))])];
+          };
+          // Sorted, as the stand-ins list them: Rolldown reads modules in parallel, and the package must be the same at every build.
+          for (const id of ours.sort()) graph.set(id, namesOf(id).sort());
+        },
+      },
+    ],
+  });
+  return { bundle, graph };
+}
+
+/** A module's path from the project's root, without extension: its key under the catalog global's `modules`. */
+function projectPath(id: string): string {
+  return relative(import.meta.dirname, id).replace(/\.[jt]sx?$/, '');
+}
+
+/**
+ * Every shared module (lib/catalog/shared-modules.ts), however a module of the worker's or the pages'
+ * names it, resolved to a module that takes its exports from `catalog.js`, through `source`
+ * (lib/catalog/data-in-*.ts, which loads the script as its place allows and exports its `modules`).
+ */
+function sharedModules(source: string): Plugin {
+  const from = JSON.stringify(resolve(import.meta.dirname, source));
+  const prefix = '\0privacy-lens:shared-module:';
+  return {
+    name: 'privacy-lens:shared-modules',
+    enforce: 'pre',
+    async resolveId(specifier, importer, options) {
+      if (!importer || importer.startsWith('\0') || specifier.startsWith('\0') || PAGE_SCRIPTS.has(specifier) || !/^[./]|^@\//.test(specifier)) return null;
+      const graph = await sharedModuleGraph();
+      const resolved = await this.resolve(specifier, importer, { ...options, skipSelf: true });
+      const id = resolved?.id.split('?')[0];
+      return id && graph.has(id) ? prefix + id : null;
+    },
+    async load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const path = id.slice(prefix.length);
+      const names = (await sharedModuleGraph()).get(path) ?? [];
+      // `_` and an index for each local name: an export may be named what a binding may not (`default`).
+      return [
+        `import { modules } from ${from};`,
+        `const shared = modules[${JSON.stringify(projectPath(path))}];`,
+        PICK,
+        ...names.map((name, index) => `const _${index} = ${picked('shared', name)};`),
+        `export { ${names.map((name, index) => `_${index} as ${name}`).join(', ')} };`,
+      ].join('\n');
+    },
+    // What this bundle kept of each shared module, for catalog.js to carry (sharedModulesScript).
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        for (const [id, module] of Object.entries(file.modules)) {
+          if (!id.startsWith(prefix) || !module.renderedExports.length) continue;
+          const path = id.slice(prefix.length);
+          const used = usedSharedExports.get(path) ?? new Set<string>();
+          for (const name of module.renderedExports) used.add(name);
+          usedSharedExports.set(path, used);
+        }
+      }
     },
   };
 }

@@ -26,10 +26,12 @@ export const DEXIE_SCRIPT = '/dexie.js';
 /**
  * The catalog and the directory of third parties, checked at build (wxt.config.ts), as a classic script
  * that defines one global: Chrome's worker imports it when it starts (it classifies its first request with
- * it), and every page loads it, so the package carries the data once. Firefox's event page bundles its own copy.
+ * it), and every page loads it, so the package carries the data once. After the data come the modules
+ * that judge by it, which the worker and the pages both run (lib/catalog/shared-modules.ts): the global's
+ * `modules`. It reads zod's global as it loads, so zod.js runs first. Firefox's event page bundles its own copy.
  */
 export const CATALOG_SCRIPT = '/catalog.js';
-/** The global `catalog.js` defines: an object holding lib/catalog/data.ts's exports. */
+/** The global `catalog.js` defines: an object holding lib/catalog/data.ts's exports, and `modules`, the shared modules' exports. */
 export const CATALOG_GLOBAL = '__privacyLensCatalog';
 export const TCF_SCRIPT = '/iabtcf.js';
 /** The global `iabtcf.js` defines: an object holding `TCString`. */

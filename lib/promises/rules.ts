@@ -122,7 +122,8 @@ const onlyEvents: Rule<'only-events'> = (rule, input) => {
     if (request.event) events.set(request.event, (events.get(request.event) ?? 0) + weight(request));
     addNames(params, [...(request.carried ?? []).filter(personal), ...personalWheres(request)]);
   }
-  const counted = [...events].map(([name, count]) => ({ name, count }));
+  // By name, not by arrival: two events a page sends at once reach the browser in either order.
+  const counted = [...events].map(([name, count]) => ({ name, count })).sort((a, b) => compareText(a.name, b.name));
   const other = counted.filter((e) => !rule.events.includes(e.name)).slice(0, LIST_MAX);
   if (other.length && params.length) return broken({ code: 'events-other-and-personal', entry: rule.entry, events: other, params, ...stopped });
   if (other.length) return broken({ code: 'events-other', entry: rule.entry, events: other, ...stopped });

@@ -92,6 +92,32 @@ describe('what the popup loads', () => {
   });
 });
 
+describe('the judging modules in the package', () => {
+  it('are carried once, at the end of catalog.js, from which Chrome’s worker and the pages of both browsers take them; bundled in Firefox’s background', async () => {
+    // lib/catalog/shared-modules.ts: carried twice they were about 6 kB of the zip. The strings' registry
+    // (lib/i18n) must be one per worker or page; its translator's long date stands for it in the code.
+    const translator = /dateStyle:\W?long\W?,timeZone:\W?UTC/;
+    for (const browser of ['chrome', 'firefox']) {
+      const output = resolve(import.meta.dirname, `../../.output/${browser}-mv3`);
+      const catalogScript = await readFile(resolve(output, 'catalog.js'), 'utf8');
+      expect(catalogScript, `${browser}: catalog.js carries the translator`).toMatch(translator);
+      for (const module of ['lib/i18n/index', 'lib/consent/judge', 'lib/promises/index', 'lib/observe/tab-state']) expect(catalogScript, `${browser}: catalog.js hands over ${module}`).toMatch(new RegExp(`["'\`]?${module}["'\`]?:\\{`));
+      for (const chunk of await readdir(resolve(output, 'chunks'))) {
+        const code = await readFile(resolve(output, 'chunks', chunk), 'utf8');
+        expect(code, `${browser}: chunks/${chunk} carries no translator of its own`).not.toMatch(translator);
+      }
+      const background = await readFile(resolve(output, 'background.js'), 'utf8');
+      if (browser === 'chrome') {
+        expect(background, 'Chrome’s background.js carries no translator of its own').not.toMatch(translator);
+        expect(background, 'Chrome’s background.js takes the strings’ registry from catalog.js').toMatch(/["'`]lib\/i18n\/index["'`]/);
+      } else {
+        // An event page imports no scripts (lib/background/worker-scripts.ts).
+        expect(background, 'Firefox’s background bundles the translator').toMatch(translator);
+      }
+    }
+  });
+});
+
 describe('Dexie in the package', () => {
   it('is one file, dexie.js, which Chrome’s worker imports on first use and the pages that read the log load', async () => {
     // lib/background/worker-scripts.ts: carried twice it was about 31 kB of the zip, and 98 kB of the
