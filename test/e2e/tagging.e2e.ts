@@ -137,7 +137,10 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     // carried them). Chromium did not show the page's request at all: the page's report began the visit,
     // when the page began. (Firefox shows the navigation's start, which begins the visit as any does.)
     expect(state.entries.aws?.requests ?? 0).toBe(0);
-    if (name === 'chromium') expect(Math.abs(state.startedAt - (await page.evaluate(() => performance.timeOrigin)))).toBeLessThan(2);
+    // Within 5 ms: the report reads the page's start as `Date.now() - performance.now()`, which in this
+    // Chromium is 0.2 to 2.1 ms off `performance.timeOrigin` on an idle page (40 pages), and 2.5 ms was
+    // seen under load. The visit it must not be, the page before's, began more than a second earlier.
+    if (name === 'chromium') expect(Math.abs(state.startedAt - (await page.evaluate(() => performance.timeOrigin)))).toBeLessThan(5);
     const popup = await openPopup(ext, tabId);
     const shown = await readPopup(popup);
     expect(shown.entries).toEqual(['aws', 'meta-pixel']);
