@@ -329,7 +329,8 @@ const usedSharedExports = new Map<string, Set<string>>();
  * build checks with, among them).
  */
 async function sharedModulesScript(): Promise<string> {
-  const modules = [...usedSharedExports].sort(([a], [b]) => a.localeCompare(b));
+  // In code-unit order, as `sort()` orders the names: the same on every machine, whatever its locale.
+  const modules = [...usedSharedExports].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (!modules.length) throw new Error('No bundle took a shared module: catalog.js would carry them for nobody (wxt.config.ts, sharedModules)');
   const local = (module: number, name: number) => `m${module}_${name}`;
   const entry = [
