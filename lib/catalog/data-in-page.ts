@@ -12,6 +12,6 @@ import { CATALOG_GLOBAL } from '../background/worker-scripts';
  * Chrome's worker imports too, and the judging modules it carries (lib/catalog/shared-modules.ts).
  */
 const shared = (globalThis as unknown as Record<string, (typeof Data & { modules: SharedModuleNamespaces }) | undefined>)[CATALOG_GLOBAL];
-if (!shared?.modules) throw new Error('/catalog.js did not define the catalog');
+if (!shared?.modules) throw new Error('/catalog.js did not define the catalog and its shared modules');
 
 export const { CATALOG_VERSION, catalog, thirdParties, modules } = shared;

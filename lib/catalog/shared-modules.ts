@@ -4,14 +4,14 @@
  * requests' deadlines, and the strings' registry they speak through. `catalog.js` carries them once,
  * after the catalog's data (wxt.config.ts, sharedModulesScript), with every module they import; the
  * worker's and the pages' bundles take each of those modules from it (wxt.config.ts, sharedModules),
- * where they carried a copy each (about 9 kB of the zip, BENCHMARKS.md, issue 13's thirty-sixth stop).
+ * where they carried a copy each (6.8 kB of the zip, BENCHMARKS.md, issue 13's thirty-sixth stop).
  *
  * One copy per realm matters beyond the bytes: the strings' registry (lib/i18n) is state, which a
  * worker or a page must hold once. So every module these import is taken from the script too, never
  * bundled beside it. Firefox's background, an event page, bundles all of them, as it does the catalog.
  *
- * Paths from the project's root, without extension. The script puts each module's namespace on the
- * catalog's global, under `modules`, keyed by this path.
+ * Paths from the project's root, without extension. The script puts on the catalog's global, under
+ * `modules`, the exports of each module that the worker's and the pages' bundles use, keyed by its path.
  */
 export const SHARED_MODULES = [
   'lib/catalog/index',
@@ -32,5 +32,5 @@ export const SHARED_MODULES = [
   'lib/requests/titles',
 ] as const;
 
-/** What `catalog.js` puts under its global's `modules`: each shared module's namespace, by its path without extension. */
+/** What `catalog.js` puts under its global's `modules`: of each shared module, the exports the bundles use, by its path without extension. */
 export type SharedModuleNamespaces = Record<string, Record<string, unknown>>;
