@@ -5,6 +5,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { CHROME_BUILD, CHROMIUM, chromiumArgs, launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
 import { parseScanArgs } from '../../lib/scan/args';
@@ -23,6 +24,8 @@ import { launchArms, measurePageLoads, profileContentScripts, profileWorker, REA
 import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
 import { bundleForExtension } from './bundle-for-extension';
+import * as z from 'zod/mini';
+import { buildOfRevision, comparedColdStarts, comparedPageLoads, comparedPopupPaints, Revision, type Compared } from './ab';
 
 const POPUP_OPENS = 15;
 const HISTORY_OPENS = 5;
@@ -397,11 +400,55 @@ async function harBench() {
   results.har = figures;
 }
 
+/**
+ * 7. Two builds against each other (ab.ts): `npm run bench -- ab --before <revision>`, the working tree's
+ * build against the revision's, each in a Chromium of its own, measured in turn. Only when named.
+ */
+async function abBench(revision: string) {
+  say(`7. A/B: the build of ${revision} (before) against this working tree's (after), each in a Chromium of its own, measured in turn`);
+  const built = await buildOfRevision(revision);
+  const shop = await startFixtureShop();
+  const network = { hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true };
+  const sides = { before: await launchWithExtension({ ...network, extensionPath: built.dir }), after: await launchWithExtension(network) };
+  const row = (label: string, c: Compared) =>
+    say(`   ${label.padEnd(44)} ${fmt(c.medianBefore, 1).padStart(7)} → ${fmt(c.medianAfter, 1).padStart(7)} ms   after / before ${fmt(c.ratio, 3)} [${fmt(c.ci95[0], 3)}–${fmt(c.ci95[1], 3)}]`);
+  try {
+    const home = 'https://www.mijnliefsteboek.nl/';
+    const rounds = Number(process.env.BENCH_COLD_STARTS ?? 20);
+    const loads = Number(process.env.BENCH_LOADS ?? 30);
+    say(`   before: ${built.commit.slice(0, 12)}; medians, and the ratio's 95% bootstrap interval (one that holds 1 is no difference this run can tell)`);
+    const cold = await comparedColdStarts(sides, home, rounds);
+    say(`   a woken worker, ${rounds} cold starts each (the worker's clock):`);
+    row('  first webRequest event handled', cold.firstEventHandled);
+    row('  its code runs', cold.scriptStarted);
+    row('  its modules evaluated in', cold.modulesEvaluated);
+    row('  start-up\'s reads back after', cold.startUpReadsBack);
+    const popup = await comparedPopupPaints(sides, home, POPUP_OPENS * 2);
+    say(`   the popup, ${POPUP_OPENS * 2} opens each, the home page in its tab:`);
+    row('  content painted', popup);
+    const pages = { home: await comparedPageLoads(sides, home, loads), checkout: await comparedPageLoads(sides, `${home}checkout`, loads) };
+    say(`   page loads, ${loads} each, local network (navigation start → load event's end):`);
+    row('  home page', pages.home);
+    row('  checkout', pages.checkout);
+    results.ab = { before: built.commit, coldStart: cold, popup, pageLoad: pages };
+  } finally {
+    await Promise.allSettled([sides.before.close(), sides.after.close()]);
+    await rm(built.dir, { recursive: true, force: true });
+    await shop.close();
+  }
+}
+
 async function main() {
   say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, cold-start, content-scripts, log, scan, har, sizes).
-  const only = process.argv.slice(2);
+  const { positionals: only, values: flags } = parseArgs({ options: { before: { type: 'string' } }, allowPositionals: true });
   const run = (name: string) => only.length === 0 || only.includes(name);
+  // `ab` compares two builds, so it runs only when named, with the revision to compare with.
+  const before = only.includes('ab') ? Revision.safeParse(flags.before) : null;
+  if (before && !before.success) {
+    process.stderr.write(`npm run bench -- ab --before <revision>: ${flags.before === undefined ? 'say which revision to compare with, such as HEAD~1' : z.prettifyError(before.error)}\n`);
+    process.exit(2);
+  }
   say();
   if (run('classification')) {
     const classification = await classificationBench();
@@ -444,6 +491,10 @@ async function main() {
     say('6. Bundle sizes (gzip -9 per file; the store zip as wxt zip makes it)');
     for (const file of sizes.files) say(`   ${file.path.padEnd(44)} ${String(file.gzip).padStart(8)} B gzip (${file.bytes} B)`);
     say(`   zipped extension: ${sizes.zipBytes} B (issue budget 200 kB; size-budget.json holds the checked limits)`);
+  }
+  if (before?.success) {
+    await abBench(before.data);
+    say();
   }
   await mkdir(resolve(ROOT, 'test-results'), { recursive: true });
   const file = only.length ? `test-results/bench-${only.join('-')}.json` : 'test-results/bench.json';

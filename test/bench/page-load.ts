@@ -30,9 +30,12 @@ const ARMS: Arm[] = ['none', 'control', 'scripts', 'worker', 'ours'];
 /** A customer's connection, roughly: DevTools' network emulation on each page (latency is per request). */
 export const REALISTIC_NETWORK = { latency: 40, download: (20 * 1024 * 1024) / 8, upload: (5 * 1024 * 1024) / 8 };
 
+/** The page's own network, or DevTools' emulation of a customer's (`REALISTIC_NETWORK`). */
+export type Network = 'local' | 'realistic';
+
 interface Sample {
   page: string;
-  network: 'local' | 'realistic';
+  network: Network;
   arm: Arm;
   ms: number;
 }
@@ -95,7 +98,7 @@ export async function writePopupFloorExtension(): Promise<string> {
 }
 
 /** Milliseconds from navigation start to the end of the load event, in a fresh tab. */
-async function loadTime(browser: Browser, url: string, network: Sample['network']): Promise<number> {
+export async function loadTime(browser: Browser, url: string, network: Sample['network']): Promise<number> {
   const page = await browser.newPage();
   try {
     if (network === 'realistic') await page.emulateNetworkConditions(REALISTIC_NETWORK);
