@@ -5,11 +5,13 @@
  * turn, their order alternating, so that whatever the machine's neighbours do hits both alike:
  *
  * - a woken worker (cold-start.ts): the first event handled, the modules' evaluation, the script's start;
- * - the popup's paint, with the fixture's home page in the tab it reads;
+ * - the popup's paint, with the fixture's home page in the tab it reads, and the history page's, with
+ *   the visits the cold starts logged;
  * - page loads of the home page and the checkout, on the local network.
  *
- * Every figure is reported as before → after, with the ratio after / before and its 95% bootstrap
- * interval: an interval that holds 1 is no difference this run can tell.
+ * Every figure is reported as before → after, with the median of the rounds' ratios after / before and
+ * its 95% bootstrap interval (stats.ts, pairedRatio): an interval that holds 1 is no difference this run
+ * can tell.
  */
 import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
@@ -19,14 +21,14 @@ import * as z from 'zod/mini';
 import type { ExtensionBrowser } from '../../lib/scan/chromium';
 import { alternatingColdStarts } from './cold-start';
 import { loadTime } from './page-load';
-import { bootstrapRatio, median } from './stats';
+import { median, pairedRatio } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /** `--before`: a revision git knows (a commit, a tag, `HEAD~3`), never an option or a path outside git. */
 export const Revision = z.string().check(z.regex(/^\w[\w./~^@{}-]*$/, 'the revision to compare with is a git commit, tag or branch, such as 338e605 or HEAD~2'));
 
-/** An A/B's numbers for one figure: the two sides' samples, their medians, and after / before. */
+/** An A/B's numbers for one figure: the two sides' samples (round i's in place i), their medians, and after / before, round by round. */
 export interface Compared {
   before: number[];
   after: number[];
@@ -37,7 +39,7 @@ export interface Compared {
 }
 
 export function compared(before: number[], after: number[]): Compared {
-  const { ratio, ci95 } = bootstrapRatio(after, before);
+  const { ratio, ci95 } = pairedRatio(after, before);
   return { before, after, medianBefore: median(before), medianAfter: median(after), ratio, ci95 };
 }
 
@@ -82,23 +84,26 @@ export async function comparedColdStarts(sides: { before: ExtensionBrowser; afte
   };
 }
 
+/** The popup's address in `ext`, for a tab of its own with `shopUrl` loaded and its reports in. */
+export async function popupOf(ext: ExtensionBrowser, shopUrl: string): Promise<string> {
+  const shop = await ext.browser.newPage();
+  await shop.goto(shopUrl, { waitUntil: 'networkidle0' });
+  await ext.settle(shop);
+  return `chrome-extension://${ext.extensionId}/popup.html?tabId=${await ext.tabIdOf(shop)}`;
+}
+
 /**
- * The popup's content painted (its `privacy-lens:content-painted` mark, from the navigation's start),
- * `opens` times in each build, alternating, with `shopUrl` open in a tab of each browser for it to read.
+ * An extension page's content painted (its `privacy-lens:content-painted` mark, from the navigation's
+ * start), `opens` times in each build, alternating; `pageOf` gives each browser's address of the page.
  */
-export async function comparedPopupPaints(sides: { before: ExtensionBrowser; after: ExtensionBrowser }, shopUrl: string, opens: number): Promise<Compared> {
-  const popupOf = async (ext: ExtensionBrowser) => {
-    const shop = await ext.browser.newPage();
-    await shop.goto(shopUrl, { waitUntil: 'networkidle0' });
-    await ext.settle(shop);
-    return `chrome-extension://${ext.extensionId}/popup.html?tabId=${await ext.tabIdOf(shop)}`;
-  };
-  const urls = { before: await popupOf(sides.before), after: await popupOf(sides.after) };
+export async function comparedPaints(sides: { before: ExtensionBrowser; after: ExtensionBrowser }, pageOf: (ext: ExtensionBrowser) => Promise<string>, opens: number): Promise<Compared> {
+  const urls = { before: await pageOf(sides.before), after: await pageOf(sides.after) };
   const paintedAt = async (ext: ExtensionBrowser, url: string) => {
     const page = await ext.browser.newPage();
     try {
+      await page.setViewport({ width: 1100, height: 900 });
       await page.goto(url);
-      await page.waitForFunction(() => performance.getEntriesByName('privacy-lens:content-painted').length > 0);
+      await page.waitForFunction(() => performance.getEntriesByName('privacy-lens:content-painted').length > 0, { timeout: 60_000 });
       return await page.evaluate(() => performance.getEntriesByName('privacy-lens:content-painted')[0]!.startTime);
     } finally {
       await page.close();

@@ -25,7 +25,7 @@ import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
 import { bundleForExtension } from './bundle-for-extension';
 import * as z from 'zod/mini';
-import { buildOfRevision, comparedColdStarts, comparedPageLoads, comparedPopupPaints, Revision, type Compared } from './ab';
+import { buildOfRevision, comparedColdStarts, comparedPageLoads, comparedPaints, popupOf, Revision, type Compared } from './ab';
 
 const POPUP_OPENS = 15;
 const HISTORY_OPENS = 5;
@@ -401,11 +401,11 @@ async function harBench() {
 }
 
 /**
- * 7. Two builds against each other (ab.ts): `npm run bench -- ab --before <revision>`, the working tree's
+ * 9. Two builds against each other (ab.ts): `npm run bench -- ab --before <revision>`, the working tree's
  * build against the revision's, each in a Chromium of its own, measured in turn. Only when named.
  */
 async function abBench(revision: string) {
-  say(`7. A/B: the build of ${revision} (before) against this working tree's (after), each in a Chromium of its own, measured in turn`);
+  say(`9. A/B: the build of ${revision} (before) against this working tree's (after), each in a Chromium of its own, measured in turn`);
   const built = await buildOfRevision(revision);
   const shop = await startFixtureShop();
   const network = { hostRules: [`MAP * 127.0.0.1:${shop.port}`], insecure: true };
@@ -423,14 +423,17 @@ async function abBench(revision: string) {
     row('  its code runs', cold.scriptStarted);
     row('  its modules evaluated in', cold.modulesEvaluated);
     row('  start-up\'s reads back after', cold.startUpReadsBack);
-    const popup = await comparedPopupPaints(sides, home, POPUP_OPENS * 2);
-    say(`   the popup, ${POPUP_OPENS * 2} opens each, the home page in its tab:`);
-    row('  content painted', popup);
+    const opens = POPUP_OPENS * 2;
+    const popup = await comparedPaints(sides, (ext) => popupOf(ext, home), opens);
+    const history = await comparedPaints(sides, async (ext) => `chrome-extension://${ext.extensionId}/options.html#history`, opens);
+    say(`   extension pages, ${opens} opens each (navigation start → the content's paint):`);
+    row('  the popup, the home page in its tab', popup);
+    row(`  the history page, the cold starts' visits`, history);
     const pages = { home: await comparedPageLoads(sides, home, loads), checkout: await comparedPageLoads(sides, `${home}checkout`, loads) };
     say(`   page loads, ${loads} each, local network (navigation start → load event's end):`);
     row('  home page', pages.home);
     row('  checkout', pages.checkout);
-    results.ab = { before: built.commit, coldStart: cold, popup, pageLoad: pages };
+    results.ab = { before: built.commit, coldStart: cold, popup, history, pageLoad: pages };
   } finally {
     await Promise.allSettled([sides.before.close(), sides.after.close()]);
     await rm(built.dir, { recursive: true, force: true });
