@@ -4,8 +4,9 @@
  * its whole script before its first event (the code cache is read whole, called or not, BENCHMARKS.md's
  * twentieth stop), and most wakings need neither. Two more, `catalog.js` and `zod.js` (below), every
  * start imports, so that the pages can share them.
- * - `dexie.js`: Dexie's own minified UMD build (the same code its ES module entry wraps), which the pages
- *   that read the log load too, so Chrome's package carries it once. The worker needs it about a second
+ * - `dexie.js`: Dexie's own ES2021 build, minified as a classic script that puts `Dexie` on the global
+ *   object (wxt.config.ts, dexieScript), which the pages that read the log load too, so Chrome's package
+ *   carries it once. The worker needs it about a second
  *   after it wakes, when it writes the log's first batch (lib/db/dexie-in-chrome-worker.ts).
  * - `iabtcf.js`: the IAB's TCF library, which the worker needs only when a TC string arrives
  *   (lib/consent/readers/iabtcf-in-chrome-worker.ts). Nothing else in the package uses it.

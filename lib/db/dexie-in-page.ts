@@ -1,5 +1,5 @@
 // The shared script (lib/background/worker-scripts.ts), loaded as a module the build leaves as it is (wxt.config.ts):
-// a page evaluates it before this module, and its UMD wrapper puts Dexie on the global object.
+// a page evaluates it before this module, and it puts Dexie on the global object (wxt.config.ts, dexieScript).
 import '/dexie.js';
 import type { Dexie as DexieClass } from 'dexie';
 

@@ -423,7 +423,7 @@ async function abBench(revision: string) {
     row('  its code runs', cold.scriptStarted);
     row('  its modules evaluated in', cold.modulesEvaluated);
     row('  start-up\'s reads back after', cold.startUpReadsBack);
-    const opens = POPUP_OPENS * 2;
+    const opens = Number(process.env.BENCH_OPENS ?? POPUP_OPENS * 2);
     const popup = await comparedPaints(sides, (ext) => popupOf(ext, home), opens);
     const history = await comparedPaints(sides, async (ext) => `chrome-extension://${ext.extensionId}/options.html#history`, opens);
     say(`   extension pages, ${opens} opens each (navigation start → the content's paint):`);
