@@ -1,17 +1,16 @@
 /**
  * The modules that judge by the catalog, which Chrome's worker and the extension's pages both run: the
  * consent judge, the policy's promises and their evidence, a tab's state and its judgement, the rights
- * requests' deadlines, the strings' registry they speak through, the URL splitter, and the report
- * builder (the worker builds a HAR file's report, the history page a visit's). `catalog.js` carries them
- * once, after the catalog's data (wxt.config.ts, sharedModulesScript), with every module they import; the
+ * requests' deadlines, and the strings' registry they speak through. `catalog.js` carries them once,
+ * after the catalog's data (wxt.config.ts, sharedModulesScript), with every module they import; the
  * worker's and the pages' bundles take each of those modules from it (wxt.config.ts, sharedModules),
- * where they carried a copy each (6.8 kB of the zip, BENCHMARKS.md, issue 13's thirty-sixth stop; the
- * URL splitter and the report builder 2.2 kB more, the thirty-seventh).
+ * where they carried a copy each (6.8 kB of the zip, BENCHMARKS.md, issue 13's thirty-sixth stop).
  *
- * What a module here costs the pages that do not use it: its top level, run as catalog.js loads (the
- * report's schema, 14 lazy zod schemas, made an evaluation of catalog.js in Node 0.7 ms longer). A module
- * that needs Dexie stays out: the worker imports Dexie on first use and the pages statically, so no one
- * copy could take it the same way in both (lib/db/dexie-in-*.ts).
+ * A module here costs every page its top level, run as catalog.js loads, whether the page uses it or not.
+ * The URL splitter and the report builder (with the report's schema and redaction), which the worker and
+ * the history page both carry, were tried here and left out: 2.2 kB less in the zip, but the popup, which
+ * uses neither, painted 8–13 ms later (paired ratio 1.089 and 1.097, intervals above 1, in two A/Bs of 60
+ * opens; an A/A read 0.959), BENCHMARKS.md's thirty-seventh stop.
  *
  * One copy per realm matters beyond the bytes: the strings' registry (lib/i18n) is state, which a
  * worker or a page must hold once. So every module these import is taken from the script too, never
@@ -24,7 +23,6 @@ export const SHARED_MODULES = [
   'lib/catalog/index',
   'lib/catalog/shop-domains',
   'lib/classify/query',
-  'lib/classify/url',
   'lib/consent/judge',
   'lib/consent/stance',
   'lib/db/health',
@@ -36,7 +34,6 @@ export const SHARED_MODULES = [
   'lib/parse/stored-json',
   'lib/promises/index',
   'lib/promises/describe',
-  'lib/report/build',
   'lib/requests/status',
   'lib/requests/titles',
 ] as const;
