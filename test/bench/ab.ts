@@ -45,8 +45,14 @@ export function compared(before: number[], after: number[]): Compared {
 
 function git(args: string[]): string {
   const run = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${run.stderr.trim() || run.error?.message}`);
+  if (run.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${run.stderr.trim() || run.error?.message || `exit ${run.status}`}`);
   return run.stdout.trim();
+}
+
+/** The commit `revision` names in this checkout, or null if git knows none. */
+export function commitOf(revision: string): string | null {
+  const known = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: ROOT, encoding: 'utf8' });
+  return known.status === 0 ? known.stdout.trim() : null;
 }
 
 /**
@@ -55,10 +61,11 @@ function git(args: string[]): string {
  * and says so with the build's own output.
  */
 export async function buildOfRevision(revision: string): Promise<{ dir: string; commit: string }> {
-  const commit = git(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
+  const commit = commitOf(revision);
+  if (!commit) throw new Error(`git knows no commit named ${revision}`);
   const tree = await mkdtemp(join(tmpdir(), 'privacy-lens-ab-tree-'));
-  git(['worktree', 'add', '--detach', '--force', tree, commit]);
   try {
+    git(['worktree', 'add', '--detach', '--force', tree, commit]);
     await symlink(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
     const build = spawnSync('npx', ['wxt', 'build'], { cwd: tree, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`The build of ${revision} (${commit.slice(0, 7)}) failed:\n${build.stdout}\n${build.stderr}`);
@@ -66,7 +73,9 @@ export async function buildOfRevision(revision: string): Promise<{ dir: string; 
     await cp(join(tree, '.output/chrome-mv3'), dir, { recursive: true });
     return { dir, commit };
   } finally {
-    git(['worktree', 'remove', '--force', tree]);
+    // Not `git()`: a failure here must not hide the one that brought us here.
+    spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT });
+    spawnSync('git', ['worktree', 'prune'], { cwd: ROOT });
     await rm(tree, { recursive: true, force: true });
   }
 }

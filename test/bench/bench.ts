@@ -25,7 +25,7 @@ import { median, quantile } from './stats';
 import { bundleSizes } from './sizes';
 import { bundleForExtension } from './bundle-for-extension';
 import * as z from 'zod/mini';
-import { buildOfRevision, comparedColdStarts, comparedPageLoads, comparedPaints, popupOf, Revision, type Compared } from './ab';
+import { buildOfRevision, commitOf, comparedColdStarts, comparedPageLoads, comparedPaints, popupOf, Revision, type Compared } from './ab';
 
 const POPUP_OPENS = 15;
 const HISTORY_OPENS = 5;
@@ -448,8 +448,9 @@ async function main() {
   const run = (name: string) => only.length === 0 || only.includes(name);
   // `ab` compares two builds, so it runs only when named, with the revision to compare with.
   const before = only.includes('ab') ? Revision.safeParse(flags.before) : null;
-  if (before && !before.success) {
-    process.stderr.write(`npm run bench -- ab --before <revision>: ${flags.before === undefined ? 'say which revision to compare with, such as HEAD~1' : z.prettifyError(before.error)}\n`);
+  const problem = !before ? null : !before.success ? (flags.before === undefined ? 'say which revision to compare with, such as HEAD~1' : z.prettifyError(before.error)) : commitOf(before.data) ? null : `git knows no commit named ${before.data} in this checkout; give a commit, tag or branch, such as HEAD~1`;
+  if (problem) {
+    process.stderr.write(`npm run bench -- ab --before <revision>: ${problem}\n`);
     process.exit(2);
   }
   say();
