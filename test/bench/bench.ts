@@ -441,10 +441,20 @@ async function abBench(revision: string) {
   }
 }
 
+/** The sections named and `--before`; anything else is said in a line, without a stack. */
+function commandLine() {
+  try {
+    return parseArgs({ options: { before: { type: 'string' } }, allowPositionals: true });
+  } catch (error) {
+    process.stderr.write(`npm run bench -- [section ...] [ab --before <revision>]: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 async function main() {
   say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, cold-start, content-scripts, log, scan, har, sizes).
-  const { positionals: only, values: flags } = parseArgs({ options: { before: { type: 'string' } }, allowPositionals: true });
+  const { positionals: only, values: flags } = commandLine();
   const run = (name: string) => only.length === 0 || only.includes(name);
   // `ab` compares two builds, so it runs only when named, with the revision to compare with.
   const before = only.includes('ab') ? Revision.safeParse(flags.before) : null;
