@@ -11,12 +11,19 @@ import { createLogWriter } from '@/lib/db/writer';
 
 const ENTRIES = ['google-analytics', 'meta-pixel', 'microsoft-ads', 'google-ads', 'aws', null] as const;
 
-/** Lets the worker's other tasks run (the writer's transaction callbacks), without a timer's clamping. */
-const nextTask = () => new Promise<void>((resolve) => {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => resolve();
-  channel.port2.postMessage(null);
-});
+/**
+ * Lets the worker's other tasks run (the writer's transaction callbacks), without a timer's clamping.
+ * One channel for every hop: a channel made per hop was 5% of the measured time (92 ms of a 100,000
+ * ingest's profile), the bench's cost and not the log's.
+ */
+const channel = new MessageChannel();
+let hopped: (() => void) | undefined;
+channel.port1.onmessage = () => hopped?.();
+const nextTask = () =>
+  new Promise<void>((resolve) => {
+    hopped = resolve;
+    channel.port2.postMessage(null);
+  });
 
 async function ingest(count: number, visits: number, name?: string) {
   const db = openLog(name);
