@@ -1,5 +1,5 @@
 import { readQuery, type QueryParams } from './query';
-import { cutUrl, normaliseHost, pathOf, pathOnlyOf, splitUrl, type UrlCut } from './url';
+import { cutUrl, normaliseHost, pathOf, splitUrl, type UrlCut } from './url';
 import { catalog as defaultCatalog, ruleHosts, type Catalog, type EntryId, type RequestKind } from '../catalog';
 
 /** What a URL is, seen from a page of the shop. */
@@ -27,7 +27,7 @@ interface CompiledRule {
   kind: RequestKind;
   via?: string;
   observeBy: 'network' | 'page';
-  path: PathRule | null;
+  path: RegExp | null;
 }
 
 /** A catalog host or one of the shop's domains, as the classifier looks it up. */
@@ -81,7 +81,7 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
           kind: rule.kind,
           via: rule.via,
           observeBy: rule.observeBy,
-          path: rule.path === undefined ? null : compilePathRule(rule.path),
+          path: rule.path === undefined ? null : new RegExp(rule.path, 'i'),
         });
       }
     }
@@ -100,14 +100,11 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
   const anyProtocolPath = protocols.length ? new RegExp(protocols.map((p) => `(?:${p.path.source})`).join('|')) : null;
 
   /** The protocol a request on a host the host rules did not decide speaks, if any. */
-  function protocolOf(cut: UrlCut, body: string | undefined): CompiledProtocol | null {
-    if (anyProtocolPath === null) return null;
-    // The path alone first: almost every URL fails the test, and its query is then never read.
-    const path = pathOnlyOf(cut);
-    if (path.length > MAX_PATH_TESTED || !anyProtocolPath.test(path)) return null;
-    const pathAndQuery = pathOf(cut);
-    if (pathAndQuery.length > MAX_PATH_TESTED) return null;
-    const query = pathAndQuery.length > path.length ? path.length : -1;
+  function protocolOf(pathAndQuery: string, body: string | undefined): CompiledProtocol | null {
+    if (anyProtocolPath === null || pathAndQuery.length > MAX_PATH_TESTED) return null;
+    const query = pathAndQuery.indexOf('?');
+    const path = query >= 0 ? pathAndQuery.slice(0, query) : pathAndQuery;
+    if (!anyProtocolPath.test(path)) return null;
     let params: QueryParams | undefined;
     let bodyParams: QueryParams | undefined;
     for (const protocol of protocols) {
@@ -134,10 +131,12 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
    * down. The path is read only for a rule that tests it.
    */
   function lookup(host: string, cut: UrlCut | null): UrlClass | null {
+    let tested: string | undefined;
     for (let key = table.longestSuffix(host); key; key = key.parent) {
       if (key.shop) return { party: 'shop', host };
       for (const rule of key.rules) {
-        if (rule.path === null || (cut ? rule.path.test(cut) : rule.path.pattern.test('/'))) {
+        if (rule.path !== null) tested ??= cut ? testedPath(pathOf(cut)) : '/';
+        if (rule.path === null || rule.path.test(tested!)) {
           return { party: 'listed', host, entryId: rule.entryId, kind: rule.kind, via: rule.via, observeBy: rule.observeBy };
         }
       }
@@ -151,7 +150,7 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
     const hit = lookup(cut.host, cut);
     if (hit?.party === 'listed') return hit;
     const host = cut.host;
-    const protocol = protocolOf(cut, body);
+    const protocol = protocolOf(pathOf(cut), body);
     if (protocol) {
       // The shop's own hosts are in the host permissions, so webRequest sees them; a tagging server
       // elsewhere is seen only through the page's Resource Timing.
@@ -168,42 +167,6 @@ export function createClassifier(catalog: Catalog = defaultCatalog): Classifier 
   }
 
   return { classifyUrl, isShopHost };
-}
-
-/** A host rule's path pattern, tested on a cut URL. */
-export interface PathRule {
-  /** The catalog's pattern, on the path and query (lib/catalog/schema.ts). */
-  pattern: RegExp;
-  test(cut: UrlCut): boolean;
-}
-
-/**
- * A pattern that starts with `^/` and is made of nothing that can match a '#': literal characters,
- * `\.`, `\?`, `\d`, classes of letters and digits, groups, alternatives, quantifiers and `$`.
- */
-const PATTERN_WITHOUT_FRAGMENT = /^\^\/(?:[A-Za-z0-9_\-/|()?+*$]|\\[.?d]|\[[A-Za-z0-9-]+\])*$/;
-
-/**
- * `source`, a host rule's path pattern, compiled to be tested on a cut URL. Most patterns are anchored
- * at the path's start and cannot match a '#': those run on the URL itself from where its path starts
- * (sticky), with `$` as "before the fragment or at the end". Then a hit is decided without the path's
- * slice and its search for a fragment, which read the whole URL: most of a tracker hit's query, in
- * cache lines that nothing else reads. Any other pattern, a path that does not start with '/', or one
- * longer than the classifier tests, takes the path and query as `pathOf` gives them.
- */
-export function compilePathRule(source: string): PathRule {
-  const pattern = new RegExp(source, 'i');
-  const inUrl = PATTERN_WITHOUT_FRAGMENT.test(source) ? new RegExp(source.slice(1).replace(/\$/g, '(?![^#])'), 'iy') : null;
-  return {
-    pattern,
-    test(cut) {
-      if (inUrl !== null && cut.pathAndQuery === undefined && cut.url.charCodeAt(cut.pathStart) === 47 /* / */ && cut.url.length - cut.pathStart <= MAX_PATH_TESTED) {
-        inUrl.lastIndex = cut.pathStart;
-        return inUrl.test(cut.url);
-      }
-      return pattern.test(testedPath(pathOf(cut)));
-    },
-  };
 }
 
 /**

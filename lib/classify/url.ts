@@ -96,22 +96,6 @@ export function pathOf(cut: UrlCut): string {
   return (cut.pathAndQuery = rest.charCodeAt(0) === 47 ? rest : `/${rest}`);
 }
 
-/** The cut URL's path without its query and fragment; `/` for none. Reads the URL only as far as the path goes. */
-export function pathOnlyOf(cut: UrlCut): string {
-  if (cut.pathAndQuery !== undefined) {
-    const query = cut.pathAndQuery.indexOf('?');
-    return query >= 0 ? cut.pathAndQuery.slice(0, query) : cut.pathAndQuery;
-  }
-  // Searched by indexOf, in native code: a loop over a long path's characters cost more than the
-  // query it spared. A '?' in the fragment is cut off with the fragment.
-  const { url, pathStart } = cut;
-  const query = url.indexOf('?', pathStart);
-  let path = query < 0 ? url.slice(pathStart) : url.slice(pathStart, query);
-  const hash = path.indexOf('#');
-  if (hash >= 0) path = path.slice(0, hash);
-  return path.charCodeAt(0) === 47 ? path : `/${path}`;
-}
-
 /** Where the user info after `start` ends (its last '@' before the path, query or fragment), or -1. */
 function userInfoEnd(url: string, start: number): number {
   let end = start;
