@@ -451,6 +451,14 @@ function commandLine() {
   }
 }
 
+/** What is wrong with `--before`, in a line, or null when it names a commit this checkout has. */
+function revisionProblem(given: string | undefined, parsed: ReturnType<typeof Revision.safeParse>): string | null {
+  if (given === undefined) return 'say which revision to compare with, such as HEAD~1';
+  if (!parsed.success) return z.prettifyError(parsed.error);
+  if (!commitOf(parsed.data)) return `git knows no commit named ${parsed.data} in this checkout; give a commit, tag or branch, such as HEAD~1`;
+  return null;
+}
+
 async function main() {
   say(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   // `npm run bench -- page-load log`: only the sections named (classification, hot-path, page-load, cold-start, content-scripts, log, scan, har, sizes).
@@ -458,7 +466,7 @@ async function main() {
   const run = (name: string) => only.length === 0 || only.includes(name);
   // `ab` compares two builds, so it runs only when named, with the revision to compare with.
   const before = only.includes('ab') ? Revision.safeParse(flags.before) : null;
-  const problem = !before ? null : !before.success ? (flags.before === undefined ? 'say which revision to compare with, such as HEAD~1' : z.prettifyError(before.error)) : commitOf(before.data) ? null : `git knows no commit named ${before.data} in this checkout; give a commit, tag or branch, such as HEAD~1`;
+  const problem = before && revisionProblem(flags.before, before);
   if (problem) {
     process.stderr.write(`npm run bench -- ab --before <revision>: ${problem}\n`);
     process.exit(2);
