@@ -4,27 +4,35 @@ import type { LogDatabase, Observation, PackedObservation, RequestPack } from '.
 import { mergeObservation } from './merge';
 
 /**
- * A visit's requests on disk: one pack per write of the log and visit (RequestPack in schema.ts).
- * Packs are only ever added, never rewritten: a request's end that arrives in a later write is
- * packed again as an amendment, and reading applies the packs in the order they were written (their
- * key, which IndexedDB's key generator hands out in commit order, whatever the clock says), as the
+ * Requests on disk: a write of the log packs the requests it queued into rows of at most PACK_SIZE,
+ * each naming the visits its requests belong to (RequestPack in schema.ts). Packs are only ever
+ * added by the writer, never rewritten: a request's end that arrives in a later write is packed again
+ * as an amendment, and reading applies the packs in the order they were written (their key, which
+ * IndexedDB's key generator hands out in commit order, whatever the clock says), as the
  * one-row-per-request log applied its writes: a row replaces the one with its id, an amendment is
- * merged into it (mergeObservation).
+ * merged into it (mergeObservation). Only removing visits (retention, a full disk) rewrites a pack,
+ * without theirs, under its own key.
  */
 
-/** One pack of `rows`, all of `visitId`; `amended` names the rows that are only a request's end. */
-export function packObservations(visitId: string, rows: readonly Observation[], amended: ReadonlySet<string>): RequestPack {
-  const entryIds = new Set<EntryId>();
-  let at = Infinity;
-  const observations = rows.map(({ visitId: _, ...row }) => {
-    if (row.entryId) entryIds.add(row.entryId);
-    at = Math.min(at, row.at);
-    return amended.has(row.id) ? { ...row, amend: true as const } : row;
-  });
-  return { visitId, at, entryIds: [...entryIds], observations };
+/**
+ * Requests per pack at most. A pack is read whole whenever one of its visits is shown, so it is kept
+ * small enough to read in a few milliseconds; one write packs several visits when it holds them (a
+ * flood of tabs, the journal of a stopped worker), since IndexedDB's cost is per row and index entry.
+ */
+export const PACK_SIZE = 500;
+
+/** A pack being filled: its visits' places, its companies, its first request. */
+interface OpenPack {
+  places: Map<string, number>;
+  entryIds: Set<EntryId>;
+  at: number;
+  observations: PackedObservation[];
 }
 
-/** Groups queued rows by visit: one pack each. */
+/**
+ * Packs one write's queued rows (`amended` names those that are only a request's end): a visit's rows
+ * together, in the order they were queued, PACK_SIZE to a pack.
+ */
 export function packBatch(rows: readonly Observation[], amended: ReadonlySet<string>): RequestPack[] {
   const byVisit = new Map<string, Observation[]>();
   for (const row of rows) {
@@ -32,23 +40,104 @@ export function packBatch(rows: readonly Observation[], amended: ReadonlySet<str
     if (visit) visit.push(row);
     else byVisit.set(row.visitId, [row]);
   }
-  return [...byVisit].map(([visitId, visitRows]) => packObservations(visitId, visitRows, amended));
+  const packs: OpenPack[] = [];
+  let open: OpenPack | undefined;
+  for (const [visitId, visitRows] of byVisit) {
+    for (const { visitId: _, ...row } of visitRows) {
+      if (!open || open.observations.length === PACK_SIZE) packs.push((open = { places: new Map(), entryIds: new Set(), at: Infinity, observations: [] }));
+      let place = open.places.get(visitId);
+      if (place === undefined) open.places.set(visitId, (place = open.places.size));
+      if (row.entryId) open.entryIds.add(row.entryId);
+      open.at = Math.min(open.at, row.at);
+      // A request of the pack's first visit names none: most packs hold one visit.
+      const packed: PackedObservation = place === 0 ? row : { ...row, visit: place };
+      open.observations.push(amended.has(row.id) ? { ...packed, amend: true } : packed);
+    }
+  }
+  return packs.map(({ places, entryIds, at, observations }) => ({ visitIds: [...places.keys()], at, entryIds: [...entryIds], observations }));
+}
+
+/** One visit's rows as one pack (the rows of an older log, packed by version 5's upgrade). */
+export function packObservations(visitId: string, rows: readonly Observation[], amended: ReadonlySet<string>): RequestPack {
+  return packBatch(rows.map((row) => ({ ...row, visitId })), amended)[0] ?? { visitIds: [visitId], at: Infinity, entryIds: [], observations: [] };
+}
+
+/** The visit a packed request belongs to, or undefined when the pack names none there (a row from another version). */
+function visitOf(pack: RequestPack, packed: PackedObservation): string | undefined {
+  const visitId: unknown = pack.visitIds[packed.visit ?? 0];
+  return typeof visitId === 'string' ? visitId : undefined;
+}
+
+/**
+ * The pack without the requests of `gone`'s visits, or null when nothing else is left in it. Its
+ * key stays, so the requests kept keep their place in the writing order.
+ */
+export function packWithout(pack: RequestPack, gone: ReadonlySet<string>): RequestPack | null {
+  const kept = pack.observations.filter((packed) => {
+    const visitId = visitOf(pack, packed);
+    return visitId !== undefined && !gone.has(visitId);
+  });
+  if (kept.length === 0) return null;
+  const visitIds = pack.visitIds.filter((visitId) => !gone.has(visitId));
+  const places = new Map(visitIds.map((visitId, place) => [visitId, place]));
+  const entryIds = new Set<EntryId>();
+  let at = Infinity;
+  const observations = kept.map((packed) => {
+    const place = places.get(visitOf(pack, packed)!)!;
+    const { visit: _, ...row } = packed;
+    if (row.entryId) entryIds.add(row.entryId);
+    at = Math.min(at, row.at);
+    return place === 0 ? row : { ...row, visit: place };
+  });
+  return { ...pack, visitIds, at, entryIds: [...entryIds], observations };
+}
+
+/** Packs read at a time when visits are removed: never the whole log in memory. */
+const REMOVAL_STEP = 100;
+
+/**
+ * Removes the requests of `visitIds` from the log: a pack that holds nothing else is deleted, any other
+ * written again without them. Inside a transaction of the caller's it is part of it; outside one each
+ * step is written on its own, the deletions first, so that a full disk gets its room back even if a
+ * rewrite fails.
+ */
+export async function removeVisitsRequests(db: LogDatabase, visitIds: readonly string[]): Promise<void> {
+  if (visitIds.length === 0) return;
+  const gone = new Set(visitIds);
+  // A pack holding two of the visits is found once for each.
+  const keys = [...new Set(await db.requestPacks.where('visitIds').anyOf(visitIds).primaryKeys())];
+  for (let start = 0; start < keys.length; start += REMOVAL_STEP) {
+    const emptied: number[] = [];
+    const rewritten: RequestPack[] = [];
+    for (const pack of await db.requestPacks.bulkGet(keys.slice(start, start + REMOVAL_STEP))) {
+      if (pack === undefined) continue;
+      // What does not have a pack's shape holds nothing readable: it goes with its visits.
+      const rest = isPack(pack) ? packWithout(pack, gone) : null;
+      if (rest) rewritten.push(rest);
+      else emptied.push(pack.seq!);
+    }
+    await db.requestPacks.bulkDelete(emptied);
+    await db.requestPacks.bulkPut(rewritten);
+  }
 }
 
 /**
  * A visit's requests from its packs, in time order. Packs are applied in the order they were written
  * (by key); what does not have the shape of a pack or a row is passed over, never thrown on: the log
  * is on the user's disk and may have been written by another version. A request the page's report
- * recovered and webRequest showed as well reads as one (`withoutRecoveredTwice`).
+ * recovered and webRequest showed as well reads as one (`withoutRecoveredTwice`). `onlyVisit`: the
+ * requests of that visit alone, from packs that may hold others.
  */
-export function unpackObservations(packs: readonly unknown[]): Observation[] {
+export function unpackObservations(packs: readonly unknown[], onlyVisit?: string): Observation[] {
   const sorted = packs.filter(isPack).sort((a, b) => a.seq! - b.seq!);
   const byId = new Map<string, Observation>();
   for (const pack of sorted) {
     for (const packed of pack.observations) {
       if (typeof packed !== 'object' || packed === null || typeof (packed as { id?: unknown }).id !== 'string') continue;
-      const { amend, ...rest } = packed as PackedObservation;
-      const row = { ...rest, visitId: pack.visitId } as Observation;
+      const visitId = visitOf(pack, packed as PackedObservation);
+      if (visitId === undefined || (onlyVisit !== undefined && visitId !== onlyVisit)) continue;
+      const { amend, visit: _, ...rest } = packed as PackedObservation;
+      const row = { ...rest, visitId } as Observation;
       const earlier = byId.get(row.id);
       byId.set(row.id, amend && earlier ? mergeSafely(earlier, row) : row);
     }
@@ -98,7 +187,7 @@ export function recoveredOccurrence(id: string, visitId: string): number | null 
 
 function isPack(value: unknown): value is RequestPack {
   const pack = value as Partial<RequestPack> | null;
-  return typeof pack === 'object' && pack !== null && typeof pack.seq === 'number' && typeof pack.visitId === 'string' && Array.isArray(pack.observations);
+  return typeof pack === 'object' && pack !== null && typeof pack.seq === 'number' && Array.isArray(pack.visitIds) && Array.isArray(pack.observations);
 }
 
 /** The merge rule on rows from the disk, which may not have the shape it expects: then the start stays as it was. */
@@ -112,7 +201,7 @@ function mergeSafely(earlier: Observation, later: Observation): Observation {
 
 /** Every request logged for a visit, in time order (raw rows: read each through `readObservation`). */
 export async function visitObservations(db: LogDatabase, visitId: string): Promise<Observation[]> {
-  return unpackObservations(await db.requestPacks.where('visitId').equals(visitId).toArray());
+  return unpackObservations(await db.requestPacks.where('visitIds').equals(visitId).toArray(), visitId);
 }
 
 /**

@@ -76,16 +76,18 @@ export interface Observation {
 }
 
 /**
- * How the log keeps a visit's requests on disk (since schema version 5): the rows one write of the log
- * queued for one visit, packed into one IndexedDB row. A page load's fifty requests were fifty rows,
+ * How the log keeps requests on disk (since schema version 5): the rows one write of the log queued,
+ * packed into IndexedDB rows of up to 500 (`PACK_SIZE`). A page load's fifty requests were fifty rows,
  * each with its own key and index entries; IndexedDB's cost is per row, so packing them made writing
- * the log several times faster (BENCHMARKS.md). `lib/db/packs.ts` packs and unpacks them; nothing
- * else reads a pack.
+ * the log several times faster (BENCHMARKS.md). Until version 7 a pack held one visit's requests; a
+ * write that holds many visits (a flood of tabs, a stopped worker's journal) now packs them together.
+ * `lib/db/packs.ts` packs and unpacks them; nothing else reads a pack.
  */
 export interface RequestPack {
   /** From IndexedDB's key generator, in the order the packs were written: reading applies them in it. */
   seq?: number;
-  visitId: string;
+  /** The visits its requests belong to (a multi-entry index; version 7, before which it was one `visitId`). */
+  visitIds: string[];
   /** The earliest of its requests. */
   at: number;
   /** The catalog entries its requests went to (a multi-entry index: which companies ever received data). */
@@ -93,8 +95,11 @@ export interface RequestPack {
   observations: PackedObservation[];
 }
 
-/** An observation in a pack: its visit is the pack's. `amend`: only the request's end, to merge into its start. */
-export type PackedObservation = Omit<Observation, 'visitId'> & { amend?: true };
+/**
+ * An observation in a pack. `visit`: its visit's place in the pack's `visitIds`, left out for the first.
+ * `amend`: only the request's end, to merge into its start.
+ */
+export type PackedObservation = Omit<Observation, 'visitId'> & { visit?: number; amend?: true };
 
 /** A change of the consent record during a visit (since schema version 2). */
 export interface ConsentChangeRow extends ConsentChange {
@@ -208,6 +213,26 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
     version: 6,
     stores: {
       observations: null,
+    },
+  },
+  {
+    // A pack may hold several visits' requests, indexed by each (RequestPack): 100,000 requests in
+    // 4,000 visits were 4,000 packs, each a row with its index entries, and are now 200 (BENCHMARKS.md).
+    // A pack written before names its one visit as `visitId`; its requests, the pack's first visit's,
+    // stay as they are. (Version 5's upgrade, run first on an older log, packs in today's shape.)
+    version: 7,
+    stores: {
+      requestPacks: '++seq, *visitIds, *entryIds',
+    },
+    upgrade: async (tx) => {
+      await tx
+        .table('requestPacks')
+        .toCollection()
+        .modify((pack: { visitId?: unknown; visitIds?: unknown }) => {
+          if (Array.isArray(pack.visitIds)) return;
+          pack.visitIds = typeof pack.visitId === 'string' ? [pack.visitId] : [];
+          delete pack.visitId;
+        });
     },
   },
 ];

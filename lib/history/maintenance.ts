@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { LogDatabase } from '../db/schema';
+import { removeVisitsRequests } from '../db/packs';
 import { emptyHarInbox } from '../har/inbox';
 import { within } from '../timing/within';
 
@@ -26,7 +27,7 @@ export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = 
     const old = await db.visits.where('startedAt').below(cutoff).primaryKeys();
     if (old.length === 0) return 0;
     await Promise.all([
-      db.requestPacks.where('visitId').anyOf(old).delete(),
+      removeVisitsRequests(db, old),
       db.cookies.where('visitId').anyOf(old).delete(),
       db.consentChanges.where('visitId').anyOf(old).delete(),
       db.findings.where('visitId').anyOf(old).delete(),
@@ -53,12 +54,12 @@ export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = 
     const page = await db.visits.orderBy('startedAt').offset(offset).limit(ROOM_PAGE).primaryKeys();
     for (const visitId of page) {
       if (chosen.length >= want) break;
-      if ((await db.requestPacks.where('visitId').equals(visitId).limit(1).count()) > 0) chosen.push(visitId);
+      if ((await db.requestPacks.where('visitIds').equals(visitId).limit(1).count()) > 0) chosen.push(visitId);
     }
     if (page.length < ROOM_PAGE) break;
   }
   if (chosen.length === 0) return 0;
-  await db.requestPacks.where('visitId').anyOf(chosen).delete();
+  await removeVisitsRequests(db, chosen);
   return chosen.length;
 }
 

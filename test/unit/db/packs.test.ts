@@ -1,7 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createLogWriter, openLog, type Observation, type RequestPack } from '@/lib/db';
-import { createLoggedRowsCounter, packBatch, recoveredOccurrence, unpackObservations, visitObservations } from '@/lib/db/packs';
+import fc from 'fast-check';
+import { createLoggedRowsCounter, PACK_SIZE, packBatch, packWithout, recoveredOccurrence, removeVisitsRequests, unpackObservations, visitObservations } from '@/lib/db/packs';
 import { recoveredKey } from '@/lib/observe/reconcile';
 import { addObservations } from './log-rows';
 
@@ -10,20 +11,80 @@ function observation(id: string, patch: Partial<Observation> = {}): Observation 
 }
 
 describe('request packs', () => {
-  it('packs one write of the log into one row per visit, with the entries its requests went to', () => {
+  it('packs one write of the log into one row, each visit\'s requests together, with the entries they went to', () => {
     const packs = packBatch(
       [observation('v1:r1', { at: 7 }), observation('v2:r1', { visitId: 'v2', entryId: null, host: 'static.hotjar.com' }), observation('v1:r2', { at: 5, entryId: 'google-analytics' })],
       new Set(['v1:r2']),
     );
     expect(packs).toEqual([
       {
-        visitId: 'v1',
-        at: 5,
+        visitIds: ['v1', 'v2'],
+        at: 1,
         entryIds: ['meta-pixel', 'google-analytics'],
-        observations: [expect.not.objectContaining({ visitId: 'v1' }), expect.objectContaining({ id: 'v1:r2', amend: true })],
+        observations: [
+          // The first visit's requests name none; the others theirs by place.
+          { ...observation('v1:r1', { at: 7 }), visitId: undefined },
+          expect.objectContaining({ id: 'v1:r2', amend: true }),
+          expect.objectContaining({ id: 'v2:r1', visit: 1 }),
+        ],
       },
-      { visitId: 'v2', at: 1, entryIds: [], observations: [expect.objectContaining({ id: 'v2:r1' })] },
     ]);
+    expect(packs[0]!.observations.map((o) => 'visitId' in o || ('visit' in o && o.visit === 0))).toEqual([false, false, false]);
+    expect(unpackObservations([{ ...packs[0]!, seq: 1 }]).map((row) => [row.id, row.visitId])).toEqual([
+      ['v2:r1', 'v2'],
+      ['v1:r2', 'v1'],
+      ['v1:r1', 'v1'],
+    ]);
+  });
+
+  it(`fills packs to ${PACK_SIZE} requests, a visit's carried over to the next`, () => {
+    const rows = [
+      ...Array.from({ length: PACK_SIZE - 2 }, (_, n) => observation(`v1:r${n}`, { at: n })),
+      ...Array.from({ length: 5 }, (_, n) => observation(`v2:r${n}`, { visitId: 'v2', at: 1_000 + n, entryId: 'google-ads' })),
+    ];
+    const packs = packBatch(rows, new Set());
+    expect(packs.map((p) => [p.visitIds, p.observations.length, p.entryIds, p.at])).toEqual([
+      [['v1', 'v2'], PACK_SIZE, ['meta-pixel', 'google-ads'], 0],
+      [['v2'], 3, ['google-ads'], 1_002],
+    ]);
+    const read = unpackObservations(packs.map((p, seq) => ({ ...p, seq })));
+    expect(read).toEqual(rows);
+    expect(unpackObservations(packs.map((p, seq) => ({ ...p, seq })), 'v2')).toEqual(rows.slice(PACK_SIZE - 2));
+  });
+
+  it('reads any mix of visits back as they were queued, each visit on its own', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('v1', 'v2', 'v3', 'v10'), fc.integer({ min: 0, max: 5_000 })), { maxLength: 1_200 }), (picks) => {
+        const rows = picks.map(([visitId, at], n) => observation(`${visitId}:r${n}`, { visitId, at }));
+        const packs = packBatch(rows, new Set()).map((p, seq) => ({ ...p, seq }));
+        expect(packs.every((p) => p.observations.length <= PACK_SIZE)).toBe(true);
+        const byTime = (list: Observation[]) => [...list].sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+        expect(byTime(unpackObservations(packs))).toEqual(byTime(rows));
+        for (const visitId of ['v1', 'v2', 'v3', 'v10']) expect(byTime(unpackObservations(packs, visitId))).toEqual(byTime(rows.filter((r) => r.visitId === visitId)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  describe('a pack without some of its visits', () => {
+    const pack = { ...packBatch([observation('v1:r1', { at: 3 }), observation('v2:r1', { visitId: 'v2', at: 2, entryId: 'google-ads' }), observation('v3:r1', { visitId: 'v3', at: 9, entryId: 'aws' })], new Set(['v3:r1']))[0]!, seq: 4 };
+
+    it('keeps its key and the others\' requests, each naming its visit by its new place', () => {
+      const rest = packWithout(pack, new Set(['v1']))!;
+      expect(rest).toMatchObject({ seq: 4, visitIds: ['v2', 'v3'], at: 2, entryIds: ['google-ads', 'aws'] });
+      expect(rest.observations.map((o) => [o.id, o.visit, o.amend])).toEqual([
+        ['v2:r1', undefined, undefined],
+        ['v3:r1', 1, true],
+      ]);
+      expect(unpackObservations([rest]).map((row) => [row.id, row.visitId])).toEqual([
+        ['v2:r1', 'v2'],
+        ['v3:r1', 'v3'],
+      ]);
+    });
+
+    it('is nothing once every visit in it has gone', () => {
+      expect(packWithout(pack, new Set(['v1', 'v2', 'v3', 'v9']))).toBeNull();
+    });
   });
 
   it('reads packs in writing order: a row replaces one with its id, an amendment merges into it', () => {
@@ -42,9 +103,12 @@ describe('request packs', () => {
   it('keeps an amendment whose start never reached the log, and passes over what is not a pack', () => {
     const end = { ...packBatch([observation('v1:r3', { at: 9, status: 204 })], new Set(['v1:r3']))[0]!, seq: 1 };
     // An amendment whose personal data is not a list, as another version might have written it: the start stays.
-    const start = { seq: 2, visitId: 'v1', at: 1, entryIds: [], observations: [observation('v1:r4', { at: 1 })] };
-    const broken = { seq: 3, visitId: 'v1', at: 2, entryIds: [], observations: [{ ...observation('v1:r4', { at: 2 }), personalData: 'email', amend: true }] };
-    expect(unpackObservations([end, start, broken, null, 'text', { seq: 4, visitId: 'v1', observations: 'no' }, { visitId: 'v1', observations: [] }, { seq: 5, visitId: 'v1', observations: [null, { noId: true }] }])).toEqual([
+    const start = { seq: 2, visitIds: ['v1'], at: 1, entryIds: [], observations: [observation('v1:r4', { at: 1 })] };
+    const broken = { seq: 3, visitIds: ['v1'], at: 2, entryIds: [], observations: [{ ...observation('v1:r4', { at: 2 }), personalData: 'email', amend: true }] };
+    // A request naming a place the pack has no visit at (or no number) is passed over too.
+    const misplaced = { seq: 6, visitIds: ['v1'], at: 2, entryIds: [], observations: [{ ...observation('v1:r5'), visit: 1 }, { ...observation('v1:r6'), visit: 'length' }] };
+    const unpacked = unpackObservations([end, start, broken, misplaced, null, 'text', { seq: 4, visitIds: ['v1'], observations: 'no' }, { visitIds: ['v1'], observations: [] }, { seq: 7, visitId: 'v1', observations: [observation('v1:r7')] }, { seq: 5, visitIds: ['v1'], observations: [null, { noId: true }] }]);
+    expect(unpacked).toEqual([
       observation('v1:r4', { at: 1 }),
       observation('v1:r3', { at: 9, status: 204 }),
     ]);
@@ -103,6 +167,45 @@ describe('request packs', () => {
     expect(await db.requestPacks.count()).toBe(2);
     expect(await visitObservations(db, 'v1')).toEqual([observation('v1:r1', { at: 5, status: 200 }), observation('v1:r2', { at: 6 })]);
     expect(await db.requestPacks.orderBy('entryIds').uniqueKeys()).toEqual(['meta-pixel']);
+  });
+});
+
+describe('removing visits\' requests', () => {
+  it('deletes the packs that held only theirs and rewrites the rest in place, so later amendments still apply', async () => {
+    const db = openLog('remove', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const writer = createLogWriter(db, { delayMs: 10_000 });
+    // One write holding three visits, one holding v2 alone, then v3's request's end.
+    for (const visitId of ['v1', 'v2', 'v3']) writer.put('observations', observation(`${visitId}:r1`, { visitId, at: 5, entryId: visitId === 'v3' ? 'aws' : 'meta-pixel' }));
+    await writer.flush();
+    writer.put('observations', observation('v2:r2', { visitId: 'v2', at: 6 }));
+    await writer.flush();
+    writer.amend('observations', observation('v3:r1', { visitId: 'v3', at: 7, status: 204, entryId: 'aws' }));
+    await writer.flush();
+    const [shared] = await db.requestPacks.toArray();
+    expect(shared!.visitIds).toEqual(['v1', 'v2', 'v3']);
+
+    await removeVisitsRequests(db, ['v2', 'v1']);
+    const packs = await db.requestPacks.toArray();
+    expect(packs.map((p) => [p.seq, p.visitIds, p.entryIds])).toEqual([
+      [shared!.seq, ['v3'], ['aws']],
+      [shared!.seq! + 2, ['v3'], ['aws']],
+    ]);
+    expect(await visitObservations(db, 'v3')).toEqual([observation('v3:r1', { visitId: 'v3', at: 5, status: 204, entryId: 'aws' })]);
+    expect(await visitObservations(db, 'v2')).toEqual([]);
+    expect(await db.requestPacks.orderBy('entryIds').uniqueKeys()).toEqual(['aws']);
+    await removeVisitsRequests(db, ['v3']);
+    expect(await db.requestPacks.count()).toBe(0);
+  });
+
+  it('reads and rewrites a long log a step at a time, and lets go of a pack it cannot read', async () => {
+    const db = openLog('remove-many', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const visitIds = Array.from({ length: 250 }, (_, n) => `v${n}`);
+    await db.requestPacks.bulkAdd(visitIds.map((visitId) => ({ visitIds: [visitId, 'kept'], at: 1, entryIds: [], observations: [observation(`${visitId}:r`, { visitId: undefined }), { ...observation('kept:r', { visitId: undefined }), visit: 1 }] })));
+    await db.requestPacks.add({ visitIds: ['v0'], observations: 'not a list' } as unknown as RequestPack);
+    await removeVisitsRequests(db, visitIds);
+    const packs = await db.requestPacks.toArray();
+    expect(packs).toHaveLength(250);
+    expect(packs.every((p) => p.visitIds.length === 1 && p.visitIds[0] === 'kept' && p.observations.length === 1)).toBe(true);
   });
 });
 
