@@ -73,23 +73,19 @@ function visitOf(pack: RequestPack, packed: PackedObservation): string | undefin
  * key stays, so the requests kept keep their place in the writing order.
  */
 export function packWithout(pack: RequestPack, gone: ReadonlySet<string>): RequestPack | null {
-  const kept = pack.observations.filter((packed) => {
+  const kept: Observation[] = [];
+  const amended = new Set<string>();
+  for (const packed of pack.observations) {
     const visitId = visitOf(pack, packed);
-    return visitId !== undefined && !gone.has(visitId);
-  });
-  if (kept.length === 0) return null;
-  const visitIds = pack.visitIds.filter((visitId) => !gone.has(visitId));
-  const places = new Map(visitIds.map((visitId, place) => [visitId, place]));
-  const entryIds = new Set<EntryId>();
-  let at = Infinity;
-  const observations = kept.map((packed) => {
-    const place = places.get(visitOf(pack, packed)!)!;
-    const { visit: _, ...row } = packed;
-    if (row.entryId) entryIds.add(row.entryId);
-    at = Math.min(at, row.at);
-    return place === 0 ? row : { ...row, visit: place };
-  });
-  return { ...pack, visitIds, at, entryIds: [...entryIds], observations };
+    if (visitId === undefined || gone.has(visitId)) continue;
+    const { visit: _, amend, ...row } = packed;
+    if (amend) amended.add(row.id);
+    kept.push({ ...row, visitId });
+  }
+  // Packed again as a write packs its rows, into one pack: a pack of more than PACK_SIZE requests was
+  // written before version 7, with one visit's, so it is either gone whole or not asked for here.
+  const [rest] = packBatch(kept, amended);
+  return rest ? { ...rest, seq: pack.seq } : null;
 }
 
 /** Packs read at a time when visits are removed: never the whole log in memory. */

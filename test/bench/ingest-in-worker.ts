@@ -8,6 +8,7 @@
 import { LOG_WRITE_DELAY_MS } from '@/lib/db/background-log';
 import { openLog } from '@/lib/db/schema';
 import { createLogWriter } from '@/lib/db/writer';
+import { visitObservations } from '@/lib/db/packs';
 
 const ENTRIES = ['google-analytics', 'meta-pixel', 'microsoft-ads', 'google-ads', 'aws', null] as const;
 
@@ -53,8 +54,18 @@ async function ingest(count: number, visits: number, name?: string) {
   const ms = performance.now() - started;
   const after = (await navigator.storage.estimate()).usage ?? 0;
   const packs = (await db.requestPacks.count()) - packsBefore;
+  // A visit's requests read back, as the history's detail and a report read them: a pack holds up to
+  // 500 requests of several visits, read whole. Every hundredth visit, once each.
+  const reads: number[] = [];
+  for (let visitIndex = 0; visitIndex < visits; visitIndex += 100) {
+    const readStarted = performance.now();
+    const rows = await visitObservations(db, `bench-${count}-${visitIndex}`);
+    reads.push(performance.now() - readStarted);
+    if (rows.length !== perVisit) throw new Error(`visit ${visitIndex} read back ${rows.length} requests of ${perVisit}`);
+  }
   db.close();
-  return { ms, fedMs, bytes: after - before, transactions, packs };
+  const visitReadMs = reads.sort((a, b) => a - b)[Math.floor(reads.length / 2)]!;
+  return { ms, fedMs, bytes: after - before, transactions, packs, visitReadMs };
 }
 
 Object.assign(globalThis, { benchIngest: ingest });
