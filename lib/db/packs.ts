@@ -121,17 +121,17 @@ export async function removeVisitsRequests(db: LogDatabase, visitIds: readonly s
  * A visit's requests from its packs, in time order. Packs are applied in the order they were written
  * (by key); what does not have the shape of a pack or a row is passed over, never thrown on: the log
  * is on the user's disk and may have been written by another version. A request the page's report
- * recovered and webRequest showed as well reads as one (`withoutRecoveredTwice`). `onlyVisit`: the
- * requests of that visit alone, from packs that may hold others.
+ * recovered and webRequest showed as well reads as one (`withoutRecoveredTwice`). `onlyVisits`: the
+ * requests of those visits alone, from packs that may hold others.
  */
-export function unpackObservations(packs: readonly unknown[], onlyVisit?: string): Observation[] {
+export function unpackObservations(packs: readonly unknown[], onlyVisits?: ReadonlySet<string>): Observation[] {
   const sorted = packs.filter(isPack).sort((a, b) => a.seq! - b.seq!);
   const byId = new Map<string, Observation>();
   for (const pack of sorted) {
     for (const packed of pack.observations) {
       if (typeof packed !== 'object' || packed === null || typeof (packed as { id?: unknown }).id !== 'string') continue;
       const visitId = visitOf(pack, packed as PackedObservation);
-      if (visitId === undefined || (onlyVisit !== undefined && visitId !== onlyVisit)) continue;
+      if (visitId === undefined || (onlyVisits !== undefined && !onlyVisits.has(visitId))) continue;
       const { amend, visit: _, ...rest } = packed as PackedObservation;
       const row = { ...rest, visitId } as Observation;
       const earlier = byId.get(row.id);
@@ -197,7 +197,20 @@ function mergeSafely(earlier: Observation, later: Observation): Observation {
 
 /** Every request logged for a visit, in time order (raw rows: read each through `readObservation`). */
 export async function visitObservations(db: LogDatabase, visitId: string): Promise<Observation[]> {
-  return unpackObservations(await db.requestPacks.where('visitIds').equals(visitId).toArray(), visitId);
+  return unpackObservations(await db.requestPacks.where('visitIds').equals(visitId).toArray(), new Set([visitId]));
+}
+
+/**
+ * The requests of several visits, each visit's in time order: one read of their packs, which visits
+ * logged at the same time share (an export reads the log this way, rather than a pack once per visit
+ * in it).
+ */
+export async function visitsObservations(db: LogDatabase, visitIds: readonly string[]): Promise<Map<string, Observation[]>> {
+  const byVisit = new Map(visitIds.map((visitId) => [visitId, [] as Observation[]]));
+  // A pack holding two of the visits is found once for each.
+  const packs = new Map((await db.requestPacks.where('visitIds').anyOf(visitIds).toArray()).map((pack) => [pack.seq, pack]));
+  for (const row of unpackObservations([...packs.values()], new Set(visitIds))) byVisit.get(row.visitId)!.push(row);
+  return byVisit;
 }
 
 /**

@@ -1,15 +1,18 @@
 import type { CookieWrite, JudgedRequest } from '../consent/judge';
 import { readConsentChange, readCookie, readObservation, readRows } from '../db/read';
 import { visitObservations } from '../db/packs';
-import type { LogDatabase, Visit } from '../db/schema';
+import type { LogDatabase, Observation, Visit } from '../db/schema';
 import { stoppedBeforeSent } from '../observe/stopped';
 import { parseStoredChecks, promiseSignals, type PromiseSource } from '../promises';
 import type { VisitRecord } from './build';
 
-/** A visit as the log holds it, in the shape the report and the history page judge. */
-export async function visitFromLog(db: LogDatabase, visit: Visit): Promise<VisitRecord> {
+/**
+ * A visit as the log holds it, in the shape the report and the history page judge. `logged`: its
+ * requests as already read with other visits' (`visitsObservations`).
+ */
+export async function visitFromLog(db: LogDatabase, visit: Visit, logged?: Observation[]): Promise<VisitRecord> {
   const [rawRows, rawConsent, rawCookies] = await Promise.all([
-    visitObservations(db, visit.id),
+    logged ?? visitObservations(db, visit.id),
     db.consentChanges.where('visitId').equals(visit.id).sortBy('at'),
     db.cookies.where('visitId').equals(visit.id).toArray(),
   ]);

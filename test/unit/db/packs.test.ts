@@ -2,7 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createLogWriter, openLog, type Observation, type RequestPack } from '@/lib/db';
 import fc from 'fast-check';
-import { createLoggedRowsCounter, PACK_SIZE, packBatch, packWithout, recoveredOccurrence, removeVisitsRequests, unpackObservations, visitObservations } from '@/lib/db/packs';
+import { createLoggedRowsCounter, PACK_SIZE, packBatch, packWithout, recoveredOccurrence, removeVisitsRequests, unpackObservations, visitObservations, visitsObservations } from '@/lib/db/packs';
 import { recoveredKey } from '@/lib/observe/reconcile';
 import { addObservations } from './log-rows';
 
@@ -49,7 +49,7 @@ describe('request packs', () => {
     ]);
     const read = unpackObservations(packs.map((p, seq) => ({ ...p, seq })));
     expect(read).toEqual(rows);
-    expect(unpackObservations(packs.map((p, seq) => ({ ...p, seq })), 'v2')).toEqual(rows.slice(PACK_SIZE - 2));
+    expect(unpackObservations(packs.map((p, seq) => ({ ...p, seq })), new Set(['v2']))).toEqual(rows.slice(PACK_SIZE - 2));
   });
 
   it('reads any mix of visits back as they were queued, each visit on its own', () => {
@@ -60,7 +60,7 @@ describe('request packs', () => {
         expect(packs.every((p) => p.observations.length <= PACK_SIZE)).toBe(true);
         const byTime = (list: Observation[]) => [...list].sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
         expect(byTime(unpackObservations(packs))).toEqual(byTime(rows));
-        for (const visitId of ['v1', 'v2', 'v3', 'v10']) expect(byTime(unpackObservations(packs, visitId))).toEqual(byTime(rows.filter((r) => r.visitId === visitId)));
+        for (const visitId of ['v1', 'v2', 'v3', 'v10']) expect(byTime(unpackObservations(packs, new Set([visitId])))).toEqual(byTime(rows.filter((r) => r.visitId === visitId)));
       }),
       { numRuns: 60 },
     );
@@ -167,6 +167,23 @@ describe('request packs', () => {
     expect(await db.requestPacks.count()).toBe(2);
     expect(await visitObservations(db, 'v1')).toEqual([observation('v1:r1', { at: 5, status: 200 }), observation('v1:r2', { at: 6 })]);
     expect(await db.requestPacks.orderBy('entryIds').uniqueKeys()).toEqual(['meta-pixel']);
+  });
+});
+
+describe('several visits read at once', () => {
+  it('reads each shared pack once and hands each visit its own requests, in time order', async () => {
+    const db = openLog('several', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const writer = createLogWriter(db, { delayMs: 10_000 });
+    for (const [visitId, at] of [['v1', 9], ['v2', 4], ['v1', 3], ['v3', 1], ['v2', 8]] as const) writer.put('observations', observation(`${visitId}:r${at}`, { visitId, at }));
+    await writer.flush();
+    writer.amend('observations', observation('v2:r4', { visitId: 'v2', at: 4, status: 204 }));
+    await writer.flush();
+    const read = await visitsObservations(db, ['v2', 'v1', 'v9']);
+    expect([...read.keys()]).toEqual(['v2', 'v1', 'v9']);
+    expect(read.get('v1')!.map((row) => row.id)).toEqual(['v1:r3', 'v1:r9']);
+    expect(read.get('v2')).toEqual([observation('v2:r4', { visitId: 'v2', at: 4, status: 204 }), observation('v2:r8', { visitId: 'v2', at: 8 })]);
+    expect(read.get('v9')).toEqual([]);
+    for (const visitId of ['v1', 'v2']) expect(read.get(visitId)).toEqual(await visitObservations(db, visitId));
   });
 });
 
