@@ -207,9 +207,10 @@ export async function visitObservations(db: LogDatabase, visitId: string): Promi
  */
 export async function visitsObservations(db: LogDatabase, visitIds: readonly string[]): Promise<Map<string, Observation[]>> {
   const byVisit = new Map(visitIds.map((visitId) => [visitId, [] as Observation[]]));
-  // A pack holding two of the visits is found once for each.
-  const packs = new Map((await db.requestPacks.where('visitIds').anyOf(visitIds).toArray()).map((pack) => [pack.seq, pack]));
-  for (const row of unpackObservations([...packs.values()], new Set(visitIds))) byVisit.get(row.visitId)!.push(row);
+  // The index finds a pack once for each of the visits it holds: its keys are gathered first, so that
+  // each pack is read (and its rows copied out of IndexedDB) once.
+  const keys = new Set(await db.requestPacks.where('visitIds').anyOf(visitIds).primaryKeys());
+  for (const row of unpackObservations(await db.requestPacks.bulkGet([...keys]), new Set(visitIds))) byVisit.get(row.visitId)!.push(row);
   return byVisit;
 }
 
