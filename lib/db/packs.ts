@@ -57,11 +57,6 @@ export function packBatch(rows: readonly Observation[], amended: ReadonlySet<str
   return packs.map(({ places, entryIds, at, observations }) => ({ visitIds: [...places.keys()], at, entryIds: [...entryIds], observations }));
 }
 
-/** One visit's rows as one pack (the rows of an older log, packed by version 5's upgrade). */
-export function packObservations(visitId: string, rows: readonly Observation[], amended: ReadonlySet<string>): RequestPack {
-  return packBatch(rows.map((row) => ({ ...row, visitId })), amended)[0] ?? { visitIds: [visitId], at: Infinity, entryIds: [], observations: [] };
-}
-
 /** The visit a packed request belongs to, or undefined when the pack names none there (a row from another version). */
 function visitOf(pack: RequestPack, packed: PackedObservation): string | undefined {
   const visitId: unknown = pack.visitIds[packed.visit ?? 0];

@@ -1,6 +1,6 @@
 import type { Dexie, EntityTable } from 'dexie';
 import { dexie } from './dexie';
-import { packBatch, packObservations } from './packs';
+import { packBatch } from './packs';
 import type { EntryId, PromiseId, RequestKind } from '../catalog';
 import type { PromiseCheck, PromiseStatus } from '../promises/facts';
 import type { BannerState, ConsentChange, ConsentSource, RecordCategory } from '../consent/model';
@@ -192,14 +192,14 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
       // Visit by visit, each visit's rows deleted once packed: never the whole log in memory, and never
       // two copies of it on a disk that may be nearly full.
       const rows = tx.table('observations');
-      const packVisit = async (visitId: string, visit: Observation[]) => {
+      const packVisit = async (visit: Observation[]) => {
         for (let start = 0; start < visit.length; start += UPGRADE_PACK_SIZE) {
-          await tx.table('requestPacks').add(packObservations(visitId, visit.slice(start, start + UPGRADE_PACK_SIZE), new Set()));
+          await tx.table('requestPacks').bulkAdd(packBatch(visit.slice(start, start + UPGRADE_PACK_SIZE), new Set()));
         }
       };
       for (const visitId of (await tx.table('visits').toCollection().primaryKeys()) as string[]) {
         const visit = rows.where('[visitId+at]').between([visitId, dexie().minKey], [visitId, dexie().maxKey]);
-        await packVisit(visitId, (await visit.toArray()) as Observation[]);
+        await packVisit((await visit.toArray()) as Observation[]);
         await visit.delete();
       }
       // Rows of no visit (the history never showed them, but they are the user's, and few): packed by

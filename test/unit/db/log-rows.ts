@@ -14,7 +14,7 @@ export async function storedObservation(db: LogDatabase, id: string): Promise<Ob
   return (await storedObservations(db)).find((row) => row.id === id);
 }
 
-/** Seeds the log with requests, packed per visit as one write of the log would. */
+/** Seeds the log with requests, packed as one write of the log would (several visits share a pack). */
 export async function addObservations(db: LogDatabase, rows: readonly Observation[]): Promise<void> {
   await db.requestPacks.bulkAdd(packBatch(rows, new Set()));
 }
