@@ -86,30 +86,59 @@ export function packWithout(pack: RequestPack, gone: ReadonlySet<string>): Reque
 /** Packs read at a time when visits are removed: never the whole log in memory. */
 const REMOVAL_STEP = 100;
 
+/** The keys of the packs holding any of `visitIds`, each once (the index finds a pack once per visit in it). */
+async function packKeysOf(db: LogDatabase, visitIds: readonly string[]): Promise<number[]> {
+  return [...new Set((await db.requestPacks.where('visitIds').anyOf(visitIds).primaryKeys()) as number[])];
+}
+
 /**
- * Removes the requests of `visitIds` from the log: a pack that holds nothing else is deleted, any other
- * written again without them. Inside a transaction of the caller's it is part of it; outside one each
- * step is written on its own, the deletions first, so that a full disk gets its room back even if a
- * rewrite fails.
+ * Removing visits' requests takes two steps, because a full disk may refuse a transaction that writes,
+ * even one that makes the log smaller, where Chromium lets one that only deletes through. First the one write: the packs the
+ * visits share with others are written again without their requests, under their own keys, so the
+ * writing order and later amendments still hold (this function). Then the packs that hold only the
+ * visits' requests are deleted (`deleteVisitsPacks`).
  */
-export async function removeVisitsRequests(db: LogDatabase, visitIds: readonly string[]): Promise<void> {
-  if (visitIds.length === 0) return;
+export async function rewriteSharedPacks(db: LogDatabase, visitIds: readonly string[]): Promise<void> {
   const gone = new Set(visitIds);
-  // A pack holding two of the visits is found once for each.
-  const keys = [...new Set(await db.requestPacks.where('visitIds').anyOf(visitIds).primaryKeys())];
-  for (let start = 0; start < keys.length; start += REMOVAL_STEP) {
-    const emptied: number[] = [];
-    const rewritten: RequestPack[] = [];
-    for (const pack of await db.requestPacks.bulkGet(keys.slice(start, start + REMOVAL_STEP))) {
-      if (pack === undefined) continue;
-      // What does not have a pack's shape holds nothing readable: it goes with its visits.
-      const rest = isPack(pack) ? packWithout(pack, gone) : null;
-      if (rest) rewritten.push(rest);
-      else emptied.push(pack.seq!);
+  await db.transaction('rw', db.requestPacks, async () => {
+    const keys = await packKeysOf(db, visitIds);
+    for (let start = 0; start < keys.length; start += REMOVAL_STEP) {
+      const rewritten: RequestPack[] = [];
+      const emptied: number[] = [];
+      for (const pack of await db.requestPacks.bulkGet(keys.slice(start, start + REMOVAL_STEP))) {
+        if (!isPack(pack) || pack.visitIds.every((visitId) => gone.has(visitId))) continue;
+        const rest = packWithout(pack, gone);
+        if (rest) rewritten.push(rest);
+        else emptied.push(pack.seq!);
+      }
+      await db.requestPacks.bulkPut(rewritten);
+      await db.requestPacks.bulkDelete(emptied);
     }
-    await db.requestPacks.bulkDelete(emptied);
-    await db.requestPacks.bulkPut(rewritten);
-  }
+  });
+}
+
+/**
+ * Deletes the packs that hold only `visitIds`' requests (and what has no pack's shape: it goes with its
+ * visits), and nothing else. Returns the visits still found in a pack with another's: that pack could
+ * not be written again without them, so they keep their requests, and the caller keeps the rest of
+ * theirs, until a later try.
+ */
+export async function deleteVisitsPacks(db: LogDatabase, visitIds: readonly string[]): Promise<Set<string>> {
+  const gone = new Set(visitIds);
+  const kept = new Set<string>();
+  await db.transaction('rw', db.requestPacks, async () => {
+    const keys = await packKeysOf(db, visitIds);
+    for (let start = 0; start < keys.length; start += REMOVAL_STEP) {
+      const emptied: number[] = [];
+      for (const [n, pack] of (await db.requestPacks.bulkGet(keys.slice(start, start + REMOVAL_STEP))).entries()) {
+        if (pack === undefined) continue;
+        if (!isPack(pack) || pack.visitIds.every((visitId) => gone.has(visitId))) emptied.push(keys[start + n]!);
+        else for (const visitId of pack.visitIds) if (gone.has(visitId)) kept.add(visitId);
+      }
+      await db.requestPacks.bulkDelete(emptied);
+    }
+  });
+  return kept;
 }
 
 /**

@@ -77,7 +77,7 @@ export interface Observation {
 
 /**
  * How the log keeps requests on disk (since schema version 5): the rows one write of the log queued,
- * packed into IndexedDB rows of up to 500 (`PACK_SIZE`). A page load's fifty requests were fifty rows,
+ * packed into IndexedDB rows of up to 500 (`PACK_SIZE`; before version 7, one visit's, however many). A page load's fifty requests were fifty rows,
  * each with its own key and index entries; IndexedDB's cost is per row, so packing them made writing
  * the log several times faster (BENCHMARKS.md). Until version 7 a pack held one visit's requests; a
  * write that holds many visits (a flood of tabs, a stopped worker's journal) now packs them together.
@@ -229,7 +229,8 @@ export const SCHEMA_HISTORY: { version: number; stores: Record<string, string | 
         .table('requestPacks')
         .toCollection()
         .modify((pack: { visitId?: unknown; visitIds?: unknown }) => {
-          if (Array.isArray(pack.visitIds)) return;
+          // A pack version 5's upgrade wrote just now has today's shape: left as it is, not written again.
+          if (Array.isArray(pack.visitIds)) return false;
           pack.visitIds = typeof pack.visitId === 'string' ? [pack.visitId] : [];
           delete pack.visitId;
         });

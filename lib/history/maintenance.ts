@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { LogDatabase } from '../db/schema';
-import { removeVisitsRequests } from '../db/packs';
+import { deleteVisitsPacks, rewriteSharedPacks } from '../db/packs';
 import { emptyHarInbox } from '../har/inbox';
 import { within } from '../timing/within';
 
@@ -17,23 +17,28 @@ export function parseRetention(raw: unknown): Retention {
 }
 
 /**
- * Removes visits older than the retention, with everything logged under them, in one transaction.
- * Rights requests are never touched: they are the customer's evidence until they delete them.
+ * Removes visits older than the retention, with everything logged under them. Rights requests are never
+ * touched: they are the customer's evidence until they delete them. The packs the old visits share with
+ * newer ones are written again without them first, on their own: a full disk may refuse that. Then one
+ * transaction that only deletes, which a full disk does not refuse, takes the old visits with the rest of
+ * theirs. A visit whose shared pack could not be written again stays, whole, for the next prune.
  */
 export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = Date.now()): Promise<number> {
   if (retentionDays === 0) return 0;
   const cutoff = now - retentionDays * 86_400_000;
+  const old = await db.visits.where('startedAt').below(cutoff).primaryKeys();
+  if (old.length === 0) return 0;
+  await rewriteSharedPacks(db, old).catch(() => undefined);
   return db.transaction('rw', [db.visits, db.requestPacks, db.cookies, db.consentChanges, db.findings], async () => {
-    const old = await db.visits.where('startedAt').below(cutoff).primaryKeys();
-    if (old.length === 0) return 0;
+    const stuck = await deleteVisitsPacks(db, old);
+    const gone = old.filter((visitId) => !stuck.has(visitId));
     await Promise.all([
-      removeVisitsRequests(db, old),
-      db.cookies.where('visitId').anyOf(old).delete(),
-      db.consentChanges.where('visitId').anyOf(old).delete(),
-      db.findings.where('visitId').anyOf(old).delete(),
+      db.cookies.where('visitId').anyOf(gone).delete(),
+      db.consentChanges.where('visitId').anyOf(gone).delete(),
+      db.findings.where('visitId').anyOf(gone).delete(),
     ]);
-    await db.visits.bulkDelete(old);
-    return old.length;
+    await db.visits.bulkDelete(gone);
+    return gone.length;
   });
 }
 
@@ -47,7 +52,8 @@ export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = 
   const pruned = await pruneLog(db, retentionDays, now);
   if (pruned > 0) return pruned;
   // The oldest tenth of the visits (at least one) that still hold request detail lose it. Visits whose
-  // detail went on an earlier call are passed over, so every call frees something while any is left.
+  // detail went on an earlier call are passed over, so every call frees something while any is left,
+  // unless the disk refuses even to write again a pack they share with a newer visit: they keep it then.
   const want = Math.max(1, Math.floor((await db.visits.count()) / 10));
   const chosen: string[] = [];
   for (let offset = 0; chosen.length < want; offset += ROOM_PAGE) {
@@ -59,8 +65,8 @@ export async function makeRoom(db: LogDatabase, retentionDays: Retention, now = 
     if (page.length < ROOM_PAGE) break;
   }
   if (chosen.length === 0) return 0;
-  await removeVisitsRequests(db, chosen);
-  return chosen.length;
+  await rewriteSharedPacks(db, chosen).catch(() => undefined);
+  return chosen.length - (await deleteVisitsPacks(db, chosen)).size;
 }
 
 /** Visits looked at per step while looking for ones that still hold detail. */

@@ -2,9 +2,9 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createLogWriter, openLog, type Observation, type RequestPack } from '@/lib/db';
 import fc from 'fast-check';
-import { createLoggedRowsCounter, PACK_SIZE, packBatch, packWithout, recoveredOccurrence, removeVisitsRequests, unpackObservations, visitObservations, visitsObservations } from '@/lib/db/packs';
+import { createLoggedRowsCounter, PACK_SIZE, packBatch, deleteVisitsPacks, packWithout, recoveredOccurrence, rewriteSharedPacks, unpackObservations, visitObservations, visitsObservations } from '@/lib/db/packs';
 import { recoveredKey } from '@/lib/observe/reconcile';
-import { addObservations } from './log-rows';
+import { addObservations, storedObservations } from './log-rows';
 
 function observation(id: string, patch: Partial<Observation> = {}): Observation {
   return { id, visitId: 'v1', at: 1, entryId: 'meta-pixel', host: 'www.facebook.com', url: 'https://www.facebook.com/tr/', kind: 'hit', type: 'image', method: 'GET', frameId: 0, source: 'network', ...patch };
@@ -188,6 +188,12 @@ describe('several visits read at once', () => {
 });
 
 describe('removing visits\' requests', () => {
+  /** The two steps in order, as the log's maintenance takes them; what the second kept. */
+  const removeVisitsRequests = async (db: ReturnType<typeof openLog>, visitIds: string[]) => {
+    await rewriteSharedPacks(db, visitIds);
+    return deleteVisitsPacks(db, visitIds);
+  };
+
   it('deletes the packs that held only theirs and rewrites the rest in place, so later amendments still apply', async () => {
     const db = openLog('remove', { indexedDB: new IDBFactory(), IDBKeyRange });
     const writer = createLogWriter(db, { delayMs: 10_000 });
@@ -219,10 +225,21 @@ describe('removing visits\' requests', () => {
     const visitIds = Array.from({ length: 250 }, (_, n) => `v${n}`);
     await db.requestPacks.bulkAdd(visitIds.map((visitId) => ({ visitIds: [visitId, 'kept'], at: 1, entryIds: [], observations: [observation(`${visitId}:r`, { visitId: undefined }), { ...observation('kept:r', { visitId: undefined }), visit: 1 }] })));
     await db.requestPacks.add({ visitIds: ['v0'], observations: 'not a list' } as unknown as RequestPack);
-    await removeVisitsRequests(db, visitIds);
+    expect(await removeVisitsRequests(db, visitIds)).toEqual(new Set());
     const packs = await db.requestPacks.toArray();
     expect(packs).toHaveLength(250);
     expect(packs.every((p) => p.visitIds.length === 1 && p.visitIds[0] === 'kept' && p.observations.length === 1)).toBe(true);
+  });
+
+  it('only deletes, when the shared packs were not written again, and says which visits kept their requests', async () => {
+    const db = openLog('remove-refused', { indexedDB: new IDBFactory(), IDBKeyRange });
+    await db.requestPacks.bulkAdd([
+      ...packBatch([observation('v1:r1'), observation('v2:r1', { visitId: 'v2' })], new Set()),
+      ...packBatch([observation('v1:r2', { at: 2 })], new Set()),
+      ...packBatch([observation('v3:r1', { visitId: 'v3' })], new Set()),
+    ]);
+    expect(await deleteVisitsPacks(db, ['v1', 'v3'])).toEqual(new Set(['v1']));
+    expect((await storedObservations(db)).map((row) => row.id)).toEqual(['v1:r1', 'v2:r1']);
   });
 });
 

@@ -74,6 +74,28 @@ describe('retention and erasure', () => {
     inbox.close();
   });
 
+  it('prunes what only deletes when a full disk refuses to write a shared pack again, and the rest on a later prune', async () => {
+    const db = openLog('h-full', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const [recent, , old, older] = VISITS;
+    await db.visits.bulkAdd(VISITS);
+    const row = (visitId: string) => ({ id: `${visitId}:r1`, visitId, at: NOW, entryId: null, host: 'x', url: 'x', kind: 'other' as const, type: 'script', method: 'GET', frameId: 0, source: 'page' as const });
+    // One write held the old visit's request and a recent one's; the older visit's went alone.
+    await addObservations(db, [row(old!.id), row(recent!.id)]);
+    await addObservations(db, [row(older!.id)]);
+    await db.cookies.bulkAdd([old!, older!].map((v) => ({ id: `${v.id}|c`, visitId: v.id, entryId: 'meta-pixel' as const, name: '_fbp', domain: 'mijnliefsteboek.nl', value: 'x', at: NOW, change: 'set' as const })));
+    const bulkPut = db.requestPacks.bulkPut.bind(db.requestPacks);
+    db.requestPacks.bulkPut = (() => Promise.reject(new DOMException('The disk is full', 'QuotaExceededError'))) as unknown as typeof bulkPut;
+    expect(await pruneLog(db, 30, NOW)).toBe(1);
+    expect((await db.visits.toArray()).map((v) => v.id).sort()).toEqual(['a', 'b', 'c']);
+    expect((await storedObservations(db)).map((o) => o.visitId).sort()).toEqual(['a', 'c']);
+    expect((await db.cookies.toArray()).map((c) => c.visitId)).toEqual(['c']);
+    db.requestPacks.bulkPut = bulkPut;
+    expect(await pruneLog(db, 30, NOW)).toBe(1);
+    expect((await db.visits.toArray()).map((v) => v.id).sort()).toEqual(['a', 'b']);
+    expect((await storedObservations(db)).map((o) => o.id)).toEqual(['a:r1']);
+    expect(await db.cookies.count()).toBe(0);
+  });
+
   it.each([[30, 30], [0, 0], [7, 365], ['90', 365], [null, 365]])('retention %j reads as %j', (raw, expected) => {
     expect(parseRetention(raw)).toBe(expected);
   });
