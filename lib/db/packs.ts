@@ -93,10 +93,11 @@ async function packKeysOf(db: LogDatabase, visitIds: readonly string[]): Promise
 
 /**
  * Removing visits' requests takes two steps, because a full disk may refuse a transaction that writes,
- * even one that makes the log smaller, where Chromium lets one that only deletes through. First the one write: the packs the
- * visits share with others are written again without their requests, under their own keys, so the
- * writing order and later amendments still hold (this function). Then the packs that hold only the
- * visits' requests are deleted (`deleteVisitsPacks`).
+ * even one that makes the log smaller, where Chromium counts one that only deletes as free (its
+ * IndexedDB maintainer in w3c/IndexedDB#196). First the one write: the packs the visits share with
+ * others are written again without their requests, under their own keys, so the writing order and
+ * later amendments still hold (this function). Then the packs that hold only the visits' requests are
+ * deleted (`deleteVisitsPacks`).
  */
 export async function rewriteSharedPacks(db: LogDatabase, visitIds: readonly string[]): Promise<void> {
   const gone = new Set(visitIds);
@@ -231,10 +232,9 @@ export async function visitObservations(db: LogDatabase, visitId: string): Promi
  */
 export async function visitsObservations(db: LogDatabase, visitIds: readonly string[]): Promise<Map<string, Observation[]>> {
   const byVisit = new Map(visitIds.map((visitId) => [visitId, [] as Observation[]]));
-  // The index finds a pack once for each of the visits it holds: its keys are gathered first, so that
-  // each pack is read (and its rows copied out of IndexedDB) once.
-  const keys = new Set(await db.requestPacks.where('visitIds').anyOf(visitIds).primaryKeys());
-  for (const row of unpackObservations(await db.requestPacks.bulkGet([...keys]), new Set(visitIds))) byVisit.get(row.visitId)!.push(row);
+  // Each pack read once, by its key: the index's own `toArray` would copy a pack out of IndexedDB once
+  // for each of the visits it holds.
+  for (const row of unpackObservations(await db.requestPacks.bulkGet(await packKeysOf(db, visitIds)), new Set(visitIds))) byVisit.get(row.visitId)!.push(row);
   return byVisit;
 }
 

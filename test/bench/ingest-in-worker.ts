@@ -9,6 +9,7 @@ import { LOG_WRITE_DELAY_MS } from '@/lib/db/background-log';
 import { openLog } from '@/lib/db/schema';
 import { createLogWriter } from '@/lib/db/writer';
 import { visitObservations, visitsObservations } from '@/lib/db/packs';
+import { median } from './stats';
 
 const ENTRIES = ['google-analytics', 'meta-pixel', 'microsoft-ads', 'google-ads', 'aws', null] as const;
 
@@ -73,8 +74,7 @@ async function ingest(count: number, visits: number, name?: string) {
   const exportReadMs = performance.now() - exportStarted;
   if (exported !== Math.min(visits, 1_000) * perVisit) throw new Error(`the export's read found ${exported} requests`);
   db.close();
-  const visitReadMs = reads.sort((a, b) => a - b)[Math.floor(reads.length / 2)]!;
-  return { ms, fedMs, bytes: after - before, transactions, packs, visitReadMs, exportReadMs };
+  return { ms, fedMs, bytes: after - before, transactions, packs, visitReadMs: median(reads), exportReadMs };
 }
 
 Object.assign(globalThis, { benchIngest: ingest });
