@@ -74,7 +74,8 @@ export const CookieRule = z.strictObject({
 });
 export type CookieRule = z.infer<typeof CookieRule>;
 
-export const CatalogEntry = z.strictObject({
+/** An entry as its data file writes it (lib/catalog/entries/). */
+const CatalogEntryFile = z.strictObject({
   id: EntryId,
   /** The product as people know it: "Google Analytics". */
   product: z.string().check(z.minLength(1)),
@@ -111,6 +112,16 @@ export const CatalogEntry = z.strictObject({
   /** Where the hosts, paths and cookies come from: vendor documentation first, then real captures. */
   sources: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 });
+
+/**
+ * An entry as the code reads it. Its `sources` are checked (every entry cites where its facts come
+ * from) and then left out: they are for whoever keeps the catalog, nothing in the extension shows them,
+ * and every woken worker and every page would parse them (1.3 kB of the zip).
+ */
+export const CatalogEntry = z.pipe(
+  CatalogEntryFile,
+  z.transform(({ sources: _sources, ...entry }) => entry),
+);
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
 const Email = z.email();

@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_IDS, PROMISE_IDS, catalog, hostPermissions, ruleHosts, thirdParties } from '@/lib/catalog';
 import { Catalog, ShopProfile } from '@/lib/catalog/schema';
 import shop from '@/lib/catalog/shop.json';
 import { SHOP_MATCHES, isShopUrl } from '@/lib/catalog/shop-domains';
 import { EXPECTED_HOST_PERMISSIONS } from '../../fixtures/permissions';
+
+/**
+ * The catalog as its data files write it, each entry with the `sources` the parsed catalog leaves out:
+ * what `Catalog` is given. The tests of what it rejects start from this, which it accepts.
+ */
+function catalogAsWritten() {
+  const sourcesOf = (id: string) => (JSON.parse(readFileSync(new URL(`../../../lib/catalog/entries/${id}.json`, import.meta.url), 'utf8')) as { sources: string[] }).sources;
+  return structuredClone({ ...catalog, entries: catalog.entries.map((entry) => ({ ...entry, sources: sourcesOf(entry.id) })) });
+}
 
 describe('catalog', () => {
   it('comes through JSON unchanged, as the extension build bundles it (checkedAtBuild in wxt.config.ts)', () => {
@@ -72,26 +82,37 @@ describe('catalog', () => {
   });
 
   it('rejects promises that are missing, doubled, or point at an entry or pattern that does not exist', () => {
-    expect(Catalog.safeParse({ ...catalog, promises: catalog.promises.slice(1) }).success).toBe(false);
-    expect(Catalog.safeParse({ ...catalog, promises: [...catalog.promises, catalog.promises[0]] }).success).toBe(false);
-    const wrongEntry = structuredClone(catalog);
+    expect(Catalog.safeParse({ ...catalogAsWritten(), promises: catalogAsWritten().promises.slice(1) }).success).toBe(false);
+    expect(Catalog.safeParse({ ...catalogAsWritten(), promises: [...catalog.promises, catalog.promises[0]] }).success).toBe(false);
+    const wrongEntry = catalogAsWritten();
     wrongEntry.promises[0]!.rule = { kind: 'no-identifiers', entry: 'hotjar' as never, params: ['cid'] };
     expect(Catalog.safeParse(wrongEntry).success).toBe(false);
-    const badPattern = structuredClone(catalog);
+    const badPattern = catalogAsWritten();
     const aws = badPattern.promises.find((p) => p.rule.kind === 'storage-region')!;
     if (aws.rule.kind === 'storage-region') aws.rule.bucketHost = '(unclosed';
     expect(Catalog.safeParse(badPattern).success).toBe(false);
-    const badRegion = structuredClone(catalog) as unknown as { promises: { rule: { regions?: Record<string, unknown> } }[] };
+    const badRegion = catalogAsWritten() as unknown as { promises: { rule: { regions?: Record<string, unknown> } }[] };
     badRegion.promises.find((p) => p.rule.regions)!.rule.regions!['Frankfurt'] = { eu: true, place: { nl: 'x', en: 'y' } };
     expect(Catalog.safeParse(badRegion).success).toBe(false);
   });
 
+  it('checks that every entry cites its sources, and leaves them out of what the code reads', () => {
+    expect(Catalog.safeParse(catalogAsWritten()).success).toBe(true);
+    expect(catalog.entries.every((entry) => !('sources' in entry))).toBe(true);
+    const uncited = catalogAsWritten() as { entries: { sources?: string[] }[] };
+    delete uncited.entries[2]!.sources;
+    expect(Catalog.safeParse(uncited).success).toBe(false);
+    const empty = catalogAsWritten();
+    empty.entries[2]!.sources = [];
+    expect(Catalog.safeParse(empty).success).toBe(false);
+  });
+
   it('rejects a catalog with a missing entry, a duplicate or a broken path pattern', () => {
-    const missing = { ...catalog, entries: catalog.entries.slice(1) };
+    const missing = { ...catalogAsWritten(), entries: catalogAsWritten().entries.slice(1) };
     expect(Catalog.safeParse(missing).success).toBe(false);
-    const duplicate = { ...catalog, entries: [...catalog.entries, catalog.entries[0]] };
+    const duplicate = { ...catalogAsWritten(), entries: [...catalogAsWritten().entries, catalogAsWritten().entries[0]] };
     expect(Catalog.safeParse(duplicate).success).toBe(false);
-    const broken = structuredClone(catalog);
+    const broken = catalogAsWritten();
     broken.entries[1]!.hosts[0]!.path = '(unclosed';
     expect(Catalog.safeParse(broken).success).toBe(false);
   });
