@@ -7,7 +7,7 @@ import { answerReportNow, createReportSender } from '@/lib/observe/content-chann
 import { startResourceReporter } from '@/lib/observe/page-reporter';
 import { pageStartedAt, stamped, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
 import { fillDataRequestForm } from '@/lib/requests/form-filler';
-import shop from '@/lib/catalog/shop.json';
+import { dataRequestPage } from '@/lib/catalog/shop.json';
 
 export default defineContentScript({
   matches: SHOP_MATCHES,
@@ -37,6 +37,6 @@ export default defineContentScript({
       banners.checkNow();
       return Promise.all([reporter.reportNow(), reports.delivered()]).then(() => undefined);
     });
-    void fillDataRequestForm({ selector: shop.dataRequestPage.emailFieldSelector, ask: () => send({ type: 'data-request-form-ready' }) });
+    void fillDataRequestForm({ selector: dataRequestPage.emailFieldSelector, ask: () => send({ type: 'data-request-form-ready' }) });
   },
 });

@@ -1,4 +1,4 @@
-import shop from '../catalog/shop.json';
+import { customerRegions } from '../catalog/shop.json';
 import { defaultApplies, readConsentCommand, resolveConsentMode, type ConsentCommand } from './consent-mode-commands';
 import { pairPageChannel } from './page-channel';
 import { PAGE_READERS } from './platforms/page';
@@ -172,7 +172,7 @@ function readPlatform(win: PageWindow, reader: PageReader, post: Post, lookFor: 
  */
 function readConsentMode(win: PageWindow, post: Post, lookFor: LookFor, now: () => number) {
   const commands: ConsentCommand[] = [];
-  const regions = shop.customerRegions;
+  const regions = customerRegions;
   const consider = (entry: unknown, at: number) => {
     const command = readConsentCommand(entry);
     if (!command) return;
