@@ -530,9 +530,13 @@ export function createObserver(deps: ObserverDeps) {
       else endVisit(event.tabId);
       return;
     }
-    const cls = classifier.classifyUrl(event.url, event.body);
+    // A tab without a visit shows no page of the shop: often a tracker's own site (facebook.com,
+    // trustpilot.com), whose requests the browser shows us since we hold both the request's host and
+    // its initiator's. Dropped before its URL is classified or its body read.
     const state = visitOfDocument(event) ?? store.get(event.tabId);
-    if (!state || cls.party !== 'listed') return;
+    if (!state) return;
+    const cls = classifier.classifyUrl(event.url, event.body);
+    if (cls.party !== 'listed') return;
     const judged = judgedRecord(cls, event.timeStamp, event.url, event.body, event);
     // One request's start can reach the log twice: seen when the service worker was stopped while
     // handling it (the tab state kept it, and the start came again). Counted once, logged once.

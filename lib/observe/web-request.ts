@@ -12,26 +12,58 @@ type AnyRequestDetails = Omit<RequestEvent, 'body'> & {
 /** The first 64 kB of a request body: enough for personal data in a beacon or a form post. */
 const MAX_BODY = 65_536;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+const UNREAD = Symbol('unread');
 
-/** The observer's event, the same on Chromium and Firefox. */
+/**
+ * The observer's event, the same on Chromium and Firefox. Its body is read as text only when the
+ * observer asks for it, which it does not for a tab that shows no page of the shop (a tracker's own
+ * site, whose requests the browser shows us because we hold its hosts): a 6 kB form's text took 30 µs
+ * to build in Node, and such a site posts many. A class, so that the lazy `body` is one getter on the
+ * prototype and not a closure made for every event.
+ */
+class WebRequestEvent implements RequestEvent {
+  readonly requestId: string;
+  readonly tabId: number;
+  readonly frameId: number;
+  readonly url: string;
+  readonly type: string;
+  readonly method: string;
+  readonly timeStamp: number;
+  readonly initiator: string | undefined;
+  readonly statusCode: number | undefined;
+  readonly error: string | undefined;
+  readonly responseHeaders: RequestEvent['responseHeaders'];
+  /** Chromium's, for telling a page the back/forward cache showed again by its first request (the observer's visitOfDocument). */
+  readonly documentId: string | undefined;
+  readonly documentLifecycle: string | undefined;
+  readonly #requestBody: AnyRequestDetails['requestBody'];
+  #body: string | undefined | typeof UNREAD = UNREAD;
+
+  constructor(details: AnyRequestDetails) {
+    this.requestId = details.requestId;
+    this.tabId = details.tabId;
+    this.frameId = details.frameId;
+    this.url = details.url;
+    this.type = details.type;
+    this.method = details.method;
+    this.timeStamp = details.timeStamp;
+    this.initiator = details.initiator ?? details.originUrl;
+    this.statusCode = details.statusCode;
+    this.error = details.error;
+    this.responseHeaders = details.responseHeaders;
+    this.documentId = typeof details.documentId === 'string' ? details.documentId : undefined;
+    this.documentLifecycle = typeof details.documentLifecycle === 'string' ? details.documentLifecycle : undefined;
+    this.#requestBody = details.requestBody;
+  }
+
+  get body(): string | undefined {
+    if (this.#body === UNREAD) this.#body = bodyText(this.#requestBody);
+    return this.#body;
+  }
+}
+
 export function toRequestEvent(details: AnyRequestDetails): RequestEvent {
-  return {
-    requestId: details.requestId,
-    tabId: details.tabId,
-    frameId: details.frameId,
-    url: details.url,
-    type: details.type,
-    method: details.method,
-    timeStamp: details.timeStamp,
-    initiator: details.initiator ?? details.originUrl,
-    statusCode: details.statusCode,
-    error: details.error,
-    responseHeaders: details.responseHeaders,
-    body: bodyText(details.requestBody),
-    // Chromium's, for telling a page the back/forward cache showed again by its first request (the observer's visitOfDocument).
-    documentId: typeof details.documentId === 'string' ? details.documentId : undefined,
-    documentLifecycle: typeof details.documentLifecycle === 'string' ? details.documentLifecycle : undefined,
-  };
+  return new WebRequestEvent(details);
 }
 
 function bodyText(body: AnyRequestDetails['requestBody']): string | undefined {
