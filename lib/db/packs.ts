@@ -91,6 +91,19 @@ async function packKeysOf(db: LogDatabase, visitIds: readonly string[]): Promise
   return [...new Set((await db.requestPacks.where('visitIds').anyOf(visitIds).primaryKeys()) as number[])];
 }
 
+/** Runs `step` on the packs holding any of `visitIds`, each with its key, `REMOVAL_STEP` at a time, inside the caller's transaction. */
+async function inRemovalSteps(db: LogDatabase, visitIds: readonly string[], step: (packs: [key: number, pack: RequestPack][]) => Promise<void>): Promise<void> {
+  const keys = await packKeysOf(db, visitIds);
+  for (let start = 0; start < keys.length; start += REMOVAL_STEP) {
+    const batch = keys.slice(start, start + REMOVAL_STEP);
+    const packs = await db.requestPacks.bulkGet(batch);
+    await step(batch.flatMap((key, n) => (packs[n] === undefined ? [] : [[key, packs[n]] as [number, RequestPack]])));
+  }
+}
+
+/** Whether a pack holds nothing but the requests of `gone` (what has no pack's shape goes with its visits). */
+const holdsOnly = (pack: RequestPack, gone: ReadonlySet<string>) => !isPack(pack) || pack.visitIds.every((visitId) => gone.has(visitId));
+
 /**
  * Removing visits' requests takes two steps, because a full disk may refuse a transaction that writes,
  * even one that makes the log smaller, where Chromium counts one that only deletes as free (its
@@ -101,44 +114,40 @@ async function packKeysOf(db: LogDatabase, visitIds: readonly string[]): Promise
  */
 export async function rewriteSharedPacks(db: LogDatabase, visitIds: readonly string[]): Promise<void> {
   const gone = new Set(visitIds);
-  await db.transaction('rw', db.requestPacks, async () => {
-    const keys = await packKeysOf(db, visitIds);
-    for (let start = 0; start < keys.length; start += REMOVAL_STEP) {
+  await db.transaction('rw', db.requestPacks, () =>
+    inRemovalSteps(db, visitIds, async (packs) => {
       const rewritten: RequestPack[] = [];
       const emptied: number[] = [];
-      for (const pack of await db.requestPacks.bulkGet(keys.slice(start, start + REMOVAL_STEP))) {
-        if (!isPack(pack) || pack.visitIds.every((visitId) => gone.has(visitId))) continue;
+      for (const [key, pack] of packs) {
+        if (holdsOnly(pack, gone)) continue;
         const rest = packWithout(pack, gone);
         if (rest) rewritten.push(rest);
-        else emptied.push(pack.seq!);
+        else emptied.push(key);
       }
       await db.requestPacks.bulkPut(rewritten);
       await db.requestPacks.bulkDelete(emptied);
-    }
-  });
+    }),
+  );
 }
 
 /**
- * Deletes the packs that hold only `visitIds`' requests (and what has no pack's shape: it goes with its
- * visits), and nothing else. Returns the visits still found in a pack with another's: that pack could
- * not be written again without them, so they keep their requests, and the caller keeps the rest of
- * theirs, until a later try.
+ * Deletes the packs that hold only `visitIds`' requests, and nothing else. Returns the visits still
+ * found in a pack with another's: that pack could not be written again without them, so they keep
+ * their requests, and the caller keeps the rest of theirs, until a later try.
  */
 export async function deleteVisitsPacks(db: LogDatabase, visitIds: readonly string[]): Promise<Set<string>> {
   const gone = new Set(visitIds);
   const kept = new Set<string>();
-  await db.transaction('rw', db.requestPacks, async () => {
-    const keys = await packKeysOf(db, visitIds);
-    for (let start = 0; start < keys.length; start += REMOVAL_STEP) {
+  await db.transaction('rw', db.requestPacks, () =>
+    inRemovalSteps(db, visitIds, async (packs) => {
       const emptied: number[] = [];
-      for (const [n, pack] of (await db.requestPacks.bulkGet(keys.slice(start, start + REMOVAL_STEP))).entries()) {
-        if (pack === undefined) continue;
-        if (!isPack(pack) || pack.visitIds.every((visitId) => gone.has(visitId))) emptied.push(keys[start + n]!);
+      for (const [key, pack] of packs) {
+        if (holdsOnly(pack, gone)) emptied.push(key);
         else for (const visitId of pack.visitIds) if (gone.has(visitId)) kept.add(visitId);
       }
       await db.requestPacks.bulkDelete(emptied);
-    }
-  });
+    }),
+  );
   return kept;
 }
 

@@ -77,8 +77,8 @@ export interface Observation {
 
 /**
  * How the log keeps requests on disk (since schema version 5): the rows one write of the log queued,
- * packed into IndexedDB rows of up to 500 (`PACK_SIZE`; before version 7, one visit's, however many). A page load's fifty requests were fifty rows,
- * each with its own key and index entries; IndexedDB's cost is per row, so packing them made writing
+ * packed into IndexedDB rows of up to 500 (`PACK_SIZE`; before version 7, one visit's, however many).
+ * A page load's fifty requests were fifty rows, each with its own key and index entries; IndexedDB's cost is per row, so packing them made writing
  * the log several times faster (BENCHMARKS.md). Until version 7 a pack held one visit's requests; a
  * write that holds many visits (a flood of tabs, a stopped worker's journal) now packs them together.
  * `lib/db/packs.ts` packs and unpacks them; nothing else reads a pack.

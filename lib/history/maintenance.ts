@@ -21,7 +21,8 @@ export function parseRetention(raw: unknown): Retention {
  * touched: they are the customer's evidence until they delete them. The packs the old visits share with
  * newer ones are written again without them first, on their own: a full disk may refuse that. Then one
  * transaction that only deletes, which Chromium lets through on a full disk (lib/db/packs.ts), takes the
- * old visits with the rest of theirs. A visit whose shared pack could not be written again stays, whole, for the next prune.
+ * old visits with the rest of theirs. A visit whose shared pack could not be written again stays, whole,
+ * for the next prune.
  */
 export async function pruneLog(db: LogDatabase, retentionDays: Retention, now = Date.now()): Promise<number> {
   if (retentionDays === 0) return 0;

@@ -82,8 +82,9 @@ describe('catalog', () => {
   });
 
   it('rejects promises that are missing, doubled, or point at an entry or pattern that does not exist', () => {
-    expect(Catalog.safeParse({ ...catalogAsWritten(), promises: catalogAsWritten().promises.slice(1) }).success).toBe(false);
-    expect(Catalog.safeParse({ ...catalogAsWritten(), promises: [...catalog.promises, catalog.promises[0]] }).success).toBe(false);
+    const written = catalogAsWritten();
+    expect(Catalog.safeParse({ ...written, promises: written.promises.slice(1) }).success).toBe(false);
+    expect(Catalog.safeParse({ ...written, promises: [...written.promises, written.promises[0]] }).success).toBe(false);
     const wrongEntry = catalogAsWritten();
     wrongEntry.promises[0]!.rule = { kind: 'no-identifiers', entry: 'hotjar' as never, params: ['cid'] };
     expect(Catalog.safeParse(wrongEntry).success).toBe(false);
@@ -108,9 +109,10 @@ describe('catalog', () => {
   });
 
   it('rejects a catalog with a missing entry, a duplicate or a broken path pattern', () => {
-    const missing = { ...catalogAsWritten(), entries: catalogAsWritten().entries.slice(1) };
+    const written = catalogAsWritten();
+    const missing = { ...written, entries: written.entries.slice(1) };
     expect(Catalog.safeParse(missing).success).toBe(false);
-    const duplicate = { ...catalogAsWritten(), entries: [...catalogAsWritten().entries, catalogAsWritten().entries[0]] };
+    const duplicate = { ...written, entries: [...written.entries, written.entries[0]] };
     expect(Catalog.safeParse(duplicate).success).toBe(false);
     const broken = catalogAsWritten();
     broken.entries[1]!.hosts[0]!.path = '(unclosed';
