@@ -7,8 +7,9 @@ import { parseReport } from '../../lib/report';
 import { CONSENT_SCENARIOS, CONSENT_SELECTORS } from '../fixtures/shop/consent-scenarios';
 import { startFixtureShop, type FixtureShop } from '../fixtures/shop/server';
 import { launchWithExtension, type ExtensionBrowser } from '../../lib/scan/chromium';
-import { DATABASE_NAME } from '../../lib/db/schema';
+import { DATABASE_NAME, type Visit } from '../../lib/db/schema';
 import { SCREENSHOTS, openPopup, readPopup, readmeScreenshot, visit, waitForDownload, wholeJson } from './helpers';
+import { readLogTable } from './log';
 
 describe('history page in Chromium', () => {
   let shop: FixtureShop;
@@ -31,6 +32,12 @@ describe('history page in Chromium', () => {
       await page.close();
     }
     await ext.settle();
+    // Every test below counts these visits: a fourth (a page load split in two) is named here, with
+    // what the log kept of each, rather than as a count off by one three times.
+    const page = await historyPage();
+    const visits = (await readLogTable<Visit>(page, 'visits')).map(({ tabId, url, startedAt, shownAgain, summary }) => ({ tabId, url, startedAt, shownAgain, trackers: summary?.trackers }));
+    await page.close();
+    expect(visits, JSON.stringify(visits, null, 1)).toHaveLength(3);
   });
   afterAll(async () => {
     await ext?.close();

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
 import { SCREENSHOTS, readPopup } from './helpers';
-import { readObservations } from './log';
+import { readLogTable, readObservations } from './log';
+import type { Visit } from '../../lib/db/schema';
 
 /**
  * The shop as it really runs: the vendors' newer endpoints, tracking through the shop's own hosts
@@ -147,6 +148,36 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     expect(shown.text).toContain('www.mijnliefsteboek.nl/test/service-worker/meta-pixel');
     await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-service-worker-nl.png`), fullPage: true });
     await popup.close();
+    await page.close();
+  });
+
+  it('keeps a customer who came through a slow ad click in one visit: the page’s, with what it sends later', async () => {
+    const home = 'https://www.mijnliefsteboek.nl/';
+    // The ad network's hop takes 1.5 s: the page's navigation, and so its clock, began that much before
+    // the shop's own request, which begins the visit.
+    const { page, tabId } = await ext.visit(`/pagead/aclk?sa=L&ai=fixture&wait=1500&adurl=${encodeURIComponent(home)}`, 'www.googleadservices.com');
+    expect(page.url()).toBe(home);
+    const loaded = (await ext.tabState(tabId))!;
+    expect(loaded.startedAt - (await page.evaluate(() => Date.now() - performance.now()))).toBeGreaterThan(1_200);
+    expect(loaded.url).toBe(home);
+    expect(loaded.shownAgain).toBeUndefined();
+    const pixels = loaded.entries['meta-pixel']?.requests ?? 0;
+    // The customer adds a book to the cart long after the page reported: the page's own request.
+    const sent = page.waitForResponse((response) => response.url().startsWith('https://www.facebook.com/tr/'));
+    await page.evaluate(() => void (new Image().src = `https://www.facebook.com/tr/?id=1&ev=AddToCart&noscript=1&t=${Date.now()}`));
+    await sent;
+    await ext.settle(page);
+    const after = (await ext.tabState(tabId))!;
+    expect(after).toMatchObject({ visitId: loaded.visitId, url: home });
+    expect(after.shownAgain).toBeUndefined();
+    // More than one more: on a loaded machine the page's own pixel can still be on its way at `loaded`.
+    expect(after.entries['meta-pixel']?.requests).toBeGreaterThan(pixels);
+    // And the log holds that one visit for the tab, not a second one begun by a later request.
+    const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${loaded.visitId}"]`);
+    await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
+    const visits = (await readLogTable<Visit>(logPage, 'visits')).filter((visit) => visit.tabId === tabId);
+    expect(visits.map(({ id, url, shownAgain }) => ({ id, url, shownAgain }))).toEqual([{ id: loaded.visitId, url: home, shownAgain: undefined }]);
+    await logPage.close();
     await page.close();
   });
 
