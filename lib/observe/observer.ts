@@ -284,22 +284,23 @@ export function createObserver(deps: ObserverDeps) {
 
   /**
    * A shop page's report came from its document, and `visit` took it: the document's address, and the
-   * visit's page is that document, unless the page began before the visit at another address (a report
-   * of the page before, late: visitOfReport gives it to the tab's visit). A page at the visit's own
-   * address that began long before it is the visit's: its navigation began before the shop's request
-   * did, through an ad click's redirects or on a slow machine (otherwise its next request would begin a
-   * visit of a page shown again, visitOfDocument). Within the margin, of two pages reporting to one
-   * visit the one that began (or was shown again) last is the visit's: a page left within a second, whose
-   * last report came after the next page's first, is not.
+   * visit's page is that document, unless the page began before the visit and had reported before (a
+   * report of the page before, late: visitOfReport gives it to the tab's visit). A document first heard
+   * of now is the visit's page however long before the visit it began: its navigation began before the
+   * shop's request did, through an ad click's slow redirects or on a slow machine, and its address may
+   * differ from the visit's by now (a page that strips `gclid` from its address). Left unheld, its next
+   * request would begin a visit of a page shown again (visitOfDocument). Of two pages reporting to one
+   * visit the one that began (or was shown again) last is the visit's: a page left within a second,
+   * whose last report came after the next page's first, is not.
    */
   function noteDocument(tabId: number, documentId: string, page: ReportingPage, visit: TabState) {
     let documents = tabDocuments.get(tabId);
     if (!documents) tabDocuments.set(tabId, (documents = { pages: new Map(), visit: null }));
-    documents.pages.delete(documentId);
+    const reportedBefore = documents.pages.delete(documentId);
     documents.pages.set(documentId, page.url);
     if (documents.pages.size > MAX_TAB_DOCUMENTS) documents.pages.delete(documents.pages.keys().next().value!);
     const began = Math.max(page.start, page.shownAgainAt ?? page.start);
-    if (began < visit.startedAt - PAGE_START_MARGIN_MS && withoutFragment(page.url) !== withoutFragment(visit.url)) return;
+    if (reportedBefore && began < visit.startedAt - PAGE_START_MARGIN_MS) return;
     const held = documents.visit;
     if (held?.visitId === visit.visitId && held.documentId !== documentId && held.began > began) return;
     documents.visit = { visitId: visit.visitId, documentId, began };

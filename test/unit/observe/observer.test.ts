@@ -514,13 +514,14 @@ describe('observer', () => {
         // The customer clicked an ad at 1,000; the ad network's redirects took 1.5 s before the shop's own hop.
         const click = request('https://www.googleadservices.com/pagead/aclk?sa=L&ai=1', { type: 'main_frame', timeStamp: 1_000 });
         observer.requestStarted(click);
-        observer.requestStarted({ ...click, url: SHOP, timeStamp: 2_500 });
+        observer.requestStarted({ ...click, url: `${SHOP}?gclid=Cj0KCQ`, timeStamp: 2_500 });
         const visit = store.get(7)!.visitId;
-        // The page's clock starts at the click: its report says it began 1.5 s before the visit did.
+        // The page's clock starts at the click: its report says it began 1.5 s before the visit did, from
+        // the address the page left itself at (without the click's id).
         expect(handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 1_000 }, SHOP, HOME_DOCUMENT)).toBe(true);
         observer.requestStarted(pixel(2_900));
         observer.requestStarted(pixel(3_400));
-        expect(store.get(7)).toMatchObject({ visitId: visit, url: SHOP });
+        expect(store.get(7)).toMatchObject({ visitId: visit, url: `${SHOP}?gclid=Cj0KCQ` });
         expect(store.get(7)!.shownAgain).toBeUndefined();
         expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
         expect(new Set(writer.visits.map((v) => v.id))).toEqual(new Set([visit]));
