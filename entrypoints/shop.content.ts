@@ -5,7 +5,7 @@ import { relayPageConsent } from '@/lib/consent/page-relay';
 import { watchExtensionLifetime } from '@/lib/observe/lifetime';
 import { answerReportNow, createReportSender } from '@/lib/observe/content-channel';
 import { startResourceReporter } from '@/lib/observe/page-reporter';
-import { pageStartedAt, stamped, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
+import { pageStartedAt, sendWhenShown, stamped, stampedWithPageStart, watchShownAgain, type PageTimes } from '@/lib/observe/page-start';
 import { fillDataRequestForm } from '@/lib/requests/form-filler';
 import { dataRequestPage } from '@/lib/catalog/shop.json';
 
@@ -15,8 +15,8 @@ export default defineContentScript({
   // No context: the build leaves WXT's out (wxt.config.ts, withoutContentScriptContext), which also
   // announced the script to the page by a DOM event named with the extension's id.
   main() {
-    const send = (message: unknown) => browser.runtime.sendMessage(message);
     const times: PageTimes = { start: pageStartedAt() };
+    const send = sendWhenShown((message: unknown) => browser.runtime.sendMessage(message), times);
     const report = stampedWithPageStart(send, times);
     // Not ctx.onInvalidated: a page can fire that (lifetime.ts).
     const onInvalidated = watchExtensionLifetime(() => browser.runtime?.id !== undefined);

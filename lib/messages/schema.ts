@@ -76,6 +76,11 @@ const pageStart = z.lazy(() => z.number());
  * page's new visit begins then. Compared with the visit's start as `pageStart` is.
  */
 const shownAgainAt = z.lazy(() => z.optional(z.number()));
+/**
+ * When a prerendered page was shown, if it was (the machine's clock): its visit begins then, with what
+ * it loaded unseen. Compared with the visit's start as `pageStart` is.
+ */
+const shownAt = z.lazy(() => z.optional(z.number()));
 /** Chromium's id of a message's sending document (`MessageSender.documentId`, 32 hex digits today). */
 export const DocumentId = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(64)));
 
@@ -88,6 +93,7 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     resources: z.array(PageResourceMessage).check(z.maxLength(MAX_RESOURCES_PER_MESSAGE)),
     pageStart,
     shownAgainAt,
+    shownAt,
   }),
   z.strictObject({
     type: z.literal('consent-banner'),
@@ -97,6 +103,7 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     at: z.number(),
     pageStart,
     shownAgainAt,
+    shownAt,
   }),
   z.strictObject({
     type: z.literal('page-consent'),
@@ -105,13 +112,14 @@ export const ContentMessage = z.lazy(() => z.discriminatedUnion('type', [
     again: z.optional(z.literal(true)),
     pageStart,
     shownAgainAt,
+    shownAt,
   }),
   /** The shop's data-request form is on the page: is there an e-mail address to fill in? */
   z.strictObject({ type: z.literal('data-request-form-ready') }),
 ]));
 export type ContentMessage = z.infer<typeof ContentMessage>;
 /** A page's report, as the content script's parts write it: the page's start is added as it is sent (lib/observe/page-start.ts). */
-export type UnstampedReport = ContentMessage extends infer M ? (M extends { pageStart: number } ? Omit<M, 'pageStart' | 'shownAgainAt'> : never) : never;
+export type UnstampedReport = ContentMessage extends infer M ? (M extends { pageStart: number } ? Omit<M, 'pageStart' | 'shownAgainAt' | 'shownAt'> : never) : never;
 
 /** Messages the extension's own pages (popup, history) may send to the background. */
 export const ExtensionPageMessage = z.lazy(() => z.discriminatedUnion('type', [

@@ -9,7 +9,13 @@ import { readPageConsent } from './page-consent';
  * (lib/messages/answers.ts, NO_VISIT_YET). One the observer reads as nothing is taken.
  */
 export function handleContentMessage(observer: Observer, tabId: number, message: Exclude<ContentMessage, { type: 'data-request-form-ready' }>, pageUrl: string, documentId?: string): boolean {
-  const from = { start: message.pageStart, url: pageUrl, ...(message.shownAgainAt === undefined ? {} : { shownAgainAt: message.shownAgainAt }), ...(documentId === undefined ? {} : { documentId }) };
+  const from = {
+    start: message.pageStart,
+    url: pageUrl,
+    ...(message.shownAgainAt === undefined ? {} : { shownAgainAt: message.shownAgainAt }),
+    ...(message.shownAt === undefined ? {} : { shownAt: message.shownAt }),
+    ...(documentId === undefined ? {} : { documentId }),
+  };
   switch (message.type) {
     case 'page-resources':
       return observer.pageResources(tabId, message.resources, message.page, from);

@@ -78,6 +78,8 @@ export interface PageResource {
 export interface ReportingPage {
   start: number;
   shownAgainAt?: number;
+  /** When a prerendered page was shown (lib/observe/page-start.ts): its visit begins then. */
+  shownAt?: number;
   url: string;
   /** Chromium's id of the page's document, as the browser names the report's sender; Firefox names none. */
   documentId?: string;
@@ -212,7 +214,7 @@ export function createObserver(deps: ObserverDeps) {
    * the address each reported, and which of them the tab's visit holds (visitOfDocument). In memory
    * only: after a stop, a page shown again waits for its report, as in Firefox.
    */
-  const tabDocuments = new Map<number, { pages: Map<string, string>; visit: { visitId: string; documentId: string; began: number } | null }>();
+  const tabDocuments = new Map<number, TabDocuments>();
   /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
   const jarWrites: JarWrite[] = [];
 
@@ -282,6 +284,49 @@ export function createObserver(deps: ObserverDeps) {
     tabDocuments.delete(tabId);
   }
 
+  function documentsOf(tabId: number): TabDocuments {
+    let documents = tabDocuments.get(tabId);
+    if (!documents) tabDocuments.set(tabId, (documents = { pages: new Map(), visit: null, prerendered: new Set(), prerenderFrames: new Map() }));
+    return documents;
+  }
+
+  /** The document's address, kept as the latest of the tab's; whether the tab knew the document before. */
+  function rememberPage(documents: TabDocuments, documentId: string, url: string): boolean {
+    const known = documents.pages.delete(documentId);
+    documents.pages.set(documentId, url);
+    if (documents.pages.size > MAX_TAB_DOCUMENTS) {
+      const oldest = documents.pages.keys().next().value!;
+      documents.pages.delete(oldest);
+      documents.prerendered.delete(oldest);
+    }
+    return known;
+  }
+
+  /**
+   * A page the shop's speculation rules have the browser fetch (prefetch) or load unseen (prerender)
+   * before the customer goes there, if ever: no visit begins or ends. A prerender's own request names
+   * the frame it loads in, whose requests then name the page's document (prerenderedDocument).
+   */
+  function prerendering(event: RequestEvent) {
+    if (event.frameId === 0 || !isShopPage(event.url)) return;
+    const frames = documentsOf(event.tabId).prerenderFrames;
+    frames.delete(event.frameId);
+    frames.set(event.frameId, event.url);
+    if (frames.size > MAX_TAB_DOCUMENTS) frames.delete(frames.keys().next().value!);
+  }
+
+  /**
+   * A request of a prerendered shop page: its document is that page's, shown later perhaps. Its first
+   * request once shown begins its visit (visitOfDocument), as its report would.
+   */
+  function prerenderedDocument(event: RequestEvent) {
+    const documents = tabDocuments.get(event.tabId);
+    const url = documents?.prerenderFrames.get(event.frameId);
+    if (!documents || url === undefined || event.documentId === undefined || documents.pages.has(event.documentId)) return;
+    rememberPage(documents, event.documentId, url);
+    documents.prerendered.add(event.documentId);
+  }
+
   /**
    * A shop page's report came from its document, and `visit` took it: the document's address, and the
    * visit's page is that document, unless the page began before the visit and had reported before (a
@@ -294,12 +339,10 @@ export function createObserver(deps: ObserverDeps) {
    * whose last report came after the next page's first, is not.
    */
   function noteDocument(tabId: number, documentId: string, page: ReportingPage, visit: TabState) {
-    let documents = tabDocuments.get(tabId);
-    if (!documents) tabDocuments.set(tabId, (documents = { pages: new Map(), visit: null }));
-    const reportedBefore = documents.pages.delete(documentId);
-    documents.pages.set(documentId, page.url);
-    if (documents.pages.size > MAX_TAB_DOCUMENTS) documents.pages.delete(documents.pages.keys().next().value!);
-    const began = Math.max(page.start, page.shownAgainAt ?? page.start);
+    const documents = documentsOf(tabId);
+    documents.prerendered.delete(documentId);
+    const reportedBefore = rememberPage(documents, documentId, page.url);
+    const began = pageBegan(page);
     if (reportedBefore && began < visit.startedAt - PAGE_START_MARGIN_MS) return;
     const held = documents.visit;
     if (held?.visitId === visit.visitId && held.documentId !== documentId && held.began > began) return;
@@ -323,7 +366,9 @@ export function createObserver(deps: ObserverDeps) {
     if (!documents || !state || documents.visit?.documentId === event.documentId) return undefined;
     const url = documents.pages.get(event.documentId);
     if (url === undefined) return undefined;
-    const started = startVisit(event.tabId, url, event.timeStamp, true);
+    // A prerendered page's first request since it was shown: its first showing, not a showing again.
+    const shownAgain = !documents.prerendered.delete(event.documentId);
+    const started = startVisit(event.tabId, url, event.timeStamp, shownAgain);
     pagesLoading.delete(event.tabId);
     startedByNavigation.delete(event.tabId);
     documents.visit = { visitId: started.visitId, documentId: event.documentId, began: event.timeStamp };
@@ -387,7 +432,7 @@ export function createObserver(deps: ObserverDeps) {
     if (!state || !page || !isShopPage(page.url)) return state;
     // Made before the page the visit holds was shown again (sent again since): that showing's visit has ended.
     if (state.shownAgain && page.shownAgainAt === undefined && state.startedAt >= page.start - PAGE_START_MARGIN_MS) return MADE_BEFORE_SHOWN;
-    const began = Math.max(page.start, page.shownAgainAt ?? page.start);
+    const began = pageBegan(page);
     if (state.startedAt >= began - PAGE_START_MARGIN_MS) {
       // The tab's report of the page began this visit (the page before was not the shop's): it is this showing's.
       if (page.shownAgainAt !== undefined && !state.shownAgain && startedByNavigation.get(tabId)?.visitId === state.visitId && withoutFragment(state.url) === withoutFragment(page.url)) {
@@ -530,10 +575,14 @@ export function createObserver(deps: ObserverDeps) {
   function requestStarted(event: RequestEvent) {
     if (event.tabId < 0) return;
     if (event.type === 'main_frame') {
+      if (isSpeculative(event)) return prerendering(event);
       if (isShopPage(event.url)) pageRequested(event);
       else endVisit(event.tabId);
       return;
     }
+    // A prerendered page is not shown: what it loads meanwhile is its own visit's once it is (its
+    // report recovers it then), not the visit of the page the customer is on.
+    if (event.documentLifecycle === 'prerender') return prerenderedDocument(event);
     // A tab without a visit shows no page of the shop: often a tracker's own site (facebook.com,
     // trustpilot.com), whose requests the browser shows us since we hold both the request's host and
     // its initiator's. Dropped before its URL is classified or its body read.
@@ -559,8 +608,8 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   function requestEnded(event: RequestEvent) {
-    if (event.tabId < 0) return;
-    if (event.type === 'main_frame' && pageEnded(event) === 'left') return;
+    if (event.tabId < 0 || event.documentLifecycle === 'prerender') return;
+    if (event.type === 'main_frame' && (isSpeculative(event) || pageEnded(event) === 'left')) return;
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
     const state = store.get(event.tabId) ?? (event.type === 'main_frame' && isShopPage(event.url) ? startVisit(event.tabId, event.url, event.timeStamp) : undefined);
@@ -970,6 +1019,32 @@ function isOwnRequest(started: StartedUntold, event: RequestEvent, visitUrl: str
   if (event.timeStamp > started.toldAt) return false;
   if (started.pageStart !== undefined) return event.timeStamp >= started.pageStart - PAGE_START_MARGIN_MS;
   return withoutFragment(event.url) === withoutFragment(visitUrl);
+}
+
+/**
+ * Per tab, the documents its shop pages reported from or were prerendered in (Chromium's documentId),
+ * by address; which of them the tab's visit holds (visitOfDocument); which were prerendered and not
+ * shown yet; and the frames prerendered pages load in, by address.
+ */
+interface TabDocuments {
+  pages: Map<string, string>;
+  visit: { visitId: string; documentId: string; began: number } | null;
+  prerendered: Set<string>;
+  prerenderFrames: Map<number, string>;
+}
+
+/**
+ * A top-level request that is no navigation of the tab (Chromium, speculation rules): a prefetch,
+ * made by the page the tab shows and naming its document (a navigation's request names none), or a
+ * prerender, in a frame of its own (not 0) and `prerender` lifecycle. Checked in Chromium 156.
+ */
+function isSpeculative(event: RequestEvent): boolean {
+  return event.documentId !== undefined || event.frameId !== 0 || event.documentLifecycle === 'prerender';
+}
+
+/** When a reporting page began, as its visit counts: when it was last shown, if later than its start. */
+function pageBegan(page: ReportingPage): number {
+  return Math.max(page.start, page.shownAt ?? page.start, page.shownAgainAt ?? page.start);
 }
 
 /** A catalog cookie written on one of the shop's domains, as the jar told of it. */

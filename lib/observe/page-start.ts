@@ -21,13 +21,50 @@ export function pageStartedAt(now = Date.now(), sinceOrigin = performance.now())
 export interface PageTimes {
   start: number;
   shownAgainAt?: number;
+  /** When a prerendered page was shown (sendWhenShown). */
+  shownAt?: number;
 }
 
 type Send = (message: unknown) => Promise<unknown>;
 
 /** A report (an object: lib/messages/schema.ts, UnstampedReport) stamped with the page's moments as they are now. */
 export function stamped(report: unknown, page: PageTimes): object {
-  return { ...(report as object), pageStart: page.start, ...(page.shownAgainAt === undefined ? {} : { shownAgainAt: page.shownAgainAt }) };
+  return {
+    ...(report as object),
+    pageStart: page.start,
+    ...(page.shownAgainAt === undefined ? {} : { shownAgainAt: page.shownAgainAt }),
+    ...(page.shownAt === undefined ? {} : { shownAt: page.shownAt }),
+  };
+}
+
+/**
+ * `send`, held while the page is prerendered: the shop's speculation rules had the browser load it
+ * unseen, the customer may never go there, and until shown its messages come from a frame the
+ * background does not take (Chromium 156 gives it a frame id of its own). Once shown
+ * (`prerenderingchange`) the moment is noted in `page.shownAt`, and each report held, or made since,
+ * says so: the page's visit begins then, with what it loaded unseen. A page not prerendered sends at once.
+ */
+export function sendWhenShown(send: Send, page: PageTimes, doc: PrerenderingDocument = document as PrerenderingDocument): Send {
+  if (!doc.prerendering) return send;
+  const shown = new Promise<void>((resolve) => {
+    doc.addEventListener(
+      'prerenderingchange',
+      () => {
+        page.shownAt = Date.now();
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  return (message) => shown.then(() => send(isReport(message) ? { ...message, shownAt: page.shownAt } : message));
+}
+
+/** `document.prerendering` is newer than TypeScript's DOM types. */
+type PrerenderingDocument = Pick<Document, 'addEventListener'> & { prerendering?: boolean };
+
+/** A report stamped with its page's moments (`stamped`), as opposed to a question such as the form filler's. */
+function isReport(message: unknown): message is object {
+  return typeof message === 'object' && message !== null && 'pageStart' in message;
 }
 
 /**

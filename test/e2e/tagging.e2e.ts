@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
 import { SCREENSHOTS, readPopup } from './helpers';
@@ -178,6 +178,48 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     const visits = (await readLogTable<Visit>(logPage, 'visits')).filter((visit) => visit.tabId === tabId);
     expect(visits.map(({ id, url, shownAgain }) => ({ id, url, shownAgain }))).toEqual([{ id: loaded.visitId, url: home, shownAgain: undefined }]);
     await logPage.close();
+    await page.close();
+  });
+
+  // Firefox follows no speculation rules: there the page is an ordinary one.
+  it.skipIf(name !== 'chromium')('keeps pages the shop has the browser fetch or load unseen out of the page shown, and begins a visit when one is shown', async () => {
+    const base = 'https://www.mijnliefsteboek.nl/test/speculation';
+    const purposeOf = (path: string) => shop.requests.find((r) => r.host === 'www.mijnliefsteboek.nl' && r.path === path)?.headers['sec-purpose'];
+    const unseenPixel = () => shop.requests.some((r) => r.host === 'www.facebook.com' && r.path.startsWith('/tr') && r.path.includes(`&dl=${encodeURIComponent(`${base}/volgende`)}`));
+    const { page, tabId } = await ext.visit('/test/speculation');
+    // The premise: Chromium fetched one page ahead, and loaded the other unseen, with its Meta pixel.
+    await vi.waitFor(() => expect([purposeOf('/test/speculation/later'), purposeOf('/test/speculation/volgende'), unseenPixel()]).toEqual(['prefetch', 'prefetch;prerender', true]), { timeout: 15_000, interval: 100 });
+    await ext.settle(page);
+    const home = (await ext.tabState(tabId))!;
+    expect(home).toMatchObject({ url: base });
+    const homePixels = home.entries['meta-pixel']!.requests;
+    const popup = await openPopup(ext, tabId);
+    expect((await readPopup(popup)).entries).toEqual(['aws', 'meta-pixel']);
+    await popup.close();
+
+    // The customer follows the link: the browser shows the page it loaded unseen, with no request.
+    await Promise.all([page.waitForNavigation(), page.click('#next')]);
+    await page.waitForFunction((url) => location.href === url && !(document as { prerendering?: boolean }).prerendering, {}, `${base}/volgende`);
+    await ext.settle(page);
+    const shown = (await ext.tabState(tabId))!;
+    expect(shown.visitId).not.toBe(home.visitId);
+    expect(shown).toMatchObject({ url: `${base}/volgende` });
+    expect(shown.shownAgain).toBeUndefined();
+    // The pixel it sent unseen is its own, counted from the moment it was shown; none of it went to home's visit.
+    expect(shown.entries['meta-pixel']?.requests).toBeGreaterThan(0);
+    expect(shown.startedAt).toBeGreaterThan(home.startedAt);
+    const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${shown.visitId}"]`);
+    await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
+    const visits = (await readLogTable<Visit>(logPage, 'visits')).filter((visit) => visit.tabId === tabId).sort((a, b) => a.startedAt - b.startedAt);
+    expect(visits.map(({ url, shownAgain }) => ({ url, shownAgain }))).toEqual([{ url: base, shownAgain: undefined }, { url: `${base}/volgende`, shownAgain: undefined }]);
+    const rows = await readObservations(logPage);
+    expect(rows.filter((row) => row.visitId === home.visitId && row.entryId === 'meta-pixel')).toHaveLength(homePixels);
+    await logPage.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-speculation-nl.png`) });
+    await logPage.close();
+    const shownPopup = await openPopup(ext, tabId);
+    expect((await readPopup(shownPopup)).entries).toContain('meta-pixel');
+    await shownPopup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-prerendered-nl.png`), fullPage: true });
+    await shownPopup.close();
     await page.close();
   });
 

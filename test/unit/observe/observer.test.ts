@@ -527,6 +527,77 @@ describe('observer', () => {
         expect(new Set(writer.visits.map((v) => v.id))).toEqual(new Set([visit]));
       });
 
+      describe('a page the shop’s speculation rules fetch or prerender (as Chromium 156 tells them)', () => {
+        const BOOKS = `${SHOP}boeken`;
+        const PRERENDERED = 'B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0';
+
+        /** Home, reported from its document; then the browser prefetches one page and prerenders another. */
+        async function homeWithSpeculation() {
+          const env = makeObserver();
+          await env.store.ready;
+          env.observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 1_000 }));
+          handleContentMessage(env.observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 990 }, SHOP, HOME_DOCUMENT);
+          const home = env.store.get(7)!.visitId;
+          env.tick(2_000);
+          // A prefetch is made by the page shown, and names its document; a prerender first fetches so too.
+          const prefetch = request(`${SHOP}over-ons`, { type: 'main_frame', timeStamp: 3_000, documentId: HOME_DOCUMENT, documentLifecycle: 'active' });
+          observer(env).requestStarted(prefetch);
+          observer(env).requestEnded({ ...prefetch, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+          observer(env).requestStarted(request(BOOKS, { type: 'main_frame', timeStamp: 3_010, documentId: HOME_DOCUMENT, documentLifecycle: 'active' }));
+          // Then the prerender loads in a frame of its own, and its page's requests name its document.
+          const page = request(BOOKS, { type: 'main_frame', timeStamp: 3_050, frameId: 5, documentLifecycle: 'prerender' });
+          observer(env).requestStarted(page);
+          observer(env).requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+          const unseen = pixel(3_200, { frameId: 5, documentId: PRERENDERED, documentLifecycle: 'prerender' });
+          observer(env).requestStarted(unseen);
+          observer(env).requestEnded({ ...unseen, statusCode: 200 });
+          return { ...env, home, unseen };
+        }
+        const observer = (env: { observer: ReturnType<typeof makeObserver>['observer'] }) => env.observer;
+
+        it('begins and ends no visit, and counts nothing of them in the visit of the page shown', async () => {
+          const { store, writer, home } = await homeWithSpeculation();
+          expect(store.get(7)).toMatchObject({ visitId: home, url: SHOP });
+          expect(store.get(7)!.entries['meta-pixel']).toBeUndefined();
+          expect(store.get(7)!.entries.aws?.requests ?? 0).toBe(0);
+          expect(new Set(writer.visits.map((v) => v.id))).toEqual(new Set([home]));
+        });
+
+        it('begins the prerendered page’s visit at its first request once shown: a first showing, not a showing again', async () => {
+          const { observer, store, tick, home } = await homeWithSpeculation();
+          tick(5_000);
+          // Shown (the customer followed the link): the page's document is the tab's, in frame 0.
+          observer.requestStarted(pixel(8_100, { documentId: PRERENDERED }));
+          const shown = store.get(7)!;
+          expect(shown.visitId).not.toBe(home);
+          expect(shown).toMatchObject({ url: BOOKS, startedAt: 8_100 });
+          expect(shown.shownAgain).toBeUndefined();
+          expect(shown.entries['meta-pixel']?.requests).toBe(1);
+          // Its report, held while unseen, comes with the moment it was shown: the same visit.
+          const report = { type: 'page-resources' as const, page: 'fedcba9876543210', resources: [], pageStart: 3_040, shownAt: 8_050 };
+          expect(handleContentMessage(observer, 7, report, BOOKS, PRERENDERED)).toBe(true);
+          expect(store.get(7)!.visitId).toBe(shown.visitId);
+        });
+
+        it('begins the prerendered page’s visit when it was shown, by its report, with what it loaded unseen', async () => {
+          const { observer, store, tick, home, unseen } = await homeWithSpeculation();
+          tick(5_000);
+          const loadedUnseen = { url: unseen.url, initiatorType: 'img', startTime: 150, seq: 1 };
+          expect(handleContentMessage(observer, 7, { type: 'page-resources', page: 'fedcba9876543210', resources: [loadedUnseen], pageStart: 3_040, shownAt: 8_000 }, BOOKS, PRERENDERED)).toBe(true);
+          const shown = store.get(7)!;
+          expect(shown.visitId).not.toBe(home);
+          expect(shown).toMatchObject({ url: BOOKS, startedAt: 8_000 });
+          expect(shown.shownAgain).toBeUndefined();
+          // Loaded before the customer saw the page: the visit's from its first moment.
+          expect(shown.entries['meta-pixel']?.requests).toBe(1);
+          expect(shown.requests.map((r) => r.at)).toEqual([8_000]);
+          // Its document is the visit's page: its next request stays in it.
+          observer.requestStarted(pixel(8_400, { documentId: PRERENDERED }));
+          expect(store.get(7)!.visitId).toBe(shown.visitId);
+          expect(store.get(7)!.entries['meta-pixel']?.requests).toBe(2);
+        });
+      });
+
       it('begins the visit of a page shown again while the next page’s request was on its way', async () => {
         const { observer, store, tick } = await backWithDocuments();
         tick(1_000);
