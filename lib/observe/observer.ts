@@ -286,7 +286,7 @@ export function createObserver(deps: ObserverDeps) {
 
   function documentsOf(tabId: number): TabDocuments {
     let documents = tabDocuments.get(tabId);
-    if (!documents) tabDocuments.set(tabId, (documents = { pages: new Map(), visit: null, prerendered: new Set(), prerenderFrames: new Map() }));
+    if (!documents) tabDocuments.set(tabId, (documents = { pages: new Map(), visit: null, prerendered: new Map(), prerenderFrames: new Map() }));
     return documents;
   }
 
@@ -311,7 +311,7 @@ export function createObserver(deps: ObserverDeps) {
     if (event.frameId === 0 || !isShopPage(event.url)) return;
     const frames = documentsOf(event.tabId).prerenderFrames;
     frames.delete(event.frameId);
-    frames.set(event.frameId, event.url);
+    frames.set(event.frameId, { url: event.url });
     if (frames.size > MAX_TAB_DOCUMENTS) frames.delete(frames.keys().next().value!);
   }
 
@@ -321,10 +321,10 @@ export function createObserver(deps: ObserverDeps) {
    */
   function prerenderedDocument(event: RequestEvent) {
     const documents = tabDocuments.get(event.tabId);
-    const url = documents?.prerenderFrames.get(event.frameId);
-    if (!documents || url === undefined || event.documentId === undefined || documents.pages.has(event.documentId)) return;
-    rememberPage(documents, event.documentId, url);
-    documents.prerendered.add(event.documentId);
+    const frame = documents?.prerenderFrames.get(event.frameId);
+    if (!documents || !frame || event.documentId === undefined || documents.pages.has(event.documentId)) return;
+    rememberPage(documents, event.documentId, frame.url);
+    documents.prerendered.set(event.documentId, event.frameId);
   }
 
   /**
@@ -340,13 +340,13 @@ export function createObserver(deps: ObserverDeps) {
    */
   function noteDocument(tabId: number, documentId: string, page: ReportingPage, visit: TabState) {
     const documents = documentsOf(tabId);
-    documents.prerendered.delete(documentId);
     const reportedBefore = rememberPage(documents, documentId, page.url);
     const began = pageBegan(page);
     if (reportedBefore && began < visit.startedAt - PAGE_START_MARGIN_MS) return;
     const held = documents.visit;
     if (held?.visitId === visit.visitId && held.documentId !== documentId && held.began > began) return;
     documents.visit = { visitId: visit.visitId, documentId, began };
+    if (documents.prerendered.has(documentId)) prerenderShown(documents, documentId, visit);
   }
 
   /**
@@ -367,8 +367,9 @@ export function createObserver(deps: ObserverDeps) {
     const url = documents.pages.get(event.documentId);
     if (url === undefined) return undefined;
     // A prerendered page's first request since it was shown: its first showing, not a showing again.
-    const shownAgain = !documents.prerendered.delete(event.documentId);
-    const started = startVisit(event.tabId, url, event.timeStamp, shownAgain);
+    const prerendered = documents.prerendered.has(event.documentId);
+    const started = startVisit(event.tabId, url, event.timeStamp, !prerendered);
+    if (prerendered) prerenderShown(documents, event.documentId, started);
     pagesLoading.delete(event.tabId);
     startedByNavigation.delete(event.tabId);
     documents.visit = { visitId: started.visitId, documentId: event.documentId, began: event.timeStamp };
@@ -607,9 +608,44 @@ export function createObserver(deps: ObserverDeps) {
     store.changed(state);
   }
 
+  /** A response of the shop's own: its headers say where it is hosted (CloudFront / S3). */
+  function shopResponded(state: TabState, event: RequestEvent, host: string) {
+    const hosting = event.responseHeaders ? deps.detectHosting(event.responseHeaders) : null;
+    if (!hosting) return;
+    const kind = event.type === 'main_frame' ? 'page' : 'other';
+    const listed = { party: 'listed', host, entryId: hosting, kind, observeBy: 'network' } as const;
+    countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], url: keptAddress(event.url), kind, type: event.type.slice(0, 40), method: event.method.slice(0, 16) });
+    plainRequest(state, event, hosting, host);
+    storageSeen(state, event, host);
+    logRequest(state, event, listed, kind, null);
+    // No report of the page's own recovers the document's response: saved now, with its row.
+    store.changed(state, { now: event.type === 'main_frame' });
+  }
+
+  /** A prerendered shop page's own response, kept for its visit once it is shown (prerenderShown). */
+  function prerenderResponded(event: RequestEvent) {
+    const frame = tabDocuments.get(event.tabId)?.prerenderFrames.get(event.frameId);
+    if (frame && frame.url === event.url) frame.response = event;
+  }
+
+  /**
+   * A prerendered page shown, its visit begun: the page's own response, which came while it was unseen,
+   * is the visit's, dated when the page was shown (its cookies, and where the shop hosts it).
+   */
+  function prerenderShown(documents: TabDocuments, documentId: string, state: TabState) {
+    const response = documents.prerenderFrames.get(documents.prerendered.get(documentId)!)?.response;
+    documents.prerendered.delete(documentId);
+    if (!response) return;
+    const shown = { ...response, timeStamp: Math.max(response.timeStamp, state.startedAt) } as RequestEvent;
+    serverCookies(state, shown);
+    const parts = splitUrl(shown.url);
+    if (parts) shopResponded(state, shown, parts.host);
+  }
+
   function requestEnded(event: RequestEvent) {
-    if (event.tabId < 0 || event.documentLifecycle === 'prerender') return;
-    if (event.type === 'main_frame' && (isSpeculative(event) || pageEnded(event) === 'left')) return;
+    if (event.tabId < 0) return;
+    if (event.type === 'main_frame' && isSpeculative(event)) return prerenderResponded(event);
+    if (event.documentLifecycle === 'prerender' || (event.type === 'main_frame' && pageEnded(event) === 'left')) return;
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
     const state = store.get(event.tabId) ?? (event.type === 'main_frame' && isShopPage(event.url) ? startVisit(event.tabId, event.url, event.timeStamp) : undefined);
@@ -625,18 +661,7 @@ export function createObserver(deps: ObserverDeps) {
         state.pending.splice(open, 1);
         return;
       }
-      // The shop's own responses say where it is hosted (CloudFront / S3 headers).
-      const hosting = event.responseHeaders ? deps.detectHosting(event.responseHeaders) : null;
-      if (!hosting) return;
-      const kind = event.type === 'main_frame' ? 'page' : 'other';
-      const listed = { party: 'listed', host: cls.host, entryId: hosting, kind, observeBy: 'network' } as const;
-      countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], url: keptAddress(event.url), kind, type: event.type.slice(0, 40), method: event.method.slice(0, 16) });
-      plainRequest(state, event, hosting, cls.host);
-      storageSeen(state, event, cls.host);
-      logRequest(state, event, listed, kind, null);
-      // No report of the page's own recovers the document's response: saved now, with its row.
-      store.changed(state, { now: event.type === 'main_frame' });
-      return;
+      return shopResponded(state, event, cls.host);
     }
     if (cls.party !== 'listed') return;
     const open = state.pending.indexOf(event.requestId);
@@ -1029,8 +1054,10 @@ function isOwnRequest(started: StartedUntold, event: RequestEvent, visitUrl: str
 interface TabDocuments {
   pages: Map<string, string>;
   visit: { visitId: string; documentId: string; began: number } | null;
-  prerendered: Set<string>;
-  prerenderFrames: Map<number, string>;
+  /** By the frame each loads in. */
+  prerendered: Map<string, number>;
+  /** With the page's own response, once it came (a page's first requests may start before it ends). */
+  prerenderFrames: Map<number, { url: string; response?: RequestEvent }>;
 }
 
 /**

@@ -208,6 +208,8 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     // The pixel it sent unseen is its own, counted from the moment it was shown; none of it went to home's visit.
     expect(shown.entries['meta-pixel']?.requests).toBeGreaterThan(0);
     expect(shown.startedAt).toBeGreaterThan(home.startedAt);
+    // Its own response came unseen too, from CloudFront: where the shop hosts it is the visit's.
+    expect(shown.entries.aws?.requests).toBe(1);
     const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${shown.visitId}"]`);
     await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
     const visits = (await readLogTable<Visit>(logPage, 'visits')).filter((visit) => visit.tabId === tabId).sort((a, b) => a.startedAt - b.startedAt);

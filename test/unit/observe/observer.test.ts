@@ -573,6 +573,8 @@ describe('observer', () => {
           expect(shown).toMatchObject({ url: BOOKS, startedAt: 8_100 });
           expect(shown.shownAgain).toBeUndefined();
           expect(shown.entries['meta-pixel']?.requests).toBe(1);
+          // The page's own response came while it was unseen: where the shop hosts it is the visit's.
+          expect(shown.entries.aws?.requests).toBe(1);
           // Its report, held while unseen, comes with the moment it was shown: the same visit.
           const report = { type: 'page-resources' as const, page: 'fedcba9876543210', resources: [], pageStart: 3_040, shownAt: 8_050 };
           expect(handleContentMessage(observer, 7, report, BOOKS, PRERENDERED)).toBe(true);
@@ -590,7 +592,8 @@ describe('observer', () => {
           expect(shown.shownAgain).toBeUndefined();
           // Loaded before the customer saw the page: the visit's from its first moment.
           expect(shown.entries['meta-pixel']?.requests).toBe(1);
-          expect(shown.requests.map((r) => r.at)).toEqual([8_000]);
+          expect(shown.entries.aws?.requests).toBe(1);
+          expect(shown.requests.map((r) => [r.entryId, r.at])).toEqual([['aws', 8_000], ['meta-pixel', 8_000]]);
           // Its document is the visit's page: its next request stays in it.
           observer.requestStarted(pixel(8_400, { documentId: PRERENDERED }));
           expect(store.get(7)!.visitId).toBe(shown.visitId);
