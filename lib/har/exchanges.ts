@@ -60,8 +60,12 @@ export function readExchanges(har: Har): Exchange[] {
   for (const { entry, index, start } of order) {
     const url = entry.request.url;
     const dest = header(entry.request.headers, 'sec-fetch-dest');
+    // A page the shop's speculation rules had the browser fetch ahead (`prefetch`, `prefetch;prerender`)
+    // is a document, but not the tab's: the customer may never go there (the live observer's isSpeculative).
+    const fetchedAhead = header(entry.request.headers, 'sec-purpose')?.startsWith('prefetch') === true;
     let mainFrame: boolean;
-    if (dest !== undefined) mainFrame = dest === 'document';
+    if (fetchedAhead) mainFrame = false;
+    else if (dest !== undefined) mainFrame = dest === 'document';
     else if (entry._resourceType !== undefined) mainFrame = entry._resourceType === 'document' && (titles.get(entry.pageref ?? '') === url || firstOfPage.get(entry.pageref ?? '') === index || redirectTargets.has(url));
     else mainFrame = (entry.pageref !== undefined && firstOfPage.get(entry.pageref) === index) || redirectTargets.has(url);
     if (mainFrame && entry.response.redirectURL) redirectTargets.add(resolveUrl(entry.response.redirectURL, url));
@@ -73,7 +77,7 @@ export function readExchanges(har: Har): Exchange[] {
       url,
       host: splitUrl(url)?.host ?? null,
       method: entry.request.method.toUpperCase(),
-      type: mainFrame ? 'main_frame' : (WEB_REQUEST_TYPE[entry._resourceType ?? ''] ?? 'other'),
+      type: mainFrame ? 'main_frame' : fetchedAhead ? 'other' : (WEB_REQUEST_TYPE[entry._resourceType ?? ''] ?? 'other'),
       status: status > 0 ? status : undefined,
       // A status of 0 is how both browsers write a request that never got an answer.
       error: status > 0 ? undefined : (entry.response._error ?? 'net::ERR_FAILED'),

@@ -173,6 +173,14 @@ describe('judging a HAR file with the extension’s own pipeline', () => {
     expect(parsed.ok && judgeHar(parsed.har)).toEqual({ ok: false, problem: { code: 'no-shop-pages' } });
   });
 
+  it('takes no page the shop’s speculation rules had the browser fetch ahead for a page of its own', () => {
+    const ahead = (url: string, at: number, purpose: string) => entry(url, { at, type: 'document', dest: 'document', headers: [{ name: 'Sec-Purpose', value: purpose }], responseHeaders: CLOUDFRONT });
+    const judged = judge(harOf([...bannerPage(0).slice(0, 3), ahead(`${SHOP}/boeken`, 1_000, 'prefetch'), ahead(`${SHOP}/over-ons`, 1_100, 'prefetch;prerender'), entry(META_HIT, { at: 5_000, type: 'image', dest: 'image' })]));
+    expect(judged.pages.map((p) => p.url)).toEqual([`${SHOP}/`]);
+    // The Meta pixel that fired after them is the page's.
+    expect(verdicts(judged.pages[0]!)['meta-pixel']).toBeDefined();
+  });
+
   it('takes a redirect to the shop’s page as one page', () => {
     const judged = judge(harOf([entry('https://mijnliefsteboek.nl/', { at: 0, dest: 'document', status: 301, headers: [] }), entry(`${SHOP}/`, { at: 50, dest: 'document' })]));
     expect(judged.pages.map((p) => p.url)).toEqual([`${SHOP}/`]);
