@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeEntries, MAX_UNLISTED_HOSTS } from '@/lib/observe';
-import { MAX_KEPT_ADDRESS, MAX_OVERFLOW_HOSTS, MAX_RECONCILED_URLS, MAX_UNLISTED_REQUESTS, keptAddress, newTabState, overflowHostSeen, readStoredTabState, storedTabState } from '@/lib/observe/tab-state';
+import { MAX_KEPT_ADDRESS, MAX_OVERFLOW_HOSTS, MAX_RECONCILED_URLS, MAX_UNLISTED_REQUESTS, keptAddress, newTabState, overflowHostSeen, readStoredTabState, storedTabState, type TabState } from '@/lib/observe/tab-state';
 import { handleContentMessage } from '@/lib/observe/content-messages';
 import type { ContentMessage } from '@/lib/messages/schema';
 import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
@@ -534,26 +534,36 @@ describe('observer', () => {
         /** Home, reported from its document; then the browser prefetches one page and prerenders another. */
         async function homeWithSpeculation() {
           const env = makeObserver();
-          await env.store.ready;
-          env.observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 1_000 }));
-          handleContentMessage(env.observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 990 }, SHOP, HOME_DOCUMENT);
-          const home = env.store.get(7)!.visitId;
+          const { observer, store } = env;
+          await store.ready;
+          observer.requestStarted(request(SHOP, { type: 'main_frame', timeStamp: 1_000 }));
+          handleContentMessage(observer, 7, { type: 'page-resources', page: PAGE, resources: [], pageStart: 990 }, SHOP, HOME_DOCUMENT);
+          const home = store.get(7)!.visitId;
           env.tick(2_000);
           // A prefetch is made by the page shown, and names its document; a prerender first fetches so too.
           const prefetch = request(`${SHOP}over-ons`, { type: 'main_frame', timeStamp: 3_000, documentId: HOME_DOCUMENT, documentLifecycle: 'active' });
-          observer(env).requestStarted(prefetch);
-          observer(env).requestEnded({ ...prefetch, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
-          observer(env).requestStarted(request(BOOKS, { type: 'main_frame', timeStamp: 3_010, documentId: HOME_DOCUMENT, documentLifecycle: 'active' }));
+          observer.requestStarted(prefetch);
+          observer.requestEnded({ ...prefetch, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+          observer.requestStarted(request(BOOKS, { type: 'main_frame', timeStamp: 3_010, documentId: HOME_DOCUMENT, documentLifecycle: 'active' }));
           // Then the prerender loads in a frame of its own, and its page's requests name its document.
           const page = request(BOOKS, { type: 'main_frame', timeStamp: 3_050, frameId: 5, documentLifecycle: 'prerender' });
-          observer(env).requestStarted(page);
-          observer(env).requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+          observer.requestStarted(page);
+          observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
           const unseen = pixel(3_200, { frameId: 5, documentId: PRERENDERED, documentLifecycle: 'prerender' });
-          observer(env).requestStarted(unseen);
-          observer(env).requestEnded({ ...unseen, statusCode: 200 });
+          observer.requestStarted(unseen);
+          observer.requestEnded({ ...unseen, statusCode: 200 });
           return { ...env, home, unseen };
         }
-        const observer = (env: { observer: ReturnType<typeof makeObserver>['observer'] }) => env.observer;
+
+        /** The prerendered page's visit, as it must be once the page is shown: its own, a first showing, with its pixel and its own response. */
+        function expectFirstShowing(shown: TabState, home: string, startedAt: number) {
+          expect(shown.visitId).not.toBe(home);
+          expect(shown).toMatchObject({ url: BOOKS, startedAt });
+          expect(shown.shownAgain).toBeUndefined();
+          expect(shown.entries['meta-pixel']?.requests).toBe(1);
+          // The page's own response came while it was unseen: where the shop hosts it is the visit's.
+          expect(shown.entries.aws?.requests).toBe(1);
+        }
 
         it('begins and ends no visit, and counts nothing of them in the visit of the page shown', async () => {
           const { store, writer, home } = await homeWithSpeculation();
@@ -569,12 +579,7 @@ describe('observer', () => {
           // Shown (the customer followed the link): the page's document is the tab's, in frame 0.
           observer.requestStarted(pixel(8_100, { documentId: PRERENDERED }));
           const shown = store.get(7)!;
-          expect(shown.visitId).not.toBe(home);
-          expect(shown).toMatchObject({ url: BOOKS, startedAt: 8_100 });
-          expect(shown.shownAgain).toBeUndefined();
-          expect(shown.entries['meta-pixel']?.requests).toBe(1);
-          // The page's own response came while it was unseen: where the shop hosts it is the visit's.
-          expect(shown.entries.aws?.requests).toBe(1);
+          expectFirstShowing(shown, home, 8_100);
           // Its report, held while unseen, comes with the moment it was shown: the same visit.
           const report = { type: 'page-resources' as const, page: 'fedcba9876543210', resources: [], pageStart: 3_040, shownAt: 8_050 };
           expect(handleContentMessage(observer, 7, report, BOOKS, PRERENDERED)).toBe(true);
@@ -587,12 +592,8 @@ describe('observer', () => {
           const loadedUnseen = { url: unseen.url, initiatorType: 'img', startTime: 150, seq: 1 };
           expect(handleContentMessage(observer, 7, { type: 'page-resources', page: 'fedcba9876543210', resources: [loadedUnseen], pageStart: 3_040, shownAt: 8_000 }, BOOKS, PRERENDERED)).toBe(true);
           const shown = store.get(7)!;
-          expect(shown.visitId).not.toBe(home);
-          expect(shown).toMatchObject({ url: BOOKS, startedAt: 8_000 });
-          expect(shown.shownAgain).toBeUndefined();
           // Loaded before the customer saw the page: the visit's from its first moment.
-          expect(shown.entries['meta-pixel']?.requests).toBe(1);
-          expect(shown.entries.aws?.requests).toBe(1);
+          expectFirstShowing(shown, home, 8_000);
           expect(shown.requests.map((r) => [r.entryId, r.at])).toEqual([['aws', 8_000], ['meta-pixel', 8_000]]);
           // Its document is the visit's page: its next request stays in it.
           observer.requestStarted(pixel(8_400, { documentId: PRERENDERED }));
