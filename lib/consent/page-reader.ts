@@ -12,9 +12,11 @@ import type { PageReader, PageReading } from './platforms/types';
  * name the two agreed on before the page's scripts ran (page-channel.ts), and the background
  * validates that text like any other message from a page.
  *
- * It defines no global and changes nothing the page owns, with one exception: it wraps `push` on the
- * page's own `dataLayer` and `uetq` objects (as Google Tag Manager itself does), so that a consent
- * command is timed before the tags it unblocks send their first request.
+ * It defines no global and changes nothing the page owns, with one exception, so that a consent
+ * command is timed before the tags it unblocks send their first request: it wraps `push` on the
+ * page's own `dataLayer` and `uetq` objects (as Google Tag Manager itself does), and until the page
+ * first assigns either, that name on `window` is an accessor that hands the page's value back as a
+ * plain property at once (watchQueue).
  */
 
 type PageWindow = Window & {
@@ -251,6 +253,14 @@ function readVendorCommands(win: PageWindow, post: Post, lookFor: LookFor, now: 
  * Follows a queue the page keeps on `window[name]` (an array, or an object with `push`): what is in it
  * when found, and every push after, timed before the push reaches the queue's own handler. A page
  * that replaces the queue gets its new one followed.
+ *
+ * The queue is found the moment the page first assigns it, not at the first look: a stored choice
+ * is told to Google as the page loads (the banner's `gtag('consent', 'update', …)` at
+ * DOMContentLoaded), and the tags it unblocks fire at once, long before a look 250 ms later. Timed
+ * at that look, the update came after them, and a returning customer's consented pixel read as
+ * "before the choice". So until the page assigns `window[name]`, it is an accessor that takes the
+ * page's value, puts it back as the plain property the page meant to write, and follows the queue
+ * from there; Google Tag Manager, which wraps `push` the same way, keeps ours in its chain.
  */
 function watchQueue(win: PageWindow, name: 'dataLayer' | 'uetq', lookFor: LookFor, now: () => number, onEntries: (entries: unknown[], at: number) => void) {
   const hooked = new WeakSet<object>();
@@ -276,9 +286,9 @@ function watchQueue(win: PageWindow, name: 'dataLayer' | 'uetq', lookFor: LookFo
       // A frozen queue is only read by polling.
     }
   };
-  const check = () => {
-    const queue = win[name];
-    if (queue === null || typeof queue !== 'object') return false;
+  /** Reads what is new in the page's queue as of `at`, and follows its pushes from now on. */
+  const follow = (queue: unknown, at: number) => {
+    if (queue === null || typeof queue !== 'object') return;
     if (queue !== current) {
       current = queue;
       seen = 0;
@@ -286,10 +296,40 @@ function watchQueue(win: PageWindow, name: 'dataLayer' | 'uetq', lookFor: LookFo
     if (Array.isArray(queue) && seen < queue.length) {
       const fresh = queue.slice(seen, MAX_QUEUE_ENTRIES);
       seen = queue.length;
-      onEntries(fresh, Date.now());
+      onEntries(fresh, at);
     }
     hook(queue as { push?: unknown });
-    return false;
   };
-  lookFor(check);
+  trapFirstAssignment(win, name, (queue) => follow(queue, now()));
+  lookFor(() => {
+    follow(win[name], now());
+    return false;
+  });
+}
+
+/**
+ * Calls `onAssigned` with the page's value the first time it assigns `win[name]`, which is then the
+ * plain, writable property it would have been. Nothing is trapped where the page (or another
+ * extension) already has the property, or where it cannot be defined; the looks find the queue there.
+ */
+function trapFirstAssignment(win: PageWindow, name: 'dataLayer' | 'uetq', onAssigned: (value: unknown) => void) {
+  if (Object.prototype.hasOwnProperty.call(win, name)) return;
+  const plain = (value: unknown) => Object.defineProperty(win, name, { value, writable: true, enumerable: true, configurable: true });
+  try {
+    Object.defineProperty(win, name, {
+      configurable: true,
+      enumerable: true,
+      get: () => undefined,
+      set(value: unknown) {
+        plain(value);
+        try {
+          onAssigned(value);
+        } catch {
+          // Never break the page's own assignment.
+        }
+      },
+    });
+  } catch {
+    // A window that will not take the property: the looks still find the queue.
+  }
 }

@@ -22,3 +22,81 @@ describe('the page-world consent reader', () => {
     expect(posted.map((text) => JSON.parse(text))).toEqual([expect.objectContaining({ source: 'tcf', eventStatus: 'tcloaded', tcString: 'CQ' })]);
   });
 });
+
+describe("the page-world reader's queues (dataLayer, uetq)", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  /** A window of its own for one page, with what the reader posts to the content script. */
+  function page(own: Record<string, unknown> = {}) {
+    const win = Object.assign(Object.create(window) as Window & Record<string, unknown>, { document: document.implementation.createHTMLDocument('shop'), ...own });
+    const posted: Record<string, unknown>[] = [];
+    pairPageChannel(win.document, (name) => win.document.addEventListener(name, (event) => posted.push(JSON.parse((event as CustomEvent<string>).detail) as Record<string, unknown>)));
+    startPageConsentReader(win);
+    return { win, posted };
+  }
+  /** What gtag() pushes: its `arguments`, the only entries gtag.js takes for commands. */
+  function command(..._args: unknown[]) {
+    // eslint-disable-next-line prefer-rest-params
+    return arguments;
+  }
+  const consentMode = (posted: Record<string, unknown>[]) => posted.filter((p) => p.source === 'consent-mode').map((p) => ({ command: p.command, ad: (p.values as Record<string, string>).ad_storage, at: p.at }));
+
+  it("times a consent command from its push, even when the page pushes before the reader's first look", async () => {
+    const { win, posted } = page();
+    // The page's head, as the shop writes it: the queue first, its default, then the stored choice at 40 ms.
+    win.dataLayer = win.dataLayer || [];
+    const gtag = (...args: unknown[]) => (win.dataLayer as unknown[]).push(command(...args));
+    gtag('consent', 'default', { ad_storage: 'denied' });
+    await vi.advanceTimersByTimeAsync(40);
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(consentMode(posted)).toEqual([
+      { command: 'default', ad: 'denied', at: 1_000 },
+      { command: 'update', ad: 'granted', at: 1_040 },
+    ]);
+    // The page's own property, as it wrote it: plain, writable, its own array.
+    expect(Object.getOwnPropertyDescriptor(win, 'dataLayer')).toMatchObject({ writable: true, enumerable: true, configurable: true });
+    expect(win.dataLayer).toHaveLength(2);
+  });
+
+  it('reads a queue the page declares with entries in it at the moment it is assigned', async () => {
+    const { win, posted } = page();
+    await vi.advanceTimersByTimeAsync(10);
+    win.dataLayer = [command('consent', 'default', { ad_storage: 'granted' })];
+    await vi.advanceTimersByTimeAsync(500);
+    expect(consentMode(posted)).toEqual([{ command: 'default', ad: 'granted', at: 1_010 }]);
+  });
+
+  it("times UET's consent command from its push", async () => {
+    const { win, posted } = page();
+    win.uetq = win.uetq || [];
+    await vi.advanceTimersByTimeAsync(30);
+    (win.uetq as unknown[]).push('consent', 'update', { ad_storage: 'granted' });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(posted.filter((p) => p.source === 'vendor-consent')).toEqual([expect.objectContaining({ vendor: 'uet', command: 'update', granted: true, at: 1_030 })]);
+  });
+
+  it('leaves a queue that is already there alone until its first look, and follows a queue the page puts in its place', async () => {
+    const existing: unknown[] = [command('consent', 'default', { ad_storage: 'denied' })];
+    const { win, posted } = page({ dataLayer: existing });
+    expect(Object.getOwnPropertyDescriptor(win, 'dataLayer')).toMatchObject({ value: existing, writable: true });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(consentMode(posted)).toEqual([{ command: 'default', ad: 'denied', at: 1_250 }]);
+    // The page starts its queue again; pushes to the new one are followed from its next look on.
+    const replaced: unknown[] = [];
+    win.dataLayer = replaced;
+    await vi.advanceTimersByTimeAsync(250);
+    replaced.push(command('consent', 'update', { ad_storage: 'granted' }));
+    expect(consentMode(posted).at(-1)).toEqual({ command: 'update', ad: 'granted', at: 1_500 });
+  });
+
+  it("never breaks the page's own push, and stops reading a queue that pushes without end", async () => {
+    const { win, posted } = page();
+    win.dataLayer = [];
+    const queue = win.dataLayer as unknown[];
+    for (let i = 0; i < 6_000; i++) queue.push(command('consent', 'update', { ad_storage: i % 2 ? 'granted' : 'denied' }));
+    expect(queue).toHaveLength(6_000);
+    expect(consentMode(posted)).toHaveLength(5_000);
+  });
+});
