@@ -276,12 +276,20 @@ function signalConflicts(records: ConsentChange[], signals: ConsentChange[]): Fi
   return findings;
 }
 
+/** The consent category whose Consent Mode storage type lets a tag write its cookies. */
+const STORAGE_CATEGORY = { analyticsStorage: 'statistics', adStorage: 'marketing' } as const;
+
 /**
  * Consent Mode said the storage was denied, yet the tracker's own cookie was written: the tag
- * ignores the signal it was given. Judged by the Consent Mode state of the entry's nearest request.
+ * ignores the signal it was given. Judged by the Consent Mode state of the entry's nearest request,
+ * unless the page's own Consent Mode (dataLayer) granted the storage by the moment of the write.
+ * gtag.js writes its cookies as it builds the hit an update sets off, a moment before that hit is
+ * sent; and where the tag loads after the update was pushed, it runs the queue in order, so a
+ * cookieless hit for the default can still come between the update and the write.
  */
 function consentModeMismatches(evidence: VisitEvidence, catalog: Catalog): Finding[] {
   const findings = new Map<string, Finding>();
+  const pageStates = evidence.consent.filter((c) => c.source === 'consent-mode' && c.signal !== undefined).sort((a, b) => a.at - b.at);
   for (const write of evidence.cookieWrites) {
     const entry = catalog.entries.find((e) => e.id === write.entryId);
     const signal = entry?.consentModeSignal;
@@ -290,6 +298,7 @@ function consentModeMismatches(evidence: VisitEvidence, catalog: Catalog): Findi
     const before = withSignal.filter((r) => r.at <= write.at).at(-1);
     const nearest = before ?? withSignal.find((r) => r.at > write.at);
     if (nearest?.consentMode?.[signal] !== 'denied') continue;
+    if (pageStates.findLast((c) => c.at <= write.at)?.granted.includes(STORAGE_CATEGORY[signal])) continue;
     const key = `${entry.id}|${write.name}`;
     if (findings.has(key)) continue;
     const signalName = signal === 'analyticsStorage' ? 'analytics_storage' : 'ad_storage';

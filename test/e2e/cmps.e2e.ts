@@ -94,6 +94,26 @@ describe.each(BROWSERS)('consent platforms in %s', (name) => {
     await close(popup, page);
   });
 
+  it('a banner that only speaks Google Consent Mode, on the next page: the stored choice, told to Google as the page loads, allows the tags it lets fire', async () => {
+    const first = await answered('/cmp/consent-mode-only', '#mlb-cmp-accept');
+    await close(first.popup, first.page);
+    // The banner tells Google of the stored choice at DOMContentLoaded and the pixel fires at once,
+    // long before the reader's first look: the update must count from its push, not from that look.
+    const { page, tabId } = await driver.visit('/cmp/consent-mode-only');
+    await page.waitForNetworkIdle({ idleTime: 500 });
+    await driver.settle(page);
+    const popup = await driver.openPopup(tabId, 'en');
+    const shown = await readPopup(popup);
+    expect(shown.consent.source).toBe('consent-mode');
+    expect(shown.consent.granted).toMatchObject({ statistics: true, marketing: true });
+    expect(shown.verdicts['meta-pixel']).toBe('consented');
+    expect(shown.violations).toBe(0);
+    // gtag.js wrote _ga_<id> as it built the hit the update set off, after the cookieless ping: no mismatch.
+    expect(shown.findings.map((f) => f.kind)).toEqual([]);
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-cmp-consent-mode-only-next-page-en.png`), fullPage: true });
+    await close(popup, page);
+  });
+
   it('a Consent Mode default for other regions does not apply to a Dutch customer: before any choice, nothing is granted', async () => {
     const { page, tabId } = await driver.visit('/cmp/consent-mode-only');
     const popup = await driver.openPopup(tabId);

@@ -102,6 +102,31 @@ describe('judgeVisit', () => {
     expect(judged.findings.filter((f) => f.kind === 'consent-mode-mismatch')).toEqual([]);
   });
 
+  it('does not call a cookie written between the Consent Mode update that grants it and the hit it sends a mismatch', () => {
+    // gtag.js writes _ga as it builds the hit the update sets off: the write comes before that hit,
+    // after the cookieless ping of the moment before. Consent Mode allowed the cookie by then.
+    const update: ConsentChange = { ...granted(T0 + 100, ['statistics']), source: 'consent-mode', signal: 'update' };
+    const requests = [req('google-analytics', T0 + 10, { consentMode: G100 }), req('google-analytics', T0 + 104, { consentMode: G111 })];
+    const judged = judgeVisit(evidence({ banner, consent: [update], requests, cookieWrites: [{ entryId: 'google-analytics', name: '_ga', at: T0 + 102 }] }));
+    expect(judged.findings.filter((f) => f.kind === 'consent-mode-mismatch')).toEqual([]);
+    // A write before the update is still one: the tag did not wait for it.
+    const early = judgeVisit(evidence({ banner, consent: [update], requests, cookieWrites: [{ entryId: 'google-analytics', name: '_ga', at: T0 + 50 }] }));
+    expect(early.findings.filter((f) => f.kind === 'consent-mode-mismatch')).toEqual([expect.objectContaining({ trackerId: 'google-analytics', cookie: '_ga' })]);
+    // So is one after an update that grants only the other storage.
+    const adsOnly: ConsentChange = { ...update, granted: ['marketing'], denied: ['statistics'] };
+    const other = judgeVisit(evidence({ banner, consent: [adsOnly], requests, cookieWrites: [{ entryId: 'google-analytics', name: '_ga', at: T0 + 102 }] }));
+    expect(other.findings.filter((f) => f.kind === 'consent-mode-mismatch')).toHaveLength(1);
+    // A tag that loads after the update was pushed runs the queue in order: the default's cookieless
+    // hit, then the update's write and its hit.
+    const queued = judgeVisit(evidence({ banner, consent: [{ ...update, at: T0 + 5 }], requests, cookieWrites: [{ entryId: 'google-analytics', name: '_ga', at: T0 + 12 }] }));
+    expect(queued.findings.filter((f) => f.kind === 'consent-mode-mismatch')).toEqual([]);
+    // An update that denies it again undoes the grant for a write after it.
+    const revoked: ConsentChange = { ...update, at: T0 + 150, granted: [], denied: ['statistics', 'marketing'] };
+    const pinged = [...requests, req('google-analytics', T0 + 155, { consentMode: G100 })];
+    const after = judgeVisit(evidence({ banner, consent: [update, revoked], requests: pinged, cookieWrites: [{ entryId: 'google-analytics', name: '_ga', at: T0 + 160 }] }));
+    expect(after.findings.filter((f) => f.kind === 'consent-mode-mismatch')).toHaveLength(1);
+  });
+
   it('finds personal data, unlisted third parties and a stance the banner contradicts', () => {
     const judged = judgeVisit(
       evidence({
