@@ -1,5 +1,6 @@
 import { customerRegions } from '../catalog/shop.json';
 import { defaultApplies, readConsentCommand, resolveConsentMode, type ConsentCommand } from './consent-mode-commands';
+import { pageStartedAt } from '../observe/page-start';
 import { pairPageChannel } from './page-channel';
 import { PAGE_READERS } from './platforms/page';
 import type { PageReader, PageReading } from './platforms/types';
@@ -59,7 +60,11 @@ export function startPageConsentReader(win: PageWindow = window as PageWindow) {
   // Looks for something that appears late, every POLL_MS until LOOK_FOR_MS: one timer for all.
   const waiting = new Set<() => boolean>();
   let started = now();
-  const timer = setTimer(() => {
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const pageStart = pageStartedAt(now(), win.performance.now());
+  let lastInputAt: number | null = null;
+  let inputSinceLook = false;
+  const look = () => {
     for (const check of waiting) {
       let done = false;
       try {
@@ -69,23 +74,51 @@ export function startPageConsentReader(win: PageWindow = window as PageWindow) {
       }
       if (done) waiting.delete(check);
     }
-    if (waiting.size === 0 || now() - started > LOOK_FOR_MS) clearTimer(timer);
-  }, POLL_MS);
+    inputSinceLook = false;
+    if (timer !== null && (waiting.size === 0 || now() - started > LOOK_FOR_MS)) {
+      clearTimer(timer);
+      timer = null;
+    }
+  };
+  const startLooking = () => {
+    started = now();
+    timer = setTimer(look, POLL_MS);
+  };
   // Not looked for now: this runs before the page's first script (document_start), so nothing the
   // page defines is there yet, and a check now would only cost the page's load (each reader compiled
   // and run on its thread before the parser goes on). The first tick looks for all of it.
   const lookFor = (check: () => boolean) => void waiting.add(check);
 
+  // The customer's presses and keys: a choice is made with one. After LOOK_FOR_MS, one starts the
+  // looks again, so that a choice made late, which only a look can see, is seen.
+  const onInput = () => {
+    lastInputAt = now();
+    inputSinceLook = true;
+    if (timer === null && waiting.size > 0) startLooking();
+  };
+  // On the document, which every press and key passes on its way in (both are composed: they leave a
+  // banner's shadow root too); with the method taken now, before the page could swap it.
+  for (const type of ['pointerdown', 'keydown']) EventTarget.prototype.addEventListener.call(win.document, type, onInput, { capture: true, passive: true });
+  /**
+   * When a change that only a look can see (Google's own state) was made: at the press or key that
+   * came since the look before; where it was there when first seen and the customer has not pressed
+   * anything yet, at the page's start (a choice stored on an earlier visit, applied as the tags
+   * loaded); otherwise now, the look's moment.
+   */
+  const changedAt: ChangedAt = (firstSight) =>
+    inputSinceLook && lastInputAt !== null ? lastInputAt : firstSight && lastInputAt === null ? pageStart : now();
+
   readTcf(win, post, lookFor);
   readGpp(win, post, lookFor);
   for (const reader of PAGE_READERS) readPlatform(win, reader, post, lookFor);
-  readConsentMode(win, post, lookFor, now);
+  readConsentMode(win, post, lookFor, now, changedAt);
   readVendorCommands(win, post, lookFor, now);
-  started = now();
+  startLooking();
 }
 
 type Post = (payload: object, at?: number) => void;
 type LookFor = (check: () => boolean) => void;
+type ChangedAt = (firstSight: boolean) => number;
 
 /** IAB TCF: the CMP may define __tcfapi late. */
 function readTcf(win: PageWindow, post: Post, lookFor: LookFor) {
@@ -172,7 +205,7 @@ function readPlatform(win: PageWindow, reader: PageReader, post: Post, lookFor: 
  * (`setDefaultConsentState`), Google's own resolved state (`google_tag_data.ics`, undocumented) is
  * read instead.
  */
-function readConsentMode(win: PageWindow, post: Post, lookFor: LookFor, now: () => number) {
+function readConsentMode(win: PageWindow, post: Post, lookFor: LookFor, now: () => number, changedAt: ChangedAt) {
   const commands: ConsentCommand[] = [];
   const regions = customerRegions;
   const consider = (entry: unknown, at: number) => {
@@ -194,10 +227,12 @@ function readConsentMode(win: PageWindow, post: Post, lookFor: LookFor, now: () 
     if (!entries) return false;
     const text = JSON.stringify(entries);
     if (text !== lastIcs) {
+      const at = changedAt(lastIcs === '');
       lastIcs = text;
-      post({ source: 'consent-mode', command: entries.updated ? 'update' : 'default', values: entries.values, origin: 'ics' });
+      post({ source: 'consent-mode', command: entries.updated ? 'update' : 'default', values: entries.values, origin: 'ics' }, at);
     }
-    return entries.updated;
+    // Looked at again while the looks go on: the customer may change the choice.
+    return false;
   });
 }
 

@@ -94,12 +94,29 @@ describe.each(BROWSERS)('consent platforms in %s', (name) => {
     await close(popup, page);
   });
 
-  it('a banner that only speaks Google Consent Mode, on the next page: the stored choice, told to Google as the page loads, allows the tags it lets fire', async () => {
-    const first = await answered('/cmp/consent-mode-only', '#mlb-cmp-accept');
+  it('a banner that tells Google through a tag manager template (no command in dataLayer): the choice is read from Google’s own state, from the click that made it', async () => {
+    const { page, popup, before, after } = await answered('/cmp/consent-mode-only/gtm-template', '#mlb-cmp-accept', 'en');
+    expect(before.consent.source).toBe('none');
+    expect(after.consent.source).toBe('consent-mode');
+    expect(after.consent.granted).toMatchObject({ statistics: true, marketing: true });
+    // The pixel fired as the template's update went out, before the reader's next look saw it.
+    expect(after.verdicts['meta-pixel']).toBe('consented');
+    expect(after.violations).toBe(0);
+    expect(after.findings.map((f) => f.kind)).toEqual([]);
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-cmp-consent-mode-template-en.png`), fullPage: true });
+    await close(popup, page);
+  });
+
+  it.each([
+    ['in dataLayer', '/cmp/consent-mode-only'],
+    ['through a tag manager template', '/cmp/consent-mode-only/gtm-template'],
+  ])('a banner that only speaks Google Consent Mode (%s), on the next page: the stored choice, told to Google as the page loads, allows the tags it lets fire', async (_how, path) => {
+    const first = await answered(path, '#mlb-cmp-accept');
     await close(first.popup, first.page);
     // The banner tells Google of the stored choice at DOMContentLoaded and the pixel fires at once,
-    // long before the reader's first look: the update must count from its push, not from that look.
-    const { page, tabId } = await driver.visit('/cmp/consent-mode-only');
+    // long before the reader's first look: the update must count from its push (or, where only
+    // Google's state tells of it, from the page's start), not from that look.
+    const { page, tabId } = await driver.visit(path);
     await page.waitForNetworkIdle({ idleTime: 500 });
     await driver.settle(page);
     const popup = await driver.openPopup(tabId, 'en');
@@ -110,7 +127,7 @@ describe.each(BROWSERS)('consent platforms in %s', (name) => {
     expect(shown.violations).toBe(0);
     // gtag.js wrote _ga_<id> as it built the hit the update set off, after the cookieless ping: no mismatch.
     expect(shown.findings.map((f) => f.kind)).toEqual([]);
-    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-cmp-consent-mode-only-next-page-en.png`), fullPage: true });
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-cmp${path.replaceAll('/', '-').replace('-cmp', '')}-next-page-en.png`), fullPage: true });
     await close(popup, page);
   });
 

@@ -100,3 +100,77 @@ describe("the page-world reader's queues (dataLayer, uetq)", () => {
     expect(consentMode(posted)).toHaveLength(5_000);
   });
 });
+
+describe("the page-world reader's look at Google's own consent state (google_tag_data.ics)", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 10_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  /** A page whose clock began at 9,900, with Google's state as a GTM consent template leaves it. */
+  function page() {
+    const ics = { entries: {} as Record<string, { default?: boolean; update?: boolean }>, usedDefault: false, usedUpdate: false };
+    const win = Object.assign(Object.create(window) as Window & Record<string, unknown>, { document: document.implementation.createHTMLDocument('shop'), google_tag_data: { ics } });
+    // Its own clock, defined on it: assigned, it would replace the test's window's own.
+    Object.defineProperty(win, 'performance', { value: { now: () => 100 } });
+    const posted: Record<string, unknown>[] = [];
+    pairPageChannel(win.document, (name) => win.document.addEventListener(name, (event) => posted.push(JSON.parse((event as CustomEvent<string>).detail) as Record<string, unknown>)));
+    startPageConsentReader(win);
+    const template = {
+      setDefault: (granted: boolean) => {
+        for (const type of ['ad_storage', 'analytics_storage']) ics.entries[type] = { ...ics.entries[type], default: granted };
+      },
+      update: (granted: boolean) => {
+        for (const type of ['ad_storage', 'analytics_storage']) ics.entries[type] = { ...ics.entries[type], update: granted };
+      },
+    };
+    const press = () => win.document.body.dispatchEvent(new window.Event('pointerdown', { bubbles: true }));
+    const states = () => posted.filter((p) => p.source === 'consent-mode').map((p) => ({ command: p.command, ad: (p.values as Record<string, string>).ad_storage, at: p.at }));
+    return { template, press, states };
+  }
+
+  it('dates a choice the customer made by the press that made it, not by the look that saw it', async () => {
+    const { template, press, states } = page();
+    template.setDefault(false);
+    await vi.advanceTimersByTimeAsync(2_000);
+    press();
+    template.update(true);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(states()).toEqual([
+      { command: 'default', ad: 'denied', at: 9_900 },
+      { command: 'update', ad: 'granted', at: 12_000 },
+    ]);
+  });
+
+  it("dates a stored choice, there when Google's state is first seen and before any press, from the page's start", async () => {
+    const { template, states } = page();
+    template.setDefault(false);
+    template.update(true);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(states()).toEqual([{ command: 'update', ad: 'granted', at: 9_900 }]);
+  });
+
+  it('dates a change no press made (a banner that takes scrolling for consent) at the look that saw it', async () => {
+    const { template, states } = page();
+    template.setDefault(false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    template.update(true);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(states().at(-1)).toEqual({ command: 'update', ad: 'granted', at: 11_250 });
+  });
+
+  it('looks again after its first ten seconds when the customer presses, and sees a choice changed later', async () => {
+    const { template, press, states } = page();
+    template.setDefault(false);
+    template.update(true);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(states()).toHaveLength(1);
+    // The customer opens the banner again and refuses: the press wakes the looks.
+    press();
+    template.update(false);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(states().at(-1)).toEqual({ command: 'update', ad: 'denied', at: 30_000 });
+    // And they stop again ten seconds on.
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_500);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
