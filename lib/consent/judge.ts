@@ -282,7 +282,8 @@ const STORAGE_CATEGORY = { analyticsStorage: 'statistics', adStorage: 'marketing
 /**
  * Consent Mode said the storage was denied, yet the tracker's own cookie was written: the tag
  * ignores the signal it was given. Judged by the Consent Mode state of the entry's nearest request,
- * unless the page's own Consent Mode (dataLayer) granted the storage by the moment of the write.
+ * unless the page's own Consent Mode (its dataLayer commands, or Google's own state where a template
+ * left none) granted the storage by the moment of the write.
  * gtag.js writes its cookies as it builds the hit an update sets off, a moment before that hit is
  * sent; and where the tag loads after the update was pushed, it runs the queue in order, so a
  * cookieless hit for the default can still come between the update and the write.
