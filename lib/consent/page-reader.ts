@@ -346,25 +346,34 @@ function watchQueue(win: PageWindow, name: 'dataLayer' | 'uetq', lookFor: LookFo
  * Calls `onAssigned` with the page's value the first time it assigns `win[name]`, which is then the
  * plain, writable property it would have been. Nothing is trapped where the page (or another
  * extension) already has the property, or where it cannot be defined; the looks find the queue there.
+ *
+ * While it waits, `name in window` is true where the page would hear false, and a script that asks so
+ * before pushing would push to nothing. So a page that has not assigned it by DOMContentLoaded, when
+ * every script in its markup has run, has it taken away again: a queue made later (by gtm.js itself,
+ * loaded without the inline snippet) is found by the looks, as before.
  */
 function trapFirstAssignment(win: PageWindow, name: 'dataLayer' | 'uetq', onAssigned: (value: unknown) => void) {
   if (Object.prototype.hasOwnProperty.call(win, name)) return;
   const plain = (value: unknown) => Object.defineProperty(win, name, { value, writable: true, enumerable: true, configurable: true });
+  function set(value: unknown) {
+    plain(value);
+    try {
+      onAssigned(value);
+    } catch {
+      // Never break the page's own assignment.
+    }
+  }
+  const get = () => undefined;
   try {
-    Object.defineProperty(win, name, {
-      configurable: true,
-      enumerable: true,
-      get: () => undefined,
-      set(value: unknown) {
-        plain(value);
-        try {
-          onAssigned(value);
-        } catch {
-          // Never break the page's own assignment.
-        }
-      },
-    });
+    Object.defineProperty(win, name, { configurable: true, enumerable: true, get, set });
   } catch {
     // A window that will not take the property: the looks still find the queue.
+    return;
   }
+  const release = () => {
+    // Only ours: a page that defined the property its own way keeps it.
+    const descriptor = Object.getOwnPropertyDescriptor(win, name);
+    if (descriptor?.get === get && descriptor.set === set) delete win[name];
+  };
+  EventTarget.prototype.addEventListener.call(win.document, 'DOMContentLoaded', release, { once: true, capture: true });
 }

@@ -119,6 +119,10 @@ describe.each(BROWSERS)('consent platforms in %s', (name) => {
     const { page, tabId } = await driver.visit(path);
     await page.waitForNetworkIdle({ idleTime: 500 });
     await driver.settle(page);
+    // What the page sees of the reader's wait: its dataLayer a plain property, and no uetq, which
+    // this page never makes (taken away again at DOMContentLoaded).
+    const ownProperties = await page.evaluate(() => ({ dataLayer: Object.getOwnPropertyDescriptor(window, 'dataLayer'), uetq: 'uetq' in window }));
+    expect(ownProperties).toEqual({ dataLayer: { value: expect.any(Array), writable: true, enumerable: true, configurable: true }, uetq: false });
     const popup = await driver.openPopup(tabId, 'en');
     const shown = await readPopup(popup);
     expect(shown.consent.source).toBe('consent-mode');

@@ -91,6 +91,30 @@ describe("the page-world reader's queues (dataLayer, uetq)", () => {
     expect(consentMode(posted).at(-1)).toEqual({ command: 'update', ad: 'granted', at: 1_500 });
   });
 
+  it('takes its wait away at DOMContentLoaded from a page that never made the queue, and finds one made later by looking', async () => {
+    const { win, posted } = page();
+    // A script that asks before it pushes hears yes while the page loads...
+    expect('dataLayer' in win).toBe(true);
+    expect(win.dataLayer).toBeUndefined();
+    win.document.dispatchEvent(new window.Event('DOMContentLoaded'));
+    // ...and no again once every script in the markup has run.
+    expect('dataLayer' in win).toBe(false);
+    expect('uetq' in win).toBe(false);
+    // gtm.js, loaded without the inline snippet, makes it later: the next look finds it.
+    await vi.advanceTimersByTimeAsync(100);
+    win.dataLayer = [command('consent', 'default', { ad_storage: 'denied' })];
+    await vi.advanceTimersByTimeAsync(150);
+    expect(consentMode(posted)).toEqual([{ command: 'default', ad: 'denied', at: 1_250 }]);
+  });
+
+  it('leaves a property the page defined its own way where it is', () => {
+    const { win } = page();
+    const own = { push: () => 0 };
+    Object.defineProperty(win, 'dataLayer', { configurable: true, get: () => own });
+    win.document.dispatchEvent(new window.Event('DOMContentLoaded'));
+    expect(win.dataLayer).toBe(own);
+  });
+
   it("never breaks the page's own push, and stops reading a queue that pushes without end", async () => {
     const { win, posted } = page();
     win.dataLayer = [];
