@@ -37,7 +37,7 @@ describe("the page-world reader's queues (dataLayer, uetq)", () => {
   }
   /** What gtag() pushes: its `arguments`, the only entries gtag.js takes for commands. */
   function command(..._args: unknown[]) {
-    // eslint-disable-next-line prefer-rest-params
+    // The Arguments object itself, not the rest array: the reader tells a command by its type.
     return arguments;
   }
   const consentMode = (posted: Record<string, unknown>[]) => posted.filter((p) => p.source === 'consent-mode').map((p) => ({ command: p.command, ad: (p.values as Record<string, string>).ad_storage, at: p.at }));
