@@ -33,6 +33,7 @@ import {
   type TabState,
 } from './tab-state';
 import type { TabStore } from './tab-store';
+import { tabOfWorkerRequest } from './worker-requests';
 import { within } from '../timing/within';
 
 /** A webRequest event, reduced to what the log keeps (the same shape on Chromium and Firefox). */
@@ -573,8 +574,25 @@ export function createObserver(deps: ObserverDeps) {
     state.requests[i] = judged;
   }
 
+  /**
+   * A service worker's request, which has no tab, as the request of the tab whose page it is for, when
+   * it is a tracker's or a processor's hit that a worker of the shop's or of Google's tag sent
+   * (worker-requests.ts). Its body is read now: the copy has no lazy getter.
+   */
+  function workerRequestForTab(event: RequestEvent): RequestEvent | undefined {
+    if (event.type === 'main_frame' || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
+    const tabId = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage);
+    if (tabId === undefined) return undefined;
+    const { requestId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body } = event;
+    return { requestId, tabId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body };
+  }
+
   function requestStarted(event: RequestEvent) {
-    if (event.tabId < 0) return;
+    if (event.tabId < 0) {
+      const forTab = workerRequestForTab(event);
+      if (forTab) requestStarted(forTab);
+      return;
+    }
     if (event.type === 'main_frame') {
       if (isSpeculative(event)) return prerendering(event);
       if (isShopPage(event.url)) pageRequested(event);
@@ -643,7 +661,11 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   function requestEnded(event: RequestEvent) {
-    if (event.tabId < 0) return;
+    if (event.tabId < 0) {
+      const forTab = workerRequestForTab(event);
+      if (forTab) requestEnded(forTab);
+      return;
+    }
     if (event.type === 'main_frame' && isSpeculative(event)) return prerenderResponded(event);
     if (event.documentLifecycle === 'prerender' || (event.type === 'main_frame' && pageEnded(event) === 'left')) return;
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the

@@ -42,6 +42,26 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await page.close();
   });
 
+  it('sees the GA4 hit Google’s tag sends through the tagging server’s service worker, which the browser shows with no tab', async () => {
+    const { page, tabId } = await visitPage(ext, '/test/server-side-worker');
+    const pageAddress = encodeURIComponent('https://www.mijnliefsteboek.nl/test/server-side-worker');
+    // The worker, installed by the tagging server's iframe, sends the page's hit: wait for it to arrive.
+    await vi.waitFor(() => expect(shop.requests.some((r) => r.host === 'sst.mijnliefsteboek.nl' && r.path.startsWith('/g/collect') && r.path.includes(`dl=${pageAddress}`))).toBe(true), { timeout: 20_000, interval: 50 });
+    // Sent by the worker: the page's own Resource Timing does not hold it, so only webRequest can show it.
+    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/g/collect')))).toBe(false);
+    await vi.waitFor(async () => expect((await ext.tabState(tabId))?.entries['google-analytics']?.requests).toBeGreaterThan(0), { timeout: 10_000, interval: 50 });
+    await ext.settle(page);
+    const popup = await openPopup(ext, tabId);
+    const shown = await readPopup(popup);
+    expect(shown.entries).toEqual(['aws', 'google-analytics', 'google-tag-manager']);
+    expect(shown.verdicts['google-analytics']).toBe('before-choice');
+    expect(shown.text).toContain('via de eigen server van de winkel: sst.mijnliefsteboek.nl');
+    expect(shown.cookies['google-analytics']).toContain('FPID');
+    await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-server-side-worker-nl.png`), fullPage: true });
+    await popup.close();
+    await page.close();
+  });
+
   it('sees Google’s tag gateway on the shop’s own address: the loader and a cookieless ping', async () => {
     const { page, tabId } = await visitPage(ext, '/test/tag-gateway');
     const popup = await openPopup(ext, tabId, 'en');

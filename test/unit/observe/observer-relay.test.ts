@@ -124,4 +124,31 @@ describe('the page’s own response', () => {
     observer.requestEnded({ ...request('https://www.example.org/', { type: 'main_frame', tabId: 9 }), statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
     expect(store.get(9)).toBeUndefined();
   });
+
+});
+
+describe('Google’s hits sent by a service worker', () => {
+  it('counts a GA4 hit that Google’s tag sent through the tagging server’s service worker, which has no tab, in the tab of the page it names', async () => {
+    const { observer, store, writer, now } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    observer.bannerSeen(7, 'cookie-information', true, now());
+    const worker = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://sst.mijnliefsteboek.nl' };
+    const hit = request(`https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=123.456&en=page_view&dl=${encodeURIComponent(SHOP)}`, worker);
+    observer.requestStarted(hit);
+    observer.requestEnded({ ...hit, statusCode: 204, responseHeaders: [{ name: 'set-cookie', value: 'FPID=FPID2.2.abc.1; Domain=.mijnliefsteboek.nl; Path=/; HttpOnly' }] });
+    const state = store.get(7)!;
+    expect(state.entries['google-analytics']).toMatchObject({ requests: 1, relays: [{ host: 'sst.mijnliefsteboek.nl', party: 'shop' }] });
+    expect(judgeTab(state, null).requestVerdicts).toEqual(['necessary', 'before-choice']);
+    expect(state.cookieWrites.find((w) => w.name === 'FPID')).toMatchObject({ entryId: 'google-analytics', by: 'server' });
+    expect(writer.observations.get(`${state.visitId}:r${hit.requestId}`)).toMatchObject({ entryId: 'google-analytics', relay: 'shop' });
+    // The shop's own worker fetching a page of the shop is no tracker's hit: the page's visit does not count it.
+    const page = request('https://www.mijnliefsteboek.nl/boeken/noor', { ...worker, type: 'other', method: 'GET', initiator: 'https://www.mijnliefsteboek.nl' });
+    observer.requestStarted(page);
+    observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    expect(store.get(7)!.entries['aws']).toMatchObject({ requests: 1 });
+    // A hit Google's shared worker sent for another site's page is that site's.
+    observer.requestStarted(request(`https://www.google.com/ccm/form-data/123?url=${encodeURIComponent('https://www.example.org/')}`, { ...worker, initiator: 'https://www.googletagmanager.com' }));
+    expect(Object.keys(store.get(7)!.entries).sort()).toEqual(['aws', 'google-analytics']);
+  });
 });

@@ -1,0 +1,80 @@
+/**
+ * Which tab a service worker's request is for. Both browsers give such a request no tab (-1): a worker
+ * serves every page of its origin at once. Google's tag sends its hits through one where it can (since
+ * 2024 for Google Ads' form and user data, through a worker on www.googletagmanager.com; since March
+ * 2025 for GA4 to a server-side container, through a worker on the tagging server's own host). The page
+ * loads an iframe, `…/service_worker/<version>/sw_iframe.html`, which installs the worker and hands it
+ * the page's hits; the worker sends them. DevTools' network panel of the page does not show them either.
+ *
+ * Such a hit is the page's all the same, and it says which page: GA4 names it in `dl`, Google Ads in
+ * `url`. So a worker's request is taken for a tab only when the worker is the shop's own (any of its
+ * hosts) or Google's tag's, and
+ * - it names a page of the shop: the tab showing that page (the same address before its `#`, else the
+ *   same path), the latest visit where two show it;
+ * - it names no page, and the worker is the shop's: the latest visit of the shop.
+ * A hit that names another site's page is that site's (Google's worker on googletagmanager.com serves
+ * every site a customer visits), and a worker of someone else's is never ours to place.
+ */
+
+/** Where Google's tag keeps the worker it sends Google Ads' hits through. */
+const GOOGLE_TAG_WORKER_ORIGIN = 'https://www.googletagmanager.com';
+
+/** The page a Google hit names: GA4's document location, Google Ads' page address. */
+const PAGE_PARAMETERS = ['dl', 'url'] as const;
+
+export interface ShopVisit {
+  tabId: number;
+  url: string;
+  startedAt: number;
+}
+
+export function tabOfWorkerRequest(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean): number | undefined {
+  if (!initiator) return undefined;
+  const fromShop = isShopPage(initiator);
+  if (!fromShop && originOf(initiator) !== GOOGLE_TAG_WORKER_ORIGIN) return undefined;
+  const page = namedPage(url);
+  if (page === undefined ? !fromShop : !isShopPage(page)) return undefined;
+  let best: ShopVisit | undefined;
+  let bestScore = -1;
+  for (const visit of visits) {
+    const score = page === undefined ? 0 : likeness(visit.url, page);
+    if (score > bestScore || (score === bestScore && best !== undefined && visit.startedAt > best.startedAt)) {
+      best = visit;
+      bestScore = score;
+    }
+  }
+  return best?.tabId;
+}
+
+/** 2: the same address but for its fragment; 1: the same origin and path; 0: another page of the shop. */
+function likeness(visited: string, named: string): number {
+  const a = withoutFragment(visited);
+  const b = withoutFragment(named);
+  if (a === b) return 2;
+  const query = (s: string) => (s.indexOf('?') < 0 ? s.length : s.indexOf('?'));
+  return a.slice(0, query(a)) === b.slice(0, query(b)) ? 1 : 0;
+}
+
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
+function namedPage(url: string): string | undefined {
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of PAGE_PARAMETERS) {
+    const page = params.get(name);
+    if (page) return page;
+  }
+  return undefined;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { isShopUrl } from '@/lib/catalog/shop-domains';
+import { tabOfWorkerRequest, type ShopVisit } from '@/lib/observe/worker-requests';
+
+const SST = 'https://sst.mijnliefsteboek.nl';
+const GTM = 'https://www.googletagmanager.com';
+const hit = (page?: string, parameter = 'dl') => `${SST}/g/collect?v=2&tid=G-MLB1234567&en=page_view${page === undefined ? '' : `&${parameter}=${encodeURIComponent(page)}`}`;
+const visits: ShopVisit[] = [
+  { tabId: 3, url: 'https://www.mijnliefsteboek.nl/', startedAt: 1_000 },
+  { tabId: 5, url: 'https://www.mijnliefsteboek.nl/checkout?step=2', startedAt: 2_000 },
+  { tabId: 9, url: 'https://www.mijnliefsteboek.nl/boeken/noor', startedAt: 3_000 },
+];
+const place = (url: string, initiator: string | undefined, among = visits) => tabOfWorkerRequest(url, initiator, among, isShopUrl);
+
+describe('the tab of a service worker’s request', () => {
+  it('is the tab showing the page the hit names, in GA4’s dl or Google Ads’ url', () => {
+    expect(place(hit('https://www.mijnliefsteboek.nl/checkout?step=2'), SST)).toBe(5);
+    expect(place(hit('https://www.mijnliefsteboek.nl/#reviews'), SST)).toBe(3);
+    expect(place(hit('https://www.mijnliefsteboek.nl/checkout?step=3'), SST)).toBe(5);
+    expect(place(`https://www.google.com/ccm/form-data/123?url=${encodeURIComponent('https://www.mijnliefsteboek.nl/boeken/noor')}`, GTM)).toBe(9);
+  });
+
+  it('takes the latest visit where two tabs show the page, or where the page is none of theirs', () => {
+    const twice = [...visits, { tabId: 11, url: 'https://www.mijnliefsteboek.nl/', startedAt: 4_000 }, { tabId: 12, url: 'https://www.mijnliefsteboek.nl/', startedAt: 500 }];
+    expect(place(hit('https://www.mijnliefsteboek.nl/'), SST, twice)).toBe(11);
+    expect(place(hit('https://www.mijnliefsteboek.nl/over-ons'), SST)).toBe(9);
+  });
+
+  it('takes the latest visit for a hit of the shop’s own worker that names no page', () => {
+    expect(place(hit(), SST)).toBe(9);
+    expect(place(hit(), `${SST}/_/service_worker/6230/sw.js`)).toBe(9);
+  });
+
+  it('leaves a hit for another site’s page, a page-less hit of Google’s shared worker, and other workers alone', () => {
+    expect(place(hit('https://www.example.org/'), SST)).toBeUndefined();
+    expect(place(hit('https://www.example.org/', 'url'), GTM)).toBeUndefined();
+    expect(place(hit(), GTM)).toBeUndefined();
+    expect(place(hit('https://www.mijnliefsteboek.nl/'), 'https://www.example.org')).toBeUndefined();
+    expect(place(hit('https://www.mijnliefsteboek.nl/'), undefined)).toBeUndefined();
+    expect(place(hit('https://www.mijnliefsteboek.nl/'), 'chrome-extension://abcdefghijklmnop')).toBeUndefined();
+  });
+
+  it('is no tab when the shop shows in none', () => {
+    expect(place(hit('https://www.mijnliefsteboek.nl/'), SST, [])).toBeUndefined();
+  });
+});
