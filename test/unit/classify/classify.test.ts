@@ -168,6 +168,8 @@ describe('cookies and hosting', () => {
     ['_ga', 'google-analytics'],
     ['_ga_MLB1234567', 'google-analytics'],
     ['_gcl_au', 'google-ads'],
+    ['_gac_gb_GTM-MLB7Q2', 'google-ads'],
+    ['FPGSID', 'google-analytics'],
     ['_fbp', 'meta-pixel'],
     ['_uetvid', 'microsoft-ads'],
     ['AWSALB', 'aws'],

@@ -34,6 +34,8 @@ const COOKIE_VALUES: Record<string, fc.Arbitrary<string> | null> = {
   FPID: fc.tuple(base64url(40, 60), seconds).map(([id, at]) => `FPID2.2.${id}%3D.${at}`),
   // The server-set linker that carries FPID across domains: a short-lived, URL-encoded base64 id.
   FPLC: base64url(60, 90).map((id) => `${id}%3D%3D`),
+  // The tagging server's session: `1.<start>.<last>.G-<measurement id>.<hash>`.
+  FPGSID: fc.tuple(seconds, seconds, base64url(22, 22)).map(([start, last, hash]) => `1.${start}.${last}.G-MLB1234567.${hash}`),
   __utm: fc.tuple(digits(9), digits(10), seconds).map(([a, b, at]) => `${a}.${b}.${at}.${at}.${at}.3`),
   _gat: null,
   _dc_gtm_: null,
@@ -45,6 +47,8 @@ const COOKIE_VALUES: Record<string, fc.Arbitrary<string> | null> = {
   // The tagging server's own copies: FPAU like _gcl_au, FPGCLAW (`2.1.k<gclid>$i<time>`).
   FPAU: fc.tuple(digits(10), seconds).map(([id, at]) => `1.2.${id}.${at}`),
   FPGCL: fc.tuple(base64url(60, 90), seconds).map(([gclid, at]) => `2.1.k${gclid}$i${at}`),
+  // What Analytics keeps of an ad click for Google Ads: `1.<time>.<gclid>`.
+  _gac_: fc.tuple(seconds, base64url(60, 90)).map(([at, gclid]) => `1.${at}.${gclid}`),
   IDE: base64url(60, 80),
   test_cookie: null,
   // Meta: browser id, click id, its own ad cookie.
@@ -66,7 +70,7 @@ const COOKIE_VALUES: Record<string, fc.Arbitrary<string> | null> = {
 const CATALOG_COOKIES: { entryId: EntryId; rule: CookieRule }[] = catalog.entries.flatMap((entry) => entry.cookies.map((rule) => ({ entryId: entry.id, rule })));
 
 /** A cookie name the rule matches: the prefix rules get a realistic suffix. */
-const cookieName = (rule: CookieRule) => (rule.match === 'exact' ? rule.name : `${rule.name}${rule.name === '_ga_' ? 'MLB1234567' : rule.name === '_gcl_' ? 'au' : rule.name === '__utm' ? 'a' : rule.name === 'FPGCL' ? 'AW' : 'UA_1'}`);
+const cookieName = (rule: CookieRule) => (rule.match === 'exact' ? rule.name : `${rule.name}${rule.name === '_ga_' ? 'MLB1234567' : rule.name === '_gcl_' ? 'au' : rule.name === '__utm' ? 'a' : rule.name === 'FPGCL' ? 'AW' : rule.name === '_gac_' ? 'gb_GTM-MLB7Q2' : 'UA_1'}`);
 
 /**
  * The parts of a value that would identify someone: digit runs of 5 or more, runs of 8 or more
