@@ -51,6 +51,11 @@ describe('every current endpoint, on the vendor’s own host', () => {
     ['https://checkoutanalytics-live.adyen.com/checkoutanalytics/v3/analytics?clientKey=live_X', 'adyen', 'hit'],
     ['https://checkoutshopper-live.adyen.com/checkoutshopper/securedfields/live_X/6.45.2/securedFields.html', 'adyen', 'payment'],
     ['https://checkoutshopper-live.adyen.com/checkoutshopper/assets/html/live_X/dfp.1.0.0.html', 'adyen', 'other'],
+    // Click to Pay in Adyen's checkout: the card schemes' own SDKs and the calls they make.
+    ['https://assets.secure.checkout.visa.com/checkout-widget/resources/js/src-i-adapter/visa-sdk.js?v2', 'adyen', 'script'],
+    ['https://secure.checkout.visa.com/checkout-widget/v1/dpa/init', 'adyen', 'payment'],
+    ['https://src.mastercard.com/sdk/srcsdk.mastercard.js', 'adyen', 'script'],
+    ['https://src.mastercard.com/srci/api/checkout', 'adyen', 'payment'],
   ])('%s → %s (%s)', (url, entryId, kind) => {
     expect(classifyUrl(url)).toMatchObject({ party: 'listed', entryId, kind });
     expect(classifyUrl(url)).not.toHaveProperty('relay');
