@@ -577,12 +577,14 @@ export function createObserver(deps: ObserverDeps) {
   /**
    * A service worker's request, which has no tab, as the request of the tab whose page it is for, when
    * it is a tracker's or a processor's hit that a worker of the shop's or of Google's tag sent
-   * (worker-requests.ts). Its body is read now: the copy has no lazy getter.
+   * (worker-requests.ts). Placed before it is classified, so that another site's worker (facebook.com's,
+   * posting large bodies to hosts we hold) costs an origin's comparison, not its body read as text; its
+   * body is read once it is ours: the copy has no lazy getter.
    */
   function workerRequestForTab(event: RequestEvent): RequestEvent | undefined {
-    if (event.type === 'main_frame' || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
+    if (event.type === 'main_frame') return undefined;
     const tabId = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage);
-    if (tabId === undefined) return undefined;
+    if (tabId === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
     const { requestId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body } = event;
     return { requestId, tabId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body };
   }

@@ -31,7 +31,7 @@ export interface ShopVisit {
 export function tabOfWorkerRequest(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean): number | undefined {
   if (!initiator) return undefined;
   const fromShop = isShopPage(initiator);
-  if (!fromShop && originOf(initiator) !== GOOGLE_TAG_WORKER_ORIGIN) return undefined;
+  if (!fromShop && !isGoogleTagWorker(initiator)) return undefined;
   const page = namedPage(url);
   if (page === undefined ? !fromShop : !isShopPage(page)) return undefined;
   let best: ShopVisit | undefined;
@@ -71,10 +71,7 @@ function namedPage(url: string): string | undefined {
   return undefined;
 }
 
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
+/** Chromium names the worker's origin, Firefox its script's address. */
+function isGoogleTagWorker(initiator: string): boolean {
+  return initiator === GOOGLE_TAG_WORKER_ORIGIN || initiator.startsWith(`${GOOGLE_TAG_WORKER_ORIGIN}/`);
 }

@@ -18,6 +18,8 @@ describe('the tab of a service worker’s request', () => {
     expect(place(hit('https://www.mijnliefsteboek.nl/#reviews'), SST)).toBe(3);
     expect(place(hit('https://www.mijnliefsteboek.nl/checkout?step=3'), SST)).toBe(5);
     expect(place(`https://www.google.com/ccm/form-data/123?url=${encodeURIComponent('https://www.mijnliefsteboek.nl/boeken/noor')}`, GTM)).toBe(9);
+    // Firefox names the worker's script, not its origin.
+    expect(place(`https://www.google.com/ccm/form-data/123?url=${encodeURIComponent('https://www.mijnliefsteboek.nl/boeken/noor')}`, `${GTM}/static/service_worker/5cc0/sw.js`)).toBe(9);
   });
 
   it('takes the latest visit where two tabs show the page, or where the page is none of theirs', () => {
@@ -38,6 +40,7 @@ describe('the tab of a service worker’s request', () => {
     expect(place(hit('https://www.mijnliefsteboek.nl/'), 'https://www.example.org')).toBeUndefined();
     expect(place(hit('https://www.mijnliefsteboek.nl/'), undefined)).toBeUndefined();
     expect(place(hit('https://www.mijnliefsteboek.nl/'), 'chrome-extension://abcdefghijklmnop')).toBeUndefined();
+    expect(place(hit('https://www.mijnliefsteboek.nl/'), 'https://www.googletagmanager.com.example.org')).toBeUndefined();
   });
 
   it('is no tab when the shop shows in none', () => {
