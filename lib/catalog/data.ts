@@ -22,7 +22,7 @@ import directory from './third-parties.json';
  */
 
 /** Bump when an entry's hosts, cookies or texts change: reports carry it. */
-export const CATALOG_VERSION = '2026-12-07.1';
+export const CATALOG_VERSION = '2026-12-07.2';
 
 export const catalog: Catalog = Catalog.parse({
   version: CATALOG_VERSION,

@@ -192,6 +192,12 @@ export function createObserver(deps: ObserverDeps) {
    * ended, the tracker's count of stopped requests still grows, but the record stays unmarked.
    */
   const openRecords = new Map<string, RequestRecord>();
+  /**
+   * The tab each service worker's request went to at its start, until its end: the end goes to the same
+   * tab even if tabs opened or closed meanwhile, and a hit recognised only by its body (which its end
+   * lacks) still ends there. In memory, the latest MAX_OPEN_RECORDS, as openRecords.
+   */
+  const workerRequestTabs = new Map<string, number>();
   /** How many times everything was forgotten (forgetEverything): a row whose turn comes after is not logged. */
   let erasures = 0;
   /**
@@ -224,6 +230,7 @@ export function createObserver(deps: ObserverDeps) {
     erasures++;
     for (const state of store.all()) store.delete(state.tabId);
     openRecords.clear();
+    workerRequestTabs.clear();
     pagesLoading.clear();
     startedByNavigation.clear();
     tabDocuments.clear();
@@ -576,22 +583,30 @@ export function createObserver(deps: ObserverDeps) {
 
   /**
    * A service worker's request, which has no tab, as the request of the tab whose page it is for, when
-   * it is a tracker's or a processor's hit that a worker of the shop's or of Google's tag sent
+   * it is a catalog entry's request that a worker of the shop's or of Google's tag sent
    * (worker-requests.ts). Placed before it is classified, so that another site's worker (facebook.com's,
    * posting large bodies to hosts we hold) costs an origin's comparison, not its body read as text; its
-   * body is read once it is ours: the copy has no lazy getter.
+   * body is read once it is ours: the copy has no lazy getter. Its end goes where its start went.
    */
-  function workerRequestForTab(event: RequestEvent): RequestEvent | undefined {
+  function workerRequestForTab(event: RequestEvent, end: boolean): RequestEvent | undefined {
     if (event.type === 'main_frame') return undefined;
-    const tabId = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage);
-    if (tabId === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
+    let tabId = end ? workerRequestTabs.get(event.requestId) : undefined;
+    if (tabId !== undefined) workerRequestTabs.delete(event.requestId);
+    else {
+      tabId = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage);
+      if (tabId === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
+      if (!end) {
+        workerRequestTabs.set(event.requestId, tabId);
+        if (workerRequestTabs.size > MAX_OPEN_RECORDS) forgetOldest(workerRequestTabs, MAX_OPEN_RECORDS / 10);
+      }
+    }
     const { requestId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body } = event;
     return { requestId, tabId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body };
   }
 
   function requestStarted(event: RequestEvent) {
     if (event.tabId < 0) {
-      const forTab = workerRequestForTab(event);
+      const forTab = workerRequestForTab(event, false);
       if (forTab) requestStarted(forTab);
       return;
     }
@@ -664,7 +679,7 @@ export function createObserver(deps: ObserverDeps) {
 
   function requestEnded(event: RequestEvent) {
     if (event.tabId < 0) {
-      const forTab = workerRequestForTab(event);
+      const forTab = workerRequestForTab(event, true);
       if (forTab) requestEnded(forTab);
       return;
     }

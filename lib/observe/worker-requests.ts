@@ -1,19 +1,25 @@
 /**
  * Which tab a service worker's request is for. Both browsers give such a request no tab (-1): a worker
  * serves every page of its origin at once. Google's tag sends its hits through one where it can (since
- * 2024 for Google Ads' form and user data, through a worker on www.googletagmanager.com; since March
- * 2025 for GA4 to a server-side container, through a worker on the tagging server's own host). The page
- * loads an iframe, `…/service_worker/<version>/sw_iframe.html`, which installs the worker and hands it
- * the page's hits; the worker sends them. DevTools' network panel of the page does not show them either.
+ * March 2025 GA4 to a server-side container, through a worker on the tagging server's own host; since
+ * 2024 Google Ads' form and user data, through a worker on www.googletagmanager.com). The page loads an
+ * iframe, `…/service_worker/<version>/sw_iframe.html`, which installs the worker and hands it the page's
+ * hits; the worker sends them. DevTools' network panel of the page does not show them either. Only the
+ * hosts the extension holds are shown to it at all: the tagging server's, and of Google's, those in the
+ * manifest (doubleclick.net, googleadservices.com), not www.google.com, which the catalog sees through
+ * the page's own Resource Timing, where a worker's requests never are.
  *
  * Such a hit is the page's all the same, and it says which page: GA4 names it in `dl`, Google Ads in
  * `url`. So a worker's request is taken for a tab only when the worker is the shop's own (any of its
  * hosts) or Google's tag's, and
  * - it names a page of the shop: the tab showing that page (the same address before its `#`, else the
- *   same path), the latest visit where two show it;
+ *   same path), the latest visit where two show it; where none shows it (a page the shop's script
+ *   renamed, or one just left), the latest visit of the shop, which is most likely where it came from;
  * - it names no page, and the worker is the shop's: the latest visit of the shop.
  * A hit that names another site's page is that site's (Google's worker on googletagmanager.com serves
- * every site a customer visits), and a worker of someone else's is never ours to place.
+ * every site a customer visits), and a worker of someone else's is never ours to place. The page a hit
+ * names is what the page's own script said: a site that named a shop page in its own Google hits would
+ * be taken at its word, which no page has reason to do.
  */
 
 /** Where Google's tag keeps the worker it sends Google Ads' hits through. */

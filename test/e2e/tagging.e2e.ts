@@ -49,14 +49,17 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await vi.waitFor(() => expect(shop.requests.some((r) => r.host === 'sst.mijnliefsteboek.nl' && r.path.startsWith('/g/collect') && r.path.includes(`dl=${pageAddress}`))).toBe(true), { timeout: 20_000, interval: 50 });
     // Sent by the worker: the page's own Resource Timing does not hold it, so only webRequest can show it.
     expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/g/collect')))).toBe(false);
-    await vi.waitFor(async () => expect((await ext.tabState(tabId))?.entries['google-analytics']?.requests).toBeGreaterThan(0), { timeout: 10_000, interval: 50 });
+    // Its start counts the hit; its end, the cookies the tagging server set on it (the visitor id and the session).
+    await vi.waitFor(
+      async () => expect((await ext.tabState(tabId))?.entries['google-analytics']).toMatchObject({ requests: 1, cookiesSet: expect.arrayContaining(['FPID', 'FPGSID']) }),
+      { timeout: 10_000, interval: 50 },
+    );
     await ext.settle(page);
     const popup = await openPopup(ext, tabId);
     const shown = await readPopup(popup);
     expect(shown.entries).toEqual(['aws', 'google-analytics', 'google-tag-manager']);
     expect(shown.verdicts['google-analytics']).toBe('before-choice');
     expect(shown.text).toContain('via de eigen server van de winkel: sst.mijnliefsteboek.nl');
-    // The tagging server set both on the worker's hit: the visitor id and the session.
     expect(shown.cookies['google-analytics']).toEqual(expect.arrayContaining(['FPID', 'FPGSID']));
     await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-server-side-worker-nl.png`), fullPage: true });
     await popup.close();

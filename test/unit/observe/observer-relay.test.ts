@@ -148,7 +148,46 @@ describe('Google’s hits sent by a service worker', () => {
     observer.requestEnded({ ...page, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
     expect(store.get(7)!.entries['aws']).toMatchObject({ requests: 1 });
     // A hit Google's shared worker sent for another site's page is that site's.
-    observer.requestStarted(request(`https://www.google.com/ccm/form-data/123?url=${encodeURIComponent('https://www.example.org/')}`, { ...worker, initiator: 'https://www.googletagmanager.com' }));
+    observer.requestStarted(request(`https://googleads.g.doubleclick.net/pagead/viewthroughconversion/987654321/?random=1&url=${encodeURIComponent('https://www.example.org/')}`, { ...worker, initiator: 'https://www.googletagmanager.com' }));
     expect(Object.keys(store.get(7)!.entries).sort()).toEqual(['aws', 'google-analytics']);
+  });
+
+  const fromTaggingWorker = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://sst.mijnliefsteboek.nl' };
+
+  it('ends a worker’s hit in the tab its start went to, though a tab opened between them', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    // Named by no page: the shop's own worker's hit goes to the latest visit, tab 7's.
+    const hit = request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=page_view', fromTaggingWorker);
+    observer.requestStarted(hit);
+    const other = request(SHOP, { type: 'main_frame', tabId: 8 });
+    observer.requestStarted(other);
+    observer.requestEnded({ ...other, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    observer.requestEnded({ ...hit, statusCode: 204 });
+    expect(store.get(7)!.entries['google-analytics']).toMatchObject({ requests: 1 });
+    expect(store.get(7)!.pending).not.toContain(hit.requestId);
+    expect(store.get(8)!.entries['google-analytics']).toBeUndefined();
+  });
+
+  it('ends a worker’s hit known only by its body where it began, with the cookie its response set', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const hit = request(`https://sst.mijnliefsteboek.nl/g/collect?dl=${encodeURIComponent(SHOP)}`, { ...fromTaggingWorker, body: 'v=2&tid=G-MLB1234567&cid=1.2&en=page_view' });
+    observer.requestStarted(hit);
+    observer.requestEnded({ ...hit, body: undefined, statusCode: 204, responseHeaders: [{ name: 'set-cookie', value: 'FPID=FPID2.2.abc.1; Domain=.mijnliefsteboek.nl; Path=/; HttpOnly' }] });
+    const state = store.get(7)!;
+    expect(state.entries['google-analytics']).toMatchObject({ requests: 1 });
+    expect(state.pending).not.toContain(hit.requestId);
+    expect(state.cookieWrites.find((w) => w.name === 'FPID')).toMatchObject({ entryId: 'google-analytics', by: 'server' });
+  });
+
+  it('counts the end of a worker’s hit whose start it never saw (a stopped worker) once, where it would have gone', async () => {
+    const { observer, store } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    observer.requestEnded({ ...request(`https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2&dl=${encodeURIComponent(SHOP)}`, fromTaggingWorker), statusCode: 204 });
+    expect(store.get(7)!.entries['google-analytics']).toMatchObject({ requests: 1 });
   });
 });
