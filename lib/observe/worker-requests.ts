@@ -22,6 +22,8 @@
  * be taken at its word, which no page has reason to do.
  */
 
+import { readQuery } from '../classify/query';
+
 /** Where Google's tag keeps the worker it sends Google Ads' hits through. */
 const GOOGLE_TAG_WORKER_ORIGIN = 'https://www.googletagmanager.com';
 
@@ -69,7 +71,7 @@ function withoutFragment(url: string): string {
 function namedPage(url: string): string | undefined {
   const q = url.indexOf('?');
   if (q < 0) return undefined;
-  const params = new URLSearchParams(url.slice(q + 1));
+  const params = readQuery(url.slice(q + 1));
   for (const name of PAGE_PARAMETERS) {
     const page = params.get(name);
     if (page) return page;
