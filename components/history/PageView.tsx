@@ -12,6 +12,7 @@ import { useTranslator } from '../i18n';
 import { CATEGORY_KEYS, HAR_LIMIT_KEYS, VERDICT_KEYS, consentText } from '../verdicts';
 import { reportFindingText, unlistedWho } from '@/lib/i18n/words';
 import { VirtualList } from '../VirtualList';
+import { RequestTags } from '../RequestTags';
 import { TimelineChart } from '../TimelineChart';
 import { useId } from 'preact/hooks';
 import { timelineOfPage } from '@/lib/timeline';
@@ -174,11 +175,11 @@ export function PageView({
             label={t('visitRequests')}
             rowKey={(_o, i) => String(i)}
             renderRow={(o) => (
-              <div class="obs" data-observation={o.trackerId ?? 'unlisted'} data-stopped={o.stopped}>
+              <div class="obs" data-observation={o.trackerId ?? 'unlisted'} data-stopped={o.stopped} data-worker={o.worker}>
                 <span>{formatTime(Date.parse(o.at))}</span>
                 <span>{o.trackerId ? getEntry(o.trackerId).product.split(' (')[0] : o.retiredEntry ? t('retiredEntry', { id: o.retiredEntry }) : t('notNamed')}</span>
                 <span class="obs__url" title={o.url}>
-                  {o.stopped && <span class="stopped-tag">{t('requestStopped')}</span>}
+                  <RequestTags stopped={o.stopped} worker={o.worker} />
                   {o.method} {o.url}
                 </span>
                 <span>{o.verdict ? t(VERDICT_KEYS[o.verdict].label) : '—'}</span>

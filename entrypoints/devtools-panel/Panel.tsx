@@ -4,6 +4,7 @@ import { Chip } from '@/components/Chip';
 import { ConsentSummary } from '@/components/ConsentSummary';
 import { Findings } from '@/components/Findings';
 import { LogHealthNotice } from '@/components/LogHealthNotice';
+import { RequestTags } from '@/components/RequestTags';
 import { TimelineChart } from '@/components/TimelineChart';
 import { VirtualList } from '@/components/VirtualList';
 import { VerdictFilter } from '@/components/VerdictFilter';
@@ -240,10 +241,10 @@ function Row({ row, startedAt, text }: { row: PanelRow; startedAt: number; text:
   }
   const consent = row.consent ? `${text.consentLabel(timelineConsent(row.consent, startedAt))}: ${consentChoices(row.consent, t)}` : t('panelNoChoiceYet');
   return (
-    <div class={`prow${isViolation(row.verdict) ? ' prow--violation' : ''}`} data-row="request" data-entry={row.entryId ?? 'unnamed'} data-kind={row.kind ?? 'none'} data-verdict={row.verdict ?? 'none'} data-stopped={row.stopped || undefined}>
+    <div class={`prow${isViolation(row.verdict) ? ' prow--violation' : ''}`} data-row="request" data-entry={row.entryId ?? 'unnamed'} data-kind={row.kind ?? 'none'} data-verdict={row.verdict ?? 'none'} data-stopped={row.stopped || undefined} data-worker={row.worker || undefined}>
       <span>{text.seconds(row.at)}</span>
       <span class="prow__address" title={row.url}>
-        {row.stopped && <span class="stopped-tag">{t('requestStopped')}</span>}
+        <RequestTags stopped={row.stopped} worker={row.worker} />
         {row.url}
       </span>
       <span title={row.company ?? undefined}>{row.entryId ? shortProduct(row.entryId) : `${t('notNamed')}${row.company ? `: ${row.company}` : ''}`}</span>

@@ -28,6 +28,7 @@ const ObservationRow = z.lazy(() => z.looseObject({
   status: z.optional(z.number()),
   error: z.optional(z.string()),
   initiator: z.optional(z.string()),
+  worker: z.catch(z.optional(z.literal(true)), undefined),
   frameId: z.number(),
   source: z.enum(['network', 'page', 'headers']),
   via: z.optional(z.string()),

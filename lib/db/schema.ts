@@ -57,6 +57,8 @@ export interface Observation {
   status?: number;
   error?: string;
   initiator?: string;
+  /** A service worker sent it (the tab's page named in it): no Network panel of the page lists it (since 2026-12). */
+  worker?: true;
   frameId: number;
   /** network: webRequest; page: the page's Resource Timing; headers: the shop's own responses. */
   source: 'network' | 'page' | 'headers';

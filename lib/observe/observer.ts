@@ -54,6 +54,11 @@ export interface RequestEvent {
   /** Chromium's id of the document the request belongs to, and that document's state; Firefox names neither. */
   documentId?: string;
   documentLifecycle?: string;
+  /**
+   * Sent by a service worker (no tab of its own) and placed in the tab of the page it names
+   * (worker-requests.ts): the page's own Network panel does not list it, so the panel says so.
+   */
+  sentByWorker?: true;
 }
 
 export interface CookieEvent {
@@ -498,7 +503,7 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /** `seen`: what the request was, kept with it for the panel, the chart and the report. */
-  function judgedRecord(cls: Pick<Extract<UrlClass, { party: 'listed' }>, 'entryId' | 'host' | 'kind'>, at: number, url: string, body: string | undefined, seen: { type: string; method: string }): RequestRecord {
+  function judgedRecord(cls: Pick<Extract<UrlClass, { party: 'listed' }>, 'entryId' | 'host' | 'kind'>, at: number, url: string, body: string | undefined, seen: { type: string; method: string; sentByWorker?: true }): RequestRecord {
     const query = url.indexOf('?');
     const personalData = findPersonalData(url, body);
     return {
@@ -511,6 +516,7 @@ export function createObserver(deps: ObserverDeps) {
       type: seen.type.slice(0, 40),
       method: seen.method.slice(0, 16),
       ...signals.requestSignals(cls.entryId, cls.host, url, body, personalData),
+      ...(seen.sentByWorker ? { worker: true as const } : {}),
     };
   }
 
@@ -550,7 +556,7 @@ export function createObserver(deps: ObserverDeps) {
 
   /** `end`: the request's end, merged into its start's row wherever that row is (queue or disk). */
   function logRequest(state: TabState, event: RequestEvent, cls: Extract<UrlClass, { party: 'listed' }>, kind: RequestKind, judged: RequestRecord | null, end = false) {
-    const seen = { source: 'network', requestId: event.requestId, at: event.timeStamp, url: event.url, type: event.type, method: event.method, frameId: event.frameId, status: event.statusCode, error: event.error, initiator: event.initiator } as const;
+    const seen = { source: 'network', requestId: event.requestId, at: event.timeStamp, url: event.url, type: event.type, method: event.method, frameId: event.frameId, status: event.statusCode, error: event.error, initiator: event.initiator, worker: event.sentByWorker } as const;
     const row = observationRow(state.visitId, seen, cls, kind, judged);
     if (end) writer.amend('observations', row);
     else writer.put('observations', row);
@@ -601,7 +607,7 @@ export function createObserver(deps: ObserverDeps) {
       }
     }
     const { requestId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body } = event;
-    return { requestId, tabId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body };
+    return { requestId, tabId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body, sentByWorker: true };
   }
 
   function requestStarted(event: RequestEvent) {

@@ -5,7 +5,7 @@ import type { RequestRecord } from './tab-state';
 
 /** Where an observation comes from, with what that source knows of the request. */
 export type SeenRequest =
-  | { source: 'network'; requestId: string; at: number; url: string; type: string; method: string; frameId: number; status?: number; error?: string; initiator?: string }
+  | { source: 'network'; requestId: string; at: number; url: string; type: string; method: string; frameId: number; status?: number; error?: string; initiator?: string; worker?: true }
   | { source: 'page'; key: string; at: number; url: string; type: string };
 
 /**
@@ -25,7 +25,7 @@ export function observationRow(visitId: string, seen: SeenRequest, cls: Extract<
     kind,
     type: seen.type,
     method: seen.source === 'network' ? seen.method : 'GET',
-    ...(seen.source === 'network' ? { status: seen.status, error: seen.error, initiator: seen.initiator } : {}),
+    ...(seen.source === 'network' ? { status: seen.status, error: seen.error, initiator: seen.initiator, ...(seen.worker ? { worker: true as const } : {}) } : {}),
     frameId: seen.source === 'network' ? seen.frameId : 0,
     source: seen.source,
     via: listed?.via,

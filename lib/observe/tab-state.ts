@@ -69,6 +69,11 @@ export const RequestRecord = z.lazy(() => z.strictObject({
    * Since 2026-12.
    */
   stopped: z.optional(z.literal(true)),
+  /**
+   * Sent by a service worker, not by the page (lib/observe/worker-requests.ts): the page's own Network
+   * panel does not list it. Since 2026-12.
+   */
+  worker: z.optional(z.literal(true)),
 }));
 export type RequestRecord = z.infer<typeof RequestRecord>;
 

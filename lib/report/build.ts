@@ -28,7 +28,7 @@ export interface VisitRecord {
   /** The promises as judged while the visit went on: the log keeps them with the visit. */
   promises?: PromiseCheck[];
   /** Every request in order, when the log has them; `judged` is its index in `evidence.requests`. */
-  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; retiredEntry?: string; kind?: RequestKind; stopped?: true }[];
+  observations?: { at: number; entryId: EntryId | null; host: string; url: string; type: string; method: string; status: number | null; judged: number | null; retiredEntry?: string; kind?: RequestKind; stopped?: true; worker?: true }[];
   /** Requests of the visit that `observations` lacks (a live tab keeps only the first and the latest). */
   observationsLeftOut?: number;
 }
@@ -73,6 +73,7 @@ export function pageReport(visit: VisitRecord, stance: Stance | null, catalog: C
     ...(o.retiredEntry ? { retiredEntry: o.retiredEntry } : {}),
     ...(o.kind ? { kind: o.kind } : {}),
     ...(o.stopped ? { stopped: true as const } : {}),
+    ...(o.worker ? { worker: true as const } : {}),
   }));
   return {
     url: visit.url,
@@ -154,7 +155,7 @@ function observationsOfTab(state: TabState): NonNullable<VisitRecord['observatio
   state.requests.forEach((request, judged) => {
     if (request.url === undefined) return;
     const host = splitUrl(request.url)?.host ?? '';
-    observations.push({ at: request.at, entryId: request.entryId, host, url: request.url, type: request.type ?? 'other', method: request.method ?? 'GET', status: null, judged, ...(request.kind ? { kind: request.kind } : {}), ...(request.stopped ? { stopped: true as const } : {}) });
+    observations.push({ at: request.at, entryId: request.entryId, host, url: request.url, type: request.type ?? 'other', method: request.method ?? 'GET', status: null, judged, ...(request.kind ? { kind: request.kind } : {}), ...(request.stopped ? { stopped: true as const } : {}), ...(request.worker ? { worker: true as const } : {}) });
   });
   for (const request of state.unlistedRequests) {
     observations.push({ at: request.at, entryId: null, host: splitUrl(request.url)?.host ?? '', url: request.url, type: request.type, method: 'GET', status: null, judged: null });

@@ -44,7 +44,7 @@ export async function visitFromLog(db: LogDatabase, visit: Visit, logged?: Obser
       if (stopped) entry.stopped = (entry.stopped ?? 0) + 1;
       if (row.relay && !entry.relays!.some((r) => r.host === row.host) && entry.relays!.length < 10) entry.relays!.push({ host: row.host, party: row.relay });
     } else unlisted[row.host] = (unlisted[row.host] ?? 0) + 1;
-    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, kind: row.kind, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}), ...(stopped ? { stopped: true as const } : {}) });
+    observations.push({ at: row.at, entryId: row.entryId, host: row.host, url: row.url, type: row.type, method: row.method, status: row.status ?? null, judged, kind: row.kind, ...(row.retiredEntry ? { retiredEntry: row.retiredEntry } : {}), ...(stopped ? { stopped: true as const } : {}), ...(row.worker ? { worker: true as const } : {}) });
   }
   const cookieWrites: CookieWrite[] = [];
   for (const cookie of cookies) {

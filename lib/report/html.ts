@@ -253,7 +253,7 @@ function requestsSection(page: PageReport, tr: Translator, text: TimelineText): 
   const startedAt = Date.parse(page.visitedAt);
   const rows = observations.map((o) => {
     const party = o.trackerId ? shortProduct(o.trackerId) : t('notNamed');
-    return `<tr><td class="time">${escapeHtml(text.seconds(Date.parse(o.at) - startedAt))}</td><td>${escapeHtml(party)}</td><td class="address">${o.stopped ? `<span class="stopped-tag">${escapeHtml(t('requestStopped'))}</span> ` : ''}${escapeHtml(`${o.method} ${o.url}`)}</td><td>${escapeHtml(o.kind ? t(KIND_KEYS[o.kind]) : o.type)}</td><td>${o.verdict ? chip(o.verdict, t) : escapeHtml('—')}</td></tr>`;
+    return `<tr><td class="time">${escapeHtml(text.seconds(Date.parse(o.at) - startedAt))}</td><td>${escapeHtml(party)}</td><td class="address">${o.stopped ? `<span class="stopped-tag">${escapeHtml(t('requestStopped'))}</span> ` : ''}${o.worker ? `<span class="stopped-tag" title="${escapeHtml(t('requestWorkerTitle'))}">${escapeHtml(t('requestWorker'))}</span> ` : ''}${escapeHtml(`${o.method} ${o.url}`)}</td><td>${escapeHtml(o.kind ? t(KIND_KEYS[o.kind]) : o.type)}</td><td>${o.verdict ? chip(o.verdict, t) : escapeHtml('—')}</td></tr>`;
   });
   return `<h3>${escapeHtml(t('visitRequests'))}</h3>
 <table class="table"><thead><tr><th scope="col">${escapeHtml(t('columnTime'))}</th><th scope="col">${escapeHtml(t('columnParty'))}</th><th scope="col">${escapeHtml(t('columnAddress'))}</th><th scope="col">${escapeHtml(t('columnKind'))}</th><th scope="col">${escapeHtml(t('columnVerdict'))}</th></tr></thead>

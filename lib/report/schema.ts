@@ -85,6 +85,11 @@ export const ObservationReport = z.lazy(() => z.strictObject({
   kind: z.optional(RequestKind),
   /** Stopped before it was sent (a blocker, the browser, the network): never received. Since 2026-12. */
   stopped: z.optional(z.literal(true)),
+  /**
+   * Sent by a service worker, not by the page (Google's tag sends GA4 to a tagging server so): the
+   * page's own Network panel does not list it. Since 2026-12.
+   */
+  worker: z.optional(z.literal(true)),
 }));
 export type ObservationReport = z.infer<typeof ObservationReport>;
 

@@ -54,6 +54,8 @@ export interface PanelRequestRow {
   consent: ConsentChange | null;
   /** Stopped before it was sent (lib/observe/stopped.ts): the company never got it. Catalog requests only. */
   stopped: boolean;
+  /** Sent by a service worker (lib/observe/worker-requests.ts): the page's own Network panel does not list it. */
+  worker: boolean;
 }
 
 export interface PanelConsentRow {
@@ -81,11 +83,12 @@ export function panelRows(state: TabState, judgement: VisitJudgement): PanelRow[
       verdict: judgement.requestVerdicts[i] ?? null,
       consent: consentInForce(judgement.consentUsed, request.at),
       stopped: request.stopped === true,
+      worker: request.worker === true,
     });
   });
   for (const request of state.unlistedRequests) {
     const host = splitUrl(request.url)?.host ?? '';
-    rows.push({ type: 'request', at: request.at - state.startedAt, url: request.url, host, entryId: null, company: nameThirdParty(host)?.company ?? null, kind: 'other', verdict: null, consent: consentInForce(judgement.consentUsed, request.at), stopped: false });
+    rows.push({ type: 'request', at: request.at - state.startedAt, url: request.url, host, entryId: null, company: nameThirdParty(host)?.company ?? null, kind: 'other', verdict: null, consent: consentInForce(judgement.consentUsed, request.at), stopped: false, worker: false });
   }
   for (const change of state.consent) rows.push({ type: 'consent', at: change.at - state.startedAt, change });
   // Stable: a consent change comes before a request at the same moment (the request met it).

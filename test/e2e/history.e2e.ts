@@ -128,7 +128,7 @@ describe('history page in Chromium', () => {
     expect(parsed.report.pages.every((p) => (p.observations ?? []).length > 0)).toBe(true);
     await page.click('#export-csv');
     const csv = await downloaded('.csv');
-    expect(csv.split('\r\n')[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict","stopped"');
+    expect(csv.split('\r\n')[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict","stopped","service_worker"');
     expect(csv).toContain('"against-choice"');
 
     // A support engineer opens it: a separate, read-only view; their own log is untouched.

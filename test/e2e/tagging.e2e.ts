@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Page } from 'puppeteer';
 import { describe, expect, it, vi } from 'vitest';
 import type { FixtureShop } from '../fixtures/shop/server';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
@@ -63,8 +64,35 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     expect(shown.cookies['google-analytics']).toEqual(expect.arrayContaining(['FPID', 'FPGSID']));
     await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-server-side-worker-nl.png`), fullPage: true });
     await popup.close();
+    // Support staff looking for the hit in the page's own Network panel will not find it: the
+    // extension's DevTools panel and the history tag it as the worker's, and say why.
+    const panel = await ext.openPage(`devtools-panel.html?tabId=${tabId}&lang=nl`, '[data-row="request"][data-worker]');
+    expect(await workerRows(panel, '[data-row="request"]', '.prow__address')).toEqual([
+      { entry: 'google-analytics', address: expect.stringMatching(/^service workerhttps:\/\/sst\.mijnliefsteboek\.nl\/g\/collect$/), title: expect.stringMatching(/^Verstuurd door een service worker, niet door de pagina zelf: het netwerkpaneel van de pagina/) },
+    ]);
+    await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-server-side-worker-nl.png`), fullPage: true });
+    await panel.close();
+    const { visitId } = (await ext.tabState(tabId))!;
+    const history = await ext.openPage('options.html?lang=en#history', `[data-visit="${visitId}"]`);
+    await history.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
+    await history.click(`[data-visit="${visitId}"]`);
+    await history.waitForSelector('.pageview .obs[data-worker]');
+    expect(await workerRows(history, '.obs', '.obs__url')).toEqual([
+      { entry: 'google-analytics', address: expect.stringMatching(/^service worker(GET|POST) https:\/\/sst\.mijnliefsteboek\.nl\/g\/collect\?/), title: expect.stringMatching(/^Sent by a service worker, not by the page itself: the page's own Network panel/) },
+    ]);
+    await history.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-server-side-worker-en.png`), fullPage: true });
+    await history.close();
     await page.close();
   });
+
+  /** The rows a page tags as a service worker's: whose, the address as shown with its tag, the tag's title. */
+  function workerRows(page: Page, row: string, address: string) {
+    return page.$$eval(
+      `${row}[data-worker]`,
+      (rows, address) => rows.map((r) => ({ entry: r.getAttribute('data-entry') ?? r.getAttribute('data-observation'), address: r.querySelector(address)!.textContent, title: r.querySelector('[data-worker-tag]')!.getAttribute('title') })),
+      address,
+    );
+  }
 
   it('sees Google’s tag gateway on the shop’s own address: the loader and a cookieless ping', async () => {
     const { page, tabId } = await visitPage(ext, '/test/tag-gateway');

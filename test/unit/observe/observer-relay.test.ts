@@ -26,6 +26,9 @@ describe('server-side tagging through the shop’s own hosts', () => {
     const judged = judgeTab(state, null);
     expect(judged.requestVerdicts).toEqual(['necessary', 'denied-ping', 'before-choice']);
     expect(writer.observations.get(`${state.visitId}:r${full.requestId}`)).toMatchObject({ entryId: 'google-analytics', host: 'sst.mijnliefsteboek.nl', relay: 'shop', kind: 'hit' });
+    // The page sent these itself: no worker's mark.
+    expect(writer.observations.get(`${state.visitId}:r${full.requestId}`)).not.toHaveProperty('worker');
+    expect(state.requests.some((r) => 'worker' in r)).toBe(false);
   });
 
   it('keeps a hit recognised by its body as that hit when its end, which has no body, comes from the shop’s CDN', async () => {
@@ -141,7 +144,9 @@ describe('Google’s hits sent by a service worker', () => {
     expect(state.entries['google-analytics']).toMatchObject({ requests: 1, relays: [{ host: 'sst.mijnliefsteboek.nl', party: 'shop' }] });
     expect(judgeTab(state, null).requestVerdicts).toEqual(['necessary', 'before-choice']);
     expect(state.cookieWrites.find((w) => w.name === 'FPID')).toMatchObject({ entryId: 'google-analytics', by: 'server' });
-    expect(writer.observations.get(`${state.visitId}:r${hit.requestId}`)).toMatchObject({ entryId: 'google-analytics', relay: 'shop' });
+    // Marked as the worker's, in the tab's state and in the log, since the page's Network panel does not list it.
+    expect(writer.observations.get(`${state.visitId}:r${hit.requestId}`)).toMatchObject({ entryId: 'google-analytics', relay: 'shop', worker: true });
+    expect(state.requests.map((r) => r.worker)).toEqual([undefined, true]);
     // The shop's own worker fetching a page of the shop is no tracker's hit: the page's visit does not count it.
     const page = request('https://www.mijnliefsteboek.nl/boeken/noor', { ...worker, type: 'other', method: 'GET', initiator: 'https://www.mijnliefsteboek.nl' });
     observer.requestStarted(page);

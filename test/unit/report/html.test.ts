@@ -115,6 +115,20 @@ describe('the HTML report', () => {
     expect(tagged.map((td) => td.textContent)).toEqual([expect.stringMatching(/^never arrived GET https:\/\/www\.facebook\.com\/tr\//)]);
   });
 
+  it('tags a request a service worker sent, with why the page’s Network panel does not list it', () => {
+    const report = hostileReport();
+    const page = report.pages[0]!;
+    const meta = page.observations!.findIndex((o) => o.trackerId === 'meta-pixel');
+    page.observations![meta] = { ...page.observations![meta]!, worker: true };
+    for (const [language, title] of [['en', /^Sent by a service worker, not by the page itself/], ['nl', /^Verstuurd door een service worker, niet door de pagina zelf/]] as const) {
+      const document = parse(reportToHtml(report, { language }));
+      const tags = [...document.querySelectorAll('td.address .stopped-tag')];
+      expect(tags.map((tag) => tag.textContent)).toEqual(['service worker']);
+      expect(tags[0]!.getAttribute('title')).toMatch(title);
+      expect(tags[0]!.parentElement!.textContent).toMatch(/^service worker GET https:\/\/www\.facebook\.com\//);
+    }
+  });
+
   it('is written in the chosen language', () => {
     const nl = parse(reportToHtml(hostileReport(), { language: 'nl' }));
     expect(nl.documentElement.getAttribute('lang')).toBe('nl');

@@ -188,13 +188,16 @@ describe('report', () => {
   it('exports one CSV row per observation, safe to open in a spreadsheet', () => {
     const report = sampleReport();
     report.pages[0]!.observations![1] = { ...report.pages[0]!.observations![1]!, stopped: true };
+    report.pages[0]!.observations![0] = { ...report.pages[0]!.observations![0]!, worker: true };
     const csv = reportToCsv(report, { 'meta-pixel': 'Meta Platforms Ireland Limited', aws: 'Amazon Web Services, Inc.' });
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict","stopped"');
-    // A request a blocker stopped says so in the last column; the others leave it empty.
-    expect(lines[2]).toMatch(/"before-choice","true"$/);
-    expect(lines[1]).toMatch(/,""$/);
+    expect(lines[0]).toBe('"page_url","visited_at","at","tracker_id","company","host","url","type","method","status","verdict","stopped","service_worker"');
+    // A request a blocker stopped says so in the column before the last, one a service worker sent in
+    // the last; the others leave them empty.
+    expect(lines[2]).toMatch(/"before-choice","true",""$/);
+    expect(lines[1]).toMatch(/,"","true"$/);
+    expect(lines[3]).toMatch(/,"",""$/);
     expect(lines[3]).toContain(`"'=HYPERLINK(""https://evil.example"")"`);
   });
 

@@ -99,6 +99,15 @@ describe('the DevTools panel’s rows', () => {
     expect(panelTimeline(state, only).requests).toEqual([{ at: 500, entryId: 'meta-pixel', verdict: 'against-choice', url: 'https://www.facebook.com/tr/', kind: 'hit', stopped: true }]);
   });
 
+  it('marks the requests a service worker sent, which the page’s own Network panel does not list', () => {
+    const state = tab();
+    state.requests[1]!.worker = true;
+    const requests = panelRows(state, judgeTab(state, null)).filter((r): r is PanelRequestRow => r.type === 'request');
+    expect(requests.map((r) => r.worker)).toEqual([false, true, false, false, false]);
+    // Only the mark differs: the verdict is the request's as any other's.
+    expect(requests[1]!.verdict).toBe(judgeTab(tab(), null).requestVerdicts[1]);
+  });
+
   it('puts the rows shown on the timeline, with every consent change and what the tab left out', () => {
     const state = tab();
     const rows = filterPanelRows(panelRows(state, judgeTab(state, null)), { company: 'Meta Platforms Ireland Limited' });
