@@ -12,7 +12,7 @@ import { useTranslator } from '../i18n';
 import { CATEGORY_KEYS, HAR_LIMIT_KEYS, VERDICT_KEYS, consentText } from '../verdicts';
 import { reportFindingText, unlistedWho } from '@/lib/i18n/words';
 import { VirtualList } from '../VirtualList';
-import { RequestTags } from '../RequestTags';
+import { RequestTags, WorkerNote } from '../RequestTags';
 import { TimelineChart } from '../TimelineChart';
 import { useId } from 'preact/hooks';
 import { timelineOfPage } from '@/lib/timeline';
@@ -162,6 +162,7 @@ export function PageView({
       {page.observations && page.observations.length > 0 && (
         <section>
           <h3>{t('visitRequests')}</h3>
+          <WorkerNote shown={page.observations.some((o) => o.worker)} />
           <div class="obs obs--head" aria-hidden="true">
             <span>{t('columnTime')}</span>
             <span>{t('columnTracker')}</span>

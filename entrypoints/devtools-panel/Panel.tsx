@@ -4,7 +4,7 @@ import { Chip } from '@/components/Chip';
 import { ConsentSummary } from '@/components/ConsentSummary';
 import { Findings } from '@/components/Findings';
 import { LogHealthNotice } from '@/components/LogHealthNotice';
-import { RequestTags } from '@/components/RequestTags';
+import { RequestTags, WorkerNote } from '@/components/RequestTags';
 import { TimelineChart } from '@/components/TimelineChart';
 import { VirtualList } from '@/components/VirtualList';
 import { VerdictFilter } from '@/components/VerdictFilter';
@@ -206,6 +206,7 @@ function TabPanel({ state, stance, health, actions }: { state: TabState; stance:
         <p class="explain" aria-live="polite" id="panel-count" data-shown={shownRequests} data-total={total}>
           {t('panelShown', { shown: shownRequests, total })}
         </p>
+        <WorkerNote shown={shown.some((row) => row.type === 'request' && row.worker)} />
         {total === 0 ? (
           <p class="empty">{t('panelNoRequests')}</p>
         ) : shownRequests === 0 ? (

@@ -57,7 +57,7 @@ export interface Observation {
   status?: number;
   error?: string;
   initiator?: string;
-  /** A service worker sent it (the tab's page named in it): no Network panel of the page lists it (since 2026-12). */
+  /** A service worker sent it, not the page, which it names (lib/observe/worker-requests.ts; since 2026-12). */
   worker?: true;
   frameId: number;
   /** network: webRequest; page: the page's Resource Timing; headers: the shop's own responses. */

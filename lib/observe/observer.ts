@@ -56,7 +56,8 @@ export interface RequestEvent {
   documentLifecycle?: string;
   /**
    * Sent by a service worker (no tab of its own) and placed in the tab of the page it names
-   * (worker-requests.ts): the page's own Network panel does not list it, so the panel says so.
+   * (worker-requests.ts): marked so in its record and its row, for support staff who will not find it
+   * among the page's own requests.
    */
   sentByWorker?: true;
 }
@@ -655,7 +656,7 @@ export function createObserver(deps: ObserverDeps) {
     if (!hosting) return;
     const kind = event.type === 'main_frame' ? 'page' : 'other';
     const listed = { party: 'listed', host, entryId: hosting, kind, observeBy: 'network' } as const;
-    countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], url: keptAddress(event.url), kind, type: event.type.slice(0, 40), method: event.method.slice(0, 16) });
+    countRequest(state, listed, event.timeStamp, { entryId: hosting, at: event.timeStamp, consentMode: null, personalData: [], url: keptAddress(event.url), kind, type: event.type.slice(0, 40), method: event.method.slice(0, 16), ...(event.sentByWorker ? { worker: true as const } : {}) });
     plainRequest(state, event, hosting, host);
     storageSeen(state, event, host);
     logRequest(state, event, listed, kind, null);

@@ -70,8 +70,8 @@ export const RequestRecord = z.lazy(() => z.strictObject({
    */
   stopped: z.optional(z.literal(true)),
   /**
-   * Sent by a service worker, not by the page (lib/observe/worker-requests.ts): the page's own Network
-   * panel does not list it. Since 2026-12.
+   * Sent by a service worker, not by the page (lib/observe/worker-requests.ts): the browser tied it to
+   * no tab, and the page's own developer tools may not list it. Since 2026-12.
    */
   worker: z.optional(z.literal(true)),
 }));

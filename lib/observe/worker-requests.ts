@@ -4,7 +4,7 @@
  * March 2025 GA4 to a server-side container, through a worker on the tagging server's own host; since
  * 2024 Google Ads' form and user data, through a worker on www.googletagmanager.com). The page loads an
  * iframe, `…/service_worker/<version>/sw_iframe.html`, which installs the worker and hands it the page's
- * hits; the worker sends them. DevTools' network panel of the page does not show them either. Only the
+ * hits; the worker sends them, and the page's own Resource Timing never holds them. Only the
  * hosts the extension holds are shown to it at all: the tagging server's, and of Google's, those in the
  * manifest (doubleclick.net, googleadservices.com), not www.google.com, which the catalog sees through
  * the page's own Resource Timing, where a worker's requests never are.

@@ -6,7 +6,7 @@ const HEADER = ['page_url', 'visited_at', 'at', 'tracker_id', 'company', 'host',
 /**
  * One row per observation, for a spreadsheet; `stopped` is `true` for a request stopped before it was
  * sent (a blocker, the browser, the network), empty otherwise; `service_worker` is `true` for one a
- * service worker sent, which the page's own Network panel does not list. Cells are quoted (RFC 4180), and a cell that starts
+ * service worker sent, not the page. Cells are quoted (RFC 4180), and a cell that starts
  * like a formula is prefixed with an apostrophe so a spreadsheet shows it instead of running it.
  */
 export function reportToCsv(report: Report, companies: Record<string, string>): string {

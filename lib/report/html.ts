@@ -40,7 +40,7 @@ a { color: var(--accent); }
 .table th, .table td { text-align: left; padding: 0.35rem 0.55rem; border-bottom: 1px solid var(--border); vertical-align: top; }
 .table td.address { font-size: 0.82rem; }
 .table td.time { white-space: nowrap; }
-.stopped-tag { display: inline-block; margin-right: 0.3rem; padding: 0 0.3rem; border: 1px solid var(--muted); border-radius: 4px; font: 600 0.72rem system-ui, sans-serif; color: var(--text); white-space: nowrap; }
+.stopped-tag, .worker-tag { display: inline-block; margin-right: 0.3rem; padding: 0 0.3rem; border: 1px solid var(--muted); border-radius: 4px; font: 600 0.72rem system-ui, sans-serif; color: var(--text); white-space: nowrap; }
 .chip { display: inline-block; border-radius: 999px; padding: 0.05rem 0.55rem; font-size: 0.8rem; font-weight: 600; white-space: nowrap; }
 .chip--necessary { background: var(--necessary-bg); color: var(--necessary-fg); }
 .chip--ok { background: var(--ok-bg); color: var(--ok-fg); }
@@ -253,9 +253,10 @@ function requestsSection(page: PageReport, tr: Translator, text: TimelineText): 
   const startedAt = Date.parse(page.visitedAt);
   const rows = observations.map((o) => {
     const party = o.trackerId ? shortProduct(o.trackerId) : t('notNamed');
-    return `<tr><td class="time">${escapeHtml(text.seconds(Date.parse(o.at) - startedAt))}</td><td>${escapeHtml(party)}</td><td class="address">${o.stopped ? `<span class="stopped-tag">${escapeHtml(t('requestStopped'))}</span> ` : ''}${o.worker ? `<span class="stopped-tag" title="${escapeHtml(t('requestWorkerTitle'))}">${escapeHtml(t('requestWorker'))}</span> ` : ''}${escapeHtml(`${o.method} ${o.url}`)}</td><td>${escapeHtml(o.kind ? t(KIND_KEYS[o.kind]) : o.type)}</td><td>${o.verdict ? chip(o.verdict, t) : escapeHtml('—')}</td></tr>`;
+    return `<tr><td class="time">${escapeHtml(text.seconds(Date.parse(o.at) - startedAt))}</td><td>${escapeHtml(party)}</td><td class="address">${o.stopped ? `<span class="stopped-tag">${escapeHtml(t('requestStopped'))}</span> ` : ''}${o.worker ? `<span class="worker-tag">${escapeHtml(t('requestWorker'))}</span> ` : ''}${escapeHtml(`${o.method} ${o.url}`)}</td><td>${escapeHtml(o.kind ? t(KIND_KEYS[o.kind]) : o.type)}</td><td>${o.verdict ? chip(o.verdict, t) : escapeHtml('—')}</td></tr>`;
   });
-  return `<h3>${escapeHtml(t('visitRequests'))}</h3>
+  const workerNote = observations.some((o) => o.worker) ? `\n<p class="meta">${escapeHtml(t('requestWorkerNote'))}</p>` : '';
+  return `<h3>${escapeHtml(t('visitRequests'))}</h3>${workerNote}
 <table class="table"><thead><tr><th scope="col">${escapeHtml(t('columnTime'))}</th><th scope="col">${escapeHtml(t('columnParty'))}</th><th scope="col">${escapeHtml(t('columnAddress'))}</th><th scope="col">${escapeHtml(t('columnKind'))}</th><th scope="col">${escapeHtml(t('columnVerdict'))}</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }

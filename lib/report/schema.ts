@@ -87,7 +87,7 @@ export const ObservationReport = z.lazy(() => z.strictObject({
   stopped: z.optional(z.literal(true)),
   /**
    * Sent by a service worker, not by the page (Google's tag sends GA4 to a tagging server so): the
-   * page's own Network panel does not list it. Since 2026-12.
+   * browser tied it to no tab, and the page's own developer tools may not list it. Since 2026-12.
    */
   worker: z.optional(z.literal(true)),
 }));

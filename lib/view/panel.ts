@@ -54,7 +54,7 @@ export interface PanelRequestRow {
   consent: ConsentChange | null;
   /** Stopped before it was sent (lib/observe/stopped.ts): the company never got it. Catalog requests only. */
   stopped: boolean;
-  /** Sent by a service worker (lib/observe/worker-requests.ts): the page's own Network panel does not list it. */
+  /** Sent by a service worker, not by the page (lib/observe/worker-requests.ts). */
   worker: boolean;
 }
 

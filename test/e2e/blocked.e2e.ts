@@ -89,7 +89,7 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     // Support staff's panel: the row is tagged, the chart strikes its mark, and a filter finds it.
     const panel = await driver.openPage(`devtools-panel.html?tabId=${tabId}&lang=nl`, '[data-view="tab"]');
     await panel.setViewport({ width: 1200, height: 900 });
-    expect(await panel.$$eval('[data-row="request"][data-stopped] .prow__address', (rows) => rows.map((r) => r.textContent))).toEqual([expect.stringMatching(/^niet aangekomenhttps:\/\/www\.facebook\.com\/tr\//)]);
+    expect(await panel.$$eval('[data-row="request"][data-stopped] .prow__address', (rows) => rows.map((r) => r.textContent))).toEqual([expect.stringMatching(/^niet aangekomen https:\/\/www\.facebook\.com\/tr\//)]);
     expect(await stoppedMarks(panel)).toEqual([{ entry: 'meta-pixel', stopped: '1', faintWhenNoneArrived: true, label: expect.stringMatching(/: Meta Pixel, [^.]+\. 1 verzoek kwam niet aan\. (Het eerste: )?https:\/\//) }]);
     expect(await panel.$$('[data-timeline="panel-timeline"] svg[role="group"] .tl-strike')).toHaveLength(1);
     expect(await panel.$eval('label:has(#panel-filter-stopped)', (e) => e.textContent)).toBe('Alleen wat niet aankwam (1)');
@@ -110,7 +110,7 @@ describe.each(BROWSERS)('requests another extension stops, in %s', (name) => {
     // The same panel in English, as a support engineer abroad reads it.
     const panelEn = await driver.openPage(`devtools-panel.html?tabId=${tabId}&lang=en`, '[data-view="tab"]');
     await panelEn.setViewport({ width: 1200, height: 900 });
-    expect(await panelEn.$$eval('[data-row="request"][data-stopped] .prow__address', (rows) => rows.map((r) => r.textContent))).toEqual([expect.stringMatching(/^never arrivedhttps:\/\/www\.facebook\.com\/tr\//)]);
+    expect(await panelEn.$$eval('[data-row="request"][data-stopped] .prow__address', (rows) => rows.map((r) => r.textContent))).toEqual([expect.stringMatching(/^never arrived https:\/\/www\.facebook\.com\/tr\//)]);
     expect(await panelEn.$eval('label:has(#panel-filter-stopped)', (e) => e.textContent)).toBe('Only what never arrived (1)');
     expect(await stoppedMarks(panelEn)).toEqual([expect.objectContaining({ label: expect.stringMatching(/: Meta Pixel, [^.]+\. 1 request never arrived\. /) })]);
     await panelEn.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-stopped-en.png`), fullPage: true });

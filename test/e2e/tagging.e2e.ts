@@ -64,12 +64,11 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     expect(shown.cookies['google-analytics']).toEqual(expect.arrayContaining(['FPID', 'FPGSID']));
     await popup.screenshot({ path: resolve(SCREENSHOTS, `${name}-popup-server-side-worker-nl.png`), fullPage: true });
     await popup.close();
-    // Support staff looking for the hit in the page's own Network panel will not find it: the
-    // extension's DevTools panel and the history tag it as the worker's, and say why.
+    // Support staff look for the hit among the page's own requests: the extension's DevTools panel and
+    // the history tag it as the worker's, and say once what that means.
     const panel = await ext.openPage(`devtools-panel.html?tabId=${tabId}&lang=nl`, '[data-row="request"][data-worker]');
-    expect(await workerRows(panel, '[data-row="request"]', '.prow__address')).toEqual([
-      { entry: 'google-analytics', address: expect.stringMatching(/^service workerhttps:\/\/sst\.mijnliefsteboek\.nl\/g\/collect$/), title: expect.stringMatching(/^Verstuurd door een service worker, niet door de pagina zelf: het netwerkpaneel van de pagina/) },
-    ]);
+    expect(await workerRows(panel, '[data-row="request"]', '.prow__address')).toEqual([{ entry: 'google-analytics', address: expect.stringMatching(/^service worker https:\/\/sst\.mijnliefsteboek\.nl\/g\/collect$/) }]);
+    expect(await panel.$eval('[data-worker-note]', (e) => e.textContent)).toMatch(/^Gemarkeerd met ‘service worker’: verstuurd door een service worker/);
     await panel.screenshot({ path: resolve(SCREENSHOTS, `${name}-panel-server-side-worker-nl.png`), fullPage: true });
     await panel.close();
     const { visitId } = (await ext.tabState(tabId))!;
@@ -77,19 +76,18 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await history.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
     await history.click(`[data-visit="${visitId}"]`);
     await history.waitForSelector('.pageview .obs[data-worker]');
-    expect(await workerRows(history, '.obs', '.obs__url')).toEqual([
-      { entry: 'google-analytics', address: expect.stringMatching(/^service worker(GET|POST) https:\/\/sst\.mijnliefsteboek\.nl\/g\/collect\?/), title: expect.stringMatching(/^Sent by a service worker, not by the page itself: the page's own Network panel/) },
-    ]);
+    expect(await workerRows(history, '.obs', '.obs__url')).toEqual([{ entry: 'google-analytics', address: expect.stringMatching(/^service worker (GET|POST) https:\/\/sst\.mijnliefsteboek\.nl\/g\/collect\?/) }]);
+    expect(await history.$eval('.pageview [data-worker-note]', (e) => e.textContent)).toMatch(/^Marked ‘service worker’: sent by a service worker/);
     await history.screenshot({ path: resolve(SCREENSHOTS, `${name}-history-server-side-worker-en.png`), fullPage: true });
     await history.close();
     await page.close();
   });
 
-  /** The rows a page tags as a service worker's: whose, the address as shown with its tag, the tag's title. */
+  /** The rows a page tags as a service worker's: whose, and the address as shown with its tag. */
   function workerRows(page: Page, row: string, address: string) {
     return page.$$eval(
-      `${row}[data-worker]`,
-      (rows, address) => rows.map((r) => ({ entry: r.getAttribute('data-entry') ?? r.getAttribute('data-observation'), address: r.querySelector(address)!.textContent, title: r.querySelector('[data-worker-tag]')!.getAttribute('title') })),
+      `${row}[data-worker]:has([data-worker-tag])`,
+      (rows, address) => rows.map((r) => ({ entry: r.getAttribute('data-entry') ?? r.getAttribute('data-observation'), address: r.querySelector(address)!.textContent })),
       address,
     );
   }

@@ -144,7 +144,7 @@ describe('Google’s hits sent by a service worker', () => {
     expect(state.entries['google-analytics']).toMatchObject({ requests: 1, relays: [{ host: 'sst.mijnliefsteboek.nl', party: 'shop' }] });
     expect(judgeTab(state, null).requestVerdicts).toEqual(['necessary', 'before-choice']);
     expect(state.cookieWrites.find((w) => w.name === 'FPID')).toMatchObject({ entryId: 'google-analytics', by: 'server' });
-    // Marked as the worker's, in the tab's state and in the log, since the page's Network panel does not list it.
+    // Marked as the worker's, in the tab's state and in the log: support staff will not find it among the page's own requests.
     expect(writer.observations.get(`${state.visitId}:r${hit.requestId}`)).toMatchObject({ entryId: 'google-analytics', relay: 'shop', worker: true });
     expect(state.requests.map((r) => r.worker)).toEqual([undefined, true]);
     // The shop's own worker fetching a page of the shop is no tracker's hit: the page's visit does not count it.

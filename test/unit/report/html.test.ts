@@ -115,18 +115,23 @@ describe('the HTML report', () => {
     expect(tagged.map((td) => td.textContent)).toEqual([expect.stringMatching(/^never arrived GET https:\/\/www\.facebook\.com\/tr\//)]);
   });
 
-  it('tags a request a service worker sent, with why the page’s Network panel does not list it', () => {
+  it('tags a request a service worker sent, and says once what that means', () => {
     const report = hostileReport();
     const page = report.pages[0]!;
     const meta = page.observations!.findIndex((o) => o.trackerId === 'meta-pixel');
     page.observations![meta] = { ...page.observations![meta]!, worker: true };
-    for (const [language, title] of [['en', /^Sent by a service worker, not by the page itself/], ['nl', /^Verstuurd door een service worker, niet door de pagina zelf/]] as const) {
+    for (const [language, note] of [['en', /^Marked ‘service worker’: sent by a service worker \(a script of the site that runs apart from the page\), not by the page itself\./], ['nl', /^Gemarkeerd met ‘service worker’: verstuurd door een service worker \(een script van de site dat los van de pagina draait\), niet door de pagina zelf\./]] as const) {
       const document = parse(reportToHtml(report, { language }));
-      const tags = [...document.querySelectorAll('td.address .stopped-tag')];
+      const tags = [...document.querySelectorAll('td.address .worker-tag')];
       expect(tags.map((tag) => tag.textContent)).toEqual(['service worker']);
-      expect(tags[0]!.getAttribute('title')).toMatch(title);
       expect(tags[0]!.parentElement!.textContent).toMatch(/^service worker GET https:\/\/www\.facebook\.com\//);
+      // Not a stopped request's tag, and said once, in the page's text, above the list.
+      expect(document.querySelectorAll('td.address .stopped-tag')).toHaveLength(0);
+      const notes = [...document.querySelectorAll('p.meta')].filter((p) => note.test(p.textContent!));
+      expect(notes).toHaveLength(1);
     }
+    // A page without one has no note.
+    expect(parse(reportToHtml(hostileReport(), { language: 'en' })).body.textContent).not.toContain('service worker');
   });
 
   it('is written in the chosen language', () => {

@@ -99,7 +99,7 @@ describe('the DevTools panel’s rows', () => {
     expect(panelTimeline(state, only).requests).toEqual([{ at: 500, entryId: 'meta-pixel', verdict: 'against-choice', url: 'https://www.facebook.com/tr/', kind: 'hit', stopped: true }]);
   });
 
-  it('marks the requests a service worker sent, which the page’s own Network panel does not list', () => {
+  it('marks the requests a service worker sent, not the page', () => {
     const state = tab();
     state.requests[1]!.worker = true;
     const requests = panelRows(state, judgeTab(state, null)).filter((r): r is PanelRequestRow => r.type === 'request');
