@@ -33,7 +33,7 @@ import {
   type TabState,
 } from './tab-state';
 import type { TabStore } from './tab-store';
-import { tabOfWorkerRequest } from './worker-requests';
+import { CLOSED_PAGE_MS, tabOfWorkerRequest, type ClosedPage } from './worker-requests';
 import { within } from '../timing/within';
 
 /** A webRequest event, reduced to what the log keeps (the same shape on Chromium and Firefox). */
@@ -166,6 +166,9 @@ export interface ObserverDeps {
  */
 const MAX_OPEN_RECORDS = 1_000;
 
+/** Shop tabs closed within CLOSED_PAGE_MS that are remembered: more than a customer closes at once. */
+const MAX_CLOSED_PAGES = 20;
+
 /** The `count` oldest entries of a map gone, at once: a flood whose requests never end pays for it once in a while. */
 function forgetOldest(map: Map<string, unknown>, count: number) {
   for (const key of map.keys()) {
@@ -237,6 +240,7 @@ export function createObserver(deps: ObserverDeps) {
     for (const state of store.all()) store.delete(state.tabId);
     openRecords.clear();
     workerRequestTabs.clear();
+    closedPages.length = 0;
     pagesLoading.clear();
     startedByNavigation.clear();
     tabDocuments.clear();
@@ -293,7 +297,18 @@ export function createObserver(deps: ObserverDeps) {
     startedByNavigation.delete(tabId);
   }
 
+  /**
+   * Shop pages whose tab closed in the last CLOSED_PAGE_MS, newest last (at most MAX_CLOSED_PAGES): the
+   * hits a page sends as it closes come with no tab, and are its own (worker-requests.ts).
+   */
+  const closedPages: ClosedPage[] = [];
+
   function tabRemoved(tabId: number) {
+    const state = store.get(tabId);
+    if (state) {
+      closedPages.push({ url: state.url, closedAt: deps.now() });
+      if (closedPages.length > MAX_CLOSED_PAGES) closedPages.shift();
+    }
     endVisit(tabId);
     tabDocuments.delete(tabId);
   }
@@ -600,7 +615,8 @@ export function createObserver(deps: ObserverDeps) {
     let tabId = end ? workerRequestTabs.get(event.requestId) : undefined;
     if (tabId !== undefined) workerRequestTabs.delete(event.requestId);
     else {
-      tabId = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage);
+      while (closedPages.length > 0 && deps.now() - closedPages[0]!.closedAt > CLOSED_PAGE_MS) closedPages.shift();
+      tabId = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage, closedPages);
       if (tabId === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
       if (!end) {
         workerRequestTabs.set(event.requestId, tabId);

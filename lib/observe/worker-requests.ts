@@ -16,6 +16,11 @@
  *   same path), the latest visit where two show it; where none shows it (a page the shop's script
  *   renamed, or one just left), the latest visit of the shop, which is most likely where it came from;
  * - it names no page, and the worker is the shop's: the latest visit of the shop.
+ * A page sends its last hits as its tab closes (keepalive fetches and beacons in `pagehide`: GA4's, Meta's,
+ * UET's), and both browsers show those with no tab too, the page's own origin as their initiator, as a
+ * worker's of the shop's would be (measured in Chromium 156 and Firefox ESR). Such a hit is the closed
+ * page's, whose visit is over: for a moment after a shop tab closed, a hit that names the page it showed
+ * (and no open tab shows that page as closely), or names none, is placed nowhere, not in another tab.
  * A hit that names another site's page is that site's (Google's worker on googletagmanager.com serves
  * every site a customer visits), and a worker of someone else's is never ours to place. The page a hit
  * names is what the page's own script said: a site that named a shop page in its own Google hits would
@@ -36,12 +41,27 @@ export interface ShopVisit {
   startedAt: number;
 }
 
-export function tabOfWorkerRequest(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean): number | undefined {
+/** A shop page whose tab closed a moment ago (CLOSED_PAGE_MS): its last hits come with no tab. */
+export interface ClosedPage {
+  url: string;
+  closedAt: number;
+}
+
+/** How long after a shop tab closed a tabless hit may still be its page's last (keepalive) hit. */
+export const CLOSED_PAGE_MS = 10_000;
+
+export function tabOfWorkerRequest(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean, justClosed: readonly ClosedPage[] = []): number | undefined {
   if (!initiator) return undefined;
   const fromShop = isShopPage(initiator);
   if (!fromShop && !isGoogleTagWorker(initiator)) return undefined;
   const page = namedPage(url);
   if (page === undefined ? !fromShop : !isShopPage(page)) return undefined;
+  if (justClosed.length > 0) {
+    if (page === undefined) return undefined;
+    let closed = 0;
+    for (const { url: shown } of justClosed) closed = Math.max(closed, likeness(shown, page) + 1);
+    if (closed > 1 && !visits.some((visit) => likeness(visit.url, page) + 1 >= closed)) return undefined;
+  }
   let best: ShopVisit | undefined;
   let bestScore = -1;
   for (const visit of visits) {

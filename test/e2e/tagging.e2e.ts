@@ -83,6 +83,27 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await page.close();
   });
 
+  it('counts the hits a page sends as its tab closes, which the browser shows with no tab, in no other tab', async () => {
+    const other = await visitPage(ext, '/checkout');
+    const { page } = await visitPage(ext, '/');
+    const collect = (event: string) => `https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=${event}&dl=${encodeURIComponent('https://www.mijnliefsteboek.nl/')}`;
+    // GA4 sends its last hits in pagehide, as a keepalive fetch (or a beacon): both browsers show them
+    // with no tab and the page's own origin, as they would show the shop's own service worker's.
+    await page.evaluate(
+      (keepalive, beacon) => addEventListener('pagehide', () => void (fetch(keepalive, { method: 'POST', keepalive: true, mode: 'no-cors' }), navigator.sendBeacon(beacon))),
+      collect('closing_keepalive'),
+      collect('closing_beacon'),
+    );
+    await page.close();
+    await vi.waitFor(() => expect(['closing_keepalive', 'closing_beacon'].every((event) => shop.requests.some((r) => r.path.includes(`en=${event}`)))).toBe(true), { timeout: 10_000, interval: 50 });
+    // A hit of the other tab's own, sent after them: once it counts, the browser has handed them over too.
+    await other.page.evaluate((url) => void fetch(url, { method: 'POST', mode: 'no-cors' }), collect('after_close').replace('dl=', 'x='));
+    await vi.waitFor(async () => expect((await ext.tabState(other.tabId))?.entries['google-analytics']?.requests).toBe(1), { timeout: 10_000, interval: 50 });
+    const state = (await ext.tabState(other.tabId))!;
+    expect(state.requests.filter((r) => r.entryId === 'google-analytics').map((r) => ({ type: r.type, worker: r.worker }))).toEqual([{ type: 'xmlhttprequest', worker: undefined }]);
+    await other.page.close();
+  });
+
   /** The rows a page tags as a service worker's: whose, and the address as shown with its tag. */
   function workerRows(page: Page, row: string, address: string) {
     return page.$$eval(

@@ -157,6 +157,26 @@ describe('Google’s hits sent by a service worker', () => {
     expect(Object.keys(store.get(7)!.entries).sort()).toEqual(['aws', 'google-analytics']);
   });
 
+  it('counts a page’s last hit as its tab closes, which comes with no tab, in no other tab', async () => {
+    const { observer, store, tick } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const checkout = request('https://www.mijnliefsteboek.nl/checkout', { tabId: 8, type: 'main_frame' });
+    observer.requestStarted(checkout);
+    observer.requestEnded({ ...checkout, statusCode: 200 });
+    observer.tabRemoved(7);
+    // GA4's keepalive fetch from the closed home page: the page's origin as its initiator, no tab.
+    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
+    observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    observer.requestStarted(request('https://bat.bing.com/action/0?ti=187654321&evt=custom', keepalive));
+    expect(store.get(8)!.entries['google-analytics']).toBeUndefined();
+    expect(store.get(8)!.entries['microsoft-ads']).toBeUndefined();
+    // A moment later, the shop's own worker's hit that names no page goes to the latest visit again.
+    tick(11_000);
+    observer.requestStarted(request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=page_view', { ...keepalive, initiator: 'https://sst.mijnliefsteboek.nl' }));
+    expect(store.get(8)!.entries['google-analytics']).toMatchObject({ requests: 1 });
+  });
+
   const fromTaggingWorker = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://sst.mijnliefsteboek.nl' };
 
   it('ends a worker’s hit in the tab its start went to, though a tab opened between them', async () => {

@@ -46,4 +46,20 @@ describe('the tab of a service worker’s request', () => {
   it('is no tab when the shop shows in none', () => {
     expect(place(hit('https://www.mijnliefsteboek.nl/'), SST, [])).toBeUndefined();
   });
+
+  it('is no tab for a page’s last hits as its tab closes, which come with no tab either', () => {
+    const SHOP = 'https://www.mijnliefsteboek.nl';
+    const closed = [{ url: `${SHOP}/over-ons`, closedAt: 4_000 }];
+    const placeAfterClose = (url: string, initiator: string, among = visits) => tabOfWorkerRequest(url, initiator, among, isShopUrl, closed);
+    // Naming the closed page (a keepalive fetch or beacon in pagehide, from the page's own origin): not the latest visit's.
+    expect(place(hit(`${SHOP}/over-ons`), SHOP)).toBe(9);
+    expect(placeAfterClose(hit(`${SHOP}/over-ons`), SHOP)).toBeUndefined();
+    expect(placeAfterClose(hit(`${SHOP}/over-ons#team`), SHOP)).toBeUndefined();
+    // Naming no page, from the shop's origin: it may be the closed page's.
+    expect(placeAfterClose(hit(), SHOP)).toBeUndefined();
+    // A page an open tab shows as closely is that tab's; another page goes where it went before.
+    expect(placeAfterClose(hit(`${SHOP}/over-ons`), SST, [...visits, { tabId: 12, url: `${SHOP}/over-ons`, startedAt: 500 }])).toBe(12);
+    expect(placeAfterClose(hit(`${SHOP}/checkout?step=3`), SST)).toBe(5);
+    expect(placeAfterClose(hit(`${SHOP}/boeken/lotte`), SST)).toBe(9);
+  });
 });
