@@ -169,6 +169,9 @@ const MAX_OPEN_RECORDS = 1_000;
 /** Shop tabs closed within CLOSED_PAGE_MS that are remembered: more than a customer closes at once. */
 const MAX_CLOSED_PAGES = 20;
 
+/** Where a closed page's last hit went (workerRequestTabs): no tab, so that its end goes nowhere too. */
+const NOWHERE = -1;
+
 /** The `count` oldest entries of a map gone, at once: a flood whose requests never end pays for it once in a while. */
 function forgetOldest(map: Map<string, unknown>, count: number) {
   for (const key of map.keys()) {
@@ -303,12 +306,27 @@ export function createObserver(deps: ObserverDeps) {
    */
   const closedPages: ClosedPage[] = [];
 
+  function pageClosed(url: string) {
+    closedPages.push({ url, closedAt: deps.now() });
+    if (closedPages.length > MAX_CLOSED_PAGES) closedPages.shift();
+  }
+
+  /**
+   * The shop pages closed a moment ago. A customer reads a page for longer than the worker stays up, so
+   * the close that wakes it is the usual case: that tab's state was dropped at its start, and its page
+   * counts as closed from then.
+   */
+  function recentlyClosed(): readonly ClosedPage[] {
+    for (const url of store.takeClosedAtStart?.() ?? []) pageClosed(url);
+    const now = deps.now();
+    // A clock set back makes an age negative: such a page goes too, rather than staying for hours.
+    while (closedPages.length > 0 && (now - closedPages[0]!.closedAt > CLOSED_PAGE_MS || now < closedPages[0]!.closedAt)) closedPages.shift();
+    return closedPages;
+  }
+
   function tabRemoved(tabId: number) {
     const state = store.get(tabId);
-    if (state) {
-      closedPages.push({ url: state.url, closedAt: deps.now() });
-      if (closedPages.length > MAX_CLOSED_PAGES) closedPages.shift();
-    }
+    if (state) pageClosed(state.url);
     endVisit(tabId);
     tabDocuments.delete(tabId);
   }
@@ -615,14 +633,17 @@ export function createObserver(deps: ObserverDeps) {
     let tabId = end ? workerRequestTabs.get(event.requestId) : undefined;
     if (tabId !== undefined) workerRequestTabs.delete(event.requestId);
     else {
-      while (closedPages.length > 0 && deps.now() - closedPages[0]!.closedAt > CLOSED_PAGE_MS) closedPages.shift();
-      tabId = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage, closedPages);
-      if (tabId === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
+      const placed = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage, recentlyClosed());
+      // A closed page's last hit: its end goes nowhere either, however long after the close it comes.
+      if (placed === null) tabId = NOWHERE;
+      else if (placed === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
+      else tabId = placed;
       if (!end) {
         workerRequestTabs.set(event.requestId, tabId);
         if (workerRequestTabs.size > MAX_OPEN_RECORDS) forgetOldest(workerRequestTabs, MAX_OPEN_RECORDS / 10);
       }
     }
+    if (tabId === NOWHERE) return undefined;
     const { requestId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body } = event;
     return { requestId, tabId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body, sentByWorker: true };
   }

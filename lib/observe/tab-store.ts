@@ -25,6 +25,11 @@ export interface TabStore {
    * nothing is saved for it.
    */
   rejudge(tabId: number): void;
+  /**
+   * The pages of the tabs that closed while the worker was stopped (their saved states, dropped at
+   * start), each handed out once: the hits such a page sent as it closed may still be on their way.
+   */
+  takeClosedAtStart?(): string[];
   flush(): Promise<void>;
   /**
    * Resolves once every change made so far is in storage: with the next save, which comes within the
@@ -109,6 +114,7 @@ export function createTabStore(
   /** The last save's turn to be handed to storage: the next one is handed over after it. */
   let handedOver: Promise<unknown> = Promise.resolve();
 
+  const closedAtStart: string[] = [];
   const ready = Promise.all([atStart ?? area.get(null), openTabsAtStart?.catch(() => undefined)]).then(
     ([items, openTabs]) => {
       const open = openTabs && new Set(openTabs);
@@ -117,6 +123,7 @@ export function createTabStore(
         if (!key.startsWith('tab:')) continue;
         const state = readStoredTabState(value);
         if (state && open && !open.has(state.tabId)) {
+          closedAtStart.push(state.url);
           // Not in memory, so the next save removes its key.
           unsaved.add(state.tabId);
           closed = true;
@@ -216,6 +223,7 @@ export function createTabStore(
 
   return {
     ready,
+    takeClosedAtStart: () => closedAtStart.splice(0),
     get: (tabId) => states.get(tabId),
     all: () => [...states.values()],
     set(state) {

@@ -20,7 +20,8 @@
  * UET's), and both browsers show those with no tab too, the page's own origin as their initiator, as a
  * worker's of the shop's would be (measured in Chromium 156 and Firefox ESR). Such a hit is the closed
  * page's, whose visit is over: for a moment after a shop tab closed, a hit that names the page it showed
- * (and no open tab shows that page as closely), or names none, is placed nowhere, not in another tab.
+ * (and no open tab shows that page as closely), or names none and comes from that page's origin, is
+ * placed nowhere (null), not in another tab.
  * A hit that names another site's page is that site's (Google's worker on googletagmanager.com serves
  * every site a customer visits), and a worker of someone else's is never ours to place. The page a hit
  * names is what the page's own script said: a site that named a shop page in its own Google hits would
@@ -50,17 +51,23 @@ export interface ClosedPage {
 /** How long after a shop tab closed a tabless hit may still be its page's last (keepalive) hit. */
 export const CLOSED_PAGE_MS = 10_000;
 
-export function tabOfWorkerRequest(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean, justClosed: readonly ClosedPage[] = []): number | undefined {
+/** The tab of a tabless request; null: a closed page's last hit, placed nowhere; undefined: none of ours. */
+export function tabOfWorkerRequest(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean, justClosed: readonly ClosedPage[] = []): number | null | undefined {
   if (!initiator) return undefined;
   const fromShop = isShopPage(initiator);
   if (!fromShop && !isGoogleTagWorker(initiator)) return undefined;
   const page = namedPage(url);
   if (page === undefined ? !fromShop : !isShopPage(page)) return undefined;
   if (justClosed.length > 0) {
-    if (page === undefined) return undefined;
-    let closed = 0;
-    for (const { url: shown } of justClosed) closed = Math.max(closed, likeness(shown, page) + 1);
-    if (closed > 1 && !visits.some((visit) => likeness(visit.url, page) + 1 >= closed)) return undefined;
+    if (page === undefined) {
+      // Chromium names the initiator's origin, Firefox the page's (or a worker script's) address.
+      const from = originOf(initiator);
+      if (justClosed.some((closed) => originOf(closed.url) === from)) return null;
+    } else {
+      let closest = -1;
+      for (const closed of justClosed) closest = Math.max(closest, likeness(closed.url, page));
+      if (closest >= 1 && !visits.some((visit) => likeness(visit.url, page) >= closest)) return null;
+    }
   }
   let best: ShopVisit | undefined;
   let bestScore = -1;
@@ -81,6 +88,11 @@ function likeness(visited: string, named: string): number {
   if (a === b) return 2;
   const query = (s: string) => (s.indexOf('?') < 0 ? s.length : s.indexOf('?'));
   return a.slice(0, query(a)) === b.slice(0, query(b)) ? 1 : 0;
+}
+
+function originOf(url: string): string {
+  const path = url.indexOf('/', url.indexOf('//') + 2);
+  return path < 0 ? url : url.slice(0, path);
 }
 
 function withoutFragment(url: string): string {

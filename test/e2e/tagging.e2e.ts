@@ -83,25 +83,48 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     await page.close();
   });
 
-  it('counts the hits a page sends as its tab closes, which the browser shows with no tab, in no other tab', async () => {
+  /**
+   * GA4 sends its last hits in pagehide as a keepalive fetch (or a beacon), UET its own: both browsers
+   * show them with no tab and the page's own origin, as they would show the shop's own service worker's.
+   * Closes the home page beside a checkout tab (after stopping the worker: a customer reads a page for
+   * longer than the worker stays up), and returns what the checkout tab counted.
+   */
+  async function closeWithLastHits(stopWorkerFirst: boolean) {
     const other = await visitPage(ext, '/checkout');
     const { page } = await visitPage(ext, '/');
     const collect = (event: string) => `https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=${event}&dl=${encodeURIComponent('https://www.mijnliefsteboek.nl/')}`;
-    // GA4 sends its last hits in pagehide, as a keepalive fetch (or a beacon): both browsers show them
-    // with no tab and the page's own origin, as they would show the shop's own service worker's.
+    const uet = 'https://bat.bing.com/action/0?ti=187654321&evt=custom&ea=closing';
     await page.evaluate(
-      (keepalive, beacon) => addEventListener('pagehide', () => void (fetch(keepalive, { method: 'POST', keepalive: true, mode: 'no-cors' }), navigator.sendBeacon(beacon))),
+      (keepalive, beacon, uet) =>
+        addEventListener('pagehide', () => {
+          void fetch(keepalive, { method: 'POST', keepalive: true, mode: 'no-cors' });
+          navigator.sendBeacon(beacon);
+          void fetch(uet, { keepalive: true, mode: 'no-cors' });
+        }),
       collect('closing_keepalive'),
       collect('closing_beacon'),
+      uet,
     );
+    if (stopWorkerFirst) await ext.stopWorker!();
     await page.close();
-    await vi.waitFor(() => expect(['closing_keepalive', 'closing_beacon'].every((event) => shop.requests.some((r) => r.path.includes(`en=${event}`)))).toBe(true), { timeout: 10_000, interval: 50 });
-    // A hit of the other tab's own, sent after them: once it counts, the browser has handed them over too.
+    await vi.waitFor(() => expect(['en=closing_keepalive', 'en=closing_beacon', 'ea=closing'].every((mark) => shop.requests.some((r) => r.path.includes(mark)))).toBe(true), { timeout: 10_000, interval: 50 });
+    // A hit of the checkout's own, sent after them: once it counts, the browser has handed them over too.
     await other.page.evaluate((url) => void fetch(url, { method: 'POST', mode: 'no-cors' }), collect('after_close').replace('dl=', 'x='));
     await vi.waitFor(async () => expect((await ext.tabState(other.tabId))?.entries['google-analytics']?.requests).toBe(1), { timeout: 10_000, interval: 50 });
     const state = (await ext.tabState(other.tabId))!;
-    expect(state.requests.filter((r) => r.entryId === 'google-analytics').map((r) => ({ type: r.type, worker: r.worker }))).toEqual([{ type: 'xmlhttprequest', worker: undefined }]);
     await other.page.close();
+    // The checkout's own trackers are its page's; a closing hit placed here would be marked a worker's.
+    return { analytics: state.requests.filter((r) => r.entryId === 'google-analytics').map((r) => ({ type: r.type, worker: r.worker })), placedFromNoTab: state.requests.filter((r) => r.worker).map((r) => r.entryId) };
+  }
+
+  it('counts the hits a page sends as its tab closes, which the browser shows with no tab, in no other tab', async () => {
+    expect(await closeWithLastHits(false)).toEqual({ analytics: [{ type: 'xmlhttprequest', worker: undefined }], placedFromNoTab: [] });
+  });
+
+  // Here the closing page's keepalive wakes the worker while its tab is still listed, as it would for a
+  // customer; the order where the tab is gone by the worker's start is the observer's unit test's.
+  it.skipIf(name !== 'chromium')('counts in no other tab the last hits of a page whose tab closed while the worker was stopped', async () => {
+    expect(await closeWithLastHits(true)).toEqual({ analytics: [{ type: 'xmlhttprequest', worker: undefined }], placedFromNoTab: [] });
   });
 
   /** The rows a page tags as a service worker's: whose, and the address as shown with its tag. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeTab } from '@/lib/observe';
-import { CLOUDFRONT_HEADERS, makeObserver, request } from './fakes';
+import { CLOUDFRONT_HEADERS, makeObserver, memoryArea, request } from './fakes';
 
 const SHOP = 'https://www.mijnliefsteboek.nl/';
 
@@ -169,12 +169,37 @@ describe('Google’s hits sent by a service worker', () => {
     const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
     observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
     observer.requestStarted(request('https://bat.bing.com/action/0?ti=187654321&evt=custom', keepalive));
+    const late = request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=scroll&dl=${encodeURIComponent(SHOP)}`, keepalive);
+    observer.requestStarted(late);
     expect(store.get(8)!.entries['google-analytics']).toBeUndefined();
     expect(store.get(8)!.entries['microsoft-ads']).toBeUndefined();
-    // A moment later, the shop's own worker's hit that names no page goes to the latest visit again.
+    // A moment later, the shop's own worker's hit that names no page goes to the latest visit again; the
+    // end of a closed page's hit, however late, goes nowhere.
     tick(11_000);
+    observer.requestEnded({ ...late, statusCode: 204 });
+    expect(store.get(8)!.entries['google-analytics']).toBeUndefined();
     observer.requestStarted(request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=page_view', { ...keepalive, initiator: 'https://sst.mijnliefsteboek.nl' }));
     expect(store.get(8)!.entries['google-analytics']).toMatchObject({ requests: 1 });
+  });
+
+  it('counts no other tab the last hits of a page whose tab closed while the worker was stopped', async () => {
+    const area = memoryArea();
+    const before = makeObserver(area);
+    await before.store.ready;
+    openShopPage(before.observer);
+    const checkout = request('https://www.mijnliefsteboek.nl/checkout', { tabId: 8, type: 'main_frame' });
+    before.observer.requestStarted(checkout);
+    before.observer.requestEnded({ ...checkout, statusCode: 200 });
+    await before.store.flush();
+    // The worker stopped; tab 7 closed meanwhile. Its closing hit wakes a new worker, whose store drops
+    // tab 7's saved state, and may come before the close does, or without it.
+    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([8]) } });
+    await after.store.ready;
+    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
+    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    after.observer.tabRemoved(7);
+    expect(after.store.get(8)).toBeDefined();
+    expect(after.store.get(8)!.entries['google-analytics']).toBeUndefined();
   });
 
   const fromTaggingWorker = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://sst.mijnliefsteboek.nl' };
