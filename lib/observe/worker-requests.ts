@@ -20,7 +20,7 @@
  * UET's), and both browsers show those with no tab too, the page's own origin as their initiator, as a
  * worker's of the shop's would be (measured in Chromium 156 and Firefox ESR). Such a hit is the closed
  * page's, whose visit is over: for a moment after a shop tab closed, a hit that names the page it showed
- * (and no open tab shows that page as closely), or names none and comes from that page's origin, is
+ * (and no open tab shows that page as closely), or names none and comes from that page's host, is
  * placed nowhere (null), not in another tab.
  * A hit that names another site's page is that site's (Google's worker on googletagmanager.com serves
  * every site a customer visits), and a worker of someone else's is never ours to place. The page a hit
@@ -29,6 +29,7 @@
  */
 
 import { readQuery } from '../classify/query';
+import { cutUrl } from '../classify/url';
 
 /** Where Google's tag keeps the worker it sends Google Ads' hits through. */
 const GOOGLE_TAG_WORKER_ORIGIN = 'https://www.googletagmanager.com';
@@ -61,8 +62,8 @@ export function tabOfWorkerRequest(url: string, initiator: string | undefined, v
   if (justClosed.length > 0) {
     if (page === undefined) {
       // Chromium names the initiator's origin, Firefox the page's (or a worker script's) address.
-      const from = originOf(initiator);
-      if (justClosed.some((closed) => originOf(closed.url) === from)) return null;
+      const from = cutUrl(initiator)?.host;
+      if (from !== undefined && justClosed.some((closed) => cutUrl(closed.url)?.host === from)) return null;
     } else {
       let closest = -1;
       for (const closed of justClosed) closest = Math.max(closest, likeness(closed.url, page));
@@ -88,11 +89,6 @@ function likeness(visited: string, named: string): number {
   if (a === b) return 2;
   const query = (s: string) => (s.indexOf('?') < 0 ? s.length : s.indexOf('?'));
   return a.slice(0, query(a)) === b.slice(0, query(b)) ? 1 : 0;
-}
-
-function originOf(url: string): string {
-  const path = url.indexOf('/', url.indexOf('//') + 2);
-  return path < 0 ? url : url.slice(0, path);
 }
 
 function withoutFragment(url: string): string {
