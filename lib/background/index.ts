@@ -112,6 +112,7 @@ export function startBackground(browser: WebExtension) {
     newId: () => crypto.randomUUID(),
     // Rare (only after a stopped worker lost events): write what is queued, then count on disk.
     loggedRows: createLoggedRowsCounter(log, () => writer.flush()),
+    closedVisitChanged: sync.closedVisitChanged,
     snapshotCookies(tabId, visitId) {
       void Promise.all(catalog.shop.domains.map((domain) => browser.cookies.getAll({ domain })))
         .then((lists) => handle(() => observer.cookiesPresent(tabId, visitId, lists.flat())))

@@ -155,6 +155,11 @@ export interface ObserverDeps {
    * journaled. Without it (unit tests), a recovered request is always logged.
    */
   loggedRows?(visitId: string, url: string): Promise<number>;
+  /**
+   * A visit whose tab is gone changed: its page's last hits came after the close (closedPageHit). The
+   * tab store no longer holds it, so its judgement and row are written by this call.
+   */
+  closedVisitChanged?(state: TabState): void;
   /** What the policy's promises need from requests and responses; the bundled catalog's by default. */
   signals?: PromiseSignals;
 }
@@ -169,8 +174,10 @@ const MAX_OPEN_RECORDS = 1_000;
 /** Shop tabs closed within CLOSED_PAGE_MS that are remembered: more than a customer closes at once. */
 const MAX_CLOSED_PAGES = 20;
 
-/** Where a closed page's last hit went (workerRequestTabs): no tab, so that its end goes nowhere too. */
-const NOWHERE = -1;
+/** A shop page whose tab closed a moment ago, with its visit's state, which its last hits still join. */
+interface ClosedVisit extends ClosedPage {
+  state: TabState;
+}
 
 /** The `count` oldest entries of a map gone, at once: a flood whose requests never end pays for it once in a while. */
 function forgetOldest(map: Map<string, unknown>, count: number) {
@@ -205,11 +212,11 @@ export function createObserver(deps: ObserverDeps) {
    */
   const openRecords = new Map<string, RequestRecord>();
   /**
-   * The tab each service worker's request went to at its start, until its end: the end goes to the same
-   * tab even if tabs opened or closed meanwhile, and a hit recognised only by its body (which its end
-   * lacks) still ends there. In memory, the latest MAX_OPEN_RECORDS, as openRecords.
+   * The tab (or the closed page's visit) each tabless request went to at its start, until its end: the
+   * end goes to the same place even if tabs opened or closed meanwhile, and a hit recognised only by its
+   * body (which its end lacks) still ends there. In memory, the latest MAX_OPEN_RECORDS, as openRecords.
    */
-  const workerRequestTabs = new Map<string, number>();
+  const workerRequestTabs = new Map<string, number | TabState>();
   /** How many times everything was forgotten (forgetEverything): a row whose turn comes after is not logged. */
   let erasures = 0;
   /**
@@ -302,12 +309,12 @@ export function createObserver(deps: ObserverDeps) {
 
   /**
    * Shop pages whose tab closed in the last CLOSED_PAGE_MS, newest last (at most MAX_CLOSED_PAGES): the
-   * hits a page sends as it closes come with no tab, and are its own (worker-requests.ts).
+   * hits a page sends as it closes come with no tab, and are its own visit's (worker-requests.ts).
    */
-  const closedPages: ClosedPage[] = [];
+  const closedPages: ClosedVisit[] = [];
 
-  function pageClosed(url: string) {
-    closedPages.push({ url, closedAt: deps.now() });
+  function pageClosed(state: TabState) {
+    closedPages.push({ url: state.url, closedAt: deps.now(), state });
     if (closedPages.length > MAX_CLOSED_PAGES) closedPages.shift();
   }
 
@@ -316,17 +323,22 @@ export function createObserver(deps: ObserverDeps) {
    * the close that wakes it is the usual case: that tab's state was dropped at its start, and its page
    * counts as closed from then.
    */
-  function recentlyClosed(): readonly ClosedPage[] {
-    for (const url of store.takeClosedAtStart?.() ?? []) pageClosed(url);
+  function recentlyClosed(): readonly ClosedVisit[] {
+    for (const state of store.takeClosedAtStart?.() ?? []) pageClosed(state);
     const now = deps.now();
     // A clock set back makes an age negative: such a page goes too, rather than staying for hours.
     while (closedPages.length > 0 && (now - closedPages[0]!.closedAt > CLOSED_PAGE_MS || now < closedPages[0]!.closedAt)) closedPages.shift();
     return closedPages;
   }
 
+  /** The visit of a tab closed a moment ago (CLOSED_PAGE_MS). */
+  function closedVisitOfTab(tabId: number): TabState | undefined {
+    return recentlyClosed().findLast((closed) => closed.state.tabId === tabId)?.state;
+  }
+
   function tabRemoved(tabId: number) {
     const state = store.get(tabId);
-    if (state) pageClosed(state.url);
+    if (state) pageClosed(state);
     endVisit(tabId);
     tabDocuments.delete(tabId);
   }
@@ -622,38 +634,52 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /**
-   * A service worker's request, which has no tab, as the request of the tab whose page it is for, when
-   * it is a catalog entry's request that a worker of the shop's or of Google's tag sent
-   * (worker-requests.ts). Placed before it is classified, so that another site's worker (facebook.com's,
-   * posting large bodies to hosts we hold) costs an origin's comparison, not its body read as text; its
-   * body is read once it is ours: the copy has no lazy getter. Its end goes where its start went.
+   * A request with no tab: a service worker's, or a closed page's last hit (worker-requests.ts).
+   * - A catalog entry's request that a worker of the shop's or of Google's tag sent counts as the
+   *   request of the tab whose page it is for, marked as a worker's. It is placed before it is
+   *   classified, so that another site's worker (facebook.com's, posting large bodies to hosts we hold)
+   *   costs an origin's comparison, not its body read as text.
+   * - A page's last hits as its tab closes (keepalive fetches and beacons in `pagehide`) count in that
+   *   page's visit, whose tab is gone, and the visit is judged and logged again (closedVisitChanged).
+   *   Not marked as a worker's: the page sent them, in both browsers' traces.
+   * An end goes where its start went. The copy is read once placed: it has no lazy getter of the body.
    */
-  function workerRequestForTab(event: RequestEvent, end: boolean): RequestEvent | undefined {
-    if (event.type === 'main_frame') return undefined;
-    let tabId = end ? workerRequestTabs.get(event.requestId) : undefined;
-    if (tabId !== undefined) workerRequestTabs.delete(event.requestId);
+  function tablessRequest(event: RequestEvent, end: boolean): void {
+    if (event.type === 'main_frame') return;
+    let place = end ? workerRequestTabs.get(event.requestId) : undefined;
+    if (place !== undefined) workerRequestTabs.delete(event.requestId);
     else {
       const placed = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage, recentlyClosed());
-      // A closed page's last hit: its end goes nowhere either, however long after the close it comes.
-      if (placed === null) tabId = NOWHERE;
-      else if (placed === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return undefined;
-      else tabId = placed;
+      if (placed === undefined) return;
+      if (typeof placed === 'number' && classifier.classifyUrl(event.url, event.body).party !== 'listed') return;
+      place = typeof placed === 'number' ? placed : placed.state;
       if (!end) {
-        workerRequestTabs.set(event.requestId, tabId);
+        workerRequestTabs.set(event.requestId, place);
         if (workerRequestTabs.size > MAX_OPEN_RECORDS) forgetOldest(workerRequestTabs, MAX_OPEN_RECORDS / 10);
       }
     }
-    if (tabId === NOWHERE) return undefined;
     const { requestId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body } = event;
-    return { requestId, tabId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body, sentByWorker: true };
+    const copy = { requestId, frameId, url, type, method, timeStamp, initiator, statusCode, error, responseHeaders, body };
+    if (typeof place === 'number') {
+      const forTab = { ...copy, tabId: place, sentByWorker: true as const };
+      return end ? requestEnded(forTab) : requestStarted(forTab);
+    }
+    // Its visit, after a stop of the worker, may be one that another worker's store handed over.
+    requestOfClosedVisit(place, { ...copy, tabId: place.tabId }, end);
   }
 
-  function requestStarted(event: RequestEvent) {
-    if (event.tabId < 0) {
-      const forTab = workerRequestForTab(event, false);
-      if (forTab) requestStarted(forTab);
-      return;
-    }
+  /**
+   * A closed page's last hit: in its visit, which is then judged and logged again (the tab store no
+   * longer holds it). Chromium shows some of them with the closed tab's id, after the tab's removal.
+   */
+  function requestOfClosedVisit(state: TabState, event: RequestEvent, end: boolean) {
+    if (end) requestEndedIn(state, event);
+    else requestStartedIn(state, event);
+    deps.closedVisitChanged?.(state);
+  }
+
+  function requestStarted(event: RequestEvent): void {
+    if (event.tabId < 0) return tablessRequest(event, false);
     if (event.type === 'main_frame') {
       if (isSpeculative(event)) return prerendering(event);
       if (isShopPage(event.url)) pageRequested(event);
@@ -667,7 +693,13 @@ export function createObserver(deps: ObserverDeps) {
     // trustpilot.com), whose requests the browser shows us since we hold both the request's host and
     // its initiator's. Dropped before its URL is classified or its body read.
     const state = visitOfDocument(event) ?? store.get(event.tabId);
-    if (!state) return;
+    if (state) return requestStartedIn(state, event);
+    const closed = closedVisitOfTab(event.tabId);
+    if (closed) requestOfClosedVisit(closed, event, false);
+  }
+
+  /** A request of the visit's page: a catalog entry's is counted, judged and logged. */
+  function requestStartedIn(state: TabState, event: RequestEvent) {
     const cls = classifier.classifyUrl(event.url, event.body);
     if (cls.party !== 'listed') return;
     const judged = judgedRecord(cls, event.timeStamp, event.url, event.body, event);
@@ -721,18 +753,20 @@ export function createObserver(deps: ObserverDeps) {
     if (parts) shopResponded(state, shown, parts.host);
   }
 
-  function requestEnded(event: RequestEvent) {
-    if (event.tabId < 0) {
-      const forTab = workerRequestForTab(event, true);
-      if (forTab) requestEnded(forTab);
-      return;
-    }
+  function requestEnded(event: RequestEvent): void {
+    if (event.tabId < 0) return tablessRequest(event, true);
     if (event.type === 'main_frame' && isSpeculative(event)) return prerenderResponded(event);
     if (event.documentLifecycle === 'prerender' || (event.type === 'main_frame' && pageEnded(event) === 'left')) return;
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
     const state = store.get(event.tabId) ?? (event.type === 'main_frame' && isShopPage(event.url) ? startVisit(event.tabId, event.url, event.timeStamp) : undefined);
-    if (!state) return;
+    if (state) return requestEndedIn(state, event);
+    const closed = event.type === 'main_frame' ? undefined : closedVisitOfTab(event.tabId);
+    if (closed) requestOfClosedVisit(closed, event, true);
+  }
+
+  /** The end of a request of the visit's page: the shop's responses' headers, a catalog entry's outcome. */
+  function requestEndedIn(state: TabState, event: RequestEvent) {
     const cls = classifier.classifyUrl(event.url);
     if (cls.party === 'shop' || (cls.party === 'listed' && cls.relay === 'shop')) serverCookies(state, event);
     if (cls.party === 'shop') {

@@ -26,10 +26,10 @@ export interface TabStore {
    */
   rejudge(tabId: number): void;
   /**
-   * The pages of the tabs that closed while the worker was stopped (their saved states, dropped at
-   * start), each handed out once: the hits such a page sent as it closed may still be on their way.
+   * The tabs that closed while the worker was stopped (their saved states, dropped at start), each
+   * handed out once: the hits such a page sent as it closed may still be on their way, and are its visit's.
    */
-  takeClosedAtStart?(): string[];
+  takeClosedAtStart?(): TabState[];
   flush(): Promise<void>;
   /**
    * Resolves once every change made so far is in storage: with the next save, which comes within the
@@ -114,7 +114,7 @@ export function createTabStore(
   /** The last save's turn to be handed to storage: the next one is handed over after it. */
   let handedOver: Promise<unknown> = Promise.resolve();
 
-  const closedAtStart: string[] = [];
+  const closedAtStart: TabState[] = [];
   const ready = Promise.all([atStart ?? area.get(null), openTabsAtStart?.catch(() => undefined)]).then(
     ([items, openTabs]) => {
       const open = openTabs && new Set(openTabs);
@@ -123,7 +123,7 @@ export function createTabStore(
         if (!key.startsWith('tab:')) continue;
         const state = readStoredTabState(value);
         if (state && open && !open.has(state.tabId)) {
-          closedAtStart.push(state.url);
+          closedAtStart.push(state);
           // Not in memory, so the next save removes its key.
           unsaved.add(state.tabId);
           closed = true;

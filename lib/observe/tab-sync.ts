@@ -54,6 +54,11 @@ export function createTabSync({
   function logVisit(state: TabState, judgement: VisitJudgement) {
     let memo = written.get(state.tabId);
     if (memo?.visitId !== state.visitId) written.set(state.tabId, (memo = { visitId: state.visitId, visit: '', findings: new Set() }));
+    writeVisit(state, judgement, memo);
+  }
+
+  /** Writes the visit's row and its new findings, unless `memo` says they were written as they are. */
+  function writeVisit(state: TabState, judgement: VisitJudgement, memo: { visit: string; findings: Set<string> }) {
     // Stored with the visit: the history lists it, and a rights letter cites what was broken then.
     const visit = visitRow(state, judgement, judgeTabPromises(state, judgement, { rights: rights(), now: now() }));
     const text = JSON.stringify(visit);
@@ -109,6 +114,13 @@ export function createTabSync({
       const judgement = state ? judgeTab(state, stance()) : null;
       if (state && judgement) logVisit(state, judgement);
       return redrawBadge(tabId, state, judgement, { force: false });
+    },
+    /**
+     * A visit whose tab closed, changed by its page's last hits (the observer's closedVisitChanged):
+     * judged and written again in full, as it has no memo here any more; no badge, its tab is gone.
+     */
+    closedVisitChanged(state: TabState) {
+      writeVisit(state, judgeTab(state, stance()), { visit: '', findings: new Set() });
     },
     /**
      * The badge again, from the state as it is, whatever was drawn before: Chromium clears a tab's

@@ -19,9 +19,9 @@
  * A page sends its last hits as its tab closes (keepalive fetches and beacons in `pagehide`: GA4's, Meta's,
  * UET's), and both browsers show those with no tab too, the page's own origin as their initiator, as a
  * worker's of the shop's would be (measured in Chromium 156 and Firefox ESR). Such a hit is the closed
- * page's, whose visit is over: for a moment after a shop tab closed, a hit that names the page it showed
- * (and no open tab shows that page as closely), or names none and comes from that page's host, is
- * placed nowhere (null), not in another tab.
+ * page's: for a moment after a shop tab closed, a hit that names the page it showed (and no open tab
+ * shows that page as closely), or names none and comes from that page's host, is that closed page's
+ * (its visit's, whose tab is gone), not another tab's.
  * A hit that names another site's page is that site's (Google's worker on googletagmanager.com serves
  * every site a customer visits), and a worker of someone else's is never ours to place. The page a hit
  * names is what the page's own script said: a site that named a shop page in its own Google hits would
@@ -52,8 +52,8 @@ export interface ClosedPage {
 /** How long after a shop tab closed a tabless hit may still be its page's last (keepalive) hit. */
 export const CLOSED_PAGE_MS = 10_000;
 
-/** The tab of a tabless request; null: a closed page's last hit, placed nowhere; undefined: none of ours. */
-export function tabOfWorkerRequest(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean, justClosed: readonly ClosedPage[] = []): number | null | undefined {
+/** The tab of a tabless request; a closed page: its last hit (the latest of the pages that fit); undefined: none of ours. */
+export function tabOfWorkerRequest<Closed extends ClosedPage>(url: string, initiator: string | undefined, visits: readonly ShopVisit[], isShopPage: (url: string) => boolean, justClosed: readonly Closed[] = []): number | Closed | undefined {
   if (!initiator) return undefined;
   const fromShop = isShopPage(initiator);
   if (!fromShop && !isGoogleTagWorker(initiator)) return undefined;
@@ -63,11 +63,17 @@ export function tabOfWorkerRequest(url: string, initiator: string | undefined, v
     if (page === undefined) {
       // Chromium names the initiator's origin, Firefox the page's (or a worker script's) address.
       const from = cutUrl(initiator)?.host;
-      if (from !== undefined && justClosed.some((closed) => cutUrl(closed.url)?.host === from)) return null;
+      const closed = from === undefined ? undefined : justClosed.findLast((closed) => cutUrl(closed.url)?.host === from);
+      if (closed) return closed;
     } else {
-      let closest = -1;
-      for (const closed of justClosed) closest = Math.max(closest, likeness(closed.url, page));
-      if (closest >= 1 && !visits.some((visit) => likeness(visit.url, page) >= closest)) return null;
+      let closest: Closed | undefined;
+      let closestScore = 0;
+      // Newest last: of two closed pages as like it, the later.
+      for (const closed of justClosed) {
+        const score = likeness(closed.url, page);
+        if (score >= 1 && score >= closestScore) [closest, closestScore] = [closed, score];
+      }
+      if (closest && !visits.some((visit) => likeness(visit.url, page) >= closestScore)) return closest;
     }
   }
   let best: ShopVisit | undefined;

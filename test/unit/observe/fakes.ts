@@ -3,6 +3,7 @@ import { createClassifier, createCookieMatcher, createHostingDetector } from '@/
 import { mergeObservation } from '@/lib/db/writer';
 import type { ConsentChangeRow, CookieSeen, FindingRow, LogWriter, Observation, Visit } from '@/lib/db';
 import { createObserver, createTabStore, recoveriesToWaitFor, type ObserverDeps, type RequestEvent, type StorageArea } from '@/lib/observe';
+import type { TabState } from '@/lib/observe/tab-state';
 
 /** An in-memory storage area that behaves like `storage.session` (values are copied, as the browser does). */
 export function memoryArea(initial: Record<string, unknown> = {}): StorageArea & { data: Record<string, unknown> } {
@@ -69,6 +70,8 @@ export function makeObserver<W extends ObserverDeps['writer'] = ReturnType<typeo
   const writer = (extra.writer ?? recordingWriter()) as W;
   let ids = 0;
   let clock = 1_000;
+  /** The visits of closed tabs that changed, in order (the background judges and logs each again). */
+  const closedVisitsChanged: TabState[] = [];
   const observer = createObserver({
     classifier: createClassifier(),
     matchCookie: createCookieMatcher(),
@@ -79,8 +82,9 @@ export function makeObserver<W extends ObserverDeps['writer'] = ReturnType<typeo
     now: () => clock,
     newId: () => `visit-${++ids}`,
     loggedRows: extra.loggedRows,
+    closedVisitChanged: (state) => closedVisitsChanged.push(state),
   });
-  return { observer, store, writer, area, tick: (ms: number) => (clock += ms), now: () => clock };
+  return { observer, store, writer, area, closedVisitsChanged, tick: (ms: number) => (clock += ms), now: () => clock };
 }
 
 let requestIds = 0;

@@ -157,29 +157,67 @@ describe('Google’s hits sent by a service worker', () => {
     expect(Object.keys(store.get(7)!.entries).sort()).toEqual(['aws', 'google-analytics']);
   });
 
-  it('counts a page’s last hit as its tab closes, which comes with no tab, in no other tab', async () => {
-    const { observer, store, tick } = makeObserver();
+  it('counts a page’s last hit as its tab closes, which comes with no tab, in that page’s visit and no other tab', async () => {
+    const { observer, store, writer, closedVisitsChanged, tick } = makeObserver();
     await store.ready;
     openShopPage(observer);
+    const home = store.get(7)!;
     const checkout = request('https://www.mijnliefsteboek.nl/checkout', { tabId: 8, type: 'main_frame' });
     observer.requestStarted(checkout);
     observer.requestEnded({ ...checkout, statusCode: 200 });
     observer.tabRemoved(7);
     // GA4's keepalive fetch from the closed home page: the page's origin as its initiator, no tab.
     const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
-    observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    const engagement = request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive);
+    observer.requestStarted(engagement);
     observer.requestStarted(request('https://bat.bing.com/action/0?ti=187654321&evt=custom', keepalive));
     const late = request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=scroll&dl=${encodeURIComponent(SHOP)}`, keepalive);
     observer.requestStarted(late);
     expect(store.get(8)!.entries['google-analytics']).toBeUndefined();
     expect(store.get(8)!.entries['microsoft-ads']).toBeUndefined();
+    // They are the closed page's: counted and logged in its visit, not as a worker's, and its visit judged again.
+    expect(store.get(7)).toBeUndefined();
+    expect(home.entries['google-analytics']).toMatchObject({ requests: 2 });
+    expect(home.entries['microsoft-ads']).toMatchObject({ requests: 1 });
+    expect(home.requests.map((r) => [r.entryId, r.worker])).toEqual([
+      ['aws', undefined],
+      ['google-analytics', undefined],
+      ['microsoft-ads', undefined],
+      ['google-analytics', undefined],
+    ]);
+    expect(writer.observations.get(`${home.visitId}:r${engagement.requestId}`)).toMatchObject({ visitId: home.visitId, entryId: 'google-analytics' });
+    expect(writer.observations.get(`${home.visitId}:r${engagement.requestId}`)).not.toHaveProperty('worker');
+    expect(closedVisitsChanged).toEqual([home, home, home]);
     // A moment later, the shop's own worker's hit that names no page goes to the latest visit again; the
-    // end of a closed page's hit, however late, goes nowhere.
+    // end of a closed page's hit, however late, is its visit's.
     tick(11_000);
     observer.requestEnded({ ...late, statusCode: 204 });
     expect(store.get(8)!.entries['google-analytics']).toBeUndefined();
+    expect(writer.observations.get(`${home.visitId}:r${late.requestId}`)).toMatchObject({ status: 204 });
+    expect(home.entries['google-analytics']).toMatchObject({ requests: 2 });
+    expect(home.pending).not.toContain(late.requestId);
     observer.requestStarted(request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=page_view', { ...keepalive, initiator: 'https://sst.mijnliefsteboek.nl' }));
     expect(store.get(8)!.entries['google-analytics']).toMatchObject({ requests: 1 });
+    expect(closedVisitsChanged).toHaveLength(4);
+  });
+
+  it('counts in the closed page’s visit a last hit that Chromium shows with the closed tab’s id, after its removal', async () => {
+    const { observer, store, writer, closedVisitsChanged, tick } = makeObserver();
+    await store.ready;
+    openShopPage(observer);
+    const home = store.get(7)!;
+    observer.tabRemoved(7);
+    const beacon = request(`https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, { type: 'ping', method: 'POST' });
+    observer.requestStarted(beacon);
+    observer.requestEnded({ ...beacon, statusCode: 204 });
+    expect(home.entries['google-analytics']).toMatchObject({ requests: 1 });
+    expect(writer.observations.get(`${home.visitId}:r${beacon.requestId}`)).toMatchObject({ entryId: 'google-analytics', status: 204 });
+    expect(closedVisitsChanged).toEqual([home, home]);
+    // Once the page is no longer remembered, a request of that tab is no one's.
+    tick(11_000);
+    observer.requestStarted(request('https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=scroll', { type: 'ping', method: 'POST' }));
+    expect(home.entries['google-analytics']).toMatchObject({ requests: 1 });
+    expect(closedVisitsChanged).toHaveLength(2);
   });
 
   it('counts no other tab the last hits of a page whose tab closed while the worker was stopped', async () => {
@@ -196,10 +234,15 @@ describe('Google’s hits sent by a service worker', () => {
     const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([8]) } });
     await after.store.ready;
     const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
-    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    const engagement = request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive);
+    after.observer.requestStarted(engagement);
     after.observer.tabRemoved(7);
     expect(after.store.get(8)).toBeDefined();
     expect(after.store.get(8)!.entries['google-analytics']).toBeUndefined();
+    // The saved state of tab 7, handed over by the new worker's store, takes the hit and is logged again.
+    const [home] = after.closedVisitsChanged;
+    expect(home).toMatchObject({ tabId: 7, url: SHOP, entries: { 'google-analytics': { requests: 1 } } });
+    expect(after.writer.observations.get(`${home!.visitId}:r${engagement.requestId}`)).toMatchObject({ entryId: 'google-analytics' });
   });
 
   const fromTaggingWorker = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://sst.mijnliefsteboek.nl' };

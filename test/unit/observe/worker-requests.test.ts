@@ -47,20 +47,26 @@ describe('the tab of a service worker’s request', () => {
     expect(place(hit('https://www.mijnliefsteboek.nl/'), SST, [])).toBeUndefined();
   });
 
-  it('is no tab for a page’s last hits as its tab closes, which come with no tab either', () => {
+  it('is the closed page for a page’s last hits as its tab closes, which come with no tab either', () => {
     const SHOP = 'https://www.mijnliefsteboek.nl';
-    const closed = [{ url: `${SHOP}/over-ons`, closedAt: 4_000 }];
+    const aboutUs = { url: `${SHOP}/over-ons`, closedAt: 4_000 };
+    const closed = [{ url: `${SHOP}/contact`, closedAt: 3_000 }, aboutUs];
     const placeAfterClose = (url: string, initiator: string, among = visits) => tabOfWorkerRequest(url, initiator, among, isShopUrl, closed);
     // Naming the closed page (a keepalive fetch or beacon in pagehide, from the page's own origin): not the latest visit's.
     expect(place(hit(`${SHOP}/over-ons`), SHOP)).toBe(9);
-    expect(placeAfterClose(hit(`${SHOP}/over-ons`), SHOP)).toBeNull();
-    expect(placeAfterClose(hit(`${SHOP}/over-ons#team`), SHOP)).toBeNull();
-    expect(placeAfterClose(hit(`${SHOP}/over-ons?utm_source=mail`), SHOP)).toBeNull();
-    // Naming no page, from the closed page's origin (Chromium's initiator, Firefox's page address): it
-    // may be the closed page's. The tagging server's own worker is another origin's, and goes on as before.
-    expect(placeAfterClose(hit(), SHOP)).toBeNull();
-    expect(placeAfterClose(hit(), `${SHOP}/over-ons`)).toBeNull();
+    expect(placeAfterClose(hit(`${SHOP}/over-ons`), SHOP)).toBe(aboutUs);
+    expect(placeAfterClose(hit(`${SHOP}/over-ons#team`), SHOP)).toBe(aboutUs);
+    expect(placeAfterClose(hit(`${SHOP}/over-ons?utm_source=mail`), SHOP)).toBe(aboutUs);
+    expect(placeAfterClose(hit(`${SHOP}/contact`), SHOP)).toBe(closed[0]);
+    // Naming no page, from the closed pages' origin (Chromium's initiator, Firefox's page address): it
+    // may be either's, and is taken for the later. The tagging server's own worker is another origin's,
+    // and goes on as before.
+    expect(placeAfterClose(hit(), SHOP)).toBe(aboutUs);
+    expect(placeAfterClose(hit(), `${SHOP}/over-ons`)).toBe(aboutUs);
     expect(placeAfterClose(hit(), SST)).toBe(9);
+    // Of two closed pages that show it alike, the later.
+    const again = { url: `${SHOP}/over-ons#team`, closedAt: 5_000 };
+    expect(tabOfWorkerRequest(hit(`${SHOP}/over-ons?a=1`), SHOP, visits, isShopUrl, [...closed, again])).toBe(again);
     // A page an open tab shows as closely is that tab's; another page goes where it went before.
     expect(placeAfterClose(hit(`${SHOP}/over-ons`), SST, [...visits, { tabId: 12, url: `${SHOP}/over-ons`, startedAt: 500 }])).toBe(12);
     expect(placeAfterClose(hit(`${SHOP}/checkout?step=3`), SST)).toBe(5);
