@@ -156,8 +156,9 @@ export interface ObserverDeps {
    */
   loggedRows?(visitId: string, url: string): Promise<number>;
   /**
-   * A visit whose tab is gone changed: its page's last hits came after the close (closedPageHit). The
-   * tab store no longer holds it, so its judgement and row are written by this call.
+   * A visit whose tab is gone changed: its tab closed, or its page's last hits came after the close
+   * (requestOfClosedVisit). The tab store no longer holds it, so its judgement and row are written by
+   * this call.
    */
   closedVisitChanged?(state: TabState): void;
   /** What the policy's promises need from requests and responses; the bundled catalog's by default. */
@@ -251,6 +252,7 @@ export function createObserver(deps: ObserverDeps) {
     openRecords.clear();
     workerRequestTabs.clear();
     closedPages.length = 0;
+    store.takeClosedAtStart?.();
     pagesLoading.clear();
     startedByNavigation.clear();
     tabDocuments.clear();
@@ -330,6 +332,9 @@ export function createObserver(deps: ObserverDeps) {
     while (closedPages.length > 0 && (now - closedPages[0]!.closedAt > CLOSED_PAGE_MS || now < closedPages[0]!.closedAt)) closedPages.shift();
     return closedPages;
   }
+  // Taken as the store has read them: closed from the worker's start, not from whenever a request
+  // first asks, so that they are not kept beyond CLOSED_PAGE_MS from then.
+  void store.ready.then(recentlyClosed, () => undefined);
 
   /** The visit of a tab closed a moment ago (CLOSED_PAGE_MS). */
   function closedVisitOfTab(tabId: number): TabState | undefined {
@@ -338,9 +343,13 @@ export function createObserver(deps: ObserverDeps) {
 
   function tabRemoved(tabId: number) {
     const state = store.get(tabId);
-    if (state) pageClosed(state);
     endVisit(tabId);
     tabDocuments.delete(tabId);
+    if (!state) return;
+    pageClosed(state);
+    // Its last changes (the hits its page sent with the tab's id as it closed) may not have been heard
+    // of yet, and the store hears of it now only as gone.
+    deps.closedVisitChanged?.(state);
   }
 
   function documentsOf(tabId: number): TabDocuments {
@@ -640,9 +649,12 @@ export function createObserver(deps: ObserverDeps) {
    *   classified, so that another site's worker (facebook.com's, posting large bodies to hosts we hold)
    *   costs an origin's comparison, not its body read as text.
    * - A page's last hits as its tab closes (keepalive fetches and beacons in `pagehide`) count in that
-   *   page's visit, whose tab is gone, and the visit is judged and logged again (closedVisitChanged).
-   *   Not marked as a worker's: the page sent them, in both browsers' traces.
-   * An end goes where its start went. The copy is read once placed: it has no lazy getter of the body.
+   *   page's visit, whose tab is gone (requestOfClosedVisit). Those from the page's own host are not
+   *   marked as a worker's (the page sent them, in both browsers' traces); a hit naming the closed page
+   *   from another host's worker (the tagging server's, Google's tag's) is.
+   * Only a catalog entry's request is placed: a worker's fetch of the shop's own pages and files is no
+   * page's. An end goes where its start went. The copy is read once placed: it has no lazy getter of
+   * the body.
    */
   function tablessRequest(event: RequestEvent, end: boolean): void {
     if (event.type === 'main_frame') return;
@@ -650,8 +662,7 @@ export function createObserver(deps: ObserverDeps) {
     if (place !== undefined) workerRequestTabs.delete(event.requestId);
     else {
       const placed = tabOfWorkerRequest(event.url, event.initiator, store.all(), isShopPage, recentlyClosed());
-      if (placed === undefined) return;
-      if (typeof placed === 'number' && classifier.classifyUrl(event.url, event.body).party !== 'listed') return;
+      if (placed === undefined || classifier.classifyUrl(event.url, event.body).party !== 'listed') return;
       place = typeof placed === 'number' ? placed : placed.state;
       if (!end) {
         workerRequestTabs.set(event.requestId, place);
@@ -665,14 +676,18 @@ export function createObserver(deps: ObserverDeps) {
       return end ? requestEnded(forTab) : requestStarted(forTab);
     }
     // Its visit, after a stop of the worker, may be one that another worker's store handed over.
-    requestOfClosedVisit(place, { ...copy, tabId: place.tabId }, end);
+    const byPage = event.initiator !== undefined && splitUrl(event.initiator)?.host === splitUrl(place.url)?.host;
+    requestOfClosedVisit(place, { ...copy, tabId: place.tabId, ...(byPage ? {} : { sentByWorker: true as const }) }, end);
   }
 
   /**
-   * A closed page's last hit: in its visit, which is then judged and logged again (the tab store no
-   * longer holds it). Chromium shows some of them with the closed tab's id, after the tab's removal.
+   * A closed page's last hit: a catalog entry's request counted in its visit, or the end of one the
+   * visit counted, after which the visit is judged and logged again (the tab store no longer holds it).
+   * Chromium shows some of them with the closed tab's id, after the tab's removal. The ends of the
+   * page's other requests, cut off by the close, change nothing worth a new judgement.
    */
   function requestOfClosedVisit(state: TabState, event: RequestEvent, end: boolean) {
+    if (end ? !state.pending.includes(event.requestId) : classifier.classifyUrl(event.url, event.body).party !== 'listed') return;
     if (end) requestEndedIn(state, event);
     else requestStartedIn(state, event);
     deps.closedVisitChanged?.(state);
@@ -759,10 +774,11 @@ export function createObserver(deps: ObserverDeps) {
     if (event.documentLifecycle === 'prerender' || (event.type === 'main_frame' && pageEnded(event) === 'left')) return;
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
+    const closed = store.get(event.tabId) ? undefined : closedVisitOfTab(event.tabId);
+    // A page whose tab closed before its response came begins no visit: the tab is gone.
+    if (closed) return event.type === 'main_frame' ? undefined : requestOfClosedVisit(closed, event, true);
     const state = store.get(event.tabId) ?? (event.type === 'main_frame' && isShopPage(event.url) ? startVisit(event.tabId, event.url, event.timeStamp) : undefined);
-    if (state) return requestEndedIn(state, event);
-    const closed = event.type === 'main_frame' ? undefined : closedVisitOfTab(event.tabId);
-    if (closed) requestOfClosedVisit(closed, event, true);
+    if (state) requestEndedIn(state, event);
   }
 
   /** The end of a request of the visit's page: the shop's responses' headers, a catalog entry's outcome. */

@@ -9,6 +9,9 @@ import type { TabState } from './tab-state';
 
 type WebExtension = typeof import('wxt/browser').browser;
 
+/** Closed tabs' visits whose written rows are remembered: their last hits come within seconds of the close. */
+const MAX_CLOSED_VISITS = 20;
+
 /**
  * What follows a tab's state when it changes: its judgement, written to the log (the visit's row the
  * history lists, and the findings a page reads), and its toolbar badge. Rows are written only when
@@ -41,6 +44,8 @@ export function createTabSync({
   const action = () => browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
   /** Per tab: the visit whose rows were written, its row as last written, the findings written. */
   const written = new Map<number, { visitId: string; visit: string; findings: Set<string> }>();
+  /** The same for the visits of closed tabs that their pages' last hits changed, the latest MAX_CLOSED_VISITS. */
+  const writtenClosed = new Map<string, { visit: string; findings: Set<string> }>();
   /**
    * Per tab: the badge as last drawn. Most changes of a tab's state leave its badge as it was, and
    * three calls into the browser per change were a tenth of the worker's time during a page load; a
@@ -116,11 +121,17 @@ export function createTabSync({
       return redrawBadge(tabId, state, judgement, { force: false });
     },
     /**
-     * A visit whose tab closed, changed by its page's last hits (the observer's closedVisitChanged):
-     * judged and written again in full, as it has no memo here any more; no badge, its tab is gone.
+     * A visit whose tab closed, as it closed and when its page's last hits change it (the observer's
+     * closedVisitChanged): judged, and its row and findings written where they changed; no badge, its
+     * tab is gone.
      */
     closedVisitChanged(state: TabState) {
-      writeVisit(state, judgeTab(state, stance()), { visit: '', findings: new Set() });
+      let memo = writtenClosed.get(state.visitId);
+      if (!memo) {
+        writtenClosed.set(state.visitId, (memo = { visit: '', findings: new Set() }));
+        if (writtenClosed.size > MAX_CLOSED_VISITS) writtenClosed.delete(writtenClosed.keys().next().value!);
+      }
+      writeVisit(state, judgeTab(state, stance()), memo);
     },
     /**
      * The badge again, from the state as it is, whatever was drawn before: Chromium clears a tab's

@@ -187,18 +187,31 @@ describe('Google’s hits sent by a service worker', () => {
     ]);
     expect(writer.observations.get(`${home.visitId}:r${engagement.requestId}`)).toMatchObject({ visitId: home.visitId, entryId: 'google-analytics' });
     expect(writer.observations.get(`${home.visitId}:r${engagement.requestId}`)).not.toHaveProperty('worker');
-    expect(closedVisitsChanged).toEqual([home, home, home]);
+    // Once as the tab closed (its last changes), once for each hit.
+    expect(closedVisitsChanged).toEqual([home, home, home, home]);
+    // The shop's own worker fetching for another tab is not the closed page's, nor anyone's.
+    const cart = request('https://www.mijnliefsteboek.nl/api/cart', { ...keepalive, method: 'GET' });
+    observer.requestStarted(cart);
+    observer.requestEnded({ ...cart, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    expect(home.entries['aws']).toMatchObject({ requests: 1 });
+    expect(closedVisitsChanged).toHaveLength(4);
+    // A hit from the tagging server's worker that names the closed page is its visit's, and a worker's.
+    const fromWorker = request(`https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=purchase&dl=${encodeURIComponent(SHOP)}`, { ...keepalive, initiator: 'https://sst.mijnliefsteboek.nl' });
+    observer.requestStarted(fromWorker);
+    expect(home.requests.at(-1)).toMatchObject({ entryId: 'google-analytics', worker: true });
+    expect(writer.observations.get(`${home.visitId}:r${fromWorker.requestId}`)).toMatchObject({ worker: true });
+    expect(closedVisitsChanged).toHaveLength(5);
     // A moment later, the shop's own worker's hit that names no page goes to the latest visit again; the
     // end of a closed page's hit, however late, is its visit's.
     tick(11_000);
     observer.requestEnded({ ...late, statusCode: 204 });
     expect(store.get(8)!.entries['google-analytics']).toBeUndefined();
     expect(writer.observations.get(`${home.visitId}:r${late.requestId}`)).toMatchObject({ status: 204 });
-    expect(home.entries['google-analytics']).toMatchObject({ requests: 2 });
+    expect(home.entries['google-analytics']).toMatchObject({ requests: 3 });
     expect(home.pending).not.toContain(late.requestId);
     observer.requestStarted(request('https://sst.mijnliefsteboek.nl/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=page_view', { ...keepalive, initiator: 'https://sst.mijnliefsteboek.nl' }));
     expect(store.get(8)!.entries['google-analytics']).toMatchObject({ requests: 1 });
-    expect(closedVisitsChanged).toHaveLength(4);
+    expect(closedVisitsChanged).toHaveLength(6);
   });
 
   it('counts in the closed page’s visit a last hit that Chromium shows with the closed tab’s id, after its removal', async () => {
@@ -212,12 +225,19 @@ describe('Google’s hits sent by a service worker', () => {
     observer.requestEnded({ ...beacon, statusCode: 204 });
     expect(home.entries['google-analytics']).toMatchObject({ requests: 1 });
     expect(writer.observations.get(`${home.visitId}:r${beacon.requestId}`)).toMatchObject({ entryId: 'google-analytics', status: 204 });
-    expect(closedVisitsChanged).toEqual([home, home]);
+    expect(closedVisitsChanged).toEqual([home, home, home]);
+    // The end of a request of the page that the close cut off changes nothing; the shop's page that
+    // was on its way when the tab closed begins no visit of a gone tab.
+    observer.requestEnded({ ...request('https://static.mijnliefsteboek.nl/covers/noor.webp', { type: 'image' }), error: 'net::ERR_ABORTED' });
+    const next = request('https://www.mijnliefsteboek.nl/checkout', { type: 'main_frame' });
+    observer.requestEnded({ ...next, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
+    expect(store.get(7)).toBeUndefined();
+    expect(closedVisitsChanged).toHaveLength(3);
     // Once the page is no longer remembered, a request of that tab is no one's.
     tick(11_000);
     observer.requestStarted(request('https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=scroll', { type: 'ping', method: 'POST' }));
     expect(home.entries['google-analytics']).toMatchObject({ requests: 1 });
-    expect(closedVisitsChanged).toHaveLength(2);
+    expect(closedVisitsChanged).toHaveLength(3);
   });
 
   it('counts no other tab the last hits of a page whose tab closed while the worker was stopped', async () => {
@@ -243,6 +263,35 @@ describe('Google’s hits sent by a service worker', () => {
     const [home] = after.closedVisitsChanged;
     expect(home).toMatchObject({ tabId: 7, url: SHOP, entries: { 'google-analytics': { requests: 1 } } });
     expect(after.writer.observations.get(`${home!.visitId}:r${engagement.requestId}`)).toMatchObject({ entryId: 'google-analytics' });
+  });
+
+  it('forgets, with everything else, the pages of tabs that closed while the worker was stopped', async () => {
+    const area = memoryArea();
+    const before = makeObserver(area);
+    await before.store.ready;
+    openShopPage(before.observer);
+    await before.store.flush();
+    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([]) } });
+    await after.store.ready;
+    after.observer.forgetEverything();
+    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
+    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    expect(after.closedVisitsChanged).toEqual([]);
+    expect(after.writer.observations.size).toBe(0);
+  });
+
+  it('keeps the page of a tab that closed while the worker was stopped for ten seconds from the worker’s start', async () => {
+    const area = memoryArea();
+    const before = makeObserver(area);
+    await before.store.ready;
+    openShopPage(before.observer);
+    await before.store.flush();
+    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([]) } });
+    await after.store.ready;
+    after.tick(11_000);
+    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
+    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    expect(after.closedVisitsChanged).toEqual([]);
   });
 
   const fromTaggingWorker = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://sst.mijnliefsteboek.nl' };
