@@ -315,8 +315,15 @@ export function createObserver(deps: ObserverDeps) {
    */
   const closedPages: ClosedVisit[] = [];
 
-  function pageClosed(state: TabState) {
-    closedPages.push({ url: state.url, closedAt: deps.now(), state });
+  /**
+   * When this worker began, read before any event could come: a queued event is dated when it came
+   * (the background's clock), so the pages of tabs closed while the worker was stopped must not be
+   * dated later than the hits that woke it.
+   */
+  const workerStartedAt = deps.now();
+
+  function pageClosed(state: TabState, at = deps.now()) {
+    closedPages.push({ url: state.url, closedAt: at, state });
     if (closedPages.length > MAX_CLOSED_PAGES) closedPages.shift();
   }
 
@@ -326,14 +333,14 @@ export function createObserver(deps: ObserverDeps) {
    * counts as closed from then.
    */
   function recentlyClosed(): readonly ClosedVisit[] {
-    for (const state of store.takeClosedAtStart?.() ?? []) pageClosed(state);
+    for (const state of store.takeClosedAtStart?.() ?? []) pageClosed(state, workerStartedAt);
     const now = deps.now();
     // A clock set back makes an age negative: such a page goes too, rather than staying for hours.
     while (closedPages.length > 0 && (now - closedPages[0]!.closedAt > CLOSED_PAGE_MS || now < closedPages[0]!.closedAt)) closedPages.shift();
     return closedPages;
   }
-  // Taken as the store has read them: closed from the worker's start, not from whenever a request
-  // first asks, so that they are not kept beyond CLOSED_PAGE_MS from then.
+  // Taken as the store has read them, so that they are not kept beyond CLOSED_PAGE_MS from the
+  // worker's start when no request asks until later.
   void store.ready.then(recentlyClosed, () => undefined);
 
   /** The visit of a tab closed a moment ago (CLOSED_PAGE_MS). */
@@ -697,6 +704,8 @@ export function createObserver(deps: ObserverDeps) {
     if (event.tabId < 0) return tablessRequest(event, false);
     if (event.type === 'main_frame') {
       if (isSpeculative(event)) return prerendering(event);
+      // A navigation told after its tab closed begins no visit of the gone tab.
+      if (!store.get(event.tabId) && closedVisitOfTab(event.tabId)) return;
       if (isShopPage(event.url)) pageRequested(event);
       else endVisit(event.tabId);
       return;

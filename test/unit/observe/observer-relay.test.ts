@@ -230,6 +230,7 @@ describe('Google’s hits sent by a service worker', () => {
     // was on its way when the tab closed begins no visit of a gone tab.
     observer.requestEnded({ ...request('https://static.mijnliefsteboek.nl/covers/noor.webp', { type: 'image' }), error: 'net::ERR_ABORTED' });
     const next = request('https://www.mijnliefsteboek.nl/checkout', { type: 'main_frame' });
+    observer.requestStarted(next);
     observer.requestEnded({ ...next, statusCode: 200, responseHeaders: CLOUDFRONT_HEADERS });
     expect(store.get(7)).toBeUndefined();
     expect(closedVisitsChanged).toHaveLength(3);
@@ -263,6 +264,24 @@ describe('Google’s hits sent by a service worker', () => {
     const [home] = after.closedVisitsChanged;
     expect(home).toMatchObject({ tabId: 7, url: SHOP, entries: { 'google-analytics': { requests: 1 } } });
     expect(after.writer.observations.get(`${home!.visitId}:r${engagement.requestId}`)).toMatchObject({ entryId: 'google-analytics' });
+  });
+
+  it('dates the pages of tabs closed while the worker was stopped from its start, before the hits that woke it', async () => {
+    const area = memoryArea();
+    const before = makeObserver(area);
+    await before.store.ready;
+    openShopPage(before.observer);
+    await before.store.flush();
+    // The background dates a queued event when it came: the hit that woke the worker came 10 ms into
+    // its start, and is handled after the store has read what the last worker saved, 150 ms in.
+    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([]) } });
+    after.tick(150);
+    await after.store.ready;
+    after.tick(-140);
+    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
+    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    expect(after.closedVisitsChanged).toHaveLength(1);
+    expect(after.closedVisitsChanged[0]).toMatchObject({ tabId: 7, entries: { 'google-analytics': { requests: 1 } } });
   });
 
   it('forgets, with everything else, the pages of tabs that closed while the worker was stopped', async () => {
