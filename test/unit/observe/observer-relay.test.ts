@@ -241,21 +241,35 @@ describe('Google’s hits sent by a service worker', () => {
     expect(closedVisitsChanged).toHaveLength(3);
   });
 
-  it('counts no other tab the last hits of a page whose tab closed while the worker was stopped', async () => {
+  /** GA4's keepalive fetch from the closed home page: the page's origin as its initiator, no tab. */
+  const closingHit = () => request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' });
+
+  /**
+   * Tab 7 shows the home page (and tab 8 the checkout, if `openTabs` has it), saved by a worker that
+   * then stopped; tab 7 closed meanwhile. Its closing hit wakes a new worker, whose store drops tab
+   * 7's saved state; `meanwhile` runs after the new worker began and before its store has read.
+   */
+  async function workerAfterClose(openTabs: number[], meanwhile?: (after: ReturnType<typeof makeObserver>) => void) {
     const area = memoryArea();
     const before = makeObserver(area);
     await before.store.ready;
     openShopPage(before.observer);
-    const checkout = request('https://www.mijnliefsteboek.nl/checkout', { tabId: 8, type: 'main_frame' });
-    before.observer.requestStarted(checkout);
-    before.observer.requestEnded({ ...checkout, statusCode: 200 });
+    if (openTabs.includes(8)) {
+      const checkout = request('https://www.mijnliefsteboek.nl/checkout', { tabId: 8, type: 'main_frame' });
+      before.observer.requestStarted(checkout);
+      before.observer.requestEnded({ ...checkout, statusCode: 200 });
+    }
     await before.store.flush();
-    // The worker stopped; tab 7 closed meanwhile. Its closing hit wakes a new worker, whose store drops
-    // tab 7's saved state, and may come before the close does, or without it.
-    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([8]) } });
+    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve(openTabs) } });
+    meanwhile?.(after);
     await after.store.ready;
-    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
-    const engagement = request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive);
+    return after;
+  }
+
+  it('counts no other tab the last hits of a page whose tab closed while the worker was stopped', async () => {
+    const after = await workerAfterClose([8]);
+    // The hit may come before the close does, or without it.
+    const engagement = closingHit();
     after.observer.requestStarted(engagement);
     after.observer.tabRemoved(7);
     expect(after.store.get(8)).toBeDefined();
@@ -267,49 +281,27 @@ describe('Google’s hits sent by a service worker', () => {
   });
 
   it('dates the pages of tabs closed while the worker was stopped from its start, before the hits that woke it', async () => {
-    const area = memoryArea();
-    const before = makeObserver(area);
-    await before.store.ready;
-    openShopPage(before.observer);
-    await before.store.flush();
     // The background dates a queued event when it came: the hit that woke the worker came 10 ms into
     // its start, and is handled after the store has read what the last worker saved, 150 ms in.
-    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([]) } });
-    after.tick(150);
-    await after.store.ready;
+    const after = await workerAfterClose([], (starting) => starting.tick(150));
     after.tick(-140);
-    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
-    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    after.observer.requestStarted(closingHit());
     expect(after.closedVisitsChanged).toHaveLength(1);
     expect(after.closedVisitsChanged[0]).toMatchObject({ tabId: 7, entries: { 'google-analytics': { requests: 1 } } });
   });
 
   it('forgets, with everything else, the pages of tabs that closed while the worker was stopped', async () => {
-    const area = memoryArea();
-    const before = makeObserver(area);
-    await before.store.ready;
-    openShopPage(before.observer);
-    await before.store.flush();
-    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([]) } });
-    await after.store.ready;
+    const after = await workerAfterClose([]);
     after.observer.forgetEverything();
-    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
-    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    after.observer.requestStarted(closingHit());
     expect(after.closedVisitsChanged).toEqual([]);
     expect(after.writer.observations.size).toBe(0);
   });
 
   it('keeps the page of a tab that closed while the worker was stopped for ten seconds from the worker’s start', async () => {
-    const area = memoryArea();
-    const before = makeObserver(area);
-    await before.store.ready;
-    openShopPage(before.observer);
-    await before.store.flush();
-    const after = makeObserver(area, { storeOptions: { openTabsAtStart: Promise.resolve([]) } });
-    await after.store.ready;
+    const after = await workerAfterClose([]);
     after.tick(11_000);
-    const keepalive = { tabId: -1, frameId: -1, type: 'xmlhttprequest', method: 'POST', initiator: 'https://www.mijnliefsteboek.nl' };
-    after.observer.requestStarted(request(`https://www.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=user_engagement&dl=${encodeURIComponent(SHOP)}`, keepalive));
+    after.observer.requestStarted(closingHit());
     expect(after.closedVisitsChanged).toEqual([]);
   });
 
