@@ -5,6 +5,7 @@ import type { FixtureShop } from '../fixtures/shop/server';
 import { BROWSERS, withBrowser, type BrowserUnderTest } from './drivers';
 import { SCREENSHOTS, readPopup } from './helpers';
 import { readLogTable, readObservations } from './log';
+import { FIXTURE_TRACKER_IDS } from '../fixtures/shop/trackers';
 import type { Visit } from '../../lib/db/schema';
 
 /**
@@ -151,6 +152,53 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
   // browser's to decide; the order where the tab is gone by the worker's start is the observer's unit test's.
   it.skipIf(name !== 'chromium')('logs in that page’s visit, and in no other tab, the last hits of a page whose tab closed while the worker was stopped', async () => {
     expect(await closeWithLastHits(true)).toEqual(closedAsExpected);
+  });
+
+  // Two ways out: a site the extension may not read (the tab's address hidden, its visit ended half a
+  // second later), and Trustpilot's page, whose own request the extension sees and which ends the visit
+  // at once, before the page it leaves sends its last hits.
+  const elsewhere = {
+    'a site the extension may not read': { url: 'https://www.example.org/', referer: 'https://www.example.org/' },
+    'Trustpilot’s own page': { url: `https://widget.trustpilot.com/trustboxes/${FIXTURE_TRACKER_IDS.trustpilotTemplateId}/index.html?businessunitId=${FIXTURE_TRACKER_IDS.trustpilotBusinessUnitId}`, referer: 'https://widget.trustpilot.com/' },
+  };
+
+  it.each(Object.keys(elsewhere) as (keyof typeof elsewhere)[])('logs in its visit the hits a shop page sends as its tab leaves for %s, and none of that site’s own', async (where) => {
+    const { page, tabId } = await visitPage(ext, '/checkout');
+    const checkout = (await ext.tabState(tabId))!.visitId;
+    const collect = (event: string) => `https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=${event}&dl=${encodeURIComponent('https://www.mijnliefsteboek.nl/checkout')}`;
+    await page.evaluate(
+      (keepalive, beacon) =>
+        addEventListener('pagehide', () => {
+          void fetch(keepalive, { method: 'POST', keepalive: true, mode: 'no-cors' });
+          navigator.sendBeacon(beacon);
+        }),
+      collect('leaving_keepalive'),
+      collect('leaving_beacon'),
+    );
+    const { url, referer } = elsewhere[where];
+    const since = Date.now();
+    await page.goto(url, { waitUntil: 'load' });
+    // What that site sent itself: www.example.org runs Google Analytics too.
+    const fromOtherSite = () => shop.requests.filter((r) => r.at >= since && (r.headers['referer'] ?? '').startsWith(referer) && r.host !== new URL(url).host);
+    await vi.waitFor(() => expect(['en=leaving_keepalive', 'en=leaving_beacon'].every((mark) => shop.requests.some((r) => r.path.includes(mark)))).toBe(true), { timeout: 10_000, interval: 50 });
+    if (where === 'a site the extension may not read') await vi.waitFor(() => expect(fromOtherSite().some((r) => r.host === 'region1.google-analytics.com')).toBe(true), { timeout: 10_000, interval: 50 });
+    // Read once the worker has logged the page's two hits, which come after its visit ended.
+    const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${checkout}"]`);
+    const rows = await vi.waitFor(
+      async () => {
+        await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
+        const rows = (await readObservations(logPage)).filter((row) => row.visitId === checkout);
+        expect(rows.filter((row) => row.url.includes('en=leaving_')).length).toBe(2);
+        return rows;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    await logPage.close();
+    expect(rows.filter((row) => row.url.includes('en=leaving_')).map((row) => row.entryId)).toEqual(['google-analytics', 'google-analytics']);
+    // Nothing else began in the visit once the tab left: not what the next site loaded.
+    expect(rows.filter((row) => row.at >= since && !row.url.includes('en=leaving_')).map((row) => row.url)).toEqual([]);
+    expect(await ext.tabState(tabId)).toBeNull();
+    await page.close();
   });
 
   /** The rows a page tags as a service worker's: whose, and the address as shown with its tag. */
