@@ -175,13 +175,9 @@ const MAX_OPEN_RECORDS = 1_000;
 /** Shop tabs closed within CLOSED_PAGE_MS that are remembered: more than a customer closes at once. */
 const MAX_CLOSED_PAGES = 20;
 
-/**
- * A shop page gone a moment ago, with its visit's state, which its last hits still join: its tab
- * closed (`tabClosed`), or went on to a page that is not the shop's.
- */
+/** A shop page whose tab closed a moment ago, with its visit's state, which its last hits still join. */
 interface ClosedVisit extends ClosedPage {
   state: TabState;
-  tabClosed: boolean;
 }
 
 /** The `count` oldest entries of a map gone, at once: a flood whose requests never end pays for it once in a while. */
@@ -314,9 +310,8 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /**
-   * Shop pages gone in the last CLOSED_PAGE_MS (their tab closed, or left the shop), newest last (at
-   * most MAX_CLOSED_PAGES): the hits a page sends as it goes come with no tab or after its visit ended,
-   * and are its own visit's (worker-requests.ts).
+   * Shop pages whose tab closed in the last CLOSED_PAGE_MS, newest last (at most MAX_CLOSED_PAGES): the
+   * hits a page sends as it closes come with no tab, and are its own visit's (worker-requests.ts).
    */
   const closedPages: ClosedVisit[] = [];
 
@@ -327,8 +322,8 @@ export function createObserver(deps: ObserverDeps) {
    */
   const workerStartedAt = deps.now();
 
-  function pageClosed(state: TabState, tabClosed: boolean, at = deps.now()) {
-    closedPages.push({ url: state.url, closedAt: at, state, tabClosed });
+  function pageClosed(state: TabState, at = deps.now()) {
+    closedPages.push({ url: state.url, closedAt: at, state });
     if (closedPages.length > MAX_CLOSED_PAGES) closedPages.shift();
   }
 
@@ -338,7 +333,7 @@ export function createObserver(deps: ObserverDeps) {
    * counts as closed from then.
    */
   function recentlyClosed(): readonly ClosedVisit[] {
-    for (const state of store.takeClosedAtStart?.() ?? []) pageClosed(state, true, workerStartedAt);
+    for (const state of store.takeClosedAtStart?.() ?? []) pageClosed(state, workerStartedAt);
     const now = deps.now();
     // A clock set back makes an age negative: such a page goes too, rather than staying for hours.
     while (closedPages.length > 0 && (now - closedPages[0]!.closedAt > CLOSED_PAGE_MS || now < closedPages[0]!.closedAt)) closedPages.shift();
@@ -348,32 +343,20 @@ export function createObserver(deps: ObserverDeps) {
   // worker's start when no request asks until later.
   void store.ready.then(recentlyClosed, () => undefined);
 
-  /** The page of a tab that closed, or left the shop, a moment ago (CLOSED_PAGE_MS). */
-  function goneVisitOfTab(tabId: number): ClosedVisit | undefined {
-    return recentlyClosed().findLast((closed) => closed.state.tabId === tabId);
-  }
-
-  /** Whether a request's initiator (Chromium: an origin; Firefox: the page's address) is on the page's host. */
-  function fromPageOf(state: TabState, initiator: string | undefined): boolean {
-    return initiator !== undefined && splitUrl(initiator)?.host === splitUrl(state.url)?.host;
-  }
-
-  /**
-   * A tab's shop page gone: the tab closed, or went on to a page that is not the shop's. Its visit
-   * ends, and is judged and logged once more: its last changes (the hits its page sent with the tab's id
-   * as it went) may not have been heard of yet, and the store hears of it now only as gone.
-   */
-  function pageGone(tabId: number, tabClosed: boolean) {
-    const state = store.get(tabId);
-    endVisit(tabId);
-    if (!state) return;
-    pageClosed(state, tabClosed);
-    deps.closedVisitChanged?.(state);
+  /** The visit of a tab closed a moment ago (CLOSED_PAGE_MS). */
+  function closedVisitOfTab(tabId: number): TabState | undefined {
+    return recentlyClosed().findLast((closed) => closed.state.tabId === tabId)?.state;
   }
 
   function tabRemoved(tabId: number) {
-    pageGone(tabId, true);
+    const state = store.get(tabId);
+    endVisit(tabId);
     tabDocuments.delete(tabId);
+    if (!state) return;
+    pageClosed(state);
+    // Its last changes (the hits its page sent with the tab's id as it closed) may not have been heard
+    // of yet, and the store hears of it now only as gone.
+    deps.closedVisitChanged?.(state);
   }
 
   function documentsOf(tabId: number): TabDocuments {
@@ -700,15 +683,15 @@ export function createObserver(deps: ObserverDeps) {
       return end ? requestEnded(forTab) : requestStarted(forTab);
     }
     // Its visit, after a stop of the worker, may be one that another worker's store handed over.
-    requestOfClosedVisit(place, { ...copy, tabId: place.tabId, ...(fromPageOf(place, event.initiator) ? {} : { sentByWorker: true as const }) }, end);
+    const byPage = event.initiator !== undefined && splitUrl(event.initiator)?.host === splitUrl(place.url)?.host;
+    requestOfClosedVisit(place, { ...copy, tabId: place.tabId, ...(byPage ? {} : { sentByWorker: true as const }) }, end);
   }
 
   /**
-   * A gone page's last hit (its tab closed, or left the shop): a catalog entry's request counted in its
-   * visit, or the end of one the visit counted, after which the visit is judged and logged again (the
-   * tab store no longer holds it). Chromium shows some of them with the tab's id after the tab's removal,
-   * and a page that leaves the shop sends its last hits once its tab's visit has ended. The ends of the
-   * page's other requests, cut off as it went, change nothing worth a new judgement.
+   * A closed page's last hit: a catalog entry's request counted in its visit, or the end of one the
+   * visit counted, after which the visit is judged and logged again (the tab store no longer holds it).
+   * Chromium shows some of them with the closed tab's id, after the tab's removal. The ends of the
+   * page's other requests, cut off by the close, change nothing worth a new judgement.
    */
   function requestOfClosedVisit(state: TabState, event: RequestEvent, end: boolean) {
     if (end ? !state.pending.includes(event.requestId) : classifier.classifyUrl(event.url, event.body).party !== 'listed') return;
@@ -722,9 +705,9 @@ export function createObserver(deps: ObserverDeps) {
     if (event.type === 'main_frame') {
       if (isSpeculative(event)) return prerendering(event);
       // A navigation told after its tab closed begins no visit of the gone tab.
-      if (!store.get(event.tabId) && goneVisitOfTab(event.tabId)?.tabClosed) return;
+      if (!store.get(event.tabId) && closedVisitOfTab(event.tabId)) return;
       if (isShopPage(event.url)) pageRequested(event);
-      else pageGone(event.tabId, false);
+      else endVisit(event.tabId);
       return;
     }
     // A prerendered page is not shown: what it loads meanwhile is its own visit's once it is (its
@@ -735,9 +718,8 @@ export function createObserver(deps: ObserverDeps) {
     // its initiator's. Dropped before its URL is classified or its body read.
     const state = visitOfDocument(event) ?? store.get(event.tabId);
     if (state) return requestStartedIn(state, event);
-    // The last hits of the tab's shop page, gone a moment ago; not those of the site the tab went on to.
-    const gone = goneVisitOfTab(event.tabId);
-    if (gone && fromPageOf(gone.state, event.initiator)) requestOfClosedVisit(gone.state, event, false);
+    const closed = closedVisitOfTab(event.tabId);
+    if (closed) requestOfClosedVisit(closed, event, false);
   }
 
   /** A request of the visit's page: a catalog entry's is counted, judged and logged. */
@@ -801,10 +783,9 @@ export function createObserver(deps: ObserverDeps) {
     if (event.documentLifecycle === 'prerender' || (event.type === 'main_frame' && pageEnded(event) === 'left')) return;
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
-    const gone = store.get(event.tabId) ? undefined : goneVisitOfTab(event.tabId);
-    if (gone && event.type !== 'main_frame') return requestOfClosedVisit(gone.state, event, true);
+    const closed = store.get(event.tabId) ? undefined : closedVisitOfTab(event.tabId);
     // A page whose tab closed before its response came begins no visit: the tab is gone.
-    if (gone?.tabClosed) return;
+    if (closed) return event.type === 'main_frame' ? undefined : requestOfClosedVisit(closed, event, true);
     const state = store.get(event.tabId) ?? (event.type === 'main_frame' && isShopPage(event.url) ? startVisit(event.tabId, event.url, event.timeStamp) : undefined);
     if (state) requestEndedIn(state, event);
   }
@@ -1168,7 +1149,7 @@ export function createObserver(deps: ObserverDeps) {
       loading.leftHidden = true;
       return;
     }
-    if (url === undefined || !isShopPage(url)) return pageGone(tabId, false);
+    if (url === undefined || !isShopPage(url)) return endVisit(tabId);
     // Back/forward cache: the page comes back without a main_frame request. (Or its request is told
     // after this report: see startedByNavigation.)
     if (!store.get(tabId)) startedByNavigation.set(tabId, { visitId: startVisit(tabId, url!, at).visitId, toldAt: at });
