@@ -128,7 +128,10 @@ export function createTabSync({
     closedVisitChanged(state: TabState) {
       let memo = writtenClosed.get(state.visitId);
       if (!memo) {
-        writtenClosed.set(state.visitId, (memo = { visit: '', findings: new Set() }));
+        // What was written while its tab was open, if the store has not yet told of the close.
+        const open = written.get(state.tabId);
+        memo = open?.visitId === state.visitId ? { visit: open.visit, findings: new Set(open.findings) } : { visit: '', findings: new Set() };
+        writtenClosed.set(state.visitId, memo);
         if (writtenClosed.size > MAX_CLOSED_VISITS) writtenClosed.delete(writtenClosed.keys().next().value!);
       }
       writeVisit(state, judgeTab(state, stance()), memo);

@@ -125,4 +125,16 @@ describe('a closed tab’s visit', () => {
     expect(visitsWritten()).toBe(2);
     expect(action.setBadgeText).not.toHaveBeenCalled();
   });
+
+  it('is not written again as its tab closes when nothing changed since its row was written', async () => {
+    const { sync, put } = syncWithFakeAction();
+    const state = stateWith(2);
+    await sync.onChange(7, state);
+    put.mockClear();
+    // The observer tells of the close before the store does.
+    sync.closedVisitChanged(state);
+    expect(put).not.toHaveBeenCalled();
+    await sync.onChange(7, undefined);
+    expect(put).not.toHaveBeenCalled();
+  });
 });
