@@ -694,9 +694,10 @@ export function createObserver(deps: ObserverDeps) {
    * page's other requests, cut off by the close, change nothing worth a new judgement.
    */
   function requestOfClosedVisit(state: TabState, event: RequestEvent, end: boolean) {
-    if (end ? !state.pending.includes(event.requestId) : classifier.classifyUrl(event.url, event.body).party !== 'listed') return;
-    if (end) requestEndedIn(state, event);
-    else requestStartedIn(state, event);
+    if (end) {
+      if (!state.pending.includes(event.requestId)) return;
+      requestEndedIn(state, event);
+    } else if (!requestStartedIn(state, event)) return;
     deps.closedVisitChanged?.(state);
   }
 
@@ -717,15 +718,18 @@ export function createObserver(deps: ObserverDeps) {
     // trustpilot.com), whose requests the browser shows us since we hold both the request's host and
     // its initiator's. Dropped before its URL is classified or its body read.
     const state = visitOfDocument(event) ?? store.get(event.tabId);
-    if (state) return requestStartedIn(state, event);
+    if (state) {
+      requestStartedIn(state, event);
+      return;
+    }
     const closed = closedVisitOfTab(event.tabId);
     if (closed) requestOfClosedVisit(closed, event, false);
   }
 
-  /** A request of the visit's page: a catalog entry's is counted, judged and logged. */
-  function requestStartedIn(state: TabState, event: RequestEvent) {
+  /** A request of the visit's page: a catalog entry's is counted, judged and logged. Whether it was one. */
+  function requestStartedIn(state: TabState, event: RequestEvent): boolean {
     const cls = classifier.classifyUrl(event.url, event.body);
-    if (cls.party !== 'listed') return;
+    if (cls.party !== 'listed') return false;
     const judged = judgedRecord(cls, event.timeStamp, event.url, event.body, event);
     // One request's start can reach the log twice: seen when the service worker was stopped while
     // handling it (the tab state kept it, and the start came again). Counted once, logged once.
@@ -741,6 +745,7 @@ export function createObserver(deps: ObserverDeps) {
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
+    return true;
   }
 
   /** A response of the shop's own: its headers say where it is hosted (CloudFront / S3). */
