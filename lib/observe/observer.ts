@@ -180,6 +180,20 @@ interface ClosedVisit extends ClosedPage {
   state: TabState;
 }
 
+/**
+ * A shop page its tab left a moment ago (CLOSED_PAGE_MS), for a page of another site or of the shop,
+ * with its visit's state: the hits it sends as it goes (GA4's batch flushed in `pagehide`, an outbound
+ * click) come once the tab's visit is another's or none.
+ */
+interface LeftPage {
+  state: TabState;
+  /** The page's document, where its reports named it (noteDocument). */
+  documentId: string | undefined;
+  leftAt: number;
+  /** The tab's navigation that left the page, while its request is on its way: the page is still shown. */
+  navigation: string | undefined;
+}
+
 /** The `count` oldest entries of a map gone, at once: a flood whose requests never end pays for it once in a while. */
 function forgetOldest(map: Map<string, unknown>, count: number) {
   for (const key of map.keys()) {
@@ -218,6 +232,12 @@ export function createObserver(deps: ObserverDeps) {
    * body (which its end lacks) still ends there. In memory, the latest MAX_OPEN_RECORDS, as openRecords.
    */
   const workerRequestTabs = new Map<string, number | TabState>();
+  /**
+   * The visit each catalog request not yet ended was counted in: its end goes there, though the tab has
+   * gone on to another page meanwhile (counted in that page's visit too, it would be counted twice). In
+   * memory, the latest MAX_OPEN_RECORDS, as openRecords.
+   */
+  const openVisits = new Map<string, TabState>();
   /** How many times everything was forgotten (forgetEverything): a row whose turn comes after is not logged. */
   let erasures = 0;
   /**
@@ -250,8 +270,10 @@ export function createObserver(deps: ObserverDeps) {
     erasures++;
     for (const state of store.all()) store.delete(state.tabId);
     openRecords.clear();
+    openVisits.clear();
     workerRequestTabs.clear();
     closedPages.length = 0;
+    leftPages.length = 0;
     store.takeClosedAtStart?.();
     pagesLoading.clear();
     startedByNavigation.clear();
@@ -259,7 +281,9 @@ export function createObserver(deps: ObserverDeps) {
     jarWrites.length = 0;
   }
 
-  function startVisit(tabId: number, url: string, at: number, shownAgain = false): TabState {
+  function startVisit(tabId: number, url: string, at: number, shownAgain = false, navigation?: string): TabState {
+    const before = store.get(tabId);
+    if (before) pageLeft(before, navigation);
     const state = newTabState(tabId, deps.newId(), url, at);
     if (shownAgain) state.shownAgain = true;
     takeInJarWrites(state, at, Number.POSITIVE_INFINITY);
@@ -309,6 +333,59 @@ export function createObserver(deps: ObserverDeps) {
     startedByNavigation.delete(tabId);
   }
 
+  /** The tab's visit ends: it left the shop (`navigation`, the request that left it, if seen). */
+  function leaveShop(tabId: number, navigation?: string) {
+    const state = store.get(tabId);
+    if (state) pageLeft(state, navigation);
+    endVisit(tabId);
+  }
+
+  /** Shop pages left in the last CLOSED_PAGE_MS, newest last (at most MAX_CLOSED_PAGES). */
+  const leftPages: LeftPage[] = [];
+
+  function pageLeft(state: TabState, navigation: string | undefined) {
+    const held = tabDocuments.get(state.tabId)?.visit;
+    leftPages.push({ state, documentId: held?.visitId === state.visitId ? held.documentId : undefined, leftAt: deps.now(), navigation });
+    if (leftPages.length > MAX_CLOSED_PAGES) leftPages.shift();
+  }
+
+  /**
+   * The visit of the page a request of a tab with no visit comes from, if the tab left that page a
+   * moment ago: the shop's checkout for the payment page, whose request ended its visit before the
+   * checkout's last hits came. Asked before the request is classified: a tracker's own site in the tab
+   * (facebook.com) costs a comparison or two.
+   */
+  function leftPageOf(event: RequestEvent): TabState | undefined {
+    const now = deps.now();
+    while (leftPages.length > 0 && (now - leftPages[0]!.leftAt > CLOSED_PAGE_MS || now < leftPages[0]!.leftAt)) leftPages.shift();
+    for (let i = leftPages.length - 1; i >= 0; i--) {
+      const left = leftPages[i]!;
+      if (left.state.tabId === event.tabId && sentByLeftPage(left, event)) return left.state;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the left page sent the request (measured in both browsers, tagging.e2e.ts). Chromium names
+   * a request's document and its state: the page's document going (`pending_deletion`, its `pagehide`),
+   * or still shown while the navigation that left it is on its way; after that, the same document active
+   * again is the page the back/forward cache showed again, whose requests are a new visit's. Firefox
+   * names a beacon's document but no state, and gives every request the address of its page (originUrl),
+   * which the next site's requests do not have.
+   */
+  function sentByLeftPage(left: LeftPage, event: RequestEvent): boolean {
+    if (event.documentLifecycle !== undefined) {
+      return event.documentId !== undefined && event.documentId === left.documentId && (event.documentLifecycle !== 'active' || left.navigation !== undefined);
+    }
+    if (event.documentId !== undefined && left.documentId !== undefined) return event.documentId === left.documentId;
+    return event.initiator !== undefined && withoutFragment(event.initiator) === withoutFragment(left.state.url);
+  }
+
+  /** The tab's navigation arrived: the pages it left are no longer shown. */
+  function navigationArrived(requestId: string) {
+    for (const left of leftPages) if (left.navigation === requestId) left.navigation = undefined;
+  }
+
   /**
    * Shop pages whose tab closed in the last CLOSED_PAGE_MS, newest last (at most MAX_CLOSED_PAGES): the
    * hits a page sends as it closes come with no tab, and are its own visit's (worker-requests.ts).
@@ -352,6 +429,8 @@ export function createObserver(deps: ObserverDeps) {
     const state = store.get(tabId);
     endVisit(tabId);
     tabDocuments.delete(tabId);
+    // Its pages' last hits are the closed page's (closedVisitOfTab).
+    for (let i = leftPages.length - 1; i >= 0; i--) if (leftPages[i]!.state.tabId === tabId) leftPages.splice(i, 1);
     if (!state) return;
     pageClosed(state);
     // Its last changes (the hits its page sent with the tab's id as it closed) may not have been heard
@@ -479,7 +558,7 @@ export function createObserver(deps: ObserverDeps) {
       pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: state.visitId, leftHidden: false });
       return;
     }
-    const started = startVisit(event.tabId, event.url, event.timeStamp);
+    const started = startVisit(event.tabId, event.url, event.timeStamp, false, event.requestId);
     pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: started.visitId, leftHidden: false });
   }
 
@@ -537,7 +616,7 @@ export function createObserver(deps: ObserverDeps) {
     if (loading?.requestId !== event.requestId) return;
     pagesLoading.delete(event.tabId);
     if (event.error === undefined || !loading.leftHidden || store.get(event.tabId)?.visitId !== loading.visitId) return;
-    endVisit(event.tabId);
+    leaveShop(event.tabId);
     return 'left';
   }
 
@@ -708,7 +787,7 @@ export function createObserver(deps: ObserverDeps) {
       // A navigation told after its tab closed begins no visit of the gone tab.
       if (!store.get(event.tabId) && closedVisitOfTab(event.tabId)) return;
       if (isShopPage(event.url)) pageRequested(event);
-      else endVisit(event.tabId);
+      else leaveShop(event.tabId, event.requestId);
       return;
     }
     // A prerendered page is not shown: what it loads meanwhile is its own visit's once it is (its
@@ -722,8 +801,9 @@ export function createObserver(deps: ObserverDeps) {
       requestStartedIn(state, event);
       return;
     }
-    const closed = closedVisitOfTab(event.tabId);
-    if (closed) requestOfClosedVisit(closed, event, false);
+    // The last hits of a page the tab closed, or left for another site, a moment ago.
+    const gone = closedVisitOfTab(event.tabId) ?? leftPageOf(event);
+    if (gone) requestOfClosedVisit(gone, event, false);
   }
 
   /** A request of the visit's page: a catalog entry's is counted, judged and logged. Whether it was one. */
@@ -742,6 +822,8 @@ export function createObserver(deps: ObserverDeps) {
       countUnlessRecovered(state, cls, event, judged);
       openRecords.set(event.requestId, judged);
       if (openRecords.size > MAX_OPEN_RECORDS) forgetOldest(openRecords, MAX_OPEN_RECORDS / 10);
+      openVisits.set(event.requestId, state);
+      if (openVisits.size > MAX_OPEN_RECORDS) forgetOldest(openVisits, MAX_OPEN_RECORDS / 10);
     }
     logRequest(state, event, cls, cls.kind, judged);
     store.changed(state);
@@ -785,7 +867,11 @@ export function createObserver(deps: ObserverDeps) {
   function requestEnded(event: RequestEvent): void {
     if (event.tabId < 0) return tablessRequest(event, true);
     if (event.type === 'main_frame' && isSpeculative(event)) return prerenderResponded(event);
+    if (event.type === 'main_frame') navigationArrived(event.requestId);
     if (event.documentLifecycle === 'prerender' || (event.type === 'main_frame' && pageEnded(event) === 'left')) return;
+    // The end of a request the visit of a page the tab has left counted.
+    const startedIn = openVisits.get(event.requestId);
+    if (startedIn !== undefined && startedIn.visitId !== store.get(event.tabId)?.visitId) return requestOfClosedVisit(startedIn, event, true);
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
     const closed = store.get(event.tabId) ? undefined : closedVisitOfTab(event.tabId);
@@ -797,6 +883,7 @@ export function createObserver(deps: ObserverDeps) {
 
   /** The end of a request of the visit's page: the shop's responses' headers, a catalog entry's outcome. */
   function requestEndedIn(state: TabState, event: RequestEvent) {
+    openVisits.delete(event.requestId);
     const cls = classifier.classifyUrl(event.url);
     if (cls.party === 'shop' || (cls.party === 'listed' && cls.relay === 'shop')) serverCookies(state, event);
     if (cls.party === 'shop') {
@@ -1154,7 +1241,7 @@ export function createObserver(deps: ObserverDeps) {
       loading.leftHidden = true;
       return;
     }
-    if (url === undefined || !isShopPage(url)) return endVisit(tabId);
+    if (url === undefined || !isShopPage(url)) return leaveShop(tabId);
     // Back/forward cache: the page comes back without a main_frame request. (Or its request is told
     // after this report: see startedByNavigation.)
     if (!store.get(tabId)) startedByNavigation.set(tabId, { visitId: startVisit(tabId, url!, at).visitId, toldAt: at });

@@ -153,38 +153,55 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     expect(await closeWithLastHits(true)).toEqual(closedAsExpected);
   });
 
-  // The tab's address is hidden (a site the extension may not read), and its visit ends half a second
-  // after the tab's "loading", by which time the page it left has sent its last hits in `pagehide`.
-  it('logs in its visit the hits a shop page sends as its tab leaves for a site the extension may not read, and none of that site’s own', async () => {
+  // Two ways out of the checkout: a site the extension may not read, whose address the tab hides (the
+  // visit ends half a second after the tab's "loading", by which time the page has sent its last hits),
+  // and the payment page Adyen shows on the way to the bank, whose own request the extension sees and
+  // which ends the visit at once, before them. Adyen's page is slow to answer here: the customer's click
+  // on the way to it is sent while its request is on its way.
+  const ways = {
+    'a site the extension may not read': { url: 'https://www.example.org/', whileOnItsWay: false },
+    'Adyen’s payment page': { url: 'https://checkoutshopper-live.adyen.com/checkoutshopper/checkoutPaymentRedirect?redirectData=ab12&wait=1', whileOnItsWay: true },
+  };
+  it.each(Object.keys(ways) as (keyof typeof ways)[])('logs in its visit the hits a shop page sends as its tab leaves for %s, and none of that site’s own', async (way) => {
+    const { url, whileOnItsWay } = ways[way];
     const { page, tabId } = await visitPage(ext, '/checkout');
     const checkout = (await ext.tabState(tabId))!.visitId;
     const collect = (event: string) => `https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=${event}&dl=${encodeURIComponent('https://www.mijnliefsteboek.nl/checkout')}`;
-    await page.evaluate(
-      (keepalive, beacon) =>
-        addEventListener('pagehide', () => {
-          void fetch(keepalive, { method: 'POST', keepalive: true, mode: 'no-cors' });
-          navigator.sendBeacon(beacon);
-        }),
-      collect('leaving_keepalive'),
-      collect('leaving_beacon'),
-    );
+    const marks = ['leaving_click', 'leaving_keepalive', 'leaving_beacon', ...(whileOnItsWay ? ['leaving_on_its_way'] : [])];
     const since = Date.now();
-    await page.goto('https://www.example.org/', { waitUntil: 'load' });
+    await page.evaluate(
+      (url, [click, keepalive, beacon, onItsWay]) => {
+        addEventListener('pagehide', () => {
+          void fetch(keepalive!, { method: 'POST', keepalive: true, mode: 'no-cors' });
+          navigator.sendBeacon(beacon!);
+        });
+        // After this evaluation has answered: the page it ran in goes.
+        setTimeout(() => {
+          location.assign(url);
+          navigator.sendBeacon(click!);
+          if (onItsWay) setTimeout(() => navigator.sendBeacon(onItsWay), 300);
+        });
+      },
+      url,
+      marks.map(collect),
+    );
+    const seen = (mark: string) => shop.requests.some((r) => r.path.includes(`en=${mark}&`));
     // www.example.org runs Google Analytics too: its own hit has gone out before the log is read.
     const fromOtherSite = () => shop.requests.some((r) => r.at >= since && r.host === 'region1.google-analytics.com' && (r.headers['referer'] ?? '').startsWith('https://www.example.org/'));
-    await vi.waitFor(() => expect(['en=leaving_keepalive', 'en=leaving_beacon'].every((mark) => shop.requests.some((r) => r.path.includes(mark))) && fromOtherSite()).toBe(true), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(marks.every(seen) && (whileOnItsWay || fromOtherSite())).toBe(true), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(async () => expect(await page.evaluate(() => document.readyState === 'complete' && location.hostname !== 'www.mijnliefsteboek.nl')).toBe(true), { timeout: 10_000, interval: 50 });
     const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${checkout}"]`);
     const rows = await vi.waitFor(
       async () => {
         await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
         const rows = (await readObservations(logPage)).filter((row) => row.visitId === checkout);
-        expect(rows.filter((row) => row.url.includes('en=leaving_')).length).toBe(2);
+        expect(rows.filter((row) => row.url.includes('en=leaving_')).length).toBe(marks.length);
         return rows;
       },
       { timeout: 10_000, interval: 100 },
     );
     await logPage.close();
-    expect(rows.filter((row) => row.url.includes('en=leaving_')).map((row) => row.entryId)).toEqual(['google-analytics', 'google-analytics']);
+    expect(rows.filter((row) => row.url.includes('en=leaving_')).map((row) => row.entryId)).toEqual(marks.map(() => 'google-analytics'));
     // Nothing else began in the visit once the tab left: not what the next site loaded.
     expect(rows.filter((row) => row.at >= since && !row.url.includes('en=leaving_')).map((row) => row.url)).toEqual([]);
     expect(await ext.tabState(tabId)).toBeNull();
