@@ -81,7 +81,7 @@ const shownAgainAt = z.lazy(() => z.optional(z.number()));
  * it loaded unseen. Compared with the visit's start as `pageStart` is.
  */
 const shownAt = z.lazy(() => z.optional(z.number()));
-/** Chromium's id of a message's sending document (`MessageSender.documentId`, 32 hex digits today). */
+/** The id of a message's sending document (`MessageSender.documentId`: 32 hex digits in Chromium, a UUID in Firefox). */
 export const DocumentId = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(64)));
 
 /** Messages a content script on a shop page may send to the background. */

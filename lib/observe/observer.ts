@@ -33,6 +33,7 @@ import {
   type TabState,
 } from './tab-state';
 import type { TabStore } from './tab-store';
+import { createLeftPages } from './left-pages';
 import { CLOSED_PAGE_MS, tabOfWorkerRequest, type ClosedPage } from './worker-requests';
 import { within } from '../timing/within';
 
@@ -51,7 +52,7 @@ export interface RequestEvent {
   responseHeaders?: { name: string; value?: string }[];
   /** The request body as text (beacons, form posts), only on the request's start. */
   body?: string;
-  /** Chromium's id of the document the request belongs to, and that document's state; Firefox names neither. */
+  /** The id of the document the request belongs to (Chromium; Firefox for a beacon, not a fetch), and that document's state (Chromium only). */
   documentId?: string;
   documentLifecycle?: string;
   /**
@@ -88,7 +89,7 @@ export interface ReportingPage {
   /** When a prerendered page was shown (lib/observe/page-start.ts): its visit begins then. */
   shownAt?: number;
   url: string;
-  /** Chromium's id of the page's document, as the browser names the report's sender; Firefox names none. */
+  /** The id of the page's document, as the browser names the report's sender (Chromium; Firefox ESR 153 too). */
   documentId?: string;
 }
 
@@ -180,20 +181,6 @@ interface ClosedVisit extends ClosedPage {
   state: TabState;
 }
 
-/**
- * A shop page its tab left a moment ago (CLOSED_PAGE_MS), for a page of another site or of the shop,
- * with its visit's state: the hits it sends as it goes (GA4's batch flushed in `pagehide`, an outbound
- * click) come once the tab's visit is another's or none.
- */
-interface LeftPage {
-  state: TabState;
-  /** The page's document, where its reports named it (noteDocument). */
-  documentId: string | undefined;
-  leftAt: number;
-  /** The tab's navigation that left the page, while its request is on its way: the page is still shown. */
-  navigation: string | undefined;
-}
-
 /** The `count` oldest entries of a map gone, at once: a flood whose requests never end pays for it once in a while. */
 function forgetOldest(map: Map<string, unknown>, count: number) {
   for (const key of map.keys()) {
@@ -238,6 +225,8 @@ export function createObserver(deps: ObserverDeps) {
    * memory, the latest MAX_OPEN_RECORDS, as openRecords.
    */
   const openVisits = new Map<string, TabState>();
+  /** The shop pages tabs left a moment ago, whose last hits come after the tab's visit moved on (left-pages.ts). */
+  const leftPages = createLeftPages(deps.now);
   /** How many times everything was forgotten (forgetEverything): a row whose turn comes after is not logged. */
   let erasures = 0;
   /**
@@ -257,9 +246,10 @@ export function createObserver(deps: ObserverDeps) {
    */
   const startedByNavigation = new Map<number, StartedUntold>();
   /**
-   * Per tab, the documents its shop pages reported from (Chromium's documentId; Firefox names none), by
-   * the address each reported, and which of them the tab's visit holds (visitOfDocument). In memory
-   * only: after a stop, a page shown again waits for its report, as in Firefox.
+   * Per tab, the documents its shop pages reported from (the sender's documentId), by the address each
+   * reported, and which of them the tab's visit holds (visitOfDocument, which needs Chromium's state of
+   * a request's document). In memory only: after a stop, a page shown again waits for its report, as in
+   * Firefox.
    */
   const tabDocuments = new Map<number, TabDocuments>();
   /** The jar's latest catalog cookie writes on the shop's domains (see takeInJarWrites). */
@@ -273,7 +263,7 @@ export function createObserver(deps: ObserverDeps) {
     openVisits.clear();
     workerRequestTabs.clear();
     closedPages.length = 0;
-    leftPages.length = 0;
+    leftPages.clear();
     store.takeClosedAtStart?.();
     pagesLoading.clear();
     startedByNavigation.clear();
@@ -281,9 +271,10 @@ export function createObserver(deps: ObserverDeps) {
     jarWrites.length = 0;
   }
 
-  function startVisit(tabId: number, url: string, at: number, shownAgain = false, navigation?: string): TabState {
+  /** A new visit of the tab, from `at`; the page its visit before showed is left, by `navigation` if one was seen. */
+  function startVisit(tabId: number, url: string, at: number, { shownAgain = false, navigation }: { shownAgain?: boolean; navigation?: string } = {}): TabState {
     const before = store.get(tabId);
-    if (before) pageLeft(before, navigation);
+    if (before) pageLeft(before, navigation, at);
     const state = newTabState(tabId, deps.newId(), url, at);
     if (shownAgain) state.shownAgain = true;
     takeInJarWrites(state, at, Number.POSITIVE_INFINITY);
@@ -333,57 +324,24 @@ export function createObserver(deps: ObserverDeps) {
     startedByNavigation.delete(tabId);
   }
 
-  /** The tab's visit ends: it left the shop (`navigation`, the request that left it, if seen). */
-  function leaveShop(tabId: number, navigation?: string) {
+  /** The tab's visit ends at `at`: it left the shop, by `navigation` if its request was seen. */
+  function leaveShop(tabId: number, at: number, navigation?: string) {
     const state = store.get(tabId);
-    if (state) pageLeft(state, navigation);
+    if (state) pageLeft(state, navigation, at);
     endVisit(tabId);
   }
 
-  /** Shop pages left in the last CLOSED_PAGE_MS, newest last (at most MAX_CLOSED_PAGES). */
-  const leftPages: LeftPage[] = [];
-
-  function pageLeft(state: TabState, navigation: string | undefined) {
+  /**
+   * The visit's page is left: kept a moment for its last hits, unless it never arrived (the shop's
+   * redirect to a payment page, whose own request leaves it). Its last changes may not have been judged
+   * into its row yet, and the store will hear of the tab's next state only.
+   */
+  function pageLeft(state: TabState, navigation: string | undefined, at: number) {
+    const loading = pagesLoading.get(state.tabId);
+    if (store.unheard?.(state.tabId)) deps.closedVisitChanged?.(state);
+    if (navigation !== undefined && loading?.requestId === navigation && loading.visitId === state.visitId) return;
     const held = tabDocuments.get(state.tabId)?.visit;
-    leftPages.push({ state, documentId: held?.visitId === state.visitId ? held.documentId : undefined, leftAt: deps.now(), navigation });
-    if (leftPages.length > MAX_CLOSED_PAGES) leftPages.shift();
-  }
-
-  /**
-   * The visit of the page a request of a tab with no visit comes from, if the tab left that page a
-   * moment ago: the shop's checkout for the payment page, whose request ended its visit before the
-   * checkout's last hits came. Asked before the request is classified: a tracker's own site in the tab
-   * (facebook.com) costs a comparison or two.
-   */
-  function leftPageOf(event: RequestEvent): TabState | undefined {
-    const now = deps.now();
-    while (leftPages.length > 0 && (now - leftPages[0]!.leftAt > CLOSED_PAGE_MS || now < leftPages[0]!.leftAt)) leftPages.shift();
-    for (let i = leftPages.length - 1; i >= 0; i--) {
-      const left = leftPages[i]!;
-      if (left.state.tabId === event.tabId && sentByLeftPage(left, event)) return left.state;
-    }
-    return undefined;
-  }
-
-  /**
-   * Whether the left page sent the request (measured in both browsers, tagging.e2e.ts). Chromium names
-   * a request's document and its state: the page's document going (`pending_deletion`, its `pagehide`),
-   * or still shown while the navigation that left it is on its way; after that, the same document active
-   * again is the page the back/forward cache showed again, whose requests are a new visit's. Firefox
-   * names a beacon's document but no state, and gives every request the address of its page (originUrl),
-   * which the next site's requests do not have.
-   */
-  function sentByLeftPage(left: LeftPage, event: RequestEvent): boolean {
-    if (event.documentLifecycle !== undefined) {
-      return event.documentId !== undefined && event.documentId === left.documentId && (event.documentLifecycle !== 'active' || left.navigation !== undefined);
-    }
-    if (event.documentId !== undefined && left.documentId !== undefined) return event.documentId === left.documentId;
-    return event.initiator !== undefined && withoutFragment(event.initiator) === withoutFragment(left.state.url);
-  }
-
-  /** The tab's navigation arrived: the pages it left are no longer shown. */
-  function navigationArrived(requestId: string) {
-    for (const left of leftPages) if (left.navigation === requestId) left.navigation = undefined;
+    leftPages.left(state, { documentId: held?.visitId === state.visitId ? held.documentId : undefined, navigation, at });
   }
 
   /**
@@ -429,9 +387,13 @@ export function createObserver(deps: ObserverDeps) {
     const state = store.get(tabId);
     endVisit(tabId);
     tabDocuments.delete(tabId);
-    // Its pages' last hits are the closed page's (closedVisitOfTab).
-    for (let i = leftPages.length - 1; i >= 0; i--) if (leftPages[i]!.state.tabId === tabId) leftPages.splice(i, 1);
-    if (!state) return;
+    // A tab closed while the next page's request was on its way still showed the page it was leaving:
+    // the hits it sends as the tab closes are that page's.
+    const leaving = leftPages.closed(tabId, deps.now());
+    if (!state) {
+      if (leaving) pageClosed(leaving);
+      return;
+    }
     pageClosed(state);
     // Its last changes (the hits its page sent with the tab's id as it closed) may not have been heard
     // of yet, and the store hears of it now only as gone.
@@ -522,7 +484,7 @@ export function createObserver(deps: ObserverDeps) {
     if (url === undefined) return undefined;
     // A prerendered page's first request since it was shown: its first showing, not a showing again.
     const prerendered = documents.prerendered.has(event.documentId);
-    const started = startVisit(event.tabId, url, event.timeStamp, !prerendered);
+    const started = startVisit(event.tabId, url, event.timeStamp, { shownAgain: !prerendered });
     if (prerendered) prerenderShown(documents, event.documentId, started);
     pagesLoading.delete(event.tabId);
     startedByNavigation.delete(event.tabId);
@@ -558,7 +520,7 @@ export function createObserver(deps: ObserverDeps) {
       pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: state.visitId, leftHidden: false });
       return;
     }
-    const started = startVisit(event.tabId, event.url, event.timeStamp, false, event.requestId);
+    const started = startVisit(event.tabId, event.url, event.timeStamp, { navigation: event.requestId });
     pagesLoading.set(event.tabId, { requestId: event.requestId, visitId: started.visitId, leftHidden: false });
   }
 
@@ -598,7 +560,7 @@ export function createObserver(deps: ObserverDeps) {
       return state;
     }
     const now = deps.now();
-    const started = startVisit(tabId, page.url, Math.min(began, now), page.shownAgainAt !== undefined);
+    const started = startVisit(tabId, page.url, Math.min(began, now), { shownAgain: page.shownAgainAt !== undefined });
     pagesLoading.delete(tabId);
     // A page shown again made no request of its own to take in later: a page request told late is another page's.
     if (page.shownAgainAt === undefined) startedByNavigation.set(tabId, { visitId: started.visitId, toldAt: now, pageStart: began });
@@ -616,7 +578,7 @@ export function createObserver(deps: ObserverDeps) {
     if (loading?.requestId !== event.requestId) return;
     pagesLoading.delete(event.tabId);
     if (event.error === undefined || !loading.leftHidden || store.get(event.tabId)?.visitId !== loading.visitId) return;
-    leaveShop(event.tabId);
+    endVisit(event.tabId);
     return 'left';
   }
 
@@ -767,10 +729,11 @@ export function createObserver(deps: ObserverDeps) {
   }
 
   /**
-   * A closed page's last hit: a catalog entry's request counted in its visit, or the end of one the
-   * visit counted, after which the visit is judged and logged again (the tab store no longer holds it).
-   * Chromium shows some of them with the closed tab's id, after the tab's removal. The ends of the
-   * page's other requests, cut off by the close, change nothing worth a new judgement.
+   * A last hit of a page that is gone (its tab closed, or went on to another page): a catalog entry's
+   * request counted in its visit, or the end of one the visit counted, after which the visit is judged
+   * and logged again (the tab store no longer holds it). Chromium shows some of a closed tab's with its
+   * id, after the tab's removal. The ends of the page's other requests, cut off as it went, change
+   * nothing worth a new judgement.
    */
   function requestOfClosedVisit(state: TabState, event: RequestEvent, end: boolean) {
     if (end) {
@@ -787,7 +750,7 @@ export function createObserver(deps: ObserverDeps) {
       // A navigation told after its tab closed begins no visit of the gone tab.
       if (!store.get(event.tabId) && closedVisitOfTab(event.tabId)) return;
       if (isShopPage(event.url)) pageRequested(event);
-      else leaveShop(event.tabId, event.requestId);
+      else leaveShop(event.tabId, event.timeStamp, event.requestId);
       return;
     }
     // A prerendered page is not shown: what it loads meanwhile is its own visit's once it is (its
@@ -796,14 +759,20 @@ export function createObserver(deps: ObserverDeps) {
     // A tab without a visit shows no page of the shop: often a tracker's own site (facebook.com,
     // trustpilot.com), whose requests the browser shows us since we hold both the request's host and
     // its initiator's. Dropped before its URL is classified or its body read.
+    // The next hop of a redirect that a page the tab has left began: its visit's, counted there once.
+    const startedIn = openVisits.get(event.requestId);
+    if (startedIn !== undefined && startedIn.visitId !== store.get(event.tabId)?.visitId) return requestOfClosedVisit(startedIn, event, false);
     const state = visitOfDocument(event) ?? store.get(event.tabId);
+    // The last hits of a page the tab left a moment ago, for the shop's next page or another site.
+    const left = leftPages.sentBy(event, state);
+    if (left) return requestOfClosedVisit(left, event, false);
     if (state) {
       requestStartedIn(state, event);
       return;
     }
-    // The last hits of a page the tab closed, or left for another site, a moment ago.
-    const gone = closedVisitOfTab(event.tabId) ?? leftPageOf(event);
-    if (gone) requestOfClosedVisit(gone, event, false);
+    // The last hits of a page whose tab closed a moment ago.
+    const closed = closedVisitOfTab(event.tabId);
+    if (closed) requestOfClosedVisit(closed, event, false);
   }
 
   /** A request of the visit's page: a catalog entry's is counted, judged and logged. Whether it was one. */
@@ -867,11 +836,16 @@ export function createObserver(deps: ObserverDeps) {
   function requestEnded(event: RequestEvent): void {
     if (event.tabId < 0) return tablessRequest(event, true);
     if (event.type === 'main_frame' && isSpeculative(event)) return prerenderResponded(event);
-    if (event.type === 'main_frame') navigationArrived(event.requestId);
+    if (event.type === 'main_frame') leftPages.arrived(event.requestId, event.timeStamp);
     if (event.documentLifecycle === 'prerender' || (event.type === 'main_frame' && pageEnded(event) === 'left')) return;
-    // The end of a request the visit of a page the tab has left counted.
+    // The end of a request that the visit of a page the tab has since left counted: it ends there (as
+    // one whose start this worker saw, though the visit's list of those may have let go of it).
     const startedIn = openVisits.get(event.requestId);
-    if (startedIn !== undefined && startedIn.visitId !== store.get(event.tabId)?.visitId) return requestOfClosedVisit(startedIn, event, true);
+    if (startedIn !== undefined && startedIn.visitId !== store.get(event.tabId)?.visitId) {
+      requestEndedIn(startedIn, event);
+      deps.closedVisitChanged?.(startedIn);
+      return;
+    }
     // The page's own response starts its visit if nothing else did yet (a browser that told us of the
     // navigation late, or a worker that missed its start): the document's headers always count.
     const closed = store.get(event.tabId) ? undefined : closedVisitOfTab(event.tabId);
@@ -1083,7 +1057,10 @@ export function createObserver(deps: ObserverDeps) {
    * had a visit to take it into: without one it is sent again (NO_VISIT_YET), not dropped.
    */
   function pageResources(tabId: number, resources: PageResource[], page: string, from?: ReportingPage): boolean {
-    const state = visitOfPage(tabId, from);
+    // A report of a page the tab has just left, which came after the next page's visit began: its visit
+    // counted the page's last hits, so its report is that visit's (not a page shown again: a new visit's).
+    const left = from?.documentId !== undefined && from.shownAgainAt === undefined ? leftPages.ofDocument(tabId, from.documentId) : undefined;
+    const state = left ?? visitOfPage(tabId, from);
     if (state === MADE_BEFORE_SHOWN) return true;
     if (!state) return false;
     const seen = state.reconcile.seqByPage;
@@ -1128,7 +1105,8 @@ export function createObserver(deps: ObserverDeps) {
       const sighting = { source: 'page', key: `p${resource.startTime.toFixed(3)}:${resource.url.slice(0, 256)}`, at, url: resource.url, type: resource.initiatorType } as const;
       writer.put('observations', observationRow(state.visitId, sighting, cls, cls.party === 'listed' ? cls.kind : 'other', judged));
     }
-    if (changed) store.changed(state);
+    if (changed && left) deps.closedVisitChanged?.(left);
+    else if (changed) store.changed(state);
     return true;
   }
 
@@ -1241,7 +1219,7 @@ export function createObserver(deps: ObserverDeps) {
       loading.leftHidden = true;
       return;
     }
-    if (url === undefined || !isShopPage(url)) return leaveShop(tabId);
+    if (url === undefined || !isShopPage(url)) return leaveShop(tabId, at);
     // Back/forward cache: the page comes back without a main_frame request. (Or its request is told
     // after this report: see startedByNavigation.)
     if (!store.get(tabId)) startedByNavigation.set(tabId, { visitId: startVisit(tabId, url!, at).visitId, toldAt: at });

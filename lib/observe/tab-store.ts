@@ -25,6 +25,8 @@ export interface TabStore {
    * nothing is saved for it.
    */
   rejudge(tabId: number): void;
+  /** Whether the tab's state changed since `onChange` last heard of it. */
+  unheard?(tabId: number): boolean;
   /**
    * The tabs that closed while the worker was stopped (their saved states, dropped at start), each
    * handed out once: the hits such a page sent as it closed may still be on their way, and are its visit's.
@@ -225,6 +227,7 @@ export function createTabStore(
     ready,
     takeClosedAtStart: () => closedAtStart.splice(0),
     get: (tabId) => states.get(tabId),
+    unheard: (tabId) => dirty.has(tabId),
     all: () => [...states.values()],
     set(state) {
       states.set(state.tabId, state);

@@ -153,17 +153,18 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     expect(await closeWithLastHits(true)).toEqual(closedAsExpected);
   });
 
-  // Two ways out of the checkout: a site the extension may not read, whose address the tab hides (the
-  // visit ends half a second after the tab's "loading", by which time the page has sent its last hits),
-  // and the payment page Adyen shows on the way to the bank, whose own request the extension sees and
-  // which ends the visit at once, before them. Adyen's page is slow to answer here: the customer's click
-  // on the way to it is sent while its request is on its way.
+  // Three ways on from the checkout: a site the extension may not read, whose address the tab hides (the
+  // visit ends half a second after the tab's "loading", by which time the page has sent its last hits);
+  // the payment page Adyen shows on the way to the bank, whose own request the extension sees and which
+  // ends the visit at once, before them (slow to answer here: the customer's click on the way to it is
+  // sent while its request is on its way); and the shop's next page, whose visit begins before them.
   const ways = {
-    'a site the extension may not read': { url: 'https://www.example.org/', whileOnItsWay: false },
-    'Adyen’s payment page': { url: 'https://checkoutshopper-live.adyen.com/checkoutshopper/checkoutPaymentRedirect?redirectData=ab12&wait=1', whileOnItsWay: true },
+    'a site the extension may not read': { url: 'https://www.example.org/', whileOnItsWay: false, shop: false },
+    'Adyen’s payment page': { url: 'https://checkoutshopper-live.adyen.com/checkoutshopper/checkoutPaymentRedirect?redirectData=ab12&wait=1', whileOnItsWay: true, shop: false },
+    'the shop’s next page': { url: 'https://www.mijnliefsteboek.nl/test/none', whileOnItsWay: false, shop: true },
   };
   it.each(Object.keys(ways) as (keyof typeof ways)[])('logs in its visit the hits a shop page sends as its tab leaves for %s, and none of that site’s own', async (way) => {
-    const { url, whileOnItsWay } = ways[way];
+    const { url, whileOnItsWay, shop: inShop } = ways[way];
     const { page, tabId } = await visitPage(ext, '/checkout');
     const checkout = (await ext.tabState(tabId))!.visitId;
     const collect = (event: string) => `https://region1.google-analytics.com/g/collect?v=2&tid=G-MLB1234567&cid=1.2&en=${event}&dl=${encodeURIComponent('https://www.mijnliefsteboek.nl/checkout')}`;
@@ -188,23 +189,27 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     const seen = (mark: string) => shop.requests.some((r) => r.path.includes(`en=${mark}&`));
     // www.example.org runs Google Analytics too: its own hit has gone out before the log is read.
     const fromOtherSite = () => shop.requests.some((r) => r.at >= since && r.host === 'region1.google-analytics.com' && (r.headers['referer'] ?? '').startsWith('https://www.example.org/'));
-    await vi.waitFor(() => expect(marks.every(seen) && (whileOnItsWay || fromOtherSite())).toBe(true), { timeout: 15_000, interval: 50 });
-    await vi.waitFor(async () => expect(await page.evaluate(() => document.readyState === 'complete' && location.hostname !== 'www.mijnliefsteboek.nl')).toBe(true), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(marks.every(seen) && (!url.startsWith('https://www.example.org/') || fromOtherSite())).toBe(true), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(async () => expect(await page.evaluate(() => document.readyState === 'complete' && location.pathname !== '/checkout')).toBe(true), { timeout: 10_000, interval: 50 });
     const logPage = await ext.openPage('options.html?lang=nl#history', `[data-visit="${checkout}"]`);
-    const rows = await vi.waitFor(
+    const all = await vi.waitFor(
       async () => {
         await logPage.evaluate(() => chrome.runtime.sendMessage({ type: 'flush-log' }));
-        const rows = (await readObservations(logPage)).filter((row) => row.visitId === checkout);
-        expect(rows.filter((row) => row.url.includes('en=leaving_')).length).toBe(marks.length);
-        return rows;
+        const all = (await readObservations(logPage)).filter((row) => row.at >= since);
+        expect(all.filter((row) => row.visitId === checkout && row.url.includes('en=leaving_')).length).toBe(marks.length);
+        return all;
       },
       { timeout: 10_000, interval: 100 },
     );
     await logPage.close();
+    const rows = all.filter((row) => row.visitId === checkout);
     expect(rows.filter((row) => row.url.includes('en=leaving_')).map((row) => row.entryId)).toEqual(marks.map(() => 'google-analytics'));
-    // Nothing else began in the visit once the tab left: not what the next site loaded.
-    expect(rows.filter((row) => row.at >= since && !row.url.includes('en=leaving_')).map((row) => row.url)).toEqual([]);
-    expect(await ext.tabState(tabId)).toBeNull();
+    // Nothing else began in the visit once the tab left: not what the next page loaded.
+    expect(rows.filter((row) => !row.url.includes('en=leaving_')).map((row) => row.url)).toEqual([]);
+    // Nor are they the next page's, nor anyone else's.
+    expect(all.filter((row) => row.visitId !== checkout && row.url.includes('en=leaving_'))).toEqual([]);
+    if (inShop) expect((await ext.tabState(tabId))?.visitId).not.toBe(checkout);
+    else expect(await ext.tabState(tabId)).toBeNull();
     await page.close();
   });
 
@@ -313,10 +318,11 @@ describe.each(BROWSERS)('the shop as it really runs, in %s with the built extens
     // carried them). Chromium did not show the page's request at all: the page's report began the visit,
     // when the page began. (Firefox shows the navigation's start, which begins the visit as any does.)
     expect(state.entries.aws?.requests ?? 0).toBe(0);
-    // Within 5 ms: the report reads the page's start as `Date.now() - performance.now()`, which in this
-    // Chromium is 0.2 to 2.1 ms off `performance.timeOrigin` on an idle page (40 pages), and 2.5 ms was
-    // seen under load. The visit it must not be, the page before's, began more than a second earlier.
-    if (name === 'chromium') expect(Math.abs(state.startedAt - (await page.evaluate(() => performance.timeOrigin)))).toBeLessThan(5);
+    // Within 25 ms: the report reads the page's start as `Date.now() - performance.now()`, which in this
+    // Chromium is 0.2 to 2.1 ms off `performance.timeOrigin` on an idle page (40 pages); under load 2.5 ms
+    // was seen, and 7.8 ms once in six runs beside the other end-to-end tests. The visit it must not be,
+    // the page before's, began more than a second earlier.
+    if (name === 'chromium') expect(Math.abs(state.startedAt - (await page.evaluate(() => performance.timeOrigin)))).toBeLessThan(25);
     const popup = await openPopup(ext, tabId);
     const shown = await readPopup(popup);
     expect(shown.entries).toEqual(['aws', 'meta-pixel']);
