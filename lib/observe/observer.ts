@@ -756,9 +756,6 @@ export function createObserver(deps: ObserverDeps) {
     // A prerendered page is not shown: what it loads meanwhile is its own visit's once it is (its
     // report recovers it then), not the visit of the page the customer is on.
     if (event.documentLifecycle === 'prerender') return prerenderedDocument(event);
-    // A tab without a visit shows no page of the shop: often a tracker's own site (facebook.com,
-    // trustpilot.com), whose requests the browser shows us since we hold both the request's host and
-    // its initiator's. Dropped before its URL is classified or its body read.
     // The next hop of a redirect that a page the tab has left began: its visit's, counted there once.
     const startedIn = openVisits.get(event.requestId);
     if (startedIn !== undefined && startedIn.visitId !== store.get(event.tabId)?.visitId) return requestOfClosedVisit(startedIn, event, false);
@@ -770,7 +767,10 @@ export function createObserver(deps: ObserverDeps) {
       requestStartedIn(state, event);
       return;
     }
-    // The last hits of a page whose tab closed a moment ago.
+    // A tab without a visit shows no page of the shop: often a tracker's own site (facebook.com,
+    // trustpilot.com), whose requests the browser shows us since we hold both the request's host and
+    // its initiator's. Dropped before its URL is classified or its body read, unless they are the last
+    // hits of a page whose tab closed a moment ago.
     const closed = closedVisitOfTab(event.tabId);
     if (closed) requestOfClosedVisit(closed, event, false);
   }
