@@ -1,6 +1,6 @@
 import type { RequestEvent } from './observer';
 import type { TabState } from './tab-state';
-import { CLOSED_PAGE_MS } from './worker-requests';
+import { CLOSED_PAGE_MS, withoutFragment } from './worker-requests';
 
 /**
  * The shop pages tabs left a moment ago, for the shop's next page or another site, whose last hits
@@ -137,9 +137,4 @@ export function createLeftPages(now: () => number): LeftPages {
 function isAddress(url: string | undefined, address: string): boolean {
   if (url === undefined || !url.startsWith(address)) return false;
   return url.length === address.length || url.charCodeAt(address.length) === 35; /* # */
-}
-
-function withoutFragment(url: string): string {
-  const hash = url.indexOf('#');
-  return hash < 0 ? url : url.slice(0, hash);
 }

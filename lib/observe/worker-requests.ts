@@ -97,7 +97,8 @@ function likeness(visited: string, named: string): number {
   return a.slice(0, query(a)) === b.slice(0, query(b)) ? 1 : 0;
 }
 
-function withoutFragment(url: string): string {
+/** The address without its fragment (the part a page's requests and reports do not agree on). */
+export function withoutFragment(url: string): string {
   const hash = url.indexOf('#');
   return hash < 0 ? url : url.slice(0, hash);
 }
